@@ -1,0 +1,10 @@
+import * as v from 'valibot';
+
+/** The languages of the product, from the start (DOMAIN.md "Languages"). */
+export const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en', 'es'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const LanguageSchema = v.picklist(LANGUAGES, 'must be one of zh-Hans, zh-Hant, en, es');
+
+/** Narrows any string to a product language. */
+export const isLanguage = (value: string): value is Language => (LANGUAGES as readonly string[]).includes(value);
