@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** An open database; `destroy()` closes its connections. */
+export type DatabaseHandle = {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  destroy(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  /** A postgres:// or postgresql:// URL selects PostgreSQL. */
+  url?: string;
+  /** The SQLite file used when there is no PostgreSQL URL. */
+  sqliteFile?: string;
+};
+
+export const DEFAULT_DATA_DIR = './data';
+export const SQLITE_FILE_NAME = 'branchvoice.sqlite';
+
+/** True when the URL names a PostgreSQL server. */
+export const isPostgresUrl = (url: string | undefined): url is string =>
+  url !== undefined && /^postgres(ql)?:\/\//.test(url);
+
+/** Opens SQLite (the default) or PostgreSQL; one `create...()` per process or test (STYLE.md §2.7). */
+export function createDatabase(options: DatabaseOptions = {}): DatabaseHandle {
+  if (isPostgresUrl(options.url)) return openPostgres(options.url);
+  return openSqlite(options.sqliteFile ?? join(DEFAULT_DATA_DIR, SQLITE_FILE_NAME));
+}
+
+/** Reads DATABASE_URL and DATA_DIR the same way for the server and the admin CLI. */
+export function createDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseHandle {
+  return createDatabase({
+    url: env.DATABASE_URL,
+    sqliteFile: join(env.DATA_DIR || DEFAULT_DATA_DIR, SQLITE_FILE_NAME),
+  });
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL lets the admin CLI read while the server writes; busy_timeout makes a second
+  // process wait for the write lock instead of failing at once.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+}
+
+// bigint columns (times, seq) come back from pg as strings by default; epoch ms and our
+// sequences fit a double for 285,000 years, so both databases return plain numbers.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', destroy: () => db.destroy() };
+}

@@ -1,0 +1,83 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The server's tables, declared once; row types flow from here (STYLE.md §1, kysely).
+ * Every time is an integer of epoch milliseconds, so SQLite and PostgreSQL answer alike.
+ */
+export interface Database {
+  branches: BranchTable;
+  counters: CounterTable;
+  devices: DeviceTable;
+  enrollment_codes: EnrollmentCodeTable;
+  ratings: RatingTable;
+}
+
+export interface BranchTable {
+  id: string;
+  name: string;
+  default_language: string;
+  rating_cooldown_ms: ColumnType<number, number | undefined, number>;
+  /** Bumped by every edit of the branch or its counters; devices pull when theirs differs. */
+  config_version: ColumnType<number, number | undefined, number>;
+  created_at: number;
+}
+
+export interface CounterTable {
+  id: string;
+  branch_id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface DeviceTable {
+  id: string;
+  branch_id: string;
+  counter_id: string | null;
+  mode: string;
+  label: string | null;
+  /** sha256 of the bearer token, hex; the token itself is never stored. */
+  token_hash: string;
+  enrolled_at: number;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  /** The last DeviceHealth the device reported, as JSON text. */
+  health: string | null;
+}
+
+export interface EnrollmentCodeTable {
+  /** sha256 of the normalized code, hex. */
+  code_hash: string;
+  branch_id: string;
+  counter_id: string | null;
+  mode: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  device_id: string | null;
+}
+
+export interface RatingTable {
+  /** Arrival order, stamped by the database; never sent by a device. */
+  seq: Generated<number>;
+  id: string;
+  branch_id: string;
+  counter_id: string;
+  device_id: string;
+  score: string;
+  /** JSON array of reason ids. */
+  reasons: string;
+  language: string;
+  /** The device's clock: data, never the order. */
+  created_at: number;
+  /** The server's clock when the batch was stored. */
+  received_at: number;
+}
+
+export type BranchRow = Selectable<BranchTable>;
+export type CounterRow = Selectable<CounterTable>;
+export type DeviceRow = Selectable<DeviceTable>;
+export type NewDeviceRow = Insertable<DeviceTable>;
+export type EnrollmentCodeRow = Selectable<EnrollmentCodeTable>;
+export type RatingRow = Selectable<RatingTable>;
+export type NewRatingRow = Insertable<RatingTable>;
+export type BranchUpdate = Updateable<BranchTable>;

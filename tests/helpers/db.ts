@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import { createDatabase, type DatabaseHandle, type DialectName } from '../../src/server/db/database.ts';
+import { migrateToLatest } from '../../src/server/db/migrate.ts';
+
+/** PostgreSQL for tests, e.g. postgres://postgres@127.0.0.1:5432/postgres; unset skips those suites. */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
+
+/** A migrated database of its own for one suite; `url` reaches it from another process. */
+export type TestDatabase = DatabaseHandle & { url: string };
+
+/**
+ * A fresh, migrated database: a temp SQLite file, or a new PostgreSQL database
+ * `bv_test_<random>` made through an admin connection and dropped again on destroy().
+ */
+export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
+  const made = kind === 'sqlite' ? makeSqlite() : await makePostgres();
+  const migrated = await migrateToLatest(made.db);
+  if (!migrated.ok) {
+    await made.destroy();
+    throw new Error(migrated.message);
+  }
+  return made;
+}
+
+function makeSqlite(): TestDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'bv-test-'));
+  const url = join(dir, 'branchvoice.sqlite');
+  const handle = createDatabase({ sqliteFile: url });
+  return {
+    ...handle,
+    url,
+    destroy: async () => {
+      await handle.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function makePostgres(): Promise<TestDatabase> {
+  if (!TEST_POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
+  const name = `bv_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`create database ${name}`));
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const handle = createDatabase({ url: url.toString() });
+  return {
+    ...handle,
+    url: url.toString(),
+    destroy: async () => {
+      await handle.destroy();
+      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await admin.connect();
+  try {
+    await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Empties every table, children first, so each test starts from nothing. */
+export async function clearDatabase(handle: DatabaseHandle): Promise<void> {
+  for (const table of ['ratings', 'enrollment_codes', 'devices', 'counters', 'branches'] as const) {
+    await handle.db.deleteFrom(table).execute();
+  }
+}
+
+/**
+ * `describe.each` over SQLite and PostgreSQL. Without TEST_POSTGRES_URL the PostgreSQL
+ * suite is still listed, as skipped and saying why, so a green run cannot hide it.
+ */
+export function describeEachDatabase(name: string, suite: (kind: DialectName) => void): void {
+  describe.each(['sqlite' as const])(`${name} (%s)`, suite);
+  if (TEST_POSTGRES_URL) describe.each(['postgres' as const])(`${name} (%s)`, suite);
+  else {
+    warnPostgresSkipped();
+    describe.skip(`${name} (PostgreSQL (skipped: TEST_POSTGRES_URL not set))`, () => suite('postgres'));
+  }
+}
+
+let warned = false;
+function warnPostgresSkipped(): void {
+  if (warned) return;
+  warned = true;
+  console.warn('PostgreSQL suites skipped: TEST_POSTGRES_URL not set (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
+}
