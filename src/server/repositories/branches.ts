@@ -1,0 +1,86 @@
+import { sql, type Kysely } from 'kysely';
+import type { Language } from '../../domain/language.ts';
+import type { BranchRow, Database } from '../db/schema.ts';
+
+/** A branch as the server works with it. */
+export type Branch = {
+  id: string;
+  name: string;
+  defaultLanguage: Language;
+  ratingCooldownMs: number;
+  configVersion: number;
+  createdAt: number;
+};
+
+/** What an edit of a branch may change; absent fields stay as they are. */
+export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs'>>;
+
+/** Maps a row to a Branch; the language was checked when it was written. */
+export const branchRowToBranch = (row: BranchRow): Branch => ({
+  id: row.id,
+  name: row.name,
+  defaultLanguage: row.default_language as Language,
+  ratingCooldownMs: row.rating_cooldown_ms,
+  configVersion: row.config_version,
+  createdAt: row.created_at,
+});
+
+/** All branches, oldest first. */
+export async function listBranches(db: Kysely<Database>): Promise<Branch[]> {
+  const rows = await db.selectFrom('branches').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(branchRowToBranch);
+}
+
+/** One branch by its full id. */
+export async function findBranch(db: Kysely<Database>, id: string): Promise<Branch | undefined> {
+  const row = await db.selectFrom('branches').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && branchRowToBranch(row);
+}
+
+/** True when at least one branch exists: the server has been set up. */
+export async function hasAnyBranch(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('branches').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Stores a new branch at config version 1. */
+export async function insertBranch(
+  db: Kysely<Database>,
+  branch: Omit<Branch, 'configVersion'>,
+): Promise<Branch> {
+  await db
+    .insertInto('branches')
+    .values({
+      id: branch.id,
+      name: branch.name,
+      default_language: branch.defaultLanguage,
+      rating_cooldown_ms: branch.ratingCooldownMs,
+      created_at: branch.createdAt,
+    })
+    .execute();
+  return { ...branch, configVersion: 1 };
+}
+
+/** Applies changes and bumps the config version, so devices pull the new configuration. */
+export async function updateBranch(db: Kysely<Database>, id: string, changes: BranchChanges): Promise<boolean> {
+  const result = await db
+    .updateTable('branches')
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.defaultLanguage !== undefined && { default_language: changes.defaultLanguage }),
+      ...(changes.ratingCooldownMs !== undefined && { rating_cooldown_ms: changes.ratingCooldownMs }),
+      config_version: sql<number>`config_version + 1`,
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Bumps the config version after an edit of something the branch's devices hold, e.g. a counter. */
+export async function bumpConfigVersion(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .updateTable('branches')
+    .set({ config_version: sql<number>`config_version + 1` })
+    .where('id', '=', id)
+    .execute();
+}

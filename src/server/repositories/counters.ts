@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { CounterRow, Database } from '../db/schema.ts';
+
+/** A teller window in a branch. */
+export type Counter = { id: string; branchId: string; name: string; createdAt: number };
+
+export const counterRowToCounter = (row: CounterRow): Counter => ({
+  id: row.id,
+  branchId: row.branch_id,
+  name: row.name,
+  createdAt: row.created_at,
+});
+
+/** Counters of one branch, or of all branches, oldest first. */
+export async function listCounters(db: Kysely<Database>, branchId?: string): Promise<Counter[]> {
+  let query = db.selectFrom('counters').selectAll();
+  if (branchId !== undefined) query = query.where('branch_id', '=', branchId);
+  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  return rows.map(counterRowToCounter);
+}
+
+/** One counter by its full id. */
+export async function findCounter(db: Kysely<Database>, id: string): Promise<Counter | undefined> {
+  const row = await db.selectFrom('counters').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && counterRowToCounter(row);
+}
+
+/** Stores a counter; the caller bumps the branch's config version in the same transaction. */
+export async function insertCounter(db: Kysely<Database>, counter: Counter): Promise<Counter> {
+  await db
+    .insertInto('counters')
+    .values({ id: counter.id, branch_id: counter.branchId, name: counter.name, created_at: counter.createdAt })
+    .execute();
+  return counter;
+}

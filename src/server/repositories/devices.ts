@@ -1,0 +1,106 @@
+import type { Kysely } from 'kysely';
+import type { DeviceMode } from '../../domain/config.ts';
+import type { DeviceHealth } from '../../domain/wire.ts';
+import type { Database, DeviceRow, NewDeviceRow } from '../db/schema.ts';
+
+/** An enrolled tablet. */
+export type Device = {
+  id: string;
+  branchId: string;
+  counterId: string | null;
+  mode: DeviceMode;
+  label: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  health: DeviceHealth | null;
+};
+
+/** The device behind a bearer token, with what every push needs to answer. */
+export type DeviceIdentity = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'revokedAt'> & {
+  configVersion: number;
+};
+
+/** Maps a row to a Device; health was validated before it was stored. */
+export const deviceRowToDevice = (row: DeviceRow): Device => ({
+  id: row.id,
+  branchId: row.branch_id,
+  counterId: row.counter_id,
+  mode: row.mode as DeviceMode,
+  label: row.label,
+  enrolledAt: row.enrolled_at,
+  revokedAt: row.revoked_at,
+  lastSeenAt: row.last_seen_at,
+  health: row.health === null ? null : (JSON.parse(row.health) as DeviceHealth),
+});
+
+/** Finds a device by the hash of its token, with its branch's config version, in one query. */
+export async function findDeviceByTokenHash(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<DeviceIdentity | undefined> {
+  const row = await db
+    .selectFrom('devices')
+    .innerJoin('branches', 'branches.id', 'devices.branch_id')
+    .select([
+      'devices.id',
+      'devices.branch_id',
+      'devices.counter_id',
+      'devices.mode',
+      'devices.revoked_at',
+      'branches.config_version',
+    ])
+    .where('devices.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    branchId: row.branch_id,
+    counterId: row.counter_id,
+    mode: row.mode as DeviceMode,
+    revokedAt: row.revoked_at,
+    configVersion: row.config_version,
+  };
+}
+
+/** One device by its full id. */
+export async function findDevice(db: Kysely<Database>, id: string): Promise<Device | undefined> {
+  const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && deviceRowToDevice(row);
+}
+
+/** Devices of one branch, or of all, in order of enrollment. */
+export async function listDevices(db: Kysely<Database>, branchId?: string): Promise<Device[]> {
+  let query = db.selectFrom('devices').selectAll();
+  if (branchId !== undefined) query = query.where('branch_id', '=', branchId);
+  const rows = await query.orderBy('enrolled_at').orderBy('id').execute();
+  return rows.map(deviceRowToDevice);
+}
+
+export async function insertDevice(db: Kysely<Database>, row: NewDeviceRow): Promise<void> {
+  await db.insertInto('devices').values(row).execute();
+}
+
+/** Records that the device was heard from, and its health when it sent one. */
+export async function touchDevice(
+  db: Kysely<Database>,
+  id: string,
+  now: number,
+  health: DeviceHealth | undefined,
+): Promise<void> {
+  await db
+    .updateTable('devices')
+    .set({ last_seen_at: now, ...(health && { health: JSON.stringify(health) }) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Revokes a device; revoking twice keeps the first time. False when there is no such device. */
+export async function revokeDevice(db: Kysely<Database>, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('devices')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(now)) }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely';
+import type { Rating, Score } from '../../domain/rating.ts';
+import type { Language } from '../../domain/language.ts';
+import type { Database, NewRatingRow, RatingRow } from '../db/schema.ts';
+
+/** A rating as stored: the device's record plus what the server stamped on arrival. */
+export type StoredRating = Omit<Rating, 'kind'> & { seq: number; deviceId: string; receivedAt: number };
+
+/** The row for a rating that arrived from `deviceId` at `receivedAt`. */
+export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number): NewRatingRow => ({
+  id: rating.id,
+  branch_id: rating.branchId,
+  counter_id: rating.counterId,
+  device_id: deviceId,
+  score: rating.score,
+  reasons: JSON.stringify(rating.reasons),
+  language: rating.language,
+  created_at: rating.createdAt,
+  received_at: receivedAt,
+});
+
+export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({
+  id: row.id,
+  seq: row.seq,
+  branchId: row.branch_id,
+  counterId: row.counter_id,
+  deviceId: row.device_id,
+  score: row.score as Score,
+  reasons: JSON.parse(row.reasons) as string[],
+  language: row.language as Language,
+  createdAt: row.created_at,
+  receivedAt: row.received_at,
+});
+
+// SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with nine columns a
+// full batch of 200 is one statement, and the chunking only guards larger callers.
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * Inserts ratings, skipping ids already stored: a device that lost our answer sends the
+ * same batch again, and it must be stored once. Run it inside the batch's transaction.
+ */
+export async function insertRatings(db: Kysely<Database>, rows: readonly NewRatingRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    await db
+      .insertInto('ratings')
+      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+}
+
+/** The latest ratings by arrival order, newest first. */
+export async function latestRatings(db: Kysely<Database>, limit: number): Promise<StoredRating[]> {
+  const rows = await db.selectFrom('ratings').selectAll().orderBy('seq', 'desc').limit(limit).execute();
+  return rows.map(ratingRowToStoredRating);
+}
+
+/** How many ratings are stored; tests and the bench use it to check nothing was lost or doubled. */
+export async function countRatings(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('ratings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

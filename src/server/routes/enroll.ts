@@ -1,0 +1,21 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { describeIssues, EnrollRequestSchema, type ApiError, type EnrollResponse } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { enrollDevice } from '../services/enrollment.ts';
+
+export type EnrollOptions = { db: Kysely<Database>; now: () => number };
+
+/** POST /api/enroll: a one-time code in, a device id and token out. */
+export const enrollRoutes: FastifyPluginAsync<EnrollOptions> = async (app, { db, now }) => {
+  app.post<{ Reply: EnrollResponse | ApiError }>('/enroll', async (request, reply) => {
+    const body = v.safeParse(EnrollRequestSchema, request.body);
+    if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
+    const enrolled = await enrollDevice(db, body.output, now());
+    if (!enrolled.ok) return sendApiError(reply, enrolled.reason, enrolled.message);
+    request.log.info({ deviceId: enrolled.value.deviceId }, 'device enrolled');
+    return enrolled.value;
+  });
+};

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import type { DeviceConfig } from '../../domain/config.ts';
+import { describeIssues, PushRequestSchema, type ApiError, type PushResponse } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { deviceAuth } from '../plugins/device-auth.ts';
+import { deviceConfigFor } from '../services/device-config.ts';
+import { ingestPush } from '../services/ingest.ts';
+
+export type SyncOptions = { db: Kysely<Database>; now: () => number };
+
+/** The device-facing sync API; every route here needs a device token. */
+export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now }) => {
+  app.decorateRequest('device', null as never);
+  app.addHook('onRequest', deviceAuth(db));
+
+  /** POST /api/sync/push: a batch of records in, one answer per record out. */
+  app.post<{ Reply: PushResponse | ApiError }>('/push', async (request, reply) => {
+    const push = v.safeParse(PushRequestSchema, request.body);
+    // A bad envelope stores nothing: the device has a bug, and answering per record would hide it.
+    if (!push.success) return sendApiError(reply, 'bad-request', describeIssues(push.issues));
+    return ingestPush(db, request.device, push.output, now());
+  });
+
+  /** GET /api/sync/config: the device's whole configuration, pulled when its version changes. */
+  app.get<{ Reply: DeviceConfig }>('/config', async (request) => deviceConfigFor(db, request.device));
+};

@@ -1,0 +1,43 @@
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+
+// Vite names files under /assets/ by their content hash, so they never change; everything
+// else (index.html, sw.js, the manifest) must be revalidated, or a tablet keeps an old app.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'no-cache';
+
+const isHashedAsset = (path: string): boolean => path.includes(`${sep}assets${sep}`);
+
+/** Serves the built PWA from `root` with the caching each kind of file needs. */
+export const staticFiles: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+  await app.register(fastifyStatic, {
+    root,
+    cacheControl: false,
+    setHeaders: (reply, path) => reply.header('cache-control', isHashedAsset(path) ? IMMUTABLE : REVALIDATE),
+  });
+};
+
+type NotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+/**
+ * The app routes in the browser, so a reload on /setup must get index.html. API paths and
+ * missing hashed assets still get a 404: HTML served as a script only hides the problem.
+ */
+export function spaFallback(root: string, notFound: NotFoundHandler): NotFoundHandler {
+  const index = join(root, 'index.html');
+  return async function serveIndexHtml(request, reply) {
+    const path = request.url.split('?')[0] ?? '';
+    const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|assets)(\/|$)/.test(path);
+    if (!isPage || !(await exists(index))) return notFound(request, reply);
+    return reply.code(200).type('text/html; charset=utf-8').header('cache-control', REVALIDATE).send(createReadStream(index));
+  };
+}
+
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
