@@ -1,0 +1,89 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, onTestFinished } from 'vitest';
+import { buildApp, type AppOptions } from '../../src/server/app.ts';
+import type { DialectName } from '../../src/server/db/database.ts';
+import { addBranch, addCounter } from '../../src/server/services/branches.ts';
+import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
+import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+/** The server clock in tests: 23 Nov 2026, 10:00 UTC. Ratings are made at 09:30 by the builder. */
+export const SERVER_NOW = Date.UTC(2026, 10, 23, 10, 0);
+
+/**
+ * One migrated database per suite, emptied before each test, so tests never see each
+ * other's rows and PostgreSQL is not asked to create a database per test.
+ */
+export function useTestDatabase(kind: DialectName): { readonly current: TestDatabase } {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database?.destroy();
+  });
+  beforeEach(async () => {
+    if (database) await clearDatabase(database);
+  });
+  return {
+    get current() {
+      if (!database) throw new Error('The test database is made in beforeAll');
+      return database;
+    },
+  };
+}
+
+export type TestServer = { app: FastifyInstance; baseUrl: string };
+
+/** A fresh app listening on a free loopback port; closed when the test finishes. */
+export async function startTestServer(options: AppOptions): Promise<TestServer> {
+  const app = await buildApp({ now: () => SERVER_NOW, ...options });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  onTestFinished(() => app.close());
+  const { port } = app.server.address() as AddressInfo;
+  return { app, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** A branch and counter with the builder's ids, so aRating() belongs to them. */
+export async function givenBranchWithCounter(database: TestDatabase, ids = { branchId: BRANCH_ID, counterId: COUNTER_ID }) {
+  const branch = await addBranch(database.db, { id: ids.branchId, name: 'Main Street', defaultLanguage: 'zh-Hant' }, SERVER_NOW);
+  if (!branch.ok) throw new Error(branch.message);
+  const counter = await addCounter(database.db, { id: ids.counterId, branchId: ids.branchId, name: 'Window 3' }, SERVER_NOW);
+  if (!counter.ok) throw new Error(counter.message);
+  return { branch: branch.value, counter: counter.value };
+}
+
+/** A code for a counter, issued at `now` (the server's clock unless a test moves it). */
+export async function givenEnrollmentCode(database: TestDatabase, counterId = COUNTER_ID, now = SERVER_NOW, hours?: number) {
+  const code = await issueEnrollmentCode(database.db, { counterId, hours }, now);
+  if (!code.ok) throw new Error(code.message);
+  return code.value;
+}
+
+/** A device enrolled at the builder's branch and counter; returns its id and token. */
+export async function givenEnrolledDevice(database: TestDatabase, counterId = COUNTER_ID) {
+  const code = await givenEnrollmentCode(database, counterId);
+  const enrolled = await enrollDevice(database.db, { code: code.code }, SERVER_NOW);
+  if (!enrolled.ok) throw new Error(enrolled.message);
+  return enrolled.value;
+}
+
+export type ApiAnswer = { status: number; headers: Headers; body: unknown };
+
+/** Calls the API over real HTTP; `body` is sent as JSON unless `rawBody` is given. */
+export async function callApi(
+  server: TestServer,
+  method: 'GET' | 'POST',
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (payload !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(server.baseUrl + path, { method, headers, body: payload });
+  const text = await response.text();
+  const isJson = response.headers.get('content-type')?.includes('json') ?? false;
+  return { status: response.status, headers: response.headers, body: isJson ? JSON.parse(text) : text };
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES, PROTOCOL_VERSION, type DeviceHealth, type PushResponse } from '../../../src/domain/wire.ts';
+import { findDevice, revokeDevice } from '../../../src/server/repositories/devices.ts';
+import { countRatings, latestRatings } from '../../../src/server/repositories/ratings.ts';
+import { aRating, BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
+import { describeEachDatabase } from '../../helpers/db.ts';
+import {
+  callApi,
+  givenBranchWithCounter,
+  givenEnrolledDevice,
+  SERVER_NOW,
+  startTestServer,
+  useTestDatabase,
+} from '../fixtures.ts';
+
+const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
+
+const aHealth = (overrides: Partial<DeviceHealth> = {}): DeviceHealth => ({
+  outboxDepth: 12,
+  oldestUnsyncedAt: Date.UTC(2026, 10, 23, 9, 0),
+  quarantined: 0,
+  storageUsed: 1_000_000,
+  storageQuota: 50_000_000,
+  storagePersisted: true,
+  appVersion: '0.1.0',
+  clockOffsetMs: -250,
+  reportedAt: Date.UTC(2026, 10, 23, 9, 59),
+  ...overrides,
+});
+
+describeEachDatabase('POST /api/sync/push', (kind) => {
+  const database = useTestDatabase(kind);
+
+  async function given() {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db });
+    const push = (records: unknown[], extra: object = {}, token = device.token) =>
+      callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records, ...extra } });
+    return { device, server, push };
+  }
+
+  it('given a batch, when it is sent twice, then it is stored once and accepted both times', async () => {
+    const { push } = await given();
+    const batch = [aRating(), aRating({ score: 'dissatisfied', reasons: ['waited-long'] }), aRating()];
+    const accepted = batch.map((r) => ({ id: r.id, status: 'accepted' }));
+
+    const first = await push(batch);
+    const second = await push(batch);
+
+    expect(first).toMatchObject({ status: 200, body: { results: accepted } });
+    expect(second).toMatchObject({ status: 200, body: { results: accepted } });
+    expect(await countRatings(database.current.db)).toBe(3);
+  });
+
+  it('given the same record twice in one batch, then it is stored once and both are accepted', async () => {
+    const { push } = await given();
+    const rating = aRating();
+    const answer = await push([rating, rating]);
+    expect((answer.body as PushResponse).results).toEqual([
+      { id: rating.id, status: 'accepted' },
+      { id: rating.id, status: 'accepted' },
+    ]);
+    expect(await countRatings(database.current.db)).toBe(1);
+  });
+
+  it('given 10 records of which 3 are invalid, then the 7 are stored and the 3 are named with reasons', async () => {
+    const { push } = await given();
+    const good = Array.from({ length: 7 }, () => aRating());
+    const badScore = { ...aRating(), score: 'great' };
+    const badClock = { ...aRating(), createdAt: 5 };
+    const noId = { ...aRating(), id: 42 };
+    const records = [good[0], badScore, good[1], good[2], badClock, good[3], good[4], noId, good[5], good[6]];
+
+    const answer = await push(records);
+
+    expect(answer.status).toBe(200);
+    const results = (answer.body as PushResponse).results;
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([
+      { id: badScore.id, status: 'rejected', reason: 'invalid-record', message: 'score: must be very-satisfied, satisfied, neutral or dissatisfied' },
+      { id: badClock.id, status: 'rejected', reason: 'invalid-record', message: 'createdAt: is before the year 2000' },
+      { id: null, status: 'rejected', reason: 'invalid-record', message: 'id: Invalid type: Expected string but received 42' },
+    ]);
+    expect(results.map((r) => r.id)).toEqual(records.map((r) => (typeof r?.id === 'string' ? r.id : null)));
+    expect(await countRatings(database.current.db)).toBe(7);
+  });
+
+  it.each([
+    ['an unknown kind', { ...aRating(), kind: 'opinion' }, 'kind: has an unknown kind'],
+    ['not an object', 'hello', 'has an unknown kind'],
+    ['an unknown field', { ...aRating(), teller: 'T1' }, 'teller: Invalid key: Expected never but received "teller"'],
+    ['too many reasons', aRating({ reasons: Array.from({ length: 17 }, (_, i) => `r${i}`) }), 'reasons: has more than 16 reasons'],
+    ['a language we do not have', { ...aRating(), language: 'fr' }, 'language: must be one of zh-Hans, zh-Hant, en, es'],
+    ['an id that is not a UUIDv7', { ...aRating(), id: '0190A0B0-0000-7000-8000-000000000099' }, 'id: must be a lower-case UUIDv7'],
+  ])('given a record with %s, then it is rejected as invalid-record', async (_, record, message) => {
+    const { push } = await given();
+    const answer = await push([record]);
+    expect((answer.body as PushResponse).results).toEqual([
+      { id: (record as { id?: unknown }).id ?? null, status: 'rejected', reason: 'invalid-record', message },
+    ]);
+    expect(await countRatings(database.current.db)).toBe(0);
+  });
+
+  it.each([
+    ['another branch', { branchId: OTHER_BRANCH_ID }, 'wrong-branch', `branchId: this device is enrolled at branch ${BRANCH_ID}, not ${OTHER_BRANCH_ID}`],
+    ['another counter', { counterId: OTHER_COUNTER_ID }, 'wrong-counter', `counterId: this device is enrolled at counter ${COUNTER_ID}, not ${OTHER_COUNTER_ID}`],
+  ])('given a record for %s, then it is rejected and not stored', async (_, overrides, reason, message) => {
+    const { push } = await given();
+    const record = aRating(overrides);
+    const answer = await push([record]);
+    expect((answer.body as PushResponse).results).toEqual([{ id: record.id, status: 'rejected', reason, message }]);
+    expect(await countRatings(database.current.db)).toBe(0);
+  });
+
+  it('given a batch, then each row is stamped with the device, the server clock and an increasing seq', async () => {
+    const { push, device } = await given();
+    const first = [aRating(), aRating()];
+    const second = [aRating()];
+    await push(first);
+    await push(second);
+
+    const stored = (await latestRatings(database.current.db, 10)).reverse();
+    expect(stored.map((r) => r.id)).toEqual([...first, ...second].map((r) => r.id));
+    expect(stored.every((r) => r.deviceId === device.deviceId && r.receivedAt === SERVER_NOW)).toBe(true);
+    const seqs = stored.map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(3);
+    expect(stored[0]).toMatchObject({ branchId: BRANCH_ID, counterId: COUNTER_ID, score: 'satisfied', reasons: [], language: 'en', createdAt: first[0]!.createdAt });
+  });
+
+  it('given a push, then it answers the server time and the config version the device should hold', async () => {
+    const { push } = await given();
+    const answer = await push([]);
+    // version 1 for the new branch, bumped to 2 when its counter was added
+    expect(answer).toMatchObject({ status: 200, body: { results: [], serverTime: SERVER_NOW, configVersion: 2 } });
+  });
+
+  it('given a push with health, then the device is marked seen with that health', async () => {
+    const { push, device } = await given();
+    const health = aHealth();
+    await push([aRating()], { health });
+    expect(await findDevice(database.current.db, device.deviceId)).toMatchObject({ lastSeenAt: SERVER_NOW, health });
+  });
+
+  it('given a push without health, then the device is still marked seen and keeps its last health', async () => {
+    const { device } = await given();
+    const health = aHealth({ outboxDepth: 3 });
+    let clock = SERVER_NOW;
+    const server = await startTestServer({ db: database.current.db, now: () => clock });
+    const body = (extra: object) => ({ protocol: PROTOCOL_VERSION, records: [], ...extra });
+    await callApi(server, 'POST', '/api/sync/push', { token: device.token, body: body({ health }) });
+    clock += 60_000;
+    await callApi(server, 'POST', '/api/sync/push', { token: device.token, body: body({}) });
+    expect(await findDevice(database.current.db, device.deviceId)).toMatchObject({ lastSeenAt: SERVER_NOW + 60_000, health });
+  });
+
+  describe('refusals that store nothing', () => {
+    it.each([
+      ['no token', undefined, 'unauthorized', 'Send the device token as "Authorization: Bearer <token>"; enroll the device to get one.'],
+      ['an unknown token', 'x'.repeat(43), 'unauthorized', 'This device token is not known; enroll the device again with a new code.'],
+    ])('given %s, then 401', async (_, token, code, message) => {
+      const { server } = await given();
+      const answer = await callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: 1, records: [aRating()] } });
+      expect(answer).toMatchObject({ status: 401, body: { code, message } });
+      expect(await countRatings(database.current.db)).toBe(0);
+    });
+
+    it('given a revoked device, when it pushes, then 401 device-revoked', async () => {
+      const { push, device } = await given();
+      await revokeDevice(database.current.db, device.deviceId, SERVER_NOW);
+      const answer = await push([aRating()]);
+      expect(answer).toMatchObject({
+        status: 401,
+        body: { code: 'device-revoked', message: 'This device was revoked; ask the admin for a new enrollment code to enroll it again.' },
+      });
+      expect(await countRatings(database.current.db)).toBe(0);
+    });
+
+    it('given a body over MAX_BODY_BYTES, then 413 payload-too-large', async () => {
+      const { server, device } = await given();
+      const records = [aRating()];
+      const padding = 'x'.repeat(MAX_BODY_BYTES);
+      const answer = await callApi(server, 'POST', '/api/sync/push', {
+        token: device.token,
+        rawBody: JSON.stringify({ protocol: 1, records, padding }),
+      });
+      expect(answer).toMatchObject({ status: 413, body: { code: 'payload-too-large' } });
+      expect((answer.body as { message: string }).message).toMatch(/push at most 200 records/);
+      expect(await countRatings(database.current.db)).toBe(0);
+    });
+
+    it.each([
+      ['malformed JSON', '{"protocol":1,"records":[', "Body is not valid JSON but content-type is set to 'application/json'"],
+      ['another protocol', JSON.stringify({ protocol: 2, records: [aRating()] }), 'protocol: Invalid type: Expected 1 but received 2'],
+      ['no records', JSON.stringify({ protocol: 1 }), 'records: Invalid key: Expected "records" but received undefined'],
+      ['an unknown field', JSON.stringify({ protocol: 1, records: [aRating()], x: 1 }), 'x: Invalid key: Expected never but received "x"'],
+      ['more than 200 records', JSON.stringify({ protocol: 1, records: Array.from({ length: 201 }, () => aRating()) }), 'records: has more than 200 records'],
+      ['a bad health', JSON.stringify({ protocol: 1, records: [aRating()], health: { ...aHealth(), outboxDepth: -1 } }), 'health.outboxDepth: Invalid value: Expected >=0 but received -1'],
+    ])('given %s, then 400 bad-request', async (_, rawBody, message) => {
+      const { server, device } = await given();
+      const answer = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody });
+      expect(answer).toMatchObject({ status: 400, body: { code: 'bad-request', message } });
+      expect(await countRatings(database.current.db)).toBe(0);
+    });
+  });
+});
