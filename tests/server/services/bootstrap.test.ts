@@ -1,0 +1,51 @@
+import { expect, it } from 'vitest';
+import { formatEnrollmentCode } from '../../../src/domain/enrollment-code.ts';
+import { listBranches } from '../../../src/server/repositories/branches.ts';
+import { listCounters } from '../../../src/server/repositories/counters.ts';
+import { bootstrapFirstRun } from '../../../src/server/services/bootstrap.ts';
+import { enrollDevice } from '../../../src/server/services/enrollment.ts';
+import { describeEachDatabase } from '../../helpers/db.ts';
+import { givenBranchWithCounter, SERVER_NOW, useTestDatabase } from '../fixtures.ts';
+
+describeEachDatabase('first run', (kind) => {
+  const database = useTestDatabase(kind);
+  const settings = { branchName: 'Branch 1', language: 'en' };
+  const codeCount = async () => (await database.current.db.selectFrom('enrollment_codes').selectAll().execute()).length;
+
+  it('given an empty database, then it makes exactly one branch, one counter and a code that enrolls', async () => {
+    const made = await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
+    if (!made.ok || !made.value) throw new Error('expected a first run');
+    const { branch, counter, code } = made.value;
+
+    expect(await listBranches(database.current.db)).toEqual([branch]);
+    expect(branch).toMatchObject({ name: 'Branch 1', defaultLanguage: 'en', configVersion: 2 });
+    expect(await listCounters(database.current.db)).toEqual([counter]);
+    expect(counter).toMatchObject({ branchId: branch.id, name: 'Counter 1' });
+    expect(code.formatted).toBe(formatEnrollmentCode(code.code));
+    expect(await codeCount()).toBe(1);
+    expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({ ok: true });
+  });
+
+  it('given a database with a branch, then it does nothing', async () => {
+    await givenBranchWithCounter(database.current);
+    expect(await bootstrapFirstRun(database.current.db, settings, SERVER_NOW)).toEqual({ ok: true, value: null });
+    expect(await listBranches(database.current.db)).toHaveLength(1);
+    expect(await codeCount()).toBe(0);
+  });
+
+  it('given it ran once, when the server starts again, then it does nothing more', async () => {
+    await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
+    expect(await bootstrapFirstRun(database.current.db, settings, SERVER_NOW)).toEqual({ ok: true, value: null });
+    expect(await listBranches(database.current.db)).toHaveLength(1);
+    expect(await codeCount()).toBe(1);
+  });
+
+  it('given a language the product lacks, then it says so and makes nothing', async () => {
+    expect(await bootstrapFirstRun(database.current.db, { branchName: 'Branch 1', language: 'fr' }, SERVER_NOW)).toEqual({
+      ok: false,
+      reason: 'invalid-input',
+      message: 'defaultLanguage: must be one of zh-Hans, zh-Hant, en, es',
+    });
+    expect(await listBranches(database.current.db)).toEqual([]);
+  });
+});
