@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -14,7 +14,7 @@ const isHashedAsset = (path: string): boolean => path.includes(`${sep}assets${se
 /** Serves the built PWA from `root` with the caching each kind of file needs. */
 export const staticFiles: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
   await app.register(fastifyStatic, {
-    root,
+    root: resolve(root), // @fastify/static wants an absolute path
     cacheControl: false,
     setHeaders: (reply, path) => reply.header('cache-control', isHashedAsset(path) ? IMMUTABLE : REVALIDATE),
   });
@@ -27,7 +27,7 @@ type NotFoundHandler = (request: FastifyRequest, reply: FastifyReply) => unknown
  * missing hashed assets still get a 404: HTML served as a script only hides the problem.
  */
 export function spaFallback(root: string, notFound: NotFoundHandler): NotFoundHandler {
-  const index = join(root, 'index.html');
+  const index = join(resolve(root), 'index.html');
   return async function serveIndexHtml(request, reply) {
     const path = request.url.split('?')[0] ?? '';
     const isPage = (request.method === 'GET' || request.method === 'HEAD') && !/^\/(api|assets)(\/|$)/.test(path);

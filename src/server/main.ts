@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, LOG_REDACT } from './app.ts';
+import { createDatabaseFromEnv, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
+
+/**
+ * The server process: `npm run server`. Reads its settings from the environment (see the
+ * README), migrates, sets up a first branch on an empty database, then serves the API and
+ * the built PWA on one port.
+ */
+async function main(env: NodeJS.ProcessEnv): Promise<void> {
+  const port = parsePort(env.PORT);
+  const host = env.HOST || '0.0.0.0';
+  const https = readTls(env);
+  const database = createDatabaseFromEnv(env);
+  const migrated = await migrateToLatest(database.db);
+  if (!migrated.ok) return fail(migrated.message, database);
+
+  const firstRun = await bootstrapFirstRun(
+    database.db,
+    { branchName: env.FIRST_BRANCH_NAME || 'Branch 1', language: env.BRANCH_LANGUAGE || 'en' },
+    Date.now(),
+  );
+  if (!firstRun.ok) return fail(`FIRST_BRANCH_NAME / BRANCH_LANGUAGE: ${firstRun.message}`, database);
+
+  const app = await buildApp({
+    db: database.db,
+    logger: { level: env.LOG_LEVEL || 'info', redact: LOG_REDACT },
+    staticDir: staticDirOf(env.STATIC_DIR || './dist'),
+    https,
+  });
+  await app.listen({ port, host });
+  const scheme = https ? 'https' : 'http';
+  const { port: actualPort } = app.server.address() as AddressInfo;
+  if (firstRun.value) console.log(firstRunBanner(firstRun.value, addressesToOpen(scheme, host, actualPort)));
+  console.log(`Listening on ${scheme}://${host}:${actualPort}`);
+  closeOnSignals(app, database);
+}
+
+function parsePort(value: string | undefined): number {
+  const port = Number(value || 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StartupError(`PORT must be a whole number from 0 to 65535, not "${value}"`);
+  }
+  return port;
+}
+
+/** Tablets on a LAN need a secure context for service workers, hence optional HTTPS. */
+function readTls(env: NodeJS.ProcessEnv): { cert: Buffer; key: Buffer } | undefined {
+  if (!env.TLS_CERT && !env.TLS_KEY) return undefined;
+  if (!env.TLS_CERT || !env.TLS_KEY) throw new StartupError('Set both TLS_CERT and TLS_KEY (PEM files), or neither.');
+  return { cert: readFileSync(env.TLS_CERT), key: readFileSync(env.TLS_KEY) };
+}
+
+function staticDirOf(dir: string): string | undefined {
+  if (existsSync(dir)) return dir;
+  console.log(`No built app in ${dir} (run \`npm run build\`, or set STATIC_DIR); serving the API only.`);
+  return undefined;
+}
+
+/** Where a person can open the app: this machine, and each LAN address when listening on all. */
+function addressesToOpen(scheme: string, host: string, port: number): string[] {
+  const all = host === '0.0.0.0' || host === '::';
+  const lan = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address);
+  const hosts = all ? ['localhost', ...lan] : [host];
+  return hosts.map((h) => `${scheme}://${h}:${port}/`);
+}
+
+function firstRunBanner({ branch, counter, code }: FirstRun, addresses: string[]): string {
+  return [
+    '',
+    '================ BranchVoice: first run ================',
+    `Created branch "${branch.name}" with counter "${counter.name}".`,
+    'Open the app on the counter tablet at:',
+    ...addresses.map((a) => `  ${a}`),
+    'and enter this code to enroll it:',
+    '',
+    `Enrollment code: ${code.formatted}`,
+    '',
+    `The code works once, until ${new Date(code.expiresAt).toISOString()}.`,
+    'For more tablets or a new code: npm run admin -- code:create --counter ' + counter.id,
+    '========================================================',
+    '',
+  ].join('\n');
+}
+
+function closeOnSignals(app: FastifyInstance, database: DatabaseHandle): void {
+  const close = async (signal: NodeJS.Signals) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.destroy();
+    process.exit(0);
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}
+
+/** A problem with the settings: shown as a sentence, without a stack. */
+class StartupError extends Error {}
+
+async function fail(message: string, database: DatabaseHandle): Promise<never> {
+  await database.destroy();
+  throw new StartupError(message);
+}
+
+main(process.env).catch((error: unknown) => {
+  console.error(error instanceof StartupError ? `Cannot start: ${error.message}` : error);
+  process.exit(1);
+});
