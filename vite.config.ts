@@ -1,38 +1,21 @@
 import { readFileSync } from 'node:fs';
-import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-/**
- * The design card keeps the web app manifest at the top level; this serves it in dev
- * and emits it unchanged into the build (vite-plugin-pwa would otherwise generate one).
- */
-function topLevelManifest(): Plugin {
-  const file = new URL('./manifest.webmanifest', import.meta.url);
-  return {
-    name: 'branchvoice:manifest',
-    configureServer(server) {
-      server.middlewares.use('/manifest.webmanifest', (_req, res) => {
-        res.setHeader('Content-Type', 'application/manifest+json');
-        res.end(readFileSync(file));
-      });
-    },
-    generateBundle() {
-      this.emitFile({ type: 'asset', fileName: 'manifest.webmanifest', source: readFileSync(file) });
-    },
-  };
-}
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 export default defineConfig({
+  define: { __APP_VERSION__: JSON.stringify(version) },
   plugins: [
     preact(),
-    topLevelManifest(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
       filename: 'sw.ts',
       injectRegister: false,
+      // The manifest is the top-level manifest.webmanifest, linked from index.html; Vite
+      // fingerprints it with the other assets.
       manifest: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'],

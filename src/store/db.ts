@@ -1,0 +1,89 @@
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { DeviceConfig, DeviceMode } from '../domain/config.ts';
+import type { Rating } from '../domain/rating.ts';
+import type { RecordKind, SyncRecord } from '../domain/wire.ts';
+
+/** A record waiting to be pushed. `seq` is auto-incremented, so it never ties (DESIGN.md "Sync"). */
+export interface OutboxRow {
+  seq: number;
+  recordId: string;
+  kind: RecordKind;
+  /** The record exactly as it goes on the wire, so a push needs no join. */
+  record: SyncRecord;
+  /** Its JSON length, counted once at write time, for the 256 KB batch limit. */
+  bytes: number;
+  createdAt: number;
+}
+
+/** A record the server refused, kept for staff to see: nothing is dropped silently. */
+export interface QuarantineRow {
+  recordId: string;
+  kind: RecordKind;
+  record: SyncRecord;
+  reason: string;
+  message: string;
+  quarantinedAt: number;
+}
+
+/** Who this device is; the token is its only credential. */
+export interface DeviceIdentity {
+  deviceId: string;
+  token: string;
+  mode: DeviceMode;
+  enrolledAt: number;
+}
+
+/** What the last sync said, kept so that a reload shows it too. */
+export interface SyncState {
+  lastAttemptAt: number | null;
+  lastSuccessAt: number | null;
+  lastError: { reason: string; message: string; at: number } | null;
+  /** Set on 401: the engine stops until the device is enrolled again. */
+  stopped: 'unauthorized' | 'device-revoked' | null;
+  clockOffsetMs: number | null;
+}
+
+export interface StoragePersistence {
+  /** null where the browser has no Storage API (an insecure origin, an old WebView). */
+  granted: boolean | null;
+  askedAt: number;
+}
+
+/** The single-row values the device keeps, by key. */
+export interface MetaValues {
+  device: DeviceIdentity;
+  config: DeviceConfig;
+  syncState: SyncState;
+  persistence: StoragePersistence;
+}
+export type MetaKey = keyof MetaValues;
+export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
+
+export const DEFAULT_DB_NAME = 'branchvoice';
+
+/**
+ * The device database. The schema is declared once, here, and every change is a new
+ * `version(n)` block below the last one (STYLE.md §2.10).
+ */
+export class BranchVoiceDB extends Dexie {
+  ratings!: EntityTable<Rating, 'id'>;
+  outbox!: EntityTable<OutboxRow, 'seq'>;
+  quarantine!: EntityTable<QuarantineRow, 'recordId'>;
+  meta!: Table<MetaRow, MetaKey>;
+
+  constructor(name: string = DEFAULT_DB_NAME) {
+    // 'strict' durability: Chromium otherwise reports a write transaction complete before it
+    // reaches the disk ('relaxed' is its default), and a tap shown as saved must survive the
+    // tab being killed a moment later. It costs a flush per tap; bench/ measures it.
+    super(name, { chromeTransactionDurability: 'strict' });
+    this.version(1).stores({
+      ratings: 'id, createdAt',
+      outbox: '++seq',
+      quarantine: 'recordId, quarantinedAt',
+      meta: 'key',
+    });
+  }
+}
+
+/** Opens (lazily) the device database; one per app, fresh in every test. */
+export const createDatabase = (name?: string): BranchVoiceDB => new BranchVoiceDB(name);

@@ -1,0 +1,47 @@
+import { liveQuery } from 'dexie';
+import type { DeviceConfig } from '../domain/config.ts';
+import type { BranchVoiceDB, DeviceIdentity } from './db.ts';
+import { getMeta, setMeta } from './meta.ts';
+
+export interface EnrolledDevice {
+  identity: DeviceIdentity;
+  config: DeviceConfig;
+}
+
+/** The device's identity and configuration, or null before enrollment. */
+export async function loadDevice(db: BranchVoiceDB): Promise<EnrolledDevice | null> {
+  return db.transaction('r', db.meta, async () => {
+    const [identity, config] = await Promise.all([getMeta(db, 'device'), getMeta(db, 'config')]);
+    return identity && config ? { identity, config } : null;
+  });
+}
+
+/**
+ * Keeps what enrollment returned, identity and configuration together, and clears a
+ * previous 401 stop so that the engine syncs again.
+ */
+export async function saveEnrollment(db: BranchVoiceDB, device: EnrolledDevice): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    await setMeta(db, 'device', device.identity);
+    await setMeta(db, 'config', device.config);
+    await db.meta.delete('syncState');
+  });
+}
+
+/** Replaces the configuration when the server has a newer version. */
+export async function saveConfig(db: BranchVoiceDB, config: DeviceConfig): Promise<void> {
+  await setMeta(db, 'config', config);
+}
+
+/** Emits the enrolled device (or null) whenever enrollment or configuration changes. */
+export const watchDevice = (db: BranchVoiceDB) => liveQuery(() => loadDevice(db));
+
+/**
+ * Forgets the identity after the server refused it (revoked, unknown), so that the tablet
+ * can be enrolled again. Unsynced records stay in the outbox and go with the new identity.
+ */
+export async function forgetEnrollment(db: BranchVoiceDB): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    await db.meta.bulkDelete(['device', 'config', 'syncState']);
+  });
+}

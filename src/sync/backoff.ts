@@ -1,0 +1,14 @@
+/** The longest a device waits between two tries (DESIGN.md "Sync"). */
+export const MAX_BACKOFF_MS = 5 * 60 * 1000;
+export const BASE_BACKOFF_MS = 1000;
+
+/**
+ * The wait before try number `attempt` (1 for the first retry): doubling from one second,
+ * capped at five minutes, with "equal jitter": half the wait is fixed, half random, so forty
+ * tablets that lost the network together do not all come back in the same second, and none
+ * retries almost at once.
+ */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}

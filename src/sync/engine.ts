@@ -1,0 +1,325 @@
+import * as v from 'valibot';
+import { DeviceConfigSchema } from '../domain/config.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import {
+  MAX_BATCH_BYTES,
+  MAX_BATCH_RECORDS,
+  PROTOCOL_VERSION,
+  type DeviceHealth,
+  type PushRequest,
+  type PushResponse,
+} from '../domain/wire.ts';
+import type { BranchVoiceDB, OutboxRow, SyncState } from '../store/db.ts';
+import { loadDevice, saveConfig, type EnrolledDevice } from '../store/device.ts';
+import { getMeta, setMeta } from '../store/meta.ts';
+import { outboxStats, readOutboxBatch, settleOutbox, type Rejection } from '../store/outbox.ts';
+import { storageEstimate } from '../store/persistence.ts';
+import { watchOutboxDepth } from '../store/status.ts';
+import { backoffDelay } from './backoff.ts';
+import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';
+
+/** What can start a sync (DESIGN.md "Sync"). */
+export type SyncTrigger = 'start' | 'new-record' | 'online' | 'visible' | 'timer' | 'retry' | 'manual';
+
+export type SyncSkip = 'busy' | 'not-enrolled' | 'stopped';
+export type SyncOutcome = Result<{ pushed: number; rejected: number }, TransportFailure> | { ok: 'skipped'; why: SyncSkip };
+
+export interface EngineStatus {
+  syncing: boolean;
+  /** When the next try is due, if one is scheduled. */
+  nextAttemptAt: number | null;
+}
+
+export interface SyncEngineOptions {
+  db: BranchVoiceDB;
+  http: HttpOptions;
+  appVersion: string;
+  now?: () => number;
+  random?: () => number;
+  /** Web Locks, so that one tab of the app syncs at a time; null where there are none. */
+  locks?: LockManager | null;
+  /** Time between syncs when all is well. */
+  intervalMs?: number;
+  /** Wait after a new record, so that a burst of taps travels as one batch. */
+  debounceMs?: number;
+  limits?: { maxRecords: number; maxBytes: number };
+}
+
+const LOCK_NAME = 'branchvoice-sync';
+const RETRYABLE: ReadonlySet<TransportFailure> = new Set(['offline', 'unreachable', 'timeout', 'server-error', 'rate-limited', 'bad-response', 'payload-too-large', 'bad-request']);
+
+/**
+ * Moves the outbox to the server: push in batches, settle each answer, back off on failure,
+ * stop on 401. It owns no records: everything it knows is read from IndexedDB on each run,
+ * so a reload, a second tab or a new enrollment never finds it holding stale state.
+ */
+export class SyncEngine {
+  readonly #db: BranchVoiceDB;
+  readonly #http: HttpOptions;
+  readonly #appVersion: string;
+  readonly #now: () => number;
+  readonly #random: () => number;
+  readonly #locks: LockManager | null;
+  readonly #intervalMs: number;
+  readonly #debounceMs: number;
+  readonly #limits: { maxRecords: number; maxBytes: number };
+
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt: number | null = null;
+  #attempt = 0;
+  #running: Promise<SyncOutcome> | null = null;
+  #again = false;
+  #started = false;
+  /** The last outbox key pushed; reading resumes after it (see readOutboxBatch). */
+  #lastSeq = 0;
+  #listeners = new Set<(status: EngineStatus) => void>();
+  #teardown: Array<() => void> = [];
+
+  constructor(options: SyncEngineOptions) {
+    this.#db = options.db;
+    this.#http = options.http;
+    this.#appVersion = options.appVersion;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#locks = options.locks === undefined ? (globalThis.navigator?.locks ?? null) : options.locks;
+    this.#intervalMs = options.intervalMs ?? 60_000;
+    this.#debounceMs = options.debounceMs ?? 500;
+    this.#limits = options.limits ?? { maxRecords: MAX_BATCH_RECORDS, maxBytes: MAX_BATCH_BYTES };
+  }
+
+  /** Listens to the triggers and syncs once now. */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    const onOnline = () => this.requestSync('online');
+    const onVisible = () => globalThis.document?.visibilityState === 'visible' && this.requestSync('visible');
+    globalThis.addEventListener?.('online', onOnline);
+    globalThis.document?.addEventListener('visibilitychange', onVisible);
+    let depth: number | null = null;
+    const subscription = watchOutboxDepth(this.#db).subscribe({
+      next: (next) => {
+        if (depth !== null && next > depth) this.requestSync('new-record');
+        depth = next;
+      },
+      error: () => undefined,
+    });
+    this.#teardown.push(
+      () => globalThis.removeEventListener?.('online', onOnline),
+      () => globalThis.document?.removeEventListener('visibilitychange', onVisible),
+      () => subscription.unsubscribe(),
+    );
+    this.requestSync('start');
+  }
+
+  /** Stops listening and cancels the next try; a run under way finishes. */
+  stop(): void {
+    this.#started = false;
+    for (const undo of this.#teardown.splice(0)) undo();
+    this.#clearTimer();
+  }
+
+  /**
+   * Asks for a sync. A fresh signal (a new record, the network back, staff pressing the
+   * button) starts the backoff over: it is news that the last failure may be over.
+   */
+  requestSync(trigger: SyncTrigger): void {
+    if (trigger !== 'timer' && trigger !== 'retry') this.#attempt = 0;
+    this.#schedule(trigger === 'new-record' ? this.#debounceMs : 0);
+  }
+
+  /** Syncs now and says how it went: the staff "sync now" button and tests. */
+  syncNow(): Promise<SyncOutcome> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#clearTimer();
+    this.#running = this.#runLocked().finally(() => {
+      this.#running = null;
+      this.#emit();
+    });
+    this.#emit();
+    void this.#running.then((outcome) => this.#afterRun(outcome));
+    return this.#running;
+  }
+
+  /** Follows the engine's in-memory status (syncing, next try). */
+  subscribe(listener: (status: EngineStatus) => void): () => void {
+    this.#listeners.add(listener);
+    listener(this.#status());
+    return () => this.#listeners.delete(listener);
+  }
+
+  #status(): EngineStatus {
+    return { syncing: this.#running !== null, nextAttemptAt: this.#timerAt };
+  }
+
+  #emit(): void {
+    const status = this.#status();
+    for (const listener of this.#listeners) listener(status);
+  }
+
+  #schedule(delayMs: number): void {
+    const at = this.#now() + delayMs;
+    if (this.#timerAt !== null && this.#timerAt <= at) return;
+    this.#clearTimer();
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timerAt = null;
+      void this.syncNow();
+    }, delayMs);
+    this.#emit();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timerAt = null;
+  }
+
+  #afterRun(outcome: SyncOutcome): void {
+    if (!this.#started) return;
+    if (this.#again) {
+      this.#again = false;
+      this.#schedule(this.#debounceMs);
+      return;
+    }
+    if (outcome.ok === true || outcome.ok === 'skipped') {
+      this.#attempt = 0;
+      if (outcome.ok !== 'skipped' || outcome.why === 'busy') this.#schedule(this.#intervalMs);
+      return;
+    }
+    if (RETRYABLE.has(outcome.reason)) {
+      this.#attempt += 1;
+      this.#schedule(backoffDelay(this.#attempt, this.#random));
+    }
+  }
+
+  // One tab at a time: the lock is held across the HTTP requests on purpose, because what
+  // it guards is exactly "this outbox is being pushed"; it is released whatever happens.
+  async #runLocked(): Promise<SyncOutcome> {
+    if (!this.#locks) return this.#run();
+    return this.#locks.request(LOCK_NAME, { ifAvailable: true }, (lock) =>
+      lock ? this.#run() : ({ ok: 'skipped', why: 'busy' } as const),
+    );
+  }
+
+  async #run(): Promise<SyncOutcome> {
+    const device = await loadDevice(this.#db);
+    if (!device) return { ok: 'skipped', why: 'not-enrolled' };
+    const state = (await getMeta(this.#db, 'syncState')) ?? emptyState();
+    if (state.stopped) return { ok: 'skipped', why: 'stopped' };
+
+    const result = await this.#drain(device);
+    await this.#recordOutcome(state, result);
+    return result.ok ? ok({ pushed: result.value.pushed, rejected: result.value.rejected }) : result;
+  }
+
+  async #drain(device: EnrolledDevice): Promise<DrainResult> {
+    let pushed = 0;
+    let rejected = 0;
+    let clockOffsetMs: number | null = null;
+    // Always one push, even with nothing to send: it carries the health report and
+    // brings back the configuration version.
+    for (let first = true; ; first = false) {
+      const rows = await readOutboxBatch(this.#db, this.#lastSeq, this.#limits);
+      if (rows.length === 0 && !first) break;
+      const sentAt = this.#now();
+      const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health: await this.#health(clockOffsetMs) };
+      const answer = await requestJson<PushResponse>(this.#http, '/api/sync/push', { method: 'POST', token: device.identity.token, body });
+      if (!answer.ok) {
+        this.#lastSeq = 0;
+        return answer;
+      }
+      const settled = settlement(rows, answer.value);
+      if (!settled.ok) {
+        this.#lastSeq = 0;
+        return settled;
+      }
+      await settleOutbox(this.#db, settled.value.acknowledged, settled.value.rejected, this.#now());
+      clockOffsetMs = answer.value.serverTime - (sentAt + this.#now()) / 2;
+      pushed += settled.value.acknowledged.length;
+      rejected += settled.value.rejected.length;
+      const last = rows.at(-1);
+      if (last) this.#lastSeq = last.seq;
+      if (answer.value.configVersion !== device.config.version) {
+        const pulled = await this.#pullConfig(device);
+        if (!pulled.ok) return pulled;
+        device = { ...device, config: pulled.value };
+      }
+      if (rows.length === 0) break;
+    }
+    return ok({ pushed, rejected, clockOffsetMs });
+  }
+
+  async #pullConfig(device: EnrolledDevice) {
+    const answer = await requestJson<unknown>(this.#http, '/api/sync/config', { method: 'GET', token: device.identity.token });
+    if (!answer.ok) return answer;
+    const parsed = v.safeParse(DeviceConfigSchema, answer.value);
+    if (!parsed.success) return err('bad-response', 'The server sent a configuration this app does not understand.');
+    await saveConfig(this.#db, parsed.output);
+    return ok(parsed.output);
+  }
+
+  async #health(clockOffsetMs: number | null): Promise<DeviceHealth> {
+    const [stats, storage, persistence, state] = await Promise.all([
+      outboxStats(this.#db),
+      storageEstimate(),
+      getMeta(this.#db, 'persistence'),
+      getMeta(this.#db, 'syncState'),
+    ]);
+    return {
+      outboxDepth: stats.depth,
+      oldestUnsyncedAt: stats.oldestCreatedAt,
+      quarantined: stats.quarantined,
+      storageUsed: storage.used,
+      storageQuota: storage.quota,
+      storagePersisted: persistence?.granted ?? null,
+      appVersion: this.#appVersion,
+      clockOffsetMs: clockOffsetMs ?? state?.clockOffsetMs ?? null,
+      reportedAt: this.#now(),
+    };
+  }
+
+  async #recordOutcome(previous: SyncState, result: DrainResult): Promise<void> {
+    const at = this.#now();
+    const next: SyncState = result.ok
+      ? { ...previous, lastAttemptAt: at, lastSuccessAt: at, lastError: null, clockOffsetMs: result.value.clockOffsetMs ?? previous.clockOffsetMs }
+      : {
+          ...previous,
+          lastAttemptAt: at,
+          lastError: { reason: result.reason, message: result.message, at },
+          stopped: result.reason === 'unauthorized' || result.reason === 'device-revoked' ? result.reason : null,
+        };
+    await setMeta(this.#db, 'syncState', next);
+  }
+}
+
+type DrainResult = Result<{ pushed: number; rejected: number; clockOffsetMs: number | null }, TransportFailure>;
+
+const emptyState = (): SyncState => ({ lastAttemptAt: null, lastSuccessAt: null, lastError: null, stopped: null, clockOffsetMs: null });
+
+/**
+ * Pairs the server's per-record answers with the rows sent. The answers come in request
+ * order; one that does not match is a protocol fault, and then nothing is settled.
+ */
+export function settlement(
+  rows: readonly OutboxRow[],
+  response: PushResponse,
+): Result<{ acknowledged: number[]; rejected: Rejection[] }, 'bad-response'> {
+  if (response.results.length !== rows.length) return err('bad-response', `The server answered ${response.results.length} results for ${rows.length} records.`);
+  const acknowledged: number[] = [];
+  const rejected: Rejection[] = [];
+  for (const [i, row] of rows.entries()) {
+    const result = response.results[i];
+    if (!result) return err('bad-response', `The server gave no result for record ${row.recordId}.`);
+    if (result.status === 'accepted') {
+      if (result.id !== row.recordId) return err('bad-response', `The server acknowledged ${result.id} in place of ${row.recordId}.`);
+      acknowledged.push(row.seq);
+    } else {
+      rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
+    }
+  }
+  return ok({ acknowledged, rejected });
+}

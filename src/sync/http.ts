@@ -1,0 +1,69 @@
+import { err, ok, type Result } from '../domain/result.ts';
+import type { ApiError } from '../domain/wire.ts';
+
+/** Why a request to the server did not give an answer the device can use. */
+export type TransportFailure =
+  | 'offline'
+  | 'unreachable'
+  | 'timeout'
+  | 'server-error'
+  | 'rate-limited'
+  | 'unauthorized'
+  | 'device-revoked'
+  | 'payload-too-large'
+  | 'bad-request'
+  | 'enrollment-code-invalid'
+  | 'bad-response';
+
+export interface HttpOptions {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+/**
+ * One JSON request to the API. Transport errors are wrapped once, here, into a stable
+ * reason; callers never see a thrown fetch error.
+ */
+export async function requestJson<T>(
+  options: HttpOptions,
+  path: string,
+  init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
+): Promise<Result<T, TransportFailure>> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let response: Response;
+  try {
+    response = await doFetch(new URL(path, options.baseUrl), {
+      method: init.method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') return err('timeout', 'The server did not answer in time.');
+    if (globalThis.navigator?.onLine === false) return err('offline', 'This device has no network connection.');
+    return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const body = await response.json().catch(() => null);
+  if (response.ok) return body === null ? err('bad-response', 'The server answered with something that is not JSON.') : ok(body as T);
+  return err(failureOf(response.status, body), messageOf(response, body));
+}
+
+function failureOf(status: number, body: unknown): TransportFailure {
+  const code = (body as Partial<ApiError> | null)?.code;
+  if (status === 401) return code === 'device-revoked' ? 'device-revoked' : 'unauthorized';
+  if (status === 413) return 'payload-too-large';
+  if (status === 429) return 'rate-limited';
+  if (code === 'enrollment-code-invalid') return 'enrollment-code-invalid';
+  if (status >= 500) return 'server-error';
+  return 'bad-request';
+}
+
+function messageOf(response: Response, body: unknown): string {
+  const message = (body as Partial<ApiError> | null)?.message;
+  return typeof message === 'string' ? message : `The server answered ${response.status} ${response.statusText}.`;
+}

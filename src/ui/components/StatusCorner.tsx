@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'preact/hooks';
+import { forgetEnrollment } from '../../store/device.ts';
+import { watchDeviceStatus } from '../../store/status.ts';
+import type { EngineStatus } from '../../sync/engine.ts';
+import { useServices, useT } from '../services.tsx';
+import { useObservable } from '../use-observable.ts';
+
+/**
+ * The small corner for staff: what is waiting, when the last sync worked, what went wrong.
+ * Everything comes from IndexedDB, so it tells the truth after a reload too.
+ */
+export function StatusCorner() {
+  const { db, engine } = useServices();
+  const { t, language } = useT();
+  const status = useObservable(() => watchDeviceStatus(db), [db]);
+  const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null });
+  useEffect(() => engine.subscribe(setEngineStatus), [engine]);
+  if (!status) return null;
+
+  const time = (at: number) => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
+  const error = status.sync?.lastError;
+  const stopped = status.sync?.stopped;
+  return (
+    <aside class="status-corner" aria-label={t('status.label')} data-testid="status-corner">
+      <span data-testid="unsynced">{t('status.unsynced', { count: status.unsynced })}</span>
+      {status.quarantined > 0 && <span class="status-warn" data-testid="quarantined">{t('status.quarantined', { count: status.quarantined })}</span>}
+      <span>{engineStatus.syncing ? t('status.syncing') : status.sync?.lastSuccessAt ? t('status.lastSync', { time: time(status.sync.lastSuccessAt) }) : t('status.never')}</span>
+      {status.persistence?.granted === false && <span class="status-warn">{t('status.storageNotPersisted')}</span>}
+      {error && (
+        <span class="status-error" role="status" data-testid="sync-error" data-reason={error.reason} title={error.message}>
+          {t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
+        </span>
+      )}
+      {stopped ? (
+        <button type="button" onClick={() => void forgetEnrollment(db)}>{t('setup.submit')}</button>
+      ) : (
+        <button type="button" onClick={() => engine.requestSync('manual')} disabled={engineStatus.syncing}>{t('status.syncNow')}</button>
+      )}
+    </aside>
+  );
+}

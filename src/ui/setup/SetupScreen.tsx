@@ -1,0 +1,78 @@
+import { useState } from 'preact/hooks';
+import type { StoragePersistence } from '../../store/db.ts';
+import { requestPersistentStorage } from '../../store/persistence.ts';
+import { enrollDevice } from '../../sync/enroll.ts';
+import type { EnrollResponse } from '../../domain/wire.ts';
+import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { useServices, useT } from '../services.tsx';
+
+type Phase =
+  | { name: 'form'; error: string | null; busy: boolean }
+  | { name: 'done'; enrolled: EnrollResponse; persistence: StoragePersistence };
+
+/**
+ * First screen of a new tablet: the enrollment code, then what it became and whether the
+ * browser will keep its storage. `onStarted` is called when it may give way to the counter.
+ */
+export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => void; onStarted: () => void }) {
+  const { db, http, engine, appVersion, i18n } = useServices();
+  const { t } = useT();
+  const [code, setCode] = useState('');
+  const [phase, setPhase] = useState<Phase>({ name: 'form', error: null, busy: false });
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (phase.name === 'form' && phase.busy) return;
+    setPhase({ name: 'form', error: null, busy: true });
+    onEnrolling();
+    const result = await enrollDevice(db, http, { code, appVersion, deviceLabel: navigator.userAgent.slice(0, 100) });
+    if (!result.ok) {
+      setPhase({ name: 'form', error: result.reason, busy: false });
+      return;
+    }
+    const persistence = await requestPersistentStorage(db);
+    await i18n.changeLanguage(result.value.config.branch.defaultLanguage);
+    engine.requestSync('manual');
+    setPhase({ name: 'done', enrolled: result.value, persistence });
+  }
+
+  if (phase.name === 'done') {
+    const { config } = phase.enrolled;
+    const persisted = phase.persistence.granted === null ? 'persistUnavailable' : phase.persistence.granted ? 'persistGranted' : 'persistDenied';
+    return (
+      <main class="setup" data-screen="setup-done">
+        <h1>{t('setup.title')}</h1>
+        <p class="setup-result" role="status">{t('setup.enrolled', { branch: config.branch.name, counter: config.counter?.name ?? '' })}</p>
+        <p class={phase.persistence.granted ? 'setup-note' : 'setup-note warn'} data-testid="persistence">{t(`setup.${persisted}`)}</p>
+        <button type="button" class="primary" onClick={onStarted} autoFocus>{t('setup.start')}</button>
+      </main>
+    );
+  }
+
+  return (
+    <main class="setup" data-screen="setup">
+      <LanguageSwitch />
+      <h1>{t('setup.title')}</h1>
+      <p>{t('setup.intro')}</p>
+      <form onSubmit={submit} noValidate>
+        <label for="enrollment-code">{t('setup.codeLabel')}</label>
+        <input
+          id="enrollment-code"
+          name="code"
+          value={code}
+          onInput={(event) => setCode(event.currentTarget.value)}
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          aria-describedby="enrollment-code-hint enrollment-code-error"
+          aria-invalid={phase.error ? true : undefined}
+          maxLength={20}
+          required
+        />
+        <p id="enrollment-code-hint" class="hint">{t('setup.codeHint')}</p>
+        <p id="enrollment-code-error" class="error" role="alert">{phase.error ? t(`errors.${phase.error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
+        <button type="submit" class="primary" disabled={phase.busy}>{phase.busy ? t('setup.submitting') : t('setup.submit')}</button>
+      </form>
+    </main>
+  );
+}
