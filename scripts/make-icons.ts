@@ -1,0 +1,14 @@
+// Renders public/icons/icon.svg to the PNG sizes the manifest lists, with the Chromium the
+// tests use: `npx tsx scripts/make-icons.ts`. Run it again after changing the SVG.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const svg = readFileSync('public/icons/icon.svg', 'utf8');
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+for (const size of [192, 512]) {
+  const page = await browser.newPage({ viewport: { width: size, height: size } });
+  await page.setContent(`<body style="margin:0">${svg.replace('<svg ', `<svg width="${size}" height="${size}" `)}</body>`);
+  await page.screenshot({ path: `public/icons/icon-${size}.png`, omitBackground: true });
+  await page.close();
+}
+await browser.close();
