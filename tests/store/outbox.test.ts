@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
+import { outboxStats, readOutboxBatch, settleOutbox } from '../../src/store/outbox.ts';
+import { recordRating } from '../../src/store/ratings.ts';
+import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+
+let db: BranchVoiceDB;
+beforeEach(() => {
+  db = createDatabase(`test-${crypto.randomUUID()}`);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+async function givenRatings(count: number, start = 1_790_000_000_000) {
+  for (let i = 0; i < count; i++) {
+    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, score: 'satisfied', reasons: [], language: 'en' }, { now: () => start + i });
+    if (!result.ok) throw new Error(result.message);
+  }
+}
+
+describe('the outbox', () => {
+  it('given 5 rows, when read with a limit of 2 from the last key seen, then it walks forward without repeats', async () => {
+    await givenRatings(5);
+    const limits = { maxRecords: 2, maxBytes: 1e6 };
+    const first = await readOutboxBatch(db, 0, limits);
+    const second = await readOutboxBatch(db, first.at(-1)!.seq, limits);
+    const third = await readOutboxBatch(db, second.at(-1)!.seq, limits);
+    expect([first.length, second.length, third.length]).toEqual([2, 2, 1]);
+    expect(new Set([...first, ...second, ...third].map((r) => r.recordId)).size).toBe(5);
+  });
+
+  it('given rows over the byte limit, when read, then the batch stops before the limit but always holds one row', async () => {
+    await givenRatings(3);
+    const [row] = await db.outbox.toArray();
+    expect((await readOutboxBatch(db, 0, { maxRecords: 200, maxBytes: row!.bytes * 2 })).length).toBe(2);
+    expect((await readOutboxBatch(db, 0, { maxRecords: 200, maxBytes: 1 })).length).toBe(1);
+  });
+
+  it('given a settled batch, then acknowledged rows are gone and rejected ones wait in quarantine with the reason', async () => {
+    await givenRatings(3, 1_790_000_000_000);
+    const rows = await db.outbox.toArray();
+    await settleOutbox(db, [rows[0]!.seq], [{ seq: rows[1]!.seq, reason: 'wrong-counter', message: 'not this counter' }], 42);
+    expect((await db.outbox.toArray()).map((r) => r.seq)).toEqual([rows[2]!.seq]);
+    expect(await db.quarantine.toArray()).toEqual([
+      { recordId: rows[1]!.recordId, kind: 'rating', record: rows[1]!.record, reason: 'wrong-counter', message: 'not this counter', quarantinedAt: 42 },
+    ]);
+    expect(await outboxStats(db)).toEqual({ depth: 1, oldestCreatedAt: 1_790_000_000_002, quarantined: 1 });
+  });
+});
