@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { countRatings } from '../../src/server/repositories/ratings.ts';
+import { editBranch } from '../../src/server/services/branches.ts';
+import { revokeDeviceById } from '../../src/server/services/fleet.ts';
+import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
+import { loadDevice } from '../../src/store/device.ts';
+import { getMeta } from '../../src/store/meta.ts';
+import { recordRating } from '../../src/store/ratings.ts';
+import { enrollDevice } from '../../src/sync/enroll.ts';
+import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
+import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { givenBranchWithCounter, givenEnrollmentCode, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
+
+// The engine against the real server over loopback HTTP, with fake-indexeddb on the device
+// side: nothing of ours is mocked. A wrapping fetch only counts or loses answers.
+const database = useTestDatabase('sqlite');
+let device: BranchVoiceDB;
+let server: TestServer;
+
+beforeEach(async () => {
+  device = createDatabase(`test-${crypto.randomUUID()}`);
+  await givenBranchWithCounter(database.current);
+  server = await startTestServer({ db: database.current.db });
+});
+afterEach(async () => {
+  await device.delete();
+});
+
+async function givenEnrolledTablet() {
+  const code = await givenEnrollmentCode(database.current);
+  const enrolled = await enrollDevice(device, { baseUrl: server.baseUrl }, { code: code.code.toLowerCase(), appVersion: 'test' });
+  if (!enrolled.ok) throw new Error(enrolled.message);
+  return enrolled.value;
+}
+
+async function givenRatings(count: number, counterId = COUNTER_ID) {
+  for (let i = 0; i < count; i++) {
+    const result = await recordRating(device, { branchId: BRANCH_ID, counterId, score: i % 4 === 0 ? 'dissatisfied' : 'satisfied', reasons: [], language: 'en' });
+    if (!result.ok) throw new Error(result.message);
+  }
+}
+
+function engine(options: Partial<SyncEngineOptions> = {}) {
+  return new SyncEngine({ db: device, http: { baseUrl: server.baseUrl, ...options.http }, appVersion: 'test', locks: null, ...options });
+}
+
+/** A fetch that counts pushes and can lose the answer after the server has handled it. */
+function countingFetch(loseAnswers = 0) {
+  const calls: { path: string; records: number }[] = [];
+  let toLose = loseAnswers;
+  const fetchFn: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    const records = url.pathname.endsWith('/push') ? (JSON.parse(String(init?.body)) as { records: unknown[] }).records.length : 0;
+    calls.push({ path: url.pathname, records });
+    const response = await fetch(input, init);
+    if (url.pathname.endsWith('/push') && toLose > 0) {
+      toLose--;
+      throw new TypeError('fetch failed: connection reset after the server answered');
+    }
+    return response;
+  };
+  return { calls, fetchFn };
+}
+
+describe('SyncEngine against the real server', () => {
+  it('given 450 ratings made offline, when it syncs, then they travel in batches of at most 200 and the outbox empties', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(450);
+    const { calls, fetchFn } = countingFetch();
+    const outcome = await engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } }).syncNow();
+    expect(outcome).toEqual({ ok: true, value: { pushed: 450, rejected: 0 } });
+    expect(calls.filter((c) => c.path === '/api/sync/push').map((c) => c.records)).toEqual([200, 200, 50]);
+    expect(await device.outbox.count()).toBe(0);
+    expect(await countRatings(database.current.db)).toBe(450);
+    const state = await getMeta(device, 'syncState');
+    expect(state?.lastError).toBeNull();
+    expect(state?.lastSuccessAt).toEqual(expect.any(Number));
+  });
+
+  it('given a byte limit, when it syncs, then no batch is larger than the limit', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(10);
+    const bytes = (await device.outbox.toArray())[0]!.bytes;
+    const { calls, fetchFn } = countingFetch();
+    await engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn }, limits: { maxRecords: 200, maxBytes: bytes * 4 } }).syncNow();
+    expect(calls.filter((c) => c.path === '/api/sync/push').map((c) => c.records)).toEqual([4, 4, 2]);
+  });
+
+  it('given the answer to a committed push is lost, when it syncs again, then the server still holds each rating once', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(30);
+    const { fetchFn } = countingFetch(1);
+    const sync = engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } });
+    const first = await sync.syncNow();
+    expect(first).toMatchObject({ ok: false, reason: 'unreachable' });
+    expect(await device.outbox.count()).toBe(30);
+    expect(await countRatings(database.current.db)).toBe(30);
+    expect(await sync.syncNow()).toEqual({ ok: true, value: { pushed: 30, rejected: 0 } });
+    expect(await device.outbox.count()).toBe(0);
+    expect(await countRatings(database.current.db)).toBe(30);
+  });
+
+  it('given a record the server refuses, when it syncs, then it moves to the quarantine with the reason and the rest go through', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(2);
+    await givenRatings(1, '0190a0b0-0000-7000-8000-0000000000ff');
+    const outcome = await engine().syncNow();
+    expect(outcome).toEqual({ ok: true, value: { pushed: 2, rejected: 1 } });
+    const [quarantined] = await device.quarantine.toArray();
+    expect(quarantined?.reason).toBe('wrong-counter');
+    expect(await device.outbox.count()).toBe(0);
+  });
+
+  it('given a revoked device, when it syncs, then it stops, says so, and keeps its records', async () => {
+    const { deviceId } = await givenEnrolledTablet();
+    await givenRatings(3);
+    await revokeDeviceById(database.current.db, deviceId, Date.now());
+    const sync = engine();
+    expect(await sync.syncNow()).toMatchObject({ ok: false, reason: 'device-revoked' });
+    expect(await getMeta(device, 'syncState')).toMatchObject({ stopped: 'device-revoked', lastError: { reason: 'device-revoked' } });
+    expect(await sync.syncNow()).toEqual({ ok: 'skipped', why: 'stopped' });
+    expect(await device.outbox.count()).toBe(3);
+    expect(await countRatings(database.current.db)).toBe(0);
+  });
+
+  it('given the server is down, when it syncs, then the outbox is untouched and the error is kept for the status corner', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(2);
+    await server.app.close();
+    const outcome = await engine().syncNow();
+    expect(outcome).toMatchObject({ ok: false, reason: 'unreachable' });
+    expect(await device.outbox.count()).toBe(2);
+    expect((await getMeta(device, 'syncState'))?.lastError?.reason).toBe('unreachable');
+  });
+
+  it('given the branch configuration changed on the server, when it syncs, then the device pulls the new version', async () => {
+    const enrolled = await givenEnrolledTablet();
+    const edited = await editBranch(database.current.db, BRANCH_ID, { name: 'Main Street (renovated)', ratingCooldownMs: 1500 });
+    expect(edited.ok).toBe(true);
+    await engine().syncNow();
+    const after = await loadDevice(device);
+    expect(after?.config.version).toBeGreaterThan(enrolled.config.version);
+    expect(after?.config).toMatchObject({ branch: { name: 'Main Street (renovated)' }, ratingCooldownMs: 1500 });
+  });
+
+  it('given nothing to send, when it syncs, then it still reports the device health to the server', async () => {
+    const { deviceId } = await givenEnrolledTablet();
+    await givenRatings(0);
+    await engine().syncNow();
+    const row = await database.current.db.selectFrom('devices').select(['last_seen_at', 'health']).where('id', '=', deviceId).executeTakeFirstOrThrow();
+    expect(row.last_seen_at).toEqual(expect.any(Number));
+    expect(JSON.parse(String(row.health))).toMatchObject({ outboxDepth: 0, appVersion: 'test', quarantined: 0 });
+  });
+
+  it('given two syncs asked at once, then one run serves both', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(5);
+    const { calls, fetchFn } = countingFetch();
+    const sync = engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } });
+    const [a, b] = await Promise.all([sync.syncNow(), sync.syncNow()]);
+    expect(a).toEqual(b);
+    expect(calls.filter((c) => c.records > 0)).toHaveLength(1);
+    expect(await countRatings(database.current.db)).toBe(5);
+  });
+});
