@@ -106,6 +106,9 @@ const pgTypes = {
 
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+  // An idle connection can drop (a PostgreSQL restart, a failover); the pool replaces it on
+  // the next query, and without a listener the error would end the whole process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
