@@ -53,9 +53,26 @@ async function makePostgres(): Promise<TestDatabase> {
     url: url.toString(),
     destroy: async () => {
       await handle.destroy();
-      await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Drops a test database once its connections have closed. `with (force)` at once would kill
+ * connections that are still closing, and their clients would report it as an error.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      await withAdmin((admin) => admin.query(`drop database if exists ${name}`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error; // 55006: still in use
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await withAdmin((admin) => admin.query(`drop database if exists ${name} with (force)`));
 }
 
 async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
