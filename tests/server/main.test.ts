@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../src/domain/wire.ts';
+import { aRating } from '../builders/rating.ts';
+import { exited, startTsx, waitForOutput } from './process.ts';
+
+const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
+// The end-to-end tests read the code from exactly this line.
+const CODE_LINE = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/;
+const LISTENING = /Listening on http:\/\/127\.0\.0\.1:(\d+)/;
+
+describe('npm run server', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bv-main-'));
+  const staticDir = join(dataDir, 'dist');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), INDEX_HTML);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const env = { DATA_DIR: dataDir, STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', LOG_LEVEL: 'info' };
+
+  it('given a fresh data dir, when the server starts, then its printed code enrolls a tablet that can push, and pages fall back to the app', async () => {
+    const server = startTsx('src/server/main.ts', env);
+    const port = (await waitForOutput(server.output, LISTENING))[1];
+    const code = server.output().match(CODE_LINE)?.[1];
+    expect(code).toBeDefined();
+    expect(server.output()).toContain(`http://127.0.0.1:${port}/`);
+    const base = `http://127.0.0.1:${port}`;
+
+    const enrolled = await fetch(`${base}/api/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code, deviceLabel: 'e2e' }),
+    });
+    expect(enrolled.status).toBe(200);
+    const { token, config } = (await enrolled.json()) as EnrollResponse;
+    expect(config).toMatchObject({ branch: { name: 'Branch 1', defaultLanguage: 'en' }, counter: { name: 'Counter 1' } });
+
+    const rating = aRating({ branchId: config.branch.id, counterId: config.counter!.id });
+    const pushed = await fetch(`${base}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ protocol: PROTOCOL_VERSION, records: [rating] }),
+    });
+    expect(((await pushed.json()) as PushResponse).results).toEqual([{ id: rating.id, status: 'accepted' }]);
+
+    const page = await fetch(`${base}/counter`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toBe(INDEX_HTML);
+    // Logged at info level, yet the token appears nowhere in the output.
+    expect(server.output()).toContain('"msg":"device enrolled"');
+    expect(server.output()).not.toContain(token);
+
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+  });
+
+  it('given the server ran once on this data dir, when it starts again, then it makes no second branch or code', async () => {
+    const server = startTsx('src/server/main.ts', env);
+    await waitForOutput(server.output, LISTENING);
+    expect(server.output()).not.toMatch(CODE_LINE);
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+  });
+});
