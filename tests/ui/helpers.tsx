@@ -1,0 +1,106 @@
+import { cleanup, render, type RenderResult } from '@testing-library/preact';
+import type { ComponentChild } from 'preact';
+import { onTestFinished } from 'vitest';
+import type { DeviceConfig } from '../../src/domain/config.ts';
+import type { Language } from '../../src/domain/language.ts';
+import en from '../../src/locales/en.json';
+import es from '../../src/locales/es.json';
+import zhHans from '../../src/locales/zh-Hans.json';
+import zhHant from '../../src/locales/zh-Hant.json';
+import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
+import type { EnrolledDevice } from '../../src/store/device.ts';
+import { SyncEngine } from '../../src/sync/engine.ts';
+import { createI18n } from '../../src/ui/i18n.ts';
+import { ServicesProvider, type Services } from '../../src/ui/services.tsx';
+import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+
+/** Port 9 (discard) on loopback: nothing answers there, and the default fetch never tries. */
+export const TEST_BASE_URL = 'http://127.0.0.1:9';
+
+/** The network is down: the app is offline-first, so every screen must work with this. */
+export const networkDown: typeof fetch = () => Promise.reject(new TypeError('fetch failed: network is down'));
+
+export interface RenderWithServicesOptions {
+  language?: Language;
+  db?: BranchVoiceDB;
+  fetch?: typeof fetch;
+}
+
+export type RenderWithServicesResult = RenderResult & { services: Services };
+
+/**
+ * Renders `ui` inside real services, as main.tsx makes them: a fresh Dexie database on
+ * fake-indexeddb, a fresh i18next, and a real SyncEngine whose fetch is the network (down
+ * unless a test passes its own). The engine is not started: tests sync with `syncNow()`,
+ * so nothing runs behind their back. Everything is torn down when the test finishes.
+ */
+export function renderWithServices(ui: ComponentChild, options: RenderWithServicesOptions = {}): RenderWithServicesResult {
+  const db = options.db ?? createDatabase(uniqueDbName());
+  const http = { baseUrl: TEST_BASE_URL, fetch: options.fetch ?? networkDown };
+  const appVersion = 'test';
+  const engine = new SyncEngine({ db, http, appVersion, locks: null });
+  const i18n = createI18n(options.language ?? 'en');
+  const services: Services = { db, engine, i18n, http, appVersion };
+
+  onTestFinished(async () => {
+    // Unmount first, so no screen asks for a sync or follows a live query while the
+    // database goes away; then let a run under way finish before deleting its database.
+    cleanup();
+    engine.stop();
+    await engineIdle(engine);
+    await db.delete();
+  });
+
+  const utils = render(<ServicesProvider services={services}>{ui}</ServicesProvider>);
+  return { ...utils, services };
+}
+
+/** A database name no other test uses, so tests never see each other's rows. */
+export const uniqueDbName = (): string => `test-ui-${crypto.randomUUID()}`;
+
+/** Resolves once the engine has no sync under way. */
+export function engineIdle(engine: SyncEngine): Promise<void> {
+  return new Promise((resolve) => {
+    let off: (() => void) | null = null;
+    let idle = false;
+    // subscribe() calls the listener at once, before it has returned `off`.
+    off = engine.subscribe(({ syncing }) => {
+      if (syncing || idle) return;
+      idle = true;
+      off?.();
+      resolve();
+    });
+    if (idle) off();
+  });
+}
+
+/** An enrolled counter tablet; pass only the fields a test is about. */
+export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; branch?: Partial<DeviceConfig['branch']> } = {}): EnrolledDevice {
+  return {
+    identity: { deviceId: '0190a0b0-0000-7000-8000-0000000000d1', token: 'test-token-'.padEnd(43, 'x'), mode: 'counter', enrolledAt: Date.UTC(2026, 10, 23, 8) },
+    config: {
+      version: 1,
+      branch: { id: BRANCH_ID, name: 'Central Branch', defaultLanguage: 'en', ...overrides.branch },
+      counter: { id: COUNTER_ID, name: 'Counter 3' },
+      ratingCooldownMs: 200,
+      ...overrides.config,
+    },
+  };
+}
+
+const LOCALES = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en, es } as const;
+
+/**
+ * The text a screen should show for `key` in `language`, read straight from the locale file
+ * (not through i18next, so a wrong language or a missing key in the app shows as a failure).
+ * `{{name}}` placeholders are filled from `values`.
+ */
+export function text(language: Language, key: string, values: Record<string, string | number> = {}): string {
+  let node: unknown = LOCALES[language];
+  for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+  if (typeof node !== 'string') throw new Error(`no text for ${key} in ${language}`);
+  return node.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    if (!(name in values)) throw new Error(`no value for {{${name}}} in ${language} ${key}`);
+    return String(values[name]);
+  });
+}

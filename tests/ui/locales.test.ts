@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../src/domain/language.ts';
+import type { WriteFailure } from '../../src/store/write.ts';
+import type { EnrollFailure } from '../../src/sync/enroll.ts';
+import type { TransportFailure } from '../../src/sync/http.ts';
+import { resources } from '../../src/ui/i18n.ts';
+
+// Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
+// compiler refuse this table when a reason is added to the code and not here (and the other
+// way round), so a new failure cannot reach a customer as a raw key.
+type Reason = TransportFailure | EnrollFailure | WriteFailure | 'invalid-record' | 'unknown';
+const REASONS = {
+  offline: 'http: fetch failed while navigator.onLine is false',
+  unreachable: 'http: fetch failed',
+  timeout: 'http: no answer within timeoutMs',
+  'server-error': 'http: 5xx',
+  'rate-limited': 'http: 429',
+  unauthorized: 'http: 401',
+  'device-revoked': 'http: 401 { code: device-revoked }',
+  'payload-too-large': 'http: 413',
+  'bad-request': 'http: other 4xx',
+  'enrollment-code-invalid': 'http: { code: enrollment-code-invalid }',
+  'bad-response': 'http/engine: an answer this app does not understand',
+  'code-format': 'enroll: the code cannot be a code',
+  'storage-full': 'store: QuotaExceededError',
+  'invalid-record': 'store: the record fails its schema',
+  unknown: 'ui: a write that threw',
+} as const satisfies Record<Reason, string>;
+
+/** "a.b.c" for every leaf; plural forms (`_one`, `_other`) are keys of their own. */
+function flatten(node: unknown, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) for (const entry of flatten(value, path)) out.set(...entry);
+    else out.set(path, value);
+  }
+  return out;
+}
+
+const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten(resources[lng].translation)])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
+const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
+const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+describe('locales', () => {
+  it('given the four product languages, then i18n bundles exactly those', () => {
+    expect(Object.keys(resources).sort()).toEqual([...LANGUAGES].sort());
+  });
+
+  it.each(LANGUAGES)('given %s, then it has every key that any other locale has', (lng) => {
+    const missing = allKeys.filter((key) => !flat[lng].has(key));
+    expect(missing, `${lng} is missing: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then every value is a non-empty string', (lng) => {
+    const empty = [...flat[lng]].filter(([, value]) => typeof value !== 'string' || value.trim() === '').map(([key]) => key);
+    expect(empty, `${lng} has empty or non-text values: ${empty.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then every value uses the same {{placeholders}} as English', (lng) => {
+    const differing = [...flat.en]
+      .filter(([key, value]) => flat[lng].has(key) && placeholders(flat[lng].get(key)).join() !== placeholders(value).join())
+      .map(([key]) => key);
+    expect(differing, `${lng} differs from en in the placeholders of: ${differing.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then there is an errors.<reason> text for every reason the code can produce', (lng) => {
+    const missing = Object.keys(REASONS).filter((reason) => !flat[lng].has(`errors.${reason}`));
+    expect(missing, `${lng} has no errors.* text for: ${missing.join(', ')}`).toEqual([]);
+  });
+});

@@ -1,0 +1,93 @@
+import { fireEvent, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LANGUAGES, type Language } from '../../src/domain/language.ts';
+import { loadDevice, saveEnrollment } from '../../src/store/device.ts';
+import { getMeta, setMeta } from '../../src/store/meta.ts';
+import { recordRating } from '../../src/store/ratings.ts';
+import { StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
+import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { anEnrolledDevice, renderWithServices, text } from './helpers.tsx';
+
+async function givenStatusCorner(language: Language, fetchFn?: typeof fetch) {
+  const rendered = renderWithServices(<StatusCorner />, { language, ...(fetchFn ? { fetch: fetchFn } : {}) });
+  await saveEnrollment(rendered.services.db, anEnrolledDevice());
+  const corner = await rendered.findByRole('complementary', { name: text(language, 'status.label') });
+  return { ...rendered, corner };
+}
+
+async function givenRatings(db: Parameters<typeof recordRating>[0], count: number) {
+  for (let i = 0; i < count; i++) {
+    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, score: 'neutral', reasons: [], language: 'en' });
+    if (!result.ok) throw new Error(result.message);
+  }
+}
+
+/** Makes the browser say it is offline; jsdom says online. */
+function givenOffline() {
+  Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+}
+afterEach(() => {
+  delete (navigator as { onLine?: boolean }).onLine;
+});
+
+describe('StatusCorner', () => {
+  it.each(LANGUAGES)('given %s, when three ratings are recorded, then it shows three unsynced and no error', async (language) => {
+    const { getByTestId, queryByTestId, services } = await givenStatusCorner(language);
+    expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 0 }));
+
+    await givenRatings(services.db, 3);
+
+    await waitFor(() => expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 3 })));
+    expect(queryByTestId('sync-error')).toBeNull();
+    expect(queryByTestId('quarantined')).toBeNull();
+  });
+
+  it.each(LANGUAGES.flatMap((language) => [
+    { language, network: 'online but no server', offline: false, reason: 'unreachable' },
+    { language, network: 'offline', offline: true, reason: 'offline' },
+  ]))('given $language and a device $network, when a sync fails, then it shows the $reason error and keeps the ratings', async ({ language, offline, reason }) => {
+    if (offline) givenOffline();
+    const { getByTestId, findByTestId, getByRole, services } = await givenStatusCorner(language);
+    await givenRatings(services.db, 2);
+
+    const outcome = await services.engine.syncNow();
+
+    expect(outcome).toEqual({ ok: false, reason, message: expect.any(String) });
+    const error = await findByTestId('sync-error');
+    expect(error.textContent).toBe(text(language, `errors.${reason}`));
+    expect(error.dataset.reason).toBe(reason);
+    expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 2 }));
+    expect(getByRole('button', { name: text(language, 'status.syncNow') })).toHaveProperty('disabled', false);
+    expect(getByTestId('status-corner').textContent).toContain(text(language, 'status.never'));
+  });
+
+  it.each(LANGUAGES)('given %s, when the sync state says the device was revoked, then it shows the revoked message and offers enrollment', async (language) => {
+    const { findByTestId, getByRole, queryByRole, services } = await givenStatusCorner(language);
+
+    // What the engine writes on a 401 { code: 'device-revoked' }.
+    await setMeta(services.db, 'syncState', {
+      lastAttemptAt: Date.UTC(2026, 10, 23, 10),
+      lastSuccessAt: null,
+      lastError: { reason: 'device-revoked', message: 'This device was revoked.', at: Date.UTC(2026, 10, 23, 10) },
+      stopped: 'device-revoked',
+      clockOffsetMs: null,
+    });
+
+    expect((await findByTestId('sync-error')).textContent).toBe(text(language, 'errors.device-revoked'));
+    expect(queryByRole('button', { name: text(language, 'status.syncNow') })).toBeNull();
+    fireEvent.click(getByRole('button', { name: text(language, 'setup.submit') }));
+    await waitFor(async () => expect(await loadDevice(services.db)).toBeNull());
+  });
+
+  it('given a server that answers 401 device-revoked, when the engine syncs, then the corner shows the revoked message and the engine stops', async () => {
+    const revoked: typeof fetch = async () =>
+      new Response(JSON.stringify({ code: 'device-revoked', message: 'This device was revoked by an administrator.' }), { status: 401, headers: { 'content-type': 'application/json' } });
+    const { findByTestId, services } = await givenStatusCorner('es', revoked);
+
+    expect(await services.engine.syncNow()).toEqual({ ok: false, reason: 'device-revoked', message: 'This device was revoked by an administrator.' });
+
+    expect((await findByTestId('sync-error')).textContent).toBe(text('es', 'errors.device-revoked'));
+    expect((await getMeta(services.db, 'syncState'))?.stopped).toBe('device-revoked');
+    expect(await services.engine.syncNow()).toEqual({ ok: 'skipped', why: 'stopped' });
+  });
+});
