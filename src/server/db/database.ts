@@ -4,11 +4,13 @@ import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
   Kysely,
+  PostgresAdapter,
   PostgresDialect,
   SqliteAdapter,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
+  type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
@@ -37,6 +39,9 @@ export const SQLITE_FILE_NAME = 'branchvoice.sqlite';
 export const isPostgresUrl = (url: string | undefined): url is string =>
   url !== undefined && /^postgres(ql)?:\/\//.test(url);
 
+/** True for a Kysely instance (or transaction) on PostgreSQL: for the few statements that differ. */
+export const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
 /** Opens SQLite (the default) or PostgreSQL; one `create...()` per process or test (STYLE.md §2.7). */
 export function createDatabase(options: DatabaseOptions = {}): DatabaseHandle {
   if (isPostgresUrl(options.url)) return openPostgres(options.url);
@@ -59,8 +64,31 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 64;
+
+/**
+ * Kysely prepares every query afresh; SQLite then parses the SQL again, which for a 200-row
+ * insert (1,800 parameters) costs about as much as validating the batch. Our queries repeat
+ * the same few texts, so prepared statements are kept by text (least recently used out).
+ * Safe because Kysely runs each statement to completion (all/run) before the next.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) cache.delete(text);
+      else statement = sqlite.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return statement;
+    },
+  };
 }
 
 /**

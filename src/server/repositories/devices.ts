@@ -81,6 +81,12 @@ export async function insertDevice(db: Kysely<Database>, row: NewDeviceRow): Pro
   await db.insertInto('devices').values(row).execute();
 }
 
+/** The columns that say a device was heard from at `now`, with its health when it sent one. */
+export const seenAt = (now: number, health: DeviceHealth | undefined) => ({
+  last_seen_at: now,
+  ...(health && { health: JSON.stringify(health) }),
+});
+
 /** Records that the device was heard from, and its health when it sent one. */
 export async function touchDevice(
   db: Kysely<Database>,
@@ -88,11 +94,7 @@ export async function touchDevice(
   now: number,
   health: DeviceHealth | undefined,
 ): Promise<void> {
-  await db
-    .updateTable('devices')
-    .set({ last_seen_at: now, ...(health && { health: JSON.stringify(health) }) })
-    .where('id', '=', id)
-    .execute();
+  await db.updateTable('devices').set(seenAt(now, health)).where('id', '=', id).execute();
 }
 
 /** Revokes a device; revoking twice keeps the first time. False when there is no such device. */

@@ -10,8 +10,10 @@ import {
   type SyncRecord,
 } from '../../domain/wire.ts';
 import type { Database, NewRatingRow } from '../db/schema.ts';
-import { touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
-import { insertRatings, ratingToRow } from '../repositories/ratings.ts';
+import { isPostgres } from '../db/database.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
+import { insertRatings, insertRatingsAndMarkSeen, ratingToRow, ROWS_PER_STATEMENT } from '../repositories/ratings.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
@@ -83,9 +85,13 @@ export async function ingestPush(
   now: number,
 ): Promise<PushResponse> {
   const { results, rows } = triageRecords(push.records, device, now);
-  await db.transaction().execute(async (trx) => {
-    if (rows.length > 0) await insertRatings(trx, rows);
-    await touchDevice(trx, device.id, now, push.health);
-  });
+  if (isPostgres(db) && rows.length > 0 && rows.length <= ROWS_PER_STATEMENT) {
+    await insertRatingsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(now, push.health) });
+  } else {
+    await inTransaction(db, async (trx) => {
+      if (rows.length > 0) await insertRatings(trx, rows);
+      await touchDevice(trx, device.id, now, push.health);
+    });
+  }
   return { results, serverTime: now, configVersion: device.configVersion };
 }
