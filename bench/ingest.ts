@@ -1,0 +1,232 @@
+/**
+ * Server ingest benchmark: `npx tsx bench/ingest.ts`.
+ *
+ * Pushes 20,000 fresh ratings in batches of 200 from 4 concurrent clients over loopback HTTP
+ * to our server (SQLite, then PostgreSQL when TEST_POSTGRES_URL or DATABASE_URL is set), and
+ * measures beside each a raw baseline in the same run (DESIGN.md "Performance budget"):
+ * bare Fastify + a prepared better-sqlite3 multi-row insert; bare pg multi-row inserts. The
+ * baselines write to a table made by our migration, so both sides pay for the same indexes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { PROTOCOL_VERSION } from '../src/domain/wire.ts';
+import type { Rating } from '../src/domain/rating.ts';
+import { buildApp } from '../src/server/app.ts';
+import { createDatabase, type DatabaseHandle } from '../src/server/db/database.ts';
+import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { countRatings } from '../src/server/repositories/ratings.ts';
+import { addBranch, addCounter } from '../src/server/services/branches.ts';
+import { enrollDevice, issueEnrollmentCode } from '../src/server/services/enrollment.ts';
+import { aRating } from '../tests/builders/rating.ts';
+
+const RECORDS = 20_000;
+const BATCH = 200;
+const CLIENTS = 4;
+const WARMUP_BATCHES = 10;
+const BUDGET = { sqlite: 30_000, postgres: 40_000 };
+
+type Row = { path: string; perSecond: number; baseline?: number; budget?: number };
+
+const COLUMNS = ['id', 'branch_id', 'counter_id', 'device_id', 'score', 'reasons', 'language', 'created_at', 'received_at'];
+const valuesOf = (r: Rating, deviceId: string, receivedAt: number) => [
+  r.id, r.branchId, r.counterId, deviceId, r.score, JSON.stringify(r.reasons), r.language, r.createdAt, receivedAt,
+];
+
+function batches(count: number, scope: { branchId: string; counterId: string }): Rating[][] {
+  return Array.from({ length: count }, () => Array.from({ length: BATCH }, () => aRating(scope)));
+}
+
+/**
+ * Runs `work` over the batches from CLIENTS workers at once; answers records per second.
+ * Worker i stands for device i: a device pushes one batch at a time (its sync engine holds
+ * a Web Lock), so concurrency comes from several devices, as in a branch.
+ */
+async function drive<T>(items: T[], work: (item: T, worker: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, worker) => {
+      while (next < items.length) await work(items[next++]!, worker);
+    }),
+  );
+  return (items.length * BATCH) / ((performance.now() - started) / 1000);
+}
+
+/** POSTs pre-serialised bodies, so the client's JSON.stringify is not measured. */
+function pusher(baseUrl: string, tokens: string[]) {
+  return async (body: string, worker: number) => {
+    const token = tokens[worker % tokens.length];
+    const response = await fetch(`${baseUrl}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body,
+    });
+    if (response.status !== 200) throw new Error(`push answered ${response.status}: ${await response.text()}`);
+    await response.arrayBuffer();
+  };
+}
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+const bodies = (list: Rating[][]) => list.map((records) => JSON.stringify({ protocol: PROTOCOL_VERSION, records }));
+
+/** Our server, with a branch, a counter and an enrolled device, measured end to end. */
+async function measureServer(handle: DatabaseHandle): Promise<number> {
+  const result = await migrateToLatest(handle.db);
+  if (!result.ok) throw new Error(result.message);
+  const now = Date.now();
+  const branch = await addBranch(handle.db, { name: 'Bench' }, now);
+  if (!branch.ok) throw new Error(branch.message);
+  const counter = await addCounter(handle.db, { branchId: branch.value.id, name: 'W1' }, now);
+  if (!counter.ok) throw new Error(counter.message);
+  const tokens: string[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const code = await issueEnrollmentCode(handle.db, { counterId: counter.value.id }, now);
+    if (!code.ok) throw new Error(code.message);
+    const device = await enrollDevice(handle.db, { code: code.value.code }, now);
+    if (!device.ok) throw new Error(device.message);
+    tokens.push(device.value.token);
+  }
+
+  const scope = { branchId: branch.value.id, counterId: counter.value.id };
+  const app = await buildApp({ db: handle.db });
+  const push = pusher(await listen(app), tokens);
+  try {
+    await drive(bodies(batches(WARMUP_BATCHES, scope)), push);
+    const perSecond = await drive(bodies(batches(RECORDS / BATCH, scope)), push);
+    const stored = await countRatings(handle.db);
+    if (stored !== RECORDS + WARMUP_BATCHES * BATCH) throw new Error(`stored ${stored} ratings`);
+    return perSecond;
+  } finally {
+    await app.close();
+  }
+}
+
+/** Makes our tables in a new database, so that the baselines write to the very same table and indexes. */
+async function migrated(options: { url?: string; sqliteFile?: string }): Promise<void> {
+  const handle = createDatabase(options);
+  const result = await migrateToLatest(handle.db);
+  await handle.destroy();
+  if (!result.ok) throw new Error(result.message);
+}
+
+/** Bare Fastify + better-sqlite3: a prepared multi-row insert per batch, no validation. */
+async function measureSqliteBaseline(file: string): Promise<number> {
+  await migrated({ sqliteFile: file });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
+  const insert = sqlite.prepare(
+    `insert into ratings (${COLUMNS.join(',')}) values ${Array(BATCH).fill(placeholders).join(',')} on conflict (id) do nothing`,
+  );
+  const insertBatch = sqlite.transaction((records: Rating[], now: number) =>
+    insert.run(records.flatMap((r) => valuesOf(r, 'device', now))),
+  );
+  const app = Fastify();
+  app.post<{ Body: { records: Rating[] } }>('/api/sync/push', async (request) => {
+    const now = Date.now();
+    insertBatch(request.body.records, now);
+    return { results: request.body.records.map((r) => ({ id: r.id, status: 'accepted' })), serverTime: now };
+  });
+  const push = pusher(await listen(app), ['none']);
+  const scope = { branchId: 'b', counterId: 'c' };
+  try {
+    await drive(bodies(batches(WARMUP_BATCHES, scope)), push);
+    return await drive(bodies(batches(RECORDS / BATCH, scope)), push);
+  } finally {
+    await app.close();
+    sqlite.close();
+  }
+}
+
+/** Bare pg: one multi-row insert per batch from CLIENTS connections, no HTTP. */
+async function measurePostgresBaseline(url: string): Promise<number> {
+  await migrated({ url });
+  const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
+  await pool.query('create table baseline_ratings (like ratings including all)');
+  const params = (row: number) => `(${COLUMNS.map((_, c) => `$${row * COLUMNS.length + c + 1}`).join(',')})`;
+  const text = `insert into baseline_ratings (${COLUMNS.join(',')}) values ${Array.from({ length: BATCH }, (_, i) => params(i)).join(',')} on conflict (id) do nothing`;
+  const insert = async (records: Rating[]) => {
+    await pool.query(text, records.flatMap((r) => valuesOf(r, 'device', Date.now())));
+  };
+  const scope = { branchId: 'b', counterId: 'c' };
+  try {
+    await drive(batches(WARMUP_BATCHES, scope), insert);
+    return await drive(batches(RECORDS / BATCH, scope), insert);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function benchSqlite(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bv-bench-'));
+  try {
+    const baseline = await measureSqliteBaseline(join(dir, 'baseline.sqlite'));
+    const handle = createDatabase({ sqliteFile: join(dir, 'branchvoice.sqlite') });
+    const ours = await measureServer(handle).finally(() => handle.destroy());
+    return [
+      { path: 'baseline: Fastify + better-sqlite3', perSecond: baseline },
+      { path: 'server: push → SQLite', perSecond: ours, baseline, budget: BUDGET.sqlite },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchPostgres(adminUrl: string): Promise<Row[]> {
+  const name = `bv_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    const baseline = await measurePostgresBaseline(url.toString());
+    const handle = createDatabase({ url: url.toString() });
+    const ours = await measureServer(handle).finally(() => handle.destroy());
+    return [
+      { path: `baseline: pg multi-row insert (${CLIENTS} conns)`, perSecond: baseline },
+      { path: 'server: push → PostgreSQL', perSecond: ours, baseline, budget: BUDGET.postgres },
+    ];
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+function printTable(rows: Row[]): void {
+  const lines = [['path', 'records/s', 'ratio to baseline', 'budget'], ...rows.map((r) => [
+    r.path,
+    Math.round(r.perSecond).toLocaleString('en'),
+    r.baseline ? `${(r.perSecond / r.baseline).toFixed(2)}×` : '',
+    r.budget ? `≥ ${r.budget.toLocaleString('en')} ${r.perSecond >= r.budget ? 'met' : 'MISSED'}` : '',
+  ])];
+  const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
+  for (const line of lines) console.log(line.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+async function main(): Promise<void> {
+  console.log(`Ingest: ${RECORDS.toLocaleString('en')} ratings, batches of ${BATCH}, ${CLIENTS} clients, loopback HTTP\n`);
+  const rows = await benchSqlite();
+  const pgUrl = process.env.TEST_POSTGRES_URL || process.env.DATABASE_URL;
+  if (pgUrl) rows.push(...(await benchPostgres(pgUrl)));
+  printTable(rows);
+  if (!pgUrl) console.log('\nPostgreSQL: skipped (set TEST_POSTGRES_URL or DATABASE_URL to measure it).');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
