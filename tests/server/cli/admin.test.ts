@@ -14,7 +14,7 @@ const CODE_LINE = /^Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 describeEachDatabase('npm run admin', (kind) => {
   const database = useTestDatabase(kind);
   // The CLI finds the database as the server does: DATABASE_URL, else DATA_DIR's SQLite file.
-  const env = () =>
+  const env = (): Record<string, string> =>
     kind === 'sqlite' ? { DATA_DIR: dirname(database.current.url), DATABASE_URL: '' } : { DATABASE_URL: database.current.url };
   const admin = (...args: string[]) => runTsx('src/server/cli/admin.ts', args, env());
 
