@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SCORES } from '../../src/domain/rating.ts';
+import {
+  admin,
+  enrollmentCodeOf,
+  eventually,
+  freePort,
+  openTablet,
+  removeDir,
+  serverRatings,
+  startServer,
+  tabletRatingIds,
+  tempDir,
+  type RunningServer,
+} from './harness.ts';
+
+// The whole path a branch takes: `npm start` on an empty database, a tablet enrolled with the
+// printed code, the server gone, the app reloaded from its service worker, taps saved offline,
+// the server back, every tap on the server exactly once; then the browser closed in the middle
+// of a push and opened again.
+const dataDir = tempDir('data');
+const profileDir = tempDir('tablet');
+let port: number;
+let server: RunningServer | undefined;
+
+beforeAll(async () => {
+  port = await freePort();
+});
+afterAll(async () => {
+  await server?.stop();
+  removeDir(dataDir);
+  removeDir(profileDir);
+});
+
+async function rate(page: Page, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+    await page.click(`button[data-score="${SCORES[i % SCORES.length]}"]`);
+    await page.locator('[data-screen="counter-thanks"]').waitFor();
+  }
+  await page.locator('[data-screen="counter-ready"]').waitFor();
+}
+
+const unsynced = (page: Page) => page.locator('[data-testid="unsynced"]').innerText();
+
+describe('a counter tablet, end to end', () => {
+  it('given a tablet enrolled with the first-run code, when the server is down for 20 ratings, then all 20 arrive once after it returns', async () => {
+    server = await startServer(port, dataDir);
+    const code = enrollmentCodeOf(server.output());
+    const branchId = /([0-9a-f-]{36})\s+Branch 1/.exec(await admin(dataDir, 'branches'))?.[1];
+    expect(branchId).toBeDefined();
+    // A short thank-you so the test does not wait 3 s per customer; the setting reaches the
+    // tablet with its enrollment, as any branch setting does.
+    await admin(dataDir, 'branch:set', branchId!, '--cooldown', '300');
+
+    const { context, page } = await openTablet(profileDir);
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByLabel('Enrollment code').fill(code.toLowerCase());
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    await expect(page.locator('[data-testid="persistence"]').innerText()).resolves.toMatch(/persistent/i);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+    await server.stop();
+    await page.reload();
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+    await rate(page, 20);
+    expect(await unsynced(page)).toBe('20 unsynced');
+    await expect(page.locator('[data-testid="sync-error"]').getAttribute('data-reason')).resolves.toBe('unreachable');
+
+    server = await startServer(port, dataDir);
+    const waited = await eventually('20 ratings on the server', async () => (await serverRatings(dataDir)).length >= 20, 30_000, 1000);
+    const onServer = await serverRatings(dataDir);
+    expect(onServer).toHaveLength(20);
+    expect(new Set(onServer.map((r) => r.id))).toEqual(new Set(await tabletRatingIds(page)));
+    await eventually('the corner to show nothing unsynced', async () => (await unsynced(page)) === '0 unsynced', 10_000, 200);
+    console.log(`e2e: 20 offline ratings reached the server ${waited} ms after it restarted`);
+    await context.close();
+  });
+
+  it('given a push in flight, when the browser is closed and opened again, then nothing is doubled and nothing is missing', async () => {
+    let { context, page } = await openTablet(profileDir);
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+
+    // Freeze the server: the push is sent and accepted by the kernel, but not answered.
+    server!.process.kill('SIGSTOP');
+    await rate(page, 5);
+    await page.waitForTimeout(2500);
+    expect(await unsynced(page)).toBe('5 unsynced');
+    const madeOnTablet = await tabletRatingIds(page);
+    await context.close();
+    server!.process.kill('SIGCONT');
+
+    ({ context, page } = await openTablet(profileDir));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+    await eventually('the tablet to drain its outbox', async () => (await unsynced(page)) === '0 unsynced', 30_000, 250);
+    const onServer = await serverRatings(dataDir);
+    expect(onServer).toHaveLength(25);
+    expect(new Set(onServer.map((r) => r.id))).toEqual(new Set(madeOnTablet));
+    await context.close();
+  });
+});
