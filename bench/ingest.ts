@@ -124,6 +124,7 @@ async function measureSqliteBaseline(file: string): Promise<number> {
   await migrated({ sqliteFile: file });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL'); // as our server: an acknowledged batch is on disk
   const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
   const insert = sqlite.prepare(
     `insert into ratings (${COLUMNS.join(',')}) values ${Array(BATCH).fill(placeholders).join(',')} on conflict (id) do nothing`,

@@ -62,6 +62,9 @@ function openSqlite(file: string): DatabaseHandle {
   // WAL lets the admin CLI read while the server writes; busy_timeout makes a second
   // process wait for the write lock instead of failing at once.
   sqlite.pragma('journal_mode = WAL');
+  // A device deletes a record once we acknowledge it, so an acknowledged batch must survive
+  // a power cut: sync the WAL at every commit (NORMAL would be faster and could lose it).
+  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
