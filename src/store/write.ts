@@ -23,8 +23,8 @@ export async function writeWithOutbox<R extends SyncRecord>(
   };
   try {
     await db.transaction('rw', table, db.outbox, async () => {
-      await table.add(record);
-      await db.outbox.add(row as OutboxRow);
+      // Issued together: one round of IndexedDB requests instead of two (bench/tap.ts).
+      await Promise.all([table.add(record), db.outbox.add(row as OutboxRow)]);
     });
     return ok(undefined);
   } catch (error) {

@@ -308,6 +308,7 @@ export function settlement(
   rows: readonly OutboxRow[],
   response: PushResponse,
 ): Result<{ acknowledged: number[]; rejected: Rejection[] }, 'bad-response'> {
+  if (!Array.isArray(response?.results)) return err('bad-response', 'The server answered a push without results.');
   if (response.results.length !== rows.length) return err('bad-response', `The server answered ${response.results.length} results for ${rows.length} records.`);
   const acknowledged: number[] = [];
   const rejected: Rejection[] = [];

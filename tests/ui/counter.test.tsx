@@ -1,5 +1,5 @@
 import { fireEvent, waitFor } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LANGUAGES, type Language } from '../../src/domain/language.ts';
 import { SCORES, type Score } from '../../src/domain/rating.ts';
 import { saveEnrollment, type EnrolledDevice } from '../../src/store/device.ts';
@@ -124,5 +124,24 @@ describe('CounterScreen', () => {
     expect(queryByRole('alert')).toBeNull();
     await waitFor(() => expect(getByRole('complementary', { name: text('en', 'status.label') }).textContent).toContain(text('en', 'status.unsynced_one', { count: 1 })));
     expect(await services.db.outbox.count()).toBe(1);
+  });
+
+  it('given a customer who switched language and left without rating, when 30 s pass untouched, then the next customer gets the branch language', async () => {
+    const { getByRole, services } = await givenCounterTablet('zh-Hant');
+    fireEvent.click(getByRole('button', { name: '繁體中文' }));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      fireEvent.click(getByRole('button', { name: 'Español' }));
+      await waitFor(() => expect(services.i18n.language).toBe('es'));
+      vi.advanceTimersByTime(20_000);
+      fireEvent.pointerDown(document.body);
+      vi.advanceTimersByTime(20_000);
+      expect(services.i18n.language).toBe('es');
+      vi.advanceTimersByTime(10_000);
+      await waitFor(() => expect(services.i18n.language).toBe('zh-Hant'));
+      expect(await services.db.ratings.count()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -61,7 +61,7 @@ describe('StatusCorner', () => {
     expect(getByTestId('status-corner').textContent).toContain(text(language, 'status.never'));
   });
 
-  it.each(LANGUAGES)('given %s, when the sync state says the device was revoked, then it shows the revoked message and offers enrollment', async (language) => {
+  it.each(LANGUAGES)('given %s, when the sync state says the device was revoked, then it shows the revoked message and re-enrolls only on a second tap', async (language) => {
     const { findByTestId, getByRole, queryByRole, services } = await givenStatusCorner(language);
 
     // What the engine writes on a 401 { code: 'device-revoked' }.
@@ -75,8 +75,17 @@ describe('StatusCorner', () => {
 
     expect((await findByTestId('sync-error')).textContent).toBe(text(language, 'errors.device-revoked'));
     expect(queryByRole('button', { name: text(language, 'status.syncNow') })).toBeNull();
-    fireEvent.click(getByRole('button', { name: text(language, 'setup.submit') }));
+    fireEvent.click(getByRole('button', { name: text(language, 'status.reenroll') }));
+    // One stray tap on the customer's screen must not take the tablet out of service.
+    expect(await loadDevice(services.db)).not.toBeNull();
+    fireEvent.click(getByRole('button', { name: text(language, 'status.reenrollConfirm') }));
     await waitFor(async () => expect(await loadDevice(services.db)).toBeNull());
+  });
+
+  it('given a stopped device whose last error was cleared, then the corner still says why it stopped', async () => {
+    const { findByTestId, services } = await givenStatusCorner('en');
+    await setMeta(services.db, 'syncState', { lastAttemptAt: null, lastSuccessAt: null, lastError: null, stopped: 'unauthorized', clockOffsetMs: null });
+    expect((await findByTestId('sync-error')).textContent).toBe(text('en', 'errors.unauthorized'));
   });
 
   it('given a server that answers 401 device-revoked, when the engine syncs, then the corner shows the revoked message and the engine stops', async () => {

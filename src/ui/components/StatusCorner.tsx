@@ -18,8 +18,8 @@ export function StatusCorner() {
   if (!status) return null;
 
   const time = (at: number) => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
-  const error = status.sync?.lastError;
   const stopped = status.sync?.stopped;
+  const error = status.sync?.lastError ?? (stopped ? { reason: stopped, message: '' } : null);
   return (
     <aside class="status-corner" aria-label={t('status.label')} data-testid="status-corner">
       <span data-testid="unsynced">{t('status.unsynced', { count: status.unsynced })}</span>
@@ -32,10 +32,29 @@ export function StatusCorner() {
         </span>
       )}
       {stopped ? (
-        <button type="button" onClick={() => void forgetEnrollment(db)}>{t('setup.submit')}</button>
+        <ReenrollButton onConfirmed={() => void forgetEnrollment(db)} />
       ) : (
         <button type="button" onClick={() => engine.requestSync('manual')} disabled={engineStatus.syncing}>{t('status.syncNow')}</button>
       )}
     </aside>
+  );
+}
+
+/**
+ * Forgetting the enrollment takes two taps, the second within a few seconds: the corner sits
+ * on the customer's screen, and one stray tap must not take the tablet out of service.
+ */
+function ReenrollButton({ onConfirmed }: { onConfirmed: () => void }) {
+  const { t } = useT();
+  const [armed, setArmed] = useState(false);
+  useEffect(() => {
+    if (!armed) return;
+    const timer = setTimeout(() => setArmed(false), 5000);
+    return () => clearTimeout(timer);
+  }, [armed]);
+  return (
+    <button type="button" class={armed ? 'armed' : undefined} onClick={() => (armed ? onConfirmed() : setArmed(true))}>
+      {armed ? t('status.reenrollConfirm') : t('status.reenroll')}
+    </button>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isLanguage } from '../../domain/language.ts';
 import { SCORES, type Score } from '../../domain/rating.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { recordRating } from '../../store/ratings.ts';
@@ -11,6 +12,8 @@ type Phase = { name: 'ready' } | { name: 'saving' } | { name: 'thanks' } | { nam
 
 /** How long a failure stays on screen before the buttons come back. */
 const FAILURE_MS = 6000;
+/** A customer who switched language and walked away without rating: the next one gets the default. */
+const LANGUAGE_IDLE_MS = 30_000;
 
 /**
  * The customer-facing evaluator: four faces, then thanks, then back by itself in the
@@ -18,7 +21,6 @@ const FAILURE_MS = 6000;
  */
 export function CounterScreen({ device }: { device: EnrolledDevice }) {
   const { db, i18n } = useServices();
-  const { t } = useT();
   const [phase, setPhase] = useState<Phase>({ name: 'ready' });
   // A ref, not state: two taps in one frame both see the state from before the first.
   const busy = useRef(false);
@@ -37,6 +39,24 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
     return () => clearTimeout(timer);
   }, [phase, config, i18n]);
 
+  const { t, language } = useT();
+  useEffect(() => {
+    if (phase.name !== 'ready' || language === config.branch.defaultLanguage) return;
+    let timer = setTimeout(reset, LANGUAGE_IDLE_MS);
+    function reset() {
+      void i18n.changeLanguage(config.branch.defaultLanguage);
+    }
+    const touched = () => {
+      clearTimeout(timer);
+      timer = setTimeout(reset, LANGUAGE_IDLE_MS);
+    };
+    document.addEventListener('pointerdown', touched, true);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('pointerdown', touched, true);
+    };
+  }, [phase, language, config, i18n]);
+
   async function rate(score: Score) {
     if (busy.current || !config.counter) return;
     busy.current = true;
@@ -46,7 +66,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
       counterId: config.counter.id,
       score,
       reasons: [],
-      language: i18n.language as never,
+      language: isLanguage(i18n.language) ? i18n.language : config.branch.defaultLanguage,
     }).catch(() => ({ ok: false as const, reason: 'unknown', message: '' }));
     setPhase(result.ok ? { name: 'thanks' } : { name: 'failed', reason: result.reason });
   }

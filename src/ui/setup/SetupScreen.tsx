@@ -30,8 +30,9 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
       setPhase({ name: 'form', error: result.reason, busy: false });
       return;
     }
-    const persistence = await requestPersistentStorage(db);
-    await i18n.changeLanguage(result.value.config.branch.defaultLanguage);
+    // The device is enrolled now: whatever the browser says about storage, go on.
+    const persistence = await requestPersistentStorage(db).catch(() => ({ granted: null, askedAt: Date.now() }));
+    await i18n.changeLanguage(result.value.config.branch.defaultLanguage).catch(() => undefined);
     engine.requestSync('manual');
     setPhase({ name: 'done', enrolled: result.value, persistence });
   }
