@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import type { RunOptions, RunResult, Variant } from './tap-page.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium.ts';
 
 const TAPS = 300;
 const WARMUP = 30;
@@ -24,16 +25,6 @@ const BASELINE: Variant = 'raw-strict';
 const OURS: Variant = 'recordRating';
 const BUDGET = { p95Ms: 5, ratio: 1.5, issueAimP95Ms: 30 };
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Builds the page entry into `dir` as one ES module plus an index.html that loads it. */
 async function bundlePage(dir: string): Promise<void> {
@@ -136,7 +127,7 @@ async function main(): Promise<void> {
     await bundlePage(pageDir);
     const served = await serve(pageDir);
     server = served.server;
-    const context = await chromium.launchPersistentContext(profileDir, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (error) => console.error('page error:', error));

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 /**
  * Builds the PWA once for the end-to-end tests, as `npm start` would serve it. In a child
@@ -7,9 +8,8 @@ import { existsSync } from 'node:fs';
  * (no service worker).
  */
 export default function setup() {
-  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) {
-    throw new Error(`Chromium is not at ${chromium}: run \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH.`);
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is not at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH.`);
   }
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], {
     env: { ...process.env, NODE_ENV: 'production' },

@@ -5,21 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const run = promisify(execFile);
 
-/** Chromium as the brief prescribes: no network chatter, no sandbox (root), fresh profile. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `bv-${prefix}-`));
@@ -109,7 +99,7 @@ export async function serverRatings(dataDir: string, limit = 1000): Promise<Admi
 /** A Chromium profile that survives closing the browser, as a tablet's does. */
 export async function openTablet(userDataDir: string, viewport = { width: 800, height: 1280 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     viewport,

@@ -18,7 +18,7 @@ const MAX_CODE_HOURS = 24 * 30;
 /** A freshly made code: the only moment its text exists outside the installer's hands. */
 export type IssuedCode = {
   code: string;
-  /** The code as printed and read aloud: XXXX-XXXX. */
+  /** The code as printed and read aloud: two groups of four, joined by a dash. */
   formatted: string;
   branchId: string;
   counterId: string;
