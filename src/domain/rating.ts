@@ -23,6 +23,9 @@ export const RatingSchema = v.strictObject({
   id: RecordIdSchema,
   branchId: IdSchema,
   counterId: IdSchema,
+  /** The teller signed in at the counter, and the sign-in (shift) the rating belongs to. */
+  tellerId: IdSchema,
+  signInId: RecordIdSchema,
   score: ScoreSchema,
   reasons: v.pipe(v.array(ReasonIdSchema), v.maxLength(16, 'has more than 16 reasons')),
   language: LanguageSchema,

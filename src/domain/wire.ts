@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
 import { RatingSchema } from './rating.ts';
+import { ShiftEventSchema } from './shift.ts';
 
 /**
  * The wire protocol between devices and the server. Client and server import these
@@ -17,7 +18,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every kind of record a device can push. New kinds join this variant. */
-export const SyncRecordSchema = v.variant('kind', [RatingSchema], 'has an unknown kind');
+export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema], 'has an unknown kind');
 export type SyncRecord = v.InferOutput<typeof SyncRecordSchema>;
 export type RecordKind = SyncRecord['kind'];
 
@@ -46,7 +47,7 @@ export const PushRequestSchema = v.strictObject({
 });
 export type PushRequest = { protocol: typeof PROTOCOL_VERSION; records: SyncRecord[]; health?: DeviceHealth };
 
-export const REJECT_REASONS = ['invalid-record', 'wrong-branch', 'wrong-counter'] as const;
+export const REJECT_REASONS = ['invalid-record', 'wrong-branch', 'wrong-counter', 'unknown-teller'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** The server's answer for one record, in the order they were sent. */

@@ -1,0 +1,28 @@
+import * as v from 'valibot';
+import { IdSchema } from './ids.ts';
+import { PinHashSchema } from './pin.ts';
+
+/** Largest photo the roster carries, as a data URL: it travels to every counter tablet. */
+export const MAX_PHOTO_BYTES = 200_000;
+
+export const StaffNumberSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,20}$/, 'must be 1 to 20 letters, digits or dashes'));
+export const StarsSchema = v.pipe(v.number(), v.integer(), v.minValue(1, 'must be 1 to 5'), v.maxValue(5, 'must be 1 to 5'));
+export const PhotoSchema = v.pipe(
+  v.string(),
+  v.regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/]+=*$/, 'must be a JPEG, PNG or WebP data URL'),
+  v.maxLength(MAX_PHOTO_BYTES, `must be under ${MAX_PHOTO_BYTES / 1000} KB`),
+);
+
+/**
+ * A teller as the counter tablet knows them: what the customer is shown (name, photo, staff
+ * number, star level) and the PIN hash the tablet checks offline.
+ */
+export const TellerSchema = v.object({
+  id: IdSchema,
+  staffNumber: StaffNumberSchema,
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+  photo: v.nullable(PhotoSchema),
+  stars: StarsSchema,
+  pin: PinHashSchema,
+});
+export type Teller = v.InferOutput<typeof TellerSchema>;
