@@ -7,6 +7,7 @@ import { uuidv7 } from 'uuidv7';
 import type { Rating } from '../src/domain/rating.ts';
 import { SCORES } from '../src/domain/rating.ts';
 import { createDatabase, type OutboxRow } from '../src/store/db.ts';
+import { setMeta } from '../src/store/meta.ts';
 import { recordRating } from '../src/store/ratings.ts';
 
 export const VARIANTS = ['raw-strict', 'raw-default', 'dexie-strict', 'dexie-strict-together', 'recordRating'] as const;
@@ -32,6 +33,8 @@ declare global {
 
 const BRANCH_ID = '0190a0b0-0000-7000-8000-000000000001';
 const COUNTER_ID = '0190a0b0-0000-7000-8000-000000000002';
+const TELLER_ID = '0190a0b0-0000-7000-8000-000000000003';
+const SIGN_IN_ID = '0190a0b0-0000-7000-8000-000000000004';
 const SETTLE_MS = 5000;
 
 type Tap = (n: number) => Promise<void>;
@@ -43,7 +46,7 @@ interface Writer {
 // Every variant pays for the same per-tap work (a UUIDv7, the clock, the byte count), so the
 // difference left is the write path itself.
 function aRating(n: number, createdAt = Date.now()): Rating {
-  return { kind: 'rating', id: uuidv7(), branchId: BRANCH_ID, counterId: COUNTER_ID, score: SCORES[n % 4]!, reasons: [], language: 'zh-Hant', createdAt };
+  return { kind: 'rating', id: uuidv7(), branchId: BRANCH_ID, counterId: COUNTER_ID, tellerId: TELLER_ID, signInId: SIGN_IN_ID, score: SCORES[n % 4]!, reasons: [], language: 'zh-Hant', createdAt };
 }
 function outboxRow(rating: Rating): Omit<OutboxRow, 'seq'> {
   return { recordId: rating.id, kind: rating.kind, record: rating, bytes: JSON.stringify(rating).length, createdAt: rating.createdAt };
@@ -121,8 +124,10 @@ async function dexieTogetherWriter(name: string): Promise<Writer> {
 async function storeWriter(name: string): Promise<Writer> {
   const db = createDatabase(name);
   await db.open();
+  // The window is open, as it is whenever a customer can tap: recordRating checks that in its transaction.
+  await setMeta(db, 'shift', { state: 'open', tellerId: TELLER_ID, signInId: SIGN_IN_ID, since: Date.now() });
   const tap: Tap = async (n) => {
-    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, score: SCORES[n % 4]!, reasons: [], language: 'zh-Hant' });
+    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, tellerId: TELLER_ID, signInId: SIGN_IN_ID, score: SCORES[n % 4]!, reasons: [], language: 'zh-Hant' });
     if (!result.ok) throw new Error(`${result.reason}: ${result.message}`);
   };
   return { tap, close: () => db.close() };

@@ -1,6 +1,8 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { DeviceConfig, DeviceMode } from '../domain/config.ts';
+import type { PinAttempt } from '../domain/pin.ts';
 import type { Rating } from '../domain/rating.ts';
+import type { Shift, ShiftEvent } from '../domain/shift.ts';
 import type { RecordKind, SyncRecord } from '../domain/wire.ts';
 
 /** A record waiting to be pushed. `seq` is auto-incremented, so it never ties (DESIGN.md "Sync"). */
@@ -55,6 +57,10 @@ export interface MetaValues {
   config: DeviceConfig;
   syncState: SyncState;
   persistence: StoragePersistence;
+  /** Who is at the window: survives a restart in the middle of a shift. */
+  shift: Shift;
+  /** Recent sign-in attempts, so that a reload does not lift a PIN lockout. */
+  pinAttempts: PinAttempt[];
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -67,6 +73,7 @@ export const DEFAULT_DB_NAME = 'branchvoice';
  */
 export class BranchVoiceDB extends Dexie {
   ratings!: EntityTable<Rating, 'id'>;
+  shiftEvents!: EntityTable<ShiftEvent, 'id'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   quarantine!: EntityTable<QuarantineRow, 'recordId'>;
   meta!: Table<MetaRow, MetaKey>;
@@ -82,6 +89,8 @@ export class BranchVoiceDB extends Dexie {
       quarantine: 'recordId, quarantinedAt',
       meta: 'key',
     });
+    // Issue #4: tellers sign in; their shift events are records like ratings.
+    this.version(2).stores({ shiftEvents: 'id, createdAt' });
   }
 }
 

@@ -1,23 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { outboxStats, readOutboxBatch, settleOutbox } from '../../src/store/outbox.ts';
-import { recordRating } from '../../src/store/ratings.ts';
-import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { givenOpenCounter, givenRatings as givenRatingsOn } from '../helpers/counter.ts';
 
 let db: BranchVoiceDB;
-beforeEach(() => {
+beforeEach(async () => {
   db = createDatabase(`test-${crypto.randomUUID()}`);
+  await givenOpenCounter(db);
 });
+const givenRatings = (count: number, start?: number) => givenRatingsOn(db, count, { start });
+
 afterEach(async () => {
   await db.delete();
 });
-
-async function givenRatings(count: number, start = 1_790_000_000_000) {
-  for (let i = 0; i < count; i++) {
-    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, score: 'satisfied', reasons: [], language: 'en' }, { now: () => start + i });
-    if (!result.ok) throw new Error(result.message);
-  }
-}
 
 describe('the outbox', () => {
   it('given 5 rows, when read with a limit of 2 from the last key seen, then it walks forward without repeats', async () => {

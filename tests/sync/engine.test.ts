@@ -4,11 +4,11 @@ import { editBranch } from '../../src/server/services/branches.ts';
 import { revokeDeviceById } from '../../src/server/services/fleet.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { loadDevice } from '../../src/store/device.ts';
-import { getMeta } from '../../src/store/meta.ts';
-import { recordRating } from '../../src/store/ratings.ts';
+import { getMeta, setMeta } from '../../src/store/meta.ts';
 import { enrollDevice } from '../../src/sync/enroll.ts';
 import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
-import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { BRANCH_ID, SIGN_IN_ID, TELLER_ID } from '../builders/rating.ts';
+import { givenRatings as givenRatingsOn } from '../helpers/counter.ts';
 import { givenBranchWithCounter, givenEnrollmentCode, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
 
 // The engine against the real server over loopback HTTP, with fake-indexeddb on the device
@@ -33,11 +33,10 @@ async function givenEnrolledTablet() {
   return enrolled.value;
 }
 
-async function givenRatings(count: number, counterId = COUNTER_ID) {
-  for (let i = 0; i < count; i++) {
-    const result = await recordRating(device, { branchId: BRANCH_ID, counterId, score: i % 4 === 0 ? 'dissatisfied' : 'satisfied', reasons: [], language: 'en' });
-    if (!result.ok) throw new Error(result.message);
-  }
+/** Ratings at the open window of the enrolled tablet: the shift is set, not signed in, so the outbox holds only ratings. */
+async function givenRatings(count: number, counterId?: string) {
+  await setMeta(device, 'shift', { state: 'open', tellerId: TELLER_ID, signInId: SIGN_IN_ID, since: Date.now() });
+  await givenRatingsOn(device, count, { ...(counterId ? { counterId } : {}), score: (i) => (i % 4 === 0 ? 'dissatisfied' : 'satisfied') });
 }
 
 function engine(options: Partial<SyncEngineOptions> = {}) {
