@@ -1,18 +1,15 @@
 import { cleanup, render, type RenderResult } from '@testing-library/preact';
 import type { ComponentChild } from 'preact';
 import { onTestFinished } from 'vitest';
-import type { DeviceConfig } from '../../src/domain/config.ts';
 import type { Language } from '../../src/domain/language.ts';
 import en from '../../src/locales/en.json';
 import es from '../../src/locales/es.json';
 import zhHans from '../../src/locales/zh-Hans.json';
 import zhHant from '../../src/locales/zh-Hant.json';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
-import type { EnrolledDevice } from '../../src/store/device.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
 import { ServicesProvider, type Services } from '../../src/ui/services.tsx';
-import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
 
 /** Port 9 (discard) on loopback: nothing answers there, and the default fetch never tries. */
 export const TEST_BASE_URL = 'http://127.0.0.1:9';
@@ -74,19 +71,7 @@ export function engineIdle(engine: SyncEngine): Promise<void> {
   });
 }
 
-/** An enrolled counter tablet; pass only the fields a test is about. */
-export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; branch?: Partial<DeviceConfig['branch']> } = {}): EnrolledDevice {
-  return {
-    identity: { deviceId: '0190a0b0-0000-7000-8000-0000000000d1', token: 'test-token-'.padEnd(43, 'x'), mode: 'counter', enrolledAt: Date.UTC(2026, 10, 23, 8) },
-    config: {
-      version: 1,
-      branch: { id: BRANCH_ID, name: 'Central Branch', defaultLanguage: 'en', ...overrides.branch },
-      counter: { id: COUNTER_ID, name: 'Counter 3' },
-      ratingCooldownMs: 200,
-      ...overrides.config,
-    },
-  };
-}
+export { anEnrolledDevice } from '../builders/device.ts';
 
 const LOCALES = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en, es } as const;
 

@@ -1,25 +1,17 @@
 import { fireEvent, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LANGUAGES, type Language } from '../../src/domain/language.ts';
-import { loadDevice, saveEnrollment } from '../../src/store/device.ts';
+import { loadDevice } from '../../src/store/device.ts';
 import { getMeta, setMeta } from '../../src/store/meta.ts';
-import { recordRating } from '../../src/store/ratings.ts';
 import { StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
-import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
-import { anEnrolledDevice, renderWithServices, text } from './helpers.tsx';
+import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
+import { renderWithServices, text } from './helpers.tsx';
 
 async function givenStatusCorner(language: Language, fetchFn?: typeof fetch) {
   const rendered = renderWithServices(<StatusCorner />, { language, ...(fetchFn ? { fetch: fetchFn } : {}) });
-  await saveEnrollment(rendered.services.db, anEnrolledDevice());
+  await givenOpenCounter(rendered.services.db);
   const corner = await rendered.findByRole('complementary', { name: text(language, 'status.label') });
   return { ...rendered, corner };
-}
-
-async function givenRatings(db: Parameters<typeof recordRating>[0], count: number) {
-  for (let i = 0; i < count; i++) {
-    const result = await recordRating(db, { branchId: BRANCH_ID, counterId: COUNTER_ID, score: 'neutral', reasons: [], language: 'en' });
-    if (!result.ok) throw new Error(result.message);
-  }
 }
 
 /** Makes the browser say it is offline; jsdom says online. */
@@ -35,7 +27,7 @@ describe('StatusCorner', () => {
     const { getByTestId, queryByTestId, services } = await givenStatusCorner(language);
     expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 0 }));
 
-    await givenRatings(services.db, 3);
+    await givenRatings(services.db, 3, { score: () => 'neutral' });
 
     await waitFor(() => expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 3 })));
     expect(queryByTestId('sync-error')).toBeNull();
@@ -48,7 +40,7 @@ describe('StatusCorner', () => {
   ]))('given $language and a device $network, when a sync fails, then it shows the $reason error and keeps the ratings', async ({ language, offline, reason }) => {
     if (offline) givenOffline();
     const { getByTestId, findByTestId, getByRole, services } = await givenStatusCorner(language);
-    await givenRatings(services.db, 2);
+    await givenRatings(services.db, 2, { score: () => 'neutral' });
 
     const outcome = await services.engine.syncNow();
 
