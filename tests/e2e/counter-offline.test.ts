@@ -3,12 +3,16 @@ import type { Page } from 'playwright-core';
 import { SCORES } from '../../src/domain/rating.ts';
 import {
   admin,
+  enrollTablet,
   enrollmentCodeOf,
+  firstBranchId,
+  firstTellerOf,
   eventually,
   freePort,
   openTablet,
   removeDir,
   serverRatings,
+  signInAtCounter,
   startServer,
   tabletRatingIds,
   tempDir,
@@ -37,6 +41,11 @@ async function rate(page: Page, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     await page.locator('[data-screen="counter-ready"]').waitFor();
     await page.click(`button[data-score="${SCORES[i % SCORES.length]}"]`);
+    // Neutral and dissatisfied ask for reasons; this customer skips them.
+    if (['neutral', 'dissatisfied'].includes(SCORES[i % SCORES.length]!)) {
+      await page.locator('[data-screen="counter-reasons"]').waitFor();
+      await page.getByRole('button', { name: 'Skip' }).click();
+    }
     await page.locator('[data-screen="counter-thanks"]').waitFor();
   }
   await page.locator('[data-screen="counter-ready"]').waitFor();
@@ -48,20 +57,15 @@ describe('a counter tablet, end to end', () => {
   it('given a tablet enrolled with the first-run code, when the server is down for 20 ratings, then all 20 arrive once after it returns', async () => {
     server = await startServer(port, dataDir);
     const code = enrollmentCodeOf(server.output());
-    const branchId = /([0-9a-f-]{36})\s+Branch 1/.exec(await admin(dataDir, 'branches'))?.[1];
-    expect(branchId).toBeDefined();
+    const teller = firstTellerOf(server.output());
     // A short thank-you so the test does not wait 3 s per customer; the setting reaches the
     // tablet with its enrollment, as any branch setting does.
-    await admin(dataDir, 'branch:set', branchId!, '--cooldown', '300');
+    await admin(dataDir, 'branch:set', await firstBranchId(dataDir), '--cooldown', '300');
 
     const { context, page } = await openTablet(profileDir);
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.getByLabel('Enrollment code').fill(code.toLowerCase());
-    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
-    await expect(page.locator('[data-testid="persistence"]').innerText()).resolves.toMatch(/persistent/i);
-    await page.getByRole('button', { name: 'Start' }).click();
-    await page.locator('[data-screen="counter-ready"]').waitFor();
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await enrollTablet(page, `http://127.0.0.1:${port}/`, code);
+    await signInAtCounter(page, teller.staffNumber, teller.pin);
+    await eventually('the sign-in to reach the server', async () => (await unsynced(page)) === '0 unsynced', 15_000, 200);
 
     await server.stop();
     await page.reload();
@@ -69,6 +73,7 @@ describe('a counter tablet, end to end', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
     await rate(page, 20);
+    // The 20 ratings wait, and the sign-in sent before the outage did not.
     expect(await unsynced(page)).toBe('20 unsynced');
     await expect(page.locator('[data-testid="sync-error"]').getAttribute('data-reason')).resolves.toBe('unreachable');
 

@@ -89,7 +89,7 @@ export async function admin(dataDir: string, ...args: string[]): Promise<string>
   return stdout;
 }
 
-export type AdminRating = { id: string; seq: number; score: string; counterId: string; deviceId: string };
+export type AdminRating = { id: string; seq: number; score: string; counterId: string; deviceId: string; tellerId: string; signInId: string; reasons: string[] };
 
 /** The server's ratings, through the admin CLI a new user would use. */
 export async function serverRatings(dataDir: string, limit = 1000): Promise<AdminRating[]> {
@@ -135,4 +135,49 @@ export async function tabletRatingIds(page: Page): Promise<string[]> {
         };
       }),
   );
+}
+
+/** The first-run teller's staff number and PIN, as the server prints them. */
+export function firstTellerOf(output: string): { staffNumber: string; pin: string } {
+  const match = /Teller sign-in: staff number (\S+), PIN (\d{4})/.exec(output);
+  if (!match?.[1] || !match[2]) throw new Error(`no teller sign-in line in:\n${output}`);
+  return { staffNumber: match[1], pin: match[2] };
+}
+
+/** The branch made on first run, from `npm run admin -- branches`. */
+export async function firstBranchId(dataDir: string): Promise<string> {
+  const id = /([0-9a-f-]{36})\s+Branch 1/.exec(await admin(dataDir, 'branches'))?.[1];
+  if (!id) throw new Error('no first branch');
+  return id;
+}
+
+/** Enrolls the tablet with a code and goes past the setup result, to the closed window. */
+export async function enrollTablet(page: Page, baseUrl: string, code: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Enrollment code').fill(code.toLowerCase());
+  await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await page.locator('[data-screen="counter-closed"]').waitFor();
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+}
+
+/** A teller signs in from the closed window. */
+export async function signInAtCounter(page: Page, staffNumber: string, pin: string): Promise<void> {
+  await page.getByRole('button', { name: 'Teller sign-in' }).click();
+  await page.getByLabel('Staff number').fill(staffNumber);
+  await page.getByLabel('PIN').fill(pin);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('[data-screen="counter-ready"]').waitFor();
+}
+
+/** The kiosk's way out: hold the corner, then the teller's PIN. */
+export async function openStaffMenu(page: Page, pin: string): Promise<void> {
+  const corner = page.getByTestId('staff-corner');
+  await corner.hover();
+  await page.mouse.down();
+  await page.waitForTimeout(2300);
+  await page.mouse.up();
+  await page.getByLabel('PIN of the teller signed in').fill(pin);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.locator('.staff-actions').waitFor();
 }
