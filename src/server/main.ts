@@ -73,19 +73,23 @@ function addressesToOpen(scheme: string, host: string, port: number): string[] {
   return hosts.map((h) => `${scheme}://${h}:${port}/`);
 }
 
-function firstRunBanner({ branch, counter, code }: FirstRun, addresses: string[]): string {
+// The end-to-end tests read the code and the teller's sign-in from exactly these lines.
+function firstRunBanner({ branch, counter, code, teller, pin }: FirstRun, addresses: string[]): string {
   return [
     '',
     '================ BranchVoice: first run ================',
-    `Created branch "${branch.name}" with counter "${counter.name}".`,
+    `Created branch "${branch.name}" with counter "${counter.name}" and teller "${teller.name}".`,
     'Open the app on the counter tablet at:',
     ...addresses.map((a) => `  ${a}`),
     'and enter this code to enroll it:',
     '',
     `Enrollment code: ${code.formatted}`,
+    `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
     '',
     `The code works once, until ${new Date(code.expiresAt).toISOString()}.`,
+    'The PIN is shown only now; change it with: npm run admin -- teller:set ' + teller.id + ' --pin <new PIN>',
     'For more tablets or a new code: npm run admin -- code:create --counter ' + counter.id,
+    'For more tellers: npm run admin -- teller:add --branch ' + branch.id + ' --staff-number <n> --name <name> --pin <PIN>',
     '========================================================',
     '',
   ].join('\n');

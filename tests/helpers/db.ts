@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { createDatabase, type DatabaseHandle, type DialectName } from '../../src/server/db/database.ts';
-import { migrateToLatest } from '../../src/server/db/migrate.ts';
+import { migrateTo, migrateToLatest } from '../../src/server/db/migrate.ts';
 
 /** PostgreSQL for tests, e.g. postgres://postgres@127.0.0.1:5432/postgres; unset skips those suites. */
 export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL;
@@ -16,10 +16,11 @@ export type TestDatabase = DatabaseHandle & { url: string };
 /**
  * A fresh, migrated database: a temp SQLite file, or a new PostgreSQL database
  * `bv_test_<random>` made through an admin connection and dropped again on destroy().
+ * `upTo` stops at an older migration, for tests of an upgrade.
  */
-export async function createTestDatabase(kind: DialectName): Promise<TestDatabase> {
+export async function createTestDatabase(kind: DialectName, options: { upTo?: string } = {}): Promise<TestDatabase> {
   const made = kind === 'sqlite' ? makeSqlite() : await makePostgres();
-  const migrated = await migrateToLatest(made.db);
+  const migrated = options.upTo === undefined ? await migrateToLatest(made.db) : await migrateTo(made.db, options.upTo);
   if (!migrated.ok) {
     await made.destroy();
     throw new Error(migrated.message);
@@ -87,7 +88,8 @@ async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<v
 
 /** Empties every table, children first, so each test starts from nothing. */
 export async function clearDatabase(handle: DatabaseHandle): Promise<void> {
-  for (const table of ['ratings', 'enrollment_codes', 'devices', 'counters', 'branches'] as const) {
+  const tables = ['ratings', 'shift_events', 'reasons', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches'] as const;
+  for (const table of tables) {
     await handle.db.deleteFrom(table).execute();
   }
 }

@@ -5,7 +5,8 @@ import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import type { DialectName } from '../../src/server/db/database.ts';
 import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
-import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
+import { addTeller, type TellerInput } from '../../src/server/services/tellers.ts';
+import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../builders/rating.ts';
 import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
 /** The server clock in tests: 23 Nov 2026, 10:00 UTC. Ratings are made at 09:30 by the builder. */
@@ -45,13 +46,34 @@ export async function startTestServer(options: AppOptions): Promise<TestServer> 
   return { app, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/** A branch and counter with the builder's ids, so aRating() belongs to them. */
-export async function givenBranchWithCounter(database: TestDatabase, ids = { branchId: BRANCH_ID, counterId: COUNTER_ID }) {
+/** The PIN of the teller every test branch has. */
+export const TELLER_PIN = '2468';
+
+/**
+ * A branch with a counter and a teller, with the builder's ids, so aRating() and
+ * aShiftEvent() belong to them. Each bumps the config version: the branch is at 3.
+ */
+export async function givenBranchWithCounter(
+  database: TestDatabase,
+  ids = { branchId: BRANCH_ID, counterId: COUNTER_ID, tellerId: TELLER_ID },
+) {
   const branch = await addBranch(database.db, { id: ids.branchId, name: 'Main Street', defaultLanguage: 'zh-Hant' }, SERVER_NOW);
   if (!branch.ok) throw new Error(branch.message);
   const counter = await addCounter(database.db, { id: ids.counterId, branchId: ids.branchId, name: 'Window 3' }, SERVER_NOW);
   if (!counter.ok) throw new Error(counter.message);
-  return { branch: branch.value, counter: counter.value };
+  const teller = await givenTeller(database, { id: ids.tellerId, branchId: ids.branchId, staffNumber: '1001', name: 'Mei Chen', pin: TELLER_PIN, stars: 4 });
+  return { branch: branch.value, counter: counter.value, teller };
+}
+
+/** A teller of a branch; the PIN is hashed as the admin CLI does. */
+export async function givenTeller(database: TestDatabase, input: Partial<TellerInput> & { id?: string } = {}) {
+  const teller = await addTeller(
+    database.db,
+    { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin: TELLER_PIN, ...input },
+    SERVER_NOW,
+  );
+  if (!teller.ok) throw new Error(teller.message);
+  return teller.value;
 }
 
 /** A code for a counter, issued at `now` (the server's clock unless a test moves it). */

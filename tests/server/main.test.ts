@@ -2,13 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyPin } from '../../src/domain/pin.ts';
 import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../src/domain/wire.ts';
-import { aRating } from '../builders/rating.ts';
+import { aRating, aShiftEvent } from '../builders/rating.ts';
 import { exited, startTsx, waitForOutput } from './process.ts';
 
 const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
 // The end-to-end tests read the code from exactly this line.
 const CODE_LINE = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/;
+const TELLER_LINE = /Teller sign-in: staff number (\S+), PIN (\d{4})/;
 const LISTENING = /Listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 describe('npm run server', () => {
@@ -20,11 +22,14 @@ describe('npm run server', () => {
 
   const env = { DATA_DIR: dataDir, STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', LOG_LEVEL: 'info' };
 
-  it('given a fresh data dir, when the server starts, then its printed code enrolls a tablet that can push, and pages fall back to the app', async () => {
+  it('given a fresh data dir, when the server starts, then its printed code enrolls a tablet, its printed teller signs in and pushes, and pages fall back to the app', async () => {
     const server = startTsx('src/server/main.ts', env);
     const port = (await waitForOutput(server.output, LISTENING))[1];
     const code = server.output().match(CODE_LINE)?.[1];
     expect(code).toBeDefined();
+    // The teller's line comes right after the code's.
+    expect(server.output()).toMatch(new RegExp(`${CODE_LINE.source}\n${TELLER_LINE.source}\n`));
+    const [, staffNumber, pin] = server.output().match(TELLER_LINE)!;
     expect(server.output()).toContain(`http://127.0.0.1:${port}/`);
     const base = `http://127.0.0.1:${port}`;
 
@@ -36,14 +41,19 @@ describe('npm run server', () => {
     expect(enrolled.status).toBe(200);
     const { token, config } = (await enrolled.json()) as EnrollResponse;
     expect(config).toMatchObject({ branch: { name: 'Branch 1', defaultLanguage: 'en' }, counter: { name: 'Counter 1' } });
+    // The tablet checks the PIN offline, against the hash in the roster it was given.
+    const teller = config.tellers.find((t) => t.staffNumber === staffNumber);
+    expect(teller).toMatchObject({ name: 'Teller 1', staffNumber: '1001', stars: 3 });
+    expect(await verifyPin(pin!, teller!.pin)).toBe(true);
 
-    const rating = aRating({ branchId: config.branch.id, counterId: config.counter!.id });
+    const scope = { branchId: config.branch.id, counterId: config.counter!.id, tellerId: teller!.id };
+    const records = [aShiftEvent(scope), aRating(scope)];
     const pushed = await fetch(`${base}/api/sync/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ protocol: PROTOCOL_VERSION, records: [rating] }),
+      body: JSON.stringify({ protocol: PROTOCOL_VERSION, records }),
     });
-    expect(((await pushed.json()) as PushResponse).results).toEqual([{ id: rating.id, status: 'accepted' }]);
+    expect(((await pushed.json()) as PushResponse).results).toEqual(records.map((r) => ({ id: r.id, status: 'accepted' })));
 
     const page = await fetch(`${base}/counter`);
     expect(page.status).toBe(200);
@@ -60,6 +70,7 @@ describe('npm run server', () => {
     const server = startTsx('src/server/main.ts', env);
     await waitForOutput(server.output, LISTENING);
     expect(server.output()).not.toMatch(CODE_LINE);
+    expect(server.output()).not.toMatch(TELLER_LINE);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
   });

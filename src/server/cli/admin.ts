@@ -8,9 +8,15 @@ import { listBranches } from '../repositories/branches.ts';
 import { listCounters } from '../repositories/counters.ts';
 import { listDevices } from '../repositories/devices.ts';
 import { latestRatings } from '../repositories/ratings.ts';
+import { listReasons } from '../repositories/reasons.ts';
+import { latestShiftEvents } from '../repositories/shift-events.ts';
+import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { readPhotoFile } from '../photos.ts';
 import { addBranch, addCounter, editBranch } from '../services/branches.ts';
 import { issueEnrollmentCode } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
+import { addReason, editReason } from '../services/reasons.ts';
+import { addTeller, editTeller } from '../services/tellers.ts';
 
 /**
  * The admin CLI: `npm run admin -- <command>`. Thin on purpose: each command parses its
@@ -38,13 +44,21 @@ const COMMANDS: Record<string, Command> = {
     summary: 'list branches',
     options: {},
     run: async (db) => {
-      const rows = (await listBranches(db)).map((b) => [b.id, b.name, b.defaultLanguage, `${b.ratingCooldownMs}`, `${b.configVersion}`, time(b.createdAt)]);
-      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created'], rows));
+      const rows = (await listBranches(db)).map((b) => [
+        b.id,
+        b.name,
+        b.defaultLanguage,
+        `${b.ratingCooldownMs}`,
+        `${b.configVersion}`,
+        time(b.createdAt),
+        b.speech ? 'on' : 'off',
+      ]);
+      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech'], rows));
     },
   },
   'branch:add': {
     usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant]',
-    summary: 'add a branch',
+    summary: 'add a branch (with the default reasons)',
     options: { name: text, lang: text },
     run: async (db, { values }) => {
       const name = required(values, 'name', 'branch:add');
@@ -54,19 +68,28 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'branch:set': {
-    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>]',
-    summary: "change a branch's name, language or rating cooldown",
-    options: { name: text, lang: text, cooldown: text },
+    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off]',
+    summary: "change a branch's name, language, rating cooldown or spoken prompts",
+    options: { name: text, lang: text, cooldown: text, speech: text },
     argument: 'branchId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'branchId', 'branch:set');
       const cooldown = wholeNumber(values.cooldown, 'cooldown');
+      const speech = choice(values.speech, 'speech', 'on', 'off');
       if (!id.ok) return id;
       if (!cooldown.ok) return cooldown;
-      const edited = await editBranch(db, id.value, { name: str(values.name), defaultLanguage: str(values.lang), ratingCooldownMs: cooldown.value });
+      if (!speech.ok) return speech;
+      const edited = await editBranch(db, id.value, {
+        name: str(values.name),
+        defaultLanguage: str(values.lang),
+        ratingCooldownMs: cooldown.value,
+        speech: speech.value,
+      });
       if (!edited.ok) return edited;
       const b = edited.value;
-      return ok(`Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, config version ${b.configVersion}.`);
+      return ok(
+        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, speech ${b.speech ? 'on' : 'off'}, config version ${b.configVersion}.`,
+      );
     },
   },
   counters: {
@@ -102,6 +125,120 @@ const COMMANDS: Record<string, Command> = {
       const issued = await issueEnrollmentCode(db, { counterId: counter.value, hours }, now());
       if (!issued.ok) return issued;
       return ok(`Enrollment code: ${issued.value.formatted}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
+    },
+  },
+  tellers: {
+    usage: 'tellers [--branch <branchId>]',
+    summary: 'list tellers (never their PINs)',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listTellers(db, { branchId: str(values.branch) })).map((t) => [
+        t.id,
+        t.branchId,
+        t.staffNumber,
+        t.name,
+        '★'.repeat(t.stars),
+        t.photo === null ? '-' : `${Math.ceil(t.photo.length / 1000)} KB`,
+        t.active ? 'yes' : 'no',
+        time(t.createdAt),
+      ]);
+      return ok(table(['id', 'branch', 'staff no', 'name', 'stars', 'photo', 'active', 'created'], rows));
+    },
+  },
+  'teller:add': {
+    usage: 'teller:add --branch <branchId> --staff-number <n> --name <name> --pin <4-8 digits> [--stars 3] [--photo <file.jpg|png|webp>]',
+    summary: 'add a teller to a branch (the PIN is stored only as a salted hash)',
+    options: { branch: text, 'staff-number': text, name: text, pin: text, stars: text, photo: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'teller:add');
+      const staffNumber = required(values, 'staff-number', 'teller:add');
+      const name = required(values, 'name', 'teller:add');
+      const pin = required(values, 'pin', 'teller:add');
+      const stars = wholeNumber(values.stars, 'stars');
+      for (const r of [branch, staffNumber, name, pin, stars]) if (!r.ok) return r;
+      const photo = await photoOption(values.photo);
+      if (!photo.ok) return photo;
+      const added = await addTeller(
+        db,
+        { branchId: val(branch), staffNumber: val(staffNumber), name: val(name), pin: val(pin), stars: val(stars), photo: photo.value },
+        now(),
+      );
+      return added.ok ? ok(`Added teller ${added.value.id}: ${describeTeller(added.value)}.`) : added;
+    },
+  },
+  'teller:set': {
+    usage: 'teller:set <tellerId> [--name <name>] [--stars 1-5] [--pin <digits>] [--photo <file>|none] [--active yes|no]',
+    summary: "change a teller's name, stars, PIN or photo, or take them off the roster",
+    options: { name: text, stars: text, pin: text, photo: text, active: text },
+    argument: 'tellerId',
+    run: async (db, { values, positionals }) => {
+      const id = positional(positionals, 'tellerId', 'teller:set');
+      const stars = wholeNumber(values.stars, 'stars');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!id.ok) return id;
+      if (!stars.ok) return stars;
+      if (!active.ok) return active;
+      const photo = await photoOption(values.photo);
+      if (!photo.ok) return photo;
+      const edited = await editTeller(db, id.value, { name: str(values.name), stars: stars.value, pin: str(values.pin), photo: photo.value, active: active.value });
+      return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.`) : edited;
+    },
+  },
+  reasons: {
+    usage: 'reasons [--branch <branchId>]',
+    summary: 'list the reasons offered after a neutral or dissatisfied rating, in order',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listReasons(db, { branchId: str(values.branch) })).map((r) => [
+        r.branchId,
+        `${r.position}`,
+        r.id,
+        r.scores.join(','),
+        r.active ? 'yes' : 'no',
+        r.labels.en,
+        r.labels.es,
+        r.labels['zh-Hans'],
+        r.labels['zh-Hant'],
+      ]);
+      return ok(table(['branch', '#', 'id', 'scores', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
+    },
+  },
+  'reason:add': {
+    usage: 'reason:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--scores neutral,dissatisfied]',
+    summary: "add a reason at the end of a branch's list",
+    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'reason:add');
+      const id = required(values, 'id', 'reason:add');
+      const labels = LANGUAGES.map((lang) => required(values, lang, 'reason:add'));
+      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
+      const added = await addReason(db, { branchId: val(branch), id: val(id), scores: list(values.scores), labels: labelsOf(values) });
+      return added.ok ? ok(`Added reason "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
+    },
+  },
+  'reason:set': {
+    usage: 'reason:set --branch <branchId> <reasonId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--scores …] [--position N] [--active yes|no]',
+    summary: "change a reason's labels, scores or place, or stop offering it",
+    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text, position: text, active: text },
+    argument: 'reasonId',
+    run: async (db, { values, positionals }) => {
+      const branch = required(values, 'branch', 'reason:set');
+      const id = positional(positionals, 'reasonId', 'reason:set');
+      const position = wholeNumber(values.position, 'position');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!branch.ok) return branch;
+      if (!id.ok) return id;
+      if (!position.ok) return position;
+      if (!active.ok) return active;
+      const edited = await editReason(db, branch.value, id.value, {
+        labels: labelsOf(values),
+        scores: list(values.scores),
+        position: position.value,
+        active: active.value,
+      });
+      if (!edited.ok) return edited;
+      const r = edited.value;
+      return ok(`Reason "${r.id}" of branch ${r.branchId}: position ${r.position}, ${r.scores.join(',')}, ${r.active ? 'active' : 'inactive'}, "${r.labels.en}".`);
     },
   },
   devices: {
@@ -143,19 +280,64 @@ const COMMANDS: Record<string, Command> = {
       if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
       const ratings = await latestRatings(db, limit.value ?? 20);
       if (values.json) return ok(JSON.stringify(ratings, null, 2));
-      const rows = ratings.map((r) => [`${r.seq}`, r.id, r.counterId, r.score, r.reasons.join(',') || '-', time(r.createdAt), time(r.receivedAt)]);
-      return ok(table(['seq', 'id', 'counter', 'score', 'reasons', 'created', 'received'], rows));
+      const rows = ratings.map((r) => [
+        `${r.seq}`,
+        r.id,
+        r.counterId,
+        r.tellerId ?? '-',
+        r.score,
+        r.reasons.join(',') || '-',
+        time(r.createdAt),
+        time(r.receivedAt),
+      ]);
+      return ok(table(['seq', 'id', 'counter', 'teller', 'score', 'reasons', 'created', 'received'], rows));
+    },
+  },
+  shifts: {
+    usage: 'shifts [--limit 20] [--json]',
+    summary: 'show the latest shift events (sign-in, pause, resume, sign-out), newest first',
+    options: { limit: text, json: { type: 'boolean' } },
+    run: async (db, { values }) => {
+      const limit = wholeNumber(values.limit, 'limit');
+      if (!limit.ok) return limit;
+      if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
+      const events = await latestShiftEvents(db, limit.value ?? 20);
+      if (values.json) return ok(JSON.stringify(events, null, 2));
+      const rows = events.map((e) => [`${e.seq}`, e.type, e.tellerId, e.signInId, e.counterId, time(e.createdAt), time(e.receivedAt)]);
+      return ok(table(['seq', 'type', 'teller', 'sign-in', 'counter', 'created', 'received'], rows));
     },
   },
 };
 
+const LANGUAGES = ['en', 'es', 'zh-Hans', 'zh-Hant'] as const;
+
+/** The value of a Result already checked to be ok. */
+const val = <T>(result: Result<T>): T => (result as { value: T }).value;
+
+/** The label options given, by language; absent ones stay undefined. */
+const labelsOf = (values: Parsed['values']) => Object.fromEntries(LANGUAGES.map((lang) => [lang, str(values[lang])]));
+
+const list = (value: string | boolean | undefined): string[] | undefined =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : undefined;
+
+/** --photo <file> reads the file; --photo none removes the photo; no --photo leaves it. */
+async function photoOption(value: string | boolean | undefined): Promise<Result<string | null | undefined>> {
+  if (typeof value !== 'string') return ok(undefined);
+  if (value === 'none') return ok(null);
+  return readPhotoFile(value);
+}
+
+const describeTeller = (t: StoredTeller): string =>
+  `${t.staffNumber} "${t.name}", ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;
+
 function help(): string {
-  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  // Usage lines are long (teller:add), so each summary goes on the line below its command.
   return [
     'Usage: npm run admin -- <command> [options]',
     '',
-    ...Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
-    `  ${'help'.padEnd(width)}  show this help`,
+    ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    '  help',
+    '      show this help',
     '',
     'Uses DATABASE_URL (postgres://…) when set, else the SQLite file under DATA_DIR (default ./data).',
   ].join('\n');
@@ -179,6 +361,13 @@ function wholeNumber(value: string | boolean | undefined, name: string): Result<
   if (value === undefined) return ok(undefined);
   const n = Number(value);
   return typeof value === 'string' && /^\d+$/.test(value) ? ok(n) : err('invalid-input', `--${name} must be a whole number, not "${value}".`);
+}
+
+/** A two-way option such as --active yes|no, as a boolean. */
+function choice(value: string | boolean | undefined, name: string, yes: string, no: string): Result<boolean | undefined> {
+  if (value === undefined) return ok(undefined);
+  if (value === yes || value === no) return ok(value === yes);
+  return err('invalid-input', `--${name} must be ${yes} or ${no}, not "${String(value)}".`);
 }
 
 const time = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

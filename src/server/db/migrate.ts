@@ -1,19 +1,29 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/0001_initial.ts';
+import * as tellers from './migrations/0002_tellers_reasons_shifts.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_tellers_reasons_shifts': tellers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
 /** Brings the database to the latest schema; running it again changes nothing. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<Result<string[], 'migration-failed'>> {
-  const { error, results = [] } = await new Migrator({ db, provider }).migrateToLatest();
+  return outcome(await new Migrator({ db, provider }).migrateToLatest());
+}
+
+/** Brings the database up (or down) to the named migration: tests of an upgrade start from an old schema. */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<Result<string[], 'migration-failed'>> {
+  return outcome(await new Migrator({ db, provider }).migrateTo(name));
+}
+
+function outcome({ error, results = [] }: MigrationResultSet): Result<string[], 'migration-failed'> {
   const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
   if (error) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -10,6 +10,9 @@ export interface Database {
   devices: DeviceTable;
   enrollment_codes: EnrollmentCodeTable;
   ratings: RatingTable;
+  tellers: TellerTable;
+  reasons: ReasonTable;
+  shift_events: ShiftEventTable;
 }
 
 export interface BranchTable {
@@ -19,6 +22,8 @@ export interface BranchTable {
   rating_cooldown_ms: ColumnType<number, number | undefined, number>;
   /** Bumped by every edit of the branch or its counters; devices pull when theirs differs. */
   config_version: ColumnType<number, number | undefined, number>;
+  /** Spoken prompts on the branch's tablets: 0 or 1. */
+  speech_enabled: ColumnType<number, number | undefined, number>;
   created_at: number;
 }
 
@@ -67,9 +72,55 @@ export interface RatingTable {
   /** JSON array of reason ids. */
   reasons: string;
   language: string;
+  /** Null only for ratings stored before tellers existed (migration 0002). */
+  teller_id: string | null;
+  sign_in_id: string | null;
   /** The device's clock: data, never the order. */
   created_at: number;
   /** The server's clock when the batch was stored. */
+  received_at: number;
+}
+
+export interface TellerTable {
+  id: string;
+  branch_id: string;
+  staff_number: string;
+  name: string;
+  /** A data URL (JPEG, PNG or WebP), or null. */
+  photo: string | null;
+  stars: number;
+  /** PBKDF2 of the PIN (domain/pin.ts), base64; the PIN itself is never stored. */
+  pin_salt: string;
+  pin_hash: string;
+  pin_iterations: number;
+  /** 0 or 1. An inactive teller leaves the roster but stays known to ingest. */
+  active: ColumnType<number, number | undefined, number>;
+  created_at: number;
+}
+
+export interface ReasonTable {
+  branch_id: string;
+  id: string;
+  /** JSON array of the scores that offer this reason. */
+  scores: string;
+  /** JSON object: the label in each product language. */
+  labels: string;
+  /** 1-based order on the tablet. */
+  position: number;
+  /** 0 or 1. */
+  active: ColumnType<number, number | undefined, number>;
+}
+
+export interface ShiftEventTable {
+  seq: Generated<number>;
+  id: string;
+  branch_id: string;
+  counter_id: string;
+  device_id: string;
+  teller_id: string;
+  sign_in_id: string;
+  type: string;
+  created_at: number;
   received_at: number;
 }
 
@@ -81,3 +132,8 @@ export type EnrollmentCodeRow = Selectable<EnrollmentCodeTable>;
 export type RatingRow = Selectable<RatingTable>;
 export type NewRatingRow = Insertable<RatingTable>;
 export type BranchUpdate = Updateable<BranchTable>;
+export type TellerRow = Selectable<TellerTable>;
+export type NewTellerRow = Insertable<TellerTable>;
+export type ReasonRow = Selectable<ReasonTable>;
+export type ShiftEventRow = Selectable<ShiftEventTable>;
+export type NewShiftEventRow = Insertable<ShiftEventTable>;

@@ -8,12 +8,14 @@ export type Branch = {
   name: string;
   defaultLanguage: Language;
   ratingCooldownMs: number;
+  /** Spoken prompts on the branch's tablets. */
+  speech: boolean;
   configVersion: number;
   createdAt: number;
 };
 
 /** What an edit of a branch may change; absent fields stay as they are. */
-export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs'>>;
+export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs' | 'speech'>>;
 
 /** Maps a row to a Branch; the language was checked when it was written. */
 export const branchRowToBranch = (row: BranchRow): Branch => ({
@@ -21,6 +23,7 @@ export const branchRowToBranch = (row: BranchRow): Branch => ({
   name: row.name,
   defaultLanguage: row.default_language as Language,
   ratingCooldownMs: row.rating_cooldown_ms,
+  speech: row.speech_enabled === 1,
   configVersion: row.config_version,
   createdAt: row.created_at,
 });
@@ -43,10 +46,10 @@ export async function hasAnyBranch(db: Kysely<Database>): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stores a new branch at config version 1. */
+/** Stores a new branch at config version 1, speech off. */
 export async function insertBranch(
   db: Kysely<Database>,
-  branch: Omit<Branch, 'configVersion'>,
+  branch: Omit<Branch, 'configVersion' | 'speech'>,
 ): Promise<Branch> {
   await db
     .insertInto('branches')
@@ -58,7 +61,7 @@ export async function insertBranch(
       created_at: branch.createdAt,
     })
     .execute();
-  return { ...branch, configVersion: 1 };
+  return { ...branch, speech: false, configVersion: 1 };
 }
 
 /** Applies changes and bumps the config version, so devices pull the new configuration. */
@@ -69,6 +72,7 @@ export async function updateBranch(db: Kysely<Database>, id: string, changes: Br
       ...(changes.name !== undefined && { name: changes.name }),
       ...(changes.defaultLanguage !== undefined && { default_language: changes.defaultLanguage }),
       ...(changes.ratingCooldownMs !== undefined && { rating_cooldown_ms: changes.ratingCooldownMs }),
+      ...(changes.speech !== undefined && { speech_enabled: changes.speech ? 1 : 0 }),
       config_version: sql<number>`config_version + 1`,
     })
     .where('id', '=', id)

@@ -2,10 +2,18 @@ import type { Kysely } from 'kysely';
 import type { Rating, Score } from '../../domain/rating.ts';
 import type { Language } from '../../domain/language.ts';
 import type { Database, NewRatingRow, RatingRow } from '../db/schema.ts';
-import type { seenAt } from './devices.ts';
 
-/** A rating as stored: the device's record plus what the server stamped on arrival. */
-export type StoredRating = Omit<Rating, 'kind'> & { seq: number; deviceId: string; receivedAt: number };
+/**
+ * A rating as stored: the device's record plus what the server stamped on arrival. Teller
+ * and sign-in are null only for ratings stored before tellers existed (migration 0002).
+ */
+export type StoredRating = Omit<Rating, 'kind' | 'tellerId' | 'signInId'> & {
+  tellerId: string | null;
+  signInId: string | null;
+  seq: number;
+  deviceId: string;
+  receivedAt: number;
+};
 
 /** The row for a rating that arrived from `deviceId` at `receivedAt`. */
 export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number): NewRatingRow => ({
@@ -13,6 +21,8 @@ export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number
   branch_id: rating.branchId,
   counter_id: rating.counterId,
   device_id: deviceId,
+  teller_id: rating.tellerId,
+  sign_in_id: rating.signInId,
   score: rating.score,
   reasons: JSON.stringify(rating.reasons),
   language: rating.language,
@@ -26,6 +36,8 @@ export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({
   branchId: row.branch_id,
   counterId: row.counter_id,
   deviceId: row.device_id,
+  tellerId: row.teller_id,
+  signInId: row.sign_in_id,
   score: row.score as Score,
   reasons: JSON.parse(row.reasons) as string[],
   language: row.language as Language,
@@ -33,8 +45,8 @@ export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({
   receivedAt: row.received_at,
 });
 
-// SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with nine columns a
-// full batch of 200 is one statement, and the chunking only guards larger callers.
+// SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with eleven columns
+// a full batch of 200 is one statement, and the chunking only guards larger callers.
 export const ROWS_PER_STATEMENT = 1000;
 
 /**
@@ -49,25 +61,6 @@ export async function insertRatings(db: Kysely<Database>, rows: readonly NewRati
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
-}
-
-/**
- * PostgreSQL only: stores ratings and marks the device seen in ONE statement, which is its
- * own transaction. Each statement is a round trip, and BEGIN and COMMIT are two more; a
- * data-modifying CTE makes a push one round trip after the token lookup (+10% ingest,
- * bench/ingest.ts). SQLite has no data-modifying CTEs, and no round trips to save.
- */
-export async function insertRatingsAndMarkSeen(
-  db: Kysely<Database>,
-  rows: readonly NewRatingRow[],
-  device: { id: string; seen: ReturnType<typeof seenAt> },
-): Promise<void> {
-  await db
-    .with('stored', (qb) => qb.insertInto('ratings').values(rows).onConflict((oc) => oc.column('id').doNothing()).returning('seq'))
-    .updateTable('devices')
-    .set(device.seen)
-    .where('id', '=', device.id)
-    .execute();
 }
 
 /** The latest ratings by arrival order, newest first. */

@@ -1,40 +1,55 @@
 import type { Kysely } from 'kysely';
+import { uuidv7 } from 'uuidv7';
 import { ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { findBranch, hasAnyBranch, type Branch } from '../repositories/branches.ts';
 import type { Counter } from '../repositories/counters.ts';
+import type { StoredTeller } from '../repositories/tellers.ts';
 import { addBranch, addCounter, type AdminError } from './branches.ts';
 import { issueEnrollmentCode, type IssuedCode } from './enrollment.ts';
-
-/** What the first start of a server made, to be shown to the person installing it. */
-export type FirstRun = { branch: Branch; counter: Counter; code: IssuedCode };
-
-export const FIRST_COUNTER_NAME = 'Counter 1';
+import { DEFAULT_STARS, hashNewPin, randomPin, storeNewTeller } from './tellers.ts';
 
 /**
- * On an empty database, makes one branch with one counter and a code to enroll its tablet,
- * so a fresh install works without the CLI; all or nothing, in one transaction. Answers
- * null once any branch exists. Fails only when the branch settings (from env) are invalid.
+ * What the first start of a server made, to be shown to the person installing it: the
+ * teller's PIN exists only here, as only its hash is stored.
+ */
+export type FirstRun = { branch: Branch; counter: Counter; code: IssuedCode; teller: StoredTeller; pin: string };
+
+export const FIRST_COUNTER_NAME = 'Counter 1';
+export const FIRST_TELLER = { name: 'Teller 1', staffNumber: '1001', stars: DEFAULT_STARS } as const;
+
+/**
+ * On an empty database, makes one branch with one counter, one teller with a random PIN and
+ * a code to enroll its tablet, so a fresh install works without the CLI; all or nothing,
+ * in one transaction. Answers null once any branch exists. Fails only when the branch
+ * settings (from env) are invalid.
  */
 export async function bootstrapFirstRun(
   db: Kysely<Database>,
   settings: { branchName: string; language: string },
   now: number,
 ): Promise<Result<FirstRun | null, AdminError>> {
+  // Checked once before hashing, so later starts skip the slow hash; again in the transaction.
+  if (await hasAnyBranch(db)) return ok(null);
+  const pin = randomPin();
+  const pinHash = await hashNewPin(pin); // outside the transaction: it holds storage only
   return inTransaction(db, async (trx) => {
     if (await hasAnyBranch(trx)) return ok(null);
     const branch = await addBranch(trx, { name: settings.branchName, defaultLanguage: settings.language }, now);
     if (!branch.ok) return branch; // validated before anything was written
     const counter = mustSucceed(await addCounter(trx, { branchId: branch.value.id, name: FIRST_COUNTER_NAME }, now));
+    const teller = mustSucceed(
+      await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, active: true, createdAt: now }),
+    );
     const code = mustSucceed(await issueEnrollmentCode(trx, { counterId: counter.id }, now));
-    // addCounter bumped the config version; show what is stored.
+    // The counter and teller bumped the config version; show what is stored.
     const stored = await findBranch(trx, branch.value.id);
-    return ok({ branch: stored ?? branch.value, counter, code });
+    return ok({ branch: stored ?? branch.value, counter, code, teller, pin });
   });
 }
 
-/** The counter and code of a branch made a moment ago cannot be refused: if they are, it is a bug. */
+/** What a branch made a moment ago is given cannot be refused: if it is, it is a bug. */
 function mustSucceed<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`First run: ${result.message}`);
   return result.value;

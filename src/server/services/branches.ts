@@ -3,11 +3,12 @@ import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
 import { DEFAULT_RATING_COOLDOWN_MS, DeviceConfigSchema } from '../../domain/config.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import { describeIssues } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch } from '../repositories/branches.ts';
 import { insertCounter, type Counter } from '../repositories/counters.ts';
+import { branchNotFound, parseInput, type AdminError } from './input.ts';
+import { insertDefaultReasons } from './reasons.ts';
 
 // The same rules the device checks its configuration with (STYLE.md §2.4), so an admin
 // cannot save a setting that devices would refuse.
@@ -20,31 +21,31 @@ const BranchInputSchema = v.object({
   defaultLanguage: v.optional(LanguageSchema, 'en'),
   ratingCooldownMs: v.optional(CooldownSchema, DEFAULT_RATING_COOLDOWN_MS),
 });
-const BranchChangesSchema = v.partial(v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema }));
+const BranchChangesSchema = v.partial(
+  v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema, speech: v.boolean() }),
+);
 const CounterInputSchema = v.object({ name: NameSchema });
 
 export type BranchInput = { name: string; defaultLanguage?: string; ratingCooldownMs?: number };
-export type AdminError = 'invalid-input' | 'branch-not-found';
+export type BranchEdit = Partial<BranchInput> & { speech?: boolean };
+export type { AdminError };
 
-function parse<S extends v.GenericSchema>(schema: S, input: unknown): Result<v.InferOutput<S>, 'invalid-input'> {
-  const result = v.safeParse(schema, input);
-  return result.success ? ok(result.output) : err('invalid-input', describeIssues(result.issues));
-}
-
-const branchNotFound = (id: string) =>
-  err('branch-not-found', `No branch has the id ${id}; list them with \`npm run admin -- branches\`.`);
-
-/** Adds a branch; the id is made here unless a test fixes it. */
+/** Adds a branch with the default reasons; the id is made here unless a test fixes it. */
 export async function addBranch(
   db: Kysely<Database>,
   input: BranchInput & { id?: string },
   now: number,
 ): Promise<Result<Branch, AdminError>> {
-  const parsed = parse(BranchInputSchema, input);
+  const parsed = parseInput(BranchInputSchema, input);
   if (!parsed.ok) return parsed;
   const { name, defaultLanguage, ratingCooldownMs } = parsed.value;
+  const id = input.id ?? uuidv7();
   return ok(
-    await insertBranch(db, { id: input.id ?? uuidv7(), name, defaultLanguage, ratingCooldownMs, createdAt: now }),
+    await inTransaction(db, async (trx) => {
+      const branch = await insertBranch(trx, { id, name, defaultLanguage, ratingCooldownMs, createdAt: now });
+      await insertDefaultReasons(trx, id);
+      return branch;
+    }),
   );
 }
 
@@ -52,12 +53,12 @@ export async function addBranch(
 export async function editBranch(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<BranchInput>,
+  changes: BranchEdit,
 ): Promise<Result<Branch, AdminError>> {
-  const parsed = parse(BranchChangesSchema, changes);
+  const parsed = parseInput(BranchChangesSchema, changes);
   if (!parsed.ok) return parsed;
   if (Object.values(parsed.value).every((value) => value === undefined)) {
-    return err('invalid-input', 'Nothing to change: give a new name, language or rating cooldown.');
+    return err('invalid-input', 'Nothing to change: give a new name, language, rating cooldown or speech setting.');
   }
   if (!(await updateBranch(db, id, parsed.value))) return branchNotFound(id);
   const branch = await findBranch(db, id);
@@ -70,7 +71,7 @@ export async function addCounter(
   input: { branchId: string; name: string; id?: string },
   now: number,
 ): Promise<Result<Counter, AdminError>> {
-  const parsed = parse(CounterInputSchema, input);
+  const parsed = parseInput(CounterInputSchema, input);
   if (!parsed.ok) return parsed;
   if (!(await findBranch(db, input.branchId))) return branchNotFound(input.branchId);
   const counter = { id: input.id ?? uuidv7(), branchId: input.branchId, name: parsed.value.name, createdAt: now };

@@ -1,15 +1,35 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { verifyPin } from '../../../src/domain/pin.ts';
 import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
+import { listTellers } from '../../../src/server/repositories/tellers.ts';
+import { deviceConfigFor } from '../../../src/server/services/device-config.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
-import { aRating } from '../../builders/rating.ts';
+import { aRating, aShiftEvent } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callApi, startTestServer, useTestDatabase } from '../fixtures.ts';
 import { runTsx } from '../process.ts';
 
 const CODE_LINE = /^Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+
+// The smallest valid PNG: one transparent pixel.
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** A temp dir with a tiny PNG, a PNG too large for the roster and a text file posing as a JPEG. */
+function photoFiles() {
+  const dir = mkdtempSync(join(tmpdir(), 'bv-photos-'));
+  const files = { png: join(dir, 'mei.png'), large: join(dir, 'large.png'), text: join(dir, 'notes.jpg') };
+  writeFileSync(files.png, TINY_PNG);
+  writeFileSync(files.large, Buffer.concat([TINY_PNG.subarray(0, 8), Buffer.alloc(160_000)]));
+  writeFileSync(files.text, 'not a photo');
+  return { dir, files };
+}
 
 describeEachDatabase('npm run admin', (kind) => {
   const database = useTestDatabase(kind);
@@ -18,7 +38,10 @@ describeEachDatabase('npm run admin', (kind) => {
     kind === 'sqlite' ? { DATA_DIR: dirname(database.current.url), DATABASE_URL: '' } : { DATABASE_URL: database.current.url };
   const admin = (...args: string[]) => runTsx('src/server/cli/admin.ts', args, env());
 
-  it('given an empty database, when the admin sets up a branch, a counter and a code, then a tablet enrolls and its ratings list as JSON', async () => {
+  const photos = photoFiles();
+  afterAll(() => rmSync(photos.dir, { recursive: true, force: true }));
+
+  it('given an empty database, when the admin sets up a branch, a counter, a teller and a code, then a tablet enrolls and its records list as JSON', async () => {
     const branch = await admin('branch:add', '--name', 'Harbour Road', '--lang', 'es');
     expect(branch).toMatchObject({ code: 0, stderr: '' });
     const branchId = branch.stdout.match(/Added branch (\S+) "Harbour Road" \(es\)\./)?.[1];
@@ -28,6 +51,11 @@ describeEachDatabase('npm run admin', (kind) => {
     const counterId = counter.stdout.match(/Added counter (\S+) "Window 1"/)?.[1];
     expect(counterId).toBeDefined();
 
+    const teller = await admin('teller:add', '--branch', branchId!, '--staff-number', 'T-042', '--name', 'Mei Chen', '--pin', '482913', '--stars', '4', '--photo', photos.files.png);
+    expect(teller).toMatchObject({ code: 0, stderr: '' });
+    expect(teller.stdout).toMatch(new RegExp(`^Added teller ${UUID}: T-042 "Mei Chen", 4 stars, photo, active, branch ${branchId}\\.$`, 'm'));
+    const tellerId = teller.stdout.match(/Added teller (\S+):/)![1]!;
+
     const code = await admin('code:create', '--counter', counterId!, '--hours', '2');
     expect(code.code).toBe(0);
     const typed = code.stdout.match(CODE_LINE)?.[1];
@@ -35,25 +63,103 @@ describeEachDatabase('npm run admin', (kind) => {
 
     const device = await enrollDevice(database.current.db, { code: typed! }, Date.now());
     if (!device.ok) throw new Error(device.message);
+    // The photo travels as a data URL of the file, and the PIN as a hash that verifies.
+    const [rostered] = device.value.config.tellers;
+    expect(rostered).toMatchObject({ id: tellerId, staffNumber: 'T-042', stars: 4, photo: `data:image/png;base64,${TINY_PNG.toString('base64')}` });
+    expect(await verifyPin('482913', rostered!.pin)).toBe(true);
+
     const server = await startTestServer({ db: database.current.db });
-    const ratings = [aRating({ branchId: branchId!, counterId: counterId!, score: 'dissatisfied', reasons: ['slow'], language: 'es' }), aRating({ branchId: branchId!, counterId: counterId! })];
-    await callApi(server, 'POST', '/api/sync/push', { token: device.value.token, body: { protocol: PROTOCOL_VERSION, records: ratings } });
+    const scope = { branchId: branchId!, counterId: counterId!, tellerId };
+    const signedIn = aShiftEvent(scope);
+    const signInId = signedIn.signInId;
+    const ratings = [aRating({ ...scope, signInId, score: 'dissatisfied', reasons: ['speed'], language: 'es' }), aRating({ ...scope, signInId })];
+    const signedOut = aShiftEvent({ ...scope, signInId, type: 'signed-out' });
+    await callApi(server, 'POST', '/api/sync/push', { token: device.value.token, body: { protocol: PROTOCOL_VERSION, records: [signedIn, ...ratings, signedOut] } });
 
     const listed = await admin('ratings', '--json', '--limit', '5');
     expect(listed.code).toBe(0);
     const json = JSON.parse(listed.stdout) as Record<string, unknown>[];
     expect(json.map((r) => Object.keys(r).sort())).toEqual(
-      Array(2).fill(['branchId', 'counterId', 'createdAt', 'deviceId', 'id', 'language', 'reasons', 'receivedAt', 'score', 'seq']),
+      Array(2).fill(['branchId', 'counterId', 'createdAt', 'deviceId', 'id', 'language', 'reasons', 'receivedAt', 'score', 'seq', 'signInId', 'tellerId']),
     );
-    expect(json[1]).toMatchObject({ id: ratings[0]!.id, branchId, counterId, deviceId: device.value.deviceId, score: 'dissatisfied', reasons: ['slow'], language: 'es', createdAt: ratings[0]!.createdAt });
+    expect(json[1]).toMatchObject({ id: ratings[0]!.id, branchId, counterId, deviceId: device.value.deviceId, tellerId, signInId, score: 'dissatisfied', reasons: ['speed'], language: 'es', createdAt: ratings[0]!.createdAt });
     expect(json[0]!.seq as number).toBeGreaterThan(json[1]!.seq as number);
 
+    const shifts = await admin('shifts', '--json');
+    expect(shifts.code).toBe(0);
+    const events = (JSON.parse(shifts.stdout) as Record<string, unknown>[]).map((e) => ({ id: e.id, type: e.type, tellerId: e.tellerId, signInId: e.signInId, deviceId: e.deviceId }));
+    expect(events).toEqual([signedOut, signedIn].map((e) => ({ id: e.id, type: e.type, tellerId, signInId, deviceId: device.value.deviceId })));
+
     const [branches, devices] = await Promise.all([admin('branches'), admin('devices', '--branch', branchId!)]);
-    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+2\\s`, 'm'));
+    // config version: 1, +1 for the counter, +1 for the teller
+    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+3\\s+\\S+\\s+off$`, 'm'));
     expect(devices.stdout).toContain(device.value.deviceId);
 
     const revoked = await admin('device:revoke', device.value.deviceId);
     expect(revoked).toMatchObject({ code: 0, stdout: expect.stringMatching(`Revoked device ${device.value.deviceId} at `) });
+  });
+
+  it('given a teller, when the admin lists and edits tellers, then no PIN or hash is ever printed and each edit shows in the roster', async () => {
+    const branchId = (await admin('branch:add', '--name', 'Harbour Road')).stdout.match(/Added branch (\S+)/)![1]!;
+    const added = await admin('teller:add', '--branch', branchId, '--staff-number', '7', '--name', 'Ana Ruiz', '--pin', '1234');
+    const tellerId = added.stdout.match(/Added teller (\S+):/)![1]!;
+    expect(added.stdout).toContain('3 stars, no photo, active');
+
+    const [stored] = await listTellers(database.current.db);
+    const listing = await admin('tellers', '--branch', branchId);
+    expect(listing).toMatchObject({ code: 0, stderr: '' });
+    expect(listing.stdout).toMatch(new RegExp(`^${tellerId}\\s+${branchId}\\s+7\\s+Ana Ruiz\\s+★★★\\s+-\\s+yes\\s`, 'm'));
+    for (const secret of ['1234', stored!.pin.hash, stored!.pin.salt]) {
+      expect(listing.stdout).not.toContain(secret);
+      expect(added.stdout).not.toContain(secret);
+    }
+
+    const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '98765', '--photo', photos.files.png, '--active', 'no');
+    expect(edited).toMatchObject({ code: 0, stdout: `Teller ${tellerId}: 7 "Ana R.", 5 stars, photo, inactive, branch ${branchId}.\n` });
+    const [after] = await listTellers(database.current.db);
+    expect(await verifyPin('98765', after!.pin)).toBe(true);
+    expect(await deviceConfigFor(database.current.db, { branchId, counterId: null })).toMatchObject({ tellers: [] });
+
+    const noPhoto = await admin('teller:set', tellerId, '--photo', 'none', '--active', 'yes');
+    expect(noPhoto.stdout).toContain('no photo, active');
+  });
+
+  it('given a photo too large for the roster, then teller:add explains the limit, exits 1 and adds nobody', async () => {
+    const branchId = (await admin('branch:add', '--name', 'Harbour Road')).stdout.match(/Added branch (\S+)/)![1]!;
+    const answer = await admin('teller:add', '--branch', branchId, '--staff-number', '7', '--name', 'Ana', '--pin', '1234', '--photo', photos.files.large);
+    expect(answer).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${photos.files.large} is too large: 214 KB as a data URL, and the limit is 200 KB (about 150 KB of file). Resize it, e.g. to 400×400 pixels, and try again.\n`,
+    });
+    expect(await listTellers(database.current.db)).toEqual([]);
+  });
+
+  it('given a new branch, when the admin adds, moves and edits reasons, then `reasons` lists them in order', async () => {
+    const branchId = (await admin('branch:add', '--name', 'Harbour Road')).stdout.match(/Added branch (\S+)/)![1]!;
+    const added = await admin('reason:add', '--branch', branchId, '--id', 'queue', '--en', 'Long queue', '--es', 'Cola larga', '--zh-Hans', '排队太久', '--zh-Hant', '排隊太久', '--scores', 'dissatisfied');
+    expect(added).toEqual({ code: 0, stdout: `Added reason "queue" to branch ${branchId} at position 7.\n`, stderr: '' });
+
+    const moved = await admin('reason:set', '--branch', branchId, 'queue', '--position', '2', '--en', 'Queue too long');
+    expect(moved.stdout).toBe(`Reason "queue" of branch ${branchId}: position 2, dissatisfied, active, "Queue too long".\n`);
+    await admin('reason:set', '--branch', branchId, 'environment', '--active', 'no');
+
+    const listing = await admin('reasons', '--branch', branchId);
+    const rows = listing.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/\s{2,}/).slice(1, 5));
+    expect(rows).toEqual([
+      ['1', 'waiting-time', 'neutral,dissatisfied', 'yes'],
+      ['2', 'queue', 'dissatisfied', 'yes'],
+      ['3', 'attitude', 'neutral,dissatisfied', 'yes'],
+      ['4', 'professionalism', 'neutral,dissatisfied', 'yes'],
+      ['5', 'speed', 'neutral,dissatisfied', 'yes'],
+      ['6', 'explanation', 'neutral,dissatisfied', 'yes'],
+      ['7', 'environment', 'neutral,dissatisfied', 'no'],
+    ]);
+    expect(listing.stdout).toMatch(/\bqueue\s+dissatisfied\s+yes\s+Queue too long\s+Cola larga\s+排队太久\s+排隊太久$/m);
+
+    const speech = await admin('branch:set', branchId, '--speech', 'on');
+    // version 1, and one more for each of the four edits
+    expect(speech.stdout).toMatch(/speech on, config version 5\.$/m);
   });
 });
 
@@ -71,8 +177,35 @@ describe('npm run admin, given bad input', () => {
     [['device:revoke'], 'device:revoke needs the <deviceId>; see `npm run admin -- help`.'],
     [['ratings', '--limit', '0'], '--limit must be from 1 to 10000'],
     [['branches', 'extra'], 'branches takes no argument "extra".\nUsage: npm run admin -- branches'],
+    [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N'], 'teller:add needs --pin; see `npm run admin -- help`.'],
+    [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '12a4'], 'pin: must be 4 to 8 digits'],
+    [['teller:add', '--branch', 'b', '--staff-number', '1 2', '--name', 'N', '--pin', '1234'], 'staffNumber: must be 1 to 20 letters, digits or dashes'],
+    [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '1234', '--stars', '6'], 'stars: must be 1 to 5'],
+    [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '1234'], 'No branch has the id b; list them with `npm run admin -- branches`.'],
+    [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff', '--active', 'maybe'], '--active must be yes or no, not "maybe".'],
+    [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff'], 'Nothing to change: give a new name, PIN, stars, photo or active.'],
+    [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff', '--stars', '2'], 'No teller has the id 0190a0b0-0000-7000-8000-0000000000ff; list them with `npm run admin -- tellers`.'],
+    [['reason:add', '--branch', 'b', '--id', 'x', '--en', 'X', '--es', 'X', '--zh-Hans', 'X'], 'reason:add needs --zh-Hant; see `npm run admin -- help`.'],
+    [['reason:add', '--branch', 'b', '--id', 'Bad Id', '--en', 'X', '--es', 'X', '--zh-Hans', 'X', '--zh-Hant', 'X'], 'id: must be 1 to 64 lower-case letters, digits or dashes'],
+    [['reason:add', '--branch', 'b', '--id', 'x', '--en', 'X', '--es', 'X', '--zh-Hans', 'X', '--zh-Hant', 'X', '--scores', 'happy'], 'scores.0: must be neutral or dissatisfied'],
+    [['reason:set', '--branch', 'b', 'speed', '--position', '0'], 'position: must be 1 or more'],
+    [['reason:set', '--branch', 'b', 'speed', '--en', 'Slow'], 'No branch has the id b; list them with `npm run admin -- branches`.'],
+    [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--speech', 'loud'], '--speech must be on or off, not "loud".'],
+    [['shifts', '--limit', 'x'], '--limit must be a whole number, not "x".'],
   ])('given `admin %s`, then it explains on stderr and exits 1', async ([args, message], { expect }) => {
     expect(await admin(...args)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+  });
+
+  it.concurrent('given a file that is not an image as a photo, then it says so', async ({ expect }) => {
+    const { dir, files } = photoFiles();
+    try {
+      const answer = await admin('teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '1234', '--photo', files.text);
+      expect(answer).toEqual({ code: 1, stdout: '', stderr: `${files.text} is not a JPEG, PNG or WebP image.\n` });
+      const missing = await admin('teller:set', '0190a0b0-0000-7000-8000-0000000000ff', '--photo', join(dir, 'nope.png'));
+      expect(missing).toEqual({ code: 1, stdout: '', stderr: `Cannot read the photo ${join(dir, 'nope.png')}: ENOENT.\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.concurrent('given an unknown command, then it shows the help on stderr and exits 1', async ({ expect }) => {

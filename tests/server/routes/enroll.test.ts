@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { EnrollResponseSchema, type EnrollResponse } from '../../../src/domain/wire.ts';
 import { findDevice } from '../../../src/server/repositories/devices.ts';
 import { ENROLLMENT_CODE_INVALID_MESSAGE } from '../../../src/server/services/enrollment.ts';
-import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
+import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import {
   callApi,
@@ -38,10 +38,12 @@ describeEachDatabase('POST /api/enroll', (kind) => {
     expect(body).toMatchObject({
       mode: 'counter',
       config: {
-        version: 2,
+        version: 3,
         branch: { id: BRANCH_ID, name: 'Main Street', defaultLanguage: 'zh-Hant' },
         counter: { id: COUNTER_ID, name: 'Window 3' },
         ratingCooldownMs: 3000,
+        speech: false,
+        tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen' }],
       },
     });
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -1,11 +1,28 @@
 import { expect, it } from 'vitest';
 import * as v from 'valibot';
-import { DeviceConfigSchema } from '../../../src/domain/config.ts';
+import { DeviceConfigSchema, type DeviceConfig } from '../../../src/domain/config.ts';
+import { verifyPin } from '../../../src/domain/pin.ts';
+import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { addCounter, editBranch } from '../../../src/server/services/branches.ts';
-import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
+import { addReason, editReason } from '../../../src/server/services/reasons.ts';
+import { addTeller, editTeller } from '../../../src/server/services/tellers.ts';
+import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
-import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
+import {
+  callApi,
+  givenBranchWithCounter,
+  givenEnrolledDevice,
+  givenTeller,
+  SERVER_NOW,
+  startTestServer,
+  TELLER_PIN,
+  useTestDatabase,
+} from '../fixtures.ts';
+
+// A 1×1 PNG, as a data URL: the roster carries photos as they are stored.
+const PHOTO = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const LABELS = { 'zh-Hans': '排队', 'zh-Hant': '排隊', en: 'Queue', es: 'Cola' };
 
 describeEachDatabase('GET /api/sync/config', (kind) => {
   const database = useTestDatabase(kind);
@@ -14,38 +31,86 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     await givenBranchWithCounter(database.current);
     const device = await givenEnrolledDevice(database.current);
     const server = await startTestServer({ db: database.current.db });
-    const getConfig = (token = device.token) => callApi(server, 'GET', '/api/sync/config', { token });
+    const getConfig = async (token = device.token) => callApi(server, 'GET', '/api/sync/config', { token });
+    const config = async () => v.parse(DeviceConfigSchema, (await getConfig()).body);
     const pushNothing = () => callApi(server, 'POST', '/api/sync/push', { token: device.token, body: { protocol: 1, records: [] } });
-    return { device, getConfig, pushNothing };
+    return { device, getConfig, config, pushNothing };
   }
 
-  it('given an enrolled device, then it gets its branch, counter and settings', async () => {
+  it('given an enrolled device, then it gets its branch, counter, settings, tellers and reasons', async () => {
     const { getConfig } = await given();
     const answer = await getConfig();
     expect(answer.status).toBe(200);
-    expect(v.parse(DeviceConfigSchema, answer.body)).toEqual({
-      version: 2,
+    const config = v.parse(DeviceConfigSchema, answer.body);
+    expect(config).toEqual({
+      version: 3,
       branch: { id: BRANCH_ID, name: 'Main Street', defaultLanguage: 'zh-Hant' },
       counter: { id: COUNTER_ID, name: 'Window 3' },
       ratingCooldownMs: 3000,
-    });
+      speech: false,
+      tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object) }],
+      reasons: DEFAULT_REASONS,
+    } satisfies Record<keyof DeviceConfig, unknown>);
   });
 
-  it('given the admin edits the branch, then the next push announces a new version and the config carries it', async () => {
-    const { getConfig, pushNothing } = await given();
-    await editBranch(database.current.db, BRANCH_ID, { name: 'Main St.', ratingCooldownMs: 5000, defaultLanguage: 'es' });
-    expect((await pushNothing()).body).toMatchObject({ configVersion: 3 });
-    expect((await getConfig()).body).toMatchObject({
-      version: 3,
+  it('given a teller, then the config carries the salted hash of their PIN, which verifies, and never the PIN', async () => {
+    const { getConfig } = await given();
+    const answer = await getConfig();
+    const [teller] = v.parse(DeviceConfigSchema, answer.body).tellers;
+    expect(teller!.pin).toEqual({ salt: expect.any(String), hash: expect.any(String), iterations: 100_000 });
+    expect(await verifyPin(TELLER_PIN, teller!.pin)).toBe(true);
+    expect(await verifyPin('1357', teller!.pin)).toBe(false);
+    expect(JSON.stringify(answer.body)).not.toContain(`"${TELLER_PIN}"`);
+  });
+
+  it('given tellers with photos and one deactivated, then the roster has the active ones, by staff number, photos as stored', async () => {
+    const { config } = await given();
+    const other = await givenTeller(database.current, { staffNumber: '0990', name: 'Ana Ruiz', stars: 5, photo: PHOTO });
+    const gone = await givenTeller(database.current, { staffNumber: '2002', name: 'Left Us' });
+    await editTeller(database.current.db, gone.id, { active: false });
+    expect((await config()).tellers.map(({ id, name, photo, stars }) => ({ id, name, photo, stars }))).toEqual([
+      { id: other.id, name: 'Ana Ruiz', photo: PHOTO, stars: 5 },
+      { id: TELLER_ID, name: 'Mei Chen', photo: null, stars: 4 },
+    ]);
+  });
+
+  it('given reasons added, moved and switched off, then the config lists the active ones in order with their labels', async () => {
+    const { config } = await given();
+    await addReason(database.current.db, { branchId: BRANCH_ID, id: 'queue', scores: ['dissatisfied'], labels: LABELS });
+    await editReason(database.current.db, BRANCH_ID, 'queue', { position: 1 });
+    await editReason(database.current.db, BRANCH_ID, 'attitude', { active: false });
+    const reasons = (await config()).reasons;
+    expect(reasons[0]).toEqual({ id: 'queue', scores: ['dissatisfied'], labels: LABELS });
+    expect(reasons.map((r) => r.id)).toEqual(['queue', 'waiting-time', 'professionalism', 'speed', 'explanation', 'environment']);
+  });
+
+  it.each<[string, () => Promise<unknown>]>([
+    ['a branch edit', () => editBranch(database.current.db, BRANCH_ID, { name: 'Main St.' })],
+    ['speech switched on', () => editBranch(database.current.db, BRANCH_ID, { speech: true })],
+    ['a new counter', () => addCounter(database.current.db, { branchId: BRANCH_ID, name: 'Window 4' }, SERVER_NOW)],
+    ['a new teller', () => addTeller(database.current.db, { branchId: BRANCH_ID, staffNumber: '3003', name: 'New', pin: '1111' }, SERVER_NOW)],
+    ['a teller renamed', () => editTeller(database.current.db, TELLER_ID, { name: 'Mei C.' })],
+    ['a new PIN', () => editTeller(database.current.db, TELLER_ID, { pin: '9999' })],
+    ['a teller deactivated', () => editTeller(database.current.db, TELLER_ID, { active: false })],
+    ['a new reason', () => addReason(database.current.db, { branchId: BRANCH_ID, id: 'queue', labels: LABELS })],
+    ['a reason relabelled', () => editReason(database.current.db, BRANCH_ID, 'speed', { labels: { en: 'Too slow' } })],
+    ['a reason switched off', () => editReason(database.current.db, BRANCH_ID, 'speed', { active: false })],
+  ])('given %s, then the next push announces version 4 and the config carries it', async (_, edit) => {
+    const { config, pushNothing } = await given();
+    expect(await edit()).toMatchObject({ ok: true });
+    expect((await pushNothing()).body).toMatchObject({ configVersion: 4 });
+    expect((await config()).version).toBe(4);
+  });
+
+  it('given the admin edits the branch, then the config carries the new settings', async () => {
+    const { config } = await given();
+    await editBranch(database.current.db, BRANCH_ID, { name: 'Main St.', ratingCooldownMs: 5000, defaultLanguage: 'es', speech: true });
+    expect(await config()).toMatchObject({
+      version: 4,
       branch: { name: 'Main St.', defaultLanguage: 'es' },
       ratingCooldownMs: 5000,
+      speech: true,
     });
-  });
-
-  it('given the admin adds a counter to the branch, then the config version goes up', async () => {
-    const { getConfig } = await given();
-    await addCounter(database.current.db, { branchId: BRANCH_ID, name: 'Window 4' }, SERVER_NOW);
-    expect((await getConfig()).body).toMatchObject({ version: 3 });
   });
 
   it('given a revoked device, then 401 device-revoked', async () => {

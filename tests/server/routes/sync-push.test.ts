@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, PROTOCOL_VERSION, type DeviceHealth, type PushResponse } from '../../../src/domain/wire.ts';
 import { findDevice, revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { countRatings, latestRatings } from '../../../src/server/repositories/ratings.ts';
-import { aRating, BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
+import { countShiftEvents, latestShiftEvents } from '../../../src/server/repositories/shift-events.ts';
+import { addBranch } from '../../../src/server/services/branches.ts';
+import { editTeller } from '../../../src/server/services/tellers.ts';
+import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, SIGN_IN_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import {
   callApi,
@@ -10,9 +13,11 @@ import {
   givenEnrolledDevice,
   SERVER_NOW,
   startTestServer,
+  givenTeller,
   useTestDatabase,
 } from '../fixtures.ts';
 
+const OTHER_TELLER_ID = '0190a0b0-0000-7000-8000-0000000000d2';
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 
@@ -132,8 +137,8 @@ describeEachDatabase('POST /api/sync/push', (kind) => {
   it('given a push, then it answers the server time and the config version the device should hold', async () => {
     const { push } = await given();
     const answer = await push([]);
-    // version 1 for the new branch, bumped to 2 when its counter was added
-    expect(answer).toMatchObject({ status: 200, body: { results: [], serverTime: SERVER_NOW, configVersion: 2 } });
+    // version 1 for the new branch, bumped when its counter and its teller were added
+    expect(answer).toMatchObject({ status: 200, body: { results: [], serverTime: SERVER_NOW, configVersion: 3 } });
   });
 
   it('given a push with health, then the device is marked seen with that health', async () => {
@@ -153,6 +158,106 @@ describeEachDatabase('POST /api/sync/push', (kind) => {
     clock += 60_000;
     await callApi(server, 'POST', '/api/sync/push', { token: device.token, body: body({}) });
     expect(await findDevice(database.current.db, device.deviceId)).toMatchObject({ lastSeenAt: SERVER_NOW + 60_000, health });
+  });
+
+  describe('shifts and tellers', () => {
+    it('given ratings and shift events in one push, then both are stored with their teller and sign-in', async () => {
+      const { push, device } = await given();
+      const signedIn = aShiftEvent({ type: 'signed-in' });
+      const rating = aRating({ score: 'neutral', reasons: ['waiting-time'] });
+      const paused = aShiftEvent({ type: 'paused', createdAt: signedIn.createdAt + 60_000 });
+      const records = [signedIn, rating, paused];
+
+      const answer = await push(records);
+
+      expect((answer.body as PushResponse).results).toEqual(records.map((r) => ({ id: r.id, status: 'accepted' })));
+      expect(await latestRatings(database.current.db, 10)).toEqual([
+        {
+          id: rating.id,
+          seq: expect.any(Number),
+          branchId: BRANCH_ID,
+          counterId: COUNTER_ID,
+          deviceId: device.deviceId,
+          tellerId: TELLER_ID,
+          signInId: SIGN_IN_ID,
+          score: 'neutral',
+          reasons: ['waiting-time'],
+          language: 'en',
+          createdAt: rating.createdAt,
+          receivedAt: SERVER_NOW,
+        },
+      ]);
+      const events = (await latestShiftEvents(database.current.db, 10)).reverse();
+      expect(events).toEqual(
+        [signedIn, paused].map(({ kind: _, ...event }) => ({ ...event, seq: expect.any(Number), deviceId: device.deviceId, receivedAt: SERVER_NOW })),
+      );
+      expect(events[0]!.seq).toBeLessThan(events[1]!.seq);
+    });
+
+    it('given a push of ratings and shift events sent twice, then each is stored once', async () => {
+      const { push } = await given();
+      const batch = [aShiftEvent(), aRating(), aRating(), aShiftEvent({ type: 'signed-out' })];
+      await push(batch);
+      const again = await push(batch);
+      expect((again.body as PushResponse).results.every((r) => r.status === 'accepted')).toBe(true);
+      expect([await countRatings(database.current.db), await countShiftEvents(database.current.db)]).toEqual([2, 2]);
+    });
+
+    it.each([
+      ['a rating', aRating],
+      ['a shift event', aShiftEvent],
+    ])('given %s for a teller the branch does not have, then it is rejected as unknown-teller and not stored', async (_, build) => {
+      const { push } = await given();
+      // A teller of another branch is no teller of this one.
+      await addBranch(database.current.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
+      await givenTeller(database.current, { id: OTHER_TELLER_ID, branchId: OTHER_BRANCH_ID, staffNumber: '1001' });
+      const strangers = [build({ tellerId: OTHER_TELLER_ID }), build({ tellerId: '0190a0b0-0000-7000-8000-0000000000ee' })];
+      const mine = build();
+
+      const answer = await push([...strangers, mine]);
+
+      expect((answer.body as PushResponse).results).toEqual([
+        ...strangers.map((r) => ({
+          id: r.id,
+          status: 'rejected',
+          reason: 'unknown-teller',
+          message: `tellerId: ${r.tellerId} is not a teller of branch ${BRANCH_ID}; add the teller with \`npm run admin -- teller:add\``,
+        })),
+        { id: mine.id, status: 'accepted' },
+      ]);
+      expect((await countRatings(database.current.db)) + (await countShiftEvents(database.current.db))).toBe(1);
+    });
+
+    it('given a teller deactivated while the tablet was offline, when it pushes their shift, then every record is still accepted', async () => {
+      const { push } = await given();
+      await editTeller(database.current.db, TELLER_ID, { active: false });
+      const records = [aShiftEvent(), aRating(), aRating({ score: 'dissatisfied' }), aShiftEvent({ type: 'signed-out' })];
+      const answer = await push(records);
+      expect((answer.body as PushResponse).results).toEqual(records.map((r) => ({ id: r.id, status: 'accepted' })));
+      expect([await countRatings(database.current.db), await countShiftEvents(database.current.db)]).toEqual([2, 2]);
+    });
+
+    it.each([
+      ['an unknown type', { ...aShiftEvent(), type: 'lunch' }, 'type: Invalid type: Expected ("signed-in" | "paused" | "resumed" | "signed-out") but received "lunch"'],
+      ['no sign-in', { ...aShiftEvent(), signInId: undefined }, 'signInId: Invalid key: Expected "signInId" but received undefined'],
+      ['a rating without a teller', { ...aRating(), tellerId: undefined }, 'tellerId: Invalid key: Expected "tellerId" but received undefined'],
+    ])('given %s, then it is rejected as invalid-record', async (_, record, message) => {
+      const { push } = await given();
+      const answer = await push([record]);
+      expect((answer.body as PushResponse).results).toEqual([{ id: record.id, status: 'rejected', reason: 'invalid-record', message }]);
+      expect((await countRatings(database.current.db)) + (await countShiftEvents(database.current.db))).toBe(0);
+    });
+
+    it.each([
+      ['another branch', { branchId: OTHER_BRANCH_ID }, 'wrong-branch'],
+      ['another counter', { counterId: OTHER_COUNTER_ID }, 'wrong-counter'],
+    ])('given a shift event for %s, then it is rejected and not stored', async (_, overrides, reason) => {
+      const { push } = await given();
+      const event = aShiftEvent(overrides);
+      const answer = await push([event]);
+      expect((answer.body as PushResponse).results).toEqual([{ id: event.id, status: 'rejected', reason, message: expect.any(String) }]);
+      expect(await countShiftEvents(database.current.db)).toBe(0);
+    });
   });
 
   describe('refusals that store nothing', () => {

@@ -1,6 +1,10 @@
 import { expect, it } from 'vitest';
 import { formatEnrollmentCode } from '../../../src/domain/enrollment-code.ts';
+import { verifyPin } from '../../../src/domain/pin.ts';
+import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { listBranches } from '../../../src/server/repositories/branches.ts';
+import { listReasons } from '../../../src/server/repositories/reasons.ts';
+import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { listCounters } from '../../../src/server/repositories/counters.ts';
 import { bootstrapFirstRun } from '../../../src/server/services/bootstrap.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
@@ -12,13 +16,19 @@ describeEachDatabase('first run', (kind) => {
   const settings = { branchName: 'Branch 1', language: 'en' };
   const codeCount = async () => (await database.current.db.selectFrom('enrollment_codes').selectAll().execute()).length;
 
-  it('given an empty database, then it makes exactly one branch, one counter and a code that enrolls', async () => {
+  it('given an empty database, then it makes exactly one branch, one counter, one teller and a code that enrolls', async () => {
     const made = await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
     if (!made.ok || !made.value) throw new Error('expected a first run');
-    const { branch, counter, code } = made.value;
+    const { branch, counter, code, teller, pin } = made.value;
 
     expect(await listBranches(database.current.db)).toEqual([branch]);
-    expect(branch).toMatchObject({ name: 'Branch 1', defaultLanguage: 'en', configVersion: 2 });
+    // version 1, bumped by the counter and by the teller
+    expect(branch).toMatchObject({ name: 'Branch 1', defaultLanguage: 'en', configVersion: 3, speech: false });
+    expect(await listTellers(database.current.db)).toEqual([teller]);
+    expect(teller).toMatchObject({ branchId: branch.id, name: 'Teller 1', staffNumber: '1001', stars: 3, photo: null, active: true });
+    expect(pin).toMatch(/^\d{4}$/);
+    expect(await verifyPin(pin, teller.pin)).toBe(true);
+    expect((await listReasons(database.current.db, { branchId: branch.id })).map((r) => r.id)).toEqual(DEFAULT_REASONS.map((r) => r.id));
     expect(await listCounters(database.current.db)).toEqual([counter]);
     expect(counter).toMatchObject({ branchId: branch.id, name: 'Counter 1' });
     expect(code.formatted).toBe(formatEnrollmentCode(code.code));
@@ -47,5 +57,6 @@ describeEachDatabase('first run', (kind) => {
       message: 'defaultLanguage: must be one of zh-Hans, zh-Hant, en, es',
     });
     expect(await listBranches(database.current.db)).toEqual([]);
+    expect(await listTellers(database.current.db)).toEqual([]);
   });
 });

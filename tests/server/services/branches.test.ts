@@ -34,7 +34,7 @@ describeEachDatabase('branch administration', (kind) => {
 
   it.each([
     ['an unknown branch', UNKNOWN_ID, { name: 'X' }, 'branch-not-found', `No branch has the id ${UNKNOWN_ID}; list them with \`npm run admin -- branches\`.`],
-    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language or rating cooldown.'],
+    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language, rating cooldown or speech setting.'],
   ])('given %s, then the edit is refused', async (_, id, changes, reason, message) => {
     await givenBranchWithCounter(database.current);
     expect(await editBranch(database.current.db, id, changes)).toEqual({ ok: false, reason, message });

@@ -1,0 +1,95 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import * as v from 'valibot';
+import { hashPin, PinSchema, type PinHash } from '../../domain/pin.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { PhotoSchema, StaffNumberSchema, StarsSchema } from '../../domain/teller.ts';
+import type { Database } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { bumpConfigVersion, findBranch } from '../repositories/branches.ts';
+import { findTeller, findTellerByStaffNumber, insertTeller, updateTeller, type StoredTeller } from '../repositories/tellers.ts';
+import { branchNotFound, parseInput, type AdminError } from './input.ts';
+
+export const DEFAULT_STARS = 3;
+
+// The roster's own rules (domain/teller.ts), so the admin cannot save a teller that tablets
+// would refuse; names get the admin's messages.
+const TellerNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters'));
+
+const TellerInputSchema = v.object({
+  staffNumber: v.pipe(v.string(), v.trim(), StaffNumberSchema),
+  name: TellerNameSchema,
+  pin: PinSchema,
+  stars: v.optional(StarsSchema, DEFAULT_STARS),
+  photo: v.optional(v.nullable(PhotoSchema), null),
+});
+const TellerChangesSchema = v.partial(
+  v.object({ name: TellerNameSchema, pin: PinSchema, stars: StarsSchema, photo: v.nullable(PhotoSchema), active: v.boolean() }),
+);
+
+export type TellerInput = { branchId: string; staffNumber: string; name: string; pin: string; stars?: number; photo?: string | null };
+export type TellerEdit = { name?: string; pin?: string; stars?: number; photo?: string | null; active?: boolean };
+export type TellerError = AdminError | 'teller-not-found' | 'staff-number-taken';
+
+/** A PIN's salted slow hash; 16 random bytes of salt, as domain/pin.ts asks of its caller. */
+export const hashNewPin = (pin: string): Promise<PinHash> => hashPin(pin, new Uint8Array(randomBytes(16)));
+
+/** A random 4-digit PIN, for a teller made without one (the first run). */
+export const randomPin = (): string => String(randomInt(0, 10_000)).padStart(4, '0');
+
+const tellerNotFound = (id: string) =>
+  err('teller-not-found', `No teller has the id ${id}; list them with \`npm run admin -- tellers\`.`);
+
+/**
+ * Adds a teller to a branch and bumps its config version, so the branch's tablets pull the
+ * new roster. The PIN is hashed before the transaction: 100,000 PBKDF2 rounds must not hold
+ * the write lock (STYLE.md §2.6).
+ */
+export async function addTeller(
+  db: Kysely<Database>,
+  input: TellerInput & { id?: string },
+  now: number,
+): Promise<Result<StoredTeller, TellerError>> {
+  const parsed = parseInput(TellerInputSchema, input);
+  if (!parsed.ok) return parsed;
+  const { pin, ...fields } = parsed.value;
+  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hashNewPin(pin), active: true, createdAt: now };
+  return storeNewTeller(db, teller);
+}
+
+/** Stores a teller whose fields are checked and PIN hashed, and bumps the branch's config version. */
+export async function storeNewTeller(db: Kysely<Database>, teller: StoredTeller): Promise<Result<StoredTeller, TellerError>> {
+  return inTransaction(db, async (trx) => {
+    if (!(await findBranch(trx, teller.branchId))) return branchNotFound(teller.branchId);
+    const taken = await findTellerByStaffNumber(trx, teller.branchId, teller.staffNumber);
+    if (taken) {
+      return err('staff-number-taken', `Staff number ${teller.staffNumber} is already ${taken.name} (${taken.id}) in this branch; change that teller with \`npm run admin -- teller:set\`.`);
+    }
+    await insertTeller(trx, teller);
+    await bumpConfigVersion(trx, teller.branchId);
+    return ok(teller);
+  });
+}
+
+/**
+ * Edits a teller and bumps the branch's config version. Deactivating takes the teller off
+ * the tablets' roster; their ratings, and ratings still on offline tablets, stay theirs.
+ */
+export async function editTeller(db: Kysely<Database>, id: string, changes: TellerEdit): Promise<Result<StoredTeller, TellerError>> {
+  const parsed = parseInput(TellerChangesSchema, changes);
+  if (!parsed.ok) return parsed;
+  const { pin, ...fields } = parsed.value;
+  if (pin === undefined && Object.values(fields).every((value) => value === undefined)) {
+    return err('invalid-input', 'Nothing to change: give a new name, PIN, stars, photo or active.');
+  }
+  const pinHash = pin === undefined ? undefined : await hashNewPin(pin);
+  return inTransaction(db, async (trx) => {
+    const teller = await findTeller(trx, id);
+    if (!teller) return tellerNotFound(id);
+    await updateTeller(trx, id, { ...fields, ...(pinHash && { pin: pinHash }) });
+    await bumpConfigVersion(trx, teller.branchId);
+    const edited = await findTeller(trx, id);
+    return edited ? ok(edited) : tellerNotFound(id);
+  });
+}
