@@ -1,18 +1,68 @@
 // Takes the README's screenshots through the real flow: `npx tsx scripts/screenshots.ts`.
-// Starts the server on an empty database, enrolls a tablet with the printed code and
-// photographs each screen at counter-tablet sizes, in English and Traditional Chinese.
-import { admin, enrollmentCodeOf, freePort, openTablet, removeDir, startServer, tempDir } from '../tests/e2e/harness.ts';
+// Starts the server on an empty database, enrolls a tablet with the printed code, signs the
+// first-run teller in, and photographs every state of the counter at tablet sizes (800×1280
+// portrait, 1280×800 landscape) in English and Traditional Chinese.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import {
+  admin,
+  enrollTablet,
+  enrollmentCodeOf,
+  firstBranchId,
+  firstTellerOf,
+  freePort,
+  openStaffMenu,
+  openTablet,
+  removeDir,
+  signInAtCounter,
+  startServer,
+  tempDir,
+} from '../tests/e2e/harness.ts';
 
 const OUT = 'docs/screens';
+const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
+const LANGUAGES = [['en', 'English'], ['zh-Hant', '繁體中文']] as const;
+
+/** A drawn portrait for the teller card, rendered to PNG by the same Chromium. */
+async function tellerPhoto(page: Page): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'bv-photo-')), 'teller.png');
+  await page.setViewportSize({ width: 240, height: 240 });
+  await page.setContent(`<body style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">
+    <rect width="240" height="240" fill="#cfe3f1"/><circle cx="120" cy="96" r="50" fill="#f1c7a5"/>
+    <path d="M66 84q4-56 54-56t54 56q-10-28-54-30q-44 2-54 30z" fill="#2b2b2b"/>
+    <path d="M30 240q10-80 90-80t90 80z" fill="#0f3d5e"/><path d="M104 162l16 26 16-26z" fill="#fff"/></svg></body>`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function shoot(page: Page, name: string, settle: () => Promise<void>) {
+  for (const [lang, label] of LANGUAGES) {
+    for (const [orientation, viewport] of SIZES) {
+      await page.setViewportSize(viewport);
+      await settle();
+      const button = page.getByRole('button', { name: label, exact: true });
+      if (await button.count()) await button.click();
+      await page.screenshot({ path: `${OUT}/${name}-${lang}-${orientation}.png` });
+    }
+  }
+}
+
 const dataDir = tempDir('shots-data');
 const profile = tempDir('shots-tablet');
 const port = await freePort();
 const server = await startServer(port, dataDir);
 try {
   const code = enrollmentCodeOf(server.output());
-  const branchId = /([0-9a-f-]{36})\s+Branch 1/.exec(await admin(dataDir, 'branches'))?.[1] ?? '';
-  await admin(dataDir, 'branch:set', branchId, '--name', 'Main Street', '--cooldown', '60000');
+  const teller = firstTellerOf(server.output());
+  const branchId = await firstBranchId(dataDir);
+  await admin(dataDir, 'branch:set', branchId, '--name', 'Main Street', '--cooldown', '60000', '--speech', 'on');
   const { context, page } = await openTablet(profile);
+  const tellerId = /^([0-9a-f-]{36})\s+[0-9a-f-]{36}\s+1001\s/m.exec(await admin(dataDir, 'tellers'))?.[1] ?? '';
+  await admin(dataDir, 'teller:set', tellerId, '--name', 'Wang Xiaoming', '--stars', '4', '--photo', await tellerPhoto(page));
+
+  await page.setViewportSize({ width: 800, height: 1280 });
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.getByLabel('Enrollment code').fill(code);
   await page.screenshot({ path: `${OUT}/setup-en-portrait.png` });
@@ -20,19 +70,42 @@ try {
   await page.locator('[data-screen="setup-done"]').waitFor();
   await page.screenshot({ path: `${OUT}/setup-done-en-portrait.png` });
   await page.getByRole('button', { name: 'Start' }).click();
-  for (const [lang, label] of [['en', 'English'], ['zh-Hant', '繁體中文']] as const) {
-    for (const [orientation, viewport] of [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const) {
+
+  await shoot(page, 'closed', () => page.locator('[data-screen="counter-closed"]').waitFor());
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await page.getByRole('button', { name: 'Teller sign-in' }).click();
+  await shoot(page, 'sign-in', () => page.locator('[data-screen="counter-sign-in"]').waitFor());
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await signInAtCounter(page, teller.staffNumber, teller.pin);
+  await shoot(page, 'counter', () => page.locator('[data-screen="counter-ready"]').waitFor());
+
+  for (const [lang, label] of LANGUAGES) {
+    for (const [orientation, viewport] of SIZES) {
       await page.setViewportSize(viewport);
+      await page.reload();
       await page.locator('[data-screen="counter-ready"]').waitFor();
-      await page.getByRole('button', { name: label }).click();
-      await page.screenshot({ path: `${OUT}/counter-${lang}-${orientation}.png` });
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.click('button[data-score="dissatisfied"]');
+      await page.locator('[data-screen="counter-reasons"]').waitFor();
+      await page.click('button[data-reason="waiting-time"]');
+      await page.screenshot({ path: `${OUT}/reasons-${lang}-${orientation}.png` });
+      await page.click('.reasons .actions button.primary');
+      await page.locator('[data-screen="counter-thanks"]').waitFor();
+      await page.screenshot({ path: `${OUT}/thanks-${lang}-${orientation}.png` });
     }
-    await page.locator('button[data-score="very-satisfied"]').click();
-    await page.locator('[data-screen="counter-thanks"]').waitFor();
-    await page.screenshot({ path: `${OUT}/thanks-${lang}-landscape.png` });
-    // The thank-you lasts the branch's cooldown; a reload brings the buttons back for the next shot.
-    await page.reload();
   }
+  await page.reload();
+  await page.locator('[data-screen="counter-ready"]').waitFor();
+  await page.getByRole('button', { name: 'Large text' }).click();
+  await page.screenshot({ path: `${OUT}/large-text-en-portrait.png` });
+  await page.reload();
+  await page.locator('[data-screen="counter-ready"]').waitFor();
+  await page.setViewportSize({ width: 800, height: 1280 });
+  await openStaffMenu(page, teller.pin);
+  await page.screenshot({ path: `${OUT}/staff-menu-en-portrait.png` });
+  await page.getByRole('button', { name: 'Pause window (teller away)' }).click();
+  await shoot(page, 'paused', () => page.locator('[data-screen="counter-paused"]').waitFor());
   await context.close();
 } finally {
   await server.stop();
