@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   admin,
-  enrollTablet,
   enrollmentCodeOf,
   firstBranchId,
   firstTellerOf,
