@@ -26,14 +26,16 @@ export async function writeWithOutbox<R extends SyncRecord>(
     createdAt: record.createdAt,
   };
   try {
-    const written = await db.transaction('rw', [table, db.outbox, ...readTables], async () => {
-      if (precondition && !(await precondition())) return false;
-      // Issued together: one round of IndexedDB requests instead of two (bench/tap.ts).
-      await Promise.all([table.add(record), db.outbox.add(row as OutboxRow)]);
-      return true;
+    await db.transaction('rw', [table, db.outbox, ...readTables], async () => {
+      // All three requests issued together: one round of IndexedDB requests instead of two or
+      // three (bench/tap.ts). The check's read is queued first, so it sees the state before
+      // the writes; if it fails, throwing aborts the transaction and both writes roll back.
+      const [holds] = await Promise.all([precondition ? precondition() : true, table.add(record), db.outbox.add(row as OutboxRow)]);
+      if (!holds) throw new PreconditionFailed();
     });
-    return written ? ok(undefined) : err('precondition', 'The condition for this write no longer holds.');
+    return ok(undefined);
   } catch (error) {
+    if (error instanceof PreconditionFailed) return err('precondition', 'The condition for this write no longer holds.');
     if (isQuotaExceeded(error)) {
       return err('storage-full', 'The tablet is out of storage: this record was not saved. Ask staff to free space or sync now.');
     }
@@ -46,3 +48,6 @@ function isQuotaExceeded(error: unknown): boolean {
   const inner = (error as { inner?: unknown }).inner;
   return error.name === 'QuotaExceededError' || (inner instanceof Error && inner.name === 'QuotaExceededError');
 }
+
+/** Thrown inside the transaction to abort it when the precondition does not hold. */
+class PreconditionFailed extends Error {}
