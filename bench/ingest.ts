@@ -1,7 +1,7 @@
 /**
  * Server ingest benchmark: `npx tsx bench/ingest.ts`.
  *
- * Pushes 20,000 fresh ratings (three times; the median counts) in batches of 200 from 4 concurrent clients over loopback HTTP
+ * Pushes 20,000 fresh records (three times; the median counts) in batches of 200 from 4 concurrent clients over loopback HTTP
  * to our server (SQLite, then PostgreSQL when TEST_POSTGRES_URL or DATABASE_URL is set), and
  * measures beside each a raw baseline in the same run (DESIGN.md "Performance budget"):
  * bare Fastify + a prepared better-sqlite3 multi-row insert; bare pg multi-row inserts. The
@@ -17,13 +17,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { PROTOCOL_VERSION } from '../src/domain/wire.ts';
 import type { Rating } from '../src/domain/rating.ts';
+import type { ShiftEvent } from '../src/domain/shift.ts';
 import { buildApp } from '../src/server/app.ts';
 import { createDatabase, type DatabaseHandle } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { countRatings } from '../src/server/repositories/ratings.ts';
+import { countShiftEvents } from '../src/server/repositories/shift-events.ts';
 import { addBranch, addCounter } from '../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../src/server/services/enrollment.ts';
-import { aRating } from '../tests/builders/rating.ts';
+import { addTeller } from '../src/server/services/tellers.ts';
+import { aRating, aShiftEvent } from '../tests/builders/rating.ts';
 
 const RECORDS = 20_000;
 const BATCH = 200;
@@ -34,13 +37,24 @@ const BUDGET = { sqlite: 30_000, postgres: 40_000 };
 
 type Row = { path: string; perSecond: number; baseline?: number; budget?: number };
 
-const COLUMNS = ['id', 'branch_id', 'counter_id', 'device_id', 'score', 'reasons', 'language', 'created_at', 'received_at'];
+const COLUMNS = ['id', 'branch_id', 'counter_id', 'device_id', 'teller_id', 'sign_in_id', 'score', 'reasons', 'language', 'created_at', 'received_at'];
 const valuesOf = (r: Rating, deviceId: string, receivedAt: number) => [
-  r.id, r.branchId, r.counterId, deviceId, r.score, JSON.stringify(r.reasons), r.language, r.createdAt, receivedAt,
+  r.id, r.branchId, r.counterId, deviceId, r.tellerId, r.signInId, r.score, JSON.stringify(r.reasons), r.language, r.createdAt, receivedAt,
 ];
 
-function batches(count: number, scope: { branchId: string; counterId: string }): Rating[][] {
+type Scope = { branchId: string; counterId: string; tellerId: string };
+
+/** Batches of ratings only, as the baselines store them. */
+function batches(count: number, scope: Scope): Rating[][] {
   return Array.from({ length: count }, () => Array.from({ length: BATCH }, () => aRating(scope)));
+}
+
+/**
+ * Batches as a counter sends them: mostly ratings, and a shift event now and then (a
+ * sign-in, a pause; one in 200 is more than a real shift has), so both inserts run.
+ */
+function mixedBatches(count: number, scope: Scope): (Rating | ShiftEvent)[][] {
+  return batches(count, scope).map(([, ...ratings]) => [aShiftEvent({ ...scope, type: 'paused' }), ...ratings]);
 }
 
 /**
@@ -89,9 +103,12 @@ async function listen(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-const bodies = (list: Rating[][]) => list.map((records) => JSON.stringify({ protocol: PROTOCOL_VERSION, records }));
+const bodies = (list: (Rating | ShiftEvent)[][]) => list.map((records) => JSON.stringify({ protocol: PROTOCOL_VERSION, records }));
 
-/** Our server, with a branch, a counter and an enrolled device, measured end to end. */
+/** How many tellers the bench branch has: the push looks the branch's tellers up. */
+const TELLERS = 30;
+
+/** Our server, with a branch, a counter, its tellers and enrolled devices, measured end to end. */
 async function measureServer(handle: DatabaseHandle): Promise<number> {
   const result = await migrateToLatest(handle.db);
   if (!result.ok) throw new Error(result.message);
@@ -100,6 +117,12 @@ async function measureServer(handle: DatabaseHandle): Promise<number> {
   if (!branch.ok) throw new Error(branch.message);
   const counter = await addCounter(handle.db, { branchId: branch.value.id, name: 'W1' }, now);
   if (!counter.ok) throw new Error(counter.message);
+  let tellerId = '';
+  for (let i = 0; i < TELLERS; i++) {
+    const teller = await addTeller(handle.db, { branchId: branch.value.id, staffNumber: `${1000 + i}`, name: `Teller ${i}`, pin: '1234' }, now);
+    if (!teller.ok) throw new Error(teller.message);
+    tellerId = teller.value.id;
+  }
   const tokens: string[] = [];
   for (let i = 0; i < CLIENTS; i++) {
     const code = await issueEnrollmentCode(handle.db, { counterId: counter.value.id }, now);
@@ -109,13 +132,13 @@ async function measureServer(handle: DatabaseHandle): Promise<number> {
     tokens.push(device.value.token);
   }
 
-  const scope = { branchId: branch.value.id, counterId: counter.value.id };
+  const scope = { branchId: branch.value.id, counterId: counter.value.id, tellerId };
   const app = await buildApp({ db: handle.db });
   const push = pusher(await listen(app), tokens);
   try {
-    const perSecond = await rounds(() => bodies(batches(RECORDS / BATCH, scope)), push);
-    const stored = await countRatings(handle.db);
-    if (stored !== ROUNDS * RECORDS + WARMUP_BATCHES * BATCH) throw new Error(`stored ${stored} ratings`);
+    const perSecond = await rounds(() => bodies(mixedBatches(RECORDS / BATCH, scope)), push);
+    const stored = (await countRatings(handle.db)) + (await countShiftEvents(handle.db));
+    if (stored !== ROUNDS * RECORDS + WARMUP_BATCHES * BATCH) throw new Error(`stored ${stored} records`);
     return perSecond;
   } finally {
     await app.close();
@@ -150,7 +173,7 @@ async function measureSqliteBaseline(file: string): Promise<number> {
     return { results: request.body.records.map((r) => ({ id: r.id, status: 'accepted' })), serverTime: now };
   });
   const push = pusher(await listen(app), ['none']);
-  const scope = { branchId: 'b', counterId: 'c' };
+  const scope = { branchId: 'b', counterId: 'c', tellerId: 't' };
   try {
     return await rounds(() => bodies(batches(RECORDS / BATCH, scope)), push);
   } finally {
@@ -169,7 +192,7 @@ async function measurePostgresBaseline(url: string): Promise<number> {
   const insert = async (records: Rating[]) => {
     await pool.query(text, records.flatMap((r) => valuesOf(r, 'device', Date.now())));
   };
-  const scope = { branchId: 'b', counterId: 'c' };
+  const scope = { branchId: 'b', counterId: 'c', tellerId: 't' };
   try {
     return await rounds(() => batches(RECORDS / BATCH, scope), insert);
   } finally {
@@ -225,7 +248,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  console.log(`Ingest: ${RECORDS.toLocaleString('en')} fresh ratings per round (median of ${ROUNDS}), batches of ${BATCH}, ${CLIENTS} clients, loopback HTTP\n`);
+  console.log(`Ingest: ${RECORDS.toLocaleString('en')} fresh records (ratings, 1 in ${BATCH} a shift event) per round (median of ${ROUNDS}), batches of ${BATCH}, ${CLIENTS} clients, loopback HTTP\n`);
   const rows = await benchSqlite();
   const pgUrl = process.env.TEST_POSTGRES_URL || process.env.DATABASE_URL;
   if (pgUrl) rows.push(...(await benchPostgres(pgUrl)));
