@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
+import type { RatingFailure } from '../../src/store/ratings.ts';
+import type { checkShiftPin, SignInFailure } from '../../src/store/shift.ts';
 import type { WriteFailure } from '../../src/store/write.ts';
 import type { EnrollFailure } from '../../src/sync/enroll.ts';
 import type { TransportFailure } from '../../src/sync/http.ts';
@@ -8,7 +10,8 @@ import { resources } from '../../src/ui/i18n.ts';
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
 // compiler refuse this table when a reason is added to the code and not here (and the other
 // way round), so a new failure cannot reach a customer as a raw key.
-type Reason = TransportFailure | EnrollFailure | WriteFailure | 'invalid-record' | 'unknown';
+type StaffMenuFailure = Extract<Awaited<ReturnType<typeof checkShiftPin>>, { ok: false }>['reason'];
+type Reason = TransportFailure | EnrollFailure | WriteFailure | RatingFailure | SignInFailure | StaffMenuFailure | 'unknown';
 const REASONS = {
   offline: 'http: fetch failed while navigator.onLine is false',
   unreachable: 'http: fetch failed',
@@ -24,6 +27,12 @@ const REASONS = {
   'code-format': 'enroll: the code cannot be a code',
   'storage-full': 'store: QuotaExceededError',
   'invalid-record': 'store: the record fails its schema',
+  'counter-closed': 'store: a rating while the window is closed or paused',
+  'illegal-transition': 'store: a shift command the shift state refuses',
+  'not-enrolled': 'store: a shift command on a tablet with no counter',
+  'wrong-credentials': 'store: a wrong staff number or PIN',
+  locked: 'store: five wrong PINs, sign-in locked',
+  closed: 'store: the staff menu with no teller signed in',
   unknown: 'ui: a write that threw',
 } as const satisfies Record<Reason, string>;
 

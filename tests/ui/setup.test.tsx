@@ -6,6 +6,8 @@ import { EnrollResponseSchema, type ApiError, type EnrollResponse } from '../../
 import { loadDevice } from '../../src/store/device.ts';
 import { getMeta } from '../../src/store/meta.ts';
 import { SetupScreen } from '../../src/ui/setup/SetupScreen.tsx';
+import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
+import { aTeller } from '../builders/device.ts';
 import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
 import { engineIdle, renderWithServices, text } from './helpers.tsx';
 
@@ -22,6 +24,9 @@ function anEnrollResponse(defaultLanguage: Language): EnrollResponse {
       branch: { id: BRANCH_ID, name: 'Harbour Road', defaultLanguage },
       counter: { id: COUNTER_ID, name: 'Window 2' },
       ratingCooldownMs: 3000,
+      speech: false,
+      tellers: [aTeller()],
+      reasons: [...DEFAULT_REASONS],
     },
   });
 }
