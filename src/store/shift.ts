@@ -82,8 +82,7 @@ export async function signInTeller(
   // The hash is checked outside any IndexedDB transaction: WebCrypto's promise would let an
   // open transaction commit early.
   const matches = teller ? await verifyPin(credentials.pin, teller.pin) : false;
-  const next: PinAttempt[] = [...attempts, { at: now(), ok: matches }].slice(-KEEP_ATTEMPTS);
-  await setMeta(db, 'pinAttempts', next);
+  const next = await appendPinAttempt(db, { at: now(), ok: matches });
   if (!teller || !matches) {
     const after = pinLockout(next, now());
     return { ...err('wrong-credentials', 'The staff number or the PIN is wrong.'), lockedUntil: after.until, failuresLeft: after.failuresLeft };
@@ -102,9 +101,21 @@ export async function checkShiftPin(db: BranchVoiceDB, pin: string, now: () => n
   if (shift.state === 'closed') return err('closed', 'No teller is signed in.');
   const teller = config?.tellers.find((t) => t.id === shift.tellerId);
   const matches = teller ? await verifyPin(pin, teller.pin) : false;
-  await setMeta(db, 'pinAttempts', [...attempts, { at: now(), ok: matches }].slice(-KEEP_ATTEMPTS));
+  await appendPinAttempt(db, { at: now(), ok: matches });
   return teller && matches ? ok(teller) : err('wrong-credentials', 'The PIN is wrong.');
 }
 
 /** Emits the shift whenever it changes, in this tab or another. */
 export const watchShift = (db: BranchVoiceDB) => liveQuery(() => loadShift(db));
+
+/**
+ * Adds an attempt to the list in one read-write transaction, so two wrong PINs submitted at
+ * once are both counted: a read outside it would let the second overwrite the first.
+ */
+async function appendPinAttempt(db: BranchVoiceDB, attempt: PinAttempt): Promise<PinAttempt[]> {
+  return db.transaction('rw', db.meta, async () => {
+    const next = [...((await getMeta(db, 'pinAttempts')) ?? []), attempt].slice(-KEEP_ATTEMPTS);
+    await setMeta(db, 'pinAttempts', next);
+    return next;
+  });
+}

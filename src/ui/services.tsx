@@ -32,6 +32,8 @@ export function useT(): { t: TFunction; language: string } {
   const { i18n } = useServices();
   const [language, setLanguage] = useState(i18n.language);
   useEffect(() => {
+    // The language may have changed between the first render and this effect.
+    setLanguage(i18n.language);
     const onChange = (next: string) => setLanguage(next);
     i18n.on('languageChanged', onChange);
     return () => i18n.off('languageChanged', onChange);

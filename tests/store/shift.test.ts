@@ -45,6 +45,11 @@ describe('a teller shift on the tablet', () => {
     expect((await signInTeller(db, { staffNumber: '1001', pin: TELLER_PIN }, { now })).ok).toBe(true);
   });
 
+  it('given two wrong PINs checked at the same moment, then both count towards the lockout', async () => {
+    await Promise.all([signInTeller(db, { staffNumber: '1001', pin: '0000' }, { now }), signInTeller(db, { staffNumber: '1001', pin: '1111' }, { now })]);
+    expect(await signInTeller(db, { staffNumber: '1001', pin: '2222' }, { now })).toMatchObject({ ok: false, failuresLeft: 2 });
+  });
+
   it('given an open window, when paused, resumed and signed out, then each step is a record and the shift follows', async () => {
     await signInTeller(db, { staffNumber: '1001', pin: TELLER_PIN }, { now });
     for (const [type, state] of [['pause', 'paused'], ['resume', 'open'], ['sign-out', 'closed']] as const) {

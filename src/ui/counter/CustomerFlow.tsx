@@ -86,17 +86,18 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
 
   function tap(score: Score) {
     if (busy.current) return;
-    busy.current = true;
     if (reasonsFor(score).length > 0) {
       setPhase({ name: 'reasons', score, picked: [] });
       say(t('counter.reasons.title'));
-      busy.current = false;
       return;
     }
     void save(score, []);
   }
 
   async function save(score: Score, reasons: string[]) {
+    // A tap on a face, Done, Skip and the reasons timeout all end here: two of them in one
+    // frame save once.
+    if (busy.current) return;
     busy.current = true;
     setPhase({ name: 'saving' });
     const result = await recordRating(db, {

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { signInTeller } from '../../store/shift.ts';
 import { useServices, useT } from '../services.tsx';
 
@@ -11,13 +11,17 @@ export function SignInView({ onCancel }: { onCancel: () => void }) {
   const [staffNumber, setStaffNumber] = useState('');
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
+  // A ref as well as state: two submits in one tick both see the state from before the first.
+  const submitting = useRef(false);
   const [failure, setFailure] = useState<Failure | null>(null);
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (busy) return;
+    if (submitting.current) return;
+    submitting.current = true;
     setBusy(true);
     const result = await signInTeller(db, { staffNumber, pin });
+    submitting.current = false;
     setBusy(false);
     setPin('');
     if (!result.ok) setFailure({ reason: result.reason, lockedUntil: result.lockedUntil ?? null, failuresLeft: result.failuresLeft ?? null });
