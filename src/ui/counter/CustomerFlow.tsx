@@ -23,6 +23,8 @@ const FAILURE_MS = 6000;
 export const REASONS_TIMEOUT_MS = 20_000;
 /** A customer who switched language or text size and left without rating: the next one gets the defaults. */
 export const CUSTOMER_IDLE_MS = 30_000;
+/** Untouched this long, the ready screen turns to its attract state to invite the next customer. */
+export const ATTRACT_AFTER_MS = 60_000;
 
 /**
  * One customer at an open window: the teller's card and four faces; reasons after neutral or
@@ -39,6 +41,7 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
   const { db, i18n } = useServices();
   const { t, language } = useT();
   const [phase, setPhase] = useState<Phase>({ name: 'ready' });
+  const [attract, setAttract] = useState(false);
   // A ref, not state: two taps in one frame both see the state from before the first.
   const busy = useRef(false);
   const { config } = device;
@@ -75,6 +78,22 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
       document.removeEventListener('pointerdown', touched, true);
     };
   }, [phase, language, largeText, config]);
+
+  // The attract state invites without adding a step: the faces stay live, one tap rates.
+  useEffect(() => {
+    if (phase.name !== 'ready') return setAttract(false);
+    let timer = setTimeout(() => setAttract(true), ATTRACT_AFTER_MS);
+    const touched = () => {
+      setAttract(false);
+      clearTimeout(timer);
+      timer = setTimeout(() => setAttract(true), ATTRACT_AFTER_MS);
+    };
+    document.addEventListener('pointerdown', touched, true);
+    return () => {
+      clearTimeout(timer);
+      document.removeEventListener('pointerdown', touched, true);
+    };
+  }, [phase]);
 
   useEffect(() => {
     if (phase.name !== 'reasons') return;
@@ -151,8 +170,9 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
     );
   }
   return (
-    <section class="rate" aria-busy={phase.name === 'saving'} data-screen={phase.name === 'saving' ? 'counter-saving' : 'counter-ready'}>
+    <section class={attract ? 'rate attract' : 'rate'} aria-busy={phase.name === 'saving'} data-screen={phase.name === 'saving' ? 'counter-saving' : 'counter-ready'} data-attract={attract || undefined}>
       {teller && <TellerCard teller={teller} />}
+      {attract && <p class="invite" role="status">{t('counter.invite')}</p>}
       <h1>{t('counter.prompt')}</h1>
       <p class="detail">{t('counter.promptDetail')}</p>
       <div class="scores">

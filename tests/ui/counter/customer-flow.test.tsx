@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LANGUAGES, type Language } from '../../../src/domain/language.ts';
 import { SCORES } from '../../../src/domain/rating.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
-import { REASONS_TIMEOUT_MS } from '../../../src/ui/counter/CustomerFlow.tsx';
+import { ATTRACT_AFTER_MS, REASONS_TIMEOUT_MS } from '../../../src/ui/counter/CustomerFlow.tsx';
 import { text } from '../helpers.tsx';
 import { givenCounterTablet, LABELS, nextFrame } from './given.tsx';
 
@@ -217,5 +217,35 @@ describe('CustomerFlow: read aloud', () => {
     fireEvent.click(getByRole('button', { name: text('en', 'counter.readAloud') }));
     await waitFor(() => expect(getByRole('heading', { level: 1 }).textContent).toBe(text('en', 'counter.prompt')));
     expect(queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('CustomerFlow: attract state', () => {
+  it.each(LANGUAGES)('given a %s ready screen untouched for ATTRACT_AFTER_MS, then it invites, and one tap still rates', async (language) => {
+    const { getByRole, findByRole, container, services, advance } = await givenCounterTablet({ language, shift: 'open' });
+    fakeTimers();
+    // A touch starts the idle wait on the fake clock.
+    fireEvent.pointerDown(document.body);
+    await advance(ATTRACT_AFTER_MS - 1);
+    expect(container.querySelector('[data-attract]')).toBeNull();
+    await advance(1);
+    await nextFrame();
+    expect(container.querySelector('.invite')?.textContent).toBe(text(language, 'counter.invite'));
+
+    fireEvent.click(getByRole('button', { name: LABELS[language]['very-satisfied'] }));
+    await findByRole('heading', { level: 1, name: text(language, 'counter.thanks') });
+    expect((await services.db.ratings.toArray()).map((r) => r.score)).toEqual(['very-satisfied']);
+  });
+
+  it('given the attract state, when someone touches the screen, then it calms down again', async () => {
+    const { container, advance } = await givenCounterTablet({ shift: 'open' });
+    fakeTimers();
+    fireEvent.pointerDown(document.body);
+    await advance(ATTRACT_AFTER_MS);
+    await nextFrame();
+    expect(container.querySelector('[data-attract]')).not.toBeNull();
+    fireEvent.pointerDown(document.body);
+    await nextFrame();
+    expect(container.querySelector('[data-attract]')).toBeNull();
   });
 });
