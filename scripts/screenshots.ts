@@ -105,6 +105,18 @@ try {
   await page.screenshot({ path: `${OUT}/staff-menu-en-portrait.png` });
   await page.getByRole('button', { name: 'Pause window (teller away)' }).click();
   await shoot(page, 'paused', () => page.locator('[data-screen="counter-paused"]').waitFor());
+
+  // The attract state comes after a minute untouched: the page's clock is moved on instead.
+  await page.clock.install();
+  await page.reload();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: 'English', exact: true }).click();
+  await openStaffMenu(page, teller.pin);
+  await page.getByRole('button', { name: 'Resume window' }).click();
+  await page.locator('[data-screen="counter-ready"]').waitFor();
+  await page.clock.fastForward(61_000);
+  await page.locator('[data-attract]').waitFor();
+  await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
 } finally {
   await server.stop();
