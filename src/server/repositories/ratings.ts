@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Rating, Score } from '../../domain/rating.ts';
 import type { Language } from '../../domain/language.ts';
 import type { Database, NewRatingRow, RatingRow } from '../db/schema.ts';
+import { countPushed } from './pushed-records.ts';
 
 /**
  * A rating as stored: the device's record plus what the server stamped on arrival. Teller
@@ -49,20 +50,6 @@ export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({
 // a full batch of 200 is one statement, and the chunking only guards larger callers.
 export const ROWS_PER_STATEMENT = 1000;
 
-/**
- * Inserts ratings, skipping ids already stored: a device that lost our answer sends the
- * same batch again, and it must be stored once. Run it inside the batch's transaction.
- */
-export async function insertRatings(db: Kysely<Database>, rows: readonly NewRatingRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    await db
-      .insertInto('ratings')
-      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-  }
-}
-
 /** The latest ratings by arrival order, newest first. */
 export async function latestRatings(db: Kysely<Database>, limit: number): Promise<StoredRating[]> {
   const rows = await db.selectFrom('ratings').selectAll().orderBy('seq', 'desc').limit(limit).execute();
@@ -70,10 +57,4 @@ export async function latestRatings(db: Kysely<Database>, limit: number): Promis
 }
 
 /** How many ratings are stored; tests and the bench use it to check nothing was lost or doubled. */
-export async function countRatings(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('ratings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+export const countRatings = (db: Kysely<Database>): Promise<number> => countPushed(db, 'ratings');

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ShiftEvent, ShiftEventType } from '../../domain/shift.ts';
 import type { Database, NewShiftEventRow, ShiftEventRow } from '../db/schema.ts';
-import { ROWS_PER_STATEMENT } from './ratings.ts';
+import { countPushed } from './pushed-records.ts';
 
 /** A shift event as stored: the device's record plus what the server stamped on arrival. */
 export type StoredShiftEvent = Omit<ShiftEvent, 'kind'> & { seq: number; deviceId: string; receivedAt: number };
@@ -32,27 +32,11 @@ export const shiftEventRowToStored = (row: ShiftEventRow): StoredShiftEvent => (
   receivedAt: row.received_at,
 });
 
-/** Inserts shift events, skipping ids already stored (a batch sent again); inside the batch's transaction. */
-export async function insertShiftEvents(db: Kysely<Database>, rows: readonly NewShiftEventRow[]): Promise<void> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    await db
-      .insertInto('shift_events')
-      .values(rows.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-  }
-}
-
 /** The latest shift events by arrival order, newest first. */
 export async function latestShiftEvents(db: Kysely<Database>, limit: number): Promise<StoredShiftEvent[]> {
   const rows = await db.selectFrom('shift_events').selectAll().orderBy('seq', 'desc').limit(limit).execute();
   return rows.map(shiftEventRowToStored);
 }
 
-export async function countShiftEvents(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('shift_events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+/** How many shift events are stored. */
+export const countShiftEvents = (db: Kysely<Database>): Promise<number> => countPushed(db, 'shift_events');

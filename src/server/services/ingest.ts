@@ -13,8 +13,8 @@ import type { Database } from '../db/schema.ts';
 import { isPostgres } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
-import { countRows, insertPushedRows, insertPushedRowsAndMarkSeen, type PushedRows } from '../repositories/pushed-records.ts';
-import { ratingToRow, ROWS_PER_STATEMENT } from '../repositories/ratings.ts';
+import { countRows, insertPushedRows, insertPushedRowsAndMarkSeen, ROWS_PER_STATEMENT, type PushedRows } from '../repositories/pushed-records.ts';
+import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { tellerIdsOfBranch } from '../repositories/tellers.ts';
 
