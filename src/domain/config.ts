@@ -3,9 +3,13 @@ import { IdSchema } from './ids.ts';
 import { LanguageSchema } from './language.ts';
 import { ReasonSchema } from './reason.ts';
 import { TellerSchema } from './teller.ts';
+import { TopicSchema } from './topic.ts';
 
-/** What a device is enrolled as. The lobby and staff modes arrive with their issues. */
-export const DEVICE_MODES = ['counter'] as const;
+/**
+ * What a device is enrolled as: a counter evaluator at one teller window, or the lobby's
+ * opinion box (issue #5). Staff mode arrives with complaint cases (issue #6).
+ */
+export const DEVICE_MODES = ['counter', 'lobby'] as const;
 export const DeviceModeSchema = v.picklist(DEVICE_MODES);
 export type DeviceMode = v.InferOutput<typeof DeviceModeSchema>;
 
@@ -23,7 +27,10 @@ export const DeviceConfigSchema = v.object({
     name: v.string(),
     defaultLanguage: LanguageSchema,
   }),
+  /** The device's own counter; null for a lobby tablet. */
   counter: v.nullable(v.object({ id: IdSchema, name: v.string() })),
+  /** Every counter of the branch, in name order: the opinion box asks which one it was about. */
+  counters: v.array(v.object({ id: IdSchema, name: v.string() })),
   ratingCooldownMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000)),
   /** Spoken prompts for customers who cannot read the screen well (a branch setting). */
   speech: v.boolean(),
@@ -31,5 +38,7 @@ export const DeviceConfigSchema = v.object({
   tellers: v.array(TellerSchema),
   /** Reasons offered after a neutral or dissatisfied rating, in the branch's order. */
   reasons: v.array(ReasonSchema),
+  /** Topics offered in the opinion box, in the branch's order. */
+  topics: v.array(TopicSchema),
 });
 export type DeviceConfig = v.InferOutput<typeof DeviceConfigSchema>;

@@ -65,10 +65,22 @@ export const charactersLeft = (text: string): number => MAX_OPINION_TEXT - [...t
  */
 export const REFERENCE_ALPHABET = '2345679ACDEFGHJKMNPQRTWXYZ';
 
+/** How many device prefixes a branch has: two characters of the alphabet. */
+export const REFERENCE_PREFIXES = REFERENCE_ALPHABET.length ** 2;
+
+/** The device prefix a reference code carries, or null when it is not a reference code. */
+export function referencePrefixOf(code: string): number | null {
+  const match = /^([2-9A-Z]{2})-[2-9A-Z]{4,}$/.exec(code);
+  if (!match) return null;
+  const [high, low] = [...match[1]!].map((c) => REFERENCE_ALPHABET.indexOf(c));
+  if (high === undefined || low === undefined || high < 0 || low < 0) return null;
+  return high * REFERENCE_ALPHABET.length + low;
+}
+
 /** Encodes a device prefix number (0–675) and a sequence number as `PP-SSSS[S…]`. */
 export function referenceCode(devicePrefix: number, sequence: number): string {
   const base = REFERENCE_ALPHABET.length;
-  if (!Number.isInteger(devicePrefix) || devicePrefix < 0 || devicePrefix >= base * base) throw new RangeError(`device prefix ${devicePrefix} is out of range`);
+  if (!Number.isInteger(devicePrefix) || devicePrefix < 0 || devicePrefix >= REFERENCE_PREFIXES) throw new RangeError(`device prefix ${devicePrefix} is out of range`);
   if (!Number.isInteger(sequence) || sequence < 0) throw new RangeError(`sequence ${sequence} is out of range`);
   const digits = (n: number, width: number) => {
     let out = '';

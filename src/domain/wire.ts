@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
+import { OpinionSchema, REFERENCE_PREFIXES } from './opinion.ts';
 import { RatingSchema } from './rating.ts';
 import { ShiftEventSchema } from './shift.ts';
 
@@ -18,7 +19,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every kind of record a device can push. New kinds join this variant. */
-export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema], 'has an unknown kind');
+export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema], 'has an unknown kind');
 export type SyncRecord = v.InferOutput<typeof SyncRecordSchema>;
 export type RecordKind = SyncRecord['kind'];
 
@@ -47,7 +48,18 @@ export const PushRequestSchema = v.strictObject({
 });
 export type PushRequest = { protocol: typeof PROTOCOL_VERSION; records: SyncRecord[]; health?: DeviceHealth };
 
-export const REJECT_REASONS = ['invalid-record', 'wrong-branch', 'wrong-counter', 'unknown-teller'] as const;
+export const REJECT_REASONS = [
+  'invalid-record',
+  'wrong-branch',
+  'wrong-counter',
+  'unknown-teller',
+  /** A record this kind of device does not make: a rating from a lobby tablet, an opinion from a counter. */
+  'wrong-device-mode',
+  'unknown-topic',
+  'unknown-counter',
+  /** An opinion whose reference code does not carry this device's prefix (opinion.ts). */
+  'wrong-reference',
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 /** The server's answer for one record, in the order they were sent. */
@@ -74,6 +86,8 @@ export const EnrollResponseSchema = v.object({
   deviceId: IdSchema,
   token: v.pipe(v.string(), v.minLength(32)),
   mode: DeviceModeSchema,
+  /** The device's reference-code prefix, unique in its branch and never reused (decision 0004). */
+  referencePrefix: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(REFERENCE_PREFIXES - 1)),
   config: DeviceConfigSchema,
 });
 export type EnrollResponse = v.InferOutput<typeof EnrollResponseSchema>;

@@ -32,6 +32,11 @@ export interface DeviceIdentity {
   deviceId: string;
   token: string;
   mode: DeviceMode;
+  /**
+   * The prefix of this device's reference codes (opinion.ts), from enrollment. Absent on
+   * devices enrolled before issue #5; only a lobby tablet makes codes, and it has one.
+   */
+  referencePrefix?: number;
   enrolledAt: number;
 }
 
@@ -61,6 +66,8 @@ export interface MetaValues {
   shift: Shift;
   /** Recent sign-in attempts, so that a reload does not lift a PIN lockout. */
   pinAttempts: PinAttempt[];
+  /** The last opinion-box sequence number used in a reference code; never goes back. */
+  opinionSequence: number;
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

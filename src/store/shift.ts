@@ -2,15 +2,14 @@ import { liveQuery } from 'dexie';
 import { uuidv7 } from 'uuidv7';
 import { applyShiftCommand, type Shift, type ShiftCommand, type ShiftEvent } from '../domain/shift.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { pinLockout, verifyPin, type PinAttempt } from '../domain/pin.ts';
+import { pinLockout, verifyPin } from '../domain/pin.ts';
 import type { Teller } from '../domain/teller.ts';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
 import { getMeta, setMeta } from './meta.ts';
 import { withReconnect } from './reconnect.ts';
+import { appendPinAttempt, checkStaffCredentials, type StaffCheckFailure } from './staff.ts';
 
 const CLOSED: Shift = { state: 'closed' };
-/** Attempts kept: enough to know about the last lockout, no more. */
-const KEEP_ATTEMPTS = 10;
 
 export interface ShiftOptions {
   now?: () => number;
@@ -60,33 +59,17 @@ export async function recordShiftCommand(
   );
 }
 
-export type SignInFailure = 'locked' | 'wrong-credentials' | ShiftFailure;
+export type SignInFailure = StaffCheckFailure | ShiftFailure;
 
-/**
- * Signs a teller in with staff number and PIN, checked offline against the pulled roster.
- * An unknown staff number counts as a failed attempt too, so the lockout cannot be dodged and
- * the screen does not tell which of the two was wrong.
- */
+/** Signs a teller in with staff number and PIN, checked offline (staff.ts), and opens the window. */
 export async function signInTeller(
   db: BranchVoiceDB,
   credentials: { staffNumber: string; pin: string },
   options: ShiftOptions = {},
 ): Promise<Result<Teller, SignInFailure> & { lockedUntil?: number | null; failuresLeft?: number }> {
-  const now = options.now ?? Date.now;
-  const attempts = (await getMeta(db, 'pinAttempts')) ?? [];
-  const before = pinLockout(attempts, now());
-  if (before.locked) return { ...err('locked', 'Too many wrong PINs: sign-in is locked for a few minutes.'), lockedUntil: before.until };
-
-  const config = await getMeta(db, 'config');
-  const teller = config?.tellers.find((t) => t.staffNumber.toLowerCase() === credentials.staffNumber.trim().toLowerCase());
-  // The hash is checked outside any IndexedDB transaction: WebCrypto's promise would let an
-  // open transaction commit early.
-  const matches = teller ? await verifyPin(credentials.pin, teller.pin) : false;
-  const next = await appendPinAttempt(db, { at: now(), ok: matches });
-  if (!teller || !matches) {
-    const after = pinLockout(next, now());
-    return { ...err('wrong-credentials', 'The staff number or the PIN is wrong.'), lockedUntil: after.until, failuresLeft: after.failuresLeft };
-  }
+  const checked = await checkStaffCredentials(db, credentials, options.now);
+  if (!checked.ok) return checked;
+  const teller = checked.value;
   const opened = await recordShiftCommand(db, { type: 'sign-in', tellerId: teller.id, signInId: (options.newId ?? uuidv7)() }, options);
   return opened.ok ? ok(teller) : opened;
 }
@@ -107,15 +90,3 @@ export async function checkShiftPin(db: BranchVoiceDB, pin: string, now: () => n
 
 /** Emits the shift whenever it changes, in this tab or another. */
 export const watchShift = (db: BranchVoiceDB) => liveQuery(() => loadShift(db));
-
-/**
- * Adds an attempt to the list in one read-write transaction, so two wrong PINs submitted at
- * once are both counted: a read outside it would let the second overwrite the first.
- */
-async function appendPinAttempt(db: BranchVoiceDB, attempt: PinAttempt): Promise<PinAttempt[]> {
-  return db.transaction('rw', db.meta, async () => {
-    const next = [...((await getMeta(db, 'pinAttempts')) ?? []), attempt].slice(-KEEP_ATTEMPTS);
-    await setMeta(db, 'pinAttempts', next);
-    return next;
-  });
-}

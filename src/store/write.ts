@@ -36,18 +36,20 @@ export async function writeWithOutbox<R extends SyncRecord>(
     return ok(undefined);
   } catch (error) {
     if (error instanceof PreconditionFailed) return err('precondition', 'The condition for this write no longer holds.');
-    if (isQuotaExceeded(error)) {
-      return err('storage-full', 'The tablet is out of storage: this record was not saved. Ask staff to free space or sync now.');
-    }
+    if (isQuotaExceeded(error)) return storageFull();
     throw error;
   }
 }
 
-function isQuotaExceeded(error: unknown): boolean {
+/** True when IndexedDB refused a write because the origin's storage is full. */
+export function isQuotaExceeded(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const inner = (error as { inner?: unknown }).inner;
   return error.name === 'QuotaExceededError' || (inner instanceof Error && inner.name === 'QuotaExceededError');
 }
+
+/** The answer to a write refused for lack of space: the screen says so, nothing is half-saved. */
+export const storageFull = () => err('storage-full', 'The tablet is out of storage: this record was not saved. Ask staff to free space or sync now.');
 
 /** Thrown inside the transaction to abort it when the precondition does not hold. */
 class PreconditionFailed extends Error {}

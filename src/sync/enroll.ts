@@ -25,7 +25,7 @@ export async function enrollDevice(
   if (!answer.ok) return answer;
   const parsed = v.safeParse(EnrollResponseSchema, answer.value);
   if (!parsed.success) return err('bad-response', 'The server sent an enrollment this app does not understand.');
-  const { deviceId, token, mode, config } = parsed.output;
-  await saveEnrollment(db, { identity: { deviceId, token, mode, enrolledAt: now() }, config });
+  const { deviceId, token, mode, referencePrefix, config } = parsed.output;
+  await saveEnrollment(db, { identity: { deviceId, token, mode, referencePrefix, enrolledAt: now() }, config });
   return ok(parsed.output);
 }

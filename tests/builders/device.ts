@@ -1,6 +1,7 @@
 import type { DeviceConfig } from '../../src/domain/config.ts';
 import { hashPin } from '../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
+import { DEFAULT_TOPICS } from '../../src/domain/topic.ts';
 import type { Teller } from '../../src/domain/teller.ts';
 import type { EnrolledDevice } from '../../src/store/device.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from './rating.ts';
@@ -8,6 +9,9 @@ import { BRANCH_ID, COUNTER_ID, TELLER_ID } from './rating.ts';
 /** The PIN of every teller the builders make. */
 export const TELLER_PIN = '2468';
 export const SECOND_TELLER_ID = '0190a0b0-0000-7000-8000-000000000005';
+export const SECOND_COUNTER_ID = '0190a0b0-0000-7000-8000-000000000006';
+/** The reference-code prefix of the builders' lobby tablet: codes start with "2E-". */
+export const LOBBY_PREFIX = 10;
 
 // Hashed once per test file, with few iterations: the tests are about the rules, not the cost.
 const PIN_HASH = await hashPin(TELLER_PIN, new Uint8Array(16).fill(7), 10_000);
@@ -17,18 +21,29 @@ export function aTeller(overrides: Partial<Teller> = {}): Teller {
   return { id: TELLER_ID, staffNumber: '1001', name: 'Li Mei', photo: null, stars: 4, pin: PIN_HASH, ...overrides };
 }
 
+/** An enrolled lobby tablet (the opinion box) of the builders' branch. */
+export function anEnrolledLobby(overrides: { config?: Partial<DeviceConfig> } = {}): EnrolledDevice {
+  const counterDevice = anEnrolledDevice(overrides);
+  return {
+    identity: { ...counterDevice.identity, deviceId: '0190a0b0-0000-7000-8000-0000000000d2', mode: 'lobby', referencePrefix: LOBBY_PREFIX },
+    config: { ...counterDevice.config, counter: null, ...overrides.config },
+  };
+}
+
 /** An enrolled counter tablet with two tellers and the default reasons; pass only what a test is about. */
 export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; branch?: Partial<DeviceConfig['branch']> } = {}): EnrolledDevice {
   return {
-    identity: { deviceId: '0190a0b0-0000-7000-8000-0000000000d1', token: 'test-token-'.padEnd(43, 'x'), mode: 'counter', enrolledAt: Date.UTC(2026, 10, 23, 8) },
+    identity: { deviceId: '0190a0b0-0000-7000-8000-0000000000d1', token: 'test-token-'.padEnd(43, 'x'), mode: 'counter', referencePrefix: 0, enrolledAt: Date.UTC(2026, 10, 23, 8) },
     config: {
       version: 1,
       branch: { id: BRANCH_ID, name: 'Central Branch', defaultLanguage: 'en', ...overrides.branch },
       counter: { id: COUNTER_ID, name: 'Counter 3' },
+      counters: [{ id: COUNTER_ID, name: 'Counter 3' }, { id: SECOND_COUNTER_ID, name: 'Counter 4' }],
       ratingCooldownMs: 200,
       speech: false,
       tellers: [aTeller(), aTeller({ id: SECOND_TELLER_ID, staffNumber: '1002', name: 'Carlos Ruiz', stars: 5 })],
       reasons: [...DEFAULT_REASONS],
+      topics: [...DEFAULT_TOPICS],
       ...overrides.config,
     },
   };

@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import { referenceCode, type Opinion } from '../../src/domain/opinion.ts';
 import type { Rating } from '../../src/domain/rating.ts';
 import type { ShiftEvent } from '../../src/domain/shift.ts';
 
@@ -36,6 +37,24 @@ export function aShiftEvent(overrides: Partial<ShiftEvent> = {}): ShiftEvent {
     signInId: SIGN_IN_ID,
     type: 'signed-in',
     createdAt: Date.UTC(2026, 10, 23, 9, 0),
+    ...overrides,
+  };
+}
+
+/** A valid anonymous opinion-box complaint; pass only the fields a test is about. */
+export function anOpinion(overrides: Partial<Opinion> = {}): Opinion {
+  return {
+    kind: 'opinion',
+    id: uuidv7(),
+    branchId: BRANCH_ID,
+    opinionKind: 'complaint',
+    topicId: 'waiting',
+    text: 'Only one window was open at lunchtime.',
+    visit: null,
+    contact: null,
+    referenceCode: referenceCode(10, 1),
+    language: 'en',
+    createdAt: Date.UTC(2026, 10, 23, 12, 15),
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
+import type { OpinionFailure } from '../../src/store/opinions.ts';
 import type { RatingFailure } from '../../src/store/ratings.ts';
 import type { checkShiftPin, SignInFailure } from '../../src/store/shift.ts';
 import type { WriteFailure } from '../../src/store/write.ts';
@@ -11,7 +12,7 @@ import { resources } from '../../src/ui/i18n.ts';
 // compiler refuse this table when a reason is added to the code and not here (and the other
 // way round), so a new failure cannot reach a customer as a raw key.
 type StaffMenuFailure = Extract<Awaited<ReturnType<typeof checkShiftPin>>, { ok: false }>['reason'];
-type Reason = TransportFailure | EnrollFailure | WriteFailure | RatingFailure | SignInFailure | StaffMenuFailure | 'unknown';
+type Reason = TransportFailure | EnrollFailure | WriteFailure | RatingFailure | SignInFailure | StaffMenuFailure | OpinionFailure | 'unknown';
 const REASONS = {
   offline: 'http: fetch failed while navigator.onLine is false',
   unreachable: 'http: fetch failed',
@@ -29,7 +30,7 @@ const REASONS = {
   'invalid-record': 'store: the record fails its schema',
   'counter-closed': 'store: a rating while the window is closed or paused',
   'illegal-transition': 'store: a shift command the shift state refuses',
-  'not-enrolled': 'store: a shift command on a tablet with no counter',
+  'not-enrolled': 'store: a shift command on a tablet with no counter, an opinion on one that is not a lobby tablet',
   'wrong-credentials': 'store: a wrong staff number or PIN',
   locked: 'store: five wrong PINs, sign-in locked',
   closed: 'store: the staff menu with no teller signed in',

@@ -43,7 +43,9 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
     return (
       <main class="setup" data-screen="setup-done">
         <h1>{t('setup.title')}</h1>
-        <p class="setup-result" role="status">{t('setup.enrolled', { branch: config.branch.name, counter: config.counter?.name ?? '' })}</p>
+        <p class="setup-result" role="status">
+          {phase.enrolled.mode === 'lobby' ? t('setup.enrolledLobby', { branch: config.branch.name }) : t('setup.enrolled', { branch: config.branch.name, counter: config.counter?.name ?? '' })}
+        </p>
         <p class={phase.persistence.granted ? 'setup-note' : 'setup-note warn'} data-testid="persistence">{t(`setup.${persisted}`)}</p>
         <button type="button" class="primary" onClick={onStarted} autoFocus>{t('setup.start')}</button>
       </main>

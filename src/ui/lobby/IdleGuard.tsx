@@ -1,0 +1,59 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useT } from '../services.tsx';
+
+/** Untouched this long in the middle of an entry, the kiosk asks whether anyone is there. */
+export const IDLE_MS = 60_000;
+/** … and counts down this long before it clears the entry. */
+export const COUNTDOWN_MS = 10_000;
+
+/**
+ * Watches a customer's session: after IDLE_MS with no touch, key or typing it asks "are you
+ * still there?" with a visible countdown; at zero it calls `onExpired`, which clears the
+ * entry. Any touch, key or input while the question is not shown starts the wait again.
+ */
+export function IdleGuard({ onExpired }: { onExpired: () => void }) {
+  const { t } = useT();
+  const [asking, setAsking] = useState(false);
+  const [secondsLeft, setSecondsLeft] = useState(COUNTDOWN_MS / 1000);
+  const expired = useRef(onExpired);
+  expired.current = onExpired;
+
+  useEffect(() => {
+    if (asking) return;
+    let timer = setTimeout(() => setAsking(true), IDLE_MS);
+    const touched = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setAsking(true), IDLE_MS);
+    };
+    setSecondsLeft(COUNTDOWN_MS / 1000);
+    const events = ['pointerdown', 'keydown', 'input'] as const;
+    for (const name of events) document.addEventListener(name, touched, true);
+    return () => {
+      clearTimeout(timer);
+      for (const name of events) document.removeEventListener(name, touched, true);
+    };
+  }, [asking]);
+
+  // One second at a time, with timeouts only: the countdown shown is the countdown run.
+  useEffect(() => {
+    if (!asking) return;
+    if (secondsLeft === 0) return expired.current();
+    const tick = setTimeout(() => setSecondsLeft(secondsLeft - 1), 1000);
+    return () => clearTimeout(tick);
+  }, [asking, secondsLeft]);
+
+  if (!asking) return null;
+  return (
+    <div class="overlay" data-screen="lobby-idle">
+      <section class="panel idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-detail">
+        <h1 id="idle-title">{t('lobby.idle.title')}</h1>
+        <p id="idle-detail" aria-live="polite">{t('lobby.idle.detail', { count: secondsLeft })}</p>
+        <p class="countdown" aria-hidden="true">{secondsLeft}</p>
+        <div class="actions">
+          <button type="button" onClick={() => expired.current()}>{t('lobby.idle.clear')}</button>
+          <button type="button" class="primary" onClick={() => setAsking(false)} autoFocus>{t('lobby.idle.continue')}</button>
+        </div>
+      </section>
+    </div>
+  );
+}

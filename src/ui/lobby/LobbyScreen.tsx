@@ -1,0 +1,75 @@
+import { useRef, useState } from 'preact/hooks';
+import { LANGUAGES } from '../../domain/language.ts';
+import type { EnrolledDevice } from '../../store/device.ts';
+import { StaffCorner } from '../components/StaffCorner.tsx';
+import { StatusCorner } from '../components/StatusCorner.tsx';
+import { useServices, useT } from '../services.tsx';
+import { speak } from '../speech.ts';
+import { LobbyStaffDialog } from './LobbyStaffDialog.tsx';
+import { OpinionFlow } from './OpinionFlow.tsx';
+
+type Session = { id: number; elderly: boolean };
+
+/**
+ * The lobby opinion box (客戶意見簿) in kiosk mode: an attract screen that speaks to every
+ * customer in their own language, then one entry at a time. Each entry is a fresh
+ * OpinionFlow; ending it (sent, cleared, abandoned) unmounts it with everything typed.
+ */
+export function LobbyScreen({ device }: { device: EnrolledDevice }) {
+  const { i18n } = useServices();
+  const { t, language } = useT();
+  const [session, setSession] = useState<Session | null>(null);
+  const [staff, setStaff] = useState(false);
+  const sessions = useRef(0);
+  const { config } = device;
+
+  function start(elderly: boolean) {
+    setSession({ id: ++sessions.current, elderly });
+    if (elderly) speak(t('lobby.language.title'), language);
+  }
+  function end() {
+    setSession(null);
+    // The next customer starts from the branch's language and normal text.
+    void i18n.changeLanguage(config.branch.defaultLanguage);
+  }
+
+  const elderly = session?.elderly ?? false;
+  return (
+    <div class={elderly ? 'lobby elderly' : 'lobby'} data-mode="lobby">
+      <header class="lobby-header">
+        <StaffCorner onOpen={() => { end(); setStaff(true); }} />
+        <span class="place">{config.branch.name} · {t('lobby.title')}</span>
+      </header>
+      <main class="lobby-main">
+        {session ? <OpinionFlow key={session.id} config={config} elderly={elderly} onEnd={end} /> : <Attract onStart={start} />}
+      </main>
+      {staff && <LobbyStaffDialog onClose={() => setStaff(false)} />}
+      <StatusCorner />
+    </div>
+  );
+}
+
+/** The invitation, in all four languages at once: the customer has not chosen one yet. */
+function Attract({ onStart }: { onStart: (elderly: boolean) => void }) {
+  const { i18n } = useServices();
+  const { language } = useT();
+  const first = i18n.getFixedT(language);
+  const others = LANGUAGES.filter((lng) => lng !== language);
+  return (
+    <section class="lobby-attract" data-screen="lobby-attract" aria-labelledby="attract-title">
+      <h1 id="attract-title">{first('lobby.attract.title')}</h1>
+      <p class="attract-detail">{first('lobby.attract.detail')}</p>
+      <ul class="attract-others">
+        {others.map((lng) => <li key={lng} lang={lng}>{i18n.getFixedT(lng)('lobby.attract.title')}</li>)}
+      </ul>
+      <button type="button" class="primary start" onClick={() => onStart(false)}>
+        {first('lobby.attract.start')}
+        <span class="start-others" aria-hidden="true">{others.map((lng) => i18n.getFixedT(lng)('lobby.attract.start')).join(' · ')}</span>
+      </button>
+      <button type="button" class="elderly-start" onClick={() => onStart(true)}>
+        <span class="aa" aria-hidden="true">Aa</span>
+        <span>{first('lobby.attract.elderly')}</span>
+      </button>
+    </section>
+  );
+}
