@@ -1,7 +1,8 @@
 // Takes the README's screenshots through the real flow: `npx tsx scripts/screenshots.ts`.
 // Starts the server on an empty database, enrolls a tablet with the printed code, signs the
 // first-run teller in, and photographs every state of the counter at tablet sizes (800×1280
-// portrait, 1280×800 landscape) in English and Traditional Chinese.
+// portrait, 1280×800 landscape) in English and Traditional Chinese; then enrolls a second
+// tablet with the printed lobby code and photographs every step of the opinion box.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,109 @@ async function shoot(page: Page, name: string, settle: () => Promise<void>) {
       if (await button.count()) await button.click();
       await page.screenshot({ path: `${OUT}/${name}-${lang}-${orientation}.png` });
     }
+  }
+}
+
+function lobbyCodeOf(output: string): string {
+  const match = /Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
+  if (!match?.[1]) throw new Error(`no lobby enrollment code in:\n${output}`);
+  return match[1];
+}
+
+/** Every step of the opinion box, in English (landscape) and Traditional Chinese (portrait). */
+async function lobbyScreens(code: string, staff: { staffNumber: string; pin: string }) {
+  const lobbyProfile = tempDir('shots-lobby');
+  const { context, page } = await openTablet(lobbyProfile, { width: 1280, height: 800 });
+  try {
+    await page.clock.install();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByLabel('Enrollment code').fill(code);
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    await page.locator('[data-screen="setup-done"]').waitFor();
+    await page.screenshot({ path: `${OUT}/lobby-setup-done-en-landscape.png` });
+    await page.getByRole('button', { name: 'Start' }).click();
+    const runs = [
+      { lang: 'en', label: 'English', orientation: 'landscape', viewport: { width: 1280, height: 800 } },
+      { lang: 'zh-Hant', label: '繁體中文', orientation: 'portrait', viewport: { width: 800, height: 1280 } },
+    ] as const;
+    for (const { lang, label, orientation, viewport } of runs) {
+      const shot = (name: string) => page.screenshot({ path: `${OUT}/lobby-${name}-${lang}-${orientation}.png` });
+      const primary = () => page.locator('.step-footer .primary').click();
+      await page.setViewportSize(viewport);
+      await page.locator('[data-screen="lobby-attract"]').waitFor();
+      await shot('attract');
+      await page.locator('.lobby-attract .start').click();
+      await page.locator('[data-screen="lobby-language"]').waitFor();
+      await shot('language');
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.locator('[data-screen="lobby-kind"]').waitFor();
+      await shot('kind');
+      await page.locator('.kind-complaint').click();
+      await page.locator('[data-screen="lobby-topic"]').waitFor();
+      await shot('topic');
+      await page.locator('[data-topic="waiting"]').click();
+      await primary();
+      await page.locator('#opinion-text[aria-invalid="true"]').waitFor();
+      await shot('text-error');
+      await page.locator('#opinion-text').fill(
+        lang === 'en'
+          ? 'Only one window was open at lunchtime and the queue went out of the door. The ticket machine said 40 minutes.'
+          : '午飯時間只開了一個窗口，排隊排到門外。取號機顯示要等四十分鐘。',
+      );
+      await shot('text');
+      await primary();
+      await page.locator('[data-screen="lobby-visit"]').waitFor();
+      await page.locator('.visit-scores [data-score="dissatisfied"]').click();
+      await page.locator('#visit-counter').selectOption({ index: 1 });
+      await shot('visit');
+      await primary();
+      await page.locator('[data-screen="lobby-contact"]').waitFor();
+      await page.locator('#contact-name').fill(lang === 'en' ? 'Wang Fang' : '王芳');
+      await page.locator('#contact-phone').fill('138');
+      await page.locator('.check input').first().check();
+      await primary();
+      await page.locator('#contact-phone[aria-invalid="true"]').waitFor();
+      await shot('contact-error');
+      await page.locator('#contact-phone').fill('+86 138 0000 0000');
+      await page.locator('.check input').nth(1).check();
+      await primary();
+      await page.locator('[data-screen="lobby-review"]').waitFor();
+      await shot('review');
+      await primary();
+      await page.locator('[data-screen="lobby-thanks"]').waitFor();
+      await shot('thanks');
+      await page.locator('.lobby-thanks .primary').click();
+      // Walked away: the question and its countdown after a minute untouched.
+      await page.locator('.lobby-attract .start').click();
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.locator('.kind-suggestion').click();
+      await page.clock.fastForward(61_000);
+      await page.locator('[data-screen="lobby-idle"]').waitFor();
+      await page.clock.fastForward(3_000);
+      await page.waitForTimeout(100);
+      await shot('idle');
+      await page.locator('.idle .actions button:not(.primary)').click();
+      await page.locator('[data-screen="lobby-attract"]').waitFor();
+    }
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await page.locator('.elderly-start').click();
+    await page.getByRole('button', { name: '简体中文', exact: true }).click();
+    await page.locator('[data-screen="lobby-kind"]').waitFor();
+    await page.screenshot({ path: `${OUT}/lobby-elderly-zh-Hans-portrait.png` });
+    await page.locator('.kind-question').click();
+    await page.locator('[data-topic="fees"]').click();
+    await page.locator('#opinion-text').fill('存款利息怎么算？');
+    await page.screenshot({ path: `${OUT}/lobby-elderly-text-zh-Hans-portrait.png` });
+    await page.getByTestId('staff-corner').focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Staff number').fill(staff.staffNumber);
+    await page.getByLabel('PIN').fill(staff.pin);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('lobby-staff-status').waitFor();
+    await page.screenshot({ path: `${OUT}/lobby-staff-en-portrait.png` });
+  } finally {
+    await context.close();
+    removeDir(lobbyProfile);
   }
 }
 
@@ -118,6 +222,8 @@ try {
   await page.locator('[data-attract]').waitFor();
   await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
+
+  await lobbyScreens(lobbyCodeOf(server.output()), teller);
 } finally {
   await server.stop();
   removeDir(dataDir);
