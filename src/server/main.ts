@@ -73,8 +73,10 @@ function addressesToOpen(scheme: string, host: string, port: number): string[] {
   return hosts.map((h) => `${scheme}://${h}:${port}/`);
 }
 
-// The end-to-end tests read the code and the teller's sign-in from exactly these lines.
-function firstRunBanner({ branch, counter, code, teller, pin }: FirstRun, addresses: string[]): string {
+// The end-to-end tests read the codes and the teller's sign-in from exactly these lines; the
+// lobby's line starts "Lobby enrollment code:", so the counter's /Enrollment code: …/ never
+// matches it (case matters).
+function firstRunBanner({ branch, counter, code, lobbyCode, teller, pin }: FirstRun, addresses: string[]): string {
   return [
     '',
     '================ BranchVoice: first run ================',
@@ -86,9 +88,14 @@ function firstRunBanner({ branch, counter, code, teller, pin }: FirstRun, addres
     `Enrollment code: ${code.formatted}`,
     `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
     '',
-    `The code works once, until ${new Date(code.expiresAt).toISOString()}.`,
+    'For the lobby opinion box, open the same address on another tablet and enter:',
+    '',
+    `Lobby enrollment code: ${lobbyCode.formatted}`,
+    '',
+    `Each code works once, until ${new Date(code.expiresAt).toISOString()}.`,
     'The PIN is shown only now; change it with: npm run admin -- teller:set ' + teller.id + ' --pin <new PIN>',
     'For more tablets or a new code: npm run admin -- code:create --counter ' + counter.id,
+    'For another lobby tablet: npm run admin -- code:create --lobby --branch ' + branch.id,
     'For more tellers: npm run admin -- teller:add --branch ' + branch.id + ' --staff-number <n> --name <name> --pin <PIN>',
     '========================================================',
     '',

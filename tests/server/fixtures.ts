@@ -83,6 +83,21 @@ export async function givenEnrollmentCode(database: TestDatabase, counterId = CO
   return code.value;
 }
 
+/** A code for the lobby's opinion box of a branch, issued at the server's clock. */
+export async function givenLobbyCode(database: TestDatabase, branchId = BRANCH_ID) {
+  const code = await issueEnrollmentCode(database.db, { mode: 'lobby', branchId }, SERVER_NOW);
+  if (!code.ok) throw new Error(code.message);
+  return code.value;
+}
+
+/** A lobby tablet enrolled at the builder's branch; returns its id, token and reference prefix. */
+export async function givenEnrolledLobby(database: TestDatabase, branchId = BRANCH_ID) {
+  const code = await givenLobbyCode(database, branchId);
+  const enrolled = await enrollDevice(database.db, { code: code.code }, SERVER_NOW);
+  if (!enrolled.ok) throw new Error(enrolled.message);
+  return enrolled.value;
+}
+
 /** A device enrolled at the builder's branch and counter; returns its id and token. */
 export async function givenEnrolledDevice(database: TestDatabase, counterId = COUNTER_ID) {
   const code = await givenEnrollmentCode(database, counterId);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../src/domain/pin.ts';
 import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../src/domain/wire.ts';
-import { aRating, aShiftEvent } from '../builders/rating.ts';
-import { exited, startTsx, waitForOutput } from './process.ts';
+import { referenceCode } from '../../src/domain/opinion.ts';
+import { anOpinion, aRating, aShiftEvent } from '../builders/rating.ts';
+import { exited, LOBBY_CODE_LINE, lobbyEnrollmentCodeOf, startTsx, waitForOutput } from './process.ts';
 
 const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
 // The end-to-end tests read the code from exactly this line.
@@ -22,7 +23,7 @@ describe('npm run server', () => {
 
   const env = { DATA_DIR: dataDir, STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', LOG_LEVEL: 'info' };
 
-  it('given a fresh data dir, when the server starts, then its printed code enrolls a tablet, its printed teller signs in and pushes, and pages fall back to the app', async () => {
+  it('given a fresh data dir, when the server starts, then its printed codes enroll a counter tablet and a lobby tablet, its printed teller signs in, both push, and pages fall back to the app', async () => {
     const server = startTsx('src/server/main.ts', env);
     const port = (await waitForOutput(server.output, LISTENING))[1];
     const code = server.output().match(CODE_LINE)?.[1];
@@ -55,6 +56,25 @@ describe('npm run server', () => {
     });
     expect(((await pushed.json()) as PushResponse).results).toEqual(records.map((r) => ({ id: r.id, status: 'accepted' })));
 
+    // The lobby's code is on its own line; the counter's pattern finds the counter's code only.
+    const lobbyCode = lobbyEnrollmentCodeOf(server.output());
+    expect(lobbyCode).not.toBe(code);
+    expect([...server.output().matchAll(new RegExp(CODE_LINE.source, 'g'))].map((m) => m[1])).toEqual([code]);
+    const lobby = await fetch(`${base}/api/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: lobbyCode, deviceLabel: 'lobby' }),
+    });
+    const lobbyDevice = (await lobby.json()) as EnrollResponse;
+    expect(lobbyDevice).toMatchObject({ mode: 'lobby', referencePrefix: 1, config: { counter: null, counters: [config.counter] } });
+    const entry = anOpinion({ branchId: config.branch.id, referenceCode: referenceCode(lobbyDevice.referencePrefix, 1) });
+    const opinion = await fetch(`${base}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${lobbyDevice.token}` },
+      body: JSON.stringify({ protocol: PROTOCOL_VERSION, records: [entry] }),
+    });
+    expect(((await opinion.json()) as PushResponse).results).toEqual([{ id: entry.id, status: 'accepted' }]);
+
     const page = await fetch(`${base}/counter`);
     expect(page.status).toBe(200);
     expect(await page.text()).toBe(INDEX_HTML);
@@ -70,6 +90,7 @@ describe('npm run server', () => {
     const server = startTsx('src/server/main.ts', env);
     await waitForOutput(server.output, LISTENING);
     expect(server.output()).not.toMatch(CODE_LINE);
+    expect(server.output()).not.toMatch(LOBBY_CODE_LINE);
     expect(server.output()).not.toMatch(TELLER_LINE);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);

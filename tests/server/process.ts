@@ -45,3 +45,16 @@ export async function waitForOutput(output: () => string, pattern: RegExp, timeo
 /** Resolves with the exit code once the process has exited. */
 export const exited = (child: ChildProcess): Promise<number | null> =>
   child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+
+/**
+ * The first-run banner's lobby code. The counter's line is matched by /Enrollment code: …/
+ * (tests/e2e/harness.ts); this one starts "Lobby enrollment code:", so neither reads the other.
+ */
+export const LOBBY_CODE_LINE = /^Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
+
+/** The lobby tablet's one-time code from the server's first-run output. */
+export function lobbyEnrollmentCodeOf(output: string): string {
+  const code = LOBBY_CODE_LINE.exec(output)?.[1];
+  if (!code) throw new Error(`no lobby enrollment code in:\n${output}`);
+  return code;
+}

@@ -7,16 +7,19 @@ import type { Database } from '../db/schema.ts';
 import { listBranches } from '../repositories/branches.ts';
 import { listCounters } from '../repositories/counters.ts';
 import { listDevices } from '../repositories/devices.ts';
+import { latestOpinions } from '../repositories/opinions.ts';
 import { latestRatings } from '../repositories/ratings.ts';
 import { listReasons } from '../repositories/reasons.ts';
 import { latestShiftEvents } from '../repositories/shift-events.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { listTopics } from '../repositories/topics.ts';
 import { readPhotoFile } from '../photos.ts';
 import { addBranch, addCounter, editBranch } from '../services/branches.ts';
-import { issueEnrollmentCode } from '../services/enrollment.ts';
+import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
 import { addReason, editReason } from '../services/reasons.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
+import { addTopic, editTopic } from '../services/topics.ts';
 
 /**
  * The admin CLI: `npm run admin -- <command>`. Thin on purpose: each command parses its
@@ -58,7 +61,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'branch:add': {
     usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant]',
-    summary: 'add a branch (with the default reasons)',
+    summary: 'add a branch (with the default reasons and opinion-box topics)',
     options: { name: text, lang: text },
     run: async (db, { values }) => {
       const name = required(values, 'name', 'branch:add');
@@ -115,16 +118,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'code:create': {
-    usage: 'code:create --counter <counterId> [--hours 24]',
-    summary: 'make a one-time code that enrolls a tablet at a counter',
-    options: { counter: text, hours: text },
+    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24]',
+    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box",
+    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text },
     run: async (db, { values }) => {
-      const counter = required(values, 'counter', 'code:create');
-      if (!counter.ok) return counter;
+      const target = codeTarget(values);
+      if (!target.ok) return target;
       const hours = values.hours === undefined ? undefined : Number(values.hours);
-      const issued = await issueEnrollmentCode(db, { counterId: counter.value, hours }, now());
+      const issued = await issueEnrollmentCode(db, { ...target.value, hours }, now());
       if (!issued.ok) return issued;
-      return ok(`Enrollment code: ${issued.value.formatted}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
+      // "Lobby enrollment code:" for the lobby, so a script reading "Enrollment code:" cannot mistake one for the other.
+      const label = issued.value.mode === 'lobby' ? 'Lobby enrollment code' : 'Enrollment code';
+      return ok(`${label}: ${issued.value.formatted}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
     },
   },
   tellers: {
@@ -241,21 +246,80 @@ const COMMANDS: Record<string, Command> = {
       return ok(`Reason "${r.id}" of branch ${r.branchId}: position ${r.position}, ${r.scores.join(',')}, ${r.active ? 'active' : 'inactive'}, "${r.labels.en}".`);
     },
   },
+  topics: {
+    usage: 'topics [--branch <branchId>]',
+    summary: 'list the topics the lobby opinion box offers, in order',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listTopics(db, { branchId: str(values.branch) })).map((t) => [
+        t.branchId,
+        `${t.position}`,
+        t.id,
+        t.kinds.join(','),
+        t.active ? 'yes' : 'no',
+        t.labels.en,
+        t.labels.es,
+        t.labels['zh-Hans'],
+        t.labels['zh-Hant'],
+      ]);
+      return ok(table(['branch', '#', 'id', 'kinds', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
+    },
+  },
+  'topic:add': {
+    usage: 'topic:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--kinds complaint,suggestion,praise,question]',
+    summary: "add a topic at the end of a branch's opinion-box list",
+    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'topic:add');
+      const id = required(values, 'id', 'topic:add');
+      const labels = LANGUAGES.map((lang) => required(values, lang, 'topic:add'));
+      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
+      const added = await addTopic(db, { branchId: val(branch), id: val(id), kinds: list(values.kinds), labels: labelsOf(values) });
+      return added.ok ? ok(`Added topic "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
+    },
+  },
+  'topic:set': {
+    usage: 'topic:set --branch <branchId> <topicId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--kinds …] [--position N] [--active yes|no]',
+    summary: "change a topic's labels, kinds or place, or stop offering it",
+    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text, position: text, active: text },
+    argument: 'topicId',
+    run: async (db, { values, positionals }) => {
+      const branch = required(values, 'branch', 'topic:set');
+      const id = positional(positionals, 'topicId', 'topic:set');
+      const position = wholeNumber(values.position, 'position');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!branch.ok) return branch;
+      if (!id.ok) return id;
+      if (!position.ok) return position;
+      if (!active.ok) return active;
+      const edited = await editTopic(db, branch.value, id.value, {
+        labels: labelsOf(values),
+        kinds: list(values.kinds),
+        position: position.value,
+        active: active.value,
+      });
+      if (!edited.ok) return edited;
+      const t = edited.value;
+      return ok(`Topic "${t.id}" of branch ${t.branchId}: position ${t.position}, ${t.kinds.join(',')}, ${t.active ? 'active' : 'inactive'}, "${t.labels.en}".`);
+    },
+  },
   devices: {
     usage: 'devices [--branch <branchId>]',
-    summary: 'list enrolled devices and their last health',
+    summary: 'list enrolled devices: mode, reference-code prefix and last health',
     options: { branch: text },
     run: async (db, { values }) => {
       const rows = (await listDevices(db, str(values.branch))).map((d) => [
         d.id,
         d.branchId,
+        d.mode,
         d.counterId ?? '-',
+        d.referencePrefix === null ? '-' : referencePrefixText(d.referencePrefix),
         time(d.enrolledAt),
         d.lastSeenAt === null ? 'never' : time(d.lastSeenAt),
         d.revokedAt === null ? '-' : time(d.revokedAt),
         d.health === null ? '?' : `${d.health.outboxDepth}`,
       ]);
-      return ok(table(['id', 'branch', 'counter', 'enrolled', 'last seen', 'revoked', 'outbox'], rows));
+      return ok(table(['id', 'branch', 'mode', 'counter', 'prefix', 'enrolled', 'last seen', 'revoked', 'outbox'], rows));
     },
   },
   'device:revoke': {
@@ -307,7 +371,62 @@ const COMMANDS: Record<string, Command> = {
       return ok(table(['seq', 'type', 'teller', 'sign-in', 'counter', 'created', 'received'], rows));
     },
   },
+  opinions: {
+    usage: 'opinions [--branch <branchId>] [--limit 20] [--json]',
+    summary: 'show the latest opinion-box entries with their contact details, newest first (--json: whole texts)',
+    options: { branch: text, limit: text, json: { type: 'boolean' } },
+    run: async (db, { values }) => {
+      const limit = wholeNumber(values.limit, 'limit');
+      if (!limit.ok) return limit;
+      if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
+      const branchId = str(values.branch);
+      const opinions = await latestOpinions(db, { branchId, limit: limit.value ?? 20 });
+      if (values.json) return ok(JSON.stringify(opinions, null, 2));
+      // Names read better than ids for the person who answers the complaint.
+      const [counters, tellers] = await Promise.all([listCounters(db, branchId), listTellers(db, { branchId })]);
+      const counterName = new Map(counters.map((c) => [c.id, c.name]));
+      const tellerName = new Map(tellers.map((t) => [t.id, t.name]));
+      const rows = opinions.map((o) => [
+        time(o.receivedAt),
+        o.referenceCode,
+        o.opinionKind,
+        o.topicId,
+        o.language,
+        excerpt(o.text),
+        o.visit?.score ?? '-',
+        o.visit?.counterId ? (counterName.get(o.visit.counterId) ?? o.visit.counterId) : '-',
+        o.visit?.tellerId ? (tellerName.get(o.visit.tellerId) ?? o.visit.tellerId) : '-',
+        o.contact?.name || '-',
+        o.contact?.phone || '-',
+        o.contact?.email || '-',
+        o.contact ? (o.contact.wantsReply ? 'yes' : 'no') : '-',
+      ]);
+      return ok(table(['received', 'reference', 'kind', 'topic', 'lang', 'text', 'score', 'counter', 'teller', 'name', 'phone', 'e-mail', 'reply'], rows));
+    },
+  },
 };
+
+/** How much of an opinion's text the table shows; --json has all of it. */
+const EXCERPT_CHARACTERS = 40;
+
+/** The start of a text on one line, with an ellipsis when there is more. */
+function excerpt(text: string): string {
+  const characters = [...text.replace(/\s+/g, ' ').trim()];
+  return characters.length <= EXCERPT_CHARACTERS ? characters.join('') : `${characters.slice(0, EXCERPT_CHARACTERS - 1).join('').trimEnd()}…`;
+}
+
+/** --counter <id> for a counter tablet, or --lobby --branch <id> for the lobby's opinion box. */
+function codeTarget(values: Parsed['values']): Result<CodeTarget> {
+  const usage = 'see `npm run admin -- help`.';
+  if (values.lobby) {
+    if (values.counter !== undefined) return err('invalid-input', `code:create takes --counter or --lobby, not both: a lobby tablet has no counter; ${usage}`);
+    const branch = required(values, 'branch', 'code:create --lobby');
+    return branch.ok ? ok({ mode: 'lobby', branchId: branch.value }) : branch;
+  }
+  if (values.branch !== undefined) return err('invalid-input', `code:create --branch goes with --lobby; a counter tablet's code names its counter: --counter <counterId>; ${usage}`);
+  const counter = required(values, 'counter', 'code:create');
+  return counter.ok ? ok({ counterId: counter.value }) : counter;
+}
 
 const LANGUAGES = ['en', 'es', 'zh-Hans', 'zh-Hant'] as const;
 

@@ -3,12 +3,14 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/0001_initial.ts';
 import * as tellers from './migrations/0002_tellers_reasons_shifts.ts';
+import * as lobby from './migrations/0003_lobby_topics_opinions.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_tellers_reasons_shifts': tellers,
+  '0003_lobby_topics_opinions': lobby,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

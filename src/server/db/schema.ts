@@ -13,6 +13,8 @@ export interface Database {
   tellers: TellerTable;
   reasons: ReasonTable;
   shift_events: ShiftEventTable;
+  topics: TopicTable;
+  opinions: OpinionTable;
 }
 
 export interface BranchTable {
@@ -47,6 +49,11 @@ export interface DeviceTable {
   last_seen_at: number | null;
   /** The last DeviceHealth the device reported, as JSON text. */
   health: string | null;
+  /**
+   * The device's reference-code prefix (0–675, decision 0004): unique in its branch and
+   * never given again, revoked devices keep theirs. Null only past 676 devices in a branch.
+   */
+  reference_prefix: number | null;
 }
 
 export interface EnrollmentCodeTable {
@@ -124,6 +131,45 @@ export interface ShiftEventTable {
   received_at: number;
 }
 
+export interface TopicTable {
+  branch_id: string;
+  id: string;
+  /** JSON array of the opinion kinds that offer this topic. */
+  kinds: string;
+  /** JSON object: the label in each product language. */
+  labels: string;
+  /** 1-based order on the tablet. */
+  position: number;
+  /** 0 or 1. An inactive topic leaves the tablets but stays known to ingest. */
+  active: ColumnType<number, number | undefined, number>;
+}
+
+export interface OpinionTable {
+  seq: Generated<number>;
+  id: string;
+  branch_id: string;
+  device_id: string;
+  opinion_kind: string;
+  topic_id: string;
+  text: string;
+  /** The optional "how was your visit": each part may be left out. */
+  visit_score: string | null;
+  visit_counter_id: string | null;
+  visit_teller_id: string | null;
+  /** Contact details: all null when the customer gave none, all set (phone or e-mail may be '') when they did. */
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  /** 0 or 1; null without contact details. */
+  wants_reply: number | null;
+  /** 1: the customer consented to be contacted (required with contact details); null without them. */
+  consent: number | null;
+  reference_code: string;
+  language: string;
+  created_at: number;
+  received_at: number;
+}
+
 export type BranchRow = Selectable<BranchTable>;
 export type CounterRow = Selectable<CounterTable>;
 export type DeviceRow = Selectable<DeviceTable>;
@@ -137,3 +183,6 @@ export type NewTellerRow = Insertable<TellerTable>;
 export type ReasonRow = Selectable<ReasonTable>;
 export type ShiftEventRow = Selectable<ShiftEventTable>;
 export type NewShiftEventRow = Insertable<ShiftEventTable>;
+export type TopicRow = Selectable<TopicTable>;
+export type OpinionRow = Selectable<OpinionTable>;
+export type NewOpinionRow = Insertable<OpinionTable>;

@@ -25,6 +25,12 @@ export async function findCounter(db: Kysely<Database>, id: string): Promise<Cou
   return row && counterRowToCounter(row);
 }
 
+/** The ids of every counter of a branch: an opinion's "which counter was it" must be one of them. */
+export async function counterIdsOfBranch(db: Kysely<Database>, branchId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('counters').select('id').where('branch_id', '=', branchId).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Stores a counter; the caller bumps the branch's config version in the same transaction. */
 export async function insertCounter(db: Kysely<Database>, counter: Counter): Promise<Counter> {
   await db

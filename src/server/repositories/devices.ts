@@ -14,10 +14,12 @@ export type Device = {
   revokedAt: number | null;
   lastSeenAt: number | null;
   health: DeviceHealth | null;
+  /** The reference-code prefix given at enrollment (decision 0004); null only past 676 devices in a branch. */
+  referencePrefix: number | null;
 };
 
 /** The device behind a bearer token, with what every push needs to answer. */
-export type DeviceIdentity = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'revokedAt'> & {
+export type DeviceIdentity = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'referencePrefix' | 'revokedAt'> & {
   configVersion: number;
 };
 
@@ -32,6 +34,7 @@ export const deviceRowToDevice = (row: DeviceRow): Device => ({
   revokedAt: row.revoked_at,
   lastSeenAt: row.last_seen_at,
   health: row.health === null ? null : (JSON.parse(row.health) as DeviceHealth),
+  referencePrefix: row.reference_prefix,
 });
 
 /** Finds a device by the hash of its token, with its branch's config version, in one query. */
@@ -47,6 +50,7 @@ export async function findDeviceByTokenHash(
       'devices.branch_id',
       'devices.counter_id',
       'devices.mode',
+      'devices.reference_prefix',
       'devices.revoked_at',
       'branches.config_version',
     ])
@@ -58,6 +62,7 @@ export async function findDeviceByTokenHash(
     branchId: row.branch_id,
     counterId: row.counter_id,
     mode: row.mode as DeviceMode,
+    referencePrefix: row.reference_prefix,
     revokedAt: row.revoked_at,
     configVersion: row.config_version,
   };
@@ -75,6 +80,17 @@ export async function listDevices(db: Kysely<Database>, branchId?: string): Prom
   if (branchId !== undefined) query = query.where('branch_id', '=', branchId);
   const rows = await query.orderBy('enrolled_at').orderBy('id').execute();
   return rows.map(deviceRowToDevice);
+}
+
+/** Every reference prefix a device of the branch holds or held: revoked devices keep theirs. */
+export async function referencePrefixesOfBranch(db: Kysely<Database>, branchId: string): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('devices')
+    .select('reference_prefix')
+    .where('branch_id', '=', branchId)
+    .where('reference_prefix', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.reference_prefix!));
 }
 
 export async function insertDevice(db: Kysely<Database>, row: NewDeviceRow): Promise<void> {

@@ -11,6 +11,17 @@ export async function insertEnrollmentCode(
   await db.insertInto('enrollment_codes').values(code).execute();
 }
 
+/** What an unexpired, unused code would grant, without using it; undefined for any other code. */
+export async function findUsableEnrollmentCode(db: Kysely<Database>, codeHash: string, now: number): Promise<ClaimedCode | undefined> {
+  return db
+    .selectFrom('enrollment_codes')
+    .select(['branch_id', 'counter_id', 'mode'])
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
 /**
  * Marks an unexpired, unused code as used by `deviceId`, in one statement: when two tablets
  * race for one code, the database lets only one update match. Undefined when none did.

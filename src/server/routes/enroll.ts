@@ -1,10 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
-import { describeIssues, EnrollRequestSchema, type ApiError, type EnrollResponse } from '../../domain/wire.ts';
+import { describeIssues, EnrollRequestSchema, type ApiError, type ApiErrorCode, type EnrollResponse } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
-import { enrollDevice } from '../services/enrollment.ts';
+import { enrollDevice, type EnrollError } from '../services/enrollment.ts';
+
+// A branch out of reference prefixes is no fault of the tablet's request, but nothing it
+// could retry either: a 400 whose message tells the installer what to do.
+const API_CODE_OF: Record<EnrollError, ApiErrorCode> = {
+  'enrollment-code-invalid': 'enrollment-code-invalid',
+  'reference-prefixes-used': 'bad-request',
+};
 
 export type EnrollOptions = { db: Kysely<Database>; now: () => number };
 
@@ -14,7 +21,7 @@ export const enrollRoutes: FastifyPluginAsync<EnrollOptions> = async (app, { db,
     const body = v.safeParse(EnrollRequestSchema, request.body);
     if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
     const enrolled = await enrollDevice(db, body.output, now());
-    if (!enrolled.ok) return sendApiError(reply, enrolled.reason, enrolled.message);
+    if (!enrolled.ok) return sendApiError(reply, API_CODE_OF[enrolled.reason], enrolled.message);
     request.log.info({ deviceId: enrolled.value.deviceId }, 'device enrolled');
     return enrolled.value;
   });

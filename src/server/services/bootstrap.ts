@@ -12,16 +12,17 @@ import { DEFAULT_STARS, hashNewPin, randomPin, storeNewTeller } from './tellers.
 
 /**
  * What the first start of a server made, to be shown to the person installing it: the
- * teller's PIN exists only here, as only its hash is stored.
+ * teller's PIN exists only here, as only its hash is stored. `code` enrolls the counter's
+ * tablet, `lobbyCode` the lobby's opinion box.
  */
-export type FirstRun = { branch: Branch; counter: Counter; code: IssuedCode; teller: StoredTeller; pin: string };
+export type FirstRun = { branch: Branch; counter: Counter; code: IssuedCode; lobbyCode: IssuedCode; teller: StoredTeller; pin: string };
 
 export const FIRST_COUNTER_NAME = 'Counter 1';
 export const FIRST_TELLER = { name: 'Teller 1', staffNumber: '1001', stars: DEFAULT_STARS } as const;
 
 /**
- * On an empty database, makes one branch with one counter, one teller with a random PIN and
- * a code to enroll its tablet, so a fresh install works without the CLI; all or nothing,
+ * On an empty database, makes one branch with one counter, one teller with a random PIN, a
+ * code to enroll the counter's tablet and one for a lobby tablet, so a fresh install works without the CLI; all or nothing,
  * in one transaction. Answers null once any branch exists. Fails only when the branch
  * settings (from env) are invalid.
  */
@@ -43,9 +44,10 @@ export async function bootstrapFirstRun(
       await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, active: true, createdAt: now }),
     );
     const code = mustSucceed(await issueEnrollmentCode(trx, { counterId: counter.id }, now));
+    const lobbyCode = mustSucceed(await issueEnrollmentCode(trx, { mode: 'lobby', branchId: branch.value.id }, now));
     // The counter and teller bumped the config version; show what is stored.
     const stored = await findBranch(trx, branch.value.id);
-    return ok({ branch: stored ?? branch.value, counter, code, teller, pin });
+    return ok({ branch: stored ?? branch.value, counter, code, lobbyCode, teller, pin });
   });
 }
 

@@ -9,6 +9,7 @@ import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch 
 import { insertCounter, type Counter } from '../repositories/counters.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 import { insertDefaultReasons } from './reasons.ts';
+import { insertDefaultTopics } from './topics.ts';
 
 // The same rules the device checks its configuration with (STYLE.md §2.4), so an admin
 // cannot save a setting that devices would refuse.
@@ -30,7 +31,7 @@ export type BranchInput = { name: string; defaultLanguage?: string; ratingCooldo
 export type BranchEdit = Partial<BranchInput> & { speech?: boolean };
 export type { AdminError };
 
-/** Adds a branch with the default reasons; the id is made here unless a test fixes it. */
+/** Adds a branch with the default reasons and opinion-box topics; the id is made here unless a test fixes it. */
 export async function addBranch(
   db: Kysely<Database>,
   input: BranchInput & { id?: string },
@@ -44,6 +45,7 @@ export async function addBranch(
     await inTransaction(db, async (trx) => {
       const branch = await insertBranch(trx, { id, name, defaultLanguage, ratingCooldownMs, createdAt: now });
       await insertDefaultReasons(trx, id);
+      await insertDefaultTopics(trx, id);
       return branch;
     }),
   );

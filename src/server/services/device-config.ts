@@ -2,27 +2,44 @@ import type { Kysely } from 'kysely';
 import type { DeviceConfig } from '../../domain/config.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
-import { findCounter, type Counter } from '../repositories/counters.ts';
+import { listCounters, type Counter } from '../repositories/counters.ts';
 import { listReasons, type StoredReason } from '../repositories/reasons.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { listTopics, type StoredTopic } from '../repositories/topics.ts';
+
+/** What a device's configuration is made of, as the repositories answer it. */
+export type DeviceConfigParts = {
+  branch: Branch;
+  /** The device's own counter; undefined for a lobby tablet. */
+  counter: Counter | undefined;
+  /** Every counter of the branch, in any order. */
+  counters: readonly Counter[];
+  tellers: readonly StoredTeller[];
+  reasons: readonly StoredReason[];
+  topics: readonly StoredTopic[];
+};
+
+// Sorted here rather than by the database: PostgreSQL's collation and SQLite's byte order
+// disagree (case, accents), and "Counter 2" should come before "Counter 10" on the tablet.
+const byName = new Intl.Collator('en', { numeric: true });
 
 /**
- * The whole configuration a device holds: its branch, its counter, their settings, the
- * active tellers (with PIN hashes, so sign-in works offline; never a PIN) and reasons.
+ * The whole configuration a device holds: its branch, its counter and every counter of the
+ * branch (the opinion box asks which one a visit was about), their settings, the active
+ * tellers (with PIN hashes, so sign-in works offline; never a PIN), reasons and topics.
  */
-export const toDeviceConfig = (
-  branch: Branch,
-  counter: Counter | undefined,
-  tellers: readonly StoredTeller[],
-  reasons: readonly StoredReason[],
-): DeviceConfig => ({
+export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, topics }: DeviceConfigParts): DeviceConfig => ({
   version: branch.configVersion,
   branch: { id: branch.id, name: branch.name, defaultLanguage: branch.defaultLanguage },
   counter: counter ? { id: counter.id, name: counter.name } : null,
+  counters: [...counters]
+    .sort((a, b) => byName.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ id, name }) => ({ id, name })),
   ratingCooldownMs: branch.ratingCooldownMs,
   speech: branch.speech,
   tellers: tellers.map(({ id, staffNumber, name, photo, stars, pin }) => ({ id, staffNumber, name, photo, stars, pin })),
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
+  topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
 });
 
 /** Reads the configuration for a device enrolled at `branchId` (and `counterId`, if any). */
@@ -36,10 +53,12 @@ export async function deviceConfigFor(
   const branch = await findBranch(db, device.branchId);
   // A device row references its branch by foreign key, so a missing one is a bug.
   if (!branch) throw new Error(`Branch ${device.branchId} of an enrolled device is missing`);
-  const [counter, tellers, reasons] = await Promise.all([
-    device.counterId === null ? undefined : findCounter(db, device.counterId),
+  const [counters, tellers, reasons, topics] = await Promise.all([
+    listCounters(db, branch.id),
     listTellers(db, { branchId: branch.id, activeOnly: true }),
     listReasons(db, { branchId: branch.id, activeOnly: true }),
+    listTopics(db, { branchId: branch.id, activeOnly: true }),
   ]);
-  return toDeviceConfig(branch, counter, tellers, reasons);
+  const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);
+  return toDeviceConfig({ branch, counter, counters, tellers, reasons, topics });
 }

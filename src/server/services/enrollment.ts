@@ -2,14 +2,17 @@ import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { formatEnrollmentCode, normalizeEnrollmentCode } from '../../domain/enrollment-code.ts';
 import type { DeviceMode } from '../../domain/config.ts';
+import { referenceCode, REFERENCE_PREFIXES } from '../../domain/opinion.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { EnrollRequest, EnrollResponse } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
+import { findBranch } from '../repositories/branches.ts';
 import { findCounter } from '../repositories/counters.ts';
-import { claimEnrollmentCode, insertEnrollmentCode, type ClaimedCode } from '../repositories/enrollment-codes.ts';
-import { insertDevice } from '../repositories/devices.ts';
+import { claimEnrollmentCode, findUsableEnrollmentCode, insertEnrollmentCode, type ClaimedCode } from '../repositories/enrollment-codes.ts';
+import { insertDevice, referencePrefixesOfBranch } from '../repositories/devices.ts';
 import { hashSecret, newDeviceToken, newEnrollmentCode } from '../secrets.ts';
 import { deviceConfigFor } from './device-config.ts';
+import { branchNotFound } from './input.ts';
 
 /** A code is valid for a day unless the admin asks otherwise: long enough to install a branch. */
 export const DEFAULT_CODE_HOURS = 24;
@@ -20,63 +23,141 @@ export type IssuedCode = {
   code: string;
   /** The code as printed and read aloud: two groups of four, joined by a dash. */
   formatted: string;
+  mode: DeviceMode;
   branchId: string;
-  counterId: string;
+  /** The counter a counter tablet is enrolled at; null for a lobby tablet. */
+  counterId: string | null;
   expiresAt: number;
 };
+
+/** What a code enrolls: a tablet at one counter (the default), or the branch's lobby opinion box. */
+export type CodeTarget = { mode?: 'counter'; counterId: string } | { mode: 'lobby'; branchId: string };
+
+export type IssueCodeError = 'counter-not-found' | 'branch-not-found' | 'invalid-input';
+export type EnrollError = 'enrollment-code-invalid' | 'reference-prefixes-used';
 
 export const ENROLLMENT_CODE_INVALID_MESSAGE =
   'This enrollment code is unknown, expired or already used. Ask the admin for a new one (`npm run admin -- code:create`).';
 
-/** Makes a one-time code that enrolls one tablet at a counter; only its hash is stored. */
+/** Makes a one-time code that enrolls one tablet at a counter or in a branch's lobby; only its hash is stored. */
 export async function issueEnrollmentCode(
   db: Kysely<Database>,
-  input: { counterId: string; hours?: number },
+  input: CodeTarget & { hours?: number },
   now: number,
-): Promise<Result<IssuedCode, 'counter-not-found' | 'invalid-input'>> {
+): Promise<Result<IssuedCode, IssueCodeError>> {
   const hours = input.hours ?? DEFAULT_CODE_HOURS;
   if (!(hours > 0 && hours <= MAX_CODE_HOURS)) {
     return err('invalid-input', `hours: must be more than 0 and at most ${MAX_CODE_HOURS}`);
   }
-  const counter = await findCounter(db, input.counterId);
-  if (!counter) {
-    return err('counter-not-found', `No counter has the id ${input.counterId}; list them with \`npm run admin -- counters\`.`);
-  }
+  const target = await resolveTarget(db, input);
+  if (!target.ok) return target;
   const code = newEnrollmentCode();
   const expiresAt = now + Math.round(hours * 3_600_000);
+  const { mode, branchId, counterId } = target.value;
   await insertEnrollmentCode(db, {
     code_hash: hashSecret(code),
-    branch_id: counter.branchId,
-    counter_id: counter.id,
-    mode: 'counter',
+    branch_id: branchId,
+    counter_id: counterId,
+    mode,
     created_at: now,
     expires_at: expiresAt,
   });
-  return ok({ code, formatted: formatEnrollmentCode(code), branchId: counter.branchId, counterId: counter.id, expiresAt });
+  return ok({ code, formatted: formatEnrollmentCode(code), mode, branchId, counterId, expiresAt });
 }
 
+async function resolveTarget(
+  db: Kysely<Database>,
+  target: CodeTarget,
+): Promise<Result<{ mode: DeviceMode; branchId: string; counterId: string | null }, IssueCodeError>> {
+  if (target.mode === 'lobby') {
+    if (!(await findBranch(db, target.branchId))) return branchNotFound(target.branchId);
+    return ok({ mode: 'lobby', branchId: target.branchId, counterId: null });
+  }
+  const counter = await findCounter(db, target.counterId);
+  if (!counter) {
+    return err('counter-not-found', `No counter has the id ${target.counterId}; list them with \`npm run admin -- counters\`.`);
+  }
+  return ok({ mode: 'counter', branchId: counter.branchId, counterId: counter.id });
+}
+
+// Ten tablets enrolled at the same moment in one branch need at most ten rounds: each round,
+// one of them wins the prefix the others wanted.
+const MAX_ENROLL_ATTEMPTS = 20;
+
 /**
- * Enrolls a tablet: uses the code once and creates the device in the same transaction, so
- * a code is never spent without a device, nor a device made from a spent code.
+ * Enrolls a tablet: uses the code once and creates the device, with the lowest reference
+ * prefix its branch never gave (decision 0004), in the same transaction, so a code is never
+ * spent without a device, nor a device made from a spent code.
  */
 export async function enrollDevice(
   db: Kysely<Database>,
   request: EnrollRequest,
   now: number,
-): Promise<Result<EnrollResponse, 'enrollment-code-invalid'>> {
+): Promise<Result<EnrollResponse, EnrollError>> {
   const code = normalizeEnrollmentCode(request.code);
   if (code === null) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
   const deviceId = uuidv7();
   const token = newDeviceToken();
-  const claimed = await db.transaction().execute(async (trx) => {
-    const grant = await claimEnrollmentCode(trx, hashSecret(code), deviceId, now);
-    if (grant) await insertDevice(trx, deviceRow(deviceId, token, grant, request, now));
-    return grant;
-  });
-  if (!claimed) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
-  const config = await deviceConfigFor(db, { branchId: claimed.branch_id, counterId: claimed.counter_id });
-  return ok({ deviceId, token, mode: claimed.mode as DeviceMode, config });
+  const enrolled = await withPrefixRetry(() =>
+    db.transaction().execute(async (trx): Promise<Result<{ grant: ClaimedCode; referencePrefix: number }, EnrollError>> => {
+      const codeHash = hashSecret(code);
+      // Looked at before it is used: a branch without a free prefix must leave the code unspent.
+      const usable = await findUsableEnrollmentCode(trx, codeHash, now);
+      if (!usable) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
+      const referencePrefix = lowestUnused(await referencePrefixesOfBranch(trx, usable.branch_id));
+      if (referencePrefix === undefined) return prefixesUsed(usable.branch_id);
+      // The claim decides between tablets racing for this one code.
+      const grant = await claimEnrollmentCode(trx, codeHash, deviceId, now);
+      if (!grant) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
+      await insertDevice(trx, { ...deviceRow(deviceId, token, grant, request, now), reference_prefix: referencePrefix });
+      return ok({ grant, referencePrefix });
+    }),
+  );
+  if (!enrolled.ok) return enrolled;
+  const { grant, referencePrefix } = enrolled.value;
+  const config = await deviceConfigFor(db, { branchId: grant.branch_id, counterId: grant.counter_id });
+  return ok({ deviceId, token, mode: grant.mode as DeviceMode, referencePrefix, config });
 }
+
+/**
+ * Two enrollments at once in one branch (PostgreSQL runs them side by side; SQLite's BEGIN
+ * IMMEDIATE one after the other) can pick the same free prefix. The unique index refuses the
+ * second; its transaction rolled back whole, code claim included, so it simply runs again
+ * and sees the prefix the first one took.
+ */
+async function withPrefixRetry<T>(enroll: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await enroll();
+    } catch (error) {
+      if (attempt >= MAX_ENROLL_ATTEMPTS || !isPrefixTaken(error)) throw error;
+    }
+  }
+}
+
+/** True for the unique-index violation of devices (branch_id, reference_prefix), on either database. */
+function isPrefixTaken(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e.code === '23505') return e.constraint === 'devices_branch_id_reference_prefix';
+  return e.code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof e.message === 'string' && e.message.includes('devices.reference_prefix');
+}
+
+/** A reference prefix as it starts the codes of its tablet, e.g. 10 → "2C". */
+export const referencePrefixText = (prefix: number): string => referenceCode(prefix, 0).slice(0, 2);
+
+/** The lowest prefix not in `used`, or undefined when the branch has given them all. */
+function lowestUnused(used: ReadonlySet<number>): number | undefined {
+  for (let prefix = 0; prefix < REFERENCE_PREFIXES; prefix++) if (!used.has(prefix)) return prefix;
+  return undefined;
+}
+
+const prefixesUsed = (branchId: string) =>
+  err(
+    'reference-prefixes-used',
+    `Branch ${branchId} has given all ${REFERENCE_PREFIXES} reference-code prefixes to its tablets, and a prefix is never given twice ` +
+      '(revoked tablets keep theirs, so that opinion reference codes stay unique), so it cannot enroll another tablet. ' +
+      'Enroll this tablet in a new branch (`npm run admin -- branch:add`). The code was not used.',
+  );
 
 const deviceRow = (id: string, token: string, grant: ClaimedCode, request: EnrollRequest, now: number) => ({
   id,

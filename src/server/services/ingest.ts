@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
+import type { DeviceMode } from '../../domain/config.ts';
+import { referencePrefixOf, type Opinion } from '../../domain/opinion.ts';
+import type { Rating } from '../../domain/rating.ts';
+import type { ShiftEvent } from '../../domain/shift.ts';
 import {
   describeIssues,
   SyncRecordSchema,
   type DeviceHealth,
   type PushResponse,
   type PushResult,
+  type RecordKind,
   type RejectReason,
   type SyncRecord,
 } from '../../domain/wire.ts';
@@ -14,9 +19,13 @@ import { isPostgres } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
 import { countRows, insertPushedRows, insertPushedRowsAndMarkSeen, ROWS_PER_STATEMENT, type PushedRows } from '../repositories/pushed-records.ts';
+import { counterIdsOfBranch } from '../repositories/counters.ts';
+import { opinionToRow } from '../repositories/opinions.ts';
 import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { tellerIdsOfBranch } from '../repositories/tellers.ts';
+import { topicIdsOfBranch } from '../repositories/topics.ts';
+import { referencePrefixText } from './enrollment.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
@@ -25,25 +34,30 @@ export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
 export type Triage = { results: PushResult[]; rows: PushedRows };
 
 /**
+ * What of the device's branch its records may name: every teller, topic and counter, active
+ * or not (a record made offline may name one the admin has since switched off).
+ */
+export type BranchScope = { tellerIds: ReadonlySet<string>; topicIds: ReadonlySet<string>; counterIds: ReadonlySet<string> };
+
+/**
  * Checks each record on its own, so that one bad record is answered as rejected instead of
  * failing the whole batch (wire.ts). Pure: the caller stores `rows` and answers `results`.
- * `tellerIds` are all the tellers of the device's branch, active or not.
  */
 export function triageRecords(
   records: readonly unknown[],
   device: DeviceIdentity,
-  tellerIds: ReadonlySet<string>,
+  scope: BranchScope,
   receivedAt: number,
 ): Triage {
   const results: PushResult[] = [];
-  const rows: PushedRows = { ratings: [], shiftEvents: [] };
+  const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [] };
   for (const record of records) {
     const parsed = v.safeParse(SyncRecordSchema, record);
     if (!parsed.success) {
       results.push(rejected(idOf(record), 'invalid-record', describeIssues(parsed.issues)));
       continue;
     }
-    const refusal = checkScope(parsed.output, device, tellerIds);
+    const refusal = checkScope(parsed.output, device, scope);
     if (refusal) {
       results.push(refusal);
       continue;
@@ -54,28 +68,84 @@ export function triageRecords(
   return { results, rows };
 }
 
+/** The device mode that makes each kind of record, and how a refusal names the kind. */
+const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
+  rating: { mode: 'counter', plural: 'ratings' },
+  shift: { mode: 'counter', plural: 'shift events' },
+  opinion: { mode: 'lobby', plural: 'opinions' },
+};
+
 /**
- * A device writes only for its own branch and counter (DESIGN.md "Auth"), and only for a
- * teller of that branch. A teller deactivated since is still one: the tablet may have been
- * offline through the shift, and the ratings are theirs.
+ * A device writes only the kinds of record its mode makes, only for its own branch
+ * (DESIGN.md "Auth"), and then by kind: see checkCounterRecord and checkOpinion.
  */
-function checkScope(record: SyncRecord, device: DeviceIdentity, tellerIds: ReadonlySet<string>): PushResult | undefined {
+function checkScope(record: SyncRecord, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+  const madeBy = MADE_BY[record.kind];
+  if (madeBy.mode !== device.mode) {
+    return rejected(
+      record.id,
+      'wrong-device-mode',
+      `kind: this device is enrolled as a ${device.mode} tablet, and ${madeBy.plural} come only from ${madeBy.mode} tablets; ` +
+        `enroll one with \`npm run admin -- ${CODE_COMMAND[madeBy.mode]}\``,
+    );
+  }
   if (record.branchId !== device.branchId) {
     return rejected(record.id, 'wrong-branch', `branchId: this device is enrolled at branch ${device.branchId}, not ${record.branchId}`);
   }
+  return record.kind === 'opinion' ? checkOpinion(record, device, scope) : checkCounterRecord(record, device, scope.tellerIds);
+}
+
+const CODE_COMMAND: Record<DeviceMode, string> = {
+  counter: 'code:create --counter <counterId>',
+  lobby: 'code:create --lobby --branch <branchId>',
+};
+
+/**
+ * A rating or shift event is for the device's own counter and a teller of its branch. A
+ * teller deactivated since is still one: the tablet may have been offline through the
+ * shift, and the ratings are theirs.
+ */
+function checkCounterRecord(record: Rating | ShiftEvent, device: DeviceIdentity, tellerIds: ReadonlySet<string>): PushResult | undefined {
   if (record.counterId !== device.counterId) {
     const own = device.counterId ?? 'no counter';
     return rejected(record.id, 'wrong-counter', `counterId: this device is enrolled at counter ${own}, not ${record.counterId}`);
   }
-  if (!tellerIds.has(record.tellerId)) {
+  if (!tellerIds.has(record.tellerId)) return unknownTeller(record.id, 'tellerId', record.tellerId, device.branchId);
+  return undefined;
+}
+
+/**
+ * An opinion names a topic of the branch, and a counter and teller of the branch when the
+ * customer said which visit it was about; its reference code carries the device's own
+ * prefix, which is what keeps codes unique in the branch (decision 0004).
+ */
+function checkOpinion(opinion: Opinion, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+  const branch = device.branchId;
+  if (!scope.topicIds.has(opinion.topicId)) {
+    return rejected(opinion.id, 'unknown-topic', `topicId: "${opinion.topicId}" is not a topic of branch ${branch}; add it with \`npm run admin -- topic:add --branch ${branch}\``);
+  }
+  const counterId = opinion.visit?.counterId ?? null;
+  if (counterId !== null && !scope.counterIds.has(counterId)) {
+    return rejected(opinion.id, 'unknown-counter', `visit.counterId: ${counterId} is not a counter of branch ${branch}; list them with \`npm run admin -- counters --branch ${branch}\``);
+  }
+  const tellerId = opinion.visit?.tellerId ?? null;
+  if (tellerId !== null && !scope.tellerIds.has(tellerId)) return unknownTeller(opinion.id, 'visit.tellerId', tellerId, branch);
+  if (device.referencePrefix === null) {
+    return rejected(opinion.id, 'wrong-reference', 'referenceCode: this device has no reference prefix, so it cannot make reference codes; enroll it again to get one');
+  }
+  if (referencePrefixOf(opinion.referenceCode) !== device.referencePrefix) {
     return rejected(
-      record.id,
-      'unknown-teller',
-      `tellerId: ${record.tellerId} is not a teller of branch ${device.branchId}; add the teller with \`npm run admin -- teller:add\``,
+      opinion.id,
+      'wrong-reference',
+      `referenceCode: ${opinion.referenceCode} was not made by this device, which has the prefix ${referencePrefixText(device.referencePrefix)}-; ` +
+        'a tablet makes its codes with the prefix it got at enrollment',
     );
   }
   return undefined;
 }
+
+const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
+  rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
 function addRow(rows: PushedRows, record: SyncRecord, deviceId: string, receivedAt: number): void {
   switch (record.kind) {
@@ -85,6 +155,9 @@ function addRow(rows: PushedRows, record: SyncRecord, deviceId: string, received
     case 'shift':
       rows.shiftEvents.push(shiftEventToRow(record, deviceId, receivedAt));
       return;
+    case 'opinion':
+      rows.opinions.push(opinionToRow(record, deviceId, receivedAt));
+      return;
   }
 }
 
@@ -93,12 +166,30 @@ const rejected = (id: string | null, reason: RejectReason, message: string): Pus
 const idOf = (record: unknown): string | null =>
   typeof record === 'object' && record !== null && 'id' in record && typeof record.id === 'string' ? record.id : null;
 
-const NO_TELLERS: ReadonlySet<string> = new Set();
+/** Whether a record says it is an opinion, before it is parsed: enough to know which lists a push needs. */
+const isOpinionLike = (record: unknown): boolean =>
+  typeof record === 'object' && record !== null && 'kind' in record && record.kind === 'opinion';
+
+const NOTHING: ReadonlySet<string> = new Set();
+
+/**
+ * What the push's records may name, read once per push (not per record): the branch's
+ * tellers when there are records, its topics and counters only when some are opinions.
+ */
+async function readBranchScope(db: Kysely<Database>, branchId: string, records: readonly unknown[]): Promise<BranchScope> {
+  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING };
+  const opinions = records.some(isOpinionLike);
+  const [tellerIds, topicIds, counterIds] = await Promise.all([
+    tellerIdsOfBranch(db, branchId),
+    opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
+    opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
+  ]);
+  return { tellerIds, topicIds, counterIds };
+}
 
 /**
  * Stores a push: all valid records and the device's health in ONE transaction, so a batch
- * is stored whole or not at all and the device may safely send it again. The branch's
- * tellers are read once per push (not per record), and not at all for a push of health only.
+ * is stored whole or not at all and the device may safely send it again.
  */
 export async function ingestPush(
   db: Kysely<Database>,
@@ -106,8 +197,8 @@ export async function ingestPush(
   push: CheckedPush,
   now: number,
 ): Promise<PushResponse> {
-  const tellerIds = push.records.length > 0 ? await tellerIdsOfBranch(db, device.branchId) : NO_TELLERS;
-  const { results, rows } = triageRecords(push.records, device, tellerIds, now);
+  const scope = await readBranchScope(db, device.branchId, push.records);
+  const { results, rows } = triageRecords(push.records, device, scope, now);
   const count = countRows(rows);
   if (isPostgres(db) && count > 0 && count <= ROWS_PER_STATEMENT) {
     await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(now, push.health) });

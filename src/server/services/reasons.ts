@@ -7,6 +7,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { bumpConfigVersion, findBranch } from '../repositories/branches.ts';
 import { findReason, insertReasons, listReasons, replaceReason, type StoredReason } from '../repositories/reasons.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
+import { reorder } from './positions.ts';
 
 // The roster's own rules (domain/reason.ts), with the admin's messages for labels and scores.
 const LabelSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters'));
@@ -93,11 +94,4 @@ export async function editReason(
     const stored = await findReason(trx, branchId, id);
     return stored ? ok(stored) : reasonNotFound(branchId, id);
   });
-}
-
-/** The branch's list with `moved` at `position` (1-based, clamped to the end), numbered 1, 2, 3… */
-function reorder(list: readonly StoredReason[], moved: StoredReason, position: number): StoredReason[] {
-  const others = list.filter((r) => r.id !== moved.id);
-  const index = Math.min(position, others.length + 1) - 1;
-  return [...others.slice(0, index), moved, ...others.slice(index)].map((reason, i) => ({ ...reason, position: i + 1 }));
 }

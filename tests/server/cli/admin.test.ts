@@ -3,14 +3,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyPin } from '../../../src/domain/pin.ts';
+import { referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
+import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { deviceConfigFor } from '../../../src/server/services/device-config.ts';
+import { addBranch } from '../../../src/server/services/branches.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
-import { aRating, aShiftEvent } from '../../builders/rating.ts';
+import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
-import { callApi, startTestServer, useTestDatabase } from '../fixtures.ts';
-import { runTsx } from '../process.ts';
+import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
+import { LOBBY_CODE_LINE, runTsx } from '../process.ts';
 
 const CODE_LINE = /^Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
@@ -161,6 +164,84 @@ describeEachDatabase('npm run admin', (kind) => {
     // version 1, and one more for each of the four edits
     expect(speech.stdout).toMatch(/speech on, config version 5\.$/m);
   });
+
+  it('given a lobby tablet, when the admin makes its code and reads the opinions, then the table and the JSON show every entry with its contact details, newest first', async () => {
+    // Set up through the services: only the commands under test run as processes.
+    const { branch, counter, teller } = await givenBranchWithCounter(database.current);
+    const counterDevice = await givenEnrolledDevice(database.current);
+
+    const code = await admin('code:create', '--lobby', '--branch', branch.id, '--hours', '2');
+    expect(code).toMatchObject({ code: 0, stderr: '' });
+    expect(code.stdout).toMatch(/^Lobby enrollment code: [A-Z0-9]{4}-[A-Z0-9]{4}\nExpires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(it works once\)\n$/);
+    expect(code.stdout).not.toMatch(CODE_LINE);
+    const lobby = await enrollDevice(database.current.db, { code: code.stdout.match(LOBBY_CODE_LINE)![1]! }, SERVER_NOW);
+    if (!lobby.ok) throw new Error(lobby.message);
+    // The counter tablet has prefix 0 ("22"), so the lobby's is 1 ("23").
+    expect(lobby.value).toMatchObject({ mode: 'lobby', referencePrefix: 1, config: { counter: null } });
+
+    const complaint = anOpinion({
+      text: 'Only one window was open at lunchtime,\nand the queue reached the door.',
+      visit: { score: 'dissatisfied', counterId: counter.id, tellerId: teller.id },
+      contact: { name: 'Wong Tai Sin', phone: '+852 9123 4567', email: '', wantsReply: true, consent: true },
+      referenceCode: referenceCode(1, 1),
+      language: 'zh-Hant',
+    });
+    const praise = anOpinion({ opinionKind: 'praise', topicId: 'staff', text: 'Very kind.', referenceCode: referenceCode(1, 2) });
+    const server = await startTestServer({ db: database.current.db });
+    const pushed = await callApi(server, 'POST', '/api/sync/push', { token: lobby.value.token, body: { protocol: PROTOCOL_VERSION, records: [complaint, praise] } });
+    expect(pushed.body).toMatchObject({ results: [{ status: 'accepted' }, { status: 'accepted' }] });
+
+    const [listing, json, devices] = await Promise.all([admin('opinions', '--branch', branch.id), admin('opinions', '--json'), admin('devices', '--branch', branch.id)]);
+
+    expect(listing).toMatchObject({ code: 0, stderr: '' });
+    const lines = listing.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^received\s+reference\s+kind\s+topic\s+lang\s+text\s+score\s+counter\s+teller\s+name\s+phone\s+e-mail\s+reply$/);
+    expect(lines.slice(1).map((line) => line.split(/\s{2,}/))).toEqual([
+      ['2026-11-23T10:00:00Z', '23-2224', 'praise', 'staff', 'en', 'Very kind.', '-', '-', '-', '-', '-', '-', '-'],
+      ['2026-11-23T10:00:00Z', '23-2223', 'complaint', 'waiting', 'zh-Hant', 'Only one window was open at lunchtime,…', 'dissatisfied', 'Window 3', 'Mei Chen', 'Wong Tai Sin', '+852 9123 4567', '-', 'yes'],
+    ]);
+
+    // The whole text, line break included, and the contact details as the customer gave them.
+    const stored = { seq: expect.any(Number), deviceId: lobby.value.deviceId, receivedAt: SERVER_NOW };
+    expect(JSON.parse(json.stdout)).toEqual([
+      { ...withoutKind(praise), ...stored },
+      { ...withoutKind(complaint), ...stored },
+    ]);
+
+    expect(devices.stdout).toMatch(/^id\s+branch\s+mode\s+counter\s+prefix\s+enrolled\s+last seen\s+revoked\s+outbox$/m);
+    expect(devices.stdout).toMatch(new RegExp(`^${counterDevice.deviceId}\\s+${branch.id}\\s+counter\\s+${counter.id}\\s+22\\s`, 'm'));
+    expect(devices.stdout).toMatch(new RegExp(`^${lobby.value.deviceId}\\s+${branch.id}\\s+lobby\\s+-\\s+23\\s`, 'm'));
+  });
+
+  it('given a new branch, when the admin adds, moves and edits topics, then `topics` lists them in order and each edit bumps the config version', async () => {
+    const added = await addBranch(database.current.db, { name: 'Harbour Road' }, SERVER_NOW);
+    if (!added.ok) throw new Error(added.message);
+    const branchId = added.value.id;
+    const topic = await admin('topic:add', '--branch', branchId, '--id', 'cards', '--en', 'Cards', '--es', 'Tarjetas', '--zh-Hans', '银行卡', '--zh-Hant', '銀行卡', '--kinds', 'question,complaint');
+    expect(topic).toEqual({ code: 0, stdout: `Added topic "cards" to branch ${branchId} at position 8.\n`, stderr: '' });
+
+    const moved = await admin('topic:set', '--branch', branchId, 'cards', '--position', '2', '--en', 'Bank cards');
+    expect(moved.stdout).toBe(`Topic "cards" of branch ${branchId}: position 2, complaint,question, active, "Bank cards".\n`);
+    const off = await admin('topic:set', '--branch', branchId, 'fees', '--active', 'no', '--kinds', 'complaint');
+    expect(off.stdout).toBe(`Topic "fees" of branch ${branchId}: position 4, complaint, inactive, "Fees and charges".\n`);
+
+    const listing = await admin('topics', '--branch', branchId);
+    const rows = listing.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/\s{2,}/).slice(1, 5));
+    const all = 'complaint,suggestion,praise,question';
+    expect(rows).toEqual([
+      ['1', 'waiting', all, 'yes'],
+      ['2', 'cards', 'complaint,question', 'yes'],
+      ['3', 'staff', all, 'yes'],
+      ['4', 'fees', 'complaint', 'no'],
+      ['5', 'products', all, 'yes'],
+      ['6', 'self-service', all, 'yes'],
+      ['7', 'premises', all, 'yes'],
+      ['8', 'other', all, 'yes'],
+    ]);
+    expect(listing.stdout).toMatch(/\bcards\s+complaint,question\s+yes\s+Bank cards\s+Tarjetas\s+银行卡\s+銀行卡$/m);
+    // version 1, and one more for each of the three edits
+    expect((await findBranch(database.current.db, branchId))?.configVersion).toBe(4);
+  });
 });
 
 // Argument errors are the CLI's own, whatever the database; they run side by side.
@@ -174,6 +255,14 @@ describe('npm run admin, given bad input', () => {
     [['branch:add', '--name', 'X', '--lang', 'fr'], 'defaultLanguage: must be one of zh-Hans, zh-Hant, en, es'],
     [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--cooldown', 'soon'], '--cooldown must be a whole number, not "soon".'],
     [['code:create', '--counter', 'nope'], 'No counter has the id nope; list them with `npm run admin -- counters`.'],
+    [['code:create', '--lobby'], 'code:create --lobby needs --branch; see `npm run admin -- help`.'],
+    [['code:create', '--lobby', '--branch', 'nope'], 'No branch has the id nope; list them with `npm run admin -- branches`.'],
+    [['code:create', '--lobby', '--branch', 'b', '--counter', 'c'], 'code:create takes --counter or --lobby, not both: a lobby tablet has no counter; see `npm run admin -- help`.'],
+    [['code:create', '--branch', 'b'], "code:create --branch goes with --lobby; a counter tablet's code names its counter: --counter <counterId>; see `npm run admin -- help`."],
+    [['opinions', '--limit', '0'], '--limit must be from 1 to 10000'],
+    [['topic:add', '--branch', 'b', '--id', 'x', '--en', 'X', '--es', 'X', '--zh-Hans', 'X', '--zh-Hant', 'X', '--kinds', 'rant'], 'kinds.0: must be complaint, suggestion, praise or question'],
+    [['topic:set', '--branch', 'b', 'fees'], 'Nothing to change: give a new label, kinds, position or active.'],
+    [['topic:set', '--branch', 'b', 'fees', '--position', '0'], 'position: must be 1 or more'],
     [['device:revoke'], 'device:revoke needs the <deviceId>; see `npm run admin -- help`.'],
     [['ratings', '--limit', '0'], '--limit must be from 1 to 10000'],
     [['branches', 'extra'], 'branches takes no argument "extra".\nUsage: npm run admin -- branches'],
@@ -214,3 +303,5 @@ describe('npm run admin, given bad input', () => {
     expect(answer.stderr).toMatch(/^Unknown command "branch:delete"\.\n\nUsage: npm run admin -- <command> \[options\]/);
   });
 });
+
+const withoutKind = ({ kind: _, ...rest }: Opinion) => rest;

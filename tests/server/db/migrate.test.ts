@@ -1,13 +1,17 @@
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
+import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { migrateTo, migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { latestRatings } from '../../../src/server/repositories/ratings.ts';
 import { listReasons } from '../../../src/server/repositories/reasons.ts';
+import { listTopics } from '../../../src/server/repositories/topics.ts';
+import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 
 const AT = Date.UTC(2026, 10, 23, 10, 0);
+const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 
 describeEachDatabase('migrations', (kind) => {
   let database: TestDatabase | undefined;
@@ -20,7 +24,7 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['branches', 'counters', 'devices', 'enrollment_codes', 'ratings', 'reasons', 'shift_events', 'tellers']);
+    expect(tables).toEqual(['branches', 'counters', 'devices', 'enrollment_codes', 'opinions', 'ratings', 'reasons', 'shift_events', 'tellers', 'topics']);
   });
 
   it('given the schema, then bigint times and seq come back as numbers', async () => {
@@ -42,7 +46,7 @@ describeEachDatabase('migrations', (kind) => {
     const old = { id: 'r-old', branch_id: BRANCH_ID, counter_id: COUNTER_ID, device_id: 'd', score: 'satisfied', reasons: '[]', language: 'en', created_at: AT, received_at: AT };
     await db.insertInto('ratings').values(old).execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts'] });
+    expect(await migrateTo(db, '0002_tellers_reasons_shifts')).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts'] });
 
     expect(await latestRatings(db, 10)).toEqual([expect.objectContaining({ id: 'r-old', tellerId: null, signInId: null, score: 'satisfied' })]);
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ speech: false, configVersion: 3 });
@@ -51,9 +55,68 @@ describeEachDatabase('migrations', (kind) => {
     expect(reasons.map((r) => [r.position, r.active])).toEqual(DEFAULT_REASONS.map((_, i) => [i + 1, true]));
   });
 
+  it('given branches with devices from 0002, when 0003 runs, then each device gets a prefix in enrollment order, each branch the default topics and a new version', async () => {
+    database = await createTestDatabase(kind, { upTo: '0002_tellers_reasons_shifts' });
+    const db = database.db;
+    await db
+      .insertInto('branches')
+      .values([
+        { id: BRANCH_ID, name: 'Main Street', default_language: 'en', config_version: 4, created_at: AT },
+        { id: OTHER_BRANCH_ID, name: 'Harbour Road', default_language: 'es', config_version: 2, created_at: AT },
+      ])
+      .execute();
+    await db.insertInto('counters').values({ id: COUNTER_ID, branch_id: BRANCH_ID, name: 'Window 3', created_at: AT }).execute();
+    // Inserted out of order, one revoked: the prefixes follow enrollment time, revoked devices included.
+    const device = (id: string, branchId: string, enrolledAt: number, revokedAt: number | null = null) => ({
+      id,
+      branch_id: branchId,
+      counter_id: branchId === BRANCH_ID ? COUNTER_ID : null,
+      mode: 'counter',
+      label: null,
+      token_hash: `hash-${id}`,
+      enrolled_at: enrolledAt,
+      revoked_at: revokedAt,
+    });
+    await db
+      .insertInto('devices')
+      .values([device('d-third', BRANCH_ID, AT + 3), device('d-first', BRANCH_ID, AT + 1, AT + 10), device('d-other', OTHER_BRANCH_ID, AT + 2), device('d-second', BRANCH_ID, AT + 2)])
+      .execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0003_lobby_topics_opinions'] });
+
+    const prefixes = await db.selectFrom('devices').select(['id', 'reference_prefix']).orderBy('id').execute();
+    expect(prefixes).toEqual([
+      { id: 'd-first', reference_prefix: 0 },
+      { id: 'd-other', reference_prefix: 0 },
+      { id: 'd-second', reference_prefix: 1 },
+      { id: 'd-third', reference_prefix: 2 },
+    ]);
+    expect((await findBranch(db, BRANCH_ID))?.configVersion).toBe(5);
+    expect((await findBranch(db, OTHER_BRANCH_ID))?.configVersion).toBe(3);
+    for (const branchId of [BRANCH_ID, OTHER_BRANCH_ID]) {
+      const topics = await listTopics(db, { branchId });
+      expect(topics.map(({ id, kinds, labels }) => ({ id, kinds, labels }))).toEqual(DEFAULT_TOPICS);
+      expect(topics.map((t) => [t.position, t.active])).toEqual(DEFAULT_TOPICS.map((_, i) => [i + 1, true]));
+    }
+
+    // The next tablet enrolled gets the lowest prefix never given: the revoked one's 0 stays taken.
+    const code = await issueEnrollmentCode(db, { mode: 'lobby', branchId: BRANCH_ID }, AT);
+    if (!code.ok) throw new Error(code.message);
+    expect(await enrollDevice(db, { code: code.value.code }, AT)).toMatchObject({ ok: true, value: { mode: 'lobby', referencePrefix: 3 } });
+  });
+
+  it('given a prefix taken twice in a branch, then the database refuses it', async () => {
+    database = await createTestDatabase(kind);
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT }).execute();
+    const device = (id: string) => ({ id, branch_id: BRANCH_ID, mode: 'lobby', token_hash: `hash-${id}`, enrolled_at: AT, reference_prefix: 7 });
+    await db.insertInto('devices').values(device('d1')).execute();
+    await expect(db.insertInto('devices').values(device('d2')).execute()).rejects.toThrow();
+  });
+
   it('given the latest schema, when it goes back to 0001 and up again, then both directions work', async () => {
     database = await createTestDatabase(kind);
-    expect(await migrateTo(database.db, '0001_initial')).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts'] });
-    expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts'] });
+    expect(await migrateTo(database.db, '0001_initial')).toEqual({ ok: true, value: ['0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'] });
+    expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions'] });
   });
 });

@@ -3,16 +3,19 @@ import * as v from 'valibot';
 import { DeviceConfigSchema, type DeviceConfig } from '../../../src/domain/config.ts';
 import { verifyPin } from '../../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
+import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { addCounter, editBranch } from '../../../src/server/services/branches.ts';
 import { addReason, editReason } from '../../../src/server/services/reasons.ts';
 import { addTeller, editTeller } from '../../../src/server/services/tellers.ts';
+import { addTopic, editTopic } from '../../../src/server/services/topics.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import {
   callApi,
   givenBranchWithCounter,
   givenEnrolledDevice,
+  givenEnrolledLobby,
   givenTeller,
   SERVER_NOW,
   startTestServer,
@@ -46,10 +49,12 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       version: 3,
       branch: { id: BRANCH_ID, name: 'Main Street', defaultLanguage: 'zh-Hant' },
       counter: { id: COUNTER_ID, name: 'Window 3' },
+      counters: [{ id: COUNTER_ID, name: 'Window 3' }],
       ratingCooldownMs: 3000,
       speech: false,
       tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object) }],
       reasons: DEFAULT_REASONS,
+      topics: DEFAULT_TOPICS,
     } satisfies Record<keyof DeviceConfig, unknown>);
   });
 
@@ -84,6 +89,27 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     expect(reasons.map((r) => r.id)).toEqual(['queue', 'waiting-time', 'professionalism', 'speed', 'explanation', 'environment']);
   });
 
+  it('given a lobby tablet, then it gets no counter of its own, every counter of the branch in name order, and the topics', async () => {
+    await givenBranchWithCounter(database.current);
+    for (const name of ['Window 10', 'Window 2', 'Enquiries']) await addCounter(database.current.db, { branchId: BRANCH_ID, name }, SERVER_NOW);
+    const lobby = await givenEnrolledLobby(database.current);
+    const server = await startTestServer({ db: database.current.db });
+    const config = v.parse(DeviceConfigSchema, (await callApi(server, 'GET', '/api/sync/config', { token: lobby.token })).body);
+    expect(config).toMatchObject({ counter: null, topics: DEFAULT_TOPICS, reasons: DEFAULT_REASONS });
+    expect(config.counters.map((c) => c.name)).toEqual(['Enquiries', 'Window 2', 'Window 3', 'Window 10']);
+    expect(config.counters.find((c) => c.name === 'Window 3')).toEqual({ id: COUNTER_ID, name: 'Window 3' });
+  });
+
+  it('given topics added, moved and switched off, then the config lists the active ones in order with their kinds and labels', async () => {
+    const { config } = await given();
+    await addTopic(database.current.db, { branchId: BRANCH_ID, id: 'cards', kinds: ['complaint', 'question'], labels: LABELS });
+    await editTopic(database.current.db, BRANCH_ID, 'cards', { position: 1 });
+    await editTopic(database.current.db, BRANCH_ID, 'fees', { active: false });
+    const topics = (await config()).topics;
+    expect(topics[0]).toEqual({ id: 'cards', kinds: ['complaint', 'question'], labels: LABELS });
+    expect(topics.map((t) => t.id)).toEqual(['cards', 'waiting', 'staff', 'products', 'self-service', 'premises', 'other']);
+  });
+
   it.each<[string, () => Promise<unknown>]>([
     ['a branch edit', () => editBranch(database.current.db, BRANCH_ID, { name: 'Main St.' })],
     ['speech switched on', () => editBranch(database.current.db, BRANCH_ID, { speech: true })],
@@ -95,6 +121,10 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     ['a new reason', () => addReason(database.current.db, { branchId: BRANCH_ID, id: 'queue', labels: LABELS })],
     ['a reason relabelled', () => editReason(database.current.db, BRANCH_ID, 'speed', { labels: { en: 'Too slow' } })],
     ['a reason switched off', () => editReason(database.current.db, BRANCH_ID, 'speed', { active: false })],
+    ['a new topic', () => addTopic(database.current.db, { branchId: BRANCH_ID, id: 'cards', labels: LABELS })],
+    ['a topic relabelled', () => editTopic(database.current.db, BRANCH_ID, 'fees', { labels: { en: 'Charges' } })],
+    ['a topic moved', () => editTopic(database.current.db, BRANCH_ID, 'other', { position: 1 })],
+    ['a topic switched off', () => editTopic(database.current.db, BRANCH_ID, 'fees', { active: false })],
   ])('given %s, then the next push announces version 4 and the config carries it', async (_, edit) => {
     const { config, pushNothing } = await given();
     expect(await edit()).toMatchObject({ ok: true });

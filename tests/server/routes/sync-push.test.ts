@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { MAX_BODY_BYTES, PROTOCOL_VERSION, type DeviceHealth, type PushResponse } from '../../../src/domain/wire.ts';
 import { findDevice, revokeDevice } from '../../../src/server/repositories/devices.ts';
+import { countOpinions, latestOpinions } from '../../../src/server/repositories/opinions.ts';
 import { countRatings, latestRatings } from '../../../src/server/repositories/ratings.ts';
 import { countShiftEvents, latestShiftEvents } from '../../../src/server/repositories/shift-events.ts';
 import { addBranch } from '../../../src/server/services/branches.ts';
 import { editTeller } from '../../../src/server/services/tellers.ts';
-import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, SIGN_IN_ID, TELLER_ID } from '../../builders/rating.ts';
+import { editTopic } from '../../../src/server/services/topics.ts';
+import { anOpinion, aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, SIGN_IN_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import {
   callApi,
   givenBranchWithCounter,
   givenEnrolledDevice,
+  givenEnrolledLobby,
   SERVER_NOW,
   startTestServer,
   givenTeller,
@@ -92,7 +96,7 @@ describeEachDatabase('POST /api/sync/push', (kind) => {
   });
 
   it.each([
-    ['an unknown kind', { ...aRating(), kind: 'opinion' }, 'kind: has an unknown kind'],
+    ['an unknown kind', { ...aRating(), kind: 'complaint-case' }, 'kind: has an unknown kind'],
     ['not an object', 'hello', 'has an unknown kind'],
     ['an unknown field', { ...aRating(), teller: 'T1' }, 'teller: Invalid key: Expected never but received "teller"'],
     ['too many reasons', aRating({ reasons: Array.from({ length: 17 }, (_, i) => `r${i}`) }), 'reasons: has more than 16 reasons'],
@@ -309,4 +313,166 @@ describeEachDatabase('POST /api/sync/push', (kind) => {
       expect(await countRatings(database.current.db)).toBe(0);
     });
   });
+
+  describe('opinions from a lobby tablet', () => {
+    async function givenLobby() {
+      await givenBranchWithCounter(database.current);
+      const lobby = await givenEnrolledLobby(database.current);
+      const server = await startTestServer({ db: database.current.db });
+      const push = (records: unknown[], token = lobby.token) =>
+        callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records } });
+      let sequence = 0;
+      /** An opinion with this tablet's next reference code. */
+      const opinion = (overrides: Partial<Opinion> = {}) => anOpinion({ referenceCode: referenceCode(lobby.referencePrefix, ++sequence), ...overrides });
+      return { lobby, server, push, opinion };
+    }
+
+    const CONTACT = { name: 'Wong Tai Sin', phone: '+852 9123 4567', email: '', wantsReply: true, consent: true as const };
+
+    it('given an entry with contact details and an anonymous one, then both are accepted and stored, contact columns only on the first', async () => {
+      const { push, opinion, lobby } = await givenLobby();
+      const withContact = opinion({ contact: CONTACT, visit: { score: 'dissatisfied', counterId: COUNTER_ID, tellerId: TELLER_ID }, language: 'zh-Hant' });
+      const anonymous = opinion({ opinionKind: 'praise', topicId: 'staff', text: '  Very kind staff.  ' });
+
+      const answer = await push([withContact, anonymous]);
+
+      expect((answer.body as PushResponse).results).toEqual([withContact, anonymous].map((o) => ({ id: o.id, status: 'accepted' })));
+      const stored = (await latestOpinions(database.current.db, { limit: 10 })).reverse();
+      expect(stored).toEqual([
+        { ...withoutKind(withContact), seq: expect.any(Number), deviceId: lobby.deviceId, receivedAt: SERVER_NOW },
+        // The schema trims the text before it is stored.
+        { ...withoutKind(anonymous), text: 'Very kind staff.', seq: expect.any(Number), deviceId: lobby.deviceId, receivedAt: SERVER_NOW },
+      ]);
+      const rows = await database.current.db
+        .selectFrom('opinions')
+        .select(['id', 'contact_name', 'contact_phone', 'contact_email', 'wants_reply', 'consent'])
+        .orderBy('seq')
+        .execute();
+      expect(rows).toEqual([
+        { id: withContact.id, contact_name: 'Wong Tai Sin', contact_phone: '+852 9123 4567', contact_email: '', wants_reply: 1, consent: 1 },
+        { id: anonymous.id, contact_name: null, contact_phone: null, contact_email: null, wants_reply: null, consent: null },
+      ]);
+    });
+
+    it('given a batch of opinions sent twice, then each is stored once and accepted both times', async () => {
+      const { push, opinion } = await givenLobby();
+      const batch = [opinion(), opinion({ contact: CONTACT }), opinion()];
+      await push(batch);
+      const again = await push(batch);
+      expect((again.body as PushResponse).results).toEqual(batch.map((o) => ({ id: o.id, status: 'accepted' })));
+      expect(await countOpinions(database.current.db)).toBe(3);
+    });
+
+    it('given a topic switched off while the tablet was offline, then an entry about it is still accepted', async () => {
+      const { push, opinion } = await givenLobby();
+      await editTopic(database.current.db, BRANCH_ID, 'fees', { active: false });
+      const entry = opinion({ topicId: 'fees' });
+      expect((await push([entry])).body).toMatchObject({ results: [{ id: entry.id, status: 'accepted' }] });
+    });
+
+    it.each<[string, (scope: { opinion: (o?: Partial<Opinion>) => Opinion; prefix: number }) => object, string, (r: { id: string; prefix: number }) => string]>([
+      [
+        'a rating',
+        () => aRating(),
+        'wrong-device-mode',
+        () => 'kind: this device is enrolled as a lobby tablet, and ratings come only from counter tablets; enroll one with `npm run admin -- code:create --counter <counterId>`',
+      ],
+      [
+        'a shift event',
+        () => aShiftEvent(),
+        'wrong-device-mode',
+        () => 'kind: this device is enrolled as a lobby tablet, and shift events come only from counter tablets; enroll one with `npm run admin -- code:create --counter <counterId>`',
+      ],
+      [
+        'an opinion for another branch',
+        ({ opinion }) => opinion({ branchId: OTHER_BRANCH_ID }),
+        'wrong-branch',
+        () => `branchId: this device is enrolled at branch ${BRANCH_ID}, not ${OTHER_BRANCH_ID}`,
+      ],
+      [
+        'a topic the branch does not have',
+        ({ opinion }) => opinion({ topicId: 'parking' }),
+        'unknown-topic',
+        () => `topicId: "parking" is not a topic of branch ${BRANCH_ID}; add it with \`npm run admin -- topic:add --branch ${BRANCH_ID}\``,
+      ],
+      [
+        "another branch's counter",
+        ({ opinion }) => opinion({ visit: { score: null, counterId: OTHER_COUNTER_ID, tellerId: null } }),
+        'unknown-counter',
+        () => `visit.counterId: ${OTHER_COUNTER_ID} is not a counter of branch ${BRANCH_ID}; list them with \`npm run admin -- counters --branch ${BRANCH_ID}\``,
+      ],
+      [
+        'a teller the branch does not have',
+        ({ opinion }) => opinion({ visit: { score: 'neutral', counterId: COUNTER_ID, tellerId: OTHER_TELLER_ID } }),
+        'unknown-teller',
+        () => `visit.tellerId: ${OTHER_TELLER_ID} is not a teller of branch ${BRANCH_ID}; add the teller with \`npm run admin -- teller:add\``,
+      ],
+      [
+        "another tablet's reference code",
+        ({ opinion, prefix }) => opinion({ referenceCode: referenceCode(prefix + 1, 7) }),
+        'wrong-reference',
+        ({ prefix }) =>
+          `referenceCode: ${referenceCode(prefix + 1, 7)} was not made by this device, which has the prefix ${referenceCode(prefix, 0).slice(0, 2)}-; ` +
+          'a tablet makes its codes with the prefix it got at enrollment',
+      ],
+    ])('given %s from a lobby tablet, then it is rejected with its reason and not stored', async (_, build, reason, message) => {
+      const { push, opinion, lobby } = await givenLobby();
+      const record = build({ opinion, prefix: lobby.referencePrefix }) as { id: string };
+      const good = opinion();
+
+      const answer = await push([record, good]);
+
+      expect((answer.body as PushResponse).results).toEqual([
+        { id: record.id, status: 'rejected', reason, message: message({ id: record.id, prefix: lobby.referencePrefix }) },
+        { id: good.id, status: 'accepted' },
+      ]);
+      const stored = [await countOpinions(database.current.db), await countRatings(database.current.db), await countShiftEvents(database.current.db)];
+      expect(stored).toEqual([1, 0, 0]);
+    });
+
+    it('given a lobby tablet without a reference prefix, then its opinions are rejected as wrong-reference', async () => {
+      const { push, opinion, lobby } = await givenLobby();
+      await database.current.db.updateTable('devices').set({ reference_prefix: null }).where('id', '=', lobby.deviceId).execute();
+      const entry = opinion();
+      expect((await push([entry])).body).toMatchObject({
+        results: [
+          {
+            id: entry.id,
+            status: 'rejected',
+            reason: 'wrong-reference',
+            message: 'referenceCode: this device has no reference prefix, so it cannot make reference codes; enroll it again to get one',
+          },
+        ],
+      });
+    });
+
+    it('given an opinion from a counter tablet, then it is rejected as wrong-device-mode', async () => {
+      const { push } = await given();
+      const entry = anOpinion();
+      expect((await push([entry])).body).toMatchObject({
+        results: [
+          {
+            id: entry.id,
+            status: 'rejected',
+            reason: 'wrong-device-mode',
+            message: 'kind: this device is enrolled as a counter tablet, and opinions come only from lobby tablets; enroll one with `npm run admin -- code:create --lobby --branch <branchId>`',
+          },
+        ],
+      });
+      expect(await countOpinions(database.current.db)).toBe(0);
+    });
+
+    it.each([
+      ['an empty text', { text: '   ' }, 'text: must not be empty'],
+      ['contact details without consent', { contact: { ...CONTACT, consent: false } }, 'contact.consent: consent to be contacted is required with contact details'],
+      ['a code that is not a reference code', { referenceCode: 'AB-12' }, 'referenceCode: must be a reference code'],
+    ])('given an opinion with %s, then it is rejected as invalid-record', async (_, overrides, message) => {
+      const { push, opinion } = await givenLobby();
+      const entry = { ...opinion(), ...overrides };
+      expect((await push([entry])).body).toMatchObject({ results: [{ id: entry.id, status: 'rejected', reason: 'invalid-record', message }] });
+      expect(await countOpinions(database.current.db)).toBe(0);
+    });
+  });
 });
+
+const withoutKind = ({ kind: _, ...rest }: Opinion) => rest;

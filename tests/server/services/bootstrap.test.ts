@@ -2,9 +2,11 @@ import { expect, it } from 'vitest';
 import { formatEnrollmentCode } from '../../../src/domain/enrollment-code.ts';
 import { verifyPin } from '../../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
+import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { listBranches } from '../../../src/server/repositories/branches.ts';
 import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
+import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { listCounters } from '../../../src/server/repositories/counters.ts';
 import { bootstrapFirstRun } from '../../../src/server/services/bootstrap.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
@@ -16,10 +18,10 @@ describeEachDatabase('first run', (kind) => {
   const settings = { branchName: 'Branch 1', language: 'en' };
   const codeCount = async () => (await database.current.db.selectFrom('enrollment_codes').selectAll().execute()).length;
 
-  it('given an empty database, then it makes exactly one branch, one counter, one teller and a code that enrolls', async () => {
+  it('given an empty database, then it makes exactly one branch, one counter, one teller, a counter code and a lobby code that enroll', async () => {
     const made = await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
     if (!made.ok || !made.value) throw new Error('expected a first run');
-    const { branch, counter, code, teller, pin } = made.value;
+    const { branch, counter, code, lobbyCode, teller, pin } = made.value;
 
     expect(await listBranches(database.current.db)).toEqual([branch]);
     // version 1, bumped by the counter and by the teller
@@ -32,8 +34,18 @@ describeEachDatabase('first run', (kind) => {
     expect(await listCounters(database.current.db)).toEqual([counter]);
     expect(counter).toMatchObject({ branchId: branch.id, name: 'Counter 1' });
     expect(code.formatted).toBe(formatEnrollmentCode(code.code));
-    expect(await codeCount()).toBe(1);
-    expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({ ok: true });
+    expect(code).toMatchObject({ mode: 'counter', branchId: branch.id, counterId: counter.id });
+    expect(lobbyCode).toMatchObject({ mode: 'lobby', branchId: branch.id, counterId: null });
+    expect(await codeCount()).toBe(2);
+    expect(await listTopics(database.current.db, { branchId: branch.id })).toHaveLength(DEFAULT_TOPICS.length);
+    expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({
+      ok: true,
+      value: { mode: 'counter', referencePrefix: 0, config: { counter: { id: counter.id } } },
+    });
+    expect(await enrollDevice(database.current.db, { code: lobbyCode.formatted }, SERVER_NOW)).toMatchObject({
+      ok: true,
+      value: { mode: 'lobby', referencePrefix: 1, config: { counter: null, counters: [{ id: counter.id, name: 'Counter 1' }] } },
+    });
   });
 
   it('given a database with a branch, then it does nothing', async () => {
@@ -47,7 +59,7 @@ describeEachDatabase('first run', (kind) => {
     await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
     expect(await bootstrapFirstRun(database.current.db, settings, SERVER_NOW)).toEqual({ ok: true, value: null });
     expect(await listBranches(database.current.db)).toHaveLength(1);
-    expect(await codeCount()).toBe(1);
+    expect(await codeCount()).toBe(2);
   });
 
   it('given a language the product lacks, then it says so and makes nothing', async () => {
