@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { verifyPin } from '../../../src/domain/pin.ts';
 import { referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
@@ -33,6 +33,10 @@ function photoFiles() {
   writeFileSync(files.text, 'not a photo');
   return { dir, files };
 }
+
+// Each command is its own Node process (1–3 s to start tsx on a loaded 2-core machine), and a
+// test runs up to ten of them: the unit project's 20 s is too tight while Chromium runs beside.
+vi.setConfig({ testTimeout: 90_000 });
 
 describeEachDatabase('npm run admin', (kind) => {
   const database = useTestDatabase(kind);
