@@ -7,6 +7,7 @@ import { loadDevice } from '../../src/store/device.ts';
 import { getMeta } from '../../src/store/meta.ts';
 import { SetupScreen } from '../../src/ui/setup/SetupScreen.tsx';
 import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
+import { DEFAULT_TOPICS } from '../../src/domain/topic.ts';
 import { aTeller } from '../builders/device.ts';
 import { BRANCH_ID, COUNTER_ID } from '../builders/rating.ts';
 import { engineIdle, renderWithServices, text } from './helpers.tsx';
@@ -14,19 +15,22 @@ import { engineIdle, renderWithServices, text } from './helpers.tsx';
 const VALID_CODE = '4kq7-mz3d';
 
 /** What the server answers to a good code, checked by the very schema the app uses. */
-function anEnrollResponse(defaultLanguage: Language): EnrollResponse {
+function anEnrollResponse(defaultLanguage: Language, mode: 'counter' | 'lobby' = 'counter'): EnrollResponse {
   return v.parse(EnrollResponseSchema, {
     deviceId: '0190a0b0-0000-7000-8000-00000000abcd',
     token: 'k'.repeat(43),
-    mode: 'counter',
+    mode,
+    referencePrefix: 7,
     config: {
       version: 3,
       branch: { id: BRANCH_ID, name: 'Harbour Road', defaultLanguage },
-      counter: { id: COUNTER_ID, name: 'Window 2' },
+      counter: mode === 'counter' ? { id: COUNTER_ID, name: 'Window 2' } : null,
+      counters: [{ id: COUNTER_ID, name: 'Window 2' }],
       ratingCooldownMs: 3000,
       speech: false,
       tellers: [aTeller()],
       reasons: [...DEFAULT_REASONS],
+      topics: [...DEFAULT_TOPICS],
     },
   });
 }
@@ -98,7 +102,7 @@ describe('SetupScreen', () => {
       expect(getByTestId('persistence').textContent).toBe(text(language, 'setup.persistUnavailable'));
       expect(server.enrollRequests()).toEqual([{ path: '/api/enroll', body: expect.objectContaining({ code: '4KQ7MZ3D', appVersion: 'test' }) }]);
       expect(await loadDevice(services.db)).toEqual({
-        identity: { deviceId: response.deviceId, token: response.token, mode: 'counter', enrolledAt: expect.any(Number) },
+        identity: { deviceId: response.deviceId, token: response.token, mode: 'counter', referencePrefix: 7, enrolledAt: expect.any(Number) },
         config: response.config,
       });
       expect(await getMeta(services.db, 'persistence')).toEqual({ granted: null, askedAt: expect.any(Number) });
@@ -122,6 +126,14 @@ describe('SetupScreen', () => {
     submitCode(VALID_CODE);
     expect((await findByTestId('persistence')).textContent).toBe(text('en', line));
     expect(await getMeta(services.db, 'persistence')).toEqual({ granted, askedAt: expect.any(Number) });
+  });
+
+  it.each(LANGUAGES)('given the %s form and a lobby code, when enrolled, then the screen says the tablet is the opinion box, and the device keeps its reference prefix', async (language) => {
+    const { findByRole, submitCode, services } = givenSetupScreen(language, enrollServer(200, anEnrollResponse(language, 'lobby')).fetchFn);
+    submitCode(VALID_CODE);
+    expect((await findByRole('status')).textContent).toBe(text(language, 'setup.enrolledLobby', { branch: 'Harbour Road' }));
+    expect((await loadDevice(services.db))?.identity).toMatchObject({ mode: 'lobby', referencePrefix: 7 });
+    await engineIdle(services.engine);
   });
 
   it('given an English form and a zh-Hant branch, when enrolled, then the result is shown in the branch language', async () => {
