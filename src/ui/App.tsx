@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { watchDevice } from '../store/device.ts';
 import { CounterScreen } from './counter/CounterScreen.tsx';
-import { LobbyScreen } from './lobby/LobbyScreen.tsx';
 import { SetupScreen } from './setup/SetupScreen.tsx';
 import { useServices } from './services.tsx';
 import { useObservable } from './use-observable.ts';
@@ -12,7 +11,24 @@ export function App() {
   const device = useObservable(() => watchDevice(db), [db]);
   // Setup stays on screen after enrollment until staff have read what it says.
   const [inSetup, setInSetup] = useState(false);
+  const lobby = useLobbyScreen(device?.identity.mode === 'lobby');
   if (device === undefined) return null;
   if (!device || inSetup) return <SetupScreen onEnrolling={() => setInSetup(true)} onStarted={() => setInSetup(false)} />;
-  return device.identity.mode === 'lobby' ? <LobbyScreen device={device} /> : <CounterScreen device={device} />;
+  if (device.identity.mode === 'lobby') return lobby ? <lobby.LobbyScreen device={device} /> : null;
+  return <CounterScreen device={device} />;
+}
+
+type LobbyModule = typeof import('./lobby/LobbyScreen.tsx');
+
+/**
+ * The opinion box is its own chunk, loaded only by a lobby tablet: a counter tablet never
+ * downloads it (DESIGN.md "Performance budget"). The service worker precaches it, so the
+ * import works offline.
+ */
+function useLobbyScreen(wanted: boolean): LobbyModule | null {
+  const [module, setModule] = useState<LobbyModule | null>(null);
+  useEffect(() => {
+    if (wanted && !module) void import('./lobby/LobbyScreen.tsx').then((loaded) => setModule(() => loaded));
+  }, [wanted, module]);
+  return module;
 }

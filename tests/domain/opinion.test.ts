@@ -10,10 +10,10 @@ import {
   type OpinionDraft,
   type OpinionProblem,
 } from '../../src/domain/opinion.ts';
-import en from '../../src/locales/en.json';
-import es from '../../src/locales/es.json';
-import zhHans from '../../src/locales/zh-Hans.json';
-import zhHant from '../../src/locales/zh-Hant.json';
+import en from '../../src/locales/lobby/en.json';
+import es from '../../src/locales/lobby/es.json';
+import zhHans from '../../src/locales/lobby/zh-Hans.json';
+import zhHant from '../../src/locales/lobby/zh-Hant.json';
 import { BRANCH_ID } from '../builders/rating.ts';
 
 const draft = (overrides: Partial<OpinionDraft> = {}): OpinionDraft => ({ text: 'The queue was long.', name: '', phone: '', email: '', wantsReply: false, consent: false, ...overrides });

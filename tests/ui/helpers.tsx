@@ -6,6 +6,7 @@ import en from '../../src/locales/en.json';
 import es from '../../src/locales/es.json';
 import zhHans from '../../src/locales/zh-Hans.json';
 import zhHant from '../../src/locales/zh-Hant.json';
+import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
@@ -73,7 +74,13 @@ export function engineIdle(engine: SyncEngine): Promise<void> {
 
 export { anEnrolledDevice } from '../builders/device.ts';
 
-const LOCALES = { 'zh-Hans': zhHans, 'zh-Hant': zhHant, en, es } as const;
+// The shared texts and the lobby chunk's own (their top-level keys do not overlap).
+const LOCALES = {
+  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'] },
+  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'] },
+  en: { ...en, ...lobbyResources.en },
+  es: { ...es, ...lobbyResources.es },
+} as const;
 
 /**
  * The text a screen should show for `key` in `language`, read straight from the locale file

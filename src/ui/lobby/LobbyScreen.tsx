@@ -5,6 +5,7 @@ import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
 import { speak } from '../speech.ts';
+import { addLobbyLocales } from './locales.ts';
 import { LobbyStaffDialog } from './LobbyStaffDialog.tsx';
 import { OpinionFlow } from './OpinionFlow.tsx';
 
@@ -17,6 +18,8 @@ type Session = { id: number; elderly: boolean };
  */
 export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const { i18n } = useServices();
+  // The lobby's texts come with its chunk: added once, before the first text is read.
+  useState(() => addLobbyLocales(i18n));
   const { t, language } = useT();
   const [session, setSession] = useState<Session | null>(null);
   const [staff, setStaff] = useState(false);
