@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { watchDevice } from '../store/device.ts';
 import { CounterScreen } from './counter/CounterScreen.tsx';
+// A type only: erased from the build, so the lobby stays out of the first chunk.
+import type { LobbyScreen } from './lobby/LobbyScreen.tsx';
 import { SetupScreen } from './setup/SetupScreen.tsx';
 import { useServices } from './services.tsx';
 import { useObservable } from './use-observable.ts';
@@ -18,7 +20,7 @@ export function App() {
   return <CounterScreen device={device} />;
 }
 
-type LobbyModule = typeof import('./lobby/LobbyScreen.tsx');
+type LobbyModule = { LobbyScreen: typeof LobbyScreen };
 
 /**
  * The opinion box is its own chunk, loaded only by a lobby tablet: a counter tablet never
