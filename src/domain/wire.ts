@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CaseEventSchema, type CaseRefusal } from './case.ts';
 import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
 import { OpinionSchema, REFERENCE_PREFIXES } from './opinion.ts';
@@ -19,7 +20,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every kind of record a device can push. New kinds join this variant. */
-export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema], 'has an unknown kind');
+export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema, CaseEventSchema], 'has an unknown kind');
 export type SyncRecord = v.InferOutput<typeof SyncRecordSchema>;
 export type RecordKind = SyncRecord['kind'];
 
@@ -59,6 +60,8 @@ export const REJECT_REASONS = [
   'unknown-counter',
   /** An opinion whose reference code does not carry this device's prefix (opinion.ts). */
   'wrong-reference',
+  /** A case event whose staffId is not a member of the branch's staff in the role it names. */
+  'unknown-staff',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -74,6 +77,49 @@ export type PushResponse = {
   /** The configuration version the device should hold; it pulls when its own differs. */
   configVersion: number;
 };
+
+/** A pull of case events returns this many when the device does not say … */
+export const CASE_EVENTS_PAGE_DEFAULT = 200;
+/** … and never more than this many. */
+export const CASE_EVENTS_PAGE_MAX = 500;
+
+// Every refusal of the state machine, as a record so that a new one in case.ts fails the typecheck here.
+const CASE_REFUSALS = Object.keys({
+  'case-exists': true,
+  'case-unknown': true,
+  'wrong-branch': true,
+  'role-not-allowed': true,
+  'case-signed-off': true,
+  'case-not-signed-off': true,
+  'not-escalated': true,
+  'already-escalated': true,
+  'no-reply-yet': true,
+} satisfies Record<CaseRefusal, true>) as CaseRefusal[];
+
+const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/**
+ * GET /api/case-events?after=<seq>&limit=<n>: the branch's case events with `seq > after`, in
+ * `seq` order, each with what the server's fold made of it. A refused event is kept and
+ * shown to staff with its reason; nothing is dropped (issue #6). Send `next` as `after` the
+ * next time; `more` says another page is waiting now.
+ */
+export const CaseEventsPageSchema = v.object({
+  events: v.array(
+    v.object({
+      seq: SeqSchema,
+      event: CaseEventSchema,
+      status: v.picklist(['applied', 'refused']),
+      reason: v.nullable(v.picklist(CASE_REFUSALS)),
+      message: v.nullable(v.string()),
+    }),
+  ),
+  /** The cursor to send as `after` next time. */
+  next: SeqSchema,
+  more: v.boolean(),
+});
+export type CaseEventsPage = v.InferOutput<typeof CaseEventsPageSchema>;
+export type StoredCaseEvent = CaseEventsPage['events'][number];
 
 export const EnrollRequestSchema = v.strictObject({
   code: v.pipe(v.string(), v.maxLength(32)),
@@ -99,6 +145,8 @@ export const API_ERROR_CODES = [
   'device-revoked',
   'payload-too-large',
   'not-found',
+  /** The device is known but its mode may not do this: a counter tablet asking for case events. */
+  'forbidden',
   'enrollment-code-invalid',
   'rate-limited',
   'unavailable',

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { MAX_BODY_BYTES } from '../domain/wire.ts';
 import type { Database } from './db/schema.ts';
 import { handleError, handleNotFound } from './errors.ts';
+import { caseEventRoutes } from './routes/case-events.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { healthRoutes } from './routes/health.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -34,6 +35,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api', db });
   await app.register(enrollRoutes, { prefix: '/api', db, now });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now });
+  await app.register(caseEventRoutes, { prefix: '/api', db });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

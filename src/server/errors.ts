@@ -7,6 +7,7 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'enrollment-code-invalid': 400,
   unauthorized: 401,
   'device-revoked': 401,
+  forbidden: 403,
   'not-found': 404,
   'payload-too-large': 413,
   'rate-limited': 429,

@@ -6,6 +6,8 @@ import type { DialectName } from '../../src/server/db/database.ts';
 import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
 import { addTeller, type TellerInput } from '../../src/server/services/tellers.ts';
+import { STAFF_ROLES } from '../../src/domain/case.ts';
+import { STAFF_ID } from '../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../builders/rating.ts';
 import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
@@ -74,6 +76,13 @@ export async function givenTeller(database: TestDatabase, input: Partial<TellerI
   );
   if (!teller.ok) throw new Error(teller.message);
   return teller.value;
+}
+
+/** The builders' staff of the branch in each complaint-handling role (builders/case-event.ts STAFF_ID). */
+export async function givenCaseStaff(database: TestDatabase) {
+  for (const [i, role] of STAFF_ROLES.entries()) {
+    await givenTeller(database, { id: STAFF_ID[role], staffNumber: `300${i + 1}`, name: `Staff ${role}`, role });
+  }
 }
 
 /** A code for a counter, issued at `now` (the server's clock unless a test moves it). */

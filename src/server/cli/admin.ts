@@ -11,7 +11,7 @@ import { latestOpinions } from '../repositories/opinions.ts';
 import { latestRatings } from '../repositories/ratings.ts';
 import { listReasons } from '../repositories/reasons.ts';
 import { latestShiftEvents } from '../repositories/shift-events.ts';
-import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/tellers.ts';
 import { listTopics } from '../repositories/topics.ts';
 import { readPhotoFile } from '../photos.ts';
 import { addBranch, addCounter, editBranch } from '../services/branches.ts';
@@ -142,18 +142,21 @@ const COMMANDS: Record<string, Command> = {
         t.branchId,
         t.staffNumber,
         t.name,
+        t.role,
         '★'.repeat(t.stars),
         t.photo === null ? '-' : `${Math.ceil(t.photo.length / 1000)} KB`,
         t.active ? 'yes' : 'no',
         time(t.createdAt),
       ]);
-      return ok(table(['id', 'branch', 'staff no', 'name', 'stars', 'photo', 'active', 'created'], rows));
+      return ok(table(['id', 'branch', 'staff no', 'name', 'role', 'stars', 'photo', 'active', 'created'], rows));
     },
   },
   'teller:add': {
-    usage: 'teller:add --branch <branchId> --staff-number <n> --name <name> --pin <4-8 digits> [--stars 3] [--photo <file.jpg|png|webp>]',
-    summary: 'add a teller to a branch (the PIN is stored only as a salted hash)',
-    options: { branch: text, 'staff-number': text, name: text, pin: text, stars: text, photo: text },
+    usage:
+      'teller:add --branch <branchId> --staff-number <n> --name <name> --pin <4-8 digits> [--stars 3] [--photo <file.jpg|png|webp>] ' +
+      `[--role ${ROSTER_ROLES.join('|')}]`,
+    summary: 'add a teller or other member of staff to a branch (role teller unless given; the PIN is stored only as a salted hash)',
+    options: { branch: text, 'staff-number': text, name: text, pin: text, stars: text, photo: text, role: text },
     run: async (db, { values }) => {
       const branch = required(values, 'branch', 'teller:add');
       const staffNumber = required(values, 'staff-number', 'teller:add');
@@ -165,16 +168,16 @@ const COMMANDS: Record<string, Command> = {
       if (!photo.ok) return photo;
       const added = await addTeller(
         db,
-        { branchId: val(branch), staffNumber: val(staffNumber), name: val(name), pin: val(pin), stars: val(stars), photo: photo.value },
+        { branchId: val(branch), staffNumber: val(staffNumber), name: val(name), pin: val(pin), stars: val(stars), photo: photo.value, role: str(values.role) },
         now(),
       );
       return added.ok ? ok(`Added teller ${added.value.id}: ${describeTeller(added.value)}.`) : added;
     },
   },
   'teller:set': {
-    usage: 'teller:set <tellerId> [--name <name>] [--stars 1-5] [--pin <digits>] [--photo <file>|none] [--active yes|no]',
-    summary: "change a teller's name, stars, PIN or photo, or take them off the roster",
-    options: { name: text, stars: text, pin: text, photo: text, active: text },
+    usage: `teller:set <tellerId> [--name <name>] [--stars 1-5] [--pin <digits>] [--photo <file>|none] [--role ${ROSTER_ROLES.join('|')}] [--active yes|no]`,
+    summary: "change a teller's name, stars, PIN, photo or role, or take them off the roster",
+    options: { name: text, stars: text, pin: text, photo: text, role: text, active: text },
     argument: 'tellerId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'tellerId', 'teller:set');
@@ -185,7 +188,14 @@ const COMMANDS: Record<string, Command> = {
       if (!active.ok) return active;
       const photo = await photoOption(values.photo);
       if (!photo.ok) return photo;
-      const edited = await editTeller(db, id.value, { name: str(values.name), stars: stars.value, pin: str(values.pin), photo: photo.value, active: active.value });
+      const edited = await editTeller(db, id.value, {
+        name: str(values.name),
+        stars: stars.value,
+        pin: str(values.pin),
+        photo: photo.value,
+        role: str(values.role),
+        active: active.value,
+      });
       return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.`) : edited;
     },
   },
@@ -447,7 +457,7 @@ async function photoOption(value: string | boolean | undefined): Promise<Result<
 }
 
 const describeTeller = (t: StoredTeller): string =>
-  `${t.staffNumber} "${t.name}", ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;
+  `${t.staffNumber} "${t.name}", ${t.role}, ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;
 
 function help(): string {
   // Usage lines are long (teller:add), so each summary goes on the line below its command.

@@ -4,6 +4,7 @@ import type { Database } from './schema.ts';
 import * as initial from './migrations/0001_initial.ts';
 import * as tellers from './migrations/0002_tellers_reasons_shifts.ts';
 import * as lobby from './migrations/0003_lobby_topics_opinions.ts';
+import * as cases from './migrations/0004_staff_roles_case_events.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_tellers_reasons_shifts': tellers,
   '0003_lobby_topics_opinions': lobby,
+  '0004_staff_roles_case_events': cases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

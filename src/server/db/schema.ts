@@ -15,6 +15,7 @@ export interface Database {
   shift_events: ShiftEventTable;
   topics: TopicTable;
   opinions: OpinionTable;
+  case_events: CaseEventTable;
 }
 
 export interface BranchTable {
@@ -102,6 +103,8 @@ export interface TellerTable {
   pin_iterations: number;
   /** 0 or 1. An inactive teller leaves the roster but stays known to ingest. */
   active: ColumnType<number, number | undefined, number>;
+  /** 'teller', 'lobby-staff', 'complaint-manager' or 'branch-manager' (repositories/tellers.ts ROSTER_ROLES). */
+  role: ColumnType<string, string | undefined, string>;
   created_at: number;
 }
 
@@ -170,6 +173,27 @@ export interface OpinionTable {
   received_at: number;
 }
 
+export interface CaseEventTable {
+  /** Arrival order, and the order the server folds a case in; the devices' pull cursor (decision 0006). */
+  seq: Generated<number>;
+  id: string;
+  branch_id: string;
+  case_id: string;
+  device_id: string;
+  staff_id: string;
+  role: string;
+  type: string;
+  /** The whole CaseEvent as pushed, as JSON text. */
+  payload: string;
+  created_at: number;
+  received_at: number;
+  /** 'applied' or 'refused': what applyCaseEvent made of it when it arrived. */
+  status: string;
+  /** The CaseRefusal and its message when refused; null when applied. */
+  reason: string | null;
+  message: string | null;
+}
+
 export type BranchRow = Selectable<BranchTable>;
 export type CounterRow = Selectable<CounterTable>;
 export type DeviceRow = Selectable<DeviceTable>;
@@ -186,3 +210,5 @@ export type NewShiftEventRow = Insertable<ShiftEventTable>;
 export type TopicRow = Selectable<TopicTable>;
 export type OpinionRow = Selectable<OpinionTable>;
 export type NewOpinionRow = Insertable<OpinionTable>;
+export type CaseEventRow = Selectable<CaseEventTable>;
+export type NewCaseEventRow = Insertable<CaseEventTable>;

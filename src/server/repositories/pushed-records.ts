@@ -3,7 +3,7 @@ import type { Database, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '..
 import type { seenAt } from './devices.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
-export type PushedTable = 'ratings' | 'shift_events' | 'opinions';
+export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events';
 
 // SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with at most
 // eighteen columns (opinions) a full batch of 200 is one statement, and 1,000 rows still fit:

@@ -1,13 +1,21 @@
 import type { Kysely } from 'kysely';
+import { STAFF_ROLES } from '../../domain/case.ts';
 import type { PinHash } from '../../domain/pin.ts';
 import type { Teller } from '../../domain/teller.ts';
 import type { Database, TellerRow } from '../db/schema.ts';
 
-/** A teller as the server keeps them: the roster entry plus branch, status and creation time. */
-export type StoredTeller = Teller & { branchId: string; active: boolean; createdAt: number };
+/**
+ * What a member of the branch's staff on the roster does: a teller at a counter, or one of
+ * the complaint-handling roles of issue #6 (domain/case.ts STAFF_ROLES). Stored in `tellers.role`.
+ */
+export const ROSTER_ROLES = ['teller', ...STAFF_ROLES] as const;
+export type RosterRole = (typeof ROSTER_ROLES)[number];
+
+/** A teller as the server keeps them: the roster entry plus branch, role, status and creation time. */
+export type StoredTeller = Teller & { branchId: string; role: RosterRole; active: boolean; createdAt: number };
 
 /** What an edit of a teller may change; absent fields stay as they are. */
-export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'active'>>;
+export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'role' | 'active'>>;
 
 /** Maps a row to a teller; every column was checked by the service that wrote it. */
 export const tellerRowToTeller = (row: TellerRow): StoredTeller => ({
@@ -18,6 +26,7 @@ export const tellerRowToTeller = (row: TellerRow): StoredTeller => ({
   photo: row.photo,
   stars: row.stars,
   pin: { salt: row.pin_salt, hash: row.pin_hash, iterations: row.pin_iterations },
+  role: row.role as RosterRole,
   active: row.active === 1,
   createdAt: row.created_at,
 });
@@ -60,6 +69,15 @@ export async function tellerIdsOfBranch(db: Kysely<Database>, branchId: string):
   return new Set(rows.map((r) => r.id));
 }
 
+/**
+ * The role of every member of a branch's staff, active or not, by id: a case event made
+ * offline by someone deactivated since is still theirs (as with tellerIdsOfBranch).
+ */
+export async function staffRolesOfBranch(db: Kysely<Database>, branchId: string): Promise<Map<string, RosterRole>> {
+  const rows = await db.selectFrom('tellers').select(['id', 'role']).where('branch_id', '=', branchId).execute();
+  return new Map(rows.map((r) => [r.id, r.role as RosterRole]));
+}
+
 /** Stores a teller; the caller bumps the branch's config version in the same transaction. */
 export async function insertTeller(db: Kysely<Database>, teller: StoredTeller): Promise<void> {
   await db
@@ -72,6 +90,7 @@ export async function insertTeller(db: Kysely<Database>, teller: StoredTeller): 
       photo: teller.photo,
       stars: teller.stars,
       ...pinColumns(teller.pin),
+      role: teller.role,
       active: teller.active ? 1 : 0,
       created_at: teller.createdAt,
     })
@@ -87,6 +106,7 @@ export async function updateTeller(db: Kysely<Database>, id: string, changes: Te
       ...(changes.stars !== undefined && { stars: changes.stars }),
       ...(changes.photo !== undefined && { photo: changes.photo }),
       ...(changes.pin !== undefined && pinColumns(changes.pin)),
+      ...(changes.role !== undefined && { role: changes.role }),
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
     })
     .where('id', '=', id)

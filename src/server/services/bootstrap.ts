@@ -41,7 +41,7 @@ export async function bootstrapFirstRun(
     if (!branch.ok) return branch; // validated before anything was written
     const counter = mustSucceed(await addCounter(trx, { branchId: branch.value.id, name: FIRST_COUNTER_NAME }, now));
     const teller = mustSucceed(
-      await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, active: true, createdAt: now }),
+      await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, role: 'teller', active: true, createdAt: now }),
     );
     const code = mustSucceed(await issueEnrollmentCode(trx, { counterId: counter.id }, now));
     const lobbyCode = mustSucceed(await issueEnrollmentCode(trx, { mode: 'lobby', branchId: branch.value.id }, now));

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
+import type { CaseEvent } from '../../domain/case.ts';
 import type { DeviceMode } from '../../domain/config.ts';
 import { referencePrefixOf, type Opinion } from '../../domain/opinion.ts';
 import type { Rating } from '../../domain/rating.ts';
@@ -23,21 +24,31 @@ import { counterIdsOfBranch } from '../repositories/counters.ts';
 import { opinionToRow } from '../repositories/opinions.ts';
 import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
-import { tellerIdsOfBranch } from '../repositories/tellers.ts';
+import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
 import { topicIdsOfBranch } from '../repositories/topics.ts';
+import { storeCaseEvents } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
 
-/** The answer for every record, in request order, and the rows of those to store. */
-export type Triage = { results: PushResult[]; rows: PushedRows };
+/**
+ * The answer for every record, in request order, and the rows of those to store. Case events
+ * stay events: what becomes of each is decided by the fold inside the transaction.
+ */
+export type Triage = { results: PushResult[]; rows: PushedRows; caseEvents: CaseEvent[] };
 
 /**
  * What of the device's branch its records may name: every teller, topic and counter, active
  * or not (a record made offline may name one the admin has since switched off).
  */
-export type BranchScope = { tellerIds: ReadonlySet<string>; topicIds: ReadonlySet<string>; counterIds: ReadonlySet<string> };
+export type BranchScope = {
+  tellerIds: ReadonlySet<string>;
+  topicIds: ReadonlySet<string>;
+  counterIds: ReadonlySet<string>;
+  /** The role of each member of staff, read only when some records are case events. */
+  staffRoles: ReadonlyMap<string, RosterRole>;
+};
 
 /**
  * Checks each record on its own, so that one bad record is answered as rejected instead of
@@ -51,6 +62,7 @@ export function triageRecords(
 ): Triage {
   const results: PushResult[] = [];
   const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [] };
+  const caseEvents: CaseEvent[] = [];
   for (const record of records) {
     const parsed = v.safeParse(SyncRecordSchema, record);
     if (!parsed.success) {
@@ -62,10 +74,12 @@ export function triageRecords(
       results.push(refusal);
       continue;
     }
-    addRow(rows, parsed.output, device.id, receivedAt);
+    // A case event the state machine refuses is still accepted: it is kept, with its reason.
+    if (parsed.output.kind === 'case-event') caseEvents.push(parsed.output);
+    else addRow(rows, parsed.output, device.id, receivedAt);
     results.push({ id: parsed.output.id, status: 'accepted' });
   }
-  return { results, rows };
+  return { results, rows, caseEvents };
 }
 
 /** The device mode that makes each kind of record, and how a refusal names the kind. */
@@ -73,6 +87,7 @@ const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
   rating: { mode: 'counter', plural: 'ratings' },
   shift: { mode: 'counter', plural: 'shift events' },
   opinion: { mode: 'lobby', plural: 'opinions' },
+  'case-event': { mode: 'lobby', plural: 'case events' },
 };
 
 /**
@@ -92,7 +107,14 @@ function checkScope(record: SyncRecord, device: DeviceIdentity, scope: BranchSco
   if (record.branchId !== device.branchId) {
     return rejected(record.id, 'wrong-branch', `branchId: this device is enrolled at branch ${device.branchId}, not ${record.branchId}`);
   }
-  return record.kind === 'opinion' ? checkOpinion(record, device, scope) : checkCounterRecord(record, device, scope.tellerIds);
+  switch (record.kind) {
+    case 'opinion':
+      return checkOpinion(record, device, scope);
+    case 'case-event':
+      return checkCaseEvent(record, device, scope.staffRoles);
+    default:
+      return checkCounterRecord(record, device, scope.tellerIds);
+  }
 }
 
 const CODE_COMMAND: Record<DeviceMode, string> = {
@@ -144,6 +166,23 @@ function checkOpinion(opinion: Opinion, device: DeviceIdentity, scope: BranchSco
   return undefined;
 }
 
+/**
+ * A case event is made by a member of the branch's staff in the role the roster gives them:
+ * a tablet cannot make a lobby clerk a branch manager by saying so.
+ */
+function checkCaseEvent(event: CaseEvent, device: DeviceIdentity, staffRoles: ReadonlyMap<string, RosterRole>): PushResult | undefined {
+  const role = staffRoles.get(event.staffId);
+  if (role === event.role) return undefined;
+  const fix = `set it with \`npm run admin -- teller:set ${event.staffId} --role ${event.role}\``;
+  return rejected(
+    event.id,
+    'unknown-staff',
+    role === undefined
+      ? `staffId: ${event.staffId} is not on the staff of branch ${device.branchId}; add them with \`npm run admin -- teller:add --role ${event.role}\``
+      : `role: ${event.staffId} is on the staff of branch ${device.branchId} as ${role}, not ${event.role}; ${fix}`,
+  );
+}
+
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
@@ -166,25 +205,28 @@ const rejected = (id: string | null, reason: RejectReason, message: string): Pus
 const idOf = (record: unknown): string | null =>
   typeof record === 'object' && record !== null && 'id' in record && typeof record.id === 'string' ? record.id : null;
 
-/** Whether a record says it is an opinion, before it is parsed: enough to know which lists a push needs. */
-const isOpinionLike = (record: unknown): boolean =>
-  typeof record === 'object' && record !== null && 'kind' in record && record.kind === 'opinion';
+/** Whether a record says it is of `kind`, before it is parsed: enough to know which lists a push needs. */
+const isKind = (record: unknown, kind: RecordKind): boolean =>
+  typeof record === 'object' && record !== null && 'kind' in record && record.kind === kind;
 
 const NOTHING: ReadonlySet<string> = new Set();
+const NO_ONE: ReadonlyMap<string, RosterRole> = new Map();
 
 /**
  * What the push's records may name, read once per push (not per record): the branch's
  * tellers when there are records, its topics and counters only when some are opinions.
  */
 async function readBranchScope(db: Kysely<Database>, branchId: string, records: readonly unknown[]): Promise<BranchScope> {
-  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING };
-  const opinions = records.some(isOpinionLike);
-  const [tellerIds, topicIds, counterIds] = await Promise.all([
+  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE };
+  const opinions = records.some((r) => isKind(r, 'opinion'));
+  const caseEvents = records.some((r) => isKind(r, 'case-event'));
+  const [tellerIds, topicIds, counterIds, staffRoles] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
     opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
+    caseEvents ? staffRolesOfBranch(db, branchId) : NO_ONE,
   ]);
-  return { tellerIds, topicIds, counterIds };
+  return { tellerIds, topicIds, counterIds, staffRoles };
 }
 
 /**
@@ -198,13 +240,15 @@ export async function ingestPush(
   now: number,
 ): Promise<PushResponse> {
   const scope = await readBranchScope(db, device.branchId, push.records);
-  const { results, rows } = triageRecords(push.records, device, scope, now);
+  const { results, rows, caseEvents } = triageRecords(push.records, device, scope, now);
   const count = countRows(rows);
-  if (isPostgres(db) && count > 0 && count <= ROWS_PER_STATEMENT) {
+  // Case events read the cases they apply to, so they cannot ride in one blind statement.
+  if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
     await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(now, push.health) });
   } else {
     await inTransaction(db, async (trx) => {
       await insertPushedRows(trx, rows);
+      await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now);
       await touchDevice(trx, device.id, now, push.health);
     });
   }

@@ -8,7 +8,7 @@ import { PhotoSchema, StaffNumberSchema, StarsSchema } from '../../domain/teller
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { bumpConfigVersion, findBranch } from '../repositories/branches.ts';
-import { findTeller, findTellerByStaffNumber, insertTeller, updateTeller, type StoredTeller } from '../repositories/tellers.ts';
+import { findTeller, findTellerByStaffNumber, insertTeller, ROSTER_ROLES, updateTeller, type StoredTeller } from '../repositories/tellers.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 
 export const DEFAULT_STARS = 3;
@@ -17,19 +17,22 @@ export const DEFAULT_STARS = 3;
 // would refuse; names get the admin's messages.
 const TellerNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters'));
 
+const RoleSchema = v.picklist(ROSTER_ROLES, `must be one of ${ROSTER_ROLES.join(', ')}`);
+
 const TellerInputSchema = v.object({
   staffNumber: v.pipe(v.string(), v.trim(), StaffNumberSchema),
   name: TellerNameSchema,
   pin: PinSchema,
   stars: v.optional(StarsSchema, DEFAULT_STARS),
   photo: v.optional(v.nullable(PhotoSchema), null),
+  role: v.optional(RoleSchema, 'teller'),
 });
 const TellerChangesSchema = v.partial(
-  v.object({ name: TellerNameSchema, pin: PinSchema, stars: StarsSchema, photo: v.nullable(PhotoSchema), active: v.boolean() }),
+  v.object({ name: TellerNameSchema, pin: PinSchema, stars: StarsSchema, photo: v.nullable(PhotoSchema), role: RoleSchema, active: v.boolean() }),
 );
 
-export type TellerInput = { branchId: string; staffNumber: string; name: string; pin: string; stars?: number; photo?: string | null };
-export type TellerEdit = { name?: string; pin?: string; stars?: number; photo?: string | null; active?: boolean };
+export type TellerInput = { branchId: string; staffNumber: string; name: string; pin: string; stars?: number; photo?: string | null; role?: string };
+export type TellerEdit = { name?: string; pin?: string; stars?: number; photo?: string | null; role?: string; active?: boolean };
 export type TellerError = AdminError | 'teller-not-found' | 'staff-number-taken';
 
 /** A PIN's salted slow hash; 16 random bytes of salt, as domain/pin.ts asks of its caller. */
@@ -81,7 +84,7 @@ export async function editTeller(db: Kysely<Database>, id: string, changes: Tell
   if (!parsed.ok) return parsed;
   const { pin, ...fields } = parsed.value;
   if (pin === undefined && Object.values(fields).every((value) => value === undefined)) {
-    return err('invalid-input', 'Nothing to change: give a new name, PIN, stars, photo or active.');
+    return err('invalid-input', 'Nothing to change: give a new name, PIN, stars, photo, role or active.');
   }
   const pinHash = pin === undefined ? undefined : await hashNewPin(pin);
   return inTransaction(db, async (trx) => {

@@ -60,7 +60,7 @@ describeEachDatabase('npm run admin', (kind) => {
 
     const teller = await admin('teller:add', '--branch', branchId!, '--staff-number', 'T-042', '--name', 'Mei Chen', '--pin', '482913', '--stars', '4', '--photo', photos.files.png);
     expect(teller).toMatchObject({ code: 0, stderr: '' });
-    expect(teller.stdout).toMatch(new RegExp(`^Added teller ${UUID}: T-042 "Mei Chen", 4 stars, photo, active, branch ${branchId}\\.$`, 'm'));
+    expect(teller.stdout).toMatch(new RegExp(`^Added teller ${UUID}: T-042 "Mei Chen", teller, 4 stars, photo, active, branch ${branchId}\\.$`, 'm'));
     const tellerId = teller.stdout.match(/Added teller (\S+):/)![1]!;
 
     const code = await admin('code:create', '--counter', counterId!, '--hours', '2');
@@ -115,20 +115,27 @@ describeEachDatabase('npm run admin', (kind) => {
     const [stored] = await listTellers(database.current.db);
     const listing = await admin('tellers', '--branch', branchId);
     expect(listing).toMatchObject({ code: 0, stderr: '' });
-    expect(listing.stdout).toMatch(new RegExp(`^${tellerId}\\s+${branchId}\\s+7\\s+Ana Ruiz\\s+★★★\\s+-\\s+yes\\s`, 'm'));
+    expect(listing.stdout).toMatch(new RegExp(`^${tellerId}\\s+${branchId}\\s+7\\s+Ana Ruiz\\s+teller\\s+★★★\\s+-\\s+yes\\s`, 'm'));
     for (const secret of ['1234', stored!.pin.hash, stored!.pin.salt]) {
       expect(listing.stdout).not.toContain(secret);
       expect(added.stdout).not.toContain(secret);
     }
 
-    const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '98765', '--photo', photos.files.png, '--active', 'no');
-    expect(edited).toMatchObject({ code: 0, stdout: `Teller ${tellerId}: 7 "Ana R.", 5 stars, photo, inactive, branch ${branchId}.\n` });
+    const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '98765', '--photo', photos.files.png, '--role', 'complaint-manager', '--active', 'no');
+    expect(edited).toMatchObject({ code: 0, stdout: `Teller ${tellerId}: 7 "Ana R.", complaint-manager, 5 stars, photo, inactive, branch ${branchId}.\n` });
     const [after] = await listTellers(database.current.db);
     expect(await verifyPin('98765', after!.pin)).toBe(true);
     expect(await deviceConfigFor(database.current.db, { branchId, counterId: null })).toMatchObject({ tellers: [] });
 
     const noPhoto = await admin('teller:set', tellerId, '--photo', 'none', '--active', 'yes');
     expect(noPhoto.stdout).toContain('no photo, active');
+    expect((await admin('tellers', '--branch', branchId)).stdout).toMatch(new RegExp(`^${tellerId}\\s+${branchId}\\s+7\\s+Ana R\\.\\s+complaint-manager\\s`, 'm'));
+
+    const manager = await admin('teller:add', '--branch', branchId, '--staff-number', '8', '--name', 'Bo Li', '--pin', '1234', '--role', 'branch-manager');
+    expect(manager.stdout).toMatch(/^Added teller \S+: 8 "Bo Li", branch-manager, 3 stars/m);
+    const wrongRole = await admin('teller:set', tellerId, '--role', 'boss');
+    expect(wrongRole.code).toBe(1);
+    expect(wrongRole.stderr).toContain('must be one of teller, lobby-staff, complaint-manager, branch-manager');
   });
 
   it('given a photo too large for the roster, then teller:add explains the limit, exits 1 and adds nobody', async () => {
@@ -276,7 +283,7 @@ describe('npm run admin, given bad input', () => {
     [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '1234', '--stars', '6'], 'stars: must be 1 to 5'],
     [['teller:add', '--branch', 'b', '--staff-number', '1', '--name', 'N', '--pin', '1234'], 'No branch has the id b; list them with `npm run admin -- branches`.'],
     [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff', '--active', 'maybe'], '--active must be yes or no, not "maybe".'],
-    [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff'], 'Nothing to change: give a new name, PIN, stars, photo or active.'],
+    [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff'], 'Nothing to change: give a new name, PIN, stars, photo, role or active.'],
     [['teller:set', '0190a0b0-0000-7000-8000-0000000000ff', '--stars', '2'], 'No teller has the id 0190a0b0-0000-7000-8000-0000000000ff; list them with `npm run admin -- tellers`.'],
     [['reason:add', '--branch', 'b', '--id', 'x', '--en', 'X', '--es', 'X', '--zh-Hans', 'X'], 'reason:add needs --zh-Hant; see `npm run admin -- help`.'],
     [['reason:add', '--branch', 'b', '--id', 'Bad Id', '--en', 'X', '--es', 'X', '--zh-Hans', 'X', '--zh-Hant', 'X'], 'id: must be 1 to 64 lower-case letters, digits or dashes'],

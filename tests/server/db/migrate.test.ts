@@ -5,6 +5,7 @@ import { migrateTo, migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { latestRatings } from '../../../src/server/repositories/ratings.ts';
 import { listReasons } from '../../../src/server/repositories/reasons.ts';
+import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
@@ -24,7 +25,7 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['branches', 'counters', 'devices', 'enrollment_codes', 'opinions', 'ratings', 'reasons', 'shift_events', 'tellers', 'topics']);
+    expect(tables).toEqual(['branches', 'case_events', 'counters', 'devices', 'enrollment_codes', 'opinions', 'ratings', 'reasons', 'shift_events', 'tellers', 'topics']);
   });
 
   it('given the schema, then bigint times and seq come back as numbers', async () => {
@@ -82,7 +83,7 @@ describeEachDatabase('migrations', (kind) => {
       .values([device('d-third', BRANCH_ID, AT + 3), device('d-first', BRANCH_ID, AT + 1, AT + 10), device('d-other', OTHER_BRANCH_ID, AT + 2), device('d-second', BRANCH_ID, AT + 2)])
       .execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0003_lobby_topics_opinions'] });
+    expect(await migrateTo(db, '0003_lobby_topics_opinions')).toEqual({ ok: true, value: ['0003_lobby_topics_opinions'] });
 
     const prefixes = await db.selectFrom('devices').select(['id', 'reference_prefix']).orderBy('id').execute();
     expect(prefixes).toEqual([
@@ -105,6 +106,25 @@ describeEachDatabase('migrations', (kind) => {
     expect(await enrollDevice(db, { code: code.value.code }, AT)).toMatchObject({ ok: true, value: { mode: 'lobby', referencePrefix: 3 } });
   });
 
+  it('given tellers from 0003, when 0004 runs, then every one of them is a teller and case events can be stored', async () => {
+    database = await createTestDatabase(kind, { upTo: '0003_lobby_topics_opinions' });
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT }).execute();
+    await db
+      .insertInto('tellers')
+      .values({ id: 't1', branch_id: BRANCH_ID, staff_number: '1', name: 'Mei', photo: null, stars: 3, pin_salt: 's', pin_hash: 'h', pin_iterations: 1, created_at: AT })
+      .execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0004_staff_roles_case_events'] });
+
+    expect(await listTellers(db)).toEqual([expect.objectContaining({ id: 't1', role: 'teller' })]);
+    const event = { branch_id: BRANCH_ID, case_id: 'c', device_id: 'd', staff_id: 't1', role: 'lobby-staff', type: 'opened', payload: '{}', created_at: AT, received_at: AT, status: 'applied' };
+    await db.insertInto('case_events').values([{ ...event, id: 'e1' }, { ...event, id: 'e2' }]).execute();
+    const seqs = (await db.selectFrom('case_events').select('seq').orderBy('seq').execute()).map((r) => r.seq);
+    expect(seqs[1]! > seqs[0]!).toBe(true);
+    await expect(db.insertInto('case_events').values({ ...event, id: 'e1' }).execute()).rejects.toThrow();
+  });
+
   it('given a prefix taken twice in a branch, then the database refuses it', async () => {
     database = await createTestDatabase(kind);
     const db = database.db;
@@ -116,7 +136,10 @@ describeEachDatabase('migrations', (kind) => {
 
   it('given the latest schema, when it goes back to 0001 and up again, then both directions work', async () => {
     database = await createTestDatabase(kind);
-    expect(await migrateTo(database.db, '0001_initial')).toEqual({ ok: true, value: ['0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'] });
-    expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions'] });
+    expect(await migrateTo(database.db, '0001_initial')).toEqual({ ok: true, value: ['0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'] });
+    expect(await migrateToLatest(database.db)).toEqual({
+      ok: true,
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events'],
+    });
   });
 });

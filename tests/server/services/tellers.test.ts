@@ -68,7 +68,7 @@ describeEachDatabase('teller administration', (kind) => {
 
   it.each<[string, string, Parameters<typeof editTeller>[2], string, string]>([
     ['an unknown teller', UNKNOWN_ID, { name: 'X' }, 'teller-not-found', `No teller has the id ${UNKNOWN_ID}; list them with \`npm run admin -- tellers\`.`],
-    ['nothing to change', TELLER_ID, {}, 'invalid-input', 'Nothing to change: give a new name, PIN, stars, photo or active.'],
+    ['nothing to change', TELLER_ID, {}, 'invalid-input', 'Nothing to change: give a new name, PIN, stars, photo, role or active.'],
     ['6 stars', TELLER_ID, { stars: 6 }, 'invalid-input', 'stars: must be 1 to 5'],
   ])('given %s, then the edit is refused and nothing changes', async (_, id, changes, reason, message) => {
     await givenBranchWithCounter(database.current);

@@ -1,0 +1,104 @@
+import { sql, type Kysely } from 'kysely';
+import type { CaseEvent, CaseRefusal } from '../../domain/case.ts';
+import type { StoredCaseEvent } from '../../domain/wire.ts';
+import { isPostgres } from '../db/database.ts';
+import type { CaseEventRow, Database, NewCaseEventRow } from '../db/schema.ts';
+import { countPushed } from './pushed-records.ts';
+
+/** What the server's fold made of an event when it arrived. */
+export type CaseEventOutcome = { status: 'applied' } | { status: 'refused'; reason: CaseRefusal; message: string };
+
+/** The row for a case event that arrived from `deviceId` at `receivedAt`, with its outcome. */
+export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: number, outcome: CaseEventOutcome): NewCaseEventRow => ({
+  id: event.id,
+  branch_id: event.branchId,
+  case_id: event.caseId,
+  device_id: deviceId,
+  staff_id: event.staffId,
+  role: event.role,
+  type: event.type,
+  payload: JSON.stringify(event),
+  created_at: event.createdAt,
+  received_at: receivedAt,
+  status: outcome.status,
+  reason: outcome.status === 'refused' ? outcome.reason : null,
+  message: outcome.status === 'refused' ? outcome.message : null,
+});
+
+/** Maps a row back to the event as pushed, with its seq and outcome: what a device pulls. */
+export const caseEventRowToStored = (row: Pick<CaseEventRow, 'seq' | 'payload' | 'status' | 'reason' | 'message'>): StoredCaseEvent => ({
+  seq: row.seq,
+  // Written by caseEventToRow from an event that passed CaseEventSchema.
+  event: JSON.parse(row.payload) as CaseEvent,
+  status: row.status === 'applied' ? 'applied' : 'refused',
+  reason: row.reason as CaseRefusal | null,
+  message: row.message,
+});
+
+// Advisory lock namespaces (the two-int form), so these keys cannot meet another use of advisory locks.
+const BRANCH_LOCK = 6001;
+const CASE_LOCK = 6002;
+
+/**
+ * PostgreSQL only, inside the push's transaction: takes the branch's case-event lock, then
+ * each case's, in sorted order (branch first, cases sorted: no two pushes wait on each other
+ * in a circle). The branch lock makes seq commit order equal seq order in the branch, so the
+ * pull cursor cannot skip a late commit (decision 0006); the case locks serialize pushes from
+ * other branches that name the same case id. SQLite's BEGIN IMMEDIATE serializes all writes.
+ */
+export async function lockCaseEvents(db: Kysely<Database>, branchId: string, caseIds: readonly string[]): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql`select pg_advisory_xact_lock(${BRANCH_LOCK}, hashtext(${branchId}))`.execute(db);
+  for (const caseId of [...new Set(caseIds)].sort()) {
+    await sql`select pg_advisory_xact_lock(${CASE_LOCK}, hashtext(${caseId}))`.execute(db);
+  }
+}
+
+/** Which of these ids are stored already: a device that lost our answer sends its batch again. */
+export async function storedCaseEventIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('case_events').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The applied events of these cases, in seq order: folded, they are the cases as they stand. */
+export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readonly string[]): Promise<CaseEvent[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('case_events')
+    .select('payload')
+    .where('case_id', 'in', [...new Set(caseIds)])
+    .where('status', '=', 'applied')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => JSON.parse(r.payload) as CaseEvent);
+}
+
+/**
+ * Inserts rows one by one, in the order given, so that seq follows it on both databases.
+ * The ids were checked as new under the lock; `do nothing` only keeps an id pushed at the
+ * same moment from another branch from failing the whole batch.
+ */
+export async function insertCaseEventRows(db: Kysely<Database>, rows: readonly NewCaseEventRow[]): Promise<void> {
+  for (const row of rows) await db.insertInto('case_events').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+/** A branch's case events after `after` in seq order, at most `limit`. */
+export async function caseEventsAfter(db: Kysely<Database>, branchId: string, after: number, limit: number): Promise<StoredCaseEvent[]> {
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['seq', 'payload', 'status', 'reason', 'message'])
+    .where('branch_id', '=', branchId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(caseEventRowToStored);
+}
+
+/** Every case event of a branch in seq order, for tests and the admin CLI. */
+export const allCaseEvents = (db: Kysely<Database>, branchId: string): Promise<StoredCaseEvent[]> =>
+  caseEventsAfter(db, branchId, 0, Number.MAX_SAFE_INTEGER);
+
+/** How many case events are stored. */
+export const countCaseEvents = (db: Kysely<Database>): Promise<number> => countPushed(db, 'case_events');

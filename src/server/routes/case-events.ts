@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { CASE_EVENTS_PAGE_DEFAULT, CASE_EVENTS_PAGE_MAX, describeIssues, type ApiError, type CaseEventsPage } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { deviceAuth } from '../plugins/device-auth.ts';
+import { pullCaseEvents } from '../services/case-events.ts';
+
+export type CaseEventRoutesOptions = { db: Kysely<Database> };
+
+/** A whole number from a query string, within bounds. */
+const QueryNumber = (min: number, max: number) =>
+  v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max, `must be at most ${max}`));
+
+const CaseEventsQuerySchema = v.object({
+  /** The `next` of the last page; 0 (the default) for everything. */
+  after: v.optional(QueryNumber(0, Number.MAX_SAFE_INTEGER), '0'),
+  limit: v.optional(QueryNumber(1, CASE_EVENTS_PAGE_MAX)),
+});
+
+/** The lobby tablets' pull of their branch's case events; every route here needs a device token. */
+export const caseEventRoutes: FastifyPluginAsync<CaseEventRoutesOptions> = async (app, { db }) => {
+  app.decorateRequest('device', null as never);
+  app.addHook('onRequest', deviceAuth(db));
+
+  /** GET /api/case-events?after=<seq>&limit=<n>: a page of the branch's case events by cursor (decision 0006). */
+  app.get<{ Reply: CaseEventsPage | ApiError }>('/case-events', async (request, reply) => {
+    // Case events carry customers' complaints and contact details: complaint handling happens
+    // on lobby tablets only, never on a counter's evaluator (issue #6).
+    if (request.device.mode !== 'lobby') {
+      return sendApiError(reply, 'forbidden', 'Case events go only to lobby tablets; this device is enrolled at a counter.');
+    }
+    const query = v.safeParse(CaseEventsQuerySchema, request.query);
+    if (!query.success) {
+      return sendApiError(reply, 'bad-request', `${describeIssues(query.issues)} (after: a seq, default 0; limit: 1–${CASE_EVENTS_PAGE_MAX}, default ${CASE_EVENTS_PAGE_DEFAULT})`);
+    }
+    return pullCaseEvents(db, request.device.branchId, query.output.after, query.output.limit);
+  });
+};

@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import { applyCaseEvent, foldCases, type CaseEvent } from '../../domain/case.ts';
+import { CASE_EVENTS_PAGE_DEFAULT, CASE_EVENTS_PAGE_MAX, type CaseEventsPage } from '../../domain/wire.ts';
+import type { Database, NewCaseEventRow } from '../db/schema.ts';
+import {
+  appliedEventsOfCases,
+  caseEventsAfter,
+  caseEventToRow,
+  insertCaseEventRows,
+  lockCaseEvents,
+  storedCaseEventIds,
+} from '../repositories/case-events.ts';
+
+/**
+ * Stores a push's accepted case events in arrival order, each with what the state machine
+ * made of it. Run it inside the push's transaction: the fold read here and the rows written
+ * must be one step, or two devices pushing to one case at once could both fold a case that
+ * no longer is (a reply and a sign-off both applied against "replied"). On PostgreSQL the
+ * locks serialize those pushes; on SQLite BEGIN IMMEDIATE already does.
+ *
+ * A refused event is stored too: it is shown to staff with its reason, nothing is dropped.
+ */
+export async function storeCaseEvents(trx: Kysely<Database>, branchId: string, events: readonly CaseEvent[], deviceId: string, receivedAt: number): Promise<void> {
+  if (events.length === 0) return;
+  await lockCaseEvents(trx, branchId, events.map((e) => e.caseId));
+  const stored = await storedCaseEventIds(trx, events.map((e) => e.id));
+  // Once per id, in the order sent: the batch again, or an event twice in one batch, is stored once.
+  const seen = new Set(stored);
+  const fresh: CaseEvent[] = [];
+  for (const event of events) {
+    if (seen.has(event.id)) continue;
+    seen.add(event.id);
+    fresh.push(event);
+  }
+  const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId)));
+  const rows: NewCaseEventRow[] = fresh.map((event) => {
+    const step = applyCaseEvent(cases.get(event.caseId), event);
+    if (!step.ok) return caseEventToRow(event, deviceId, receivedAt, { status: 'refused', reason: step.reason, message: step.message });
+    cases.set(event.caseId, step.case);
+    return caseEventToRow(event, deviceId, receivedAt, { status: 'applied' });
+  });
+  await insertCaseEventRows(trx, rows);
+}
+
+/** A page size as asked: the default when not given, never more than the maximum. */
+export const pageSize = (limit: number | undefined): number => Math.min(limit ?? CASE_EVENTS_PAGE_DEFAULT, CASE_EVENTS_PAGE_MAX);
+
+/**
+ * One page of a branch's case events after the cursor. It asks for one more than the page
+ * to know whether more are waiting; `next` stays at `after` when there is nothing new.
+ */
+export async function pullCaseEvents(db: Kysely<Database>, branchId: string, after: number, limit: number | undefined): Promise<CaseEventsPage> {
+  const size = pageSize(limit);
+  const found = await caseEventsAfter(db, branchId, after, size + 1);
+  const events = found.slice(0, size);
+  return { events, next: events.at(-1)?.seq ?? after, more: found.length > size };
+}
