@@ -2,6 +2,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { DeviceConfig, DeviceMode } from '../domain/config.ts';
 import type { PinAttempt } from '../domain/pin.ts';
 import type { Rating } from '../domain/rating.ts';
+import type { StoredCaseEvent } from './cases.ts';
 import type { Shift, ShiftEvent } from '../domain/shift.ts';
 import type { RecordKind, SyncRecord } from '../domain/wire.ts';
 
@@ -68,6 +69,8 @@ export interface MetaValues {
   pinAttempts: PinAttempt[];
   /** The last opinion-box sequence number used in a reference code; never goes back. */
   opinionSequence: number;
+  /** The last case-event `seq` pulled from the server: the next pull starts after it. */
+  caseCursor: number;
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -81,6 +84,7 @@ export const DEFAULT_DB_NAME = 'branchvoice';
 export class BranchVoiceDB extends Dexie {
   ratings!: EntityTable<Rating, 'id'>;
   shiftEvents!: EntityTable<ShiftEvent, 'id'>;
+  caseEvents!: EntityTable<StoredCaseEvent, 'id'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   quarantine!: EntityTable<QuarantineRow, 'recordId'>;
   meta!: Table<MetaRow, MetaKey>;
@@ -98,6 +102,8 @@ export class BranchVoiceDB extends Dexie {
     });
     // Issue #4: tellers sign in; their shift events are records like ratings.
     this.version(2).stores({ shiftEvents: 'id, createdAt' });
+    // Issue #6: complaint case events, this tablet's and the branch's pulled from the server.
+    this.version(3).stores({ caseEvents: 'id, caseId, seq' });
   }
 }
 

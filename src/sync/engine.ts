@@ -2,6 +2,8 @@ import * as v from 'valibot';
 import { DeviceConfigSchema } from '../domain/config.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import {
+  CASE_EVENTS_PAGE_DEFAULT,
+  CaseEventsPageSchema,
   MAX_BATCH_BYTES,
   MAX_BATCH_RECORDS,
   PROTOCOL_VERSION,
@@ -9,6 +11,7 @@ import {
   type PushRequest,
   type PushResponse,
 } from '../domain/wire.ts';
+import { savePulledCaseEvents } from '../store/cases.ts';
 import type { BranchVoiceDB, OutboxRow, SyncState } from '../store/db.ts';
 import { loadDevice, saveConfig, type EnrolledDevice } from '../store/device.ts';
 import { getMeta, setMeta } from '../store/meta.ts';
@@ -211,7 +214,13 @@ export class SyncEngine {
     const state = (await getMeta(this.#db, 'syncState')) ?? emptyState();
     if (state.stopped) return { ok: 'skipped', why: 'stopped' };
 
-    const result = await this.#drain(device);
+    let result = await this.#drain(device);
+    // A lobby tablet also brings back its branch's case events (issue #6): after the push,
+    // so that its own events come back with the server's verdict in the same run.
+    if (result.ok && device.identity.mode === 'lobby') {
+      const pulled = await this.#pullCaseEvents(device);
+      if (!pulled.ok) result = pulled;
+    }
     await this.#recordOutcome(state, result);
     return result.ok ? ok({ pushed: result.value.pushed, rejected: result.value.rejected }) : result;
   }
@@ -251,6 +260,24 @@ export class SyncEngine {
       if (rows.length === 0) break;
     }
     return ok({ pushed, rejected, clockOffsetMs });
+  }
+
+  /** Pulls case events page by page from the cursor kept in IndexedDB, each page kept with its cursor in one transaction. */
+  async #pullCaseEvents(device: EnrolledDevice): Promise<Result<number, TransportFailure>> {
+    let pulled = 0;
+    for (;;) {
+      const after = (await getMeta(this.#db, 'caseCursor')) ?? 0;
+      const answer = await requestJson<unknown>(this.#http, `/api/case-events?after=${after}&limit=${CASE_EVENTS_PAGE_DEFAULT}`, { method: 'GET', token: device.identity.token });
+      if (!answer.ok) return answer;
+      const page = v.safeParse(CaseEventsPageSchema, answer.value);
+      if (!page.success) return err('bad-response', 'The server sent case events this app does not understand.');
+      await this.#db.transaction('rw', this.#db.caseEvents, this.#db.meta, async () => {
+        await savePulledCaseEvents(this.#db, page.output.events);
+        await setMeta(this.#db, 'caseCursor', Math.max(after, page.output.next));
+      });
+      pulled += page.output.events.length;
+      if (!page.output.more || page.output.events.length === 0) return ok(pulled);
+    }
   }
 
   async #pullConfig(device: EnrolledDevice) {

@@ -1,0 +1,105 @@
+import { liveQuery } from 'dexie';
+import * as v from 'valibot';
+import { uuidv7 } from 'uuidv7';
+import { applyCaseEvent, CaseEventSchema, foldCases, type CaseEvent, type CaseRefusal, type ComplaintCase } from '../domain/case.ts';
+import { err, ok, type Result } from '../domain/result.ts';
+import { describeIssues } from '../domain/wire.ts';
+import type { BranchVoiceDB, OutboxRow } from './db.ts';
+import { getMeta } from './meta.ts';
+import { withReconnect } from './reconnect.ts';
+import { isQuotaExceeded, storageFull, type WriteFailure } from './write.ts';
+
+/**
+ * A case event as the tablet knows it: one it made and has not yet seen come back from the
+ * server (`seq` null), or one pulled from the server with the server's verdict.
+ */
+export interface StoredCaseEvent {
+  id: string;
+  caseId: string;
+  event: CaseEvent;
+  /** The server's arrival order; null while only this tablet has it. */
+  seq: number | null;
+  status: 'pending' | 'applied' | 'refused';
+  reason: CaseRefusal | null;
+  message: string | null;
+}
+
+/** What a screen knows when staff act; the store adds id, branch and time. */
+export type CaseEventInput = DistributiveOmit<CaseEvent, 'kind' | 'id' | 'branchId' | 'createdAt'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type CaseEventFailure = 'invalid-record' | 'not-enrolled' | CaseRefusal | WriteFailure;
+
+/**
+ * The tablet's view of its branch's cases: the server's events in `seq` order, then this
+ * tablet's own pending ones in the order they were made, folded by the same rules the server
+ * applies. Converges on the server's view as pending events come back pulled.
+ */
+export function foldStoredEvents(rows: readonly StoredCaseEvent[]) {
+  const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
+  const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
+  // Refused events stay in the history for staff to see, but take no part in the fold.
+  return foldCases([...confirmed.filter((r) => r.status === 'applied'), ...pending].map((r) => r.event));
+}
+
+/**
+ * Records what a member of staff did to a case: checked against the case as this tablet
+ * knows it (an illegal step is refused here, with its reason, and nothing is written), then
+ * the event and its outbox row in one read-write transaction. The server checks again in
+ * arrival order: an event another tablet made illegal meanwhile comes back refused.
+ */
+export async function recordCaseEvent(
+  db: BranchVoiceDB,
+  input: CaseEventInput,
+  { now = Date.now, newId = uuidv7 }: { now?: () => number; newId?: () => string } = {},
+): Promise<Result<CaseEvent, CaseEventFailure>> {
+  try {
+    return await withReconnect(db, () =>
+      db.transaction('rw', db.meta, db.caseEvents, db.outbox, async (): Promise<Result<CaseEvent, CaseEventFailure>> => {
+        const config = await getMeta(db, 'config');
+        if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
+        const parsed = v.safeParse(CaseEventSchema, { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() });
+        if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
+        const event = parsed.output;
+        const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
+        const step = applyCaseEvent(known, event);
+        if (!step.ok) return err(step.reason, step.message);
+        const row: Omit<OutboxRow, 'seq'> = { recordId: event.id, kind: 'case-event', record: event, bytes: JSON.stringify(event).length, createdAt: event.createdAt };
+        await Promise.all([
+          db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null }),
+          db.outbox.add(row as OutboxRow),
+        ]);
+        return ok(event);
+      }),
+    );
+  } catch (error) {
+    if (isQuotaExceeded(error)) return storageFull();
+    throw error;
+  }
+}
+
+/** Keeps a page of pulled events, replacing this tablet's pending copies of the same ids. */
+export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<StoredCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
+  if (events.length === 0) return;
+  await db.caseEvents.bulkPut(events.map((e) => ({ ...e, id: e.event.id, caseId: e.event.caseId })));
+}
+
+export interface CaseBoard {
+  cases: ComplaintCase[];
+  /** Events the server refused, newest first: staff see each with its reason. */
+  refused: StoredCaseEvent[];
+  /** This tablet's events not yet on the server. */
+  pending: number;
+}
+
+/** Emits the branch's cases whenever an event is made here or pulled from the server. */
+export const watchCases = (db: BranchVoiceDB) =>
+  liveQuery(async (): Promise<CaseBoard> => {
+    const rows = await db.caseEvents.toArray();
+    const { cases } = foldStoredEvents(rows);
+    return {
+      cases: [...cases.values()],
+      refused: rows.filter((r) => r.status === 'refused').sort((a, b) => b.seq! - a.seq!),
+      pending: rows.filter((r) => r.status === 'pending').length,
+    };
+  });

@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordCaseEvent, watchCases, type CaseEventInput } from '../../src/store/cases.ts';
+import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
+import { getMeta } from '../../src/store/meta.ts';
+import { enrollDevice } from '../../src/sync/enroll.ts';
+import { SyncEngine } from '../../src/sync/engine.ts';
+import { firstValueFrom } from '../helpers/observable.ts';
+import { givenBranchWithCounter, givenLobbyCode, givenTeller, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
+
+// Two lobby tablets of one branch against the real server over loopback HTTP, fake-indexeddb
+// on each: complaint-case events made offline on both converge on the same cases, and an
+// event the server refuses comes back to the tablet that made it, with the reason.
+const database = useTestDatabase('sqlite');
+let server: TestServer;
+const tablets: BranchVoiceDB[] = [];
+
+const CASE_A = '019ab000-0000-7000-8000-0000000000c1';
+const CASE_B = '019ab000-0000-7000-8000-0000000000c2';
+const LOBBY = '019ab000-0000-7000-8000-0000000000a1';
+const MANAGER = '019ab000-0000-7000-8000-0000000000a2';
+const BOSS = '019ab000-0000-7000-8000-0000000000a3';
+
+beforeEach(async () => {
+  await givenBranchWithCounter(database.current);
+  await givenTeller(database.current, { id: LOBBY, staffNumber: '3001', name: 'Lobby Li', role: 'lobby-staff' });
+  await givenTeller(database.current, { id: MANAGER, staffNumber: '3002', name: 'Manager Ma', role: 'complaint-manager' });
+  await givenTeller(database.current, { id: BOSS, staffNumber: '3003', name: 'Boss Bai', role: 'branch-manager' });
+  server = await startTestServer({ db: database.current.db });
+});
+afterEach(async () => {
+  for (const db of tablets.splice(0)) await db.delete();
+});
+
+async function lobbyTablet() {
+  const db = createDatabase(`test-${crypto.randomUUID()}`);
+  tablets.push(db);
+  const code = await givenLobbyCode(database.current);
+  const enrolled = await enrollDevice(db, { baseUrl: server.baseUrl }, { code: code.code, appVersion: 'test' });
+  if (!enrolled.ok) throw new Error(enrolled.message);
+  const engine = new SyncEngine({ db, http: { baseUrl: server.baseUrl }, appVersion: 'test', locks: null });
+  const act = async (input: CaseEventInput) => {
+    const done = await recordCaseEvent(db, input);
+    if (!done.ok) throw new Error(`${done.reason}: ${done.message}`);
+    return done.value;
+  };
+  return { db, sync: () => engine.syncNow(), act, board: () => firstValueFrom(watchCases(db)) };
+}
+
+describe('case events between two lobby tablets', () => {
+  it('given two tablets offline on different cases, when both sync, then both show both cases the same; a late reply to a signed-off case comes back refused', async () => {
+    const a = await lobbyTablet();
+    const b = await lobbyTablet();
+    await a.act({ caseId: CASE_A, staffId: LOBBY, role: 'lobby-staff', type: 'opened', channel: 'in-person', opinionId: null, summary: 'Charged twice' });
+    await a.act({ caseId: CASE_A, staffId: LOBBY, role: 'lobby-staff', type: 'restated', text: 'Twice on 20 November' });
+    await b.act({ caseId: CASE_B, staffId: MANAGER, role: 'complaint-manager', type: 'opened', channel: 'phone', opinionId: null, summary: 'Card swallowed' });
+    await b.act({ caseId: CASE_B, staffId: MANAGER, role: 'complaint-manager', type: 'replied', channel: 'phone', text: 'Card returned' });
+
+    for (const tablet of [a, b, a]) expect((await tablet.sync()).ok).toBe(true);
+    const [boardA, boardB] = [await a.board(), await b.board()];
+    expect(boardA.pending).toBe(0);
+    expect(boardB.pending).toBe(0);
+    expect(boardA.cases.sort((x, y) => x.id.localeCompare(y.id))).toEqual(boardB.cases.sort((x, y) => x.id.localeCompare(y.id)));
+    expect(boardA.cases.map((c) => [c.id, c.status])).toEqual([[CASE_A, 'open'], [CASE_B, 'replied']]);
+
+    // The branch manager signs B's case off on B; A, not yet told, records a second reply.
+    await b.act({ caseId: CASE_B, staffId: BOSS, role: 'branch-manager', type: 'signed-off' });
+    expect((await b.sync()).ok).toBe(true);
+    const late = await a.act({ caseId: CASE_B, staffId: MANAGER, role: 'complaint-manager', type: 'replied', channel: 'letter', text: 'A letter as well' });
+    expect((await a.sync()).ok).toBe(true);
+    expect((await b.sync()).ok).toBe(true);
+
+    for (const tablet of [a, b]) {
+      const board = await tablet.board();
+      expect(board.cases.find((c) => c.id === CASE_B)).toMatchObject({ status: 'signed-off', replies: 1 });
+      expect(board.refused.map((r) => [r.id, r.reason])).toEqual([[late.id, 'case-signed-off']]);
+    }
+    expect(await getMeta(a.db, 'caseCursor')).toBe(await getMeta(b.db, 'caseCursor'));
+  });
+});
