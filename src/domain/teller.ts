@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { IdSchema } from './ids.ts';
+import { STAFF_ROLES } from './case.ts';
 import { PinHashSchema } from './pin.ts';
 
 /** Largest photo the roster carries, as a data URL: it travels to every counter tablet. */
@@ -13,6 +14,10 @@ export const PhotoSchema = v.pipe(
   v.maxLength(MAX_PHOTO_BYTES, `must be under ${MAX_PHOTO_BYTES / 1000} KB`),
 );
 
+/** What a member of the branch's roster is: a teller at the windows, or lobby and complaint staff (issue #6). */
+export const ROSTER_ROLES = ['teller', ...STAFF_ROLES] as const;
+export type RosterRole = (typeof ROSTER_ROLES)[number];
+
 /**
  * A teller as the counter tablet knows them: what the customer is shown (name, photo, staff
  * number, star level) and the PIN hash the tablet checks offline.
@@ -24,5 +29,7 @@ export const TellerSchema = v.object({
   photo: v.nullable(PhotoSchema),
   stars: StarsSchema,
   pin: PinHashSchema,
+  /** Absent in configurations pulled before issue #6: a teller then. */
+  role: v.optional(v.picklist(ROSTER_ROLES), 'teller'),
 });
 export type Teller = v.InferOutput<typeof TellerSchema>;

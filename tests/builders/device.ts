@@ -18,7 +18,7 @@ const PIN_HASH = await hashPin(TELLER_PIN, new Uint8Array(16).fill(7), 10_000);
 
 /** A teller of the builders' branch, PIN TELLER_PIN. */
 export function aTeller(overrides: Partial<Teller> = {}): Teller {
-  return { id: TELLER_ID, staffNumber: '1001', name: 'Li Mei', photo: null, stars: 4, pin: PIN_HASH, ...overrides };
+  return { id: TELLER_ID, staffNumber: '1001', name: 'Li Mei', photo: null, stars: 4, pin: PIN_HASH, role: 'teller', ...overrides };
 }
 
 /** An enrolled lobby tablet (the opinion box) of the builders' branch. */

@@ -1,18 +1,13 @@
 import type { Kysely } from 'kysely';
-import { STAFF_ROLES } from '../../domain/case.ts';
 import type { PinHash } from '../../domain/pin.ts';
-import type { Teller } from '../../domain/teller.ts';
+import { ROSTER_ROLES, type RosterRole, type Teller } from '../../domain/teller.ts';
 import type { Database, TellerRow } from '../db/schema.ts';
 
-/**
- * What a member of the branch's staff on the roster does: a teller at a counter, or one of
- * the complaint-handling roles of issue #6 (domain/case.ts STAFF_ROLES). Stored in `tellers.role`.
- */
-export const ROSTER_ROLES = ['teller', ...STAFF_ROLES] as const;
-export type RosterRole = (typeof ROSTER_ROLES)[number];
+// The roles live in the domain (teller.ts), shared with the tablets; stored in `tellers.role`.
+export { ROSTER_ROLES, type RosterRole };
 
 /** A teller as the server keeps them: the roster entry plus branch, role, status and creation time. */
-export type StoredTeller = Teller & { branchId: string; role: RosterRole; active: boolean; createdAt: number };
+export type StoredTeller = Teller & { branchId: string; active: boolean; createdAt: number };
 
 /** What an edit of a teller may change; absent fields stay as they are. */
 export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'role' | 'active'>>;

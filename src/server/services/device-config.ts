@@ -37,7 +37,7 @@ export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, to
     .map(({ id, name }) => ({ id, name })),
   ratingCooldownMs: branch.ratingCooldownMs,
   speech: branch.speech,
-  tellers: tellers.map(({ id, staffNumber, name, photo, stars, pin }) => ({ id, staffNumber, name, photo, stars, pin })),
+  tellers: tellers.map(({ id, staffNumber, name, photo, stars, pin, role }) => ({ id, staffNumber, name, photo, stars, pin, role })),
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
 });

@@ -52,7 +52,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       counters: [{ id: COUNTER_ID, name: 'Window 3' }],
       ratingCooldownMs: 3000,
       speech: false,
-      tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object) }],
+      tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object), role: 'teller' }],
       reasons: DEFAULT_REASONS,
       topics: DEFAULT_TOPICS,
     } satisfies Record<keyof DeviceConfig, unknown>);

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types (STYLE.md §2.10) */
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
 // Issue #6: complaint cases. Frozen in time like 0001–0003: Kysely<any>, nothing from src/.
 
@@ -38,6 +38,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The pull by cursor reads a branch in seq order; ingest folds one case in seq order.
   await db.schema.createIndex('case_events_branch_id_seq').on('case_events').columns(['branch_id', 'seq']).execute();
   await db.schema.createIndex('case_events_case_id_seq').on('case_events').columns(['case_id', 'seq']).execute();
+  // The roster's role travels in the device configuration now: every branch's tablets pull it anew.
+  await db.updateTable('branches').set({ config_version: sql`config_version + 1` }).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
