@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CASE_EVENT_TYPES, foldCases, ROLES_FOR, type CaseEvent } from '../../src/domain/case.ts';
 import { recordCaseEvent, watchCases, type CaseEventInput } from '../../src/store/cases.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { getMeta } from '../../src/store/meta.ts';
@@ -75,5 +77,60 @@ describe('case events between two lobby tablets', () => {
       expect(board.refused.map((r) => [r.id, r.reason])).toEqual([[late.id, 'case-signed-off']]);
     }
     expect(await getMeta(a.db, 'caseCursor')).toBe(await getMeta(b.db, 'caseCursor'));
+  });
+});
+
+describe('case events: the tablets and the server agree, for any history', () => {
+  const who = { 'lobby-staff': LOBBY, 'complaint-manager': MANAGER, 'branch-manager': BOSS } as const;
+  const fields: Record<CaseEvent['type'], Record<string, unknown>> = {
+    opened: { channel: 'letter', opinionId: null, summary: 'A letter of complaint' },
+    restated: { text: 'Restated' },
+    'answered-on-spot': { text: 'Answered' },
+    'handed-on': { toStaffId: MANAGER },
+    'deadline-agreed': { dueAt: Date.UTC(2026, 10, 25) },
+    replied: { channel: 'email', text: 'Replied' },
+    'fault-decided': { atFault: false, text: 'Explained' },
+    escalated: { text: 'To head office' },
+    'head-office-answered': { text: 'Head office answered' },
+    'signed-off': {},
+    'followed-up': { outcome: 'satisfied', text: '' },
+    reopened: { text: 'Reopened' },
+  };
+  // A role allowed for the type, so that most steps pass the tablet's own check and the
+  // interesting refusals (two tablets out of step) happen at the server.
+  const step = fc
+    .record({ tablet: fc.constantFrom(0, 1), type: fc.constantFrom(...CASE_EVENT_TYPES), caseId: fc.constantFrom(CASE_A, CASE_B), syncAfter: fc.boolean(), pick: fc.nat() })
+    .map(({ pick, ...s }) => ({ ...s, role: ROLES_FOR[s.type][pick % ROLES_FOR[s.type].length]! }));
+  const opening = (caseId: string) =>
+    fc.record({ tablet: fc.constantFrom(0, 1), syncAfter: fc.boolean() }).map((s) => ({ ...s, caseId, type: 'opened' as const, role: 'lobby-staff' as const }));
+  const histories = fc.tuple(opening(CASE_A), opening(CASE_B), fc.array(step, { minLength: 1, maxLength: 30 })).map(([a, b, rest]) => [a, b, ...rest]);
+
+  it('given random events on two tablets, synced at random moments, then both tablets fold to exactly the cases the server folds', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, async (steps) => {
+        const pair = [await lobbyTablet(), await lobbyTablet()] as const;
+        for (const s of steps) {
+          // Illegal steps are refused by the tablet itself; the rest may still be refused by the server.
+          await recordCaseEvent(pair[s.tablet].db, { caseId: s.caseId, staffId: who[s.role], role: s.role, type: s.type, ...fields[s.type] } as CaseEventInput);
+          if (s.syncAfter) expect((await pair[s.tablet].sync()).ok).toBe(true);
+        }
+        for (const tablet of [pair[0], pair[1], pair[0]]) expect((await tablet.sync()).ok).toBe(true);
+
+        const stored = await database.current.db.selectFrom('case_events').select(['payload', 'status']).orderBy('seq').execute();
+        const server = foldCases(stored.map((row) => JSON.parse(row.payload) as CaseEvent));
+        expect(stored.map((row) => row.status)).toEqual(
+          stored.map((row) => (server.refused.some((r) => r.event.id === (JSON.parse(row.payload) as CaseEvent).id) ? 'refused' : 'applied')),
+        );
+        const byId = (cases: Iterable<{ id: string }>) => [...cases].sort((x, y) => x.id.localeCompare(y.id));
+        for (const tablet of pair) {
+          const board = await tablet.board();
+          expect(board.pending).toBe(0);
+          expect(byId(board.cases)).toEqual(byId(server.cases.values()));
+        }
+        for (const db of tablets.splice(0)) await db.delete();
+        await database.current.db.deleteFrom('case_events').execute();
+      }),
+      { numRuns: 25 },
+    );
   });
 });
