@@ -46,10 +46,6 @@ export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({
   receivedAt: row.received_at,
 });
 
-// SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with eleven columns
-// a full batch of 200 is one statement, and the chunking only guards larger callers.
-export const ROWS_PER_STATEMENT = 1000;
-
 /** The latest ratings by arrival order, newest first. */
 export async function latestRatings(db: Kysely<Database>, limit: number): Promise<StoredRating[]> {
   const rows = await db.selectFrom('ratings').selectAll().orderBy('seq', 'desc').limit(limit).execute();

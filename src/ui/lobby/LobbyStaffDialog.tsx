@@ -1,7 +1,8 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Teller } from '../../domain/teller.ts';
 import { checkStaffCredentials } from '../../store/staff.ts';
 import { watchDeviceStatus } from '../../store/status.ts';
+import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 
@@ -11,45 +12,23 @@ import { useObservable } from '../use-observable.ts';
  * can sync now. Nothing a customer wrote is ever shown here.
  */
 export function LobbyStaffDialog({ onClose }: { onClose: () => void }) {
-  const { db, engine, i18n } = useServices();
+  const { db, engine } = useServices();
   const { t, language } = useT();
-  const [staffNumber, setStaffNumber] = useState('');
-  const [pin, setPin] = useState('');
   const [staff, setStaff] = useState<Teller | null>(null);
-  const [failure, setFailure] = useState<{ reason: string; lockedUntil: number | null } | null>(null);
-  const submitting = useRef(false);
   const status = useObservable(() => watchDeviceStatus(db), [db]);
 
-  async function unlock(event: Event) {
-    event.preventDefault();
-    if (submitting.current) return;
-    submitting.current = true;
-    const result = await checkStaffCredentials(db, { staffNumber, pin });
-    submitting.current = false;
-    setPin('');
+  async function unlock(credentials: { staffNumber: string; pin: string }) {
+    const result = await checkStaffCredentials(db, credentials);
     if (result.ok) setStaff(result.value);
-    else setFailure({ reason: result.reason, lockedUntil: result.lockedUntil ?? null });
+    return result;
   }
 
-  const time = (at: number) => new Intl.DateTimeFormat(i18n.language, { hour: '2-digit', minute: '2-digit' }).format(at);
   return (
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="lobby-staff-title" data-screen="lobby-staff">
       <section class="panel" lang={language}>
         <h1 id="lobby-staff-title">{t('staff.title')}</h1>
         {!staff ? (
-          <form onSubmit={unlock} noValidate>
-            <label for="lobby-staff-number">{t('signIn.staffNumber')}</label>
-            <input id="lobby-staff-number" value={staffNumber} onInput={(e) => setStaffNumber(e.currentTarget.value)} autocomplete="off" autoFocus />
-            <label for="lobby-staff-pin">{t('signIn.pin')}</label>
-            <input id="lobby-staff-pin" type="password" inputMode="numeric" autocomplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
-            <p class="error" role="alert">
-              {failure && (failure.lockedUntil ? t('signIn.lockedUntil', { time: time(failure.lockedUntil) }) : t(`errors.${failure.reason}`, { defaultValue: t('errors.unknown') }))}
-            </p>
-            <div class="actions">
-              <button type="button" onClick={onClose}>{t('signIn.cancel')}</button>
-              <button type="submit" class="primary">{t('staff.unlock')}</button>
-            </div>
-          </form>
+          <StaffCredentialsForm idPrefix="lobby-staff" submitLabel={t('staff.unlock')} check={unlock} onCancel={onClose} />
         ) : (
           <div class="staff-actions">
             <p>{t('staff.signedInAs', { name: staff.name, number: staff.staffNumber })}</p>
