@@ -13,7 +13,7 @@ export const STAFF_ID: Record<StaffRole, string> = {
 const AT = Date.UTC(2026, 10, 23, 9, 30);
 
 /** What each type of event needs besides the common fields. */
-const FIELDS: Record<CaseEventType, Record<string, unknown>> = {
+export const CASE_EVENT_FIELDS: Record<CaseEventType, Record<string, unknown>> = {
   opened: { channel: 'in-person', opinionId: null, summary: 'Charged twice for a transfer' },
   restated: { text: 'You were charged twice on 20 November' },
   'answered-on-spot': { text: 'Refunded at the counter' },
@@ -43,7 +43,7 @@ export function aCaseEvent(type: CaseEventType, caseId: string, options: { role?
     role,
     createdAt: AT,
     type,
-    ...FIELDS[type],
+    ...CASE_EVENT_FIELDS[type],
     ...overrides,
   });
 }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   applyCaseEvent,
   CASE_EVENT_TYPES,
-  CaseEventSchema,
   deadlineState,
   foldCases,
   replyDueAt,
@@ -13,47 +12,18 @@ import {
   type ComplaintCase,
   type StaffRole,
 } from '../../src/domain/case.ts';
-import * as v from 'valibot';
-import { BRANCH_ID } from '../builders/rating.ts';
+import { aCaseEvent, STAFF_ID } from '../builders/case-event.ts';
 
 const CASE = '019ab000-0000-7000-8000-0000000000c1';
-const LOBBY = '019ab000-0000-7000-8000-0000000000a1';
-const MANAGER = '019ab000-0000-7000-8000-0000000000a2';
-const BOSS = '019ab000-0000-7000-8000-0000000000a3';
+const MANAGER = STAFF_ID['complaint-manager'];
 const T0 = Date.UTC(2026, 10, 23, 10);
 const HOUR = 3_600_000;
 
 let n = 0;
-/** An event of `type` by `role`, with the fields that type needs; valid by the schema. */
+/** An event of `type` by `role` (the builders' one), a minute after the one before. */
 function anEvent(type: CaseEvent['type'], role: StaffRole, overrides: Record<string, unknown> = {}): CaseEvent {
   n += 1;
-  const extra: Record<CaseEvent['type'], Record<string, unknown>> = {
-    opened: { channel: 'in-person', opinionId: null, summary: 'Charged twice for a transfer' },
-    restated: { text: 'You were charged twice on 20 November' },
-    'answered-on-spot': { text: 'Refunded at the counter' },
-    'handed-on': { toStaffId: MANAGER },
-    'deadline-agreed': { dueAt: T0 + 48 * HOUR },
-    replied: { channel: 'phone', text: 'The second charge is refunded' },
-    'fault-decided': { atFault: true, text: 'Apologised; the fee table was corrected' },
-    escalated: { text: 'Card scheme dispute' },
-    'head-office-answered': { text: 'Chargeback approved' },
-    'signed-off': {},
-    'followed-up': { outcome: 'satisfied', text: '' },
-    reopened: { text: 'Customer called back' },
-  };
-  const staffId = role === 'lobby-staff' ? LOBBY : role === 'complaint-manager' ? MANAGER : BOSS;
-  return v.parse(CaseEventSchema, {
-    kind: 'case-event',
-    id: `019ab000-0000-7000-8000-${String(n).padStart(12, '0')}`,
-    caseId: CASE,
-    branchId: BRANCH_ID,
-    staffId,
-    role,
-    createdAt: T0 + n * 60_000,
-    type,
-    ...extra[type],
-    ...overrides,
-  });
+  return aCaseEvent(type, CASE, { role, createdAt: T0 + n * 60_000, ...overrides });
 }
 
 function run(...events: CaseEvent[]) {

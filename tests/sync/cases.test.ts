@@ -6,6 +6,7 @@ import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { getMeta } from '../../src/store/meta.ts';
 import { enrollDevice } from '../../src/sync/enroll.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
+import { CASE_EVENT_FIELDS, STAFF_ID } from '../builders/case-event.ts';
 import { firstValueFrom } from '../helpers/observable.ts';
 import { givenBranchWithCounter, givenLobbyCode, givenTeller, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
 
@@ -18,9 +19,9 @@ const tablets: BranchVoiceDB[] = [];
 
 const CASE_A = '019ab000-0000-7000-8000-0000000000c1';
 const CASE_B = '019ab000-0000-7000-8000-0000000000c2';
-const LOBBY = '019ab000-0000-7000-8000-0000000000a1';
-const MANAGER = '019ab000-0000-7000-8000-0000000000a2';
-const BOSS = '019ab000-0000-7000-8000-0000000000a3';
+const LOBBY = STAFF_ID['lobby-staff'];
+const MANAGER = STAFF_ID['complaint-manager'];
+const BOSS = STAFF_ID['branch-manager'];
 
 beforeEach(async () => {
   await givenBranchWithCounter(database.current);
@@ -82,20 +83,7 @@ describe('case events between two lobby tablets', () => {
 
 describe('case events: the tablets and the server agree, for any history', () => {
   const who = { 'lobby-staff': LOBBY, 'complaint-manager': MANAGER, 'branch-manager': BOSS } as const;
-  const fields: Record<CaseEvent['type'], Record<string, unknown>> = {
-    opened: { channel: 'letter', opinionId: null, summary: 'A letter of complaint' },
-    restated: { text: 'Restated' },
-    'answered-on-spot': { text: 'Answered' },
-    'handed-on': { toStaffId: MANAGER },
-    'deadline-agreed': { dueAt: Date.UTC(2026, 10, 25) },
-    replied: { channel: 'email', text: 'Replied' },
-    'fault-decided': { atFault: false, text: 'Explained' },
-    escalated: { text: 'To head office' },
-    'head-office-answered': { text: 'Head office answered' },
-    'signed-off': {},
-    'followed-up': { outcome: 'satisfied', text: '' },
-    reopened: { text: 'Reopened' },
-  };
+  const fields = CASE_EVENT_FIELDS;
   // A role allowed for the type, so that most steps pass the tablet's own check and the
   // interesting refusals (two tablets out of step) happen at the server.
   const step = fc
