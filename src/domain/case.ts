@@ -256,3 +256,45 @@ export function deadlineState(c: ComplaintCase, now: number, deadlines: ReplyDea
   const warnFrom = due - Math.max(4 * HOUR, (due - c.openedAt) / 4);
   return now >= warnFrom ? 'amber' : 'ok';
 }
+
+/** What staff can do to an existing case, in the order a case usually goes. */
+export const CASE_ACTIONS = [
+  'restated',
+  'answered-on-spot',
+  'deadline-agreed',
+  'handed-on',
+  'replied',
+  'fault-decided',
+  'escalated',
+  'head-office-answered',
+  'signed-off',
+  'followed-up',
+  'reopened',
+] as const satisfies readonly Exclude<CaseEventType, 'opened'>[];
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+/**
+ * The actions a member of staff in `role` may take on `c` now: each one is tried through
+ * `applyCaseEvent` itself, so the buttons a screen offers are exactly what the state machine
+ * accepts (the fields an action carries never decide whether it is legal).
+ */
+export function legalActions(c: ComplaintCase, role: StaffRole): CaseAction[] {
+  return CASE_ACTIONS.filter((type) => {
+    const probe = { kind: 'case-event', id: c.id, caseId: c.id, branchId: c.branchId, staffId: c.ownerStaffId, role, createdAt: c.updatedAt, type } as CaseEvent;
+    return applyCaseEvent(c, probe).ok;
+  });
+}
+
+/** The order of the case list: overdue first, then nearest deadline, then the rest newest first, signed-off last. */
+export function compareCases(now: number, deadlines: ReplyDeadlines = DEFAULT_DEADLINES) {
+  const rank = (c: ComplaintCase) => {
+    if (c.status === 'signed-off') return 3;
+    const state = deadlineState(c, now, deadlines);
+    return state === 'red' ? 0 : state === 'none' ? 2 : 1;
+  };
+  return (a: ComplaintCase, b: ComplaintCase): number =>
+    rank(a) - rank(b) ||
+    (replyDueAt(a, deadlines) ?? Infinity) - (replyDueAt(b, deadlines) ?? Infinity) ||
+    b.openedAt - a.openedAt ||
+    a.id.localeCompare(b.id);
+}

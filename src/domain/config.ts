@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { DEFAULT_DEADLINES } from './case.ts';
 import { IdSchema } from './ids.ts';
 import { LanguageSchema } from './language.ts';
 import { ReasonSchema } from './reason.ts';
@@ -12,6 +13,9 @@ import { TopicSchema } from './topic.ts';
 export const DEVICE_MODES = ['counter', 'lobby'] as const;
 export const DeviceModeSchema = v.picklist(DEVICE_MODES);
 export type DeviceMode = v.InferOutput<typeof DeviceModeSchema>;
+
+/** A reply deadline in whole hours: at least one, at most 30 days. */
+export const DeadlineHoursSchema = v.pipe(v.number(), v.integer('must be whole hours'), v.minValue(1, 'must be at least 1 hour'), v.maxValue(720, 'must be at most 720 hours (30 days)'));
 
 /** Default pause after a rating during which taps are ignored: one customer, one rating. */
 export const DEFAULT_RATING_COOLDOWN_MS = 3000;
@@ -40,5 +44,16 @@ export const DeviceConfigSchema = v.object({
   reasons: v.array(ReasonSchema),
   /** Topics offered in the opinion box, in the branch's order. */
   topics: v.array(TopicSchema),
+  /**
+   * The network's reply deadlines for complaint cases (a head-office setting, issue #6).
+   * Absent in configurations pulled before issue #6: the defaults of 24 hours and 3 days.
+   */
+  caseDeadlines: v.optional(
+    v.object({
+      replyWithinHours: DeadlineHoursSchema,
+      notOnSpotWithinHours: DeadlineHoursSchema,
+    }),
+    () => ({ ...DEFAULT_DEADLINES }),
+  ),
 });
 export type DeviceConfig = v.InferOutput<typeof DeviceConfigSchema>;

@@ -4,6 +4,7 @@ import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
 import { OpinionSchema, REFERENCE_PREFIXES } from './opinion.ts';
 import { RatingSchema } from './rating.ts';
+import { EntryReadSchema } from './review.ts';
 import { ShiftEventSchema } from './shift.ts';
 
 /**
@@ -20,7 +21,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every kind of record a device can push. New kinds join this variant. */
-export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema, CaseEventSchema], 'has an unknown kind');
+export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema, CaseEventSchema, EntryReadSchema], 'has an unknown kind');
 export type SyncRecord = v.InferOutput<typeof SyncRecordSchema>;
 export type RecordKind = SyncRecord['kind'];
 
@@ -62,6 +63,8 @@ export const REJECT_REASONS = [
   'wrong-reference',
   /** A case event whose staffId is not a member of the branch's staff in the role it names. */
   'unknown-staff',
+  /** An entry-read for an opinion-box entry the server does not have in this branch. */
+  'unknown-opinion',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -1,4 +1,5 @@
 import type { DeviceConfig } from '../../src/domain/config.ts';
+import { DEFAULT_DEADLINES } from '../../src/domain/case.ts';
 import { hashPin } from '../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../src/domain/topic.ts';
@@ -44,6 +45,7 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
       tellers: [aTeller(), aTeller({ id: SECOND_TELLER_ID, staffNumber: '1002', name: 'Carlos Ruiz', stars: 5 })],
       reasons: [...DEFAULT_REASONS],
       topics: [...DEFAULT_TOPICS],
+      caseDeadlines: { ...DEFAULT_DEADLINES },
       ...overrides.config,
     },
   };

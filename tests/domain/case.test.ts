@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyCaseEvent,
+  CASE_ACTIONS,
   CASE_EVENT_TYPES,
+  compareCases,
+  legalActions,
   deadlineState,
   foldCases,
   replyDueAt,
@@ -182,5 +185,41 @@ describe('complaint case: properties over any history', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('complaint case: what the screens offer', () => {
+  it('legalActions offers exactly the actions the state machine accepts, for any history and role', () => {
+    const anyEvent = fc
+      .record({ type: fc.constantFrom(...CASE_EVENT_TYPES), role: fc.constantFrom(...STAFF_ROLES), minutes: fc.nat(10_000) })
+      .map(({ type, role, minutes }) => anEvent(type, role, { createdAt: T0 + minutes * 60_000 }));
+    fc.assert(
+      fc.property(fc.array(anyEvent, { maxLength: 25 }), fc.constantFrom(...STAFF_ROLES), (events, role) => {
+        const c = foldCases([anEvent('opened', 'lobby-staff'), ...events]).cases.get(CASE)!;
+        const offered = legalActions(c, role);
+        for (const type of CASE_ACTIONS) {
+          expect(offered.includes(type)).toBe(applyCaseEvent(c, anEvent(type, role)).ok);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('given a new case, lobby staff may restate, answer, agree a deadline and hand on; only the branch manager escalates; no one signs off before a reply', () => {
+    const c = foldCases([anEvent('opened', 'lobby-staff')]).cases.get(CASE)!;
+    expect(legalActions(c, 'lobby-staff')).toEqual(['restated', 'answered-on-spot', 'deadline-agreed', 'handed-on']);
+    expect(legalActions(c, 'branch-manager')).toContain('escalated');
+    expect(legalActions(c, 'complaint-manager')).not.toContain('escalated');
+    expect(legalActions(c, 'branch-manager')).not.toContain('signed-off');
+  });
+
+  it('the list puts overdue cases first, then the nearest deadline, then replied ones, signed-off last', () => {
+    const caseOf = (id: string, ...events: CaseEvent[]) => foldCases(events.map((e) => ({ ...e, caseId: id }))).cases.get(id)!;
+    const ids = ['019ab000-0000-7000-8000-0000000000d1', '019ab000-0000-7000-8000-0000000000d2', '019ab000-0000-7000-8000-0000000000d3', '019ab000-0000-7000-8000-0000000000d4'];
+    const overdue = caseOf(ids[0]!, anEvent('opened', 'lobby-staff', { createdAt: T0 - 30 * HOUR }));
+    const dueSoon = caseOf(ids[1]!, anEvent('opened', 'lobby-staff', { createdAt: T0 - 20 * HOUR }));
+    const replied = caseOf(ids[2]!, anEvent('opened', 'lobby-staff', { createdAt: T0 }), anEvent('replied', 'complaint-manager', { createdAt: T0 + 1 }));
+    const closed = caseOf(ids[3]!, anEvent('opened', 'lobby-staff', { createdAt: T0 }), anEvent('answered-on-spot', 'lobby-staff', { createdAt: T0 + 1 }), anEvent('signed-off', 'branch-manager', { createdAt: T0 + 2 }));
+    expect([closed, replied, dueSoon, overdue].sort(compareCases(T0)).map((c) => c.id)).toEqual(ids);
   });
 });

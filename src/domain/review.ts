@@ -1,0 +1,66 @@
+import * as v from 'valibot';
+import type { CaseStatus, StaffRole } from './case.ts';
+import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
+import { OpinionSchema, type Opinion } from './opinion.ts';
+
+/**
+ * The complaint manager's daily review of the opinion box (issue #6, seed 002 第十條): every
+ * entry is marked read; complaints and entries whose customer wants a reply become cases; an
+ * entry with contact details is not closed until its case has a reply.
+ */
+
+/** Who reads the opinion box and sees customers' contact details. */
+export const REVIEW_ROLES = ['complaint-manager', 'branch-manager'] as const satisfies readonly StaffRole[];
+export type ReviewRole = (typeof REVIEW_ROLES)[number];
+export const canReview = (role: string): role is ReviewRole => (REVIEW_ROLES as readonly string[]).includes(role);
+
+/** "I have read this entry": a record made on the tablet, through the outbox like any other. */
+export const EntryReadSchema = v.strictObject({
+  kind: v.literal('entry-read'),
+  id: RecordIdSchema,
+  opinionId: RecordIdSchema,
+  branchId: IdSchema,
+  staffId: IdSchema,
+  role: v.picklist(REVIEW_ROLES),
+  createdAt: EpochMsSchema,
+});
+export type EntryRead = v.InferOutput<typeof EntryReadSchema>;
+
+/** An entry as the review shows it: the customer's words and contact, and who read it first. */
+export const ReviewEntrySchema = v.object({
+  opinion: OpinionSchema,
+  /** When the server received it: the review's day is the day it arrived. */
+  receivedAt: EpochMsSchema,
+  readAt: v.nullable(EpochMsSchema),
+  readByStaffId: v.nullable(IdSchema),
+});
+export type ReviewEntry = v.InferOutput<typeof ReviewEntrySchema>;
+
+/**
+ * GET /api/review?since=<ms>: the branch's entries received since `since` and every older one
+ * that is not closed yet, newest first. Only lobby tablets may ask (contact details never go
+ * to a counter evaluator), and the tablet shows them only to the review roles.
+ */
+export const ReviewPageSchema = v.object({ entries: v.array(ReviewEntrySchema) });
+export type ReviewPage = v.InferOutput<typeof ReviewPageSchema>;
+/** The most entries one review answer carries. */
+export const REVIEW_MAX_ENTRIES = 500;
+
+/** Complaints, and entries whose customer asked for a reply, are handled as cases. */
+export const needsCase = (opinion: Opinion): boolean => opinion.opinionKind === 'complaint' || opinion.contact?.wantsReply === true;
+
+/** The customer left a way to reach them: the entry cannot close without a reply. */
+export const hasContact = (opinion: Opinion): boolean => Boolean(opinion.contact && (opinion.contact.phone || opinion.contact.email));
+
+/**
+ * Where an entry stands in the review: unread; read but still needing its case; waiting for
+ * the reply its contact details call for; closed.
+ */
+export type EntryState = 'unread' | 'needs-case' | 'awaiting-reply' | 'closed';
+
+export function entryState(opinion: Opinion, read: boolean, caseStatus: CaseStatus | null): EntryState {
+  if (!read) return 'unread';
+  if (needsCase(opinion) && caseStatus === null) return 'needs-case';
+  if (hasContact(opinion) && caseStatus !== 'replied' && caseStatus !== 'signed-off') return 'awaiting-reply';
+  return 'closed';
+}
