@@ -103,3 +103,28 @@ export const watchCases = (db: BranchVoiceDB) =>
       pending: rows.filter((r) => r.status === 'pending').length,
     };
   });
+
+export interface CaseFile {
+  /** The case as this tablet folds it; undefined while its opening is unknown here. */
+  case: ComplaintCase | undefined;
+  /** Every event of the case, refused ones included: the server's in `seq` order, then this tablet's pending ones. */
+  history: StoredCaseEvent[];
+}
+
+/** Emits one case with its whole history whenever an event of it is made here or pulled. */
+export const watchCase = (db: BranchVoiceDB, caseId: string) =>
+  liveQuery(async (): Promise<CaseFile> => {
+    const rows = await db.caseEvents.where('caseId').equals(caseId).toArray();
+    const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
+    const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
+    return { case: foldStoredEvents(rows).cases.get(caseId), history: [...confirmed, ...pending] };
+  });
+
+/** Opens a new case: a fresh case id (a UUIDv7, made here like every record's id) and its `opened` event. */
+export function openCase(
+  db: BranchVoiceDB,
+  input: Omit<Extract<CaseEventInput, { type: 'opened' }>, 'caseId' | 'type'>,
+  options: { now?: () => number; newId?: () => string } = {},
+): Promise<Result<CaseEvent, CaseEventFailure>> {
+  return recordCaseEvent(db, { ...input, type: 'opened', caseId: (options.newId ?? uuidv7)() }, options);
+}

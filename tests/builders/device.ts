@@ -5,6 +5,7 @@ import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../src/domain/topic.ts';
 import type { Teller } from '../../src/domain/teller.ts';
 import type { EnrolledDevice } from '../../src/store/device.ts';
+import { STAFF_ID } from './case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from './rating.ts';
 
 /** The PIN of every teller the builders make. */
@@ -49,4 +50,13 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
       ...overrides.config,
     },
   };
+}
+
+/** The branch's complaint handlers, one per role, PIN TELLER_PIN: staff numbers 2001 (lobby), 2002 (complaint manager), 2003 (branch manager). */
+export function aCaseRoster(): Teller[] {
+  return [
+    aTeller({ id: STAFF_ID['lobby-staff'], staffNumber: '2001', name: 'Zhou Lan', role: 'lobby-staff' }),
+    aTeller({ id: STAFF_ID['complaint-manager'], staffNumber: '2002', name: 'Ana Ortega', role: 'complaint-manager' }),
+    aTeller({ id: STAFF_ID['branch-manager'], staffNumber: '2003', name: 'Chen Wei', role: 'branch-manager' }),
+  ];
 }

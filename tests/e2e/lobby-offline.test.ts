@@ -177,7 +177,7 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByLabel('PIN').fill(staff.pin);
     await page.getByRole('button', { name: 'Open' }).click();
     await expect(page.getByTestId('lobby-staff-status').innerText()).resolves.toBe('2 messages or records waiting to sync.');
-    await page.getByRole('button', { name: 'Back to the opinion box' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
 
     server = await startServer(port, dataDir);
     await page.getByRole('button', { name: 'Sync now' }).click();

@@ -11,7 +11,13 @@ export const COUNTDOWN_MS = 10_000;
  * still there?" with a visible countdown; at zero it calls `onExpired`, which clears the
  * entry. Any touch, key or input while the question is not shown starts the wait again.
  */
-export function IdleGuard({ onExpired }: { onExpired: () => void }) {
+export function IdleGuard({ onExpired, idleMs = IDLE_MS, texts = 'lobby.idle' }: {
+  onExpired: () => void;
+  /** How long without a touch before the question; the staff desk waits longer than a customer's entry. */
+  idleMs?: number;
+  /** Where its texts are: title, detail (with count), continue, clear. */
+  texts?: 'lobby.idle' | 'cases.idle';
+}) {
   const { t } = useT();
   const [asking, setAsking] = useState(false);
   const [secondsLeft, setSecondsLeft] = useState(COUNTDOWN_MS / 1000);
@@ -20,10 +26,10 @@ export function IdleGuard({ onExpired }: { onExpired: () => void }) {
 
   useEffect(() => {
     if (asking) return;
-    let timer = setTimeout(() => setAsking(true), IDLE_MS);
+    let timer = setTimeout(() => setAsking(true), idleMs);
     const touched = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => setAsking(true), IDLE_MS);
+      timer = setTimeout(() => setAsking(true), idleMs);
     };
     setSecondsLeft(COUNTDOWN_MS / 1000);
     const events = ['pointerdown', 'keydown', 'input'] as const;
@@ -32,7 +38,7 @@ export function IdleGuard({ onExpired }: { onExpired: () => void }) {
       clearTimeout(timer);
       for (const name of events) document.removeEventListener(name, touched, true);
     };
-  }, [asking]);
+  }, [asking, idleMs]);
 
   // One second at a time, with timeouts only: the countdown shown is the countdown run.
   useEffect(() => {
@@ -46,12 +52,12 @@ export function IdleGuard({ onExpired }: { onExpired: () => void }) {
   return (
     <div class="overlay" data-screen="lobby-idle">
       <section class="panel idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-detail">
-        <h1 id="idle-title">{t('lobby.idle.title')}</h1>
-        <p id="idle-detail" aria-live="polite">{t('lobby.idle.detail', { count: secondsLeft })}</p>
+        <h1 id="idle-title">{t(`${texts}.title`)}</h1>
+        <p id="idle-detail" aria-live="polite">{t(`${texts}.detail`, { count: secondsLeft })}</p>
         <p class="countdown" aria-hidden="true">{secondsLeft}</p>
         <div class="actions">
-          <button type="button" onClick={() => expired.current()}>{t('lobby.idle.clear')}</button>
-          <button type="button" class="primary" onClick={() => setAsking(false)} autoFocus>{t('lobby.idle.continue')}</button>
+          <button type="button" onClick={() => expired.current()}>{t(`${texts}.clear`)}</button>
+          <button type="button" class="primary" onClick={() => setAsking(false)} autoFocus>{t(`${texts}.continue`)}</button>
         </div>
       </section>
     </div>

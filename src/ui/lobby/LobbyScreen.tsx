@@ -1,6 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { LANGUAGES } from '../../domain/language.ts';
+import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
+import { StaffDesk } from '../cases/StaffDesk.tsx';
 import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
@@ -22,7 +24,8 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   useState(() => addLobbyLocales(i18n));
   const { t, language } = useT();
   const [session, setSession] = useState<Session | null>(null);
-  const [staff, setStaff] = useState(false);
+  const [locked, setLocked] = useState(false);
+  const [staff, setStaff] = useState<Teller | null>(null);
   const sessions = useRef(0);
   const { config } = device;
 
@@ -36,17 +39,25 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
     void i18n.changeLanguage(config.branch.defaultLanguage);
   }
 
+  if (staff) {
+    return (
+      <div class="lobby staff-mode" data-mode="lobby">
+        <StaffDesk staff={staff} device={device} onSignOut={() => setStaff(null)} />
+        <StatusCorner />
+      </div>
+    );
+  }
   const elderly = session?.elderly ?? false;
   return (
     <div class={elderly ? 'lobby elderly' : 'lobby'} data-mode="lobby">
       <header class="lobby-header">
-        <StaffCorner onOpen={() => { end(); setStaff(true); }} />
+        <StaffCorner onOpen={() => { end(); setLocked(true); }} />
         <span class="place">{config.branch.name} · {t('lobby.title')}</span>
       </header>
       <main class="lobby-main">
         {session ? <OpinionFlow key={session.id} config={config} elderly={elderly} onEnd={end} /> : <Attract onStart={start} />}
       </main>
-      {staff && <LobbyStaffDialog onClose={() => setStaff(false)} />}
+      {locked && <LobbyStaffDialog onClose={() => setLocked(false)} onSignedIn={(member) => { setLocked(false); setStaff(member); }} />}
       <StatusCorner />
     </div>
   );

@@ -36,7 +36,7 @@ export async function givenLobbyTablet({ language = 'en', config = {}, fakeTimer
   const current = () => rendered.services.i18n.language as Language;
 
   /** Tabs until `name` has the focus (at most 60 presses), or fails: proof it is reachable by keyboard. */
-  async function tabTo(name: string | RegExp, role: 'button' | 'field' | 'checkbox' | 'combobox' = 'button'): Promise<HTMLElement> {
+  async function tabTo(name: string | RegExp, role: 'button' | 'field' | 'checkbox' | 'combobox' | 'radio' = 'button'): Promise<HTMLElement> {
     // A field by its label: a PIN (type=password) has no textbox role.
     const target = role === 'field' ? screen.getByLabelText(name, { selector: 'input, textarea, select' }) : screen.getByRole(role, { name });
     for (let i = 0; i < 60 && document.activeElement !== target; i++) await user.tab();

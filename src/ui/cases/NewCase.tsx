@@ -1,0 +1,74 @@
+import { useRef, useState } from 'preact/hooks';
+import { CASE_CHANNELS, type CaseChannel, type StaffRole } from '../../domain/case.ts';
+import type { ReviewEntry } from '../../domain/review.ts';
+import type { Teller } from '../../domain/teller.ts';
+import { openCase } from '../../store/cases.ts';
+import { useServices, useT } from '../services.tsx';
+
+/** Channels staff choose from; 'opinion-box' is set by opening a case from the daily review. */
+const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
+
+/**
+ * Opens a case: a complaint received in person, by phone, by letter or from the hotline, or an
+ * opinion-box entry from the daily review (its text as the summary, to be shortened). Whoever
+ * opens it owns it until they hand it on (首問負責制).
+ */
+export function NewCase({ from, staff, role, onOpened, onCancel }: {
+  from: ReviewEntry | null;
+  staff: Teller;
+  role: StaffRole;
+  onOpened: (caseId: string) => void;
+  onCancel: () => void;
+}) {
+  const { db, engine } = useServices();
+  const { t } = useT();
+  const [channel, setChannel] = useState<CaseChannel>(from ? 'opinion-box' : 'in-person');
+  const [summary, setSummary] = useState(from?.opinion.text ?? '');
+  const [problem, setProblem] = useState<string | null>(null);
+  const busy = useRef(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy.current) return;
+    if (!summary.trim()) {
+      setProblem(t('cases.errors.summary-empty'));
+      document.getElementById('case-summary')?.focus();
+      return;
+    }
+    busy.current = true;
+    const result = await openCase(db, { channel, opinionId: from?.opinion.id ?? null, summary: summary.trim(), staffId: staff.id, role });
+    busy.current = false;
+    if (!result.ok) {
+      setProblem(t(`cases.refusal.${result.reason}`, { defaultValue: t(`errors.${result.reason}`, { defaultValue: t('errors.unknown') }) }));
+      return;
+    }
+    engine.requestSync('new-record');
+    onOpened(result.value.caseId);
+  }
+
+  return (
+    <form class="new-case" data-screen="new-case" onSubmit={submit} noValidate aria-labelledby="new-case-title">
+      <h1 id="new-case-title">{t('cases.new.title')}</h1>
+      {from ? (
+        <p class="hint">{t('cases.new.fromEntry', { code: from.opinion.referenceCode })}</p>
+      ) : (
+        <fieldset>
+          <legend>{t('cases.new.channel')}</legend>
+          <div class="radio-row">
+            {DIRECT_CHANNELS.map((c) => (
+              <label key={c} class="radio"><input type="radio" name="channel" checked={channel === c} onChange={() => setChannel(c)} /> {t(`cases.channel.${c}`)}</label>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      <label for="case-summary">{t('cases.new.summary')}</label>
+      <p class="hint" id="case-summary-hint">{t('cases.new.summaryHint')}</p>
+      <textarea id="case-summary" rows={5} maxLength={2000} value={summary} aria-describedby="case-summary-hint" aria-invalid={problem !== null} onInput={(e) => setSummary(e.currentTarget.value)} />
+      <p class="error" role="alert">{problem}</p>
+      <div class="actions">
+        <button type="button" onClick={onCancel}>{t('cases.cancel')}</button>
+        <button type="submit" class="primary">{t('cases.new.open')}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import { STAFF_ROLES, type StaffRole } from '../../domain/case.ts';
+import { canReview, type ReviewEntry } from '../../domain/review.ts';
+import type { Teller } from '../../domain/teller.ts';
+import type { EnrolledDevice } from '../../store/device.ts';
+import { watchCases } from '../../store/cases.ts';
+import { watchDeviceStatus } from '../../store/status.ts';
+import { IdleGuard } from '../lobby/IdleGuard.tsx';
+import { useServices, useT } from '../services.tsx';
+import { useObservable } from '../use-observable.ts';
+import { CaseList } from './CaseList.tsx';
+import { CaseView } from './CaseView.tsx';
+import { DailyReview } from './DailyReview.tsx';
+import { NewCase } from './NewCase.tsx';
+
+/** Left alone this long, the desk asks, then signs out: the lobby tablet is in a public room. */
+export const STAFF_IDLE_MS = 180_000;
+
+export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' };
+
+const staffRoleOf = (member: Teller): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
+
+/**
+ * Staff mode on a lobby tablet (issue #6): behind the kiosk lock, a member of staff signed in
+ * with their staff number and PIN works the branch's complaint cases in their role: the case
+ * list, a case and its actions, a new case, and for the complaint and branch managers the daily
+ * review of the opinion box. All of it works offline; what the tablet writes goes through the
+ * outbox, and the branch's events come back on every sync.
+ */
+export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device: EnrolledDevice; onSignOut: () => void }) {
+  const { db, engine } = useServices();
+  const { t } = useT();
+  const role = staffRoleOf(staff);
+  const [view, setView] = useState<DeskView>({ name: 'cases' });
+  const board = useObservable(() => watchCases(db), [db]);
+  const status = useObservable(() => watchDeviceStatus(db), [db]);
+
+  // Opening the desk brings the branch's newest events, network permitting.
+  useEffect(() => engine.requestSync('manual'), [engine]);
+
+  const tab = (name: DeskView['name'], label: string, target: DeskView = { name } as DeskView) => (
+    <button type="button" aria-current={view.name === name || (name === 'cases' && view.name === 'case') ? 'page' : undefined} onClick={() => setView(target)}>
+      {label}
+    </button>
+  );
+
+  return (
+    <div class="desk" data-screen="staff-desk">
+      <header class="desk-header">
+        <p class="desk-who">
+          {t('cases.signedInAs', { name: staff.name, number: staff.staffNumber, role: t(`cases.role.${staff.role}`) })}
+        </p>
+        <button type="button" class="desk-signout" onClick={onSignOut}>{t('cases.signOut')}</button>
+      </header>
+      {role && (
+        <nav class="desk-nav" aria-label={t('cases.navLabel')}>
+          {tab('cases', t('cases.nav.cases', { count: board?.cases.filter((c) => c.status !== 'signed-off').length ?? 0 }))}
+          {tab('new', t('cases.nav.new'), { name: 'new', from: null })}
+          {canReview(role) && tab('review', t('cases.nav.review'))}
+        </nav>
+      )}
+      <main class="desk-main">
+        {!role ? (
+          <p class="desk-note">{t('cases.notCaseStaff')}</p>
+        ) : view.name === 'cases' ? (
+          <CaseList board={board} config={device.config} onOpen={(id) => setView({ name: 'case', id })} />
+        ) : view.name === 'case' ? (
+          <CaseView caseId={view.id} staff={staff} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
+        ) : view.name === 'new' ? (
+          <NewCase from={view.from} staff={staff} role={role} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
+        ) : canReview(role) ? (
+          <DailyReview staff={staff} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
+        ) : null}
+      </main>
+      <footer class="desk-footer">
+        {status && (
+          <p data-testid="lobby-staff-status">
+            {t('lobby.staff.waiting', { count: status.unsynced })}
+            {status.quarantined > 0 && ` ${t('status.quarantined', { count: status.quarantined })}`}
+          </p>
+        )}
+        <button type="button" onClick={() => engine.requestSync('manual')}>{t('status.syncNow')}</button>
+      </footer>
+      <IdleGuard onExpired={onSignOut} idleMs={STAFF_IDLE_MS} texts="cases.idle" />
+    </div>
+  );
+}
