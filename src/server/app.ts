@@ -7,6 +7,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { healthRoutes } from './routes/health.ts';
+import { reviewRoutes } from './routes/review.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { spaFallback, staticFiles } from './static.ts';
 
@@ -36,6 +37,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(enrollRoutes, { prefix: '/api', db, now });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now });
   await app.register(caseEventRoutes, { prefix: '/api', db });
+  await app.register(reviewRoutes, { prefix: '/api', db });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

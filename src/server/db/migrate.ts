@@ -5,6 +5,7 @@ import * as initial from './migrations/0001_initial.ts';
 import * as tellers from './migrations/0002_tellers_reasons_shifts.ts';
 import * as lobby from './migrations/0003_lobby_topics_opinions.ts';
 import * as cases from './migrations/0004_staff_roles_case_events.ts';
+import * as review from './migrations/0005_opinion_reads_settings.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_tellers_reasons_shifts': tellers,
   '0003_lobby_topics_opinions': lobby,
   '0004_staff_roles_case_events': cases,
+  '0005_opinion_reads_settings': review,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -16,6 +16,8 @@ export interface Database {
   topics: TopicTable;
   opinions: OpinionTable;
   case_events: CaseEventTable;
+  opinion_reads: OpinionReadTable;
+  settings: SettingTable;
 }
 
 export interface BranchTable {
@@ -185,6 +187,8 @@ export interface CaseEventTable {
   type: string;
   /** The whole CaseEvent as pushed, as JSON text. */
   payload: string;
+  /** The opinion-box entry an 'opened' event names; null for every other event (migration 0005). */
+  opinion_id: string | null;
   created_at: number;
   received_at: number;
   /** 'applied' or 'refused': what applyCaseEvent made of it when it arrived. */
@@ -192,6 +196,30 @@ export interface CaseEventTable {
   /** The CaseRefusal and its message when refused; null when applied. */
   reason: string | null;
   message: string | null;
+}
+
+export interface OpinionReadTable {
+  /** Arrival order: breaks a tie between two marks made at the same millisecond. */
+  seq: Generated<number>;
+  /** The entry-read record's device-made id: a batch sent again is stored once. */
+  id: string;
+  opinion_id: string;
+  branch_id: string;
+  device_id: string;
+  staff_id: string;
+  /** The review role the staff member read it in: 'complaint-manager' or 'branch-manager'. */
+  role: string;
+  /** The tablet's clock when the entry was marked read: the earliest mark is the first read. */
+  created_at: number;
+  received_at: number;
+}
+
+/** Network-wide settings by key (repositories/settings.ts); a key without a row has its default. */
+export interface SettingTable {
+  key: string;
+  /** JSON text, checked by the service that wrote it. */
+  value: string;
+  updated_at: number;
 }
 
 export type BranchRow = Selectable<BranchTable>;
@@ -212,3 +240,6 @@ export type OpinionRow = Selectable<OpinionTable>;
 export type NewOpinionRow = Insertable<OpinionTable>;
 export type CaseEventRow = Selectable<CaseEventTable>;
 export type NewCaseEventRow = Insertable<CaseEventTable>;
+export type OpinionReadRow = Selectable<OpinionReadTable>;
+export type NewOpinionReadRow = Insertable<OpinionReadTable>;
+export type SettingRow = Selectable<SettingTable>;

@@ -88,3 +88,11 @@ export async function bumpConfigVersion(db: Kysely<Database>, id: string): Promi
     .where('id', '=', id)
     .execute();
 }
+
+/** Bumps every branch's config version after a network-wide change, such as the reply deadlines. */
+export async function bumpEveryConfigVersion(db: Kysely<Database>): Promise<void> {
+  await db
+    .updateTable('branches')
+    .set({ config_version: sql<number>`config_version + 1` })
+    .execute();
+}

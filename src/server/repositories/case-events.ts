@@ -18,6 +18,7 @@ export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: n
   role: event.role,
   type: event.type,
   payload: JSON.stringify(event),
+  opinion_id: event.type === 'opened' ? event.opinionId : null,
   created_at: event.createdAt,
   received_at: receivedAt,
   status: outcome.status,
@@ -72,6 +73,24 @@ export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readon
     .orderBy('seq')
     .execute();
   return rows.map((r) => JSON.parse(r.payload) as CaseEvent);
+}
+
+/**
+ * The cases opened (and applied) in a branch from these opinion-box entries, as pairs: two
+ * tablets offline may each have opened one for the same entry.
+ */
+export async function casesOpenedFrom(db: Kysely<Database>, branchId: string, opinionIds: readonly string[]): Promise<{ caseId: string; opinionId: string }[]> {
+  if (opinionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['case_id', 'opinion_id'])
+    .where('opinion_id', 'in', [...new Set(opinionIds)])
+    .where('branch_id', '=', branchId)
+    .where('type', '=', 'opened')
+    .where('status', '=', 'applied')
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ caseId: r.case_id, opinionId: r.opinion_id! }));
 }
 
 /**

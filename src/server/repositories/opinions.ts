@@ -65,5 +65,82 @@ export async function latestOpinions(db: Kysely<Database>, filter: { branchId?: 
   return rows.map(opinionRowToStored);
 }
 
+/** The record a device pushed, from what is stored: the server's stamps left out. */
+export const storedToOpinion = ({ seq: _seq, deviceId: _deviceId, receivedAt: _receivedAt, ...opinion }: StoredOpinion): Opinion => ({ kind: 'opinion', ...opinion });
+
+/** Which of these ids are opinions of the branch: an entry-read names one the tablet fetched from here. */
+export async function opinionIdsOfBranch(db: Kysely<Database>, branchId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('opinions').select('id').where('branch_id', '=', branchId).where('id', 'in', [...new Set(ids)]).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Where a page of the review ends: the last entry's arrival, newest first. */
+export type ReviewCursor = { receivedAt: number; seq: number };
+
+/**
+ * A branch's entries that may belong in the review, newest first: every entry received
+ * since `since`, and every older one that may still be open: unread, or a complaint, a
+ * request for a reply or an entry with contact details whose case is not signed off. Only
+ * the fold of a case tells the rest (replied, escalated since), so this is a superset that
+ * the review service narrows with entryState; it keeps out what years of closed cases leave.
+ */
+export async function reviewCandidates(
+  db: Kysely<Database>,
+  filter: { branchId: string; since: number; before: ReviewCursor | null; limit: number },
+): Promise<StoredOpinion[]> {
+  const { before } = filter;
+  const rows = await db
+    .selectFrom('opinions as o')
+    .selectAll('o')
+    .where('o.branch_id', '=', filter.branchId)
+    .$if(before !== null, (qb) =>
+      qb.where((eb) => eb.or([eb('o.received_at', '<', before!.receivedAt), eb.and([eb('o.received_at', '=', before!.receivedAt), eb('o.seq', '<', before!.seq)])])),
+    )
+    .where((eb) =>
+      eb.or([
+        eb('o.received_at', '>=', filter.since),
+        eb.not(eb.exists(eb.selectFrom('opinion_reads as r').select('r.id').whereRef('r.opinion_id', '=', 'o.id'))),
+        eb.and([
+          // needsCase or hasContact (domain/review.ts); NULL contact columns compare as false.
+          eb.or([eb('o.opinion_kind', '=', 'complaint'), eb('o.wants_reply', '=', 1), eb('o.contact_phone', '<>', ''), eb('o.contact_email', '<>', '')]),
+          // Signed off and not reopened since: after a sign-off only a follow-up or a reopening applies.
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('case_events as opened')
+                .innerJoin('case_events as signed', (join) =>
+                  join.onRef('signed.case_id', '=', 'opened.case_id').on('signed.type', '=', 'signed-off').on('signed.status', '=', 'applied'),
+                )
+                .select('opened.id')
+                .whereRef('opened.opinion_id', '=', 'o.id')
+                .whereRef('opened.branch_id', '=', 'o.branch_id')
+                .where('opened.type', '=', 'opened')
+                .where('opened.status', '=', 'applied')
+                .where((inner) =>
+                  inner.not(
+                    inner.exists(
+                      inner
+                        .selectFrom('case_events as reopened')
+                        .select('reopened.id')
+                        .whereRef('reopened.case_id', '=', 'signed.case_id')
+                        .where('reopened.type', '=', 'reopened')
+                        .where('reopened.status', '=', 'applied')
+                        .whereRef('reopened.seq', '>', 'signed.seq'),
+                    ),
+                  ),
+                ),
+            ),
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('o.received_at', 'desc')
+    .orderBy('o.seq', 'desc')
+    .limit(filter.limit)
+    .execute();
+  return rows.map(opinionRowToStored);
+}
+
 /** How many opinions are stored. */
 export const countOpinions = (db: Kysely<Database>): Promise<number> => countPushed(db, 'opinions');

@@ -1,9 +1,9 @@
 import type { Kysely, QueryCreator } from 'kysely';
-import type { Database, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
+import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
-export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events';
+export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events' | 'opinion_reads';
 
 // SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with at most
 // eighteen columns (opinions) a full batch of 200 is one statement, and 1,000 rows still fit:
@@ -11,9 +11,9 @@ export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events
 export const ROWS_PER_STATEMENT = 1000;
 
 /** The rows of one push, by table. */
-export type PushedRows = { ratings: NewRatingRow[]; shiftEvents: NewShiftEventRow[]; opinions: NewOpinionRow[] };
+export type PushedRows = { ratings: NewRatingRow[]; shiftEvents: NewShiftEventRow[]; opinions: NewOpinionRow[]; entryReads: NewOpinionReadRow[] };
 
-export const countRows = (rows: PushedRows): number => rows.ratings.length + rows.shiftEvents.length + rows.opinions.length;
+export const countRows = (rows: PushedRows): number => rows.ratings.length + rows.shiftEvents.length + rows.opinions.length + rows.entryReads.length;
 
 /**
  * Inserts a push's rows, one multi-row statement per kind, skipping ids already stored: a
@@ -25,6 +25,9 @@ export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): 
     db.insertInto('shift_events').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
   );
   await inChunks(rows.opinions, (chunk) => db.insertInto('opinions').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute());
+  await inChunks(rows.entryReads, (chunk) =>
+    db.insertInto('opinion_reads').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
+  );
 }
 
 /** Runs `insert` on slices of at most ROWS_PER_STATEMENT rows, one after the other. */
@@ -68,6 +71,11 @@ export async function insertPushedRowsAndMarkSeen(
   if (rows.opinions.length > 0) {
     query = query.with('stored_opinions', (qb) =>
       qb.insertInto('opinions').values(rows.opinions).onConflict((oc) => oc.column('id').doNothing()).returning('seq'),
+    ) as unknown as QueryCreator<Database>;
+  }
+  if (rows.entryReads.length > 0) {
+    query = query.with('stored_opinion_reads', (qb) =>
+      qb.insertInto('opinion_reads').values(rows.entryReads).onConflict((oc) => oc.column('id').doNothing()).returning('seq'),
     ) as unknown as QueryCreator<Database>;
   }
   await query.updateTable('devices').set(device.seen).where('id', '=', device.id).execute();

@@ -6,12 +6,9 @@ import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { deviceAuth } from '../plugins/device-auth.ts';
 import { pullCaseEvents } from '../services/case-events.ts';
+import { QueryNumber } from './query.ts';
 
 export type CaseEventRoutesOptions = { db: Kysely<Database> };
-
-/** A whole number from a query string, within bounds. */
-const QueryNumber = (min: number, max: number) =>
-  v.pipe(v.string(), v.regex(/^\d{1,16}$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max, `must be at most ${max}`));
 
 const CaseEventsQuerySchema = v.object({
   /** The `next` of the last page; 0 (the default) for everything. */

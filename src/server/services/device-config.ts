@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ReplyDeadlines } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
@@ -6,6 +7,7 @@ import { listCounters, type Counter } from '../repositories/counters.ts';
 import { listReasons, type StoredReason } from '../repositories/reasons.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
 import { listTopics, type StoredTopic } from '../repositories/topics.ts';
+import { readCaseDeadlines } from './settings.ts';
 
 /** What a device's configuration is made of, as the repositories answer it. */
 export type DeviceConfigParts = {
@@ -17,6 +19,8 @@ export type DeviceConfigParts = {
   tellers: readonly StoredTeller[];
   reasons: readonly StoredReason[];
   topics: readonly StoredTopic[];
+  /** The network's reply deadlines for complaint cases (a head-office setting). */
+  caseDeadlines: ReplyDeadlines;
 };
 
 // Sorted here rather than by the database: PostgreSQL's collation and SQLite's byte order
@@ -26,9 +30,10 @@ const byName = new Intl.Collator('en', { numeric: true });
 /**
  * The whole configuration a device holds: its branch, its counter and every counter of the
  * branch (the opinion box asks which one a visit was about), their settings, the active
- * tellers (with PIN hashes, so sign-in works offline; never a PIN), reasons and topics.
+ * tellers (with PIN hashes, so sign-in works offline; never a PIN), reasons, topics and the
+ * network's reply deadlines.
  */
-export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, topics }: DeviceConfigParts): DeviceConfig => ({
+export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, topics, caseDeadlines }: DeviceConfigParts): DeviceConfig => ({
   version: branch.configVersion,
   branch: { id: branch.id, name: branch.name, defaultLanguage: branch.defaultLanguage },
   counter: counter ? { id: counter.id, name: counter.name } : null,
@@ -40,6 +45,7 @@ export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, to
   tellers: tellers.map(({ id, staffNumber, name, photo, stars, pin, role }) => ({ id, staffNumber, name, photo, stars, pin, role })),
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
+  caseDeadlines: { replyWithinHours: caseDeadlines.replyWithinHours, notOnSpotWithinHours: caseDeadlines.notOnSpotWithinHours },
 });
 
 /** Reads the configuration for a device enrolled at `branchId` (and `counterId`, if any). */
@@ -53,12 +59,13 @@ export async function deviceConfigFor(
   const branch = await findBranch(db, device.branchId);
   // A device row references its branch by foreign key, so a missing one is a bug.
   if (!branch) throw new Error(`Branch ${device.branchId} of an enrolled device is missing`);
-  const [counters, tellers, reasons, topics] = await Promise.all([
+  const [counters, tellers, reasons, topics, caseDeadlines] = await Promise.all([
     listCounters(db, branch.id),
     listTellers(db, { branchId: branch.id, activeOnly: true }),
     listReasons(db, { branchId: branch.id, activeOnly: true }),
     listTopics(db, { branchId: branch.id, activeOnly: true }),
+    readCaseDeadlines(db),
   ]);
   const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);
-  return toDeviceConfig({ branch, counter, counters, tellers, reasons, topics });
+  return toDeviceConfig({ branch, counter, counters, tellers, reasons, topics, caseDeadlines });
 }

@@ -4,6 +4,7 @@ import type { CaseEvent } from '../../domain/case.ts';
 import type { DeviceMode } from '../../domain/config.ts';
 import { referencePrefixOf, type Opinion } from '../../domain/opinion.ts';
 import type { Rating } from '../../domain/rating.ts';
+import type { EntryRead } from '../../domain/review.ts';
 import type { ShiftEvent } from '../../domain/shift.ts';
 import {
   describeIssues,
@@ -21,7 +22,8 @@ import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
 import { countRows, insertPushedRows, insertPushedRowsAndMarkSeen, ROWS_PER_STATEMENT, type PushedRows } from '../repositories/pushed-records.ts';
 import { counterIdsOfBranch } from '../repositories/counters.ts';
-import { opinionToRow } from '../repositories/opinions.ts';
+import { entryReadToRow } from '../repositories/opinion-reads.ts';
+import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
 import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
@@ -46,8 +48,10 @@ export type BranchScope = {
   tellerIds: ReadonlySet<string>;
   topicIds: ReadonlySet<string>;
   counterIds: ReadonlySet<string>;
-  /** The role of each member of staff, read only when some records are case events. */
+  /** The role of each member of staff, read only when some records are case events or entry reads. */
   staffRoles: ReadonlyMap<string, RosterRole>;
+  /** Of the opinions the push's entry reads name, those of the branch. */
+  opinionIds: ReadonlySet<string>;
 };
 
 /**
@@ -61,7 +65,7 @@ export function triageRecords(
   receivedAt: number,
 ): Triage {
   const results: PushResult[] = [];
-  const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [] };
+  const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [], entryReads: [] };
   const caseEvents: CaseEvent[] = [];
   for (const record of records) {
     const parsed = v.safeParse(SyncRecordSchema, record);
@@ -88,6 +92,7 @@ const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
   shift: { mode: 'counter', plural: 'shift events' },
   opinion: { mode: 'lobby', plural: 'opinions' },
   'case-event': { mode: 'lobby', plural: 'case events' },
+  'entry-read': { mode: 'lobby', plural: 'entry reads' },
 };
 
 /**
@@ -111,7 +116,9 @@ function checkScope(record: SyncRecord, device: DeviceIdentity, scope: BranchSco
     case 'opinion':
       return checkOpinion(record, device, scope);
     case 'case-event':
-      return checkCaseEvent(record, device, scope.staffRoles);
+      return checkStaff(record, device, scope.staffRoles);
+    case 'entry-read':
+      return checkEntryRead(record, device, scope);
     default:
       return checkCounterRecord(record, device, scope.tellerIds);
   }
@@ -167,20 +174,34 @@ function checkOpinion(opinion: Opinion, device: DeviceIdentity, scope: BranchSco
 }
 
 /**
- * A case event is made by a member of the branch's staff in the role the roster gives them:
- * a tablet cannot make a lobby clerk a branch manager by saying so.
+ * A case event or an entry read is made by a member of the branch's staff in the role the
+ * roster gives them: a tablet cannot make a lobby clerk a branch manager by saying so.
  */
-function checkCaseEvent(event: CaseEvent, device: DeviceIdentity, staffRoles: ReadonlyMap<string, RosterRole>): PushResult | undefined {
-  const role = staffRoles.get(event.staffId);
-  if (role === event.role) return undefined;
-  const fix = `set it with \`npm run admin -- teller:set ${event.staffId} --role ${event.role}\``;
+function checkStaff(record: CaseEvent | EntryRead, device: DeviceIdentity, staffRoles: ReadonlyMap<string, RosterRole>): PushResult | undefined {
+  const role = staffRoles.get(record.staffId);
+  if (role === record.role) return undefined;
+  const fix = `set it with \`npm run admin -- teller:set ${record.staffId} --role ${record.role}\``;
   return rejected(
-    event.id,
+    record.id,
     'unknown-staff',
     role === undefined
-      ? `staffId: ${event.staffId} is not on the staff of branch ${device.branchId}; add them with \`npm run admin -- teller:add --role ${event.role}\``
-      : `role: ${event.staffId} is on the staff of branch ${device.branchId} as ${role}, not ${event.role}; ${fix}`,
+      ? `staffId: ${record.staffId} is not on the staff of branch ${device.branchId}; add them with \`npm run admin -- teller:add --role ${record.role}\``
+      : `role: ${record.staffId} is on the staff of branch ${device.branchId} as ${role}, not ${record.role}; ${fix}`,
   );
+}
+
+/**
+ * An entry read is made by a complaint or branch manager of the branch (the schema allows
+ * no other role), for an entry of the branch the tablet fetched from the review. A second
+ * manager's read of the same entry is accepted too: the review shows the first.
+ */
+function checkEntryRead(read: EntryRead, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+  const refusal = checkStaff(read, device, scope.staffRoles);
+  if (refusal) return refusal;
+  if (!scope.opinionIds.has(read.opinionId)) {
+    return rejected(read.id, 'unknown-opinion', `opinionId: ${read.opinionId} is not an opinion-box entry of branch ${device.branchId}; mark only entries the review shows`);
+  }
+  return undefined;
 }
 
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
@@ -197,6 +218,9 @@ function addRow(rows: PushedRows, record: SyncRecord, deviceId: string, received
     case 'opinion':
       rows.opinions.push(opinionToRow(record, deviceId, receivedAt));
       return;
+    case 'entry-read':
+      rows.entryReads.push(entryReadToRow(record, deviceId, receivedAt));
+      return;
   }
 }
 
@@ -212,21 +236,32 @@ const isKind = (record: unknown, kind: RecordKind): boolean =>
 const NOTHING: ReadonlySet<string> = new Set();
 const NO_ONE: ReadonlyMap<string, RosterRole> = new Map();
 
+/** The opinion ids entry reads name, before they are parsed: at most one per record of the push. */
+const namedOpinionIds = (records: readonly unknown[]): string[] =>
+  records.flatMap((r) => {
+    const opinionId = isKind(r, 'entry-read') ? (r as { opinionId?: unknown }).opinionId : undefined;
+    return typeof opinionId === 'string' ? [opinionId] : [];
+  });
+
 /**
  * What the push's records may name, read once per push (not per record): the branch's
- * tellers when there are records, its topics and counters only when some are opinions.
+ * tellers when there are records, its topics and counters only when some are opinions, its
+ * staff when some are case events or entry reads, and the opinions entry reads name.
+ * Opinions are append-only and a read comes only after the tablet fetched its entry from
+ * here, so one read before the transaction answers as well as one inside it.
  */
 async function readBranchScope(db: Kysely<Database>, branchId: string, records: readonly unknown[]): Promise<BranchScope> {
-  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE };
+  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING };
   const opinions = records.some((r) => isKind(r, 'opinion'));
-  const caseEvents = records.some((r) => isKind(r, 'case-event'));
-  const [tellerIds, topicIds, counterIds, staffRoles] = await Promise.all([
+  const staff = records.some((r) => isKind(r, 'case-event') || isKind(r, 'entry-read'));
+  const [tellerIds, topicIds, counterIds, staffRoles, opinionIds] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
     opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
-    caseEvents ? staffRolesOfBranch(db, branchId) : NO_ONE,
+    staff ? staffRolesOfBranch(db, branchId) : NO_ONE,
+    opinionIdsOfBranch(db, branchId, namedOpinionIds(records)),
   ]);
-  return { tellerIds, topicIds, counterIds, staffRoles };
+  return { tellerIds, topicIds, counterIds, staffRoles, opinionIds };
 }
 
 /**
@@ -243,6 +278,7 @@ export async function ingestPush(
   const { results, rows, caseEvents } = triageRecords(push.records, device, scope, now);
   const count = countRows(rows);
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
+  // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
     await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(now, push.health) });
   } else {

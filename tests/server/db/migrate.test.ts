@@ -8,6 +8,7 @@ import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
+import { readCaseDeadlines } from '../../../src/server/services/settings.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 
@@ -25,7 +26,7 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['branches', 'case_events', 'counters', 'devices', 'enrollment_codes', 'opinions', 'ratings', 'reasons', 'shift_events', 'tellers', 'topics']);
+    expect(tables).toEqual(['branches', 'case_events', 'counters', 'devices', 'enrollment_codes', 'opinion_reads', 'opinions', 'ratings', 'reasons', 'settings', 'shift_events', 'tellers', 'topics']);
   });
 
   it('given the schema, then bigint times and seq come back as numbers', async () => {
@@ -101,6 +102,8 @@ describeEachDatabase('migrations', (kind) => {
     }
 
     // The next tablet enrolled gets the lowest prefix never given: the revoked one's 0 stays taken.
+    // (Enrolled on today's schema: its configuration is read from tables added after 0003.)
+    await migrateToLatest(db);
     const code = await issueEnrollmentCode(db, { mode: 'lobby', branchId: BRANCH_ID }, AT);
     if (!code.ok) throw new Error(code.message);
     expect(await enrollDevice(db, { code: code.value.code }, AT)).toMatchObject({ ok: true, value: { mode: 'lobby', referencePrefix: 3 } });
@@ -115,7 +118,7 @@ describeEachDatabase('migrations', (kind) => {
       .values({ id: 't1', branch_id: BRANCH_ID, staff_number: '1', name: 'Mei', photo: null, stars: 3, pin_salt: 's', pin_hash: 'h', pin_iterations: 1, created_at: AT })
       .execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0004_staff_roles_case_events'] });
+    expect(await migrateTo(db, '0004_staff_roles_case_events')).toEqual({ ok: true, value: ['0004_staff_roles_case_events'] });
 
     expect(await listTellers(db)).toEqual([expect.objectContaining({ id: 't1', role: 'teller' })]);
     const event = { branch_id: BRANCH_ID, case_id: 'c', device_id: 'd', staff_id: 't1', role: 'lobby-staff', type: 'opened', payload: '{}', created_at: AT, received_at: AT, status: 'applied' };
@@ -123,6 +126,49 @@ describeEachDatabase('migrations', (kind) => {
     const seqs = (await db.selectFrom('case_events').select('seq').orderBy('seq').execute()).map((r) => r.seq);
     expect(seqs[1]! > seqs[0]!).toBe(true);
     await expect(db.insertInto('case_events').values({ ...event, id: 'e1' }).execute()).rejects.toThrow();
+  });
+
+  it('given case events from 0004, when 0005 runs, then opened events know their entry, the deadlines are the defaults and every branch has a new version', async () => {
+    database = await createTestDatabase(kind, { upTo: '0004_staff_roles_case_events' });
+    const db = database.db;
+    await db
+      .insertInto('branches')
+      .values([
+        { id: BRANCH_ID, name: 'Main Street', default_language: 'en', config_version: 6, created_at: AT },
+        { id: OTHER_BRANCH_ID, name: 'Harbour Road', default_language: 'es', config_version: 2, created_at: AT },
+      ])
+      .execute();
+    const event = (id: string, type: string, payload: object) => ({
+      id,
+      branch_id: BRANCH_ID,
+      case_id: 'c1',
+      device_id: 'd',
+      staff_id: 's',
+      role: 'lobby-staff',
+      type,
+      payload: JSON.stringify({ id, type, ...payload }),
+      created_at: AT,
+      received_at: AT,
+      status: 'applied',
+    });
+    await db
+      .insertInto('case_events')
+      .values([event('e1', 'opened', { opinionId: 'o1' }), event('e2', 'opened', { opinionId: null }), event('e3', 'restated', { text: 'x' })])
+      .execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0005_opinion_reads_settings'] });
+
+    expect(await db.selectFrom('case_events').select(['id', 'opinion_id']).orderBy('id').execute()).toEqual([
+      { id: 'e1', opinion_id: 'o1' },
+      { id: 'e2', opinion_id: null },
+      { id: 'e3', opinion_id: null },
+    ]);
+    expect((await findBranch(db, BRANCH_ID))?.configVersion).toBe(7);
+    expect((await findBranch(db, OTHER_BRANCH_ID))?.configVersion).toBe(3);
+    expect(await readCaseDeadlines(db)).toEqual({ replyWithinHours: 24, notOnSpotWithinHours: 72 });
+    const read = { id: 'r1', opinion_id: 'o1', branch_id: BRANCH_ID, device_id: 'd', staff_id: 's', role: 'complaint-manager', created_at: AT, received_at: AT };
+    await db.insertInto('opinion_reads').values(read).execute();
+    await expect(db.insertInto('opinion_reads').values(read).execute()).rejects.toThrow();
   });
 
   it('given a prefix taken twice in a branch, then the database refuses it', async () => {
@@ -136,10 +182,13 @@ describeEachDatabase('migrations', (kind) => {
 
   it('given the latest schema, when it goes back to 0001 and up again, then both directions work', async () => {
     database = await createTestDatabase(kind);
-    expect(await migrateTo(database.db, '0001_initial')).toEqual({ ok: true, value: ['0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'] });
+    expect(await migrateTo(database.db, '0001_initial')).toEqual({
+      ok: true,
+      value: ['0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+    });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events'],
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings'],
     });
   });
 });

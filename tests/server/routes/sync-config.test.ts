@@ -5,9 +5,11 @@ import { verifyPin } from '../../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
+import { deviceConfigFor } from '../../../src/server/services/device-config.ts';
 import { addCounter, editBranch } from '../../../src/server/services/branches.ts';
 import { addReason, editReason } from '../../../src/server/services/reasons.ts';
 import { addTeller, editTeller } from '../../../src/server/services/tellers.ts';
+import { setCaseDeadlines } from '../../../src/server/services/settings.ts';
 import { addTopic, editTopic } from '../../../src/server/services/topics.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
@@ -25,6 +27,9 @@ import {
 
 // A 1×1 PNG, as a data URL: the roster carries photos as they are stored.
 const PHOTO = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
+const OTHER_TELLER_ID = '0190a0b0-0000-7000-8000-0000000000d2';
 const LABELS = { 'zh-Hans': '排队', 'zh-Hant': '排隊', en: 'Queue', es: 'Cola' };
 
 describeEachDatabase('GET /api/sync/config', (kind) => {
@@ -55,6 +60,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object), role: 'teller' }],
       reasons: DEFAULT_REASONS,
       topics: DEFAULT_TOPICS,
+      caseDeadlines: { replyWithinHours: 24, notOnSpotWithinHours: 72 },
     } satisfies Record<keyof DeviceConfig, unknown>);
   });
 
@@ -125,6 +131,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     ['a topic relabelled', () => editTopic(database.current.db, BRANCH_ID, 'fees', { labels: { en: 'Charges' } })],
     ['a topic moved', () => editTopic(database.current.db, BRANCH_ID, 'other', { position: 1 })],
     ['a topic switched off', () => editTopic(database.current.db, BRANCH_ID, 'fees', { active: false })],
+    ['a new reply deadline', () => setCaseDeadlines(database.current.db, { replyWithinHours: 12 }, SERVER_NOW)],
   ])('given %s, then the next push announces version 4 and the config carries it', async (_, edit) => {
     const { config, pushNothing } = await given();
     expect(await edit()).toMatchObject({ ok: true });
@@ -141,6 +148,37 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       ratingCooldownMs: 5000,
       speech: true,
     });
+  });
+
+  it('given head office changes the reply deadlines, then every branch announces a new version and its tablets get them', async () => {
+    const { config, pushNothing } = await given();
+    await givenBranchWithCounter(database.current, { branchId: OTHER_BRANCH_ID, counterId: OTHER_COUNTER_ID, tellerId: OTHER_TELLER_ID });
+    const lobby = await givenEnrolledLobby(database.current, OTHER_BRANCH_ID);
+
+    expect(await setCaseDeadlines(database.current.db, { replyWithinHours: 12, notOnSpotWithinHours: 48 }, SERVER_NOW)).toEqual({
+      ok: true,
+      value: { replyWithinHours: 12, notOnSpotWithinHours: 48 },
+    });
+    expect(await setCaseDeadlines(database.current.db, { notOnSpotWithinHours: 96 }, SERVER_NOW)).toMatchObject({ ok: true });
+
+    expect((await pushNothing()).body).toMatchObject({ configVersion: 5 });
+    expect(await config()).toMatchObject({ version: 5, caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 } });
+    expect(await deviceConfigFor(database.current.db, { branchId: OTHER_BRANCH_ID, counterId: null })).toMatchObject({
+      version: lobby.config.version + 2,
+      caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 },
+    });
+  });
+
+  it.each([
+    [{ replyWithinHours: 0 }, 'replyWithinHours: must be at least 1 hour'],
+    [{ notOnSpotWithinHours: 721 }, 'notOnSpotWithinHours: must be at most 720 hours (30 days)'],
+    [{ replyWithinHours: 1.5 }, 'replyWithinHours: must be whole hours'],
+    [{ replyWithinHours: 96 }, 'notOnSpotWithinHours: 72 hours is shorter than the reply deadline of 96 hours; a case handed on from the spot gets the longer deadline'],
+    [{}, 'Nothing to change: give --reply-within-hours or --not-on-spot-within-hours (1 to 720).'],
+  ])('given the deadlines %o, then they are refused with the reason and no version changes', async (changes, message) => {
+    const { config } = await given();
+    expect(await setCaseDeadlines(database.current.db, changes, SERVER_NOW)).toEqual({ ok: false, reason: 'invalid-input', message });
+    expect(await config()).toMatchObject({ version: 3, caseDeadlines: { replyWithinHours: 24, notOnSpotWithinHours: 72 } });
   });
 
   it('given a revoked device, then 401 device-revoked', async () => {

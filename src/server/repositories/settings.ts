@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+/** The network-wide settings there are; a key without a row has its default (services/settings.ts). */
+export type SettingKey = 'reply_within_hours' | 'not_on_spot_within_hours';
+
+/** The stored settings among `keys`, parsed from their JSON text; absent keys are left out. */
+export async function readSettings(db: Kysely<Database>, keys: readonly SettingKey[]): Promise<Map<SettingKey, unknown>> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', keys).execute();
+  return new Map(rows.map((r) => [r.key as SettingKey, JSON.parse(r.value) as unknown]));
+}
+
+/** Stores each setting, replacing what was there; the caller checked the values. */
+export async function writeSettings(db: Kysely<Database>, values: ReadonlyMap<SettingKey, unknown>, now: number): Promise<void> {
+  for (const [key, value] of values) {
+    await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value), updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') })))
+      .execute();
+  }
+}

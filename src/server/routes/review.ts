@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import type { ReviewPage } from '../../domain/review.ts';
+import { describeIssues, type ApiError } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { deviceAuth } from '../plugins/device-auth.ts';
+import { reviewOf } from '../services/review.ts';
+import { QueryNumber } from './query.ts';
+
+export type ReviewRoutesOptions = { db: Kysely<Database> };
+
+const ReviewQuerySchema = v.object({
+  /** Epoch ms: the tablet sends the start of its day, and gets older entries only while open. */
+  since: QueryNumber(0, Number.MAX_SAFE_INTEGER),
+});
+
+/** The daily review of the opinion box on lobby tablets; every route here needs a device token. */
+export const reviewRoutes: FastifyPluginAsync<ReviewRoutesOptions> = async (app, { db }) => {
+  app.decorateRequest('device', null as never);
+  app.addHook('onRequest', deviceAuth(db));
+
+  /** GET /api/review?since=<ms>: the entries received since then and every older open one, newest first (domain/review.ts). */
+  app.get<{ Reply: ReviewPage | ApiError }>('/review', async (request, reply) => {
+    // The entries carry customers' contact details: they go to lobby tablets only, where only
+    // the complaint and branch managers see them (issue #6), never to a counter's evaluator.
+    if (request.device.mode !== 'lobby') {
+      return sendApiError(reply, 'forbidden', 'The opinion-box review goes only to lobby tablets; this device is enrolled at a counter.');
+    }
+    const query = v.safeParse(ReviewQuerySchema, request.query);
+    if (!query.success) {
+      return sendApiError(reply, 'bad-request', `${describeIssues(query.issues)} (since: epoch milliseconds, e.g. the start of today)`);
+    }
+    return reviewOf(db, request.device.branchId, query.output.since);
+  });
+};

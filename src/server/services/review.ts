@@ -1,0 +1,54 @@
+import type { Kysely } from 'kysely';
+import { foldCases, type CaseStatus } from '../../domain/case.ts';
+import { entryState, REVIEW_MAX_ENTRIES, type ReviewEntry, type ReviewPage } from '../../domain/review.ts';
+import type { Database } from '../db/schema.ts';
+import { appliedEventsOfCases, casesOpenedFrom } from '../repositories/case-events.ts';
+import { firstReadsOf } from '../repositories/opinion-reads.ts';
+import { reviewCandidates, storedToOpinion, type ReviewCursor, type StoredOpinion } from '../repositories/opinions.ts';
+
+/**
+ * The daily review of a branch's opinion box (domain/review.ts): the entries received since
+ * `since`, and every older one not closed yet, newest first, at most REVIEW_MAX_ENTRIES.
+ * The database narrows the older entries to those that may be open; the fold of each one's
+ * case decides, so the server and the tablets judge an entry by the same entryState.
+ * `max` is there for tests of the paging; the route leaves it at REVIEW_MAX_ENTRIES.
+ */
+export async function reviewOf(db: Kysely<Database>, branchId: string, since: number, max = REVIEW_MAX_ENTRIES): Promise<ReviewPage> {
+  const entries: ReviewEntry[] = [];
+  let before: ReviewCursor | null = null;
+  // Candidates come a page at a time: some older ones turn out closed, and the answer must
+  // still be the newest `max` open ones.
+  for (;;) {
+    const page = await reviewCandidates(db, { branchId, since, before, limit: max });
+    const ids = page.map((o) => o.id);
+    const [reads, statuses] = await Promise.all([firstReadsOf(db, ids), caseStatusesOf(db, branchId, ids)]);
+    for (const stored of page) {
+      const read = reads.get(stored.id) ?? null;
+      const opinion = storedToOpinion(stored);
+      if (stored.receivedAt < since && entryState(opinion, read !== null, statuses.get(stored.id) ?? null) === 'closed') continue;
+      entries.push({ opinion, receivedAt: stored.receivedAt, readAt: read?.readAt ?? null, readByStaffId: read?.readByStaffId ?? null });
+      if (entries.length === max) return { entries };
+    }
+    const last: StoredOpinion | undefined = page.at(-1);
+    if (page.length < max || !last) return { entries };
+    before = { receivedAt: last.receivedAt, seq: last.seq };
+  }
+}
+
+// How far along a case is; of two cases opened from one entry (two tablets offline), the one
+// further along speaks for the entry: the customer has had a reply if either replied.
+const PROGRESS: Record<CaseStatus, number> = { open: 0, escalated: 1, replied: 2, 'signed-off': 3 };
+
+/** The status of the case opened from each of these entries, by entry id; entries without a case are absent. */
+async function caseStatusesOf(db: Kysely<Database>, branchId: string, opinionIds: readonly string[]): Promise<Map<string, CaseStatus>> {
+  const opened = await casesOpenedFrom(db, branchId, opinionIds);
+  const { cases } = foldCases(await appliedEventsOfCases(db, opened.map((o) => o.caseId)));
+  const statuses = new Map<string, CaseStatus>();
+  for (const { caseId, opinionId } of opened) {
+    const status = cases.get(caseId)?.status;
+    if (status === undefined) continue;
+    const current = statuses.get(opinionId);
+    if (current === undefined || PROGRESS[status] > PROGRESS[current]) statuses.set(opinionId, status);
+  }
+  return statuses;
+}
