@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Kysely } from 'kysely';
+import type { ReplyDeadlines } from '../../domain/case.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { createDatabaseFromEnv } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
@@ -18,6 +19,7 @@ import { addBranch, addCounter, editBranch } from '../services/branches.ts';
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
 import { addReason, editReason } from '../services/reasons.ts';
+import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
 import { addTopic, editTopic } from '../services/topics.ts';
 
@@ -313,6 +315,25 @@ const COMMANDS: Record<string, Command> = {
       return ok(`Topic "${t.id}" of branch ${t.branchId}: position ${t.position}, ${t.kinds.join(',')}, ${t.active ? 'active' : 'inactive'}, "${t.labels.en}".`);
     },
   },
+  settings: {
+    usage: 'settings',
+    summary: "show the network's settings: the reply deadlines for complaint cases",
+    options: {},
+    run: async (db) => ok(describeDeadlines(await readCaseDeadlines(db))),
+  },
+  'settings:set': {
+    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72]',
+    summary: 'change the reply deadlines of every branch (1 to 720 hours); every tablet pulls them at its next sync',
+    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text },
+    run: async (db, { values }) => {
+      const reply = wholeNumber(values['reply-within-hours'], 'reply-within-hours');
+      const notOnSpot = wholeNumber(values['not-on-spot-within-hours'], 'not-on-spot-within-hours');
+      if (!reply.ok) return reply;
+      if (!notOnSpot.ok) return notOnSpot;
+      const set = await setCaseDeadlines(db, { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value }, now());
+      return set.ok ? ok(`${describeDeadlines(set.value)}\nEvery branch's config version was bumped: tablets pull the new deadlines at their next sync.`) : set;
+    },
+  },
   devices: {
     usage: 'devices [--branch <branchId>]',
     summary: 'list enrolled devices: mode, reference-code prefix and last health',
@@ -455,6 +476,9 @@ async function photoOption(value: string | boolean | undefined): Promise<Result<
   if (value === 'none') return ok(null);
   return readPhotoFile(value);
 }
+
+const describeDeadlines = (d: ReplyDeadlines): string =>
+  `Reply within: ${d.replyWithinHours} hours\nNot answered on the spot (handed on): ${d.notOnSpotWithinHours} hours`;
 
 const describeTeller = (t: StoredTeller): string =>
   `${t.staffNumber} "${t.name}", ${t.role}, ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;

@@ -10,7 +10,7 @@ import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { deviceConfigFor } from '../../../src/server/services/device-config.ts';
 import { addBranch } from '../../../src/server/services/branches.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
-import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
+import { anOpinion, aRating, aShiftEvent, BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 import { LOBBY_CODE_LINE, runTsx } from '../process.ts';
@@ -253,6 +253,28 @@ describeEachDatabase('npm run admin', (kind) => {
     // version 1, and one more for each of the three edits
     expect((await findBranch(database.current.db, branchId))?.configVersion).toBe(4);
   });
+
+  it('given two branches, when head office sets the reply deadlines, then `settings` shows them and every branch has a new config version', async () => {
+    await givenBranchWithCounter(database.current);
+    const other = await addBranch(database.current.db, { name: 'Harbour Road' }, SERVER_NOW);
+    if (!other.ok) throw new Error(other.message);
+
+    expect(await admin('settings')).toEqual({ code: 0, stdout: 'Reply within: 24 hours\nNot answered on the spot (handed on): 72 hours\n', stderr: '' });
+    const set = await admin('settings:set', '--reply-within-hours', '12', '--not-on-spot-within-hours', '48');
+    expect(set).toEqual({
+      code: 0,
+      stdout: "Reply within: 12 hours\nNot answered on the spot (handed on): 48 hours\nEvery branch's config version was bumped: tablets pull the new deadlines at their next sync.\n",
+      stderr: '',
+    });
+    const refused = await admin('settings:set', '--not-on-spot-within-hours', '6');
+    expect(refused).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('notOnSpotWithinHours: 6 hours is shorter than the reply deadline of 12 hours') });
+
+    expect((await admin('settings')).stdout).toBe('Reply within: 12 hours\nNot answered on the spot (handed on): 48 hours\n');
+    // Main Street: 3 after its counter and teller, Harbour Road: 1; one bump each.
+    expect((await findBranch(database.current.db, BRANCH_ID))?.configVersion).toBe(4);
+    expect((await findBranch(database.current.db, other.value.id))?.configVersion).toBe(2);
+    expect(await deviceConfigFor(database.current.db, { branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
+  });
 });
 
 // Argument errors are the CLI's own, whatever the database; they run side by side.
@@ -292,6 +314,7 @@ describe('npm run admin, given bad input', () => {
     [['reason:set', '--branch', 'b', 'speed', '--en', 'Slow'], 'No branch has the id b; list them with `npm run admin -- branches`.'],
     [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--speech', 'loud'], '--speech must be on or off, not "loud".'],
     [['shifts', '--limit', 'x'], '--limit must be a whole number, not "x".'],
+    [['settings:set', '--reply-within-hours', '0'], 'replyWithinHours: must be at least 1 hour'],
   ])('given `admin %s`, then it explains on stderr and exits 1', async ([args, message], { expect }) => {
     expect(await admin(...args)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
   });
