@@ -13,6 +13,9 @@ import {
   firstBranchId,
   firstTellerOf,
   freePort,
+  EN,
+  leaveEntry,
+  lobbyCodeOf,
   openStaffMenu,
   openTablet,
   removeDir,
@@ -49,11 +52,6 @@ async function shoot(page: Page, name: string, settle: () => Promise<void>) {
   }
 }
 
-function lobbyCodeOf(output: string): string {
-  const match = /Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
-  if (!match?.[1]) throw new Error(`no lobby enrollment code in:\n${output}`);
-  return match[1];
-}
 
 /** Every step of the opinion box, in English (landscape) and Traditional Chinese (portrait). */
 async function lobbyScreens(code: string, staff: { staffNumber: string; pin: string }) {
@@ -152,11 +150,118 @@ async function lobbyScreens(code: string, staff: { staffNumber: string; pin: str
   }
 }
 
+const CASE_STAFF = [
+  ['2001', 'Zhou Lan', 'lobby-staff'],
+  ['2002', 'Ana Ortega', 'complaint-manager'],
+  ['2003', 'Chen Wei', 'branch-manager'],
+] as const;
+const CASE_PIN = '135790';
+
+/** Staff mode on a lobby tablet: the case list, a case and the daily review (issue #6). */
+async function caseScreens(dataDir: string, port: number, branchId: string) {
+  for (const [number, name, role] of CASE_STAFF) {
+    await admin(dataDir, 'teller:add', '--branch', branchId, '--staff-number', number, '--name', name, '--pin', CASE_PIN, '--role', role);
+  }
+  const code = /Lobby enrollment code: (\S+)/.exec(await admin(dataDir, 'code:create', '--lobby', '--branch', branchId))?.[1] ?? '';
+  const profileDir = tempDir('shots-cases');
+  const { context, page } = await openTablet(profileDir, { width: 1280, height: 800 });
+  const now = Date.now();
+  const HOUR = 3_600_000;
+  try {
+    await page.clock.install({ time: now - 30 * HOUR });
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByLabel('Enrollment code').fill(code);
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('[data-screen="lobby-attract"]').waitFor();
+    const signIn = async (number: string) => {
+      await page.getByTestId('staff-corner').focus();
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Staff number').fill(number);
+      await page.getByLabel('PIN').fill(CASE_PIN);
+      await page.getByRole('button', { name: 'Open' }).click();
+      await page.locator('[data-screen="staff-desk"]').waitFor();
+    };
+    const openCase = async (channel: string, summary: string) => {
+      await page.getByRole('button', { name: 'New case' }).click();
+      await page.getByLabel(channel, { exact: true }).check();
+      await page.getByLabel('What is the complaint about?').fill(summary);
+      await page.getByRole('button', { name: 'Open the case' }).click();
+      await page.getByRole('heading', { name: summary }).waitFor();
+    };
+    const act = async (action: string, fields: Record<string, string>, confirm = 'Save') => {
+      await page.getByRole('button', { name: action, exact: true }).click();
+      for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
+      await page.getByRole('button', { name: confirm, exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    };
+    // Cases opened over the last day and a half, so the list shows every deadline state.
+    await signIn('2001');
+    await openCase('In person', 'Queue of over an hour at the cash desk; only one window open');
+    await page.clock.setSystemTime(now - 20 * HOUR);
+    await openCase('Phone', 'Card blocked while travelling abroad');
+    await act('Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Card blocked on 18 November in Lisbon; needs it working before Friday' });
+    await page.clock.setSystemTime(now - 3 * HOUR);
+    await openCase('Letter', 'Fee charged on a pension account that should be free');
+    await page.clock.setSystemTime(now - 2 * HOUR);
+    await openCase('In person', 'Charged twice for one transfer');
+    await act('Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November; one should be refunded' });
+    await page.getByRole('button', { name: 'Hand on', exact: true }).click();
+    await page.getByLabel('Hand the case to').selectOption({ label: 'Ana Ortega (2002) · Complaint manager' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.clock.setSystemTime(now);
+    await leaveEntry(page, { language: 'English', kind: /A suggestion/, topic: 'Waiting and queues', message: 'Please open a second window at lunchtime.', contact: { name: 'Wang Fang', phone: '+86 138 0000 0000' } }, EN);
+    await leaveEntry(page, { language: 'English', kind: /Praise/, topic: 'Staff and service', message: 'Ms Li at window 3 was very patient with my mother.' }, EN);
+    await leaveEntry(page, { language: 'English', kind: /A complaint/, topic: 'ATMs and online banking', message: 'The ATM outside kept my card on Sunday evening.' }, EN);
+
+    await signIn('2002');
+    await page.locator('.case-row', { hasText: 'Charged twice' }).click();
+    await act('Record the reply', { 'What you told the customer': 'The second debit is refunded today; it will show on Monday.' });
+    await page.getByRole('button', { name: 'Decide responsibility', exact: true }).click();
+    await page.getByLabel('The bank is at fault').check();
+    await page.getByLabel('The apology and the corrective action').fill('Apologised; the duplicate-payment check is switched back on.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.locator('.desk-footer').getByRole('button', { name: 'Sync now' }).click();
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${OUT}/staff-case-en-landscape.png` });
+    await page.getByRole('button', { name: /^Cases/ }).click();
+    await page.locator('[data-screen="case-list"]').waitFor();
+    await page.screenshot({ path: `${OUT}/staff-cases-en-landscape.png` });
+    await page.getByRole('button', { name: 'Daily review' }).click();
+    await page.locator('.entry').first().waitFor();
+    await page.locator('.entry', { hasText: 'Ms Li' }).getByRole('button', { name: 'Mark read' }).click();
+    await page.locator('.entry', { hasText: 'Wang Fang' }).getByRole('button', { name: 'Mark read' }).click();
+    await page.screenshot({ path: `${OUT}/staff-review-en-landscape.png` });
+    await page.getByRole('button', { name: 'New case' }).click();
+    await page.screenshot({ path: `${OUT}/staff-new-case-en-landscape.png` });
+    await page.setViewportSize({ width: 800, height: 1280 });
+    await page.getByRole('button', { name: /^Cases/ }).click();
+    await page.locator('[data-screen="case-list"]').waitFor();
+    await page.screenshot({ path: `${OUT}/staff-cases-en-portrait.png` });
+  } finally {
+    await context.close();
+    removeDir(profileDir);
+  }
+}
+
 const dataDir = tempDir('shots-data');
 const profile = tempDir('shots-tablet');
 const port = await freePort();
 const server = await startServer(port, dataDir);
 try {
+  // `npx tsx scripts/screenshots.ts cases`: staff mode only.
+  if (process.argv.includes('cases')) await caseScreens(dataDir, port, await firstBranchId(dataDir));
+  else await allScreens();
+} finally {
+  await server.stop();
+  removeDir(dataDir);
+  removeDir(profile);
+}
+
+async function allScreens() {
   const code = enrollmentCodeOf(server.output());
   const teller = firstTellerOf(server.output());
   const branchId = await firstBranchId(dataDir);
@@ -224,8 +329,5 @@ try {
   await context.close();
 
   await lobbyScreens(lobbyCodeOf(server.output()), teller);
-} finally {
-  await server.stop();
-  removeDir(dataDir);
-  removeDir(profile);
+  await caseScreens(dataDir, port, branchId);
 }

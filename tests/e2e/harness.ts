@@ -181,3 +181,51 @@ export async function openStaffMenu(page: Page, pin: string): Promise<void> {
   await page.getByRole('button', { name: 'Open' }).click();
   await page.locator('.staff-actions').waitFor();
 }
+
+/** The lobby code the server prints on first run. */
+export function lobbyCodeOf(output: string): string {
+  const match = /Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
+  if (!match?.[1]) throw new Error(`no lobby enrollment code in:\n${output}`);
+  return match[1];
+}
+
+export type Entry = {
+  language: string;
+  kind: RegExp;
+  topic: string;
+  message: string;
+  contact?: { name: string; phone: string };
+};
+
+/** A customer at the kiosk, by touch, in their language; resolves with the reference code shown. */
+export async function leaveEntry(page: Page, entry: Entry, labels: Labels): Promise<string> {
+  await page.locator('[data-screen="lobby-attract"] .start').click();
+  await page.getByRole('button', { name: entry.language, exact: true }).click();
+  await page.getByRole('button', { name: entry.kind }).click();
+  await page.getByRole('button', { name: entry.topic, exact: true }).click();
+  await page.locator('#opinion-text').fill(entry.message);
+  await page.getByRole('button', { name: labels.next, exact: true }).click();
+  await page.locator('[data-screen="lobby-visit"]').waitFor();
+  await page.getByRole('button', { name: labels.skip, exact: true }).click();
+  await page.locator('[data-screen="lobby-contact"]').waitFor();
+  if (entry.contact) {
+    await page.locator('#contact-name').fill(entry.contact.name);
+    await page.locator('#contact-phone').fill(entry.contact.phone);
+    await page.getByLabel(labels.wantsReply).check();
+    await page.getByLabel(labels.consent).check();
+    await page.getByRole('button', { name: labels.next, exact: true }).click();
+  } else {
+    await page.getByRole('button', { name: labels.anonymous, exact: true }).click();
+  }
+  await page.locator('[data-screen="lobby-review"]').waitFor();
+  await page.getByRole('button', { name: labels.send, exact: true }).click();
+  const code = (await page.getByTestId('reference-code').innerText()).trim();
+  await page.getByRole('button', { name: labels.done, exact: true }).click();
+  await page.locator('[data-screen="lobby-attract"]').waitFor();
+  return code;
+}
+
+export type Labels = { next: string; skip: string; wantsReply: string; consent: string; anonymous: string; send: string; done: string };
+export const EN: Labels = { next: 'Next', skip: 'Skip', wantsReply: 'I would like a reply', consent: 'I agree that the bank may contact me', anonymous: 'Stay anonymous', send: 'Send', done: 'Done' };
+export const ES: Labels = { next: 'Siguiente', skip: 'Omitir', wantsReply: 'Deseo una respuesta', consent: 'Acepto que el banco me contacte', anonymous: 'Seguir en el anonimato', send: 'Enviar', done: 'Terminar' };
+

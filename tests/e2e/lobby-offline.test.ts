@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, eventually, freePort, firstTellerOf, openTablet, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
+import { admin, EN, ES, eventually, freePort, firstTellerOf, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -20,51 +20,6 @@ afterAll(async () => {
   removeDir(profileDir);
 });
 
-function lobbyCodeOf(output: string): string {
-  const match = /Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
-  if (!match?.[1]) throw new Error(`no lobby enrollment code in:\n${output}`);
-  return match[1];
-}
-
-type Entry = {
-  language: string;
-  kind: RegExp;
-  topic: string;
-  message: string;
-  contact?: { name: string; phone: string };
-};
-
-/** A customer at the kiosk, by touch, in their language; resolves with the reference code shown. */
-async function leaveEntry(page: Page, entry: Entry, labels: Labels): Promise<string> {
-  await page.locator('[data-screen="lobby-attract"] .start').click();
-  await page.getByRole('button', { name: entry.language, exact: true }).click();
-  await page.getByRole('button', { name: entry.kind }).click();
-  await page.getByRole('button', { name: entry.topic, exact: true }).click();
-  await page.locator('#opinion-text').fill(entry.message);
-  await page.getByRole('button', { name: labels.next, exact: true }).click();
-  await page.locator('[data-screen="lobby-visit"]').waitFor();
-  await page.getByRole('button', { name: labels.skip, exact: true }).click();
-  await page.locator('[data-screen="lobby-contact"]').waitFor();
-  if (entry.contact) {
-    await page.locator('#contact-name').fill(entry.contact.name);
-    await page.locator('#contact-phone').fill(entry.contact.phone);
-    await page.getByLabel(labels.wantsReply).check();
-    await page.getByLabel(labels.consent).check();
-    await page.getByRole('button', { name: labels.next, exact: true }).click();
-  } else {
-    await page.getByRole('button', { name: labels.anonymous, exact: true }).click();
-  }
-  await page.locator('[data-screen="lobby-review"]').waitFor();
-  await page.getByRole('button', { name: labels.send, exact: true }).click();
-  const code = (await page.getByTestId('reference-code').innerText()).trim();
-  await page.getByRole('button', { name: labels.done, exact: true }).click();
-  await page.locator('[data-screen="lobby-attract"]').waitFor();
-  return code;
-}
-
-type Labels = { next: string; skip: string; wantsReply: string; consent: string; anonymous: string; send: string; done: string };
-const EN: Labels = { next: 'Next', skip: 'Skip', wantsReply: 'I would like a reply', consent: 'I agree that the bank may contact me', anonymous: 'Stay anonymous', send: 'Send', done: 'Done' };
-const ES: Labels = { next: 'Siguiente', skip: 'Omitir', wantsReply: 'Deseo una respuesta', consent: 'Acepto que el banco me contacte', anonymous: 'Seguir en el anonimato', send: 'Enviar', done: 'Terminar' };
 
 /** Everything in the tablet's IndexedDB databases, as one JSON text. */
 async function everythingStored(page: Page): Promise<string> {
