@@ -142,7 +142,7 @@ async function lobbyScreens(code: string, staff: { staffNumber: string; pin: str
     await page.getByLabel('Staff number').fill(staff.staffNumber);
     await page.getByLabel('PIN').fill(staff.pin);
     await page.getByRole('button', { name: 'Open' }).click();
-    await page.getByTestId('lobby-staff-status').waitFor();
+    await page.locator('[data-screen="staff-desk"]').waitFor();
     await page.screenshot({ path: `${OUT}/lobby-staff-en-portrait.png` });
   } finally {
     await context.close();
@@ -224,8 +224,10 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
     await page.getByLabel('The apology and the corrective action').fill('Apologised; the duplicate-payment check is switched back on.');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    await page.locator('.desk-footer').getByRole('button', { name: 'Sync now' }).click();
+    await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
     await page.waitForTimeout(1500);
+    const top = () => page.locator('.desk-main').evaluate((el) => el.scrollTo(0, 0));
+    await top();
     await page.screenshot({ path: `${OUT}/staff-case-en-landscape.png` });
     await page.getByRole('button', { name: /^Cases/ }).click();
     await page.locator('[data-screen="case-list"]').waitFor();
@@ -234,6 +236,7 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
     await page.locator('.entry').first().waitFor();
     await page.locator('.entry', { hasText: 'Ms Li' }).getByRole('button', { name: 'Mark read' }).click();
     await page.locator('.entry', { hasText: 'Wang Fang' }).getByRole('button', { name: 'Mark read' }).click();
+    await top();
     await page.screenshot({ path: `${OUT}/staff-review-en-landscape.png` });
     await page.getByRole('button', { name: 'New case' }).click();
     await page.screenshot({ path: `${OUT}/staff-new-case-en-landscape.png` });

@@ -83,8 +83,8 @@ async function caseList(page: Page): Promise<string[]> {
 
 /** Syncs from staff mode and waits until nothing is waiting. */
 async function syncNow(page: Page) {
-  await page.locator('.desk-footer').getByRole('button', { name: 'Sync now' }).click();
-  await eventually('the tablet to sync', async () => /^0 /.test(await page.getByTestId('lobby-staff-status').innerText()), 30_000, 250);
+  await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
+  await eventually('the tablet to sync', async () => (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
   // The pull follows the push in the same run: let it land.
   await page.waitForTimeout(500);
 }
@@ -115,8 +115,8 @@ describe('complaint cases on two lobby tablets, end to end', () => {
     await act(a.page, 'Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November' });
     await b.page.locator('.case-row', { hasText: 'Card blocked while abroad' }).click();
     await act(b.page, 'Record the reply', { 'What you told the customer': 'The card is unblocked; travel notice set' });
-    await expect(a.page.getByTestId('lobby-staff-status').innerText()).resolves.toMatch(/^2 /);
-    await expect(b.page.getByTestId('lobby-staff-status').innerText()).resolves.toMatch(/^1 /);
+    expect(await a.page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
+    expect(await b.page.getByTestId('unsynced').innerText()).toBe('1 unsynced');
 
     // Back online: A, then B, then A again, and both show the same two cases.
     server = await startServer(port, dataDir);

@@ -131,7 +131,8 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByLabel('Staff number').fill(staff.staffNumber);
     await page.getByLabel('PIN').fill(staff.pin);
     await page.getByRole('button', { name: 'Open' }).click();
-    await expect(page.getByTestId('lobby-staff-status').innerText()).resolves.toBe('2 messages or records waiting to sync.');
+    await page.locator('[data-screen="staff-desk"]').waitFor();
+    expect(await page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     server = await startServer(port, dataDir);

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { STAFF_ROLES, type StaffRole } from '../../domain/case.ts';
 import { canReview, type ReviewEntry } from '../../domain/review.ts';
 import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { watchCases } from '../../store/cases.ts';
-import { watchDeviceStatus } from '../../store/status.ts';
 import { IdleGuard } from '../lobby/IdleGuard.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
@@ -33,10 +32,12 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
   const role = staffRoleOf(staff);
   const [view, setView] = useState<DeskView>({ name: 'cases' });
   const board = useObservable(() => watchCases(db), [db]);
-  const status = useObservable(() => watchDeviceStatus(db), [db]);
 
   // Opening the desk brings the branch's newest events, network permitting.
   useEffect(() => engine.requestSync('manual'), [engine]);
+  // Each screen starts at its top, as a page would.
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => main.current?.scrollTo?.({ top: 0 }), [view]);
 
   const tab = (name: DeskView['name'], label: string, target: DeskView = { name } as DeskView) => (
     <button type="button" aria-current={view.name === name || (name === 'cases' && view.name === 'case') ? 'page' : undefined} onClick={() => setView(target)}>
@@ -59,7 +60,7 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
           {canReview(role) && tab('review', t('cases.nav.review'))}
         </nav>
       )}
-      <main class="desk-main">
+      <main class="desk-main" ref={main}>
         {!role ? (
           <p class="desk-note">{t('cases.notCaseStaff')}</p>
         ) : view.name === 'cases' ? (
@@ -72,15 +73,6 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
           <DailyReview staff={staff} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
         ) : null}
       </main>
-      <footer class="desk-footer">
-        {status && (
-          <p data-testid="lobby-staff-status">
-            {t('lobby.staff.waiting', { count: status.unsynced })}
-            {status.quarantined > 0 && ` ${t('status.quarantined', { count: status.quarantined })}`}
-          </p>
-        )}
-        <button type="button" onClick={() => engine.requestSync('manual')}>{t('status.syncNow')}</button>
-      </footer>
       <IdleGuard onExpired={onSignOut} idleMs={STAFF_IDLE_MS} texts="cases.idle" />
     </div>
   );
