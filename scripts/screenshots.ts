@@ -54,7 +54,7 @@ async function shoot(page: Page, name: string, settle: () => Promise<void>) {
 
 
 /** Every step of the opinion box, in English (landscape) and Traditional Chinese (portrait). */
-async function lobbyScreens(code: string, staff: { staffNumber: string; pin: string }) {
+async function lobbyScreens(code: string) {
   const lobbyProfile = tempDir('shots-lobby');
   const { context, page } = await openTablet(lobbyProfile, { width: 1280, height: 800 });
   try {
@@ -137,13 +137,6 @@ async function lobbyScreens(code: string, staff: { staffNumber: string; pin: str
     await page.locator('[data-topic="fees"]').click();
     await page.locator('#opinion-text').fill('存款利息怎么算？');
     await page.screenshot({ path: `${OUT}/lobby-elderly-text-zh-Hans-portrait.png` });
-    await page.getByTestId('staff-corner').focus();
-    await page.keyboard.press('Enter');
-    await page.getByLabel('Staff number').fill(staff.staffNumber);
-    await page.getByLabel('PIN').fill(staff.pin);
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.locator('[data-screen="staff-desk"]').waitFor();
-    await page.screenshot({ path: `${OUT}/lobby-staff-en-portrait.png` });
   } finally {
     await context.close();
     removeDir(lobbyProfile);
@@ -331,6 +324,6 @@ async function allScreens() {
   await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
 
-  await lobbyScreens(lobbyCodeOf(server.output()), teller);
+  await lobbyScreens(lobbyCodeOf(server.output()));
   await caseScreens(dataDir, port, branchId);
 }
