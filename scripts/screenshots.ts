@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import {
   admin,
+  caseAction,
   enrollmentCodeOf,
   firstBranchId,
   firstTellerOf,
@@ -16,10 +17,12 @@ import {
   EN,
   leaveEntry,
   lobbyCodeOf,
+  openCase,
   openStaffMenu,
   openTablet,
   removeDir,
   signInAtCounter,
+  signInStaff,
   startServer,
   tempDir,
 } from '../tests/e2e/harness.ts';
@@ -167,37 +170,19 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
     await page.getByRole('button', { name: 'Enroll this tablet' }).click();
     await page.getByRole('button', { name: 'Start' }).click();
     await page.locator('[data-screen="lobby-attract"]').waitFor();
-    const signIn = async (number: string) => {
-      await page.getByTestId('staff-corner').focus();
-      await page.keyboard.press('Enter');
-      await page.getByLabel('Staff number').fill(number);
-      await page.getByLabel('PIN').fill(CASE_PIN);
-      await page.getByRole('button', { name: 'Open' }).click();
-      await page.locator('[data-screen="staff-desk"]').waitFor();
-    };
-    const openCase = async (channel: string, summary: string) => {
-      await page.getByRole('button', { name: 'New case' }).click();
-      await page.getByLabel(channel, { exact: true }).check();
-      await page.getByLabel('What is the complaint about?').fill(summary);
-      await page.getByRole('button', { name: 'Open the case' }).click();
-      await page.getByRole('heading', { name: summary }).waitFor();
-    };
-    const act = async (action: string, fields: Record<string, string>, confirm = 'Save') => {
-      await page.getByRole('button', { name: action, exact: true }).click();
-      for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
-      await page.getByRole('button', { name: confirm, exact: true }).click();
-      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    };
+    const signIn = (number: string) => signInStaff(page, { number, pin: CASE_PIN });
+    const act = (action: string, fields: Record<string, string>) => caseAction(page, action, fields);
+    const open = (channel: string, summary: string) => openCase(page, channel, summary);
     // Cases opened over the last day and a half, so the list shows every deadline state.
     await signIn('2001');
-    await openCase('In person', 'Queue of over an hour at the cash desk; only one window open');
+    await open('In person', 'Queue of over an hour at the cash desk; only one window open');
     await page.clock.setSystemTime(now - 20 * HOUR);
-    await openCase('Phone', 'Card blocked while travelling abroad');
+    await open('Phone', 'Card blocked while travelling abroad');
     await act('Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Card blocked on 18 November in Lisbon; needs it working before Friday' });
     await page.clock.setSystemTime(now - 3 * HOUR);
-    await openCase('Letter', 'Fee charged on a pension account that should be free');
+    await open('Letter', 'Fee charged on a pension account that should be free');
     await page.clock.setSystemTime(now - 2 * HOUR);
-    await openCase('In person', 'Charged twice for one transfer');
+    await open('In person', 'Charged twice for one transfer');
     await act('Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November; one should be refunded' });
     await page.getByRole('button', { name: 'Hand on', exact: true }).click();
     await page.getByLabel('Hand the case to').selectOption({ label: 'Ana Ortega (2002) · Complaint manager' });

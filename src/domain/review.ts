@@ -52,6 +52,17 @@ export const needsCase = (opinion: Opinion): boolean => opinion.opinionKind === 
 /** The customer left a way to reach them: the entry cannot close without a reply. */
 export const hasContact = (opinion: Opinion): boolean => Boolean(opinion.contact && (opinion.contact.phone || opinion.contact.email));
 
+// How far along a case is; of two cases opened from one entry (two tablets offline), the one
+// further along speaks for the entry: the customer has had a reply if either replied.
+const PROGRESS: Record<CaseStatus, number> = { open: 0, escalated: 1, replied: 2, 'signed-off': 3 };
+
+/** The status that speaks for an entry among those of the cases opened from it; null without a case. */
+export function entryCaseStatus(statuses: Iterable<CaseStatus>): CaseStatus | null {
+  let furthest: CaseStatus | null = null;
+  for (const status of statuses) if (furthest === null || PROGRESS[status] > PROGRESS[furthest]) furthest = status;
+  return furthest;
+}
+
 /**
  * Where an entry stands in the review: unread; read but still needing its case; waiting for
  * the reply its contact details call for; closed.

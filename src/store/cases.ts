@@ -36,10 +36,15 @@ export type CaseEventFailure = 'invalid-record' | 'not-enrolled' | CaseRefusal |
  * applies. Converges on the server's view as pending events come back pulled.
  */
 export function foldStoredEvents(rows: readonly StoredCaseEvent[]) {
+  // Refused events stay in the history for staff to see, but take no part in the fold.
+  return foldCases(inFoldOrder(rows).filter((r) => r.status !== 'refused').map((r) => r.event));
+}
+
+/** The server's events in `seq` order, then this tablet's pending ones in the order they were made. */
+function inFoldOrder(rows: readonly StoredCaseEvent[]): StoredCaseEvent[] {
   const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
   const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
-  // Refused events stay in the history for staff to see, but take no part in the fold.
-  return foldCases([...confirmed.filter((r) => r.status === 'applied'), ...pending].map((r) => r.event));
+  return [...confirmed, ...pending];
 }
 
 /**
@@ -115,9 +120,7 @@ export interface CaseFile {
 export const watchCase = (db: BranchVoiceDB, caseId: string) =>
   liveQuery(async (): Promise<CaseFile> => {
     const rows = await db.caseEvents.where('caseId').equals(caseId).toArray();
-    const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
-    const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
-    return { case: foldStoredEvents(rows).cases.get(caseId), history: [...confirmed, ...pending] };
+    return { case: foldStoredEvents(rows).cases.get(caseId), history: inFoldOrder(rows) };
   });
 
 /** Opens a new case: a fresh case id (a UUIDv7, made here like every record's id) and its `opened` event. */

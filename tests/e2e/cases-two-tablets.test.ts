@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, eventually, firstBranchId, freePort, openTablet, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
+import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer } from './harness.ts';
 
 // Complaint cases on two lobby tablets of one branch, the way issue #6 tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
@@ -27,7 +27,6 @@ const STAFF = {
   manager: { number: '2002', name: 'Ana Ortega', role: 'complaint-manager', pin: '246802' },
   boss: { number: '2003', name: 'Chen Wei', role: 'branch-manager', pin: '975310' },
 } as const;
-type Member = (typeof STAFF)[keyof typeof STAFF];
 
 /** A lobby code for the branch, made with the admin CLI as the installer would. */
 async function lobbyCode(branchId: string): Promise<string> {
@@ -45,33 +44,9 @@ async function enroll(page: Page, code: string) {
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 }
 
-async function signIn(page: Page, member: Member) {
-  await page.getByTestId('staff-corner').focus();
-  await page.keyboard.press('Enter');
-  await page.getByLabel('Staff number').fill(member.number);
-  await page.getByLabel('PIN').fill(member.pin);
-  await page.getByRole('button', { name: 'Open' }).click();
-  await page.locator('[data-screen="staff-desk"]').waitFor();
-}
-
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.locator('[data-screen="lobby-attract"]').waitFor();
-}
-
-async function openCase(page: Page, channel: string, summary: string) {
-  await page.getByRole('button', { name: 'New case' }).click();
-  await page.getByLabel(channel, { exact: true }).check();
-  await page.getByLabel('What is the complaint about?').fill(summary);
-  await page.getByRole('button', { name: 'Open the case' }).click();
-  await page.getByRole('heading', { name: summary }).waitFor();
-}
-
-async function act(page: Page, action: string, fields: Record<string, string> = {}, confirm = 'Save') {
-  await page.getByRole('button', { name: action, exact: true }).click();
-  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
-  await page.getByRole('button', { name: confirm, exact: true }).click();
-  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 }
 
 /** The case list as staff see it: each row's summary and status, in the list's order. */
@@ -102,19 +77,19 @@ describe('complaint cases on two lobby tablets, end to end', () => {
     await enroll(b.page, await lobbyCode(branchId));
 
     // Online: a phone complaint, opened on A, known to B after a sync.
-    await signIn(a.page, STAFF.lobby);
+    await signInStaff(a.page, STAFF.lobby);
     await openCase(a.page, 'Phone', 'Card blocked while abroad');
     await syncNow(a.page);
-    await signIn(b.page, STAFF.manager);
+    await signInStaff(b.page, STAFF.manager);
     await syncNow(b.page);
     expect(await caseList(b.page)).toEqual(['Card blocked while abroad | Open']);
 
     // The network goes: both tablets work on.
     await server.stop();
     await openCase(a.page, 'In person', 'Charged twice for one transfer');
-    await act(a.page, 'Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November' });
+    await caseAction(a.page, 'Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November' });
     await b.page.locator('.case-row', { hasText: 'Card blocked while abroad' }).click();
-    await act(b.page, 'Record the reply', { 'What you told the customer': 'The card is unblocked; travel notice set' });
+    await caseAction(b.page, 'Record the reply', { 'What you told the customer': 'The card is unblocked; travel notice set' });
     expect(await a.page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
     expect(await b.page.getByTestId('unsynced').innerText()).toBe('1 unsynced');
 
@@ -129,25 +104,25 @@ describe('complaint cases on two lobby tablets, end to end', () => {
 
     // A's complaint manager, offline, adds to the reply; the tablet is then switched off.
     await signOut(a.page);
-    await signIn(a.page, STAFF.manager);
+    await signInStaff(a.page, STAFF.manager);
     await server.stop();
     await a.page.locator('.case-row', { hasText: 'Card blocked while abroad' }).click();
-    await act(a.page, 'Record the reply', { 'What you told the customer': 'Also refunded the card fee' });
+    await caseAction(a.page, 'Record the reply', { 'What you told the customer': 'Also refunded the card fee' });
     await a.context.close();
 
     // Meanwhile, online, the branch manager signs the case off on B.
     server = await startServer(port, dataDir);
     await signOut(b.page);
-    await signIn(b.page, STAFF.boss);
+    await signInStaff(b.page, STAFF.boss);
     await b.page.locator('.case-row', { hasText: 'Card blocked while abroad' }).click();
-    await act(b.page, 'Sign off', {}, 'Sign off the case');
+    await caseAction(b.page, 'Sign off', {}, 'Sign off the case');
     await syncNow(b.page);
 
     // A comes back: its late reply is refused, with the reason, and the case shows signed off.
     const a2 = await openTablet(profiles.a, { width: 1280, height: 800 });
     await a2.page.goto(`http://127.0.0.1:${port}/`);
     await a2.page.locator('[data-screen="lobby-attract"]').waitFor();
-    await signIn(a2.page, STAFF.manager);
+    await signInStaff(a2.page, STAFF.manager);
     await syncNow(a2.page);
     expect(await caseList(a2.page)).toEqual(['Card blocked while abroad | Signed off', 'Charged twice for one transfer | Open']);
     const refusedOnA = a2.page.locator('.refused-box');

@@ -229,3 +229,30 @@ export type Labels = { next: string; skip: string; wantsReply: string; consent: 
 export const EN: Labels = { next: 'Next', skip: 'Skip', wantsReply: 'I would like a reply', consent: 'I agree that the bank may contact me', anonymous: 'Stay anonymous', send: 'Send', done: 'Done' };
 export const ES: Labels = { next: 'Siguiente', skip: 'Omitir', wantsReply: 'Deseo una respuesta', consent: 'Acepto que el banco me contacte', anonymous: 'Seguir en el anonimato', send: 'Enviar', done: 'Terminar' };
 
+
+/** Staff mode on a lobby tablet: the kiosk corner, then staff number and PIN. */
+export async function signInStaff(page: Page, member: { number: string; pin: string }) {
+  await page.getByTestId('staff-corner').focus();
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Staff number').fill(member.number);
+  await page.getByLabel('PIN').fill(member.pin);
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.locator('[data-screen="staff-desk"]').waitFor();
+}
+
+/** Opens a complaint case in staff mode, received by `channel`; resolves on the case's screen. */
+export async function openCase(page: Page, channel: string, summary: string) {
+  await page.getByRole('button', { name: 'New case' }).click();
+  await page.getByLabel(channel, { exact: true }).check();
+  await page.getByLabel('What is the complaint about?').fill(summary);
+  await page.getByRole('button', { name: 'Open the case' }).click();
+  await page.getByRole('heading', { name: summary }).waitFor();
+}
+
+/** One action on the open case: its button, its text fields by label, then `confirm`, until "Saved". */
+export async function caseAction(page: Page, action: string, fields: Record<string, string> = {}, confirm = 'Save') {
+  await page.getByRole('button', { name: action, exact: true }).click();
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
+  await page.getByRole('button', { name: confirm, exact: true }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+}

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { foldCases, type CaseStatus } from '../../domain/case.ts';
-import { entryState, REVIEW_MAX_ENTRIES, type ReviewEntry, type ReviewPage } from '../../domain/review.ts';
+import { entryCaseStatus, entryState, REVIEW_MAX_ENTRIES, type ReviewEntry, type ReviewPage } from '../../domain/review.ts';
 import type { Database } from '../db/schema.ts';
 import { appliedEventsOfCases, casesOpenedFrom } from '../repositories/case-events.ts';
 import { firstReadsOf } from '../repositories/opinion-reads.ts';
@@ -35,10 +35,6 @@ export async function reviewOf(db: Kysely<Database>, branchId: string, since: nu
   }
 }
 
-// How far along a case is; of two cases opened from one entry (two tablets offline), the one
-// further along speaks for the entry: the customer has had a reply if either replied.
-const PROGRESS: Record<CaseStatus, number> = { open: 0, escalated: 1, replied: 2, 'signed-off': 3 };
-
 /** The status of the case opened from each of these entries, by entry id; entries without a case are absent. */
 async function caseStatusesOf(db: Kysely<Database>, branchId: string, opinionIds: readonly string[]): Promise<Map<string, CaseStatus>> {
   const opened = await casesOpenedFrom(db, branchId, opinionIds);
@@ -48,7 +44,7 @@ async function caseStatusesOf(db: Kysely<Database>, branchId: string, opinionIds
     const status = cases.get(caseId)?.status;
     if (status === undefined) continue;
     const current = statuses.get(opinionId);
-    if (current === undefined || PROGRESS[status] > PROGRESS[current]) statuses.set(opinionId, status);
+    statuses.set(opinionId, entryCaseStatus(current === undefined ? [status] : [current, status])!);
   }
   return statuses;
 }

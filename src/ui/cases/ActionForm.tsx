@@ -4,6 +4,7 @@ import type { DeviceConfig } from '../../domain/config.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { recordCaseEvent, type CaseEventInput } from '../../store/cases.ts';
 import { useServices, useT } from '../services.tsx';
+import { failureText } from './format.ts';
 
 /** Actions whose text is required; a follow-up's note is optional, a sign-off has none. */
 const NEEDS_TEXT: readonly CaseAction[] = ['restated', 'answered-on-spot', 'replied', 'fault-decided', 'escalated', 'head-office-answered', 'reopened'];
@@ -79,7 +80,7 @@ export function ActionForm({ caseId, action, staff, role, config, onDone, onCanc
     const result = await recordCaseEvent(db, made);
     busy.current = false;
     if (!result.ok) {
-      setFailure(t(`cases.refusal.${result.reason}`, { defaultValue: t(`errors.${result.reason}`, { defaultValue: t('errors.unknown') }) }));
+      setFailure(failureText(t, result.reason));
       return;
     }
     engine.requestSync('new-record');

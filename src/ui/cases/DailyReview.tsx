@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComplaintCase } from '../../domain/case.ts';
-import { entryState, needsCase, type EntryState, type ReviewEntry, type ReviewRole } from '../../domain/review.ts';
+import { entryCaseStatus, entryState, needsCase, type EntryState, type ReviewEntry, type ReviewRole } from '../../domain/review.ts';
 import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { recordEntryRead, watchLocalReads } from '../../store/review.ts';
@@ -62,7 +62,12 @@ export function DailyReview({ staff, role, device, cases, onOpenCase, onNewCase 
     else engine.requestSync('new-record');
   }
 
-  const caseOf = (entry: ReviewEntry) => cases.find((c) => c.opinionId === entry.opinion.id);
+  // Of two cases opened from one entry (two tablets offline), the one further along speaks for it, as on the server.
+  const casesOf = (entry: ReviewEntry) => cases.filter((c) => c.opinionId === entry.opinion.id);
+  const caseOf = (entry: ReviewEntry) => {
+    const status = entryCaseStatus(casesOf(entry).map((c) => c.status));
+    return casesOf(entry).find((c) => c.status === status);
+  };
   const isRead = (entry: ReviewEntry) => entry.readAt !== null || Boolean(local?.pending.has(entry.opinion.id));
 
   return (

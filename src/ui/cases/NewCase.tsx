@@ -4,6 +4,7 @@ import type { ReviewEntry } from '../../domain/review.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { openCase } from '../../store/cases.ts';
 import { useServices, useT } from '../services.tsx';
+import { failureText } from './format.ts';
 
 /** Channels staff choose from; 'opinion-box' is set by opening a case from the daily review. */
 const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
@@ -39,7 +40,7 @@ export function NewCase({ from, staff, role, onOpened, onCancel }: {
     const result = await openCase(db, { channel, opinionId: from?.opinion.id ?? null, summary: summary.trim(), staffId: staff.id, role });
     busy.current = false;
     if (!result.ok) {
-      setProblem(t(`cases.refusal.${result.reason}`, { defaultValue: t(`errors.${result.reason}`, { defaultValue: t('errors.unknown') }) }));
+      setProblem(failureText(t, result.reason));
       return;
     }
     engine.requestSync('new-record');

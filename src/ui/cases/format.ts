@@ -29,3 +29,7 @@ export function staffName(config: DeviceConfig, id: string, t: TFunction): strin
   const member = config.tellers.find((m) => m.id === id);
   return member ? `${member.name} (${member.staffNumber})` : t('cases.unknownStaff');
 }
+
+/** Why a write was refused, for staff: the state machine's reason, else the store's (storage full …). */
+export const failureText = (t: TFunction, reason: string): string =>
+  t(`cases.refusal.${reason}`, { defaultValue: t(`errors.${reason}`, { defaultValue: t('errors.unknown') }) });
