@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
+import { TopicIdSchema } from './topic-id.ts';
 
 /**
  * Complaint cases (issue #6, DOMAIN.md, seed 002): a case is the fold of an append-only list
@@ -42,6 +43,12 @@ export const CaseEventSchema = v.variant('type', [
     channel: v.picklist(CASE_CHANNELS),
     /** The opinion-box entry the case comes from, when it does. */
     opinionId: v.nullable(RecordIdSchema),
+    /**
+     * What the complaint is about, from the branch's topics (the quarterly analysis by nature,
+     * issue #7). Absent from events made before issue #7, and optional: the topic of an
+     * entry's case is the entry's.
+     */
+    topicId: v.optional(v.nullable(TopicIdSchema)),
     summary: Text(2000),
   }),
   v.strictObject({ ...base, type: v.literal('restated'), text: Text(2000) }),
@@ -75,6 +82,8 @@ export interface ComplaintCase {
   branchId: string;
   channel: CaseChannel;
   opinionId: string | null;
+  /** The topic staff chose when opening it; null when none was (see CaseEventSchema). */
+  topicId: string | null;
   summary: string;
   status: CaseStatus;
   /** 首問負責制: whoever opened it owns it until they hand it on. */
@@ -148,6 +157,7 @@ export function applyCaseEvent(current: ComplaintCase | undefined, event: CaseEv
         branchId: event.branchId,
         channel: event.channel,
         opinionId: event.opinionId,
+        topicId: event.topicId ?? null,
         summary: event.summary,
         status: 'open',
         ownerStaffId: event.staffId,

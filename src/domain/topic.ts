@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { OPINION_KINDS } from './opinion.ts';
+import { TopicIdSchema } from './topic-id.ts';
 
 /**
  * What an opinion-box entry is about, picked from the branch's list after the kind. Built
@@ -7,7 +8,7 @@ import { OPINION_KINDS } from './opinion.ts';
  * branch on the server, never deleted (an old entry keeps pointing at its topic).
  */
 export const TopicSchema = v.object({
-  id: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'must be 1 to 64 lower-case letters, digits or dashes')),
+  id: TopicIdSchema,
   /** The kinds of entry that offer this topic. */
   kinds: v.pipe(v.array(v.picklist(OPINION_KINDS)), v.minLength(1)),
   labels: v.object({

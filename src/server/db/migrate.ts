@@ -6,6 +6,7 @@ import * as tellers from './migrations/0002_tellers_reasons_shifts.ts';
 import * as lobby from './migrations/0003_lobby_topics_opinions.ts';
 import * as cases from './migrations/0004_staff_roles_case_events.ts';
 import * as review from './migrations/0005_opinion_reads_settings.ts';
+import * as reports from './migrations/0006_reports_day_close_accounts.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_lobby_topics_opinions': lobby,
   '0004_staff_roles_case_events': cases,
   '0005_opinion_reads_settings': review,
+  '0006_reports_day_close_accounts': reports,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -18,6 +18,15 @@ export interface Database {
   case_events: CaseEventTable;
   opinion_reads: OpinionReadTable;
   settings: SettingTable;
+  rating_days: RatingDayTable;
+  rating_branch_days: RatingBranchDayTable;
+  rating_reason_days: RatingReasonDayTable;
+  opinion_days: OpinionDayTable;
+  complaint_cases: ComplaintCaseTable;
+  case_days: CaseDayTable;
+  day_closes: DayCloseTable;
+  staff_accounts: StaffAccountTable;
+  sessions: SessionTable;
 }
 
 export interface BranchTable {
@@ -29,6 +38,8 @@ export interface BranchTable {
   config_version: ColumnType<number, number | undefined, number>;
   /** Spoken prompts on the branch's tablets: 0 or 1. */
   speech_enabled: ColumnType<number, number | undefined, number>;
+  /** IANA time zone of the branch: its report days are its calendar days (migration 0006). */
+  time_zone: ColumnType<string, string | undefined, string>;
   created_at: number;
 }
 
@@ -89,6 +100,8 @@ export interface RatingTable {
   created_at: number;
   /** The server's clock when the batch was stored. */
   received_at: number;
+  /** `created_at`'s calendar day in the branch's time zone, YYYY-MM-DD: the roll-ups' day. */
+  day: string;
 }
 
 export interface TellerTable {
@@ -173,6 +186,8 @@ export interface OpinionTable {
   language: string;
   created_at: number;
   received_at: number;
+  /** `created_at`'s calendar day in the branch's time zone, YYYY-MM-DD. */
+  day: string;
 }
 
 export interface CaseEventTable {
@@ -222,6 +237,115 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** Score counts of a roll-up row, one column per score of the counter evaluator. */
+interface ScoreColumns {
+  very_satisfied: ColumnType<number, number | undefined, number>;
+  satisfied: ColumnType<number, number | undefined, number>;
+  neutral: ColumnType<number, number | undefined, number>;
+  dissatisfied: ColumnType<number, number | undefined, number>;
+}
+
+/** Ratings by branch, day, counter and teller (teller '' for ratings from before tellers existed). */
+export interface RatingDayTable extends ScoreColumns {
+  branch_id: string;
+  day: string;
+  counter_id: string;
+  teller_id: string;
+}
+
+/** Ratings by branch and day: what the overview and head office's comparison read. */
+export interface RatingBranchDayTable extends ScoreColumns {
+  branch_id: string;
+  day: string;
+}
+
+/** How often each reason was picked, by branch, day, counter and teller. */
+export interface RatingReasonDayTable {
+  branch_id: string;
+  day: string;
+  counter_id: string;
+  teller_id: string;
+  reason_id: string;
+  count: ColumnType<number, number | undefined, number>;
+}
+
+/** Opinion-box entries by branch, day, kind and topic. */
+export interface OpinionDayTable {
+  branch_id: string;
+  day: string;
+  opinion_kind: string;
+  topic_id: string;
+  count: ColumnType<number, number | undefined, number>;
+  with_contact: ColumnType<number, number | undefined, number>;
+}
+
+/** Each complaint case as the server's fold last left it. */
+export interface ComplaintCaseTable {
+  id: string;
+  branch_id: string;
+  /** The day it was opened in the branch's zone: the day its tally counts in. */
+  opened_day: string;
+  channel: string;
+  topic_id: string | null;
+  status: string;
+  opened_at: number;
+  /** The domain ComplaintCase as JSON text (plus `topicId`). */
+  state: string;
+  updated_at: number;
+}
+
+/** Case tallies (domain/metrics.ts CaseTally) by branch, opening day, channel and topic ('' for none). */
+export interface CaseDayTable {
+  branch_id: string;
+  day: string;
+  channel: string;
+  topic_id: string;
+  opened: ColumnType<number, number | undefined, number>;
+  replied: ColumnType<number, number | undefined, number>;
+  followed_up: ColumnType<number, number | undefined, number>;
+  at_fault: ColumnType<number, number | undefined, number>;
+  not_at_fault: ColumnType<number, number | undefined, number>;
+  escalated: ColumnType<number, number | undefined, number>;
+  signed_off: ColumnType<number, number | undefined, number>;
+}
+
+/** A branch's day close: the first "close day" pressed, and the manager's confirmation. */
+export interface DayCloseTable {
+  branch_id: string;
+  day: string;
+  started_at: number | null;
+  /** The staff member (roster id) who pressed "close day" first. */
+  started_by: string | null;
+  started_device_id: string | null;
+  confirmed_at: number | null;
+  /** The staff number of the account that confirmed. */
+  confirmed_by: string | null;
+  /** JSON array of DayCloseDevice: the devices not synced when confirmed. */
+  gaps: string | null;
+}
+
+/** A dashboard account: a roster member (teller_id) or head office (head_office 1, no teller). */
+export interface StaffAccountTable {
+  staff_number: string;
+  teller_id: string | null;
+  name: string;
+  head_office: ColumnType<number, number | undefined, number>;
+  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash` (base64). */
+  password: string;
+  active: ColumnType<number, number | undefined, number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A dashboard session: only the hash of the cookie's token is kept. */
+export interface SessionTable {
+  token_hash: string;
+  staff_number: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
 export type BranchRow = Selectable<BranchTable>;
 export type CounterRow = Selectable<CounterTable>;
 export type DeviceRow = Selectable<DeviceTable>;
@@ -243,3 +367,7 @@ export type NewCaseEventRow = Insertable<CaseEventTable>;
 export type OpinionReadRow = Selectable<OpinionReadTable>;
 export type NewOpinionReadRow = Insertable<OpinionReadTable>;
 export type SettingRow = Selectable<SettingTable>;
+export type ComplaintCaseRow = Selectable<ComplaintCaseTable>;
+export type DayCloseRow = Selectable<DayCloseTable>;
+export type StaffAccountRow = Selectable<StaffAccountTable>;
+export type SessionRow = Selectable<SessionTable>;

@@ -21,6 +21,8 @@ export type Device = {
 /** The device behind a bearer token, with what every push needs to answer. */
 export type DeviceIdentity = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'referencePrefix' | 'revokedAt'> & {
   configVersion: number;
+  /** The branch's time zone: the day its records count in. */
+  timeZone: string;
 };
 
 /** Maps a row to a Device; health was validated before it was stored. */
@@ -53,6 +55,7 @@ export async function findDeviceByTokenHash(
       'devices.reference_prefix',
       'devices.revoked_at',
       'branches.config_version',
+      'branches.time_zone',
     ])
     .where('devices.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -65,6 +68,7 @@ export async function findDeviceByTokenHash(
     referencePrefix: row.reference_prefix,
     revokedAt: row.revoked_at,
     configVersion: row.config_version,
+    timeZone: row.time_zone,
   };
 }
 

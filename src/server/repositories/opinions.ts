@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Language } from '../../domain/language.ts';
 import type { Opinion, OpinionKind } from '../../domain/opinion.ts';
+import { localDayOf } from '../../domain/period.ts';
 import type { Score } from '../../domain/rating.ts';
 import type { Database, NewOpinionRow, OpinionRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
@@ -11,8 +12,9 @@ export type StoredOpinion = Omit<Opinion, 'kind'> & { seq: number; deviceId: str
 /**
  * The row for an opinion that arrived from `deviceId` at `receivedAt`. Contact columns are
  * written only when the customer gave contact details; an anonymous entry leaves them null.
+ * Its day is the customer's day at the branch (`timeZone`), from the tablet's clock.
  */
-export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: number): NewOpinionRow => ({
+export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: number, timeZone: string): NewOpinionRow => ({
   id: opinion.id,
   branch_id: opinion.branchId,
   device_id: deviceId,
@@ -31,6 +33,7 @@ export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: num
   language: opinion.language,
   created_at: opinion.createdAt,
   received_at: receivedAt,
+  day: localDayOf(opinion.createdAt, timeZone),
 });
 
 /** Maps a row back to the record it was, plus the server's stamps. */

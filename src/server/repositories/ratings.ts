@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Rating, Score } from '../../domain/rating.ts';
 import type { Language } from '../../domain/language.ts';
+import { localDayOf } from '../../domain/period.ts';
 import type { Database, NewRatingRow, RatingRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -16,8 +17,11 @@ export type StoredRating = Omit<Rating, 'kind' | 'tellerId' | 'signInId'> & {
   receivedAt: number;
 };
 
-/** The row for a rating that arrived from `deviceId` at `receivedAt`. */
-export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number): NewRatingRow => ({
+/**
+ * The row for a rating that arrived from `deviceId` at `receivedAt`; its day is the
+ * customer's day at the branch (`timeZone`), read from the tablet's clock (decision 0008).
+ */
+export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number, timeZone: string): NewRatingRow => ({
   id: rating.id,
   branch_id: rating.branchId,
   counter_id: rating.counterId,
@@ -29,6 +33,7 @@ export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number
   language: rating.language,
   created_at: rating.createdAt,
   received_at: receivedAt,
+  day: localDayOf(rating.createdAt, timeZone),
 });
 
 export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({

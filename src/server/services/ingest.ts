@@ -80,7 +80,7 @@ export function triageRecords(
     }
     // A case event the state machine refuses is still accepted: it is kept, with its reason.
     if (parsed.output.kind === 'case-event') caseEvents.push(parsed.output);
-    else addRow(rows, parsed.output, device.id, receivedAt);
+    else addRow(rows, parsed.output, device, receivedAt);
     results.push({ id: parsed.output.id, status: 'accepted' });
   }
   return { results, rows, caseEvents };
@@ -207,19 +207,19 @@ function checkEntryRead(read: EntryRead, device: DeviceIdentity, scope: BranchSc
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
-function addRow(rows: PushedRows, record: SyncRecord, deviceId: string, receivedAt: number): void {
+function addRow(rows: PushedRows, record: SyncRecord, device: DeviceIdentity, receivedAt: number): void {
   switch (record.kind) {
     case 'rating':
-      rows.ratings.push(ratingToRow(record, deviceId, receivedAt));
+      rows.ratings.push(ratingToRow(record, device.id, receivedAt, device.timeZone));
       return;
     case 'shift':
-      rows.shiftEvents.push(shiftEventToRow(record, deviceId, receivedAt));
+      rows.shiftEvents.push(shiftEventToRow(record, device.id, receivedAt));
       return;
     case 'opinion':
-      rows.opinions.push(opinionToRow(record, deviceId, receivedAt));
+      rows.opinions.push(opinionToRow(record, device.id, receivedAt, device.timeZone));
       return;
     case 'entry-read':
-      rows.entryReads.push(entryReadToRow(record, deviceId, receivedAt));
+      rows.entryReads.push(entryReadToRow(record, device.id, receivedAt));
       return;
   }
 }

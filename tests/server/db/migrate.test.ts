@@ -26,14 +26,17 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
-    expect(tables).toEqual(['branches', 'case_events', 'counters', 'devices', 'enrollment_codes', 'opinion_reads', 'opinions', 'ratings', 'reasons', 'settings', 'shift_events', 'tellers', 'topics']);
+    expect(tables).toEqual([
+      'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'opinion_days', 'opinion_reads', 'opinions',
+      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'tellers', 'topics',
+    ]);
   });
 
   it('given the schema, then bigint times and seq come back as numbers', async () => {
     database = await createTestDatabase(kind);
     await database.db
       .insertInto('ratings')
-      .values({ id: 'r1', branch_id: 'b', counter_id: 'c', device_id: 'd', score: 'neutral', reasons: '[]', language: 'en', created_at: AT, received_at: AT + 1 })
+      .values({ id: 'r1', branch_id: 'b', counter_id: 'c', device_id: 'd', score: 'neutral', reasons: '[]', language: 'en', created_at: AT, received_at: AT + 1, day: '2026-01-01' })
       .execute();
     const row = await database.db.selectFrom('ratings').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ created_at: AT, received_at: AT + 1 });
@@ -46,7 +49,8 @@ describeEachDatabase('migrations', (kind) => {
     await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', config_version: 2, created_at: AT }).execute();
     await db.insertInto('counters').values({ id: COUNTER_ID, branch_id: BRANCH_ID, name: 'Window 3', created_at: AT }).execute();
     const old = { id: 'r-old', branch_id: BRANCH_ID, counter_id: COUNTER_ID, device_id: 'd', score: 'satisfied', reasons: '[]', language: 'en', created_at: AT, received_at: AT };
-    await db.insertInto('ratings').values(old).execute();
+    // A 0001 row: no day column yet (migration 0006 adds it).
+    await db.insertInto('ratings').values(old as typeof old & { day: string }).execute();
 
     expect(await migrateTo(db, '0002_tellers_reasons_shifts')).toEqual({ ok: true, value: ['0002_tellers_reasons_shifts'] });
 
@@ -156,7 +160,7 @@ describeEachDatabase('migrations', (kind) => {
       .values([event('e1', 'opened', { opinionId: 'o1' }), event('e2', 'opened', { opinionId: null }), event('e3', 'restated', { text: 'x' })])
       .execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0005_opinion_reads_settings'] });
+    expect(await migrateTo(db, '0005_opinion_reads_settings')).toEqual({ ok: true, value: ['0005_opinion_reads_settings'] });
 
     expect(await db.selectFrom('case_events').select(['id', 'opinion_id']).orderBy('id').execute()).toEqual([
       { id: 'e1', opinion_id: 'o1' },
@@ -184,11 +188,11 @@ describeEachDatabase('migrations', (kind) => {
     database = await createTestDatabase(kind);
     expect(await migrateTo(database.db, '0001_initial')).toEqual({
       ok: true,
-      value: ['0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+      value: ['0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
     });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings'],
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts'],
     });
   });
 });

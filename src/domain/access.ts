@@ -1,0 +1,68 @@
+import * as v from 'valibot';
+import { ROSTER_ROLES, StaffNumberSchema, type RosterRole } from './teller.ts';
+
+/**
+ * Who may read what on the dashboard (issue #7, DESIGN.md "Auth"). A dashboard account is a
+ * staff number with a password: a member of a branch's roster, whose role and branch come
+ * from the roster, or a member of head office's service department, who has no branch.
+ */
+export const HEAD_OFFICE = 'head-office';
+export const ACCOUNT_ROLES = [...ROSTER_ROLES, HEAD_OFFICE] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+
+/** The roles that see reports: a branch manager their branch, head office every branch. */
+export const REPORT_ROLES = ['branch-manager', HEAD_OFFICE] as const satisfies readonly AccountRole[];
+export type ReportRole = (typeof REPORT_ROLES)[number];
+
+/** The signed-in person, as the server knows them on every request. */
+export interface Viewer {
+  staffNumber: string;
+  name: string;
+  role: AccountRole;
+  /** The roster's branch; null for head office. */
+  branchId: string | null;
+}
+
+/**
+ * The branches a viewer's reports cover: every branch for head office, their own for a
+ * branch manager, none for anyone else (the server answers 403).
+ */
+export type ReportScope = { kind: 'all' } | { kind: 'branch'; branchId: string } | { kind: 'none' };
+
+export function reportScope(viewer: Viewer): ReportScope {
+  if (viewer.role === HEAD_OFFICE) return { kind: 'all' };
+  if (viewer.role === 'branch-manager' && viewer.branchId !== null) return { kind: 'branch', branchId: viewer.branchId };
+  return { kind: 'none' };
+}
+
+/** Whether the viewer may see (and act on) one branch. */
+export function maySeeBranch(viewer: Viewer, branchId: string): boolean {
+  const scope = reportScope(viewer);
+  return scope.kind === 'all' || (scope.kind === 'branch' && scope.branchId === branchId);
+}
+
+export const isRosterRole = (role: AccountRole): role is RosterRole => role !== HEAD_OFFICE;
+
+/** Passwords: long enough to resist guessing, short enough to type; any characters. */
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 200;
+
+export const PasswordSchema = v.pipe(
+  v.string(),
+  v.minLength(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`),
+  v.maxLength(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`),
+);
+
+/** POST /api/session: sign in. The password is checked only for length here, never echoed. */
+export const SignInSchema = v.strictObject({
+  staffNumber: StaffNumberSchema,
+  password: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PASSWORD_LENGTH)),
+});
+export type SignIn = v.InferOutput<typeof SignInSchema>;
+
+/** How long a dashboard session lasts without use, and at most. */
+export const SESSION_IDLE_MS = 8 * 3_600_000;
+export const SESSION_MAX_MS = 7 * 24 * 3_600_000;
+
+/** The name of the session cookie. */
+export const SESSION_COOKIE = 'bv_session';

@@ -1,0 +1,225 @@
+import * as v from 'valibot';
+import type { AccountRole } from './access.ts';
+import type { CaseChannel, CaseStatus } from './case.ts';
+import type { DeviceMode } from './config.ts';
+import type { DayCloseStatus } from './day-close.ts';
+import { IdSchema } from './ids.ts';
+import type { Language } from './language.ts';
+import type { CaseTally, Figure, ScoreCounts } from './metrics.ts';
+import type { OpinionKind } from './opinion.ts';
+import { DayRangeSchema, LocalDaySchema, type LocalDay, type TrendBucket } from './period.ts';
+import type { DeviceHealth } from './wire.ts';
+
+/**
+ * The dashboard's API (issue #7): what each report answers. Every report reads roll-ups kept
+ * on ingest, never the raw records, so it stays fast with a year of a thousand branches.
+ * All routes need a dashboard session; each is scoped by the viewer's role (access.ts).
+ *
+ *   POST   /api/session                    sign in (SignInSchema) → Me, sets the cookie
+ *   DELETE /api/session                    sign out
+ *   GET    /api/me                         → Me
+ *   GET    /api/reports/overview           ?from&to[&branchId] → OverviewReport
+ *   GET    /api/reports/tellers            ?from&to[&branchId] → TellersReport
+ *   GET    /api/reports/counters           ?from&to[&branchId] → CountersReport
+ *   GET    /api/reports/branches           ?from&to            → BranchesReport (head office only)
+ *   GET    /api/reports/complaints         ?from&to[&branchId] → ComplaintsReport
+ *   GET    /api/reports/fleet              [?branchId]         → FleetReport
+ *   POST   /api/reports/fleet/:id/revoke                       → FleetDevice
+ *   GET    /api/reports/day-close          ?branchId&day       → DayCloseReport
+ *   POST   /api/reports/day-close/confirm  ConfirmDayCloseSchema → DayCloseReport
+ *
+ * Without `branchId`, a report covers every branch the viewer may see; with one they may
+ * not, it answers 403.
+ */
+
+/** The query of a report over a period. */
+export const ReportQuerySchema = v.pipe(
+  v.strictObject({
+    from: LocalDaySchema,
+    to: LocalDaySchema,
+    branchId: v.optional(IdSchema),
+  }),
+  v.forward(v.check((q) => v.is(DayRangeSchema, q), 'from/to: must be a range of at most 731 days, from not after to'), ['from']),
+);
+export type ReportQuery = v.InferOutput<typeof ReportQuerySchema>;
+
+export const FleetQuerySchema = v.strictObject({ branchId: v.optional(IdSchema) });
+export const DayCloseQuerySchema = v.strictObject({ branchId: IdSchema, day: LocalDaySchema });
+
+/** Labels in every product language, as the branch configured them (reasons, topics). */
+export type Labels = Record<Language, string>;
+
+export interface BranchRef {
+  id: string;
+  name: string;
+  timeZone: string;
+}
+
+/** GET /api/me: who is signed in, and the branches their reports may cover. */
+export interface Me {
+  staffNumber: string;
+  name: string;
+  role: AccountRole;
+  branchId: string | null;
+  /** Every branch the viewer may see, by name; empty for a role without reports. */
+  branches: BranchRef[];
+  canViewReports: boolean;
+}
+
+/** One point of a trend: the bucket (a day or a month) and what fell in it. */
+export interface TrendPoint {
+  bucket: string;
+  ratings: number;
+  satisfied: number;
+  /** Complaint cases opened. */
+  complaints: number;
+}
+
+export interface Period {
+  from: LocalDay;
+  to: LocalDay;
+  bucket: TrendBucket;
+}
+
+/** GET /api/reports/overview: the three figures against their targets, and what they rest on. */
+export interface OverviewReport {
+  period: Period;
+  /** The branches covered. */
+  branches: BranchRef[];
+  figures: Figure[];
+  scores: ScoreCounts;
+  cases: CaseTally;
+  /** Opinion-box entries in the period, by kind. */
+  opinions: Record<OpinionKind, number>;
+  trend: TrendPoint[];
+}
+
+export interface ReasonCount {
+  reasonId: string;
+  /** Null for a reason the branch no longer lists. */
+  labels: Labels | null;
+  count: number;
+}
+
+/** One teller's or counter's ratings in the period. */
+export interface RatingRow {
+  id: string;
+  name: string;
+  /** A teller's staff number; null for a counter. */
+  staffNumber: string | null;
+  branchId: string;
+  branchName: string;
+  ratings: number;
+  scores: ScoreCounts;
+  satisfaction: number | null;
+  /** The most-picked reasons, most first, at most five. */
+  topReasons: ReasonCount[];
+  trend: { bucket: string; ratings: number; satisfied: number }[];
+}
+
+/** GET /api/reports/tellers and /counters. */
+export interface RatingsReport {
+  period: Period;
+  rows: RatingRow[];
+}
+
+/** One branch beside the others (head office). */
+export interface BranchRow {
+  branchId: string;
+  name: string;
+  ratings: number;
+  scores: ScoreCounts;
+  figures: Figure[];
+  cases: CaseTally;
+  /** Cases not replied yet, now; and of those, past their deadline. */
+  openCases: number;
+  overdueCases: number;
+}
+
+export interface BranchesReport {
+  period: Period;
+  rows: BranchRow[];
+}
+
+/** An open case as the complaints report lists it. */
+export interface OpenCaseRow {
+  id: string;
+  branchId: string;
+  branchName: string;
+  channel: CaseChannel;
+  topicId: string | null;
+  summary: string;
+  status: CaseStatus;
+  openedAt: number;
+  dueAt: number | null;
+  overdue: boolean;
+  escalated: boolean;
+}
+
+/** GET /api/reports/complaints: the quarterly analysis the programme asks for. */
+export interface ComplaintsReport {
+  period: Period;
+  /** Cases opened in the period, and what became of them. */
+  cases: CaseTally;
+  byChannel: { channel: CaseChannel; count: number }[];
+  byTopic: { topicId: string | null; labels: Labels | null; count: number }[];
+  /** Opinion-box entries in the period by kind, and complaints among them with no case yet. */
+  opinionsByKind: { kind: OpinionKind; count: number }[];
+  atFaultShare: number | null;
+  /** Every case not replied yet (whenever opened), overdue first: the work at hand. */
+  open: OpenCaseRow[];
+  openCount: number;
+  overdueCount: number;
+}
+
+/** How a device looks in the fleet view, now. */
+export const FLEET_STATES = ['ok', 'behind', 'silent', 'never', 'revoked'] as const;
+export type FleetState = (typeof FLEET_STATES)[number];
+
+/** A device that has not been heard from for this long is silent (tablets sync every minute). */
+export const SILENT_AFTER_MS = 15 * 60_000;
+
+export function fleetStateOf(device: { revokedAt: number | null; lastSeenAt: number | null; health: Pick<DeviceHealth, 'outboxDepth'> | null }, now: number): FleetState {
+  if (device.revokedAt !== null) return 'revoked';
+  if (device.lastSeenAt === null) return 'never';
+  if (now - device.lastSeenAt > SILENT_AFTER_MS) return 'silent';
+  if ((device.health?.outboxDepth ?? 0) > 0) return 'behind';
+  return 'ok';
+}
+
+export interface FleetDevice {
+  id: string;
+  branchId: string;
+  branchName: string;
+  mode: DeviceMode;
+  label: string | null;
+  counterName: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSeenAt: number | null;
+  health: DeviceHealth | null;
+  state: FleetState;
+}
+
+export interface FleetReport {
+  devices: FleetDevice[];
+}
+
+/** One day's activity of a branch: the printable day report of a day close. */
+export interface DayReport {
+  branch: BranchRef;
+  day: LocalDay;
+  figures: Figure[];
+  scores: ScoreCounts;
+  byCounter: { id: string; name: string; ratings: number; scores: ScoreCounts; satisfaction: number | null }[];
+  byTeller: { id: string; name: string; staffNumber: string | null; ratings: number; scores: ScoreCounts; satisfaction: number | null }[];
+  opinions: Record<OpinionKind, number>;
+  /** Cases opened that day; replied that day; open and past their deadline at the day's end. */
+  cases: { opened: number; replied: number; overdue: number; signedOff: number };
+}
+
+/** GET /api/reports/day-close: the close of one branch and day, with its day report. */
+export interface DayCloseReport {
+  status: DayCloseStatus;
+  report: DayReport;
+}
