@@ -27,6 +27,7 @@ export type RecordKind = SyncRecord['kind'];
 
 /** The device's health, sent with every push; the fleet view is built from these. */
 export const DeviceHealthSchema = v.object({
+  /** Depth and oldest unsynced describe the outbox once the push carrying them is settled: its own batch is not counted. */
   outboxDepth: v.pipe(v.number(), v.integer(), v.minValue(0)),
   oldestUnsyncedAt: v.nullable(EpochMsSchema),
   quarantined: v.pipe(v.number(), v.integer(), v.minValue(0)),

@@ -53,10 +53,24 @@ export async function settleOutbox(
   });
 }
 
-/** How much is waiting, and since when: the health report and the status corner. */
-export async function outboxStats(db: BranchVoiceDB): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
+/**
+ * How much is waiting, and since when: the health report and the status corner. `settling`
+ * names rows (by seq) a push is carrying right now: they are left out, so that the health sent
+ * with that push describes the outbox as it will be once the push is settled.
+ */
+export async function outboxStats(
+  db: BranchVoiceDB,
+  settling: readonly number[] = [],
+): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
+  const leaving = new Set(settling);
   return db.transaction('r', db.outbox, db.quarantine, async () => {
-    const [depth, first, quarantined] = await Promise.all([db.outbox.count(), db.outbox.orderBy(':id').first(), db.quarantine.count()]);
-    return { depth, oldestCreatedAt: first?.createdAt ?? null, quarantined };
+    const [depth, leavingPresent, first, quarantined] = await Promise.all([
+      db.outbox.count(),
+      leaving.size === 0 ? 0 : db.outbox.where(':id').anyOf([...leaving]).count(),
+      // A batch is read from the front of the outbox, so this stops within one batch's length.
+      db.outbox.orderBy(':id').filter((row) => !leaving.has(row.seq)).first(),
+      db.quarantine.count(),
+    ]);
+    return { depth: depth - leavingPresent, oldestCreatedAt: first?.createdAt ?? null, quarantined };
   });
 }

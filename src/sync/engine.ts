@@ -235,7 +235,8 @@ export class SyncEngine {
       const rows = await readOutboxBatch(this.#db, this.#lastSeq, this.#limits);
       if (rows.length === 0 && !first) break;
       const sentAt = this.#now();
-      const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health: await this.#health(clockOffsetMs) };
+      const health = await this.#health(clockOffsetMs, rows.map((row) => row.seq));
+      const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health };
       const answer = await requestJson<PushResponse>(this.#http, '/api/sync/push', { method: 'POST', token: device.identity.token, body });
       if (!answer.ok) {
         this.#lastSeq = 0;
@@ -289,9 +290,15 @@ export class SyncEngine {
     return ok(parsed.output);
   }
 
-  async #health(clockOffsetMs: number | null): Promise<DeviceHealth> {
+  /**
+   * The health sent with a push describes the outbox as it will be once that push is settled
+   * (`batch`: the seqs it carries). Reporting the depth before it would leave the server
+   * believing the last batch of a full sync is still waiting, and the day close would name a
+   * synced tablet as a gap. Should the push fail, the next one reports again.
+   */
+  async #health(clockOffsetMs: number | null, batch: readonly number[]): Promise<DeviceHealth> {
     const [stats, storage, persistence, state] = await Promise.all([
-      outboxStats(this.#db),
+      outboxStats(this.#db, batch),
       storageEstimate(),
       getMeta(this.#db, 'persistence'),
       getMeta(this.#db, 'syncState'),

@@ -42,4 +42,14 @@ describe('the outbox', () => {
     ]);
     expect(await outboxStats(db)).toEqual({ depth: 1, oldestCreatedAt: 1_790_000_000_002, quarantined: 1 });
   });
+
+  it.each([
+    { settling: 'nothing', batch: 0, depth: 4, oldest: 1_790_000_000_000 },
+    { settling: 'the first two rows', batch: 2, depth: 2, oldest: 1_790_000_000_002 },
+    { settling: 'every row', batch: 4, depth: 0, oldest: null },
+  ])('given 4 rows and a push carrying $settling, then the stats describe the outbox once it is settled', async ({ batch, depth, oldest }) => {
+    await givenRatings(4, 1_790_000_000_000);
+    const seqs = (await readOutboxBatch(db, 0, { maxRecords: batch || 1, maxBytes: 1e6 })).map((r) => r.seq).slice(0, batch);
+    expect(await outboxStats(db, seqs)).toEqual({ depth, oldestCreatedAt: oldest, quarantined: 0 });
+  });
 });

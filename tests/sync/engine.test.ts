@@ -151,6 +151,30 @@ describe('SyncEngine against the real server', () => {
     expect(JSON.parse(String(row.health))).toMatchObject({ outboxDepth: 0, appVersion: 'test', quarantined: 0 });
   });
 
+  it('given 450 ratings, when it syncs them all, then each push reports the outbox as it will be once that push is settled, and the server is left with nothing waiting', async () => {
+    const { deviceId } = await givenEnrolledTablet();
+    await givenRatings(450);
+    const oldest = (await device.outbox.orderBy(':id').toArray()).map((row) => row.createdAt);
+    const reported: { records: number; outboxDepth: number; oldestUnsyncedAt: number | null }[] = [];
+    const fetchFn: typeof fetch = (input, init) => {
+      if (new URL(String(input)).pathname === '/api/sync/push') {
+        const body = JSON.parse(String(init?.body)) as { records: unknown[]; health: { outboxDepth: number; oldestUnsyncedAt: number | null } };
+        reported.push({ records: body.records.length, outboxDepth: body.health.outboxDepth, oldestUnsyncedAt: body.health.oldestUnsyncedAt });
+      }
+      return fetch(input, init);
+    };
+
+    await engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } }).syncNow();
+
+    expect(reported).toEqual([
+      { records: 200, outboxDepth: 250, oldestUnsyncedAt: oldest[200] },
+      { records: 200, outboxDepth: 50, oldestUnsyncedAt: oldest[400] },
+      { records: 50, outboxDepth: 0, oldestUnsyncedAt: null },
+    ]);
+    const row = await database.current.db.selectFrom('devices').select('health').where('id', '=', deviceId).executeTakeFirstOrThrow();
+    expect(JSON.parse(String(row.health))).toMatchObject({ outboxDepth: 0, oldestUnsyncedAt: null });
+  });
+
   it('given two syncs asked at once, then one run serves both', async () => {
     await givenEnrolledTablet();
     await givenRatings(5);
