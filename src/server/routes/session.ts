@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { SESSION_COOKIE, SignInSchema } from '../../domain/access.ts';
+import type { Me } from '../../domain/reports.ts';
+import { describeIssues, type ApiError } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { requireJson, sessionAuth, sessionCookieOptions } from '../plugins/session-auth.ts';
+import { meOf, signIn, signOut } from '../services/sessions.ts';
+
+export type SessionRoutesOptions = {
+  db: Kysely<Database>;
+  now: () => number;
+  /** True when the server speaks HTTPS: the cookie is then Secure. */
+  secureCookies: boolean;
+};
+
+/** Dashboard sign-in and sign-out (decision 0010), and who is signed in. */
+export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (app, { db, now, secureCookies }) => {
+  app.decorateRequest('viewer', null as never);
+  const cookie = sessionCookieOptions(secureCookies);
+
+  /** POST /api/session {staffNumber, password}: sets the session cookie, answers Me. */
+  app.post<{ Reply: Me | ApiError }>('/session', { onRequest: requireJson }, async (request, reply) => {
+    const body = v.safeParse(SignInSchema, request.body);
+    if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
+    const signedIn = await signIn(db, body.output, now());
+    if (!signedIn.ok) {
+      // The staff number helps an admin read a run of failures; the password is never logged.
+      request.log.info({ staffNumber: body.output.staffNumber }, 'dashboard sign-in refused');
+      return sendApiError(reply, 'unauthorized', signedIn.message);
+    }
+    reply.setCookie(SESSION_COOKIE, signedIn.value.token, cookie);
+    return meOf(db, signedIn.value.viewer);
+  });
+
+  /** DELETE /api/session: ends the session and clears the cookie; fine without one. */
+  app.delete('/session', { onRequest: requireJson }, async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) await signOut(db, token);
+    const { maxAge: _, ...clear } = cookie;
+    return reply.clearCookie(SESSION_COOKIE, clear).code(204).send();
+  });
+
+  /** GET /api/me: the signed-in viewer and the branches they may see. */
+  app.get<{ Reply: Me }>('/me', { onRequest: sessionAuth(db, now) }, async (request) => meOf(db, request.viewer));
+};
