@@ -1,13 +1,16 @@
 import type { ServerOptions as HttpsOptions } from 'node:https';
+import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import { MAX_BODY_BYTES } from '../domain/wire.ts';
 import type { Database } from './db/schema.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
+import { dayCloseRoutes } from './routes/day-close.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reviewRoutes } from './routes/review.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { spaFallback, staticFiles } from './static.ts';
 
@@ -23,8 +26,12 @@ export type AppOptions = {
   https?: HttpsOptions;
 };
 
-/** Tokens travel in the Authorization header and the enrollment answer: never log them. */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.body.token', '*.token'];
+/**
+ * Tokens travel in the Authorization header, the enrollment answer and the session cookie;
+ * passwords in the dashboard's sign-in: never log them. Fastify logs no bodies, so the body
+ * paths guard against a log line made with one.
+ */
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'res.body.token', '*.token', 'req.body.password', '*.password'];
 
 /** Builds the server: one plugin per concern, fresh for every test (STYLE.md §2.7). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -38,6 +45,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(syncRoutes, { prefix: '/api/sync', db, now });
   await app.register(caseEventRoutes, { prefix: '/api', db });
   await app.register(reviewRoutes, { prefix: '/api', db });
+  await app.register(dayCloseRoutes, { prefix: '/api', db, now });
+  // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
+  await app.register(fastifyCookie);
+  await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }
