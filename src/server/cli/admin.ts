@@ -1,10 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Kysely } from 'kysely';
+import { reportScope } from '../../domain/access.ts';
 import type { ReplyDeadlines } from '../../domain/case.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { createDatabaseFromEnv } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
+import { listAccounts, type AccountHolder } from '../repositories/accounts.ts';
 import { listBranches } from '../repositories/branches.ts';
 import { listCounters } from '../repositories/counters.ts';
 import { listDevices } from '../repositories/devices.ts';
@@ -15,6 +17,7 @@ import { latestShiftEvents } from '../repositories/shift-events.ts';
 import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/tellers.ts';
 import { listTopics } from '../repositories/topics.ts';
 import { readPhotoFile } from '../photos.ts';
+import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf } from '../services/accounts.ts';
 import { addBranch, addCounter, editBranch } from '../services/branches.ts';
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
@@ -199,6 +202,57 @@ const COMMANDS: Record<string, Command> = {
         active: active.value,
       });
       return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.`) : edited;
+    },
+  },
+  accounts: {
+    usage: 'accounts',
+    summary: 'list dashboard accounts; role and branch come from the roster (never shows passwords)',
+    options: {},
+    run: async (db) => {
+      const rows = (await listAccounts(db)).map((a) => {
+        const viewer = viewerOf(a);
+        return [
+          a.staffNumber,
+          viewer?.name ?? a.roster?.name ?? a.name,
+          a.headOffice ? 'head-office' : (a.roster?.role ?? '-'),
+          a.headOffice ? 'all' : (a.roster?.branchId ?? '-'),
+          a.active ? (viewer ? 'yes' : 'off roster') : 'no',
+          time(a.createdAt),
+        ];
+      });
+      return ok(table(['staff no', 'name', 'role', 'branch', 'active', 'created'], rows));
+    },
+  },
+  'account:add': {
+    usage: 'account:add (--teller <tellerId> | --head-office --staff-number <n> --name <name>) --password <password>',
+    summary: "give a member of a branch's roster (staff number, name, role and branch from the roster) or of head office a dashboard sign-in",
+    options: { teller: text, 'head-office': { type: 'boolean' }, 'staff-number': text, name: text, password: text },
+    run: async (db, { values }) => {
+      const target = accountTarget(values);
+      const password = required(values, 'password', 'account:add');
+      if (!target.ok) return target;
+      if (!password.ok) return password;
+      const added =
+        target.value.kind === 'teller'
+          ? await addRosterAccount(db, { tellerId: target.value.tellerId, password: password.value }, now())
+          : await addHeadOfficeAccount(db, { staffNumber: target.value.staffNumber, name: target.value.name, password: password.value }, now());
+      return added.ok ? ok(`Added dashboard account ${describeAccount(added.value)}.`) : added;
+    },
+  },
+  'account:set': {
+    usage: 'account:set <staffNumber> [--password <password>] [--active yes|no]',
+    summary: "set a dashboard account's password, or take it off the dashboard (either ends its sessions)",
+    options: { password: text, active: text },
+    argument: 'staffNumber',
+    run: async (db, { values, positionals }) => {
+      const staffNumber = positional(positionals, 'staffNumber', 'account:set');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!staffNumber.ok) return staffNumber;
+      if (!active.ok) return active;
+      const edited = await editAccount(db, staffNumber.value, { password: str(values.password), active: active.value }, now());
+      if (!edited.ok) return edited;
+      const { account, sessionsEnded } = edited.value;
+      return ok(`Account ${describeAccount(account)}; ${sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`} ended.`);
     },
   },
   reasons: {
@@ -479,6 +533,30 @@ async function photoOption(value: string | boolean | undefined): Promise<Result<
 
 const describeDeadlines = (d: ReplyDeadlines): string =>
   `Reply within: ${d.replyWithinHours} hours\nNot answered on the spot (handed on): ${d.notOnSpotWithinHours} hours`;
+
+/** --teller <id> for a roster member, or --head-office with a staff number and name of its own. */
+function accountTarget(values: Parsed['values']): Result<{ kind: 'teller'; tellerId: string } | { kind: 'head-office'; staffNumber: string; name: string }> {
+  if (values['head-office']) {
+    if (values.teller !== undefined) return err('invalid-input', 'account:add takes --teller or --head-office, not both: head office has no branch roster.');
+    const staffNumber = required(values, 'staff-number', 'account:add --head-office');
+    const name = required(values, 'name', 'account:add --head-office');
+    if (!staffNumber.ok) return staffNumber;
+    return name.ok ? ok({ kind: 'head-office', staffNumber: staffNumber.value, name: name.value }) : name;
+  }
+  if (values['staff-number'] !== undefined || values.name !== undefined) {
+    return err('invalid-input', "account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office.");
+  }
+  const teller = required(values, 'teller', 'account:add');
+  return teller.ok ? ok({ kind: 'teller', tellerId: teller.value }) : teller;
+}
+
+/** `1001 "Mei Chen", branch-manager of branch <id>, active`: what the account may see is the roster's say. */
+function describeAccount(a: AccountHolder): string {
+  const viewer = viewerOf(a);
+  const who = a.headOffice ? 'head office, every branch' : a.roster ? `${a.roster.role} of branch ${a.roster.branchId}` : 'no longer on a roster';
+  const status = !a.active ? 'inactive' : !viewer ? 'off the roster: cannot sign in' : reportScope(viewer).kind === 'none' ? 'active, sees no reports in this role' : 'active';
+  return `${a.staffNumber} "${viewer?.name ?? a.roster?.name ?? a.name}", ${who}, ${status}`;
+}
 
 const describeTeller = (t: StoredTeller): string =>
   `${t.staffNumber} "${t.name}", ${t.role}, ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;
