@@ -75,8 +75,8 @@ function addressesToOpen(scheme: string, host: string, port: number): string[] {
 
 // The end-to-end tests read the codes and the teller's sign-in from exactly these lines; the
 // lobby's line starts "Lobby enrollment code:", so the counter's /Enrollment code: …/ never
-// matches it (case matters).
-function firstRunBanner({ branch, counter, code, lobbyCode, teller, pin }: FirstRun, addresses: string[]): string {
+// matches it (case matters); the dashboard's sign-in is read by /Dashboard: .* staff number (\S+), password (\S+)/.
+function firstRunBanner({ branch, counter, code, lobbyCode, teller, pin, dashboard }: FirstRun, addresses: string[]): string {
   return [
     '',
     '================ BranchVoice: first run ================',
@@ -92,8 +92,14 @@ function firstRunBanner({ branch, counter, code, lobbyCode, teller, pin }: First
     '',
     `Lobby enrollment code: ${lobbyCode.formatted}`,
     '',
+    'For the dashboard (head office, every branch), open in a desktop browser:',
+    '',
+    `Dashboard: ${addresses[0] ?? '/'}dashboard  staff number ${dashboard.staffNumber}, password ${dashboard.password}`,
+    '',
     `Each code works once, until ${new Date(code.expiresAt).toISOString()}.`,
     'The PIN is shown only now; change it with: npm run admin -- teller:set ' + teller.id + ' --pin <new PIN>',
+    'So is the dashboard password; change it with: npm run admin -- account:set ' + dashboard.staffNumber + ' --password <new password>',
+    "A branch manager's dashboard sign-in: npm run admin -- account:add --teller <tellerId> --password <password>",
     'For more tablets or a new code: npm run admin -- code:create --counter ' + counter.id,
     'For another lobby tablet: npm run admin -- code:create --lobby --branch ' + branch.id,
     'For more tellers: npm run admin -- teller:add --branch ' + branch.id + ' --staff-number <n> --name <name> --pin <PIN>',

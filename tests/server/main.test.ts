@@ -12,6 +12,7 @@ const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
 // The end-to-end tests read the code from exactly this line.
 const CODE_LINE = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/;
 const TELLER_LINE = /Teller sign-in: staff number (\S+), PIN (\d{4})/;
+const DASHBOARD_LINE = /Dashboard: .* staff number (\S+), password (\S+)/;
 const LISTENING = /Listening on http:\/\/127\.0\.0\.1:(\d+)/;
 
 describe('npm run server', () => {
@@ -78,9 +79,24 @@ describe('npm run server', () => {
     const page = await fetch(`${base}/counter`);
     expect(page.status).toBe(200);
     expect(await page.text()).toBe(INDEX_HTML);
-    // Logged at info level, yet the token appears nowhere in the output.
+    // Head office signs in to the dashboard with the printed staff number and password.
+    const [, hqStaffNumber, password] = server.output().match(DASHBOARD_LINE)!;
+    expect(server.output()).toContain(`Dashboard: http://127.0.0.1:${port}/dashboard  staff number HQ1, password ${password}`);
+    const signedIn = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ staffNumber: hqStaffNumber, password }),
+    });
+    expect(signedIn.status).toBe(200);
+    expect(await signedIn.json()).toMatchObject({ staffNumber: 'HQ1', name: 'Head office', role: 'head-office', canViewReports: true });
+    const sessionToken = /bv_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1];
+    expect(sessionToken).toBeDefined();
+
+    // Logged at info level, yet neither token nor the password appears anywhere in the output.
     expect(server.output()).toContain('"msg":"device enrolled"');
     expect(server.output()).not.toContain(token);
+    expect(server.output().split(password!)).toHaveLength(2); // the banner's one
+    expect(server.output()).not.toContain(sessionToken);
 
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
@@ -92,6 +108,7 @@ describe('npm run server', () => {
     expect(server.output()).not.toMatch(CODE_LINE);
     expect(server.output()).not.toMatch(LOBBY_CODE_LINE);
     expect(server.output()).not.toMatch(TELLER_LINE);
+    expect(server.output()).not.toMatch(DASHBOARD_LINE);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
   });

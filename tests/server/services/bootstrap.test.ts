@@ -3,6 +3,7 @@ import { formatEnrollmentCode } from '../../../src/domain/enrollment-code.ts';
 import { verifyPin } from '../../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
+import { listAccounts } from '../../../src/server/repositories/accounts.ts';
 import { listBranches } from '../../../src/server/repositories/branches.ts';
 import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
@@ -10,6 +11,7 @@ import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { listCounters } from '../../../src/server/repositories/counters.ts';
 import { bootstrapFirstRun } from '../../../src/server/services/bootstrap.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
+import { signIn } from '../../../src/server/services/sessions.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { givenBranchWithCounter, SERVER_NOW, useTestDatabase } from '../fixtures.ts';
 
@@ -18,10 +20,10 @@ describeEachDatabase('first run', (kind) => {
   const settings = { branchName: 'Branch 1', language: 'en' };
   const codeCount = async () => (await database.current.db.selectFrom('enrollment_codes').selectAll().execute()).length;
 
-  it('given an empty database, then it makes exactly one branch, one counter, one teller, a counter code and a lobby code that enroll', async () => {
+  it('given an empty database, then it makes exactly one branch, one counter, one teller, a counter code and a lobby code that enroll, and a head-office dashboard account that signs in', async () => {
     const made = await bootstrapFirstRun(database.current.db, settings, SERVER_NOW);
     if (!made.ok || !made.value) throw new Error('expected a first run');
-    const { branch, counter, code, lobbyCode, teller, pin } = made.value;
+    const { branch, counter, code, lobbyCode, teller, pin, dashboard } = made.value;
 
     expect(await listBranches(database.current.db)).toEqual([branch]);
     // version 1, bumped by the counter and by the teller
@@ -38,6 +40,12 @@ describeEachDatabase('first run', (kind) => {
     expect(lobbyCode).toMatchObject({ mode: 'lobby', branchId: branch.id, counterId: null });
     expect(await codeCount()).toBe(2);
     expect(await listTopics(database.current.db, { branchId: branch.id })).toHaveLength(DEFAULT_TOPICS.length);
+    // Typed from the banner: at least 12 characters, none of 0/O or 1/l/I to misread.
+    expect(dashboard).toEqual({ staffNumber: 'HQ1', password: expect.stringMatching(/^[a-km-zA-HJ-NP-Z2-9]{12,}$/) });
+    expect(await listAccounts(database.current.db)).toEqual([
+      { staffNumber: 'HQ1', tellerId: null, name: 'Head office', headOffice: true, active: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW, roster: null },
+    ]);
+    expect(await signIn(database.current.db, dashboard, SERVER_NOW)).toMatchObject({ ok: true, value: { viewer: { staffNumber: 'HQ1', role: 'head-office', branchId: null } } });
     expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({
       ok: true,
       value: { mode: 'counter', referencePrefix: 0, config: { counter: { id: counter.id } } },
