@@ -8,6 +8,7 @@ import { handleError, handleNotFound } from './errors.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
 import { enrollRoutes } from './routes/enroll.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -49,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);
   await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined });
+  await app.register(fleetRoutes, { prefix: '/api/reports', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

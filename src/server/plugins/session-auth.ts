@@ -1,5 +1,5 @@
 import type { CookieSerializeOptions } from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import { SESSION_COOKIE, SESSION_MAX_MS, type Viewer } from '../../domain/access.ts';
 import type { Database } from '../db/schema.ts';
@@ -56,4 +56,15 @@ export async function requireJson(request: FastifyRequest, reply: FastifyReply):
 export async function requireReportRole(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const selection = selectionFor(request.viewer, undefined);
   return selection.ok ? undefined : sendApiError(reply, 'forbidden', selection.message);
+}
+
+/**
+ * What every /api/reports plugin runs before its handlers: a session (else 401), a role that
+ * sees reports (else 403), and JSON for anything that changes state.
+ */
+export function guardReports(app: FastifyInstance, db: Kysely<Database>, now: () => number): void {
+  app.decorateRequest('viewer', null as never);
+  app.addHook('onRequest', sessionAuth(db, now));
+  app.addHook('onRequest', requireReportRole);
+  app.addHook('onRequest', requireJson);
 }

@@ -1,5 +1,8 @@
+import type { Kysely } from 'kysely';
 import { maySeeBranch, reportScope, type Viewer } from '../../domain/access.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import type { Database } from '../db/schema.ts';
+import { findBranchRef } from '../repositories/branch-refs.ts';
 
 /** The branches a report covers: every branch, or the ones named. */
 export type BranchSelection = 'all' | readonly string[];
@@ -19,3 +22,16 @@ export function selectionFor(viewer: Viewer, branchId: string | undefined): Resu
 /** The refusal when a branch manager asks for another branch. */
 export const forbiddenBranch = (viewer: Viewer, branchId: string) =>
   err('forbidden', `${viewer.staffNumber} manages branch ${viewer.branchId ?? '(none)'}; branch ${branchId} is for its own manager and head office.`);
+
+/** selectionFor, and a branch asked for by id must exist: head office gets 404 for a wrong id. */
+export async function resolveSelection(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  branchId: string | undefined,
+): Promise<Result<BranchSelection, 'forbidden' | 'branch-not-found'>> {
+  const selection = selectionFor(viewer, branchId);
+  if (!selection.ok || branchId === undefined) return selection;
+  return (await findBranchRef(db, branchId)) ? selection : branchNotFound(branchId);
+}
+
+export const branchNotFound = (branchId: string) => err('branch-not-found', `No branch has the id ${branchId}; GET /api/me lists the branches you may see.`);
