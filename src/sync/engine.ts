@@ -49,7 +49,8 @@ export interface SyncEngineOptions {
 }
 
 const LOCK_NAME = 'branchvoice-sync';
-const RETRYABLE: ReadonlySet<TransportFailure> = new Set(['offline', 'unreachable', 'timeout', 'server-error', 'rate-limited', 'bad-response', 'payload-too-large', 'bad-request']);
+// 'forbidden' was answered as 'bad-request' before it had a name of its own; it is retried as that was.
+const RETRYABLE: ReadonlySet<TransportFailure> = new Set(['offline', 'unreachable', 'timeout', 'server-error', 'rate-limited', 'bad-response', 'payload-too-large', 'bad-request', 'forbidden']);
 
 /**
  * Moves the outbox to the server: push in batches, settle each answer, back off on failure,

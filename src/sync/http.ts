@@ -10,6 +10,8 @@ export type TransportFailure =
   | 'rate-limited'
   | 'unauthorized'
   | 'device-revoked'
+  /** 403: the device is known, but it (or the member of staff it names) may not do this. */
+  | 'forbidden'
   | 'payload-too-large'
   | 'bad-request'
   | 'enrollment-code-invalid'
@@ -56,6 +58,7 @@ export async function requestJson<T>(
 function failureOf(status: number, body: unknown): TransportFailure {
   const code = (body as Partial<ApiError> | null)?.code;
   if (status === 401) return code === 'device-revoked' ? 'device-revoked' : 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 413) return 'payload-too-large';
   if (status === 429) return 'rate-limited';
   if (code === 'enrollment-code-invalid') return 'enrollment-code-invalid';

@@ -22,6 +22,7 @@ const REASONS = {
   'rate-limited': 'http: 429',
   unauthorized: 'http: 401',
   'device-revoked': 'http: 401 { code: device-revoked }',
+  forbidden: 'http: 403 (a day close for staff the server does not have in that role)',
   'payload-too-large': 'http: 413',
   'bad-request': 'http: other 4xx',
   'enrollment-code-invalid': 'http: { code: enrollment-code-invalid }',
