@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../../src/domain/access.ts';
+import type { DeviceHealth } from '../../src/domain/wire.ts';
 import { hashPassword } from '../../src/server/passwords.ts';
 import type { StoredTeller } from '../../src/server/repositories/tellers.ts';
 import { storeNewAccount } from '../../src/server/services/accounts.ts';
@@ -69,6 +70,20 @@ export async function signedIn(server: TestServer, staffNumber: string, password
   if (answer.status !== 200) throw new Error(`sign-in of ${staffNumber}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return sessionCookieOf(answer.setCookie);
 }
+
+/** A tablet's health report: nothing waiting unless told otherwise. */
+export const aHealth = (overrides: Partial<DeviceHealth> = {}): DeviceHealth => ({
+  outboxDepth: 0,
+  oldestUnsyncedAt: null,
+  quarantined: 0,
+  storageUsed: 1_000_000,
+  storageQuota: 50_000_000,
+  storagePersisted: true,
+  appVersion: '0.1.0',
+  clockOffsetMs: -250,
+  reportedAt: SERVER_NOW,
+  ...overrides,
+});
 
 /** Every route of an app, as `METHOD /path`, from Fastify's own list (HEAD, which Fastify adds to each GET, left out). */
 export function routesOf(app: FastifyInstance): string[] {
