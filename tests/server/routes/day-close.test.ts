@@ -1,0 +1,204 @@
+import { expect, it } from 'vitest';
+import * as v from 'valibot';
+import { DayCloseStatusSchema, type DayCloseStatus } from '../../../src/domain/day-close.ts';
+import { PROTOCOL_VERSION, type DeviceHealth } from '../../../src/domain/wire.ts';
+import { addBranch } from '../../../src/server/services/branches.ts';
+import { dayCloseStatus } from '../../../src/server/services/day-close.ts';
+import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
+import { revokeDeviceById } from '../../../src/server/services/fleet.ts';
+import { editTeller } from '../../../src/server/services/tellers.ts';
+import { STAFF_ID } from '../../builders/case-event.ts';
+import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { describeEachDatabase } from '../../helpers/db.ts';
+import { aHealth } from '../dashboard.ts';
+import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
+
+const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const OTHER_MANAGER_ID = '0190a0b0-0000-7000-8000-0000000000d3';
+const MINUTE = 60_000;
+/** The builders' branch is in UTC: SERVER_NOW (10:00) is on 23 November. */
+const TODAY = '2026-11-23';
+const START_OF_TODAY = Date.UTC(2026, 10, 23);
+
+describeEachDatabase('day close from a tablet', (kind) => {
+  const database = useTestDatabase(kind);
+
+  /** A tablet of the builders' branch, enrolled with a label (at its counter unless `lobby`). */
+  async function givenTablet(label: string, mode: 'counter' | 'lobby' = 'counter') {
+    const code = await issueEnrollmentCode(database.current.db, mode === 'lobby' ? { mode, branchId: BRANCH_ID } : { counterId: COUNTER_ID }, SERVER_NOW);
+    if (!code.ok) throw new Error(code.message);
+    const enrolled = await enrollDevice(database.current.db, { code: code.value.code, deviceLabel: label }, SERVER_NOW);
+    if (!enrolled.ok) throw new Error(enrolled.message);
+    return enrolled.value;
+  }
+
+  /** The builders' branch with its case staff and two tablets; Harbour Road with a branch manager of its own. */
+  async function given() {
+    await givenBranchWithCounter(database.current);
+    await givenCaseStaff(database.current);
+    const harbour = await addBranch(database.current.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
+    if (!harbour.ok) throw new Error(harbour.message);
+    await givenTeller(database.current, { id: OTHER_MANAGER_ID, branchId: OTHER_BRANCH_ID, staffNumber: '9001', name: 'Harbour Manager', role: 'branch-manager' });
+    const counter = await givenTablet('Window 3 tablet');
+    const lobby = await givenTablet('Lobby tablet', 'lobby');
+    let clock = SERVER_NOW;
+    const server = await startTestServer({ db: database.current.db, now: () => clock });
+    /** Presses "close day" on a tablet at `at` by the server's clock. */
+    const closeDay = async (token: string, body: unknown, at = SERVER_NOW) => {
+      clock = at;
+      return callApi(server, 'POST', '/api/day-close', { token, body });
+    };
+    /** A sync with nothing but the tablet's health, at `at`. */
+    const reportHealth = async (token: string, at: number, health: Partial<DeviceHealth> = {}) => {
+      clock = at;
+      const answer = await callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records: [], health: aHealth({ reportedAt: at, ...health }) } });
+      expect(answer.status).toBe(200);
+    };
+    const closes = () => database.current.db.selectFrom('day_closes').selectAll().execute();
+    return { server, counter, lobby, closeDay, reportHealth, closes };
+  }
+
+  const asManager = { staffId: STAFF_ID['branch-manager'], role: 'branch-manager' };
+  const asComplaintManager = { staffId: STAFF_ID['complaint-manager'], role: 'complaint-manager' };
+
+  it.for<[string, unknown, number, { code: string; message: string }]>([
+    [
+      'a teller, in the role they have',
+      { staffId: TELLER_ID, role: 'teller' },
+      400,
+      { code: 'bad-request', message: 'role: Invalid type: Expected ("complaint-manager" | "branch-manager") but received "teller"' },
+    ],
+    [
+      'a teller, claiming to be branch manager',
+      { staffId: TELLER_ID, role: 'branch-manager' },
+      403,
+      { code: 'forbidden', message: `role: ${TELLER_ID} is on the staff of branch ${BRANCH_ID} as teller, not branch-manager; set it with \`npm run admin -- teller:set ${TELLER_ID} --role branch-manager\`` },
+    ],
+    [
+      'lobby staff, claiming to be complaint manager',
+      { staffId: STAFF_ID['lobby-staff'], role: 'complaint-manager' },
+      403,
+      {
+        code: 'forbidden',
+        message: `role: ${STAFF_ID['lobby-staff']} is on the staff of branch ${BRANCH_ID} as lobby-staff, not complaint-manager; set it with \`npm run admin -- teller:set ${STAFF_ID['lobby-staff']} --role complaint-manager\``,
+      },
+    ],
+    [
+      "another branch's manager",
+      { staffId: OTHER_MANAGER_ID, role: 'branch-manager' },
+      403,
+      { code: 'forbidden', message: `staffId: ${OTHER_MANAGER_ID} is not on the staff of branch ${BRANCH_ID}; add them with \`npm run admin -- teller:add --role branch-manager\`` },
+    ],
+    ['nobody', {}, 400, { code: 'bad-request', message: 'staffId: Invalid key: Expected "staffId" but received undefined; role: Invalid key: Expected "role" but received undefined' }],
+  ])('given %s pressing close, then it is refused with what to do, and no close is started', async ([, body, status, error]) => {
+    const { counter, closeDay, closes } = await given();
+    expect(await closeDay(counter.token, body)).toMatchObject({ status, body: error });
+    expect(await closes()).toEqual([]);
+  });
+
+  it('given a branch manager taken off the roster, or no device token, then close is refused', async () => {
+    const { server, counter, closeDay, closes } = await given();
+    await editTeller(database.current.db, STAFF_ID['branch-manager'], { active: false });
+    expect(await closeDay(counter.token, asManager)).toMatchObject({
+      status: 403,
+      body: { code: 'forbidden', message: `staffId: ${STAFF_ID['branch-manager']} is off the roster of branch ${BRANCH_ID}; put them back with \`npm run admin -- teller:set ${STAFF_ID['branch-manager']} --active yes\`` },
+    });
+    expect(await callApi(server, 'POST', '/api/day-close', { body: asComplaintManager })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    expect(await closes()).toEqual([]);
+  });
+
+  it('given close pressed on two tablets, then the first press of the day is kept, and each answer lists the branch with both tablets heard from', async () => {
+    const { counter, lobby, closeDay, closes } = await given();
+
+    const first = await closeDay(counter.token, asComplaintManager, SERVER_NOW);
+    const second = await closeDay(lobby.token, asManager, SERVER_NOW + 10 * MINUTE);
+
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    const status = v.parse(DayCloseStatusSchema, second.body);
+    expect(status).toMatchObject({
+      branchId: BRANCH_ID,
+      day: TODAY,
+      startedAt: SERVER_NOW,
+      startedBy: { staffId: STAFF_ID['complaint-manager'], name: 'Staff complaint-manager' },
+      since: SERVER_NOW,
+      confirmation: null,
+    });
+    // Pressing close marks the tablet heard from; it synced just before.
+    expect(status.devices.map((d) => [d.label, d.lastSeenAt])).toEqual([
+      ['Window 3 tablet', SERVER_NOW],
+      ['Lobby tablet', SERVER_NOW + 10 * MINUTE],
+    ]);
+    expect(await closes()).toEqual([
+      {
+        branch_id: BRANCH_ID,
+        day: TODAY,
+        started_at: SERVER_NOW,
+        started_by: STAFF_ID['complaint-manager'],
+        started_device_id: counter.deviceId,
+        confirmed_at: null,
+        confirmed_by: null,
+        gaps: null,
+      },
+    ]);
+  });
+
+  it('given tablets in every state, then each is judged against the first press: synced, waiting, not heard from since, never; revoked tablets are not listed', async () => {
+    const { counter, lobby, closeDay, reportHealth } = await given();
+    const waiting = await givenTablet('Window 3 spare');
+    const silent = await givenTablet('Back office');
+    const revoked = await givenTablet('Broken tablet');
+    await revokeDeviceById(database.current.db, revoked.deviceId, SERVER_NOW);
+    await reportHealth(lobby.token, SERVER_NOW - 5 * MINUTE);
+    await reportHealth(counter.token, SERVER_NOW - MINUTE);
+
+    await closeDay(counter.token, asManager, SERVER_NOW);
+    await reportHealth(waiting.token, SERVER_NOW + MINUTE, { outboxDepth: 3, oldestUnsyncedAt: SERVER_NOW - 20 * MINUTE, quarantined: 1 });
+
+    const status = await dayCloseStatus(database.current.db, BRANCH_ID, TODAY);
+    expect(status?.devices.map((d) => [d.label, d.mode, d.counterName, d.state])).toEqual([
+      ['Window 3 tablet', 'counter', 'Window 3', 'synced'],
+      ['Lobby tablet', 'lobby', null, 'not-heard'],
+      ['Window 3 spare', 'counter', 'Window 3', 'waiting'],
+      ['Back office', 'counter', 'Window 3', 'never'],
+    ]);
+    expect(status?.devices[2]).toEqual({
+      id: waiting.deviceId,
+      mode: 'counter',
+      label: 'Window 3 spare',
+      counterId: COUNTER_ID,
+      counterName: 'Window 3',
+      lastSeenAt: SERVER_NOW + MINUTE,
+      outboxDepth: 3,
+      oldestUnsyncedAt: SERVER_NOW - 20 * MINUTE,
+      quarantined: 1,
+      state: 'waiting',
+    });
+    expect(status?.devices[3]).toMatchObject({ id: silent.deviceId, lastSeenAt: null, outboxDepth: null, oldestUnsyncedAt: null, quarantined: null });
+  });
+
+  it('given nobody pressed close yet, then tablets are judged against the start of the day in the branch', async () => {
+    const { lobby, reportHealth } = await given();
+    await reportHealth(lobby.token, START_OF_TODAY + MINUTE);
+
+    const status = await dayCloseStatus(database.current.db, BRANCH_ID, TODAY);
+
+    expect(status).toMatchObject({ startedAt: null, startedBy: null, since: START_OF_TODAY, confirmation: null } satisfies Partial<DayCloseStatus>);
+    expect(status?.devices.map((d) => [d.label, d.state])).toEqual([
+      ['Window 3 tablet', 'never'],
+      ['Lobby tablet', 'synced'],
+    ]);
+    expect(await dayCloseStatus(database.current.db, '0190a0b0-0000-7000-8000-0000000000ff', TODAY)).toBeUndefined();
+  });
+
+  it("given a branch in Shanghai, when close is pressed at 16:30 UTC, then it closes the branch's own day, 24 November, which began at 16:00 UTC", async () => {
+    const { counter, closeDay } = await given();
+    await database.current.db.updateTable('branches').set({ time_zone: 'Asia/Shanghai' }).where('id', '=', BRANCH_ID).execute();
+    const at = Date.UTC(2026, 10, 23, 16, 30);
+
+    const answer = await closeDay(counter.token, asManager, at);
+
+    expect(answer).toMatchObject({ status: 200, body: { day: '2026-11-24', startedAt: at, since: at } });
+    expect(await dayCloseStatus(database.current.db, BRANCH_ID, '2026-11-25')).toMatchObject({ startedAt: null, since: Date.UTC(2026, 10, 24, 16) });
+  });
+});
