@@ -2,7 +2,7 @@ import { compareCases } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
 import type { CaseBoard } from '../../store/cases.ts';
 import { useT } from '../services.tsx';
-import { dateTime, deadlineOf, staffName } from './format.ts';
+import { dateTime, deadlineOf, staffName, topicName } from './format.ts';
 import { useNow } from './use-now.ts';
 
 /**
@@ -46,7 +46,7 @@ export function CaseList({ board, config, onOpen }: { board: CaseBoard | undefin
                 <button type="button" class={`case-row deadline-${deadline.state}`} data-case-id={c.id} onClick={() => onOpen(c.id)}>
                   <span class="case-summary">{c.summary}</span>
                   <span class="case-meta">
-                    {t(`cases.channel.${c.channel}`)} · {dateTime(c.openedAt, language)} · {t('cases.owner', { name: staffName(config, c.ownerStaffId, t) })}
+                    {t(`cases.channel.${c.channel}`)}{c.topicId && ` · ${topicName(config, c.topicId, language)}`} · {dateTime(c.openedAt, language)} · {t('cases.owner', { name: staffName(config, c.ownerStaffId, t) })}
                   </span>
                   <span class="case-state">
                     <span class={`chip status-${c.status}`}>{t(`cases.status.${c.status}`)}</span>

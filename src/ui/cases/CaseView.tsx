@@ -6,7 +6,7 @@ import { watchCase, type StoredCaseEvent } from '../../store/cases.ts';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { ActionForm } from './ActionForm.tsx';
-import { dateTime, deadlineOf, staffName } from './format.ts';
+import { dateTime, deadlineOf, staffName, topicName } from './format.ts';
 import { useNow } from './use-now.ts';
 
 /**
@@ -35,6 +35,7 @@ export function CaseView({ caseId, staff, role, config, onBack }: { caseId: stri
           <span class={`chip status-${c.status}`} data-testid="case-status">{t(`cases.status.${c.status}`)}</span>
           {deadline.state !== 'none' && <span class={`chip deadline ${deadline.state}`}>{deadline.text}</span>}
           <span>{t(`cases.channel.${c.channel}`)}</span>
+          {c.topicId && <span data-testid="case-topic">{t('cases.topic', { topic: topicName(config, c.topicId, language) })}</span>}
           <span>{t('cases.owner', { name: staffName(config, c.ownerStaffId, t) })}</span>
         </div>
       )}

@@ -1,30 +1,36 @@
 import { useRef, useState } from 'preact/hooks';
 import { CASE_CHANNELS, type CaseChannel, type StaffRole } from '../../domain/case.ts';
+import type { DeviceConfig } from '../../domain/config.ts';
 import type { ReviewEntry } from '../../domain/review.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { openCase } from '../../store/cases.ts';
 import { useServices, useT } from '../services.tsx';
-import { failureText } from './format.ts';
+import { failureText, topicName } from './format.ts';
 
 /** Channels staff choose from; 'opinion-box' is set by opening a case from the daily review. */
 const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
 
 /**
  * Opens a case: a complaint received in person, by phone, by letter or from the hotline, or an
- * opinion-box entry from the daily review (its text as the summary, to be shortened). Whoever
- * opens it owns it until they hand it on (首問負責制).
+ * opinion-box entry from the daily review (its text as the summary, to be shortened, its topic
+ * as the case's). Whoever opens it owns it until they hand it on (首問負責制). The topic is
+ * optional: it serves the quarterly analysis by nature, and a guess would skew it.
  */
-export function NewCase({ from, staff, role, onOpened, onCancel }: {
+export function NewCase({ from, staff, role, config, onOpened, onCancel }: {
   from: ReviewEntry | null;
   staff: Teller;
   role: StaffRole;
+  config: DeviceConfig;
   onOpened: (caseId: string) => void;
   onCancel: () => void;
 }) {
   const { db, engine } = useServices();
-  const { t } = useT();
+  const { t, language } = useT();
   const [channel, setChannel] = useState<CaseChannel>(from ? 'opinion-box' : 'in-person');
   const [summary, setSummary] = useState(from?.opinion.text ?? '');
+  const [topicId, setTopicId] = useState<string>(from?.opinion.topicId ?? '');
+  // The entry's topic stays offered even if the branch has since retired it from its list.
+  const topicIds = [...config.topics.map((x) => x.id), ...(topicId && !config.topics.some((x) => x.id === topicId) ? [topicId] : [])];
   const [problem, setProblem] = useState<string | null>(null);
   const busy = useRef(false);
 
@@ -37,7 +43,7 @@ export function NewCase({ from, staff, role, onOpened, onCancel }: {
       return;
     }
     busy.current = true;
-    const result = await openCase(db, { channel, opinionId: from?.opinion.id ?? null, summary: summary.trim(), staffId: staff.id, role });
+    const result = await openCase(db, { channel, opinionId: from?.opinion.id ?? null, topicId: topicId || null, summary: summary.trim(), staffId: staff.id, role });
     busy.current = false;
     if (!result.ok) {
       setProblem(failureText(t, result.reason));
@@ -65,6 +71,12 @@ export function NewCase({ from, staff, role, onOpened, onCancel }: {
       <label for="case-summary">{t('cases.new.summary')}</label>
       <p class="hint" id="case-summary-hint">{t('cases.new.summaryHint')}</p>
       <textarea id="case-summary" rows={5} maxLength={2000} value={summary} aria-describedby="case-summary-hint" aria-invalid={problem !== null} onInput={(e) => setSummary(e.currentTarget.value)} />
+      <label for="case-topic">{t('cases.new.topic')}</label>
+      <p class="hint" id="case-topic-hint">{t('cases.new.topicHint')}</p>
+      <select id="case-topic" value={topicId} aria-describedby="case-topic-hint" onChange={(e) => setTopicId(e.currentTarget.value)}>
+        <option value="">{t('cases.new.noTopic')}</option>
+        {topicIds.map((id) => <option key={id} value={id}>{topicName(config, id, language)}</option>)}
+      </select>
       <p class="error" role="alert">{problem}</p>
       <div class="actions">
         <button type="button" onClick={onCancel}>{t('cases.cancel')}</button>

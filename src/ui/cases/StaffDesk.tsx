@@ -68,7 +68,7 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
         ) : view.name === 'case' ? (
           <CaseView caseId={view.id} staff={staff} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
         ) : view.name === 'new' ? (
-          <NewCase from={view.from} staff={staff} role={role} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
+          <NewCase from={view.from} staff={staff} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
         ) : canReview(role) ? (
           <DailyReview staff={staff} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
         ) : null}

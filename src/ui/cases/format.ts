@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { deadlineState, replyDueAt, type ComplaintCase, type ReplyDeadlines } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
+import { isLanguage } from '../../domain/language.ts';
 
 const HOUR = 3_600_000;
 
@@ -33,3 +34,9 @@ export function staffName(config: DeviceConfig, id: string, t: TFunction): strin
 /** Why a write was refused, for staff: the state machine's reason, else the store's (storage full …). */
 export const failureText = (t: TFunction, reason: string): string =>
   t(`cases.refusal.${reason}`, { defaultValue: t(`errors.${reason}`, { defaultValue: t('errors.unknown') }) });
+
+/** A topic of the branch in the reader's language; an id no longer in the configuration shows as itself. */
+export function topicName(config: DeviceConfig, id: string, language: string): string {
+  const topic = config.topics.find((x) => x.id === id);
+  return topic ? topic.labels[isLanguage(language) ? language : config.branch.defaultLanguage] : id;
+}

@@ -1,48 +1,13 @@
-import { act, screen, waitFor, within } from '@testing-library/preact';
+import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
-import type { CaseEvent } from '../../../src/domain/case.ts';
 import type { ReviewEntry } from '../../../src/domain/review.ts';
-import { savePulledCaseEvents } from '../../../src/store/cases.ts';
 import { STAFF_IDLE_MS } from '../../../src/ui/cases/StaffDesk.tsx';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
-import { aCaseRoster, aTeller, TELLER_PIN } from '../../builders/device.ts';
 import { anOpinion } from '../../builders/rating.ts';
 import { nextFrame } from '../counter/given.tsx';
-import { givenLobbyTablet, type LobbyTabletOptions } from '../lobby/given.tsx';
+import { givenStaffTablet } from './given.tsx';
 
 const HOUR = 3_600_000;
-
-// jsdom has no CSS.escape, which user-event uses to walk a radio group with the arrow keys.
-if (!globalThis.CSS?.escape) Object.assign(globalThis, { CSS: { ...globalThis.CSS, escape: (s: string) => s.replace(/[^\w-]/g, (c) => `\\${c}`) } });
-
-/** A lobby tablet whose roster has a teller and one complaint handler per role; staff sign in by keyboard. */
-async function givenStaffTablet(options: LobbyTabletOptions & { fetch?: typeof fetch } = {}) {
-  const tablet = await givenLobbyTablet({ ...options, config: { tellers: [aTeller(), ...aCaseRoster()], ...options.config } });
-  const { press, type, t, tabTo, user } = tablet;
-
-  /** Holds the staff corner, then staff number and PIN: staff mode opens in their role. */
-  async function signIn(staffNumber: string) {
-    await tabTo(t('staff.corner'));
-    await user.keyboard('{Enter}');
-    await screen.findByRole('dialog', { name: t('staff.title') });
-    await type(t('signIn.staffNumber'), staffNumber);
-    await type(t('signIn.pin'), TELLER_PIN);
-    await press(t('staff.unlock'));
-    await screen.findByRole('button', { name: t('cases.signOut') });
-  }
-  /** Pulled from the server: applied (or refused) events with their seq, as the sync engine keeps them. */
-  async function pulled(events: { event: CaseEvent; status?: 'applied' | 'refused'; reason?: string }[]) {
-    let seq = (await tablet.services.db.caseEvents.count()) + 1;
-    await act(() =>
-      savePulledCaseEvents(
-        tablet.services.db,
-        events.map(({ event, status = 'applied', reason }) => ({ event, seq: seq++, status, reason: (reason ?? null) as never, message: reason ? `refused: ${reason}` : null })),
-      ),
-    );
-  }
-  const outboxTypes = async () => (await tablet.services.db.outbox.toArray()).map((row) => (row.record as CaseEvent).type);
-  return { ...tablet, signIn, pulled, outboxTypes };
-}
 
 describe('Staff mode: lobby staff take a complaint in person', () => {
   it('given lobby staff, when they open a phone complaint, restate it and hand it to the complaint manager, then each step is kept in the outbox and the list shows the new owner and the 3-day deadline', async () => {
