@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { STAFF_ROLES, type StaffRole } from '../../domain/case.ts';
+import { canCloseDay } from '../../domain/day-close.ts';
 import { canReview, type ReviewEntry } from '../../domain/review.ts';
 import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { watchCases } from '../../store/cases.ts';
+import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { IdleGuard } from '../lobby/IdleGuard.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
@@ -15,7 +17,7 @@ import { NewCase } from './NewCase.tsx';
 /** Left alone this long, the desk asks, then signs out: the lobby tablet is in a public room. */
 export const STAFF_IDLE_MS = 180_000;
 
-export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' };
+export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' } | { name: 'day-close' };
 
 const staffRoleOf = (member: Teller): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
 
@@ -23,8 +25,8 @@ const staffRoleOf = (member: Teller): StaffRole | null => ((STAFF_ROLES as reado
  * Staff mode on a lobby tablet (issue #6): behind the kiosk lock, a member of staff signed in
  * with their staff number and PIN works the branch's complaint cases in their role: the case
  * list, a case and its actions, a new case, and for the complaint and branch managers the daily
- * review of the opinion box. All of it works offline; what the tablet writes goes through the
- * outbox, and the branch's events come back on every sync.
+ * review of the opinion box and the day close (issue #7). All of it but those two works offline;
+ * what the tablet writes goes through the outbox, and the branch's events come back on every sync.
  */
 export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device: EnrolledDevice; onSignOut: () => void }) {
   const { db, engine } = useServices();
@@ -58,6 +60,7 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
           {tab('cases', t('cases.nav.cases', { count: board?.cases.filter((c) => c.status !== 'signed-off').length ?? 0 }))}
           {tab('new', t('cases.nav.new'), { name: 'new', from: null })}
           {canReview(role) && tab('review', t('cases.nav.review'))}
+          {canCloseDay(role) && tab('day-close', t('dayClose.action'))}
         </nav>
       )}
       <main class="desk-main" ref={main}>
@@ -69,6 +72,8 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
           <CaseView caseId={view.id} staff={staff} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
         ) : view.name === 'new' ? (
           <NewCase from={view.from} staff={staff} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
+        ) : view.name === 'day-close' ? (
+          canCloseDay(role) && <DayCloseResult staff={staff} role={role} onDone={() => setView({ name: 'cases' })} />
         ) : canReview(role) ? (
           <DailyReview staff={staff} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
         ) : null}

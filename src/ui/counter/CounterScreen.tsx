@@ -7,6 +7,7 @@ import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { CustomerFlow } from './CustomerFlow.tsx';
+import { DayCloseFlow } from './DayCloseFlow.tsx';
 import { SignInView } from './SignInView.tsx';
 import { StaffMenu } from './StaffMenu.tsx';
 
@@ -20,12 +21,14 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
   const shift = useObservable(() => watchShift(db), [db]);
   const [signingIn, setSigningIn] = useState(false);
   const [staffMenu, setStaffMenu] = useState(false);
+  const [closingDay, setClosingDay] = useState(false);
   const [largeText, setLargeText] = useState(false);
   const { config } = device;
   // Whatever changed the shift (sign-in, sign-out here or on another tab) closes the forms.
   useEffect(() => {
     setSigningIn(false);
     setStaffMenu(false);
+    setClosingDay(false);
   }, [shift?.state]);
   if (!shift) return null;
   const teller = shift.state === 'closed' ? undefined : config.tellers.find((x) => x.id === shift.tellerId);
@@ -45,8 +48,10 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
             <h1>{t('counter.paused.title')}</h1>
             <p>{t('counter.paused.detail')}</p>
           </section>
+        ) : closingDay ? (
+          <DayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
         ) : signingIn ? (
-          <SignInView onCancel={() => setSigningIn(false)} />
+          <SignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} />
         ) : (
           <section class="closed" data-screen="counter-closed">
             <h1>{t('counter.closed.title')}</h1>

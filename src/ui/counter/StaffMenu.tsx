@@ -3,10 +3,12 @@ import type { Shift } from '../../domain/shift.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { checkShiftPin, recordShiftCommand } from '../../store/shift.ts';
 import { useServices, useT } from '../services.tsx';
+import { DayCloseFlow } from './DayCloseFlow.tsx';
 
 /**
- * Behind the kiosk lock: the signed-in teller's PIN, then pause/resume, sign out and sync.
- * Every action returns to the customer screen, so the menu is never left open.
+ * Behind the kiosk lock: the signed-in teller's PIN, then pause/resume, sign out, sync and
+ * close day (which asks for a manager: DayCloseFlow). Every action returns to the customer
+ * screen, so the menu is never left open.
  */
 export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => void }) {
   const { db, engine } = useServices();
@@ -14,6 +16,7 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
   const [teller, setTeller] = useState<Teller | null>(null);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [closingDay, setClosingDay] = useState(false);
 
   async function unlock(event: Event) {
     event.preventDefault();
@@ -30,6 +33,13 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
     onClose();
   }
 
+  if (closingDay) {
+    return (
+      <div class="overlay" role="dialog" aria-modal="true" aria-label={t('dayClose.title')} data-screen="counter-day-close">
+        <DayCloseFlow onCancel={() => setClosingDay(false)} onDone={onClose} />
+      </div>
+    );
+  }
   return (
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="staff-menu-title" data-screen="counter-staff-menu">
       <section class="panel">
@@ -51,6 +61,7 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
             {shift.state === 'paused' && <button type="button" class="primary" onClick={() => void run('resume')}>{t('staff.resume')}</button>}
             <button type="button" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>
             <button type="button" onClick={() => { engine.requestSync('manual'); onClose(); }}>{t('status.syncNow')}</button>
+            <button type="button" onClick={() => setClosingDay(true)}>{t('dayClose.action')}</button>
             <button type="button" onClick={onClose}>{t('staff.back')}</button>
             <p class="error" role="alert">{error ? t(`errors.${error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
           </div>
