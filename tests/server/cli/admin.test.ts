@@ -10,6 +10,7 @@ import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { deviceConfigFor } from '../../../src/server/services/device-config.ts';
 import { addBranch } from '../../../src/server/services/branches.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
+import { signIn } from '../../../src/server/services/sessions.ts';
 import { anOpinion, aRating, aShiftEvent, BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
@@ -275,6 +276,53 @@ describeEachDatabase('npm run admin', (kind) => {
     expect((await findBranch(database.current.db, other.value.id))?.configVersion).toBe(2);
     expect(await deviceConfigFor(database.current.db, { branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
   });
+
+  it('given a branch manager on the roster, when the admin gives them and head office dashboard accounts, then `accounts` lists both (never a password or hash), a new password ends their sessions and only it signs in', async () => {
+    await givenBranchWithCounter(database.current);
+    const manager = await admin('teller:add', '--branch', BRANCH_ID, '--staff-number', '2002', '--name', 'Li Wei', '--pin', '1357', '--role', 'branch-manager');
+    const managerId = manager.stdout.match(/Added teller (\S+):/)![1]!;
+
+    expect(await admin('account:add', '--teller', managerId, '--password', 'first password 1')).toEqual({
+      code: 0,
+      stdout: `Added dashboard account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active.\n`,
+      stderr: '',
+    });
+    expect(await admin('account:add', '--head-office', '--staff-number', 'HQ2', '--name', 'Ana Ruiz', '--password', 'head office pw')).toEqual({
+      code: 0,
+      stdout: 'Added dashboard account HQ2 "Ana Ruiz", head office, every branch, active.\n',
+      stderr: '',
+    });
+    expect(await admin('account:add', '--head-office', '--staff-number', '2002', '--name', 'Someone Else', '--password', 'head office pw')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "Staff number 2002 already has a dashboard account (Li Wei); staff numbers are unique across the network's accounts. Change that account with `npm run admin -- account:set 2002`.\n",
+    });
+
+    const stored = await database.current.db.selectFrom('staff_accounts').select('password').execute();
+    const listing = await admin('accounts');
+    expect(listing).toMatchObject({ code: 0, stderr: '' });
+    expect(listing.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/).slice(0, 5))).toEqual([
+      ['staff no', 'name', 'role', 'branch', 'active'],
+      ['HQ2', 'Ana Ruiz', 'head-office', 'all', 'yes'],
+      ['2002', 'Li Wei', 'branch-manager', BRANCH_ID, 'yes'],
+    ]);
+    for (const secret of ['first password 1', 'head office pw', ...stored.map((s) => s.password)]) expect(listing.stdout).not.toContain(secret);
+
+    const session = await signIn(database.current.db, { staffNumber: '2002', password: 'first password 1' }, SERVER_NOW);
+    expect(session.ok).toBe(true);
+    expect(await admin('account:set', '2002', '--password', 'second password 2')).toEqual({
+      code: 0,
+      stdout: `Account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active; 1 session ended.\n`,
+      stderr: '',
+    });
+    expect(await signIn(database.current.db, { staffNumber: '2002', password: 'first password 1' }, SERVER_NOW)).toMatchObject({ ok: false });
+    expect(await signIn(database.current.db, { staffNumber: '2002', password: 'second password 2' }, SERVER_NOW)).toMatchObject({ ok: true });
+
+    // Off the roster, the account stays but cannot sign in; `accounts` says why.
+    await admin('teller:set', managerId, '--active', 'no');
+    expect((await admin('accounts')).stdout).toMatch(/^2002\s+Li Wei\s+branch-manager\s+\S+\s+off roster\s/m);
+    expect(await admin('account:set', 'HQ2', '--active', 'no')).toMatchObject({ code: 0, stdout: 'Account HQ2 "Ana Ruiz", head office, every branch, inactive; 0 sessions ended.\n' });
+  });
 });
 
 // Argument errors are the CLI's own, whatever the database; they run side by side.
@@ -315,6 +363,18 @@ describe('npm run admin, given bad input', () => {
     [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--speech', 'loud'], '--speech must be on or off, not "loud".'],
     [['shifts', '--limit', 'x'], '--limit must be a whole number, not "x".'],
     [['settings:set', '--reply-within-hours', '0'], 'replyWithinHours: must be at least 1 hour'],
+    [['account:add', '--password', 'long enough pw'], 'account:add needs --teller; see `npm run admin -- help`.'],
+    [['account:add', '--teller', 't'], 'account:add needs --password; see `npm run admin -- help`.'],
+    [['account:add', '--teller', 't', '--head-office', '--password', 'long enough pw'], 'account:add takes --teller or --head-office, not both: head office has no branch roster.'],
+    [['account:add', '--teller', 't', '--name', 'N', '--password', 'long enough pw'], 'account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office.'],
+    [['account:add', '--head-office', '--staff-number', 'HQ9', '--password', 'long enough pw'], 'account:add --head-office needs --name; see `npm run admin -- help`.'],
+    [['account:add', '--head-office', '--staff-number', 'HQ9', '--name', 'N', '--password', 'too short'], 'password: must be at least 10 characters'],
+    [['account:add', '--head-office', '--staff-number', 'HQ 9', '--name', 'N', '--password', 'long enough pw'], 'staffNumber: must be 1 to 20 letters, digits or dashes'],
+    [['account:add', '--teller', 'nope', '--password', 'long enough pw'], 'No teller has the id nope; list them with `npm run admin -- tellers`.'],
+    [['account:set'], 'account:set needs the <staffNumber>; see `npm run admin -- help`.'],
+    [['account:set', 'HQ9'], 'Nothing to change: give a new --password or --active yes|no.'],
+    [['account:set', 'HQ9', '--active', 'maybe'], '--active must be yes or no, not "maybe".'],
+    [['account:set', 'HQ9', '--password', 'long enough pw'], 'No dashboard account has the staff number HQ9; list them with `npm run admin -- accounts`.'],
   ])('given `admin %s`, then it explains on stderr and exits 1', async ([args, message], { expect }) => {
     expect(await admin(...args)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
   });
