@@ -19,6 +19,8 @@ export default defineConfig({
       manifest: false,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,woff2}'],
+        // The dashboard is online only and opened on desktops: tablets do not precache it.
+        globIgnores: ['**/start-dashboard-*', '**/uplot-*'],
       },
     }),
   ],

@@ -10,6 +10,12 @@ import { registerServiceWorker } from './sw-bridge.ts';
 import './styles.css';
 
 async function main() {
+  // The dashboard (issue #7) is a desktop page in a chunk of its own, online only: no tablet
+  // database, sync engine or service worker, and a counter tablet never downloads it.
+  if (/^\/dashboard(\/|$)/.test(location.pathname)) {
+    const { startDashboard } = await import('./dashboard/start-dashboard.tsx');
+    return startDashboard(document.getElementById('app')!);
+  }
   const db = createDatabase();
   const config = await getMeta(db, 'config');
   const stored = config?.branch.defaultLanguage;

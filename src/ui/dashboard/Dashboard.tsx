@@ -1,0 +1,91 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Me } from '../../domain/reports.ts';
+import { Forbidden } from './Forbidden.tsx';
+import { RouterProvider } from './router.tsx';
+import { useDashboard, useText } from './services.tsx';
+import { Shell } from './Shell.tsx';
+import { SignIn } from './SignIn.tsx';
+
+/** Where the viewer stands with the server. */
+type Session =
+  | { state: 'checking' }
+  | { state: 'unreachable' }
+  | { state: 'signed-out'; ended: boolean }
+  | { state: 'forbidden'; me: Me | null }
+  | { state: 'signed-in'; me: Me };
+
+/**
+ * The dashboard (issue #7): sign-in, then the reports the viewer's role may see. A 401 from
+ * any report (the session expired or was ended elsewhere) comes back to sign-in, on the
+ * same address, so signing in again returns to the same view; a 403 shows the page that
+ * says this role cannot see reports.
+ */
+export function Dashboard() {
+  const { api } = useDashboard();
+  const { t } = useText();
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+
+  const check = useCallback(async () => {
+    setSession({ state: 'checking' });
+    const me = await api.me();
+    if (me.ok) setSession(signedIn(me.value));
+    else if (me.reason === 'unauthorized') setSession({ state: 'signed-out', ended: false });
+    else if (me.reason === 'forbidden') setSession({ state: 'forbidden', me: null });
+    else setSession({ state: 'unreachable' });
+  }, [api]);
+
+  useEffect(() => {
+    void check();
+  }, [check]);
+
+  useEffect(
+    () =>
+      api.onSession((event) =>
+        setSession((current) =>
+          event === 'signed-out'
+            ? { state: 'signed-out', ended: current.state === 'signed-in' }
+            : { state: 'forbidden', me: current.state === 'signed-in' || current.state === 'forbidden' ? current.me : null },
+        ),
+      ),
+    [api],
+  );
+
+  const signOut = useCallback(async () => {
+    // Signed out on this screen whatever the server says: the cookie is the server's to drop.
+    await api.signOut();
+    setSession({ state: 'signed-out', ended: false });
+  }, [api]);
+
+  switch (session.state) {
+    case 'checking':
+      return (
+        <main class="db-center">
+          <p role="status">{t('dashboard.loading')}</p>
+        </main>
+      );
+    case 'unreachable':
+      return (
+        <main class="db-center">
+          <div class="problem" role="alert">
+            <h1>{t('dashboard.unreachable.title')}</h1>
+            <p>{t('dashboard.errors.unreachable')}</p>
+            <button type="button" class="primary" onClick={() => void check()}>
+              {t('dashboard.retry')}
+            </button>
+          </div>
+        </main>
+      );
+    case 'signed-out':
+      return <SignIn ended={session.ended} onSignedIn={(me) => setSession(signedIn(me))} />;
+    case 'forbidden':
+      return <Forbidden me={session.me} onSignOut={signOut} />;
+    case 'signed-in':
+      return (
+        <RouterProvider>
+          <Shell me={session.me} onSignOut={signOut} />
+        </RouterProvider>
+      );
+  }
+}
+
+const signedIn = (me: Me): Session => (me.canViewReports ? { state: 'signed-in', me } : { state: 'forbidden', me });

@@ -1,0 +1,102 @@
+import { useId } from 'preact/hooks';
+import { PERIOD_KINDS, type LocalDay, type PeriodKind } from '../../domain/period.ts';
+import type { BranchRef, Me } from '../../domain/reports.ts';
+import { customFrom, seesAllBranches, type ResolvedRange } from './filters.ts';
+import { rangeLabel } from './format.ts';
+import type { Page } from './route.ts';
+import { useRouter } from './router.tsx';
+import { useText } from './services.tsx';
+
+const isPeriod = (value: string): value is PeriodKind => (PERIOD_KINDS as readonly string[]).includes(value);
+
+/**
+ * The branch and the period of the reports, kept in the address. Head office picks a branch
+ * or all of them; a branch manager's branch is simply named. Pages that ignore a filter do
+ * not show it: the fleet is now, the day close has its own day, Branches shows them all.
+ */
+export function Filters({ me, page, branch, today, range }: { me: Me; page: Page; branch: BranchRef | null; today: LocalDay; range: ResolvedRange }) {
+  const { t, language } = useText();
+  const { route, navigate } = useRouter();
+  const ids = { branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
+  const showBranch = page !== 'branches';
+  const showPeriod = page !== 'fleet' && page !== 'day-close';
+
+  const choosePeriod = (period: string) => {
+    if (!isPeriod(period)) return;
+    if (period !== 'custom') return navigate({ period, from: null, to: null });
+    const days = customFrom(route, today);
+    navigate({ period, from: days.from, to: days.to });
+  };
+
+  return (
+    <div class="db-filters" role="group" aria-label={t('dashboard.filters.label')}>
+      {showBranch &&
+        (seesAllBranches(me) ? (
+          <span class="filter">
+            <label for={ids.branch}>{t('dashboard.filters.branch')}</label>
+            <select id={ids.branch} value={branch?.id ?? ''} onChange={(event) => navigate({ branchId: event.currentTarget.value || null })}>
+              <option value="">{t('dashboard.filters.allBranches')}</option>
+              {me.branches.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </span>
+        ) : (
+          <p class="filter">
+            <span class="filter-name">{t('dashboard.filters.branch')}</span> <strong>{branch?.name ?? t('dashboard.filters.noBranch')}</strong>
+          </p>
+        ))}
+      {showPeriod && (
+        <>
+          <span class="filter">
+            <label for={ids.period}>{t('dashboard.filters.period')}</label>
+            <select id={ids.period} value={route.period} onChange={(event) => choosePeriod(event.currentTarget.value)}>
+              {PERIOD_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {t(`dashboard.period.${kind}`)}
+                </option>
+              ))}
+            </select>
+          </span>
+          {route.period === 'custom' && (
+            <>
+              <span class="filter">
+                <label for={ids.from}>{t('dashboard.filters.from')}</label>
+                <input
+                  id={ids.from}
+                  type="date"
+                  value={route.from ?? ''}
+                  max={route.to ?? undefined}
+                  aria-invalid={!range.ok}
+                  aria-describedby={range.ok ? undefined : ids.problem}
+                  onChange={(event) => navigate({ from: event.currentTarget.value || null }, { replace: true })}
+                />
+              </span>
+              <span class="filter">
+                <label for={ids.to}>{t('dashboard.filters.to')}</label>
+                <input
+                  id={ids.to}
+                  type="date"
+                  value={route.to ?? ''}
+                  min={route.from ?? undefined}
+                  aria-invalid={!range.ok}
+                  aria-describedby={range.ok ? undefined : ids.problem}
+                  onChange={(event) => navigate({ to: event.currentTarget.value || null }, { replace: true })}
+                />
+              </span>
+            </>
+          )}
+          {range.ok ? (
+            <p class="filter-range">{rangeLabel(range.range.from, range.range.to, language)}</p>
+          ) : (
+            <p id={ids.problem} class="error filter-range" role="alert">
+              {t(`dashboard.filters.problem.${range.problem}`)}
+            </p>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

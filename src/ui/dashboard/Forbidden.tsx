@@ -1,0 +1,31 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { Me } from '../../domain/reports.ts';
+import { LanguageSelect } from './LanguageSelect.tsx';
+import { useText } from './services.tsx';
+
+/** The 403 page: signed in, but in a role that sees no reports. */
+export function Forbidden({ me, onSignOut }: { me: Me | null; onSignOut: () => void }) {
+  const { t } = useText();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${t('dashboard.forbidden.title')} · ${t('dashboard.title')}`;
+    heading.current?.focus();
+  }, [t]);
+  return (
+    <main class="db-center">
+      <div class="db-card">
+        <h1 ref={heading} tabIndex={-1}>
+          {t('dashboard.forbidden.title')}
+        </h1>
+        <p>{t('dashboard.forbidden.detail')}</p>
+        {me && <p>{t('dashboard.forbidden.who', { name: me.name, number: me.staffNumber, role: t(`dashboard.role.${me.role}`) })}</p>}
+        <div class="db-card-actions">
+          <LanguageSelect />
+          <button type="button" class="primary" onClick={onSignOut}>
+            {t('dashboard.signOut')}
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}

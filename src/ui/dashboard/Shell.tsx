@@ -1,0 +1,114 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { Me } from '../../domain/reports.ts';
+import { branchOf, rangeOf, reportQuery, seesAllBranches, todayOf } from './filters.ts';
+import { Filters } from './Filters.tsx';
+import { LanguageSelect } from './LanguageSelect.tsx';
+import { Branches } from './pages/Branches.tsx';
+import { Complaints } from './pages/Complaints.tsx';
+import { DayClose } from './pages/DayClose.tsx';
+import { Fleet } from './pages/Fleet.tsx';
+import { Overview } from './pages/Overview.tsx';
+import { Counters, Tellers } from './pages/Ratings.tsx';
+import type { PageProps } from './pages/page.ts';
+import { PAGES, type Page } from './route.ts';
+import { useRouter } from './router.tsx';
+import { useDashboard, useText } from './services.tsx';
+
+const SCREENS: Record<Page, ComponentType<PageProps>> = {
+  overview: Overview,
+  tellers: Tellers,
+  counters: Counters,
+  branches: Branches,
+  complaints: Complaints,
+  fleet: Fleet,
+  'day-close': DayClose,
+};
+
+/** Pages that read a period; the fleet is now, and a day close has its own day. */
+export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close';
+
+/**
+ * The signed-in frame: the header with the filters, who is signed in and sign-out; the
+ * reports' navigation; the page. Moving to another page puts the focus on its heading, so
+ * a screen reader says where it now is.
+ */
+export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const { now, timeZone } = useDashboard();
+  const { t } = useText();
+  const { route, navigate, href } = useRouter();
+  const pages = PAGES.filter((page) => page !== 'branches' || seesAllBranches(me));
+  const page: Page = pages.includes(route.page) ? route.page : 'overview';
+  const branch = branchOf(route, me);
+  const today = todayOf(branch, now(), timeZone);
+  const range = rangeOf(route, today);
+  const query = range.ok ? reportQuery(range.range, page === 'branches' ? null : branch) : null;
+  const main = useRef<HTMLElement>(null);
+  const firstPage = useRef(true);
+
+  // Branches is head office's page: anyone else is sent to the overview, in place.
+  useEffect(() => {
+    if (page !== route.page) navigate({ page }, { replace: true });
+  }, [page, route.page, navigate]);
+
+  useEffect(() => {
+    document.title = `${t(`dashboard.nav.${page}`)} · ${t('dashboard.title')}`;
+  }, [page, t]);
+
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>('h1')?.focus();
+  }, [page]);
+
+  const Screen = SCREENS[page];
+  return (
+    <div class="db">
+      <a class="skip-link" href="#db-main">
+        {t('dashboard.skip')}
+      </a>
+      <header class="db-header">
+        <div class="db-bar">
+          <p class="db-brand">
+            {t('app.name')} <span>{t('dashboard.title')}</span>
+          </p>
+          <div class="db-user">
+            <LanguageSelect />
+            <p class="db-who">
+              {me.name} <span class="db-role">{t(`dashboard.role.${me.role}`)}</span>
+            </p>
+            <button type="button" class="db-signout" onClick={onSignOut}>
+              {t('dashboard.signOut')}
+            </button>
+          </div>
+        </div>
+        <Filters me={me} page={page} branch={branch} today={today} range={range} />
+      </header>
+      <nav class="db-nav" aria-label={t('dashboard.nav.label')}>
+        <ul>
+          {pages.map((p) => (
+            <li key={p}>
+              <a
+                href={href({ page: p })}
+                aria-current={p === page ? 'page' : undefined}
+                onClick={(event) => {
+                  // A plain click stays in the app; Ctrl/⌘-click opens a new tab as links do.
+                  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+                  event.preventDefault();
+                  navigate({ page: p });
+                }}
+              >
+                {t(`dashboard.nav.${p}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="db-main" ref={main} class="db-main" tabIndex={-1}>
+        <Screen me={me} branch={branch} today={today} range={range} query={query} />
+      </main>
+    </div>
+  );
+}

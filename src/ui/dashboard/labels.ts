@@ -1,0 +1,13 @@
+import type { TFunction } from 'i18next';
+import { isLanguage } from '../../domain/language.ts';
+import type { Labels } from '../../domain/reports.ts';
+
+/**
+ * A label the branch configured (a reason, a topic) in the reader's language. A reason or
+ * topic the branch has since removed still counts; it is named as such, with its id.
+ */
+export function labelOf(labels: Labels | null, id: string | null, t: TFunction, language: string): string {
+  if (id === null) return t('dashboard.noTopic');
+  if (!labels) return t('dashboard.removedLabel', { id });
+  return (isLanguage(language) ? labels[language] : undefined) ?? labels.en;
+}

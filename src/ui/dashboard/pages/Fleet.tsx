@@ -1,0 +1,180 @@
+import { useRef, useState } from 'preact/hooks';
+import type { FleetDevice, FleetState } from '../../../domain/reports.ts';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { DataTable, type Column } from '../components/DataTable.tsx';
+import { Loaded } from '../components/Loaded.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { bytes, count, dateTime, offset, relative } from '../format.ts';
+import { useDashboard, useText } from '../services.tsx';
+import { useLoad } from '../use-load.ts';
+import type { PageProps } from './page.ts';
+
+const STATE_ICON: Record<FleetState, string> = { ok: '✓', behind: '↻', silent: '⚠', never: '○', revoked: '⛔' };
+
+/** The order of trouble: what needs looking at first. */
+const STATE_ORDER: Record<FleetState, number> = { silent: 0, behind: 1, never: 2, ok: 3, revoked: 4 };
+
+/**
+ * Every enrolled tablet, now: its state, when it was last heard from and the health it
+ * reported with its last sync (DESIGN.md "Sync"); a lost or stolen one is revoked here,
+ * which stops its sync at once.
+ */
+export function Fleet({ me, branch }: PageProps) {
+  const { api, now } = useDashboard();
+  const { t, language } = useText();
+  const query = branch ? { branchId: branch.id } : {};
+  const [load, retry] = useLoad(`fleet:${branch?.id ?? ''}`, () => api.fleet(query));
+  const [revoking, setRevoking] = useState<FleetDevice | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const doneLine = useRef<HTMLParagraphElement>(null);
+  const at = now();
+
+  const nameOf = (device: FleetDevice) => device.label ?? (device.mode === 'counter' ? (device.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
+  const placeOf = (device: FleetDevice) => (device.mode === 'counter' ? t('dashboard.fleet.counterAt', { counter: device.counterName ?? '–' }) : t('dashboard.fleet.lobby'));
+  const stateText = (device: FleetDevice) => t(`dashboard.fleetState.${device.state}`);
+
+  const revoke = async () => {
+    if (!revoking) return;
+    setBusy(true);
+    setProblem(null);
+    const result = await api.revokeDevice(revoking.id);
+    setBusy(false);
+    if (!result.ok) return setProblem(t(`dashboard.errors.${result.reason}`));
+    setDone(t('dashboard.fleet.revoked', { device: nameOf(revoking) }));
+    setRevoking(null);
+    retry();
+    // The button that opened the dialog is gone with the revoked state: the news takes the focus.
+    setTimeout(() => doneLine.current?.focus(), 0);
+  };
+
+  const columns: (Column<FleetDevice> | null)[] = [
+    { id: 'device', header: t('dashboard.column.device'), rowHeader: true, cell: nameOf, sort: nameOf, csv: nameOf },
+    branch === null && me.branches.length > 1 ? { id: 'branch', header: t('dashboard.column.branch'), cell: (d) => d.branchName, sort: (d) => d.branchName, csv: (d) => d.branchName } : null,
+    { id: 'place', header: t('dashboard.column.place'), cell: placeOf, sort: placeOf, csv: placeOf },
+    {
+      id: 'state',
+      header: t('dashboard.column.state'),
+      cell: (d) => (
+        <span class={`state state-${d.state}`}>
+          <span aria-hidden="true">{STATE_ICON[d.state]} </span>
+          {stateText(d)}
+        </span>
+      ),
+      sort: (d) => STATE_ORDER[d.state],
+      csv: stateText,
+    },
+    {
+      id: 'lastSeen',
+      header: t('dashboard.column.lastSeen'),
+      cell: (d) =>
+        d.lastSeenAt === null ? (
+          <span class="muted">{t('dashboard.fleet.never')}</span>
+        ) : (
+          <>
+            {relative(d.lastSeenAt, at, language)}
+            <span class="sub">
+              <time dateTime={new Date(d.lastSeenAt).toISOString()}>{dateTime(d.lastSeenAt, language)}</time>
+            </span>
+          </>
+        ),
+      sort: (d) => d.lastSeenAt,
+      csv: (d) => (d.lastSeenAt === null ? null : dateTime(d.lastSeenAt, language)),
+    },
+    { id: 'outbox', header: t('dashboard.column.outbox'), numeric: true, cell: (d) => (d.health ? count(d.health.outboxDepth, language) : '–'), sort: (d) => d.health?.outboxDepth ?? null, csv: (d) => d.health?.outboxDepth },
+    {
+      id: 'oldest',
+      header: t('dashboard.column.oldestUnsynced'),
+      cell: (d) => {
+        const oldest = d.health?.oldestUnsyncedAt ?? null;
+        return oldest === null ? <span class="muted">{t('dashboard.fleet.none')}</span> : <time dateTime={new Date(oldest).toISOString()} title={dateTime(oldest, language)}>{relative(oldest, at, language)}</time>;
+      },
+      sort: (d) => d.health?.oldestUnsyncedAt ?? null,
+      csv: (d) => (d.health?.oldestUnsyncedAt ? dateTime(d.health.oldestUnsyncedAt, language) : null),
+    },
+    {
+      id: 'storage',
+      header: t('dashboard.column.storage'),
+      cell: (d) => {
+        const used = d.health?.storageUsed ?? null;
+        const quota = d.health?.storageQuota ?? null;
+        if (used === null) return <span class="muted">{t('dashboard.fleet.unknown')}</span>;
+        return (
+          <>
+            {quota === null ? bytes(used, language) : t('dashboard.fleet.storageOf', { used: bytes(used, language), quota: bytes(quota, language) })}
+            {d.health?.storagePersisted === false && <span class="sub warn-text">{t('dashboard.fleet.notPersisted')}</span>}
+          </>
+        );
+      },
+      sort: (d) => d.health?.storageUsed ?? null,
+      csv: [
+        { header: t('dashboard.csv.storageUsed'), value: (d) => d.health?.storageUsed },
+        { header: t('dashboard.csv.storageQuota'), value: (d) => d.health?.storageQuota },
+      ],
+    },
+    { id: 'version', header: t('dashboard.column.appVersion'), cell: (d) => d.health?.appVersion ?? '–', sort: (d) => d.health?.appVersion ?? null, csv: (d) => d.health?.appVersion },
+    {
+      id: 'clock',
+      header: t('dashboard.column.clockOffset'),
+      numeric: true,
+      cell: (d) => (d.health?.clockOffsetMs == null ? '–' : offset(d.health.clockOffsetMs, language)),
+      sort: (d) => (d.health?.clockOffsetMs == null ? null : Math.abs(d.health.clockOffsetMs)),
+      csv: (d) => d.health?.clockOffsetMs,
+    },
+    {
+      id: 'actions',
+      header: t('dashboard.column.actions'),
+      cell: (d) =>
+        d.state === 'revoked' ? (
+          <span class="muted">{d.revokedAt === null ? '' : t('dashboard.fleet.revokedAt', { at: dateTime(d.revokedAt, language) })}</span>
+        ) : (
+          <button type="button" class="danger small" onClick={() => { setProblem(null); setRevoking(d); }}>
+            {t('dashboard.fleet.revoke')}
+            <span class="visually-hidden"> {nameOf(d)}</span>
+          </button>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader title={t('dashboard.nav.fleet')} branch={branch} />
+      <p ref={doneLine} class="done" role="status" tabIndex={-1}>
+        {done}
+      </p>
+      <Loaded load={load} retry={retry}>
+        {(report) => (
+          <DataTable
+            title={t('dashboard.fleet.title')}
+            detail={t('dashboard.fleet.detail')}
+            rows={report.devices}
+            columns={columns.filter((c): c is Column<FleetDevice> => c !== null)}
+            rowKey={(d) => d.id}
+            exportName={`fleet-${new Date(at).toISOString().slice(0, 10)}`}
+            empty={t('dashboard.fleet.empty')}
+            rowClass={(d) => `row-${d.state}`}
+          />
+        )}
+      </Loaded>
+      {revoking && (
+        <ConfirmDialog
+          title={t('dashboard.fleet.confirmTitle', { device: nameOf(revoking) })}
+          confirmLabel={t('dashboard.fleet.confirm')}
+          busy={busy}
+          error={problem}
+          onConfirm={() => void revoke()}
+          onCancel={() => setRevoking(null)}
+        >
+          <p>{t('dashboard.fleet.confirmDetail', { device: nameOf(revoking), place: placeOf(revoking), branch: revoking.branchName })}</p>
+          {(revoking.health?.outboxDepth ?? 0) > 0 && (
+            <p class="warn-text">
+              <span aria-hidden="true">⚠ </span>
+              {t('dashboard.fleet.confirmUnsynced', { count: revoking.health!.outboxDepth })}
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,13 @@
+import type { BranchRef, Me, ReportQuery } from '../../../domain/reports.ts';
+import type { LocalDay } from '../../../domain/period.ts';
+import type { ResolvedRange } from '../filters.ts';
+
+/** What every page is given: the viewer, the chosen branch (null: all), today there, the period. */
+export interface PageProps {
+  me: Me;
+  branch: BranchRef | null;
+  today: LocalDay;
+  range: ResolvedRange;
+  /** Null while a custom period is not a range yet (Filters says why). */
+  query: ReportQuery | null;
+}
