@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { applyCaseEvent, foldCases, type CaseEvent } from '../../domain/case.ts';
+import { applyCaseEvent, foldCases, type CaseEvent, type ComplaintCase } from '../../domain/case.ts';
+import { caseTally, tallyDelta } from '../../domain/metrics.ts';
 import { CASE_EVENTS_PAGE_DEFAULT, CASE_EVENTS_PAGE_MAX, type CaseEventsPage } from '../../domain/wire.ts';
 import type { Database, NewCaseEventRow } from '../db/schema.ts';
 import {
@@ -10,6 +11,7 @@ import {
   lockCaseEvents,
   storedCaseEventIds,
 } from '../repositories/case-events.ts';
+import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries, upsertComplaintCases } from '../repositories/rollups.ts';
 
 /**
  * Stores a push's accepted case events in arrival order, each with what the state machine
@@ -19,8 +21,17 @@ import {
  * locks serialize those pushes; on SQLite BEGIN IMMEDIATE already does.
  *
  * A refused event is stored too: it is shown to staff with its reason, nothing is dropped.
+ * Every case an applied event changed is projected for the reports in the same transaction
+ * (projectCases); `timeZone` is the branch's, for the day a case was opened.
  */
-export async function storeCaseEvents(trx: Kysely<Database>, branchId: string, events: readonly CaseEvent[], deviceId: string, receivedAt: number): Promise<void> {
+export async function storeCaseEvents(
+  trx: Kysely<Database>,
+  branchId: string,
+  events: readonly CaseEvent[],
+  deviceId: string,
+  receivedAt: number,
+  timeZone: string,
+): Promise<void> {
   if (events.length === 0) return;
   await lockCaseEvents(trx, branchId, events.map((e) => e.caseId));
   const stored = await storedCaseEventIds(trx, events.map((e) => e.id));
@@ -33,6 +44,8 @@ export async function storeCaseEvents(trx: Kysely<Database>, branchId: string, e
     fresh.push(event);
   }
   const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId)));
+  // applyCaseEvent makes a new case on every applied event, so a case changed when its object did.
+  const before = new Map(cases);
   const rows: NewCaseEventRow[] = fresh.map((event) => {
     const step = applyCaseEvent(cases.get(event.caseId), event);
     if (!step.ok) return caseEventToRow(event, deviceId, receivedAt, { status: 'refused', reason: step.reason, message: step.message });
@@ -40,6 +53,40 @@ export async function storeCaseEvents(trx: Kysely<Database>, branchId: string, e
     return caseEventToRow(event, deviceId, receivedAt, { status: 'applied' });
   });
   await insertCaseEventRows(trx, rows);
+  await projectCases(trx, branchId, before, cases, timeZone);
+}
+
+/**
+ * Keeps the reports' view of cases (decision 0009): each case of `after` that differs from
+ * `before` replaces its complaint_cases row, and the change of its tally is added to
+ * case_days under the day it was opened, its channel and its topic, none of which an event
+ * changes. From an empty `before`, it projects `after` whole: the rebuild uses it so.
+ */
+export async function projectCases(
+  trx: Kysely<Database>,
+  branchId: string,
+  before: ReadonlyMap<string, ComplaintCase>,
+  after: ReadonlyMap<string, ComplaintCase>,
+  timeZone: string,
+): Promise<void> {
+  const changed = [...after.values()].filter((c) => before.get(c.id) !== c);
+  if (changed.length === 0) return;
+  const entryTopics = await topicsOfEntries(
+    trx,
+    branchId,
+    changed.flatMap((c) => (c.topicId === null && c.opinionId !== null ? [c.opinionId] : [])),
+  );
+  const rows = changed.map((c) => complaintCaseRow(c, topicOfCase(c, entryTopics), timeZone));
+  await upsertComplaintCases(trx, rows);
+  await addCaseDays(
+    trx,
+    changed.map((c, i) => {
+      const row = rows[i]!;
+      const old = before.get(c.id);
+      const key = { branchId: c.branchId, day: row.opened_day, channel: c.channel, topicId: row.topic_id ?? null };
+      return caseDayRow(key, tallyDelta(old && caseTally(old), caseTally(c)));
+    }),
+  );
 }
 
 /** A page size as asked: the default when not given, never more than the maximum. */

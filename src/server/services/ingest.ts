@@ -284,7 +284,7 @@ export async function ingestPush(
   } else {
     await inTransaction(db, async (trx) => {
       await insertPushedRows(trx, rows);
-      await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now);
+      await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
       await touchDevice(trx, device.id, now, push.health);
     });
   }
