@@ -6,6 +6,8 @@ import { buildApp, LOG_REDACT } from './app.ts';
 import { createDatabaseFromEnv, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
+import { defaultBranchTimeZone } from './services/branches.ts';
+import { ensureRollupsCurrent } from './services/rollups.ts';
 
 /**
  * The server process: `npm run server`. Reads its settings from the environment (see the
@@ -20,12 +22,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) return fail(migrated.message, database);
 
+  // Before serving: roll-ups built by an older definition (or none, after migration 0006)
+  // are rebuilt from the records once; devices retry their pushes meanwhile.
+  const rebuilt = await ensureRollupsCurrent(database.db, Date.now());
+  if (rebuilt > 0) console.log(`Rebuilt the report roll-ups of ${rebuilt} branch${rebuilt === 1 ? '' : 'es'}.`);
+
   const firstRun = await bootstrapFirstRun(
     database.db,
-    { branchName: env.FIRST_BRANCH_NAME || 'Branch 1', language: env.BRANCH_LANGUAGE || 'en' },
+    { branchName: env.FIRST_BRANCH_NAME || 'Branch 1', language: env.BRANCH_LANGUAGE || 'en', timeZone: defaultBranchTimeZone(env) },
     Date.now(),
   );
-  if (!firstRun.ok) return fail(`FIRST_BRANCH_NAME / BRANCH_LANGUAGE: ${firstRun.message}`, database);
+  if (!firstRun.ok) return fail(`FIRST_BRANCH_NAME / BRANCH_LANGUAGE / BRANCH_TIME_ZONE: ${firstRun.message}`, database);
 
   const app = await buildApp({
     db: database.db,

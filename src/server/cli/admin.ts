@@ -18,10 +18,11 @@ import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/te
 import { listTopics } from '../repositories/topics.ts';
 import { readPhotoFile } from '../photos.ts';
 import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf } from '../services/accounts.ts';
-import { addBranch, addCounter, editBranch } from '../services/branches.ts';
+import { addBranch, addCounter, defaultBranchTimeZone, editBranch } from '../services/branches.ts';
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
 import { addReason, editReason } from '../services/reasons.ts';
+import { rebuildRollups } from '../services/rollups.ts';
 import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
 import { addTopic, editTopic } from '../services/topics.ts';
@@ -60,25 +61,27 @@ const COMMANDS: Record<string, Command> = {
         `${b.configVersion}`,
         time(b.createdAt),
         b.speech ? 'on' : 'off',
+        b.timeZone,
       ]);
-      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech'], rows));
+      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech', 'time zone'], rows));
     },
   },
   'branch:add': {
-    usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant]',
-    summary: 'add a branch (with the default reasons and opinion-box topics)',
-    options: { name: text, lang: text },
+    usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant] [--time-zone <IANA zone>]',
+    summary: "add a branch (with the default reasons and opinion-box topics); its zone is BRANCH_TIME_ZONE's or the server's unless given",
+    options: { name: text, lang: text, 'time-zone': text },
     run: async (db, { values }) => {
       const name = required(values, 'name', 'branch:add');
       if (!name.ok) return name;
-      const added = await addBranch(db, { name: name.value, defaultLanguage: str(values.lang) }, now());
-      return added.ok ? ok(`Added branch ${added.value.id} "${added.value.name}" (${added.value.defaultLanguage}).`) : added;
+      const timeZone = str(values['time-zone']) ?? defaultBranchTimeZone();
+      const added = await addBranch(db, { name: name.value, defaultLanguage: str(values.lang), timeZone }, now());
+      return added.ok ? ok(`Added branch ${added.value.id} "${added.value.name}" (${added.value.defaultLanguage}). Time zone: ${added.value.timeZone}.`) : added;
     },
   },
   'branch:set': {
-    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off]',
-    summary: "change a branch's name, language, rating cooldown or spoken prompts",
-    options: { name: text, lang: text, cooldown: text, speech: text },
+    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--time-zone <IANA zone>]',
+    summary: "change a branch's name, language, rating cooldown, spoken prompts or time zone (a new zone moves its records to their days there)",
+    options: { name: text, lang: text, cooldown: text, speech: text, 'time-zone': text },
     argument: 'branchId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'branchId', 'branch:set');
@@ -92,12 +95,24 @@ const COMMANDS: Record<string, Command> = {
         defaultLanguage: str(values.lang),
         ratingCooldownMs: cooldown.value,
         speech: speech.value,
+        timeZone: str(values['time-zone']),
       });
       if (!edited.ok) return edited;
       const b = edited.value;
       return ok(
-        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, speech ${b.speech ? 'on' : 'off'}, config version ${b.configVersion}.`,
+        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, time zone ${b.timeZone}, speech ${b.speech ? 'on' : 'off'}, config version ${b.configVersion}.`,
       );
+    },
+  },
+  'rollups:rebuild': {
+    usage: 'rollups:rebuild [--branch <branchId>]',
+    summary: "recompute the report roll-ups from the stored records: every branch's, or one's",
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rebuilt = await rebuildRollups(db, str(values.branch));
+      if (!rebuilt.ok) return rebuilt;
+      const n = rebuilt.value.branches;
+      return ok(`Rebuilt the report roll-ups of ${n} branch${n === 1 ? '' : 'es'}.`);
     },
   },
   counters: {

@@ -10,12 +10,14 @@ export type Branch = {
   ratingCooldownMs: number;
   /** Spoken prompts on the branch's tablets. */
   speech: boolean;
+  /** IANA time zone: the branch's report days are its calendar days. */
+  timeZone: string;
   configVersion: number;
   createdAt: number;
 };
 
 /** What an edit of a branch may change; absent fields stay as they are. */
-export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs' | 'speech'>>;
+export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs' | 'speech' | 'timeZone'>>;
 
 /** Maps a row to a Branch; the language was checked when it was written. */
 export const branchRowToBranch = (row: BranchRow): Branch => ({
@@ -24,6 +26,7 @@ export const branchRowToBranch = (row: BranchRow): Branch => ({
   defaultLanguage: row.default_language as Language,
   ratingCooldownMs: row.rating_cooldown_ms,
   speech: row.speech_enabled === 1,
+  timeZone: row.time_zone,
   configVersion: row.config_version,
   createdAt: row.created_at,
 });
@@ -58,6 +61,7 @@ export async function insertBranch(
       name: branch.name,
       default_language: branch.defaultLanguage,
       rating_cooldown_ms: branch.ratingCooldownMs,
+      time_zone: branch.timeZone,
       created_at: branch.createdAt,
     })
     .execute();
@@ -73,6 +77,7 @@ export async function updateBranch(db: Kysely<Database>, id: string, changes: Br
       ...(changes.defaultLanguage !== undefined && { default_language: changes.defaultLanguage }),
       ...(changes.ratingCooldownMs !== undefined && { rating_cooldown_ms: changes.ratingCooldownMs }),
       ...(changes.speech !== undefined && { speech_enabled: changes.speech ? 1 : 0 }),
+      ...(changes.timeZone !== undefined && { time_zone: changes.timeZone }),
       config_version: sql<number>`config_version + 1`,
     })
     .where('id', '=', id)

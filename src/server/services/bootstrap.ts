@@ -42,7 +42,7 @@ export const FIRST_DASHBOARD_ACCOUNT = { staffNumber: 'HQ1', name: 'Head office'
  */
 export async function bootstrapFirstRun(
   db: Kysely<Database>,
-  settings: { branchName: string; language: string },
+  settings: { branchName: string; language: string; timeZone?: string },
   now: number,
 ): Promise<Result<FirstRun | null, AdminError>> {
   // Checked once before hashing, so later starts skip the slow hash; again in the transaction.
@@ -53,7 +53,7 @@ export async function bootstrapFirstRun(
   const [pinHash, passwordHash] = await Promise.all([hashNewPin(pin), hashPassword(password)]);
   return inTransaction(db, async (trx) => {
     if (await hasAnyBranch(trx)) return ok(null);
-    const branch = await addBranch(trx, { name: settings.branchName, defaultLanguage: settings.language }, now);
+    const branch = await addBranch(trx, { name: settings.branchName, defaultLanguage: settings.language, timeZone: settings.timeZone }, now);
     if (!branch.ok) return branch; // validated before anything was written
     const counter = mustSucceed(await addCounter(trx, { branchId: branch.value.id, name: FIRST_COUNTER_NAME }, now));
     const teller = mustSucceed(

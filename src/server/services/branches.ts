@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
 import { DEFAULT_RATING_COOLDOWN_MS, DeviceConfigSchema } from '../../domain/config.ts';
+import { TimeZoneSchema } from '../../domain/period.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -9,6 +10,7 @@ import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch 
 import { insertCounter, type Counter } from '../repositories/counters.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 import { insertDefaultReasons } from './reasons.ts';
+import { rebuildRollups } from './rollups.ts';
 import { insertDefaultTopics } from './topics.ts';
 
 // The same rules the device checks its configuration with (STYLE.md §2.4), so an admin
@@ -21,13 +23,15 @@ const BranchInputSchema = v.object({
   name: NameSchema,
   defaultLanguage: v.optional(LanguageSchema, 'en'),
   ratingCooldownMs: v.optional(CooldownSchema, DEFAULT_RATING_COOLDOWN_MS),
+  // UTC unless told: the server's own zone would make a test's days depend on the machine.
+  timeZone: v.optional(TimeZoneSchema, 'UTC'),
 });
 const BranchChangesSchema = v.partial(
-  v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema, speech: v.boolean() }),
+  v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema, speech: v.boolean(), timeZone: TimeZoneSchema }),
 );
 const CounterInputSchema = v.object({ name: NameSchema });
 
-export type BranchInput = { name: string; defaultLanguage?: string; ratingCooldownMs?: number };
+export type BranchInput = { name: string; defaultLanguage?: string; ratingCooldownMs?: number; timeZone?: string };
 export type BranchEdit = Partial<BranchInput> & { speech?: boolean };
 export type { AdminError };
 
@@ -39,11 +43,11 @@ export async function addBranch(
 ): Promise<Result<Branch, AdminError>> {
   const parsed = parseInput(BranchInputSchema, input);
   if (!parsed.ok) return parsed;
-  const { name, defaultLanguage, ratingCooldownMs } = parsed.value;
+  const { name, defaultLanguage, ratingCooldownMs, timeZone } = parsed.value;
   const id = input.id ?? uuidv7();
   return ok(
     await inTransaction(db, async (trx) => {
-      const branch = await insertBranch(trx, { id, name, defaultLanguage, ratingCooldownMs, createdAt: now });
+      const branch = await insertBranch(trx, { id, name, defaultLanguage, ratingCooldownMs, timeZone, createdAt: now });
       await insertDefaultReasons(trx, id);
       await insertDefaultTopics(trx, id);
       return branch;
@@ -51,7 +55,11 @@ export async function addBranch(
   );
 }
 
-/** Edits a branch; devices see the change at their next push through the config version. */
+/**
+ * Edits a branch; devices see the change at their next push through the config version. A
+ * new time zone moves every record of the branch to its day in that zone: the branch's
+ * days and roll-ups are rebuilt in the same transaction as the change (decision 0009).
+ */
 export async function editBranch(
   db: Kysely<Database>,
   id: string,
@@ -60,12 +68,20 @@ export async function editBranch(
   const parsed = parseInput(BranchChangesSchema, changes);
   if (!parsed.ok) return parsed;
   if (Object.values(parsed.value).every((value) => value === undefined)) {
-    return err('invalid-input', 'Nothing to change: give a new name, language, rating cooldown or speech setting.');
+    return err('invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting or time zone.');
   }
-  if (!(await updateBranch(db, id, parsed.value))) return branchNotFound(id);
-  const branch = await findBranch(db, id);
-  return branch ? ok(branch) : branchNotFound(id);
+  return inTransaction(db, async (trx) => {
+    const before = await findBranch(trx, id);
+    if (!before || !(await updateBranch(trx, id, parsed.value))) return branchNotFound(id);
+    if (parsed.value.timeZone !== undefined && parsed.value.timeZone !== before.timeZone) await rebuildRollups(trx, id);
+    const branch = await findBranch(trx, id);
+    return branch ? ok(branch) : branchNotFound(id);
+  });
 }
+
+/** The zone a new branch gets unless told: BRANCH_TIME_ZONE, else the zone of the server's clock. */
+export const defaultBranchTimeZone = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.BRANCH_TIME_ZONE || Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Adds a counter to a branch and bumps the branch's config version, in one transaction. */
 export async function addCounter(

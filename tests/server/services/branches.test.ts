@@ -13,7 +13,12 @@ describeEachDatabase('branch administration', (kind) => {
 
   it('given a name only, then the branch gets English and the default cooldown', async () => {
     const added = await addBranch(database.current.db, { name: '  Harbour Road ' }, SERVER_NOW);
-    expect(added).toMatchObject({ ok: true, value: { name: 'Harbour Road', defaultLanguage: 'en', ratingCooldownMs: 3000, configVersion: 1 } });
+    expect(added).toMatchObject({ ok: true, value: { name: 'Harbour Road', defaultLanguage: 'en', ratingCooldownMs: 3000, timeZone: 'UTC', configVersion: 1 } });
+  });
+
+  it('given a time zone, then the branch keeps it', async () => {
+    const added = await addBranch(database.current.db, { name: 'Harbour Road', timeZone: 'Asia/Shanghai' }, SERVER_NOW);
+    expect(added).toMatchObject({ ok: true, value: { timeZone: 'Asia/Shanghai' } });
   });
 
   it.each([
@@ -21,6 +26,7 @@ describeEachDatabase('branch administration', (kind) => {
     ['an unknown language', { name: 'X', defaultLanguage: 'de' }, 'defaultLanguage: must be one of zh-Hans, zh-Hant, en, es'],
     ['a cooldown over a minute', { name: 'X', ratingCooldownMs: 60_001 }, 'ratingCooldownMs: Invalid value: Expected <=60000 but received 60001'],
     ['a negative cooldown', { name: 'X', ratingCooldownMs: -1 }, 'ratingCooldownMs: Invalid value: Expected >=0 but received -1'],
+    ['an unknown time zone', { name: 'X', timeZone: 'Mars/Olympus' }, 'timeZone: must be an IANA time zone such as Europe/Madrid or Asia/Shanghai'],
   ])('given %s, then the branch is refused', async (_, input, message) => {
     expect(await addBranch(database.current.db, input, SERVER_NOW)).toEqual({ ok: false, reason: 'invalid-input', message });
   });
@@ -34,7 +40,8 @@ describeEachDatabase('branch administration', (kind) => {
 
   it.each([
     ['an unknown branch', UNKNOWN_ID, { name: 'X' }, 'branch-not-found', `No branch has the id ${UNKNOWN_ID}; list them with \`npm run admin -- branches\`.`],
-    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language, rating cooldown or speech setting.'],
+    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting or time zone.'],
+    ['an unknown time zone', BRANCH_ID, { timeZone: 'Europe/Atlantis' }, 'invalid-input', 'timeZone: must be an IANA time zone such as Europe/Madrid or Asia/Shanghai'],
   ])('given %s, then the edit is refused', async (_, id, changes, reason, message) => {
     await givenBranchWithCounter(database.current);
     expect(await editBranch(database.current.db, id, changes)).toEqual({ ok: false, reason, message });
