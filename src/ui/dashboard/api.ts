@@ -93,7 +93,8 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
   return {
     me: () => request<Me>('GET', '/api/me', { session: false }),
     signIn: (credentials) => request<Me>('POST', '/api/session', { body: credentials, session: false }),
-    signOut: () => request<null>('DELETE', '/api/session', { session: false }),
+    // The server takes only JSON for what changes state (decision 0010): an empty object it is.
+    signOut: () => request<null>('DELETE', '/api/session', { body: {}, session: false }),
     overview: report<OverviewReport>('/api/reports/overview'),
     tellers: report<RatingsReport>('/api/reports/tellers'),
     counters: report<RatingsReport>('/api/reports/counters'),

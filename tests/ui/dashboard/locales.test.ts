@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_ROLES } from '../../../src/domain/access.ts';
+import { CASE_CHANNELS } from '../../../src/domain/case.ts';
+import { CLOSE_STATES } from '../../../src/domain/day-close.ts';
+import { LANGUAGES } from '../../../src/domain/language.ts';
+import { FIGURE_IDS } from '../../../src/domain/metrics.ts';
+import { OPINION_KINDS } from '../../../src/domain/opinion.ts';
+import { PERIOD_KINDS } from '../../../src/domain/period.ts';
+import { FLEET_STATES } from '../../../src/domain/reports.ts';
+import type { ApiFailure } from '../../../src/ui/dashboard/api.ts';
+import type { RangeProblem } from '../../../src/ui/dashboard/filters.ts';
+import { dashboardResources } from '../../../src/ui/dashboard/locales.ts';
+import { PAGES } from '../../../src/ui/dashboard/route.ts';
+import { resources } from '../../../src/ui/i18n.ts';
+
+// Every failure the API client can give, shown as `dashboard.errors.<reason>`: the compiler
+// refuses this table when a reason is added to the client and not here.
+const FAILURES = {
+  unauthorized: '401',
+  forbidden: '403',
+  'not-found': '404',
+  'bad-request': 'other 4xx',
+  'rate-limited': '429',
+  'server-error': '5xx',
+  unreachable: 'fetch failed',
+  timeout: 'no answer in time',
+  'bad-response': 'not JSON',
+} as const satisfies Record<ApiFailure, string>;
+const RANGE_PROBLEMS = { incomplete: '', reversed: '', 'too-long': '' } as const satisfies Record<RangeProblem, string>;
+
+function flatten(node: unknown, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === 'object') for (const entry of flatten(value, path)) out.set(...entry);
+    else out.set(path, value);
+  }
+  return out;
+}
+
+const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten(dashboardResources[lng])])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
+const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
+const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
+
+/** Keys the screens build from the domain's lists: each value of each list needs a text. */
+const BUILT_KEYS = [
+  ...Object.keys(FAILURES).map((r) => `dashboard.errors.${r}`),
+  ...Object.keys(RANGE_PROBLEMS).map((p) => `dashboard.filters.problem.${p}`),
+  ...PAGES.map((p) => `dashboard.nav.${p}`),
+  ...PERIOD_KINDS.map((p) => `dashboard.period.${p}`),
+  ...FIGURE_IDS.map((f) => `dashboard.figure.${f}`),
+  ...ACCOUNT_ROLES.map((r) => `dashboard.role.${r}`),
+  ...CASE_CHANNELS.map((c) => `dashboard.channel.${c}`),
+  ...OPINION_KINDS.map((k) => `dashboard.opinionKind.${k}`),
+  ...FLEET_STATES.map((s) => `dashboard.fleetState.${s}`),
+  ...CLOSE_STATES.map((s) => `dashboard.closeState.${s}`),
+  ...['open', 'escalated', 'replied', 'signed-off'].map((s) => `dashboard.caseStatus.${s}`),
+];
+
+describe('the dashboard locales', () => {
+  it('given the chunk, then its one top-level key is its own: merging never hides a shared text', () => {
+    for (const lng of LANGUAGES) {
+      expect(Object.keys(dashboardResources[lng])).toEqual(['dashboard']);
+      expect('dashboard' in resources[lng].translation).toBe(false);
+    }
+  });
+
+  it.each(LANGUAGES)('given %s, then it has every key any other language has', (lng) => {
+    const missing = allKeys.filter((key) => !flat[lng].has(key));
+    expect(missing, `${lng} is missing: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then every value is a non-empty text with the same {{placeholders}} as English', (lng) => {
+    const wrong = [...flat.en].filter(([key, value]) => typeof flat[lng].get(key) !== 'string' || String(flat[lng].get(key)).trim() === '' || placeholders(flat[lng].get(key)).join() !== placeholders(value).join());
+    expect(wrong.map(([key]) => key)).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then every key the screens build from the domain has a text', (lng) => {
+    const missing = BUILT_KEYS.filter((key) => !flat[lng].has(key));
+    expect(missing).toEqual([]);
+  });
+
+  it('given Traditional Chinese, then no common Simplified character slipped in (and the other way round)', () => {
+    const simplified = /[这们说对时没设备网录报问关应数选择员还后为发请将条于认证变个开总达项样终权账户联页击载]/;
+    const traditional = /[這們說對時沒設備網錄報問關應數選擇員還後為發請將條於認證變個開總達項樣終權帳戶聯頁擊載]/;
+    expect([...flat['zh-Hant']].filter(([, value]) => simplified.test(String(value))).map(([key]) => key)).toEqual([]);
+    expect([...flat['zh-Hans']].filter(([, value]) => traditional.test(String(value))).map(([key]) => key)).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { branchOf, rangeOf } from '../../../src/ui/dashboard/filters.ts';
+import { parseRoute, routeUrl, type DashboardRoute } from '../../../src/ui/dashboard/route.ts';
+import type { Me } from '../../../src/domain/reports.ts';
+
+const BRANCH = '0190a0b0-0000-7000-8000-000000000001';
+const OTHER = '0190a0b0-0000-7000-8000-0000000000b2';
+const route = (overrides: Partial<DashboardRoute> = {}): DashboardRoute => ({ page: 'overview', period: 'month', from: null, to: null, branchId: null, day: null, ...overrides });
+
+describe('the address of a dashboard view', () => {
+  it.each([
+    ['/dashboard', '', route()],
+    ['/dashboard/', '', route()],
+    ['/dashboard/tellers', '?period=quarter&branch=' + BRANCH, route({ page: 'tellers', period: 'quarter', branchId: BRANCH })],
+    ['/dashboard/complaints', '?period=custom&from=2026-10-01&to=2026-11-23', route({ page: 'complaints', period: 'custom', from: '2026-10-01', to: '2026-11-23' })],
+    ['/dashboard/day-close', '?branch=' + BRANCH + '&day=2026-11-22', route({ page: 'day-close', branchId: BRANCH, day: '2026-11-22' })],
+    ['/dashboard/nowhere', '?period=decade&from=2026-02-30', route()],
+  ])('given %s%s, then it reads as that view (anything unknown falls back)', (path, search, expected) => {
+    expect(parseRoute(path, search)).toEqual(expected);
+  });
+
+  it.each([
+    [route(), '/dashboard'],
+    [route({ page: 'tellers', period: 'week' }), '/dashboard/tellers?period=week'],
+    [route({ page: 'counters', branchId: BRANCH }), `/dashboard/counters?branch=${BRANCH}`],
+    [route({ page: 'branches', period: 'custom', from: '2026-01-01', to: '2026-03-31' }), '/dashboard/branches?period=custom&from=2026-01-01&to=2026-03-31'],
+    [route({ page: 'day-close', branchId: BRANCH, day: '2026-11-22' }), `/dashboard/day-close?branch=${BRANCH}&day=2026-11-22`],
+    // A day belongs to the day close only; the period's days to a custom period only.
+    [route({ page: 'fleet', day: '2026-11-22', from: '2026-01-01' }), '/dashboard/fleet'],
+  ])('given a view, then its address reads back as the same view', (view, url) => {
+    expect(routeUrl(view)).toBe(url);
+    const [path, search = ''] = url.split('?');
+    expect(routeUrl(parseRoute(path!, search ? `?${search}` : ''))).toBe(url);
+  });
+});
+
+describe('the filters of a viewer', () => {
+  const headOffice: Me = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: 'head-office', branchId: null, canViewReports: true, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }, { id: OTHER, name: 'Harbour Road', timeZone: 'Asia/Shanghai' }] };
+  const manager: Me = { staffNumber: '2002', name: 'Li Wei', role: 'branch-manager', branchId: BRANCH, canViewReports: true, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }] };
+
+  it('given head office, then a branch of theirs is picked, and an unknown one means all', () => {
+    expect(branchOf(route({ branchId: OTHER }), headOffice)?.name).toBe('Harbour Road');
+    expect(branchOf(route({ branchId: 'not-a-branch' }), headOffice)).toBeNull();
+    expect(branchOf(route(), headOffice)).toBeNull();
+  });
+
+  it('given a branch manager, then their branch whatever the address says', () => {
+    expect(branchOf(route({ branchId: OTHER }), manager)?.id).toBe(BRANCH);
+    expect(branchOf(route(), manager)?.id).toBe(BRANCH);
+  });
+
+  it.each([
+    [route({ period: 'today' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' } }],
+    [route({ period: 'week' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' } }],
+    [route({ period: 'month' }), { ok: true, range: { from: '2026-11-01', to: '2026-11-23' } }],
+    [route({ period: 'quarter' }), { ok: true, range: { from: '2026-10-01', to: '2026-11-23' } }],
+    [route({ period: 'custom', from: '2026-06-01', to: '2026-06-30' }), { ok: true, range: { from: '2026-06-01', to: '2026-06-30' } }],
+    [route({ period: 'custom', from: '2026-06-01' }), { ok: false, problem: 'incomplete' }],
+    [route({ period: 'custom', from: '2026-06-30', to: '2026-06-01' }), { ok: false, problem: 'reversed' }],
+    [route({ period: 'custom', from: '2020-01-01', to: '2026-06-01' }), { ok: false, problem: 'too-long' }],
+  ])('given a period on Monday 23 November 2026, then its days (or why not)', (view, expected) => {
+    expect(rangeOf(view, '2026-11-23')).toEqual(expected);
+  });
+});
