@@ -1,0 +1,87 @@
+// `npm run demo`: a living dashboard for a new user. Seeds a month of a small branch network
+// (four branches in four zones, tellers with different profiles, complaint cases in every
+// state, a fleet with a silent and a lagging tablet) into its own database, ./data-demo
+// unless DATA_DIR or DATABASE_URL say otherwise, then starts the server on it as `npm start`
+// does. `npm run demo -- --seed-only` seeds and stops; `--days <n>` sets the length.
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { localDayOf, addDays, startOfLocalDay } from '../src/domain/period.ts';
+import { createDatabaseFromEnv } from '../src/server/db/database.ts';
+import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { seedDemo, DEMO_PIN } from '../src/server/demo/seed.ts';
+import { DEMO_BRANCHES } from '../src/server/demo/world.ts';
+import { hasAnyBranch } from '../src/server/repositories/branches.ts';
+import { recordDayCloseConfirmation, recordDayCloseStart } from '../src/server/repositories/day-closes.ts';
+import { addHeadOfficeAccount, addRosterAccount } from '../src/server/services/accounts.ts';
+import { ensureRollupsCurrent } from '../src/server/services/rollups.ts';
+
+/** The demo's dashboard password for every account it makes: a demo, not a bank. */
+export const DEMO_PASSWORD = 'demo-password';
+
+const { values } = parseArgs({ options: { 'seed-only': { type: 'boolean' }, days: { type: 'string' }, fresh: { type: 'boolean' } } });
+const days = Number(values.days ?? 30);
+if (!Number.isInteger(days) || days < 1 || days > 400) {
+  console.error('--days must be a whole number from 1 to 400');
+  process.exit(1);
+}
+
+process.env.DATA_DIR ||= './data-demo';
+if (values.fresh && !process.env.DATABASE_URL) rmSync(process.env.DATA_DIR, { recursive: true, force: true });
+
+const database = createDatabaseFromEnv(process.env);
+const migrated = await migrateToLatest(database.db);
+if (!migrated.ok) throw new Error(migrated.message);
+const now = Date.now();
+await ensureRollupsCurrent(database.db, now);
+
+const HEAD_OFFICE = { staffNumber: 'HQ1', name: 'Head office service department' };
+
+if (await hasAnyBranch(database.db)) {
+  console.log(`The demo database already has branches (${process.env.DATABASE_URL ? 'DATABASE_URL' : process.env.DATA_DIR}); using it as it is. ` + '`npm run demo -- --fresh` seeds it again.');
+} else {
+  console.log(`Seeding ${days} days of ${DEMO_BRANCHES.length} branches…`);
+  const started = performance.now();
+  const seeded = await seedDemo(database.db, { now, days });
+  must(await addHeadOfficeAccount(database.db, { ...HEAD_OFFICE, password: DEMO_PASSWORD }, now));
+  for (const [i, branch] of seeded.branches.entries()) {
+    must(await addRosterAccount(database.db, { tellerId: branch.staff['branch-manager'], password: DEMO_PASSWORD }, now));
+    must(await addRosterAccount(database.db, { tellerId: branch.staff['complaint-manager'], password: DEMO_PASSWORD }, now));
+    // Every past day was closed at 17:30 from the lobby tablet and confirmed by the manager.
+    const plan = DEMO_BRANCHES[i]!;
+    const today = localDayOf(now, plan.timeZone);
+    for (let back = days - 1; back >= 1; back--) {
+      const day = addDays(today, -back);
+      if (new Date(`${day}T12:00:00Z`).getUTCDay() === 0) continue;
+      const closedAt = startOfLocalDay(day, plan.timeZone) + 17.5 * 3_600_000;
+      await recordDayCloseStart(database.db, { branchId: branch.id, day, at: closedAt, staffId: branch.staff['complaint-manager'], deviceId: branch.devices.lobby.id });
+      await recordDayCloseConfirmation(database.db, { branchId: branch.id, day, at: closedAt + 20 * 60_000, staffNumber: plan.branchManager.staffNumber, gaps: [] });
+    }
+  }
+  const { ratings, opinions, caseEvents } = seeded.counts;
+  console.log(
+    `Seeded ${ratings} ratings, ${opinions} opinion-box entries and ${caseEvents} complaint-case events in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
+      'through the same ingest as the tablets.',
+  );
+}
+await database.destroy();
+
+const port = process.env.PORT || '8080';
+console.log(
+  [
+    '',
+    '================ BranchVoice: demo ================',
+    `Dashboard: http://localhost:${port}/dashboard`,
+    `  head office:    staff number ${HEAD_OFFICE.staffNumber}, password ${DEMO_PASSWORD}`,
+    ...DEMO_BRANCHES.map((b) => `  ${b.name}: branch manager ${b.branchManager.staffNumber}, complaint manager ${b.complaintManager.staffNumber}, password ${DEMO_PASSWORD}`),
+    `Tablet staff PIN (any demo staff number): ${DEMO_PIN}`,
+    '===================================================',
+    '',
+  ].join('\n'),
+);
+
+if (!values['seed-only']) await import('./start.mjs');
+
+function must<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new Error(`demo: ${result.message}`);
+  return result.value;
+}

@@ -1,0 +1,370 @@
+import type { Kysely } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import type { CaseChannel, CaseEvent, StaffRole } from '../../domain/case.ts';
+import { referenceCode, type Opinion, type OpinionKind } from '../../domain/opinion.ts';
+import { addDays, localDayOf, startOfLocalDay } from '../../domain/period.ts';
+import { SCORES, type Rating, type Score } from '../../domain/rating.ts';
+import { DEFAULT_TOPICS } from '../../domain/topic.ts';
+import type { DeviceHealth, SyncRecord } from '../../domain/wire.ts';
+import type { ShiftEvent } from '../../domain/shift.ts';
+import type { Database } from '../db/schema.ts';
+import { findDeviceByTokenHash, type DeviceIdentity } from '../repositories/devices.ts';
+import { hashSecret } from '../secrets.ts';
+import { addBranch, addCounter } from '../services/branches.ts';
+import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
+import { ingestPush } from '../services/ingest.ts';
+import { addTeller } from '../services/tellers.ts';
+import { CASE_TEXTS, DEMO_BRANCHES, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoTeller } from './world.ts';
+
+/**
+ * Seeds the demo network through the same path tablets use: branches, counters and staff
+ * through the admin services, tablets enrolled with codes, and every rating, opinion-box
+ * entry and complaint-case event pushed through `ingestPush` in batches, so the roll-ups
+ * the dashboard reads are built exactly as in production. Deterministic for a seed.
+ */
+
+export interface DemoOptions {
+  /** The server's clock: the demo's last day is this one, up to this instant. */
+  now: number;
+  /** How many days back, today included. */
+  days: number;
+  seed?: number;
+  branches?: readonly DemoBranch[];
+}
+
+export interface SeededBranch {
+  id: string;
+  key: string;
+  name: string;
+  counterIds: string[];
+  /** Staff ids by role, and every teller by staff number. */
+  staff: Record<StaffRole, string>;
+  tellers: Map<string, string>;
+  devices: { counters: DeviceIdentity[]; lobby: DeviceIdentity };
+}
+
+export interface DemoCounts {
+  ratings: number;
+  opinions: number;
+  caseEvents: number;
+  shiftEvents: number;
+}
+
+export interface SeededDemo {
+  branches: SeededBranch[];
+  counts: DemoCounts;
+}
+
+/** The PIN every demo member of staff signs in with on a tablet. */
+export const DEMO_PIN = '2468';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const BATCH = 200;
+
+/** A small seeded generator (mulberry32): the same seed gives the same demo. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Random = () => number;
+
+/** A count with the given mean (Knuth's method: the means here are small). */
+function poisson(random: Random, mean: number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random();
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
+  return k;
+}
+
+function pickWeighted<T extends string>(random: Random, weights: Record<T, number>): T {
+  const entries = Object.entries(weights) as [T, number][];
+  let roll = random() * entries.reduce((sum, [, w]) => sum + w, 0);
+  for (const [value, weight] of entries) {
+    roll -= weight;
+    if (roll <= 0) return value;
+  }
+  return entries.at(-1)![0];
+}
+
+const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const between = (random: Random, from: number, to: number): number => from + Math.floor(random() * (to - from));
+
+export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Promise<SeededDemo> {
+  const random = seededRandom(options.seed ?? 20261130);
+  const counts: DemoCounts = { ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0 };
+  const branches: SeededBranch[] = [];
+  for (const plan of options.branches ?? DEMO_BRANCHES) {
+    const branch = await setUpBranch(db, plan, options.now - options.days * 24 * HOUR);
+    branches.push(branch);
+    const records = generateBranch(plan, branch, options, random);
+    counts.ratings += records.ratings;
+    counts.opinions += records.opinions;
+    counts.caseEvents += records.caseEvents;
+    counts.shiftEvents += records.shiftEvents;
+    for (const [device, list] of records.byDevice) await pushAll(db, device, list, options.now);
+  }
+  await reportHealth(db, branches, options.now, random);
+  return { branches, counts };
+}
+
+/** The branch, its counters and staff, and its tablets enrolled with codes as staff would. */
+async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: number): Promise<SeededBranch> {
+  const branch = must(await addBranch(db, { name: plan.name, defaultLanguage: plan.language, timeZone: plan.timeZone }, createdAt));
+  const counterIds: string[] = [];
+  for (const name of plan.counters) counterIds.push(must(await addCounter(db, { branchId: branch.id, name }, createdAt)).id);
+  const tellers = new Map<string, string>();
+  for (const t of plan.tellers) {
+    const teller = must(await addTeller(db, { branchId: branch.id, staffNumber: t.staffNumber, name: t.name, pin: DEMO_PIN, stars: PROFILES[t.profile].stars }, createdAt));
+    tellers.set(t.staffNumber, teller.id);
+  }
+  const staff = {} as Record<StaffRole, string>;
+  for (const [role, person] of [['lobby-staff', plan.lobbyStaff], ['complaint-manager', plan.complaintManager], ['branch-manager', plan.branchManager]] as const) {
+    staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin: DEMO_PIN, role }, createdAt)).id;
+  }
+  const counters: DeviceIdentity[] = [];
+  for (const counterId of counterIds) counters.push(await enroll(db, { counterId }, createdAt));
+  const lobby = await enroll(db, { mode: 'lobby', branchId: branch.id }, createdAt);
+  return { id: branch.id, key: plan.key, name: plan.name, counterIds, staff, tellers, devices: { counters, lobby } };
+}
+
+async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1], now: number): Promise<DeviceIdentity> {
+  const code = must(await issueEnrollmentCode(db, target, now));
+  const enrolled = must(await enrollDevice(db, { code: code.code, appVersion: '0.1.0' }, now));
+  const identity = await findDeviceByTokenHash(db, hashSecret(enrolled.token));
+  if (!identity) throw new Error('demo: the enrolled device cannot be found');
+  return { ...identity, referencePrefix: enrolled.referencePrefix };
+}
+
+type Generated = { byDevice: Map<DeviceIdentity, SyncRecord[]>; ratings: number; opinions: number; caseEvents: number; shiftEvents: number };
+
+/** Every record of a branch over the demo's days, by the tablet that makes it. */
+function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOptions, random: Random): Generated {
+  const byDevice = new Map<DeviceIdentity, SyncRecord[]>();
+  const add = (device: DeviceIdentity, record: SyncRecord) => {
+    const list = byDevice.get(device) ?? [];
+    list.push(record);
+    byDevice.set(device, list);
+  };
+  const out: Generated = { byDevice, ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0 };
+  const today = localDayOf(options.now, plan.timeZone);
+  const topics = DEFAULT_TOPICS.map((t) => t.id);
+  const caseEvents: CaseEvent[] = [];
+  let opinionSequence = 0;
+
+  for (let back = options.days - 1; back >= 0; back--) {
+    const day = addDays(today, -back);
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    if (weekday === 0) continue; // branches close on Sundays
+    const volume = weekday === 6 ? 0.45 : 1;
+    const opens = startOfLocalDay(day, plan.timeZone) + 9 * HOUR;
+    const closes = opens + (weekday === 6 ? 4 : 8) * HOUR;
+    const until = Math.min(closes, options.now);
+    if (until <= opens) continue;
+
+    // Each counter: the teller on duty (a rota), a sign-in, the customers' ratings, a sign-out.
+    plan.counters.forEach((_, index) => {
+      const device = branch.devices.counters[index]!;
+      const teller = plan.tellers[(index + back) % plan.tellers.length]!;
+      const tellerId = branch.tellers.get(teller.staffNumber)!;
+      const signInId = uuidv7();
+      const shift = (type: ShiftEvent['type'], at: number): ShiftEvent => ({
+        kind: 'shift', id: uuidv7(), branchId: branch.id, counterId: device.counterId!, tellerId, signInId, type, createdAt: at,
+      });
+      add(device, shift('signed-in', opens - 5 * MINUTE));
+      out.shiftEvents++;
+      const customers = poisson(random, plan.ratingsPerCounter * volume * ((until - opens) / (closes - opens)));
+      const times = Array.from({ length: customers }, () => between(random, opens, until)).sort((a, b) => a - b);
+      for (const at of times) {
+        add(device, rating(random, plan, branch.id, device.counterId!, tellerId, signInId, teller, at));
+        out.ratings++;
+      }
+      if (closes <= options.now) {
+        add(device, shift('signed-out', closes + 5 * MINUTE));
+        out.shiftEvents++;
+      }
+    });
+
+    // The opinion box, and the complaints it brings.
+    const entries = poisson(random, plan.opinionsPerDay * volume);
+    for (let i = 0; i < entries; i++) {
+      const at = between(random, opens, until);
+      const kind = pickWeighted<OpinionKind>(random, { complaint: 35, suggestion: 30, praise: 25, question: 10 });
+      const topicId = pick(random, topics);
+      const opinion = anOpinion(random, plan, branch, kind, topicId, opinionSequence++, at);
+      add(branch.devices.lobby, opinion);
+      out.opinions++;
+      if (kind === 'complaint' && random() < 0.85) {
+        // The complaint manager opens a case from it at the daily review, the next morning at the latest.
+        const openedAt = Math.min(options.now, at + between(random, 20 * MINUTE, 18 * HOUR));
+        caseEvents.push(...handleCase(random, plan, branch, options.now, { channel: 'opinion-box', opinionId: opinion.id, topicId, openedAt, by: 'complaint-manager' }));
+      }
+    }
+
+    // Complaints received in person, on the phone, by letter or from the hotline.
+    const direct = poisson(random, plan.directComplaintsPerDay * volume);
+    for (let i = 0; i < direct; i++) {
+      const channel = pickWeighted<Exclude<CaseChannel, 'opinion-box'>>(random, { 'in-person': 5, phone: 3, letter: 1, hotline: 1 });
+      caseEvents.push(...handleCase(random, plan, branch, options.now, { channel, opinionId: null, topicId: pick(random, topics), openedAt: between(random, opens, until), by: 'lobby-staff' }));
+    }
+  }
+
+  // The lobby tablet pushes case events in the order staff made them.
+  caseEvents.sort((a, b) => a.createdAt - b.createdAt);
+  for (const event of caseEvents) add(branch.devices.lobby, event);
+  out.caseEvents += caseEvents.length;
+  return out;
+}
+
+function rating(random: Random, plan: DemoBranch, branchId: string, counterId: string, tellerId: string, signInId: string, teller: DemoTeller, at: number): Rating {
+  const profile = PROFILES[teller.profile];
+  const score = pickWeighted<Score>(random, profile.scores);
+  const reasons = score === 'neutral' || score === 'dissatisfied' ? (random() < 0.8 ? [pickWeighted<string>(random, profile.reasons)] : []) : [];
+  // Customers of Madrid and Mexico rate in Spanish; a few switch to English.
+  const language = random() < 0.1 ? 'en' : plan.language;
+  return { kind: 'rating', id: uuidv7(), branchId, counterId, tellerId, signInId, score, reasons, language, createdAt: at };
+}
+
+function anOpinion(random: Random, plan: DemoBranch, branch: SeededBranch, kind: OpinionKind, topicId: string, sequence: number, at: number): Opinion {
+  const withContact = random() < (kind === 'complaint' ? 0.6 : kind === 'question' ? 0.7 : 0.2);
+  const visitScore: Score | null = random() < 0.5 ? pick(random, kind === 'praise' ? SCORES.slice(0, 2) : SCORES) : null;
+  return {
+    kind: 'opinion',
+    id: uuidv7(),
+    branchId: branch.id,
+    opinionKind: kind,
+    topicId,
+    text: pick(random, OPINION_TEXTS[plan.language][kind]!),
+    visit: visitScore === null ? null : { score: visitScore, counterId: null, tellerId: null },
+    contact: withContact
+      ? { name: pick(random, plan.tellers).name.split(' ')[0] ?? 'Cliente', phone: `+${between(random, 10, 99)} 6${between(random, 10_000_000, 99_999_999)}`, email: '', wantsReply: random() < 0.7, consent: true }
+      : null,
+    referenceCode: referenceCode(branch.devices.lobby.referencePrefix!, sequence),
+    language: plan.language,
+    createdAt: at,
+  };
+}
+
+type CaseStart = { channel: CaseChannel; opinionId: string | null; topicId: string; openedAt: number; by: StaffRole };
+
+/**
+ * One complaint handled by the branch's rules: opened, restated when in person, answered on
+ * the spot or handed to the complaint manager, replied (late now and then, or not yet),
+ * responsibility decided, signed off by the branch manager, and sometimes followed up.
+ * Only what has happened by `now` is made.
+ */
+function handleCase(random: Random, plan: DemoBranch, branch: SeededBranch, now: number, start: CaseStart): CaseEvent[] {
+  const texts = CASE_TEXTS[plan.language];
+  const caseId = uuidv7();
+  const events: CaseEvent[] = [];
+  let at = start.openedAt;
+  const push = (role: StaffRole, fields: Record<string, unknown>, when: number) => {
+    if (when > now) return false;
+    events.push({ kind: 'case-event', id: uuidv7(), caseId, branchId: branch.id, staffId: branch.staff[role], role, createdAt: when, ...fields } as CaseEvent);
+    return true;
+  };
+  const summary = start.opinionId ? pick(random, OPINION_TEXTS[plan.language].complaint!) : pick(random, texts.summaries);
+  push(start.by, { type: 'opened', channel: start.channel, opinionId: start.opinionId, topicId: start.topicId, summary }, at);
+  if (start.channel === 'in-person') {
+    at += 3 * MINUTE;
+    push('lobby-staff', { type: 'restated', text: texts.restated }, at);
+    if (random() < 0.35) {
+      at += 10 * MINUTE;
+      push('lobby-staff', { type: 'answered-on-spot', text: texts.reply }, at);
+      closeOut(random, plan, push, at, texts);
+      return events;
+    }
+  }
+  if (start.by === 'lobby-staff') {
+    at += 15 * MINUTE;
+    push('lobby-staff', { type: 'handed-on', toStaffId: branch.staff['complaint-manager'] }, at);
+  }
+  if (random() < 0.03) {
+    at += 2 * HOUR;
+    push('branch-manager', { type: 'escalated', text: texts.summaries[0]! }, at);
+    at += between(random, 20 * HOUR, 60 * HOUR);
+    if (!push('complaint-manager', { type: 'head-office-answered', text: texts.reply }, at)) return events;
+  }
+  const late = random() < plan.lateChance;
+  // Most replies come within the day; a late one misses the 3-day deadline of a handed-on case.
+  at += late ? between(random, 74 * HOUR, 120 * HOUR) : between(random, 1 * HOUR, 20 * HOUR);
+  if (push('complaint-manager', { type: 'replied', channel: pick(random, ['phone', 'in-person', 'email', 'letter'] as const), text: texts.reply }, at)) {
+    closeOut(random, plan, push, at, texts);
+  }
+  return events;
+}
+
+/** After the reply: responsibility, the branch manager's sign-off, and the follow-up call. */
+function closeOut(random: Random, plan: DemoBranch, push: (role: StaffRole, fields: Record<string, unknown>, when: number) => boolean, repliedAt: number, texts: (typeof CASE_TEXTS)['en']): void {
+  let at = repliedAt;
+  if (random() < 0.7) {
+    at += between(random, 10 * MINUTE, 2 * HOUR);
+    const atFault = random() < 0.45;
+    push('complaint-manager', { type: 'fault-decided', atFault, text: atFault ? texts.fault : texts.reply }, at);
+  }
+  at += between(random, 2 * HOUR, 40 * HOUR);
+  push('branch-manager', { type: 'signed-off' }, at);
+  if (random() < plan.followUpChance) {
+    at += between(random, 20 * HOUR, 70 * HOUR);
+    push('complaint-manager', { type: 'followed-up', outcome: random() < 0.8 ? 'satisfied' : 'not-satisfied', text: texts.followUp }, at);
+  }
+}
+
+/**
+ * Pushes a tablet's records in order, in batches as its sync engine would; each batch
+ * arrives a little after its last record was made (tablets sync within the minute).
+ */
+async function pushAll(db: Kysely<Database>, device: DeviceIdentity, records: SyncRecord[], now: number): Promise<void> {
+  records.sort((a, b) => a.createdAt - b.createdAt);
+  for (let start = 0; start < records.length; start += BATCH) {
+    const batch = records.slice(start, start + BATCH);
+    const receivedAt = Math.min(now, batch.at(-1)!.createdAt + MINUTE);
+    const answer = await ingestPush(db, device, { records: batch }, receivedAt);
+    const refused = answer.results.filter((r) => r.status === 'rejected');
+    if (refused.length > 0) throw new Error(`demo: the server refused ${refused.length} records: ${JSON.stringify(refused[0])}`);
+  }
+}
+
+/**
+ * The fleet as a living branch network shows it: most tablets synced in the last minutes,
+ * one that has gone quiet (unplugged at Mong Kok), one with records waiting (Madrid's
+ * last window, on a weak Wi-Fi).
+ */
+async function reportHealth(db: Kysely<Database>, branches: SeededBranch[], now: number, random: Random): Promise<void> {
+  for (const branch of branches) {
+    const devices = [...branch.devices.counters, branch.devices.lobby];
+    for (const [index, device] of devices.entries()) {
+      const silent = branch.key === 'HKG' && index === devices.length - 2;
+      const behind = branch.key === 'MAD' && index === devices.length - 2;
+      const seenAt = silent ? now - 3 * HOUR - between(random, 0, 30 * MINUTE) : now - between(random, 20_000, 4 * MINUTE);
+      const health: DeviceHealth = {
+        outboxDepth: behind ? 14 : 0,
+        oldestUnsyncedAt: behind ? now - 35 * MINUTE : null,
+        quarantined: 0,
+        storageUsed: between(random, 2, 9) * 1_048_576,
+        storageQuota: 2_147_483_648,
+        storagePersisted: true,
+        appVersion: '0.1.0',
+        clockOffsetMs: between(random, -900, 900),
+        reportedAt: seenAt,
+      };
+      await ingestPush(db, device, { records: [], health }, seenAt);
+    }
+  }
+}
+
+function must<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!result.ok) throw new Error(`demo: ${result.message}`);
+  return result.value;
+}
