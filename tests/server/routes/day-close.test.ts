@@ -9,7 +9,7 @@ import { revokeDeviceById } from '../../../src/server/services/fleet.ts';
 import { editTeller } from '../../../src/server/services/tellers.ts';
 import { STAFF_ID } from '../../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
-import { describeEachDatabase } from '../../helpers/db.ts';
+import { describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth } from '../dashboard.ts';
 import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
@@ -20,27 +20,34 @@ const MINUTE = 60_000;
 const TODAY = '2026-11-23';
 const START_OF_TODAY = Date.UTC(2026, 10, 23);
 
+/** A tablet of the builders' branch, enrolled with a label (at its counter unless `lobby`). */
+async function givenTabletIn(database: TestDatabase, label: string, mode: 'counter' | 'lobby' = 'counter') {
+  const code = await issueEnrollmentCode(database.db, mode === 'lobby' ? { mode, branchId: BRANCH_ID } : { counterId: COUNTER_ID }, SERVER_NOW);
+  if (!code.ok) throw new Error(code.message);
+  const enrolled = await enrollDevice(database.db, { code: code.value.code, deviceLabel: label }, SERVER_NOW);
+  if (!enrolled.ok) throw new Error(enrolled.message);
+  return enrolled.value;
+}
+
+/** The builders' branch with its case staff and two tablets; Harbour Road with a branch manager of its own. */
+async function givenTwoBranches(database: TestDatabase) {
+  await givenBranchWithCounter(database);
+  await givenCaseStaff(database);
+  const harbour = await addBranch(database.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
+  if (!harbour.ok) throw new Error(harbour.message);
+  await givenTeller(database, { id: OTHER_MANAGER_ID, branchId: OTHER_BRANCH_ID, staffNumber: '9001', name: 'Harbour Manager', role: 'branch-manager' });
+  return { counter: await givenTabletIn(database, 'Window 3 tablet'), lobby: await givenTabletIn(database, 'Lobby tablet', 'lobby') };
+}
+
+const asManager = { staffId: STAFF_ID['branch-manager'], role: 'branch-manager' };
+const asComplaintManager = { staffId: STAFF_ID['complaint-manager'], role: 'complaint-manager' };
+
 describeEachDatabase('day close from a tablet', (kind) => {
   const database = useTestDatabase(kind);
+  const givenTablet = (label: string) => givenTabletIn(database.current, label);
 
-  /** A tablet of the builders' branch, enrolled with a label (at its counter unless `lobby`). */
-  async function givenTablet(label: string, mode: 'counter' | 'lobby' = 'counter') {
-    const code = await issueEnrollmentCode(database.current.db, mode === 'lobby' ? { mode, branchId: BRANCH_ID } : { counterId: COUNTER_ID }, SERVER_NOW);
-    if (!code.ok) throw new Error(code.message);
-    const enrolled = await enrollDevice(database.current.db, { code: code.value.code, deviceLabel: label }, SERVER_NOW);
-    if (!enrolled.ok) throw new Error(enrolled.message);
-    return enrolled.value;
-  }
-
-  /** The builders' branch with its case staff and two tablets; Harbour Road with a branch manager of its own. */
   async function given() {
-    await givenBranchWithCounter(database.current);
-    await givenCaseStaff(database.current);
-    const harbour = await addBranch(database.current.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
-    if (!harbour.ok) throw new Error(harbour.message);
-    await givenTeller(database.current, { id: OTHER_MANAGER_ID, branchId: OTHER_BRANCH_ID, staffNumber: '9001', name: 'Harbour Manager', role: 'branch-manager' });
-    const counter = await givenTablet('Window 3 tablet');
-    const lobby = await givenTablet('Lobby tablet', 'lobby');
+    const { counter, lobby } = await givenTwoBranches(database.current);
     let clock = SERVER_NOW;
     const server = await startTestServer({ db: database.current.db, now: () => clock });
     /** Presses "close day" on a tablet at `at` by the server's clock. */
@@ -57,9 +64,6 @@ describeEachDatabase('day close from a tablet', (kind) => {
     const closes = () => database.current.db.selectFrom('day_closes').selectAll().execute();
     return { server, counter, lobby, closeDay, reportHealth, closes };
   }
-
-  const asManager = { staffId: STAFF_ID['branch-manager'], role: 'branch-manager' };
-  const asComplaintManager = { staffId: STAFF_ID['complaint-manager'], role: 'complaint-manager' };
 
   it.for<[string, unknown, number, { code: string; message: string }]>([
     [
