@@ -6,6 +6,7 @@ import en from '../../src/locales/en.json';
 import es from '../../src/locales/es.json';
 import zhHans from '../../src/locales/zh-Hans.json';
 import zhHant from '../../src/locales/zh-Hant.json';
+import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
@@ -74,12 +75,12 @@ export function engineIdle(engine: SyncEngine): Promise<void> {
 
 export { anEnrolledDevice } from '../builders/device.ts';
 
-// The shared texts and the lobby chunk's own (their top-level keys do not overlap).
+// The shared texts and the lobby and day-close chunks' own (their top-level keys do not overlap).
 const LOCALES = {
-  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'] },
-  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'] },
-  en: { ...en, ...lobbyResources.en },
-  es: { ...es, ...lobbyResources.es },
+  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'] },
+  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'] },
+  en: { ...en, ...lobbyResources.en, ...dayCloseResources.en },
+  es: { ...es, ...lobbyResources.es, ...dayCloseResources.es },
 } as const;
 
 /**

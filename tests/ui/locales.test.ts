@@ -7,6 +7,7 @@ import type { WriteFailure } from '../../src/store/write.ts';
 import type { EnrollFailure } from '../../src/sync/enroll.ts';
 import type { TransportFailure } from '../../src/sync/http.ts';
 import { resources } from '../../src/ui/i18n.ts';
+import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
@@ -50,8 +51,8 @@ function flatten(node: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-// Each language's texts: the shared bundle and the lobby chunk's, whose top-level keys differ.
-const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten({ ...resources[lng].translation, ...lobbyResources[lng] })])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
+// Each language's texts: the shared bundle and the lobby and day-close chunks', whose top-level keys differ.
+const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng] })])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
 const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
 const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 
@@ -60,8 +61,11 @@ describe('locales', () => {
     expect(Object.keys(resources).sort()).toEqual([...LANGUAGES].sort());
   });
 
-  it('given the lobby chunk, then its top-level keys are its own: merging never hides a shared text', () => {
-    for (const lng of LANGUAGES) expect(Object.keys(lobbyResources[lng]).filter((key) => key in resources[lng].translation)).toEqual([]);
+  it.each([
+    ['lobby', lobbyResources],
+    ['day-close', dayCloseResources],
+  ] as const)('given the %s chunk, then its top-level keys are its own: merging never hides a shared text', (_, chunk) => {
+    for (const lng of LANGUAGES) expect(Object.keys(chunk[lng]).filter((key) => key in resources[lng].translation || (chunk !== lobbyResources && key in lobbyResources[lng]))).toEqual([]);
   });
 
   it.each(LANGUAGES)('given %s, then it has every key that any other locale has', (lng) => {

@@ -60,7 +60,7 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
           {tab('cases', t('cases.nav.cases', { count: board?.cases.filter((c) => c.status !== 'signed-off').length ?? 0 }))}
           {tab('new', t('cases.nav.new'), { name: 'new', from: null })}
           {canReview(role) && tab('review', t('cases.nav.review'))}
-          {canCloseDay(role) && tab('day-close', t('dayClose.action'))}
+          {canCloseDay(role) && tab('day-close', t('cases.nav.closeDay'))}
         </nav>
       )}
       <main class="desk-main" ref={main}>

@@ -4,6 +4,7 @@ import { closeGaps, type CloseState, type DayCloseDevice, type DayCloseRole, typ
 import type { Teller } from '../../domain/teller.ts';
 import { closeDay, type DayCloseOutcome, type TabletOutcome } from '../../sync/day-close.ts';
 import { useServices, useT } from '../services.tsx';
+import { addDayCloseLocales } from './day-close-locales.ts';
 
 /**
  * The day close as staff see it on a tablet, counter or lobby (issue #7): it runs the close as
@@ -12,7 +13,9 @@ import { useServices, useT } from '../services.tsx';
  * after a tablet named as a gap has synced, its line turns to "synced".
  */
 export function DayCloseResult({ staff, role, onDone }: { staff: Teller; role: DayCloseRole; onDone: () => void }) {
-  const { db, engine, http } = useServices();
+  const { db, engine, http, i18n } = useServices();
+  // The screen's texts come with its chunk: added once, before the first text is read.
+  useState(() => addDayCloseLocales(i18n));
   const { t, language } = useT();
   const [outcome, setOutcome] = useState<DayCloseOutcome | null>(null);
   const [run, setRun] = useState(0);

@@ -7,7 +7,7 @@ import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { CustomerFlow } from './CustomerFlow.tsx';
-import { DayCloseFlow } from './DayCloseFlow.tsx';
+import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 import { SignInView } from './SignInView.tsx';
 import { StaffMenu } from './StaffMenu.tsx';
 
@@ -49,7 +49,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
             <p>{t('counter.paused.detail')}</p>
           </section>
         ) : closingDay ? (
-          <DayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
+          <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
         ) : signingIn ? (
           <SignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} />
         ) : (

@@ -3,6 +3,7 @@ import { canCloseDay, type DayCloseRole } from '../../domain/day-close.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { checkStaffCredentials } from '../../store/staff.ts';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
+import { addDayCloseLocales } from '../components/day-close-locales.ts';
 import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
@@ -10,10 +11,12 @@ import { useServices, useT } from '../services.tsx';
  * "Close day" on a counter tablet: whoever opened the staff menu, the close is done by a
  * complaint manager or the branch manager, so their staff number and PIN are asked for here,
  * checked offline against the roster with the same lockout as the sign-in. Another role is
- * refused with the reason; the right one sees the close run and its result.
+ * refused with the reason; the right one sees the close run and its result. A chunk of its own
+ * with its texts (LazyDayCloseFlow): a counter needs it once a day at most.
  */
 export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDone: () => void }) {
-  const { db } = useServices();
+  const { db, i18n } = useServices();
+  useState(() => addDayCloseLocales(i18n));
   const { t } = useT();
   const [manager, setManager] = useState<{ staff: Teller; role: DayCloseRole } | null>(null);
 

@@ -13,7 +13,7 @@ export function SignInView({ onCancel, onCloseDay }: { onCancel: () => void; onC
     <section class="panel sign-in" data-screen="counter-sign-in">
       <h1>{t('signIn.title')}</h1>
       <StaffCredentialsForm idPrefix="staff" submitLabel={t('signIn.submit')} check={(credentials) => signInTeller(db, credentials)} onCancel={onCancel} />
-      <button type="button" class="day-close-link" onClick={onCloseDay}>{t('dayClose.action')}</button>
+      <button type="button" class="day-close-link" onClick={onCloseDay}>{t('staff.closeDay')}</button>
     </section>
   );
 }

@@ -3,7 +3,7 @@ import type { Shift } from '../../domain/shift.ts';
 import type { Teller } from '../../domain/teller.ts';
 import { checkShiftPin, recordShiftCommand } from '../../store/shift.ts';
 import { useServices, useT } from '../services.tsx';
-import { DayCloseFlow } from './DayCloseFlow.tsx';
+import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 
 /**
  * Behind the kiosk lock: the signed-in teller's PIN, then pause/resume, sign out, sync and
@@ -35,8 +35,8 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
 
   if (closingDay) {
     return (
-      <div class="overlay" role="dialog" aria-modal="true" aria-label={t('dayClose.title')} data-screen="counter-day-close">
-        <DayCloseFlow onCancel={() => setClosingDay(false)} onDone={onClose} />
+      <div class="overlay" role="dialog" aria-modal="true" aria-label={t('staff.closeDay')} data-screen="counter-day-close">
+        <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={onClose} />
       </div>
     );
   }
@@ -61,7 +61,7 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
             {shift.state === 'paused' && <button type="button" class="primary" onClick={() => void run('resume')}>{t('staff.resume')}</button>}
             <button type="button" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>
             <button type="button" onClick={() => { engine.requestSync('manual'); onClose(); }}>{t('status.syncNow')}</button>
-            <button type="button" onClick={() => setClosingDay(true)}>{t('dayClose.action')}</button>
+            <button type="button" onClick={() => setClosingDay(true)}>{t('staff.closeDay')}</button>
             <button type="button" onClick={onClose}>{t('staff.back')}</button>
             <p class="error" role="alert">{error ? t(`errors.${error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
           </div>

@@ -21,7 +21,7 @@ describe('Staff mode: close day', () => {
   ])('given $who signed in, then "close day" is offered: $offered', async ({ staffNumber, offered }) => {
     const { signIn, t } = await givenStaffTablet();
     await signIn(staffNumber);
-    expect(screen.queryByRole('button', { name: t('dayClose.action') }) !== null).toBe(offered);
+    expect(screen.queryByRole('button', { name: t('cases.nav.closeDay') }) !== null).toBe(offered);
   });
 
   it('given the branch manager in Traditional Chinese, when they close the day, then this tablet syncs, Counter 1 is named as not heard from, "sync again" shows it synced and "done" returns to the cases', async () => {
@@ -32,7 +32,7 @@ describe('Staff mode: close day', () => {
     services.http.fetch = network.fetch;
     await signIn('2003');
 
-    await press(t('dayClose.action'));
+    await press(t('cases.nav.closeDay'));
 
     // The live region of the day close, not the status corner's.
     const outcome = () => within(screen.getByRole('region', { name: t('dayClose.title') })).getByRole('status').textContent;

@@ -58,7 +58,7 @@ async function givenCounterWithManagers(options: { language?: Language; shift?: 
     await screen.findByRole('dialog', { name: t('staff.title') });
     await type(t('staff.pinPrompt'), TELLER_PIN);
     await press(t('staff.unlock'));
-    await press(t('dayClose.action'));
+    await press(t('staff.closeDay'));
     await screen.findByRole('heading', { level: 1, name: t('dayClose.title') });
   }
   /** Staff number and PIN in the day close's own form. */
@@ -167,7 +167,7 @@ describe('Close day on a counter tablet', () => {
     services.http.fetch = network.fetch;
 
     await press(t('staff.corner'));
-    await press(t('dayClose.action'));
+    await press(t('staff.closeDay'));
     await closeAs('2003');
 
     await waitFor(() => expect(screen.getByRole('status').textContent).toBe(pluralText('zh-Hant', 'dayClose.gaps', 2)));
