@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { CASE_CHANNELS, ROLES_FOR, STAFF_ROLES, type CaseEvent, type CaseEventType, type StaffRole } from '../../../src/domain/case.ts';
+import { CASE_CHANNELS, ROLES_FOR, STAFF_ROLES, type CaseEvent, type CaseEventType, type ComplaintCase, type StaffRole } from '../../../src/domain/case.ts';
 import { OPINION_KINDS, referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { SCORES, type Rating } from '../../../src/domain/rating.ts';
 import type { PushResponse, SyncRecord } from '../../../src/domain/wire.ts';
-import type { Database } from '../../../src/server/db/schema.ts';
+import type { ComplaintCaseRow, Database } from '../../../src/server/db/schema.ts';
 import { findDeviceByTokenHash, type DeviceIdentity } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
@@ -267,13 +267,13 @@ export async function rollupsOf(db: Kysely<Database>) {
     const keyOf = (row: Record<string, unknown>) => JSON.stringify(keys.map((k) => row[k]));
     return rows.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   };
-  const cases = (await all('complaint_cases', ['id'])) as { state: string }[];
+  const cases = (await all('complaint_cases', ['id'])) as ComplaintCaseRow[];
   return {
     ratingDays: await all('rating_days', ['branch_id', 'day', 'counter_id', 'teller_id']),
     ratingBranchDays: await all('rating_branch_days', ['branch_id', 'day']),
     ratingReasonDays: await all('rating_reason_days', ['branch_id', 'day', 'counter_id', 'teller_id', 'reason_id']),
     opinionDays: await all('opinion_days', ['branch_id', 'day', 'opinion_kind', 'topic_id']),
-    complaintCases: cases.map((c) => ({ ...c, state: JSON.parse(c.state) as unknown })),
+    complaintCases: cases.map((c) => ({ ...c, state: JSON.parse(c.state) as ComplaintCase })),
     caseDays: await all('case_days', ['branch_id', 'day', 'channel', 'topic_id']),
   };
 }
