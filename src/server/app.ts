@@ -10,6 +10,7 @@ import { dayCloseRoutes } from './routes/day-close.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
+import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { syncRoutes } from './routes/sync.ts';
@@ -51,6 +52,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
   await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined });
   await app.register(fleetRoutes, { prefix: '/api/reports', db, now });
+  await app.register(reportRoutes, { prefix: '/api/reports', db, now });
+  await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

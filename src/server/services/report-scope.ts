@@ -3,9 +3,8 @@ import { maySeeBranch, reportScope, type Viewer } from '../../domain/access.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranchRef } from '../repositories/branch-refs.ts';
+import type { BranchSelection } from '../reports/index.ts';
 
-/** The branches a report covers: every branch, or the ones named. */
-export type BranchSelection = 'all' | readonly string[];
 
 /**
  * The branches a viewer's report covers (domain/access.ts): without `branchId`, all they may

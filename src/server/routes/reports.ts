@@ -1,0 +1,109 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import * as v from 'valibot';
+import { HEAD_OFFICE } from '../../domain/access.ts';
+import type { DayRange } from '../../domain/period.ts';
+import { ConfirmDayCloseSchema } from '../../domain/day-close.ts';
+import {
+  DayCloseQuerySchema,
+  ReportQuerySchema,
+  type BranchesReport,
+  type ComplaintsReport,
+  type DayCloseReport,
+  type OverviewReport,
+  type RatingsReport,
+} from '../../domain/reports.ts';
+import { describeIssues, type ApiError } from '../../domain/wire.ts';
+import type { Database } from '../db/schema.ts';
+import { sendApiError } from '../errors.ts';
+import { guardReports } from '../plugins/session-auth.ts';
+import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
+import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
+import { resolveSelection, selectionFor } from '../services/report-scope.ts';
+import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
+
+export type ReportRoutesOptions = { db: Kysely<Database>; now: () => number };
+
+/** A report over a period, for the branches selected, at `now`. */
+type PeriodReport<R> = (selection: BranchSelection, range: DayRange, now: number) => Promise<R>;
+
+/**
+ * The dashboard's reports over a period (domain/reports.ts lists the API): a session and a
+ * report role first (guardReports), then the query, then the viewer's branches.
+ */
+export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, { db, now }) => {
+  guardReports(app, db, now);
+
+  /** Checks the query, resolves the branches the viewer may see, and runs the report. */
+  const periodRoute =
+    <R>(report: PeriodReport<R>) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<R | FastifyReply> => {
+      const query = v.safeParse(ReportQuerySchema, request.query);
+      if (!query.success) return sendApiError(reply, 'bad-request', describeIssues(query.issues));
+      const { from, to, branchId } = query.output;
+      const selection = await resolveSelection(db, request.viewer, branchId);
+      if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
+      return report(selection.value, { from, to }, now());
+    };
+
+  /** GET /api/reports/overview?from&to[&branchId]: the three figures against their targets. */
+  app.get('/overview', periodRoute<OverviewReport>((selection, range) => overviewReport(db, selection, range)));
+
+  /** GET /api/reports/tellers?from&to[&branchId]: each teller's ratings. */
+  app.get('/tellers', periodRoute<RatingsReport>((selection, range) => tellersReport(db, selection, range)));
+
+  /** GET /api/reports/counters?from&to[&branchId]: each counter's ratings. */
+  app.get('/counters', periodRoute<RatingsReport>((selection, range) => countersReport(db, selection, range)));
+
+  /** GET /api/reports/complaints?from&to[&branchId]: the quarterly analysis, and the open cases now. */
+  app.get('/complaints', periodRoute<ComplaintsReport>((selection, range, at) => complaintsReport(db, selection, range, at)));
+
+  /** GET /api/reports/branches?from&to: branches side by side, for head office only. */
+  app.get(
+    '/branches',
+    {
+      onRequest: async (request, reply) => {
+        if (request.viewer.role === HEAD_OFFICE) return undefined;
+        return sendApiError(reply, 'forbidden', `Branches side by side are for head office; ${request.viewer.staffNumber} sees their own branch in the other reports.`);
+      },
+    },
+    periodRoute<BranchesReport>((selection, range, at) => branchesReport(db, selection, range, at)),
+  );
+};
+
+/**
+ * The day close on the dashboard, under /api/reports: a branch manager for their branch, head
+ * office for any. Both answer the close with its printable day report.
+ */
+export const dayCloseReportRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = async (app, { db, now }) => {
+  guardReports(app, db, now);
+
+  /** The close and the day report of a branch and day; undefined when there is no such branch. */
+  async function dayCloseReport(branchId: string, day: string): Promise<DayCloseReport | undefined> {
+    const status = await dayCloseStatus(db, branchId, day);
+    const report = status && (await dayReport(db, branchId, day, now()));
+    return status && report && { status, report };
+  }
+  const noBranch = (reply: FastifyReply, branchId: string) =>
+    sendApiError(reply, 'not-found', `No branch has the id ${branchId}; GET /api/me lists the branches you may see.`);
+
+  /** GET /api/reports/day-close?branchId&day → DayCloseReport. */
+  app.get<{ Reply: DayCloseReport | ApiError }>('/day-close', async (request, reply) => {
+    const query = v.safeParse(DayCloseQuerySchema, request.query);
+    if (!query.success) return sendApiError(reply, 'bad-request', describeIssues(query.issues));
+    const { branchId, day } = query.output;
+    const allowed = selectionFor(request.viewer, branchId);
+    if (!allowed.ok) return sendApiError(reply, 'forbidden', allowed.message);
+    return (await dayCloseReport(branchId, day)) ?? noBranch(reply, branchId);
+  });
+
+  /** POST /api/reports/day-close/confirm {branchId, day, acceptGaps} → DayCloseReport, confirmed. */
+  app.post<{ Reply: DayCloseReport | ApiError }>('/day-close/confirm', async (request, reply) => {
+    const body = v.safeParse(ConfirmDayCloseSchema, request.body);
+    if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
+    const confirmed = await confirmDayClose(db, request.viewer, body.output, now());
+    if (!confirmed.ok) return sendApiError(reply, API_CODE_OF_DAY_CLOSE[confirmed.reason], confirmed.message);
+    request.log.info({ branchId: body.output.branchId, day: body.output.day, by: request.viewer.staffNumber }, 'day close confirmed');
+    return (await dayCloseReport(body.output.branchId, body.output.day)) ?? noBranch(reply, body.output.branchId);
+  });
+};
