@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { findDevice, revokeDevice, type Device } from '../repositories/devices.ts';
 import { findNamedDevice, listNamedDevices, type NamedDevice } from '../repositories/fleet.ts';
+import { forbiddenBranch } from './report-scope.ts';
 
 /** Revokes a device: its token stops working at its next request. */
 export async function revokeDeviceById(
@@ -52,9 +53,7 @@ export async function revokeFleetDevice(
 ): Promise<Result<FleetDevice, 'device-not-found' | 'forbidden'>> {
   const device = await findNamedDevice(db, id);
   if (!device) return err('device-not-found', `No device has the id ${id}; the fleet view lists the devices you may revoke.`);
-  if (!maySeeBranch(viewer, device.branchId)) {
-    return err('forbidden', `Device ${id} belongs to branch ${device.branchName}; only its branch manager or head office may revoke it.`);
-  }
+  if (!maySeeBranch(viewer, device.branchId)) return forbiddenBranch(viewer, device.branchId);
   await revokeDevice(db, id, now);
   const revoked = await findNamedDevice(db, id);
   return revoked ? ok(toFleetDevice(revoked, now)) : err('device-not-found', `Device ${id} disappeared while it was revoked.`);

@@ -134,7 +134,7 @@ describeEachDatabase('the fleet on the dashboard', (kind) => {
 
     expect(await revoke(harbourCounter.deviceId)).toMatchObject({
       status: 403,
-      body: { code: 'forbidden', message: `Device ${harbourCounter.deviceId} belongs to branch Harbour Road; only its branch manager or head office may revoke it.` },
+      body: { code: 'forbidden', message: `2002 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager and head office.` },
     });
     expect(await revoke(UNKNOWN_ID)).toMatchObject({
       status: 404,
