@@ -85,13 +85,21 @@ export const aHealth = (overrides: Partial<DeviceHealth> = {}): DeviceHealth => 
   ...overrides,
 });
 
-/** Every route of an app, as `METHOD /path`, from Fastify's own list (HEAD, which Fastify adds to each GET, left out). */
+/**
+ * Every route of an app, as `METHOD /path`, from Fastify's own tree of them (a child's line
+ * continues its parent's path one level deeper); HEAD, which Fastify adds to each GET, left out.
+ */
 export function routesOf(app: FastifyInstance): string[] {
   const routes: string[] = [];
+  const paths: string[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /(\/\S*) \(([A-Z, ]+)\)/.exec(line);
+    const m = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!m) continue;
-    for (const method of m[2]!.split(', ')) if (method !== 'HEAD') routes.push(`${method} ${m[1]}`);
+    const depth = m[1]!.length / 4;
+    paths.length = depth;
+    const path = (paths[depth - 1] ?? '') + m[2];
+    paths.push(path);
+    for (const method of m[3]?.split(', ') ?? []) if (method !== 'HEAD') routes.push(`${method} ${path}`);
   }
   return routes.sort();
 }
