@@ -5,7 +5,6 @@ import type { Database } from '../db/schema.ts';
 import { findBranchRef } from '../repositories/branch-refs.ts';
 import type { BranchSelection } from '../reports/index.ts';
 
-
 /**
  * The branches a viewer's report covers (domain/access.ts): without `branchId`, all they may
  * see (head office every branch, a branch manager theirs); with one, that branch if they may

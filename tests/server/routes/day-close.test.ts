@@ -1,16 +1,18 @@
 import { expect, it } from 'vitest';
 import * as v from 'valibot';
 import { DayCloseStatusSchema, type DayCloseStatus } from '../../../src/domain/day-close.ts';
+import type { DayCloseReport } from '../../../src/domain/reports.ts';
 import { PROTOCOL_VERSION, type DeviceHealth } from '../../../src/domain/wire.ts';
+import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { addBranch } from '../../../src/server/services/branches.ts';
 import { dayCloseStatus } from '../../../src/server/services/day-close.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
 import { revokeDeviceById } from '../../../src/server/services/fleet.ts';
 import { editTeller } from '../../../src/server/services/tellers.ts';
 import { STAFF_ID } from '../../builders/case-event.ts';
-import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { aHealth } from '../dashboard.ts';
+import { aHealth, callDashboard, givenHeadOfficeAccount, givenRosterAccount, signedIn } from '../dashboard.ts';
 import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
@@ -204,5 +206,116 @@ describeEachDatabase('day close from a tablet', (kind) => {
 
     expect(answer).toMatchObject({ status: 200, body: { day: '2026-11-24', startedAt: at, since: at } });
     expect(await dayCloseStatus(database.current.db, BRANCH_ID, '2026-11-25')).toMatchObject({ startedAt: null, since: Date.UTC(2026, 10, 24, 16) });
+  });
+});
+
+describeEachDatabase('day close on the dashboard', (kind) => {
+  const database = useTestDatabase(kind);
+
+  /** Both branches' managers (3003 of Main Street, 9001 of Harbour Road) and head office, signed in. */
+  async function given() {
+    const { counter, lobby } = await givenTwoBranches(database.current);
+    for (const id of [STAFF_ID['branch-manager'], OTHER_MANAGER_ID]) await givenRosterAccount(database.current, (await findTeller(database.current.db, id))!);
+    await givenHeadOfficeAccount(database.current);
+    let clock = SERVER_NOW;
+    const server = await startTestServer({ db: database.current.db, now: () => clock });
+    const at = (time: number) => (clock = time);
+    const push = async (token: string, records: unknown[], health: Partial<DeviceHealth> = {}) => {
+      const answer = await callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records, health: aHealth({ reportedAt: clock, ...health }) } });
+      expect(answer.status).toBe(200);
+    };
+    const closeDay = (token: string) => callApi(server, 'POST', '/api/day-close', { token, body: asManager });
+    // Each sign-in costs a scrypt: a test signs in only who it needs.
+    const signIn = { manager: () => signedIn(server, '3003'), otherManager: () => signedIn(server, '9001'), headOffice: () => signedIn(server, 'HQ1') };
+    const confirm = (cookie: string, body: unknown) => callDashboard(server, 'POST', '/api/reports/day-close/confirm', { cookie, body });
+    return { server, counter, lobby, at, push, closeDay, signIn, confirm };
+  }
+
+  it('given a tablet not heard from since the close began and one with records waiting, when the manager confirms without accepting gaps, then 400 names both; accepting them stores the confirmation with its gaps, once', async () => {
+    const { server, counter, lobby, at, push, closeDay, signIn, confirm } = await given();
+    const [manager, headOffice] = [await signIn.manager(), await signIn.headOffice()];
+    const spare = await givenTabletIn(database.current, 'Window 3 spare');
+    at(SERVER_NOW - 5 * MINUTE);
+    await push(lobby.token, []);
+    at(SERVER_NOW - MINUTE);
+    await push(counter.token, [aShiftEvent(), aRating({ score: 'very-satisfied' })]);
+    at(SERVER_NOW);
+    await closeDay(counter.token);
+    at(SERVER_NOW + MINUTE);
+    await push(spare.token, [], { outboxDepth: 3, oldestUnsyncedAt: SERVER_NOW - 20 * MINUTE });
+    at(SERVER_NOW + 30 * MINUTE);
+
+    const refused = await confirm(manager, { branchId: BRANCH_ID, day: TODAY, acceptGaps: false });
+
+    expect(refused).toMatchObject({
+      status: 400,
+      body: {
+        code: 'bad-request',
+        message:
+          `2 devices are not synced: Lobby tablet (${lobby.deviceId}): not heard from since the close began; Window 3 spare (${spare.deviceId}): 3 records waiting. ` +
+          'Sync them (or press "close day" again once they have), or confirm with acceptGaps: true to name them as the day\'s gaps.',
+      },
+    });
+    const confirmed = await confirm(manager, { branchId: BRANCH_ID, day: TODAY, acceptGaps: true });
+    expect(confirmed.status).toBe(200);
+    const { status, report } = confirmed.body as DayCloseReport;
+    expect(v.parse(DayCloseStatusSchema, status).confirmation).toEqual({
+      at: SERVER_NOW + 30 * MINUTE,
+      staffNumber: '3003',
+      name: 'Staff branch-manager',
+      gaps: [expect.objectContaining({ id: lobby.deviceId, label: 'Lobby tablet', state: 'not-heard' }), expect.objectContaining({ id: spare.deviceId, outboxDepth: 3, state: 'waiting' })],
+    });
+    // The printable day report comes with it: the rating pushed before the close is counted.
+    expect(report).toMatchObject({ branch: { id: BRANCH_ID, name: 'Main Street' }, day: TODAY, byCounter: [{ id: COUNTER_ID, name: 'Window 3', ratings: 1 }] });
+
+    at(SERVER_NOW + 2 * 60 * MINUTE);
+    const again = await confirm(headOffice, { branchId: BRANCH_ID, day: TODAY, acceptGaps: true });
+    expect((again.body as DayCloseReport).status.confirmation).toEqual(status.confirmation);
+    const shown = await callDashboard(server, 'GET', `/api/reports/day-close?branchId=${BRANCH_ID}&day=${TODAY}`, { cookie: manager });
+    expect(shown).toMatchObject({ status: 200, body: { status: { startedAt: SERVER_NOW, confirmation: status.confirmation }, report: { day: TODAY } } });
+    expect(await database.current.db.selectFrom('day_closes').select(['confirmed_at', 'confirmed_by']).execute()).toEqual([{ confirmed_at: SERVER_NOW + 30 * MINUTE, confirmed_by: '3003' }]);
+  });
+
+  it('given every tablet synced since the close began, then the manager confirms without accepting gaps and none are named', async () => {
+    const { counter, lobby, at, push, closeDay, signIn, confirm } = await given();
+    const manager = await signIn.manager();
+    await closeDay(counter.token);
+    at(SERVER_NOW + MINUTE);
+    await push(lobby.token, []);
+
+    const confirmed = await confirm(manager, { branchId: BRANCH_ID, day: TODAY, acceptGaps: false });
+
+    expect(confirmed).toMatchObject({ status: 200, body: { status: { confirmation: { staffNumber: '3003', gaps: [] } } } });
+    expect((confirmed.body as DayCloseReport).status.devices.map((d) => d.state)).toEqual(['synced', 'synced']);
+  });
+
+  it.for<[string, 'manager' | 'otherManager' | 'headOffice', unknown, number, { code: string; message: string }]>([
+    [
+      'a day that has not begun at the branch',
+      'manager',
+      { branchId: BRANCH_ID, day: '2026-11-24', acceptGaps: true },
+      400,
+      { code: 'bad-request', message: 'day: 2026-11-24 has not begun at Main Street, where it is 2026-11-23; a day is confirmed once it has begun.' },
+    ],
+    [
+      "another branch's day, by its neighbour's manager",
+      'otherManager',
+      { branchId: BRANCH_ID, day: TODAY, acceptGaps: true },
+      403,
+      { code: 'forbidden', message: `9001 manages branch ${OTHER_BRANCH_ID}; branch ${BRANCH_ID} is for its own manager and head office.` },
+    ],
+    [
+      'a branch that does not exist',
+      'headOffice',
+      { branchId: '0190a0b0-0000-7000-8000-0000000000ff', day: TODAY, acceptGaps: true },
+      404,
+      { code: 'not-found', message: 'No branch has the id 0190a0b0-0000-7000-8000-0000000000ff; GET /api/me lists the branches you may see.' },
+    ],
+    ['no word on gaps', 'manager', { branchId: BRANCH_ID, day: TODAY }, 400, { code: 'bad-request', message: 'acceptGaps: Invalid key: Expected "acceptGaps" but received undefined' }],
+    ['a day not of the calendar', 'manager', { branchId: BRANCH_ID, day: '2026-11-31', acceptGaps: true }, 400, { code: 'bad-request', message: 'day: is not a day of the calendar' }],
+  ])('given a confirmation of %s, then it is refused with why, and nothing is stored', async ([, who, body, status, error]) => {
+    const { signIn, confirm } = await given();
+    expect(await confirm(await signIn[who](), body)).toMatchObject({ status, body: error });
+    expect(await database.current.db.selectFrom('day_closes').selectAll().execute()).toEqual([]);
   });
 });
