@@ -277,3 +277,67 @@ export async function rollupsOf(db: Kysely<Database>) {
     caseDays: await all('case_days', ['branch_id', 'day', 'channel', 'topic_id']),
   };
 }
+
+// ---- Two busy days: a small, known history the report tests check figure by figure ----
+
+/** When the reports of the two busy days are read: 25 November 2026, 12:00 UTC. */
+export const REPORT_NOW = Date.UTC(2026, 10, 25, 12);
+const t = (day: number, hour: number, minute = 0) => Date.UTC(2026, 10, day, hour, minute);
+
+export const CASES = {
+  /** A, opened 23 Nov in person about fees; replied, the bank not at fault, followed up. */
+  replied: '019ab000-0000-7000-8000-00000000ca01',
+  /** A, opened 24 Nov by phone with no topic, handed on: due three days after opening. */
+  handedOn: '019ab000-0000-7000-8000-00000000ca02',
+  /** B, opened 23 Nov (22:00 in Shanghai) from a suggestion about staff; escalated, the bank at fault; overdue. */
+  escalated: '019ab000-0000-7000-8000-00000000ca03',
+  /** A, opened 22 Nov (before the period) about waiting; never answered: overdue. */
+  forgotten: '019ab000-0000-7000-8000-00000000ca04',
+} as const;
+
+/**
+ * Both branches over 22–25 November 2026 (UTC times; Madrid is UTC+1, Shanghai UTC+8):
+ *
+ * A ratings: 23rd 10:00 c1 t1 very satisfied; 10:05 c1 t1 satisfied; 10:10 c2 t2 neutral
+ *   (attitude); 10:15 c2 t2 dissatisfied (waiting-time, attitude); 24th 09:00 c1 t2 satisfied;
+ *   09:05 c1 t1 satisfied; and on the 22nd (before the period) c1 t1 satisfied.
+ * B ratings: 23rd 15:00 (23:00 local) c1 t1 satisfied; 16:30 (00:30 on the 24th local) c1 t1
+ *   dissatisfied (a reason the branch no longer lists).
+ * Entries: A a complaint on the 23rd and praise on the 24th; B a suggestion about staff on the 23rd.
+ * Cases: see CASES.
+ */
+export async function givenTwoBusyDays(db: Kysely<Database>): Promise<GivenBranch[]> {
+  const [a, b] = (await givenNetwork(db)) as [GivenBranch, GivenBranch];
+  await push(db, a.counters[0], [
+    ratingAt(a, t(22, 10)),
+    ratingAt(a, t(23, 10), { score: 'very-satisfied' }),
+    ratingAt(a, t(23, 10, 5)),
+    ratingAt(a, t(24, 9), { teller: 1 }),
+    ratingAt(a, t(24, 9, 5)),
+  ]);
+  await push(db, a.counters[1], [
+    ratingAt(a, t(23, 10, 10), { counter: 1, teller: 1, score: 'neutral', reasons: ['attitude'] }),
+    ratingAt(a, t(23, 10, 15), { counter: 1, teller: 1, score: 'dissatisfied', reasons: ['waiting-time', 'attitude'] }),
+  ]);
+  await push(db, b.counters[0], [ratingAt(b, t(23, 15)), ratingAt(b, t(23, 16, 30), { score: 'dissatisfied', reasons: ['no-longer-listed'] })]);
+
+  await push(db, a.lobby, [
+    opinionAt(a, t(23, 12), { opinionKind: 'complaint', topicId: 'waiting' }),
+    opinionAt(a, t(24, 12), { opinionKind: 'praise', topicId: 'staff' }),
+    caseEventAt(a, 'opened', CASES.forgotten, t(22, 9), { role: 'lobby-staff', topicId: 'waiting' }),
+    caseEventAt(a, 'opened', CASES.replied, t(23, 11), { role: 'lobby-staff', topicId: 'fees' }),
+    caseEventAt(a, 'replied', CASES.replied, t(23, 12)),
+    caseEventAt(a, 'fault-decided', CASES.replied, t(23, 12, 30), { atFault: false }),
+    caseEventAt(a, 'followed-up', CASES.replied, t(24, 10)),
+    caseEventAt(a, 'opened', CASES.handedOn, t(24, 8), { role: 'lobby-staff', channel: 'phone' }),
+    caseEventAt(a, 'handed-on', CASES.handedOn, t(24, 8, 10), { role: 'lobby-staff' }),
+  ]);
+  const suggestion = opinionAt(b, t(23, 13), { opinionKind: 'suggestion', topicId: 'staff' });
+  await push(db, b.lobby, [
+    suggestion,
+    caseEventAt(b, 'opened', CASES.escalated, t(23, 14), { role: 'complaint-manager', channel: 'opinion-box', opinionId: suggestion.id }),
+    caseEventAt(b, 'escalated', CASES.escalated, t(23, 14, 30)),
+    caseEventAt(b, 'fault-decided', CASES.escalated, t(23, 15), { atFault: true }),
+  ]);
+  return [a, b];
+}
