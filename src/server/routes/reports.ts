@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { HEAD_OFFICE } from '../../domain/access.ts';
 import type { DayRange } from '../../domain/period.ts';
-import { ConfirmDayCloseSchema } from '../../domain/day-close.ts';
+import { ConfirmDayCloseSchema, type DayCloseStatus } from '../../domain/day-close.ts';
 import {
   DayCloseQuerySchema,
   ReportQuerySchema,
@@ -19,7 +19,7 @@ import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
-import { resolveSelection, selectionFor } from '../services/report-scope.ts';
+import { branchNotFound, resolveSelection, selectionFor } from '../services/report-scope.ts';
 import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
 
 export type ReportRoutesOptions = { db: Kysely<Database>; now: () => number };
@@ -78,14 +78,12 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
 export const dayCloseReportRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = async (app, { db, now }) => {
   guardReports(app, db, now);
 
-  /** The close and the day report of a branch and day; undefined when there is no such branch. */
-  async function dayCloseReport(branchId: string, day: string): Promise<DayCloseReport | undefined> {
-    const status = await dayCloseStatus(db, branchId, day);
-    const report = status && (await dayReport(db, branchId, day, now()));
+  /** The close with the day report of its branch and day; undefined when there is no such branch. */
+  async function withDayReport(status: DayCloseStatus | undefined): Promise<DayCloseReport | undefined> {
+    const report = status && (await dayReport(db, status.branchId, status.day, now()));
     return status && report && { status, report };
   }
-  const noBranch = (reply: FastifyReply, branchId: string) =>
-    sendApiError(reply, 'not-found', `No branch has the id ${branchId}; GET /api/me lists the branches you may see.`);
+  const noBranch = (reply: FastifyReply, branchId: string) => sendApiError(reply, 'not-found', branchNotFound(branchId).message);
 
   /** GET /api/reports/day-close?branchId&day → DayCloseReport. */
   app.get<{ Reply: DayCloseReport | ApiError }>('/day-close', async (request, reply) => {
@@ -94,7 +92,7 @@ export const dayCloseReportRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = a
     const { branchId, day } = query.output;
     const allowed = selectionFor(request.viewer, branchId);
     if (!allowed.ok) return sendApiError(reply, 'forbidden', allowed.message);
-    return (await dayCloseReport(branchId, day)) ?? noBranch(reply, branchId);
+    return (await withDayReport(await dayCloseStatus(db, branchId, day))) ?? noBranch(reply, branchId);
   });
 
   /** POST /api/reports/day-close/confirm {branchId, day, acceptGaps} → DayCloseReport, confirmed. */
@@ -104,6 +102,6 @@ export const dayCloseReportRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = a
     const confirmed = await confirmDayClose(db, request.viewer, body.output, now());
     if (!confirmed.ok) return sendApiError(reply, API_CODE_OF_DAY_CLOSE[confirmed.reason], confirmed.message);
     request.log.info({ branchId: body.output.branchId, day: body.output.day, by: request.viewer.staffNumber }, 'day close confirmed');
-    return (await dayCloseReport(body.output.branchId, body.output.day)) ?? noBranch(reply, body.output.branchId);
+    return (await withDayReport(confirmed.value)) ?? noBranch(reply, body.output.branchId);
   });
 };

@@ -17,7 +17,7 @@ import { findDayClose, recordDayCloseConfirmation, recordDayCloseStart } from '.
 import { touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
 import { listNamedDevices, type NamedDevice } from '../repositories/fleet.ts';
 import { findTeller } from '../repositories/tellers.ts';
-import { forbiddenBranch } from './report-scope.ts';
+import { branchNotFound, forbiddenBranch } from './report-scope.ts';
 
 /**
  * Day close (日終, issue #7). "Close day" on a tablet syncs that tablet, then tells the
@@ -125,13 +125,13 @@ export async function confirmDayClose(
 ): Promise<Result<DayCloseStatus, DayCloseError>> {
   if (!maySeeBranch(viewer, input.branchId)) return forbiddenBranch(viewer, input.branchId);
   const branch = await findBranchRef(db, input.branchId);
-  if (!branch) return err('branch-not-found', `No branch has the id ${input.branchId}; GET /api/me lists the branches you may see.`);
+  if (!branch) return branchNotFound(input.branchId);
   const today = localDayOf(now, branch.timeZone);
   if (input.day > today) {
     return err('future-day', `day: ${input.day} has not begun at ${branch.name}, where it is ${today}; a day is confirmed once it has begun.`);
   }
   const status = await dayCloseStatus(db, branch.id, input.day);
-  if (!status) return err('branch-not-found', `No branch has the id ${input.branchId}.`);
+  if (!status) return branchNotFound(input.branchId);
   if (status.confirmation) return ok(status);
   const gaps = closeGaps(status.devices);
   if (gaps.length > 0 && !input.acceptGaps) {
