@@ -100,7 +100,7 @@ describeEachDatabase('npm run admin', (kind) => {
 
     const [branches, devices] = await Promise.all([admin('branches'), admin('devices', '--branch', branchId!)]);
     // config version: 1, +1 for the counter, +1 for the teller
-    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+3\\s+\\S+\\s+off$`, 'm'));
+    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+3\\s+\\S+\\s+off\\s+\\S+$`, 'm'));
     expect(devices.stdout).toContain(device.value.deviceId);
 
     const revoked = await admin('device:revoke', device.value.deviceId);
@@ -275,6 +275,36 @@ describeEachDatabase('npm run admin', (kind) => {
     expect((await findBranch(database.current.db, BRANCH_ID))?.configVersion).toBe(4);
     expect((await findBranch(database.current.db, other.value.id))?.configVersion).toBe(2);
     expect(await deviceConfigFor(database.current.db, { branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
+  });
+
+  it('given ratings late in the evening, when the admin moves the branch to Shanghai, then `branches` shows its zone, the ratings move to their day there, and rollups:rebuild keeps them', async () => {
+    const added = await runTsx('src/server/cli/admin.ts', ['branch:add', '--name', 'Nanjing Road'], { ...env(), BRANCH_TIME_ZONE: 'Asia/Shanghai' });
+    expect(added).toMatchObject({ code: 0, stdout: expect.stringMatching(/ \(en\)\. Time zone: Asia\/Shanghai\.$/m) });
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db });
+    const ratings = [aRating({ createdAt: Date.UTC(2026, 10, 23, 10) }), aRating({ createdAt: Date.UTC(2026, 10, 23, 20), score: 'neutral' })];
+    await callApi(server, 'POST', '/api/sync/push', { token: device.token, body: { protocol: PROTOCOL_VERSION, records: ratings } });
+    const days = () => database.current.db.selectFrom('rating_branch_days').select(['day', 'satisfied', 'neutral']).where('branch_id', '=', BRANCH_ID).orderBy('day').execute();
+    expect(await days()).toEqual([{ day: '2026-11-23', satisfied: 1, neutral: 1 }]);
+
+    const refused = await admin('branch:set', BRANCH_ID, '--time-zone', 'Mars/Olympus');
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: 'timeZone: must be an IANA time zone such as Europe/Madrid or Asia/Shanghai\n' });
+    const moved = await admin('branch:set', BRANCH_ID, '--time-zone', 'Asia/Shanghai');
+    expect(moved).toMatchObject({ code: 0, stdout: expect.stringContaining(', time zone Asia/Shanghai, ') });
+    // 20:00 UTC is 04:00 the next morning in Shanghai.
+    const movedDays = [{ day: '2026-11-23', satisfied: 1, neutral: 0 }, { day: '2026-11-24', satisfied: 0, neutral: 1 }];
+    expect(await days()).toEqual(movedDays);
+    expect((await admin('branches')).stdout).toMatch(new RegExp(`^${BRANCH_ID}\\s+Main Street\\s.*\\sAsia/Shanghai$`, 'm'));
+
+    expect(await admin('rollups:rebuild')).toEqual({ code: 0, stdout: 'Rebuilt the report roll-ups of 2 branches.\n', stderr: '' });
+    expect(await admin('rollups:rebuild', '--branch', BRANCH_ID)).toEqual({ code: 0, stdout: 'Rebuilt the report roll-ups of 1 branch.\n', stderr: '' });
+    expect(await days()).toEqual(movedDays);
+    expect(await admin('rollups:rebuild', '--branch', 'no-such-branch')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'No branch has the id no-such-branch; list them with `npm run admin -- branches`.\n',
+    });
   });
 
   it('given a branch manager on the roster, when the admin gives them and head office dashboard accounts, then `accounts` lists both (never a password or hash), a new password ends their sessions and only it signs in', async () => {
