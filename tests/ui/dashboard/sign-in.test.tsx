@@ -4,7 +4,8 @@ import { givenHeadOfficeAccount, givenRosterAccount } from '../../server/dashboa
 import { givenBranchWithCounter, givenTeller, useTestDatabase, type TestServer } from '../../server/fixtures.ts';
 import { givenDashboard, startDashboardServer, text } from './given.tsx';
 
-describe('dashboard sign-in, against the real server', () => {
+// A real server, scrypt at sign-in and a keyboard walk through the page: more than the default 5 s on a shared 2-core machine.
+describe('dashboard sign-in, against the real server', { timeout: 30_000 }, () => {
   const database = useTestDatabase('sqlite');
 
   /** Main Street with its manager Li Wei (2002) and a teller with an account (1001); head office HQ1. */

@@ -66,7 +66,7 @@ export function TrendChart({ title, buckets, series }: { title: string; buckets:
           <details class="chart-numbers" open={!drawn}>
             <summary>{t('dashboard.trend.numbers')}</summary>
             <div class="table-scroll" role="region" aria-label={t('dashboard.trend.numbersOf', { title })} tabIndex={0}>
-              <table>
+              <table aria-label={t('dashboard.trend.numbersOf', { title })}>
                 <thead>
                   <tr>
                     <th scope="col">{t('dashboard.trend.bucket')}</th>

@@ -129,9 +129,9 @@ export function Fleet({ me, branch }: PageProps) {
         d.state === 'revoked' ? (
           <span class="muted">{d.revokedAt === null ? '' : t('dashboard.fleet.revokedAt', { at: dateTime(d.revokedAt, language) })}</span>
         ) : (
-          <button type="button" class="danger small" onClick={() => { setProblem(null); setRevoking(d); }}>
+          // Named with its device: a screen reader lists many "Revoke" buttons otherwise.
+          <button type="button" class="danger small" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
             {t('dashboard.fleet.revoke')}
-            <span class="visually-hidden"> {nameOf(d)}</span>
           </button>
         ),
     },

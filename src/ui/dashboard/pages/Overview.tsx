@@ -41,7 +41,7 @@ function OverviewReportView({ report }: { report: OverviewReport }) {
       <div class="two-columns">
         <section aria-labelledby="overview-scores" class="panel-box">
           <h2 id="overview-scores">{t('dashboard.overview.scores', { count: total, n: count(total, language) })}</h2>
-          <table class="distribution">
+          <table class="distribution" aria-labelledby="overview-scores">
             <thead>
               <tr>
                 <th scope="col">{t('dashboard.column.score')}</th>

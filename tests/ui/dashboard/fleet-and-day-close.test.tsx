@@ -1,0 +1,121 @@
+import { screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
+import type { DeviceIdentity } from '../../../src/server/repositories/devices.ts';
+import { findTeller } from '../../../src/server/repositories/tellers.ts';
+import { ingestPush } from '../../../src/server/services/ingest.ts';
+import { aHealth, givenRosterAccount } from '../../server/dashboard.ts';
+import { SERVER_NOW, useTestDatabase } from '../../server/fixtures.ts';
+import { givenNetwork, ratingAt, type GivenBranch } from '../../server/reports/given.ts';
+import { givenDashboard, startDashboardServer } from './given.tsx';
+
+// A real server, scrypt at sign-in and a keyboard walk through the page: more than the default 5 s on a shared 2-core machine.
+describe('the fleet and the day close on the dashboard, against the real server', { timeout: 30_000 }, () => {
+  const database = useTestDatabase('sqlite');
+
+  /** A tablet's sync as it reaches the server: its records and its health. */
+  const sync = (device: DeviceIdentity, health: Parameters<typeof aHealth>[0] = {}, records: unknown[] = []) =>
+    ingestPush(database.current.db, device, { records, health: aHealth(health) }, SERVER_NOW);
+
+  /**
+   * Harbour Road today: Window 1's tablet synced a rating with nothing left waiting; Window 2's
+   * tablet last synced with 3 records still waiting; the lobby tablet never synced. Its
+   * manager (1103) signs in.
+   */
+  async function given() {
+    const [harbour] = (await givenNetwork(database.current.db)) as [GivenBranch, GivenBranch];
+    await sync(harbour.counters[0], {}, [ratingAt(harbour, SERVER_NOW - 60_000, { score: 'very-satisfied' })]);
+    await sync(harbour.counters[1], { outboxDepth: 3, oldestUnsyncedAt: SERVER_NOW - 20 * 60_000 });
+    const manager = await findTeller(database.current.db, harbour.staff['branch-manager']);
+    await givenRosterAccount(database.current, manager!);
+    return { server: await startDashboardServer(database.current), harbour, managerNumber: manager!.staffNumber };
+  }
+
+  it('given a tablet with records waiting, when the manager revokes it, then a dialog asks first, keeps the focus inside, and the tablet is revoked on the server', async () => {
+    const { server, managerNumber } = await given();
+    const dashboard = await givenDashboard(server, { path: '/dashboard/fleet' });
+    await dashboard.signIn(managerNumber);
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.fleet.title') });
+    const rowOf = (name: string) => within(table).getByRole('rowheader', { name }).closest('tr')!;
+    expect(rowOf('Window 1').textContent).toContain(dashboard.t('dashboard.fleetState.ok'));
+    expect(rowOf('Window 2').textContent).toContain(dashboard.t('dashboard.fleetState.behind'));
+    expect(rowOf(dashboard.t('dashboard.fleet.lobby')).textContent).toContain(dashboard.t('dashboard.fleetState.never'));
+
+    // Escape: nothing happens, and the focus is back on the button that asked.
+    await dashboard.press(dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }));
+    const dialog = await screen.findByRole('dialog', { name: dashboard.t('dashboard.fleet.confirmTitle', { device: 'Window 2' }) });
+    expect(dialog.textContent).toContain(dashboard.t('dashboard.fleet.confirmUnsynced_other', { count: 3 }));
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: dashboard.t('dashboard.cancel') }));
+    await dashboard.user.tab();
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: dashboard.t('dashboard.fleet.confirm') }));
+    await dashboard.user.tab();
+    expect(document.activeElement, 'Tab wraps round inside the dialog').toBe(within(dialog).getByRole('button', { name: dashboard.t('dashboard.cancel') }));
+    await dashboard.user.tab({ shift: true });
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: dashboard.t('dashboard.fleet.confirm') }));
+    await dashboard.user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }) }));
+    expect(((await dashboard.services.api.fleet({})) as { ok: true; value: { devices: { state: string }[] } }).value.devices.map((d) => d.state)).not.toContain('revoked');
+
+    // Confirmed: revoked on the server, and the table says so.
+    await dashboard.user.keyboard('{Enter}');
+    await dashboard.press(dashboard.t('dashboard.fleet.confirm'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(dashboard.t('dashboard.fleet.revoked', { device: 'Window 2' })));
+    await waitFor(() => expect(rowOf('Window 2').textContent).toContain(dashboard.t('dashboard.fleetState.revoked')));
+    expect(screen.queryByRole('button', { name: dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }) })).toBeNull();
+    const fleet = await dashboard.services.api.fleet({});
+    expect(fleet.ok && fleet.value.devices.find((d) => d.counterName === 'Window 2')?.state).toBe('revoked');
+  });
+
+  it('given devices not synced, when the manager confirms the day close, then the button waits for the gaps to be acknowledged, and the confirmation names them', async () => {
+    const { server, managerNumber, harbour } = await given();
+    const dashboard = await givenDashboard(server, { path: '/dashboard/day-close' });
+    await dashboard.signIn(managerNumber);
+    await screen.findByRole('heading', { level: 2, name: dashboard.t('dashboard.dayClose.status') });
+    const devices = await screen.findByRole('table', { name: dashboard.t('dashboard.dayClose.devices') });
+    // Gaps first: the two tablets that are not synced, then the one that is.
+    expect(within(devices).getAllByRole('rowheader').map((cell) => cell.textContent)).toEqual(['Window 2', dashboard.t('dashboard.fleet.lobby'), 'Window 1']);
+
+    const confirm = screen.getByRole('button', { name: dashboard.t('dashboard.dayClose.confirm') });
+    expect(confirm.getAttribute('aria-disabled')).toBe('true');
+    expect(confirm.getAttribute('aria-describedby') && document.getElementById(confirm.getAttribute('aria-describedby')!)?.textContent).toBe(dashboard.t('dashboard.dayClose.blocked'));
+    await dashboard.press(dashboard.t('dashboard.dayClose.confirm'));
+    const day = '2026-11-23';
+    const untouched = await dashboard.services.api.dayClose({ branchId: harbour.id, day });
+    expect(untouched.ok && untouched.value.status.confirmation).toBeNull();
+
+    const gaps = await dashboard.tabTo('checkbox', new RegExp(`^${dashboard.t('dashboard.dayClose.acceptGaps')}`));
+    // The box names each gap, and says what it is.
+    expect(gaps.closest('label')!.textContent).toContain(`Window 2: ${dashboard.t('dashboard.dayClose.gap.waiting_other', { count: 3 })}`);
+    await dashboard.user.keyboard(' ');
+    expect(confirm.getAttribute('aria-disabled')).toBe('false');
+    await dashboard.press(dashboard.t('dashboard.dayClose.confirm'));
+
+    const stored = await screen.findByText(new RegExp(`^${dashboard.t('dashboard.dayClose.confirmedBy', { name: 'Staff branch-manager', number: managerNumber, at: '.+' }).replace(/[()]/g, '\\$&')}`));
+    const box = stored.closest('.confirmed')!;
+    expect(box.textContent).toContain(dashboard.t('dashboard.dayClose.confirmedGaps'));
+    expect(box.textContent).toContain(`Window 2: ${dashboard.t('dashboard.dayClose.gap.waiting_other', { count: 3 })}`);
+    expect(box.textContent).toContain(`${dashboard.t('dashboard.fleet.lobby')}: ${dashboard.t('dashboard.dayClose.gap.never')}`);
+    expect(screen.queryByRole('button', { name: dashboard.t('dashboard.dayClose.confirm') })).toBeNull();
+    const confirmed = await dashboard.services.api.dayClose({ branchId: harbour.id, day });
+    expect(confirmed.ok && confirmed.value.status.confirmation?.gaps.map((d) => d.state).sort()).toEqual(['never', 'waiting']);
+
+    // The day report prints on its own: the dashboard asks the browser once.
+    const report = screen.getByRole('heading', { level: 2, name: dashboard.t('dashboard.dayReport.title', { branch: 'Harbour Road', day: 'Nov 23, 2026' }) });
+    expect(within(report.closest('section')!).getByRole('table', { name: dashboard.t('dashboard.dayReport.byCounter') }).textContent).toContain('Window 1');
+    await dashboard.press(dashboard.t('dashboard.dayReport.print'));
+    expect(dashboard.handed.prints).toBe(1);
+  });
+
+  it('given every device synced, then the day close can be confirmed at once, with no gaps to acknowledge', async () => {
+    const { server, managerNumber, harbour } = await given();
+    await sync(harbour.counters[1]);
+    await sync(harbour.lobby);
+    const dashboard = await givenDashboard(server, { path: '/dashboard/day-close' });
+    await dashboard.signIn(managerNumber);
+    const confirm = await screen.findByRole('button', { name: dashboard.t('dashboard.dayClose.confirm') });
+    expect(confirm.getAttribute('aria-disabled')).toBe('false');
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    await dashboard.press(dashboard.t('dashboard.dayClose.confirm'));
+    await screen.findByText(dashboard.t('dashboard.dayClose.confirmedClean'));
+  });
+});
