@@ -70,6 +70,20 @@ describeEachDatabase('first run', (kind) => {
     expect(await codeCount()).toBe(2);
   });
 
+  it('given a time zone (BRANCH_TIME_ZONE), then the first branch counts its days there', async () => {
+    const made = await bootstrapFirstRun(database.current.db, { ...settings, timeZone: 'Asia/Shanghai' }, SERVER_NOW);
+    expect(made).toMatchObject({ ok: true, value: { branch: { timeZone: 'Asia/Shanghai' } } });
+  });
+
+  it('given a time zone that does not exist, then it says so and makes nothing', async () => {
+    expect(await bootstrapFirstRun(database.current.db, { ...settings, timeZone: 'Europe/Atlantis' }, SERVER_NOW)).toEqual({
+      ok: false,
+      reason: 'invalid-input',
+      message: 'timeZone: must be an IANA time zone such as Europe/Madrid or Asia/Shanghai',
+    });
+    expect(await listBranches(database.current.db)).toEqual([]);
+  });
+
   it('given a language the product lacks, then it says so and makes nothing', async () => {
     expect(await bootstrapFirstRun(database.current.db, { branchName: 'Branch 1', language: 'fr' }, SERVER_NOW)).toEqual({
       ok: false,
