@@ -7,7 +7,7 @@ import { IdSchema } from './ids.ts';
 import type { Language } from './language.ts';
 import type { CaseTally, Figure, ScoreCounts } from './metrics.ts';
 import type { OpinionKind } from './opinion.ts';
-import { DayRangeSchema, LocalDaySchema, type LocalDay, type TrendBucket } from './period.ts';
+import { DayRangeSchema, LocalDaySchema, MAX_RANGE_DAYS, type LocalDay, type TrendBucket } from './period.ts';
 import type { DeviceHealth } from './wire.ts';
 
 /**
@@ -39,7 +39,11 @@ export const ReportQuerySchema = v.pipe(
     to: LocalDaySchema,
     branchId: v.optional(IdSchema),
   }),
-  v.forward(v.check((q) => v.is(DayRangeSchema, q), 'from/to: must be a range of at most 731 days, from not after to'), ['from']),
+  // Judged only once both days are real days, so a bad day is reported once, as itself.
+  v.forward(
+    v.partialCheck([['from'], ['to']], (q) => !v.is(LocalDaySchema, q.from) || !v.is(LocalDaySchema, q.to) || v.is(DayRangeSchema, q), `must not be before from, and the period at most ${MAX_RANGE_DAYS} days long`),
+    ['to'],
+  ),
 );
 export type ReportQuery = v.InferOutput<typeof ReportQuerySchema>;
 
