@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   admin,
   caseAction,
@@ -228,13 +228,113 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
   }
 }
 
+/**
+ * Close day (issue #7): three counter tablets and a lobby tablet of one branch. Counter 3 synced
+ * in the morning and went quiet; the lobby took an entry offline. The branch manager closes the
+ * day on Counter 2 (English, portrait): the report names the quiet tablets. Back online, the
+ * complaint manager closes it again on the lobby (繁體中文, landscape): the lobby is synced now.
+ */
+async function dayCloseScreens(dataDir: string, port: number, branchId: string, teller: { staffNumber: string; pin: string }) {
+  const url = `http://127.0.0.1:${port}/`;
+  if (!/^\S+\s+\S+\s+2003\s/m.test(await admin(dataDir, 'tellers'))) {
+    for (const [number, name, role] of CASE_STAFF) {
+      await admin(dataDir, 'teller:add', '--branch', branchId, '--staff-number', number, '--name', name, '--pin', CASE_PIN, '--role', role);
+    }
+  }
+  await admin(dataDir, 'branch:set', branchId, '--lang', 'zh-Hant');
+  const counterCode = async (name: string) => {
+    const id = /Added counter (\S+)/.exec(await admin(dataDir, 'counter:add', '--branch', branchId, '--name', name))?.[1] ?? '';
+    return enrollmentCodeOf(await admin(dataDir, 'code:create', '--counter', id));
+  };
+  const profiles = [tempDir('shots-close-a'), tempDir('shots-close-b'), tempDir('shots-close-c')];
+  const opened: BrowserContext[] = [];
+  const tablet = async (profile: string, viewport: { width: number; height: number }) => {
+    const { context, page } = await openTablet(profile, viewport);
+    opened.push(context);
+    await page.goto(url);
+    return { context, page };
+  };
+  const enroll = async (page: Page, code: string) => {
+    await page.getByLabel('Enrollment code').fill(code);
+    await page.getByRole('button', { name: 'Enroll this tablet' }).click();
+    await page.locator('[data-screen="setup-done"]').waitFor();
+    await page.locator('[data-screen="setup-done"] .primary').click();
+  };
+  const rate = async (page: Page, score: string) => {
+    await page.locator('[data-screen="counter-ready"]').waitFor();
+    await page.click(`button[data-score="${score}"]`);
+    if (score === 'dissatisfied') await page.click('.reasons .actions button.primary');
+    await page.locator('[data-screen="counter-thanks"]').waitFor();
+  };
+  const signedIn = async (page: Page) => {
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await signInAtCounter(page, teller.staffNumber, teller.pin);
+  };
+  try {
+    // Counter 3: a morning's ratings reach the server, then the tablet is switched off.
+    const quiet = await tablet(profiles[2]!, { width: 800, height: 1280 });
+    await enroll(quiet.page, await counterCode('Counter 3'));
+    await signedIn(quiet.page);
+    await rate(quiet.page, 'very-satisfied');
+    await quiet.page.getByTestId('unsynced').filter({ hasText: /^0 / }).waitFor();
+    await quiet.context.close();
+
+    // The lobby: enrolled and synced, then the network drops and a customer leaves an entry.
+    const lobby = await tablet(profiles[1]!, { width: 1280, height: 800 });
+    await enroll(lobby.page, lobbyCodeOf(await admin(dataDir, 'code:create', '--lobby', '--branch', branchId)));
+    await lobby.page.locator('[data-screen="lobby-attract"]').waitFor();
+    await lobby.page.getByTestId('unsynced').filter({ hasText: /^0 / }).waitFor();
+    await lobby.page.waitForTimeout(1000);
+    await lobby.context.setOffline(true);
+    await leaveEntry(lobby.page, { language: 'English', kind: /A complaint/, topic: 'Waiting and queues', message: 'Forty minutes in the queue at lunchtime.' }, EN);
+
+    // Counter 2: the teller's ratings, then the branch manager closes the day from the staff menu.
+    const counter = await tablet(profiles[0]!, { width: 800, height: 1280 });
+    await enroll(counter.page, await counterCode('Counter 2'));
+    await signedIn(counter.page);
+    await rate(counter.page, 'satisfied');
+    // Time passes before the close, so the quiet tablets' last contact reads as earlier; the
+    // screen is back in the branch's language by then: English again for the staff.
+    await counter.page.waitForTimeout(61_000);
+    await counter.page.getByRole('button', { name: 'English', exact: true }).click();
+    await openStaffMenu(counter.page, teller.pin);
+    await counter.page.getByRole('button', { name: 'Close day' }).click();
+    await counter.page.locator('#day-close-number').fill('2003');
+    await counter.page.locator('#day-close-pin').fill(CASE_PIN);
+    await counter.page.screenshot({ path: `${OUT}/day-close-sign-in-en-portrait.png` });
+    await counter.page.locator('.day-close-sign-in button[type="submit"]').click();
+    await counter.page.locator('.day-close-devices').waitFor();
+    await counter.page.screenshot({ path: `${OUT}/day-close-counter-en-portrait.png` });
+    await counter.page.setViewportSize({ width: 1280, height: 800 });
+    await counter.page.screenshot({ path: `${OUT}/day-close-counter-en-landscape.png` });
+
+    // The lobby's network is back: the complaint manager closes the day again there.
+    await lobby.context.setOffline(false);
+    await lobby.page.getByTestId('staff-corner').focus();
+    await lobby.page.keyboard.press('Enter');
+    await lobby.page.locator('#lobby-staff-number').fill('2002');
+    await lobby.page.locator('#lobby-staff-pin').fill(CASE_PIN);
+    await lobby.page.locator('[data-screen="lobby-staff"] button[type="submit"]').click();
+    await lobby.page.locator('[data-screen="staff-desk"]').waitFor();
+    await lobby.page.getByRole('button', { name: '進行日終' }).click();
+    await lobby.page.locator('.day-close-devices').waitFor();
+    await lobby.page.screenshot({ path: `${OUT}/day-close-lobby-zh-Hant-landscape.png` });
+    await lobby.page.setViewportSize({ width: 800, height: 1280 });
+    await lobby.page.screenshot({ path: `${OUT}/day-close-lobby-zh-Hant-portrait.png` });
+  } finally {
+    for (const context of opened) await context.close().catch(() => undefined);
+    for (const profile of profiles) removeDir(profile);
+  }
+}
+
 const dataDir = tempDir('shots-data');
 const profile = tempDir('shots-tablet');
 const port = await freePort();
 const server = await startServer(port, dataDir);
 try {
-  // `npx tsx scripts/screenshots.ts cases`: staff mode only.
+  // `npx tsx scripts/screenshots.ts cases`: staff mode only; `… day-close`: the day close only.
   if (process.argv.includes('cases')) await caseScreens(dataDir, port, await firstBranchId(dataDir));
+  else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
   else await allScreens();
 } finally {
   await server.stop();
@@ -311,4 +411,5 @@ async function allScreens() {
 
   await lobbyScreens(lobbyCodeOf(server.output()));
   await caseScreens(dataDir, port, branchId);
+  await dayCloseScreens(dataDir, port, branchId, teller);
 }

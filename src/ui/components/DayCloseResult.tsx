@@ -41,25 +41,28 @@ export function DayCloseResult({ staff, role, onDone }: { staff: Teller; role: D
   return (
     <section class="day-close" data-screen="day-close" aria-labelledby="day-close-title" aria-busy={outcome === null}>
       <h1 id="day-close-title" tabIndex={-1} ref={heading}>{t('dayClose.title')}</h1>
-      <div role="status" aria-live="polite" class="day-close-outcome">
-        {outcome === null ? (
-          <p class="day-close-syncing">{t('dayClose.syncing')}</p>
-        ) : outcome.ok ? (
-          <Summary status={outcome.value.status} t={t} />
-        ) : (
-          <div class="day-close-failed" data-reason={outcome.reason}>
-            <h2>{t('dayClose.notClosed')}</h2>
-            <p>{failureText(t, outcome, staff)}</p>
-          </div>
+      <div class="day-close-summary">
+        <div role="status" aria-live="polite" class="day-close-outcome">
+          {outcome === null ? (
+            <p class="day-close-syncing">{t('dayClose.syncing')}</p>
+          ) : outcome.ok ? (
+            <Summary status={outcome.value.status} t={t} />
+          ) : (
+            <div class="day-close-failed" data-reason={outcome.reason}>
+              <h2>{t('dayClose.notClosed')}</h2>
+              <p>{failureText(t, outcome, staff)}</p>
+            </div>
+          )}
+        </div>
+        {outcome && (
+          <>
+            <h2>{t('dayClose.tablet.title')}</h2>
+            <p class="day-close-tablet" data-testid="day-close-tablet">{tabletText(t, outcome.ok ? outcome.value.tablet : outcome.tablet, outcome.ok, time)}</p>
+          </>
         )}
+        {outcome?.ok && <CloseDay status={outcome.value.status} time={time} language={language} />}
       </div>
-      {outcome && (
-        <>
-          <h2>{t('dayClose.tablet.title')}</h2>
-          <p class="day-close-tablet" data-testid="day-close-tablet">{tabletText(t, outcome.ok ? outcome.value.tablet : outcome.tablet, outcome.ok, time)}</p>
-        </>
-      )}
-      {outcome?.ok && <Branch status={outcome.value.status} thisDevice={outcome.value.tablet.deviceId} time={time} language={language} />}
+      {outcome?.ok && <Devices status={outcome.value.status} thisDevice={outcome.value.tablet.deviceId} time={time} />}
       <div class="actions">
         <button type="button" onClick={() => setRun((n) => n + 1)} disabled={outcome === null}>{t('dayClose.syncAgain')}</button>
         <button type="button" class="primary" onClick={onDone}>{t('dayClose.done')}</button>
@@ -73,10 +76,9 @@ function Summary({ status, t }: { status: DayCloseStatus; t: TFunction }) {
   return <h2 class={gaps ? 'day-close-gaps' : 'day-close-clean'}>{gaps ? t('dayClose.gaps', { count: gaps }) : t('dayClose.allSynced')}</h2>;
 }
 
-/** The branch's day, who began the close and when, and every device, gaps first. */
-function Branch({ status, thisDevice, time, language }: { status: DayCloseStatus; thisDevice: string | null; time: (at: number) => string; language: string }) {
+/** The branch's day, who began the close and when, and who confirmed it. */
+function CloseDay({ status, time, language }: { status: DayCloseStatus; time: (at: number) => string; language: string }) {
   const { t } = useT();
-  const devices = [...status.devices].sort(byGapFirst(t));
   return (
     <>
       <p class="day-close-day">{t('dayClose.day', { day: dayText(status.day, language) })}</p>
@@ -86,6 +88,16 @@ function Branch({ status, thisDevice, time, language }: { status: DayCloseStatus
         </p>
       )}
       {status.confirmation && <p class="day-close-confirmed">{t('dayClose.confirmed', { name: status.confirmation.name, time: time(status.confirmation.at) })}</p>}
+    </>
+  );
+}
+
+/** Every device of the branch, gaps first. */
+function Devices({ status, thisDevice, time }: { status: DayCloseStatus; thisDevice: string | null; time: (at: number) => string }) {
+  const { t } = useT();
+  const devices = [...status.devices].sort(byGapFirst(t));
+  return (
+    <div class="day-close-branch">
       <h2 id="day-close-devices">{t('dayClose.devices')}</h2>
       <ul class="day-close-devices" aria-labelledby="day-close-devices">
         {devices.map((d) => (
@@ -99,7 +111,7 @@ function Branch({ status, thisDevice, time, language }: { status: DayCloseStatus
           </li>
         ))}
       </ul>
-    </>
+    </div>
   );
 }
 
@@ -109,10 +121,12 @@ const STATE_ORDER: Record<CloseState, number> = { waiting: 0, 'not-heard': 1, ne
 const byGapFirst = (t: TFunction) => (a: DayCloseDevice, b: DayCloseDevice) =>
   STATE_ORDER[a.state] - STATE_ORDER[b.state] || deviceName(t, a).localeCompare(deviceName(t, b));
 
-/** "Counter 2", "Lobby tablet", with the label it was enrolled under when it has one. */
+/**
+ * "Counter 2", "Lobby tablet": what staff call the tablet. The label a tablet enrolled under is
+ * left out: setup sends the browser's user agent, which tells staff nothing.
+ */
 export function deviceName(t: TFunction, d: DayCloseDevice): string {
-  const base = d.mode === 'counter' ? (d.counterName ?? t('dayClose.counterTablet')) : t('dayClose.lobbyTablet');
-  return d.label ? `${base} (${d.label})` : base;
+  return d.mode === 'counter' ? (d.counterName ?? t('dayClose.counterTablet')) : t('dayClose.lobbyTablet');
 }
 
 /** Where a device stands, in plain words: "not heard from since 09:40", "3 records waiting, oldest 14:02". */
