@@ -32,6 +32,10 @@ export const rangeLabel = (from: LocalDay, to: LocalDay, language: string): stri
 export const dateTime = (at: number, language: string, timeZone?: string): string =>
   new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
 
+/** An instant, short, for a narrow column: "11/30/26, 10:08 AM". */
+export const shortDateTime = (at: number, language: string): string =>
+  new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'short' }).format(at);
+
 /** "5 minutes ago", "in 3 hours", "2 days ago": the largest unit that is at least 1. */
 export function relative(at: number, now: number, language: string): string {
   const seconds = Math.round((at - now) / 1000);

@@ -90,8 +90,11 @@ describe('the fleet and the day close on the dashboard, against the real server'
     expect(confirm.getAttribute('aria-disabled')).toBe('false');
     await dashboard.press(dashboard.t('dashboard.dayClose.confirm'));
 
-    const stored = await screen.findByText(new RegExp(`^${dashboard.t('dashboard.dayClose.confirmedBy', { name: 'Staff branch-manager', number: managerNumber, at: '.+' }).replace(/[()]/g, '\\$&')}`));
-    const box = stored.closest('.confirmed')!;
+    const confirmedBy = dashboard.t('dashboard.dayClose.confirmedBy', { name: 'Staff branch-manager', number: managerNumber, at: 'Nov 23, 2026, 10:00 AM' });
+    const box = await screen.findByRole('status');
+    expect(box.textContent).toContain(confirmedBy);
+    // The focus moves to the stored confirmation: the button that was pressed is gone.
+    await waitFor(() => expect(document.activeElement).toBe(box));
     expect(box.textContent).toContain(dashboard.t('dashboard.dayClose.confirmedGaps'));
     expect(box.textContent).toContain(`Window 2: ${dashboard.t('dashboard.dayClose.gap.waiting_other', { count: 3 })}`);
     expect(box.textContent).toContain(`${dashboard.t('dashboard.fleet.lobby')}: ${dashboard.t('dashboard.dayClose.gap.never')}`);
@@ -99,8 +102,9 @@ describe('the fleet and the day close on the dashboard, against the real server'
     const confirmed = await dashboard.services.api.dayClose({ branchId: harbour.id, day });
     expect(confirmed.ok && confirmed.value.status.confirmation?.gaps.map((d) => d.state).sort()).toEqual(['never', 'waiting']);
 
-    // The day report prints on its own: the dashboard asks the browser once.
+    // The day report prints on its own, saying how the day was closed: the dashboard asks the browser once.
     const report = screen.getByRole('heading', { level: 2, name: dashboard.t('dashboard.dayReport.title', { branch: 'Harbour Road', day: 'Nov 23, 2026' }) });
+    expect(report.closest('section')!.textContent).toContain(`${confirmedBy} ${dashboard.t('dashboard.dayClose.confirmedGaps')} Window 2: `);
     expect(within(report.closest('section')!).getByRole('table', { name: dashboard.t('dashboard.dayReport.byCounter') }).textContent).toContain('Window 1');
     await dashboard.press(dashboard.t('dashboard.dayReport.print'));
     expect(dashboard.handed.prints).toBe(1);

@@ -8,8 +8,8 @@ export interface SparkPoint {
   satisfied: number;
 }
 
-const WIDTH = 120;
-const HEIGHT = 32;
+const WIDTH = 150;
+const HEIGHT = 36;
 
 /**
  * A row's trend in a table cell: ratings per bucket as bars, satisfaction as a line over

@@ -107,8 +107,8 @@ function chartOptions(UPlot: typeof uPlot, width: number, buckets: readonly stri
     height: HEIGHT,
     scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] }, count: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] }, share: { range: [0, 100] } },
     axes: [
-      // Whole buckets only: a tick between two days means nothing.
-      { incrs: [1, 2, 3, 5, 7, 14, 30, 60], values: (_u, ticks) => ticks.map(label), stroke: '#33444f', grid: { show: false } },
+      // Whole buckets only (a tick between two days means nothing), spaced for the widest labels ("11月10日").
+      { incrs: [1, 2, 3, 5, 7, 14, 30, 60], space: 64, values: (_u, ticks) => ticks.map(label), stroke: '#33444f', grid: { show: false } },
       { scale: 'count', stroke: '#33444f', values: (_u, ticks) => ticks.map((v) => (Number.isInteger(v) ? count(v, language) : '')), grid: { stroke: '#e3e8ec' } },
       ...(hasShare ? [{ scale: 'share', side: 1 as const, stroke: '#33444f', values: (_u: uPlot, ticks: number[]) => ticks.map((v) => percent(v / 100, language)), grid: { show: false } }] : []),
     ],
@@ -125,7 +125,8 @@ function chartOptions(UPlot: typeof uPlot, width: number, buckets: readonly stri
         value: (_u: uPlot, v: number | null) => (v === null ? '–' : s.unit === 'share' ? percent(v / 100, language) : count(v, language)),
       })),
     ],
-    legend: { live: true },
+    // A key to the series, not live values: the numbers are in the table under the chart.
+    legend: { live: false },
     cursor: { drag: { x: false, y: false } },
   };
 }

@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'preact/hooks';
 import type { TFunction } from 'i18next';
-import { closeGaps, type CloseState, type DayCloseDevice } from '../../../domain/day-close.ts';
+import { closeGaps, type CloseState, type DayCloseDevice, type DayCloseStatus } from '../../../domain/day-close.ts';
 import { OPINION_KINDS } from '../../../domain/opinion.ts';
 import { SCORES } from '../../../domain/rating.ts';
 import type { BranchRef, DayCloseReport, DayReport } from '../../../domain/reports.ts';
@@ -60,7 +60,7 @@ function DayCloseOf({ branch, day }: { branch: BranchRef; day: LocalDay }) {
         return (
           <>
             <CloseStatus report={report} onConfirmed={setConfirmed} />
-            <DayReportView report={report.report} />
+            <DayReportView report={report.report} status={report.status} />
           </>
         );
       }}
@@ -220,9 +220,11 @@ function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfir
   );
 }
 
-function DayReportView({ report }: { report: DayReport }) {
+function DayReportView({ report, status }: { report: DayReport; status: DayCloseStatus }) {
   const { print } = useDashboard();
   const { t, language } = useText();
+  const deviceName = (d: DayCloseDevice) => d.label ?? (d.mode === 'counter' ? (d.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
+  const { confirmation } = status;
   const byCounter: Column<DayReport['byCounter'][number]>[] = [
     { id: 'name', header: t('dashboard.column.counter'), rowHeader: true, cell: (r) => r.name, sort: (r) => r.name, csv: (r) => r.name },
     { id: 'ratings', header: t('dashboard.column.ratings'), numeric: true, cell: (r) => count(r.ratings, language), sort: (r) => r.ratings, csv: (r) => r.ratings },
@@ -266,10 +268,18 @@ function DayReportView({ report }: { report: DayReport }) {
           <h2 id="day-report">{t('dashboard.dayReport.title', { branch: report.branch.name, day: dayLabel(report.day, language) })}</h2>
         </div>
         <button type="button" class="secondary no-print" onClick={print}>
-          <span aria-hidden="true">⎙ </span>
           {t('dashboard.dayReport.print')}
         </button>
       </div>
+      {/* On paper the report says whether, by whom and with which gaps the day was closed. */}
+      <p class="report-close">
+        {confirmation
+          ? [
+              t('dashboard.dayClose.confirmedBy', { name: confirmation.name, number: confirmation.staffNumber, at: dateTime(confirmation.at, language) }),
+              confirmation.gaps.length === 0 ? t('dashboard.dayClose.confirmedClean') : `${t('dashboard.dayClose.confirmedGaps')} ${confirmation.gaps.map((d) => `${deviceName(d)}: ${gapText(d, t, language)}`).join('; ')}`,
+            ].join(' ')
+          : t('dashboard.dayReport.notConfirmed')}
+      </p>
       <div class="figure-grid">
         {report.figures.map((figure) => (
           <FigureCard key={figure.id} figure={figure} scores={report.scores} />

@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { bytes, count, dateTime, offset, relative } from '../format.ts';
+import { bytes, count, dateTime, offset, relative, shortDateTime } from '../format.ts';
 import { useDashboard, useText } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
@@ -32,7 +32,7 @@ export function Fleet({ me, branch }: PageProps) {
   const at = now();
 
   const nameOf = (device: FleetDevice) => device.label ?? (device.mode === 'counter' ? (device.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
-  const placeOf = (device: FleetDevice) => (device.mode === 'counter' ? t('dashboard.fleet.counterAt', { counter: device.counterName ?? '–' }) : t('dashboard.fleet.lobby'));
+  const kindOf = (device: FleetDevice) => t(`dashboard.fleet.mode.${device.mode}`);
   const stateText = (device: FleetDevice) => t(`dashboard.fleetState.${device.state}`);
 
   const revoke = async () => {
@@ -52,7 +52,7 @@ export function Fleet({ me, branch }: PageProps) {
   const columns: (Column<FleetDevice> | null)[] = [
     { id: 'device', header: t('dashboard.column.device'), rowHeader: true, cell: nameOf, sort: nameOf, csv: nameOf },
     branch === null && me.branches.length > 1 ? { id: 'branch', header: t('dashboard.column.branch'), cell: (d) => d.branchName, sort: (d) => d.branchName, csv: (d) => d.branchName } : null,
-    { id: 'place', header: t('dashboard.column.place'), cell: placeOf, sort: placeOf, csv: placeOf },
+    { id: 'kind', header: t('dashboard.column.deviceKind'), cell: kindOf, sort: kindOf, csv: kindOf },
     {
       id: 'state',
       header: t('dashboard.column.state'),
@@ -73,9 +73,9 @@ export function Fleet({ me, branch }: PageProps) {
           <span class="muted">{t('dashboard.fleet.never')}</span>
         ) : (
           <>
-            {relative(d.lastSeenAt, at, language)}
+            <span class="nowrap">{relative(d.lastSeenAt, at, language)}</span>
             <span class="sub">
-              <time dateTime={new Date(d.lastSeenAt).toISOString()}>{dateTime(d.lastSeenAt, language)}</time>
+              <time dateTime={new Date(d.lastSeenAt).toISOString()}>{shortDateTime(d.lastSeenAt, language)}</time>
             </span>
           </>
         ),
@@ -102,7 +102,7 @@ export function Fleet({ me, branch }: PageProps) {
         if (used === null) return <span class="muted">{t('dashboard.fleet.unknown')}</span>;
         return (
           <>
-            {quota === null ? bytes(used, language) : t('dashboard.fleet.storageOf', { used: bytes(used, language), quota: bytes(quota, language) })}
+            <span class="nowrap">{quota === null ? bytes(used, language) : t('dashboard.fleet.storageOf', { used: bytes(used, language), quota: bytes(quota, language) })}</span>
             {d.health?.storagePersisted === false && <span class="sub warn-text">{t('dashboard.fleet.notPersisted')}</span>}
           </>
         );
@@ -130,7 +130,7 @@ export function Fleet({ me, branch }: PageProps) {
           <span class="muted">{d.revokedAt === null ? '' : t('dashboard.fleet.revokedAt', { at: dateTime(d.revokedAt, language) })}</span>
         ) : (
           // Named with its device: a screen reader lists many "Revoke" buttons otherwise.
-          <button type="button" class="danger small" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
+          <button type="button" class="danger-quiet" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
             {t('dashboard.fleet.revoke')}
           </button>
         ),
@@ -154,6 +154,8 @@ export function Fleet({ me, branch }: PageProps) {
             exportName={`fleet-${new Date(at).toISOString().slice(0, 10)}`}
             empty={t('dashboard.fleet.empty')}
             rowClass={(d) => `row-${d.state}`}
+            // Trouble first: silent, then behind, never synced; revoked last.
+            initialSort={{ column: 'state', direction: 'ascending' }}
           />
         )}
       </Loaded>
@@ -166,7 +168,7 @@ export function Fleet({ me, branch }: PageProps) {
           onConfirm={() => void revoke()}
           onCancel={() => setRevoking(null)}
         >
-          <p>{t('dashboard.fleet.confirmDetail', { device: nameOf(revoking), place: placeOf(revoking), branch: revoking.branchName })}</p>
+          <p>{t('dashboard.fleet.confirmDetail', { device: nameOf(revoking), place: kindOf(revoking), branch: revoking.branchName })}</p>
           {(revoking.health?.outboxDepth ?? 0) > 0 && (
             <p class="warn-text">
               <span aria-hidden="true">⚠ </span>
