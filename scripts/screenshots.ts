@@ -26,6 +26,7 @@ import {
   startServer,
   tempDir,
 } from '../tests/e2e/harness.ts';
+import { dashboardScreens } from './screenshots-dashboard.ts';
 
 const OUT = 'docs/screens';
 const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
@@ -335,6 +336,8 @@ try {
   // `npx tsx scripts/screenshots.ts cases`: staff mode only; `… day-close`: the day close only.
   if (process.argv.includes('cases')) await caseScreens(dataDir, port, await firstBranchId(dataDir));
   else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
+  // `… dashboard`: every dashboard page, on the demo's month of data and a server of its own.
+  else if (process.argv.includes('dashboard')) await dashboardScreens();
   else await allScreens();
 } finally {
   await server.stop();
@@ -412,4 +415,5 @@ async function allScreens() {
   await lobbyScreens(lobbyCodeOf(server.output()));
   await caseScreens(dataDir, port, branchId);
   await dayCloseScreens(dataDir, port, branchId, teller);
+  await dashboardScreens();
 }

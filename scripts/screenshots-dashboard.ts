@@ -1,0 +1,108 @@
+// The dashboard's screenshots (issue #7): `npx tsx scripts/screenshots.ts dashboard`.
+// Seeds the demo's month of four branches into a data directory of its own
+// (`npm run demo -- --seed-only`: the same ingest as the tablets), starts the server on it,
+// signs in as head office and photographs every page at 1440×900 in English, the overview in
+// Simplified Chinese and at a 1024 px tablet's width, the revoke question, the 403 page, and
+// the day report as it prints.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { freePort, openTablet, removeDir, startServer, tempDir } from '../tests/e2e/harness.ts';
+
+const OUT = 'docs/screens';
+const DESKTOP = { width: 1440, height: 900 };
+const DEMO_PASSWORD = 'demo-password';
+const run = promisify(execFile);
+
+/** Seeds the demo into `dataDir` and stops: the server is started apart, as the other screenshots do. */
+async function seedDemo(dataDir: string): Promise<void> {
+  await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--seed-only'], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' } });
+}
+
+export async function dashboardScreens(): Promise<void> {
+  const dataDir = tempDir('shots-dashboard-data');
+  const profile = tempDir('shots-dashboard');
+  await seedDemo(dataDir);
+  const port = await freePort();
+  const server = await startServer(port, dataDir);
+  const base = `http://127.0.0.1:${port}/dashboard`;
+  const { context, page } = await openTablet(profile, DESKTOP);
+  try {
+    const shot = (name: string) => page.screenshot({ path: `${OUT}/dashboard-${name}.png`, fullPage: true });
+    /** Every report of the page has come, and every chart is drawn. */
+    const settled = async () => {
+      await page.locator('.db-main h1').waitFor();
+      await page.waitForFunction(() => !document.querySelector('.loading, [aria-busy="true"]'));
+      await page.waitForFunction(() => [...document.querySelectorAll('.chart')].every((chart) => chart.classList.contains('drawn')));
+    };
+    const open = async (path: string) => {
+      await page.goto(base + path);
+      await settled();
+    };
+    const branch = async (name: string) => {
+      await page.getByLabel('Branch', { exact: true }).selectOption({ label: name });
+      await settled();
+    };
+
+    await page.goto(base);
+    await page.getByLabel('Staff number').waitFor();
+    await shot('sign-in-en');
+    await signIn(page, 'HQ1');
+    await settled();
+    await shot('overview-en');
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await page.waitForTimeout(300);
+    await shot('overview-en-1024');
+    await page.setViewportSize(DESKTOP);
+
+    await open('/tellers');
+    await branch('Madrid Gran Vía');
+    await shot('tellers-en');
+    await open(`/counters${new URL(page.url()).search}`);
+    await shot('counters-en');
+    await open('/branches');
+    await shot('branches-en');
+    await open('/complaints');
+    await branch('旺角彌敦道分行');
+    await shot('complaints-en');
+    await open('/fleet');
+    await shot('fleet-en');
+    await page.getByRole('button', { name: /^Revoke / }).first().click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: `${OUT}/dashboard-fleet-revoke-en.png` });
+    await page.keyboard.press('Escape');
+
+    await open('/day-close');
+    await branch('Madrid Gran Vía');
+    await shot('day-close-en');
+    await page.emulateMedia({ media: 'print' });
+    await shot('day-report-print-en');
+    await page.emulateMedia({ media: 'screen' });
+
+    await open('/');
+    await branch('上海中山东路支行');
+    await page.getByLabel('Language').selectOption('zh-Hans');
+    await settled();
+    await shot('overview-zh-Hans');
+    await page.getByLabel('语言').selectOption('en');
+
+    // A complaint manager has an account for the tablets' work, and no reports.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, 'M301');
+    await page.getByRole('heading', { name: 'Your role cannot see reports' }).waitFor();
+    await shot('forbidden-en');
+  } finally {
+    await context.close();
+    await server.stop();
+    removeDir(profile);
+    removeDir(dataDir);
+  }
+}
+
+async function signIn(page: Page, staffNumber: string): Promise<void> {
+  await page.getByLabel('Staff number').fill(staffNumber);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await dashboardScreens();
