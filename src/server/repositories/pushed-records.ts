@@ -84,6 +84,7 @@ export async function insertPushedRowsAndMarkSeen(
       query.with('stored_ratings', (qb) =>
         qb.insertInto('ratings').values(rows.ratings).onConflict((oc) => oc.column('id').doNothing()).returning(RATING_FACTS),
       ) as unknown as QueryCreator<StoredRows>,
+      rows.ratings.some((r) => r.reasons !== '[]'),
     );
   }
   if (rows.shiftEvents.length > 0) {

@@ -21,6 +21,9 @@ import type {
  * upsert `count = count + excluded.count`, and only rows an insert actually stored are
  * counted: a batch sent again adds nothing. Rows are upserted sorted by their key, so two
  * pushes that touch the same rows on PostgreSQL lock them in the same order and never deadlock.
+ * Across tables the order holds too: on PostgreSQL a counter's push (at most 200 records, no
+ * case events) is always the one statement, so ratings' tables are only ever locked by it, and
+ * the two ways a lobby's push takes meet on one table, opinion_days, sorted alike.
  */
 
 /** What a stored rating adds to the roll-ups: the columns its insert returns. */
@@ -279,12 +282,14 @@ const byteOrder = (items: readonly string[]) => sql.raw(items.map((item) => `${i
  * PostgreSQL only: adds to `query` the CTEs that roll up what the `stored_ratings` CTE
  * returns (the rows its insert actually stored), in the same statement. Grouped, so no
  * upsert touches a row twice, and ordered by key, so concurrent pushes lock rows in one order.
+ * `withReasons`: whether any rating of the push names a reason; most pushes have none, and
+ * then the reasons' CTE (a JSON parse and two sorts) is left out.
  */
-export function withRatingRollups(query: QueryCreator<StoredRows>): QueryCreator<StoredRows> {
+export function withRatingRollups(query: QueryCreator<StoredRows>, withReasons: boolean): QueryCreator<StoredRows> {
   const scores = sql.join(SCORES.map((score) => sql`sum(case when score = ${score} then 1 else 0 end)`));
   const scoreColumns = sql.join(SCORE_COLUMN_LIST.map((c) => sql.ref(c)));
   const addScores = (table: string) => sql.join(SCORE_COLUMN_LIST.map((c) => sql`${sql.ref(c)} = ${sql.ref(`${table}.${c}`)} + excluded.${sql.ref(c)}`));
-  return query
+  const rolledUp = query
     .with(
       'rated_days',
       () => sql`(insert into rating_days (branch_id, day, counter_id, teller_id, ${scoreColumns})
@@ -298,16 +303,17 @@ export function withRatingRollups(query: QueryCreator<StoredRows>): QueryCreator
         select branch_id, day, ${scores} from stored_ratings
         group by branch_id, day order by ${byteOrder(['branch_id', 'day'])}
         on conflict (branch_id, day) do update set ${addScores('rating_branch_days')})`,
-    )
-    .with(
-      'rated_reasons',
-      // count(distinct seq): a reason picked twice in one rating counts once, as ratingRollups counts it.
-      () => sql`(insert into rating_reason_days (branch_id, day, counter_id, teller_id, reason_id, count)
-        select s.branch_id, s.day, s.counter_id, coalesce(s.teller_id, ''), r.reason_id, count(distinct s.seq)
-        from stored_ratings s cross join lateral jsonb_array_elements_text(s.reasons::jsonb) as r(reason_id)
-        group by 1, 2, 3, 4, 5 order by ${byteOrder(['s.branch_id', 's.day', 's.counter_id', "coalesce(s.teller_id, '')", 'r.reason_id'])}
-        on conflict (branch_id, day, counter_id, teller_id, reason_id) do update set count = rating_reason_days.count + excluded.count)`,
     ) as unknown as QueryCreator<StoredRows>;
+  if (!withReasons) return rolledUp;
+  return rolledUp.with(
+    'rated_reasons',
+    // count(distinct seq): a reason picked twice in one rating counts once, as ratingRollups counts it.
+    () => sql`(insert into rating_reason_days (branch_id, day, counter_id, teller_id, reason_id, count)
+      select s.branch_id, s.day, s.counter_id, coalesce(s.teller_id, ''), r.reason_id, count(distinct s.seq)
+      from stored_ratings s cross join lateral jsonb_array_elements_text(s.reasons::jsonb) as r(reason_id)
+      group by 1, 2, 3, 4, 5 order by ${byteOrder(['s.branch_id', 's.day', 's.counter_id', "coalesce(s.teller_id, '')", 'r.reason_id'])}
+      on conflict (branch_id, day, counter_id, teller_id, reason_id) do update set count = rating_reason_days.count + excluded.count)`,
+  ) as unknown as QueryCreator<StoredRows>;
 }
 
 /** PostgreSQL only: the CTE that rolls up what the `stored_opinions` CTE returns into opinion_days. */
