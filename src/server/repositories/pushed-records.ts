@@ -6,6 +6,7 @@ import {
   addRatingRollups,
   OPINION_FACTS,
   RATING_FACTS,
+  storedRows,
   withOpinionRollups,
   withRatingRollups,
   type StoredRows,
@@ -32,16 +33,16 @@ export const countRows = (rows: PushedRows): number => rows.ratings.length + row
  */
 export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<void> {
   const ratings = await inChunks(rows.ratings, (chunk) =>
-    db.insertInto('ratings').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning(RATING_FACTS).execute(),
+    db.insertInto('ratings').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
   );
-  await addRatingRollups(db, ratings);
+  await addRatingRollups(db, storedRows(rows.ratings, ratings));
   await inChunks(rows.shiftEvents, (chunk) =>
     db.insertInto('shift_events').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
   );
   const opinions = await inChunks(rows.opinions, (chunk) =>
-    db.insertInto('opinions').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning(OPINION_FACTS).execute(),
+    db.insertInto('opinions').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
   );
-  await addOpinionRollups(db, opinions);
+  await addOpinionRollups(db, storedRows(rows.opinions, opinions));
   await inChunks(rows.entryReads, (chunk) =>
     db.insertInto('opinion_reads').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
   );

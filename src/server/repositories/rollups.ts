@@ -1,8 +1,9 @@
-import { sql, type Insertable, type Kysely, type QueryCreator, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely, type QueryCreator } from 'kysely';
 import type { ComplaintCase } from '../../domain/case.ts';
 import { CASE_TALLY_FIELDS, type CaseTally } from '../../domain/metrics.ts';
 import { localDayOf } from '../../domain/period.ts';
 import { SCORES, type Score } from '../../domain/rating.ts';
+import { isPostgres } from '../db/database.ts';
 import type {
   CaseDayTable,
   ComplaintCaseTable,
@@ -26,13 +27,31 @@ import type {
  * the two ways a lobby's push takes meet on one table, opinion_days, sorted alike.
  */
 
-/** What a stored rating adds to the roll-ups: the columns its insert returns. */
-export type RatingFacts = Pick<RatingRow, 'seq' | 'branch_id' | 'day' | 'counter_id' | 'teller_id' | 'score' | 'reasons'>;
-export const RATING_FACTS = ['seq', 'branch_id', 'day', 'counter_id', 'teller_id', 'score', 'reasons'] as const satisfies readonly (keyof RatingFacts)[];
+/** What a stored rating adds to the roll-ups (a row as inserted: the teller may be left out). */
+export type RatingFacts = Pick<RatingRow, 'branch_id' | 'day' | 'counter_id' | 'score' | 'reasons'> & { teller_id?: string | null };
+/** The columns PostgreSQL's one-statement push returns from its insert for the roll-up CTEs; seq tells ratings apart. */
+export const RATING_FACTS = ['seq', 'branch_id', 'day', 'counter_id', 'teller_id', 'score', 'reasons'] as const satisfies readonly (keyof RatingRow)[];
 
-/** What a stored opinion adds to the roll-ups. */
-export type OpinionFacts = Pick<OpinionRow, 'branch_id' | 'day' | 'opinion_kind' | 'topic_id' | 'contact_phone' | 'contact_email'>;
+/** What a stored opinion adds to the roll-ups (a row as inserted: contact columns may be left out). */
+export type OpinionFacts = Pick<OpinionRow, 'branch_id' | 'day' | 'opinion_kind' | 'topic_id'> & { contact_phone?: string | null; contact_email?: string | null };
 export const OPINION_FACTS = ['branch_id', 'day', 'opinion_kind', 'topic_id', 'contact_phone', 'contact_email'] as const satisfies readonly (keyof OpinionFacts)[];
+
+/**
+ * The rows an insert stored, from the ids it returned: each id's first row, as an insert with
+ * `on conflict do nothing` stores the first of two rows with one id and skips the second.
+ * Returning only the ids and reading the rest from the rows sent is a third of the cost of
+ * returning every column (bench/ingest.ts on SQLite).
+ */
+export function storedRows<R extends { id: string }>(sent: readonly R[], storedIds: Iterable<{ id: string }>): R[] {
+  const stored = new Set<string>();
+  for (const { id } of storedIds) stored.add(id);
+  const rows: R[] = [];
+  for (const row of sent) {
+    if (!stored.delete(row.id)) continue;
+    rows.push(row);
+  }
+  return rows;
+}
 
 /** The roll-up column of each score. */
 export const SCORE_COLUMNS = {
@@ -63,7 +82,7 @@ export type CaseDayRow = Insertable<CaseDayTable> & Record<(typeof TALLY_COLUMN_
 export type ComplaintCaseRowInput = Insertable<ComplaintCaseTable>;
 
 /** A rating stored before tellers existed has no teller: '' in a key, which cannot hold a null. */
-export const tellerKey = (tellerId: string | null): string => tellerId ?? '';
+export const tellerKey = (tellerId: string | null | undefined): string => tellerId ?? '';
 
 /** An opinion counts as "with contact" when the customer left a phone number or an e-mail address. */
 export const hasContact = (o: Pick<OpinionFacts, 'contact_phone' | 'contact_email'>): boolean => !!o.contact_phone || !!o.contact_email;
@@ -76,11 +95,14 @@ function groupSorted<T>(items: Iterable<{ key: string; row: T }>, add: (into: T,
     if (group) add(group, row);
     else groups.set(key, row);
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  return sortedByKey(groups);
 }
 
+const sortedByKey = <T>(groups: ReadonlyMap<string, T>): T[] => [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+
 // Keys join their parts with a character no id or day contains, so the sort is the key's order.
-const keyOf = (...parts: string[]): string => parts.join('\u0000');
+const SEPARATOR = '\u0000';
+const keyOf = (...parts: string[]): string => parts.join(SEPARATOR);
 
 const addColumns =
   <C extends string>(columns: readonly C[]) =>
@@ -88,32 +110,38 @@ const addColumns =
     for (const column of columns) into[column] += row[column];
   };
 
-/** What stored ratings add to each rating roll-up, one row per key, sorted by key. Pure. */
+const NO_SCORES = { very_satisfied: 0, satisfied: 0, neutral: 0, dissatisfied: 0 } as const;
+
+/**
+ * What stored ratings add to each rating roll-up, one row per key, sorted by key. Pure. It
+ * runs on every push (a counter's 200 ratings fall in one or two groups), so it counts into
+ * the groups directly rather than making a row per rating.
+ */
 export function ratingRollups(ratings: readonly RatingFacts[]): { days: RatingDayRow[]; branchDays: RatingBranchDayRow[]; reasonDays: RatingReasonDayRow[] } {
-  const scoreCounts = (score: string) => Object.fromEntries(SCORE_COLUMN_LIST.map((c) => [c, c === SCORE_COLUMNS[score as Score] ? 1 : 0])) as Record<(typeof SCORE_COLUMN_LIST)[number], number>;
-  const days = groupSorted(
-    ratings.map((r) => {
-      const teller_id = tellerKey(r.teller_id);
-      return { key: keyOf(r.branch_id, r.day, r.counter_id, teller_id), row: { branch_id: r.branch_id, day: r.day, counter_id: r.counter_id, teller_id, ...scoreCounts(r.score) } };
-    }),
-    addColumns(SCORE_COLUMN_LIST),
-  );
-  const branchDays = groupSorted(
-    ratings.map((r) => ({ key: keyOf(r.branch_id, r.day), row: { branch_id: r.branch_id, day: r.day, ...scoreCounts(r.score) } })),
-    addColumns(SCORE_COLUMN_LIST),
-  );
-  // A reason picked twice in one rating (a device's mistake) still counts once for it.
-  const reasonDays = groupSorted(
-    ratings.flatMap((r) => {
-      const teller_id = tellerKey(r.teller_id);
-      return [...new Set(JSON.parse(r.reasons) as string[])].map((reason_id) => ({
-        key: keyOf(r.branch_id, r.day, r.counter_id, teller_id, reason_id),
-        row: { branch_id: r.branch_id, day: r.day, counter_id: r.counter_id, teller_id, reason_id, count: 1 },
-      }));
-    }),
-    addColumns(['count'] as const),
-  );
-  return { days, branchDays, reasonDays };
+  const days = new Map<string, RatingDayRow>();
+  const branchDays = new Map<string, RatingBranchDayRow>();
+  const reasonDays = new Map<string, RatingReasonDayRow>();
+  for (const r of ratings) {
+    const column = SCORE_COLUMNS[r.score as Score];
+    const teller_id = tellerKey(r.teller_id);
+    const branchKey = r.branch_id + SEPARATOR + r.day;
+    const dayKey = branchKey + SEPARATOR + r.counter_id + SEPARATOR + teller_id;
+    let day = days.get(dayKey);
+    if (!day) days.set(dayKey, (day = { branch_id: r.branch_id, day: r.day, counter_id: r.counter_id, teller_id, ...NO_SCORES }));
+    day[column] += 1;
+    let branchDay = branchDays.get(branchKey);
+    if (!branchDay) branchDays.set(branchKey, (branchDay = { branch_id: r.branch_id, day: r.day, ...NO_SCORES }));
+    branchDay[column] += 1;
+    if (r.reasons === '[]') continue;
+    // A reason picked twice in one rating (a device's mistake) still counts once for it.
+    for (const reason_id of new Set(JSON.parse(r.reasons) as string[])) {
+      const reasonKey = dayKey + SEPARATOR + reason_id;
+      const reason = reasonDays.get(reasonKey);
+      if (reason) reason.count += 1;
+      else reasonDays.set(reasonKey, { branch_id: r.branch_id, day: r.day, counter_id: r.counter_id, teller_id, reason_id, count: 1 });
+    }
+  }
+  return { days: sortedByKey(days), branchDays: sortedByKey(branchDays), reasonDays: sortedByKey(reasonDays) };
 }
 
 /** What stored opinions add to opinion_days, one row per key, sorted by key. Pure. */
@@ -127,11 +155,6 @@ export function opinionRollups(opinions: readonly OpinionFacts[]): OpinionDayRow
   );
 }
 
-/** `table.column + excluded.column` for each column: what an upsert adds to a roll-up row. */
-function added<C extends string>(table: string, columns: readonly C[]): Record<C, RawBuilder<number>> {
-  return Object.fromEntries(columns.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as Record<C, RawBuilder<number>>;
-}
-
 // SQLite allows 32,766 bound values per statement; the widest roll-up row has 11 columns.
 const ROLLUP_ROWS_PER_STATEMENT = 1000;
 
@@ -139,42 +162,61 @@ async function inChunks<R>(rows: readonly R[], upsert: (chunk: R[]) => Promise<u
   for (let start = 0; start < rows.length; start += ROLLUP_ROWS_PER_STATEMENT) await upsert(rows.slice(start, start + ROLLUP_ROWS_PER_STATEMENT));
 }
 
+/** The additive roll-ups: their key columns and the counts an upsert adds to. */
+const ADDITIVE = {
+  rating_days: { keys: ['branch_id', 'day', 'counter_id', 'teller_id'], counts: SCORE_COLUMN_LIST },
+  rating_branch_days: { keys: ['branch_id', 'day'], counts: SCORE_COLUMN_LIST },
+  rating_reason_days: { keys: ['branch_id', 'day', 'counter_id', 'teller_id', 'reason_id'], counts: ['count'] },
+  opinion_days: { keys: ['branch_id', 'day', 'opinion_kind', 'topic_id'], counts: ['count', 'with_contact'] },
+  case_days: { keys: ['branch_id', 'day', 'channel', 'topic_id'], counts: TALLY_COLUMN_LIST },
+} as const satisfies Record<string, { keys: readonly string[]; counts: readonly string[] }>;
+type AdditiveTable = keyof typeof ADDITIVE;
+type AdditiveRow<T extends AdditiveTable> = Record<(typeof ADDITIVE)[T]['keys'][number], string> & Record<(typeof ADDITIVE)[T]['counts'][number], number>;
+
+// Every push runs one to three of these upserts, and Kysely builds and compiles each afresh,
+// which cost as much as the statements (bench/ingest.ts on SQLite). Their text depends only
+// on the table, the database and the number of rows, so it is made once and kept.
+const upsertTexts = new Map<string, string>();
+
+function upsertText(table: AdditiveTable, rows: number, postgres: boolean): string {
+  const cacheKey = `${table}/${rows}/${postgres}`;
+  let text = upsertTexts.get(cacheKey);
+  if (text === undefined) {
+    const { keys, counts } = ADDITIVE[table];
+    const columns = [...keys, ...counts];
+    let n = 0;
+    const row = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    text =
+      `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, row).join(', ')} ` +
+      `on conflict (${keys.join(', ')}) do update set ${counts.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
+    if (upsertTexts.size >= 512) upsertTexts.clear(); // a bound, never reached by pushes of up to 200 records
+    upsertTexts.set(cacheKey, text);
+  }
+  return text;
+}
+
+/** Upserts roll-up rows, adding their counts to the rows already there; `rows` are grouped and sorted by key. */
+async function addTo<T extends AdditiveTable>(db: Kysely<Database>, table: T, rows: readonly AdditiveRow<T>[]): Promise<void> {
+  const { keys, counts } = ADDITIVE[table];
+  const columns: readonly string[] = [...keys, ...counts];
+  await inChunks(rows, async (chunk) => {
+    const parameters = chunk.flatMap((row) => columns.map((c) => (row as Record<string, string | number>)[c]));
+    await db.executeQuery(CompiledQuery.raw(upsertText(table, chunk.length, isPostgres(db)), parameters));
+  });
+}
+
 /** Adds stored ratings to rating_days, rating_branch_days and rating_reason_days. Run it in the transaction that stored them. */
 export async function addRatingRollups(db: Kysely<Database>, ratings: readonly RatingFacts[]): Promise<void> {
   if (ratings.length === 0) return;
   const { days, branchDays, reasonDays } = ratingRollups(ratings);
-  await inChunks(days, (chunk) =>
-    db
-      .insertInto('rating_days')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['branch_id', 'day', 'counter_id', 'teller_id']).doUpdateSet(added('rating_days', SCORE_COLUMN_LIST)))
-      .execute(),
-  );
-  await inChunks(branchDays, (chunk) =>
-    db
-      .insertInto('rating_branch_days')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['branch_id', 'day']).doUpdateSet(added('rating_branch_days', SCORE_COLUMN_LIST)))
-      .execute(),
-  );
-  await inChunks(reasonDays, (chunk) =>
-    db
-      .insertInto('rating_reason_days')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['branch_id', 'day', 'counter_id', 'teller_id', 'reason_id']).doUpdateSet(added('rating_reason_days', ['count'])))
-      .execute(),
-  );
+  await addTo(db, 'rating_days', days);
+  await addTo(db, 'rating_branch_days', branchDays);
+  await addTo(db, 'rating_reason_days', reasonDays);
 }
 
 /** Adds stored opinions to opinion_days. Run it in the transaction that stored them. */
 export async function addOpinionRollups(db: Kysely<Database>, opinions: readonly OpinionFacts[]): Promise<void> {
-  await inChunks(opinionRollups(opinions), (chunk) =>
-    db
-      .insertInto('opinion_days')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['branch_id', 'day', 'opinion_kind', 'topic_id']).doUpdateSet(added('opinion_days', ['count', 'with_contact'])))
-      .execute(),
-  );
+  await addTo(db, 'opinion_days', opinionRollups(opinions));
 }
 
 /** The case_days row of a tally (or of a tally's change) for a case's branch, opening day, channel and topic. */
@@ -196,13 +238,7 @@ export function groupCaseDays(rows: readonly CaseDayRow[]): CaseDayRow[] {
 
 /** Adds case tallies (or their changes) to case_days. */
 export async function addCaseDays(db: Kysely<Database>, rows: readonly CaseDayRow[]): Promise<void> {
-  await inChunks(groupCaseDays(rows), (chunk) =>
-    db
-      .insertInto('case_days')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['branch_id', 'day', 'channel', 'topic_id']).doUpdateSet(added('case_days', TALLY_COLUMN_LIST)))
-      .execute(),
-  );
+  await addTo(db, 'case_days', groupCaseDays(rows));
 }
 
 /**
@@ -269,7 +305,7 @@ export async function upsertComplaintCases(db: Kysely<Database>, rows: readonly 
 }
 
 /** The tables of PostgreSQL's one-statement push as its roll-up CTEs read them (pushed-records.ts). */
-export type StoredRows = Database & { stored_ratings: RatingFacts; stored_opinions: OpinionFacts };
+export type StoredRows = Database & { stored_ratings: Pick<RatingRow, (typeof RATING_FACTS)[number]>; stored_opinions: Pick<OpinionRow, (typeof OPINION_FACTS)[number]> };
 
 /**
  * ORDER BY in byte order (collation "C"), the order JS sorts strings in: a push stored by the
