@@ -8,12 +8,16 @@ import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
+import { caseEventToRow } from '../../../src/server/repositories/case-events.ts';
+import { ensureRollupsCurrent } from '../../../src/server/services/rollups.ts';
 import { readCaseDeadlines } from '../../../src/server/services/settings.ts';
+import { aCaseEvent } from '../../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 
 const AT = Date.UTC(2026, 10, 23, 10, 0);
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const CASE_ID = '019ab000-0000-7000-8000-0000000000c1';
 
 describeEachDatabase('migrations', (kind) => {
   let database: TestDatabase | undefined;
@@ -182,6 +186,36 @@ describeEachDatabase('migrations', (kind) => {
     const device = (id: string) => ({ id, branch_id: BRANCH_ID, mode: 'lobby', token_hash: `hash-${id}`, enrolled_at: AT, reference_prefix: 7 });
     await db.insertInto('devices').values(device('d1')).execute();
     await expect(db.insertInto('devices').values(device('d2')).execute()).rejects.toThrow();
+  });
+
+  it('given ratings and a case from 0005, when 0006 runs and the server starts, then the branch is in UTC and its records are rolled up by their UTC day', async () => {
+    database = await createTestDatabase(kind, { upTo: '0005_opinion_reads_settings' });
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT }).execute();
+    const rating = (id: string, createdAt: number, score: string) => ({
+      id, branch_id: BRANCH_ID, counter_id: COUNTER_ID, device_id: 'd', teller_id: 't', sign_in_id: 's', score, reasons: '["speed"]', language: 'en', created_at: createdAt, received_at: AT,
+    });
+    // 0005 rows: no day column yet.
+    const old = [rating('r1', Date.UTC(2026, 10, 22, 23, 30), 'satisfied'), rating('r2', Date.UTC(2026, 10, 23, 0, 30), 'neutral')];
+    await db.insertInto('ratings').values(old as (typeof old[number] & { day: string })[]).execute();
+    const opened = aCaseEvent('opened', CASE_ID, { createdAt: Date.UTC(2026, 10, 23, 8), topicId: 'fees' });
+    await db.insertInto('case_events').values(caseEventToRow(opened, 'd', AT, { status: 'applied' })).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
+    expect(await ensureRollupsCurrent(db, AT)).toBe(1);
+
+    expect(await findBranch(db, BRANCH_ID)).toMatchObject({ timeZone: 'UTC' });
+    expect(await db.selectFrom('ratings').select(['id', 'day']).orderBy('id').execute()).toEqual([{ id: 'r1', day: '2026-11-22' }, { id: 'r2', day: '2026-11-23' }]);
+    expect(await db.selectFrom('rating_branch_days').select(['day', 'satisfied', 'neutral']).orderBy('day').execute()).toEqual([
+      { day: '2026-11-22', satisfied: 1, neutral: 0 },
+      { day: '2026-11-23', satisfied: 0, neutral: 1 },
+    ]);
+    expect(await db.selectFrom('rating_reason_days').select(['day', 'reason_id', 'count']).orderBy('day').execute()).toEqual([
+      { day: '2026-11-22', reason_id: 'speed', count: 1 },
+      { day: '2026-11-23', reason_id: 'speed', count: 1 },
+    ]);
+    expect(await db.selectFrom('case_days').select(['day', 'channel', 'topic_id', 'opened']).execute()).toEqual([{ day: '2026-11-23', channel: 'in-person', topic_id: 'fees', opened: 1 }]);
+    expect(await db.selectFrom('complaint_cases').select(['id', 'status', 'opened_day']).execute()).toEqual([{ id: CASE_ID, status: 'open', opened_day: '2026-11-23' }]);
   });
 
   it('given the latest schema, when it goes back to 0001 and up again, then both directions work', async () => {
