@@ -42,6 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('dissatisfied', 'bigint', COUNT)
     .addPrimaryKeyConstraint('rating_days_pk', ['branch_id', 'day', 'counter_id', 'teller_id'])
     .execute();
+  // Head office's reports cover every branch for a few days: by day first, not a scan of years.
+  await db.schema.createIndex('rating_days_day').on('rating_days').columns(['day', 'branch_id']).execute();
 
   // One row per branch and day: the overview and the branch comparison of head office read
   // a year of a thousand branches from 365,000 rows.
@@ -67,6 +69,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('count', 'bigint', COUNT)
     .addPrimaryKeyConstraint('rating_reason_days_pk', ['branch_id', 'day', 'counter_id', 'teller_id', 'reason_id'])
     .execute();
+  await db.schema.createIndex('rating_reason_days_day').on('rating_reason_days').columns(['day', 'branch_id']).execute();
 
   await db.schema
     .createTable('opinion_days')
@@ -78,6 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('with_contact', 'bigint', COUNT)
     .addPrimaryKeyConstraint('opinion_days_pk', ['branch_id', 'day', 'opinion_kind', 'topic_id'])
     .execute();
+  await db.schema.createIndex('opinion_days_day').on('opinion_days').columns(['day', 'branch_id']).execute();
 
   // Each case as the server's fold last left it: the open ones are read for "open" and
   // "overdue" (a deadline depends on now and on the network's settings, so it is not stored).
@@ -95,6 +99,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('complaint_cases_branch_status').on('complaint_cases').columns(['branch_id', 'status']).execute();
+  // Head office's open cases of every branch: by status first, not a scan of every case ever.
+  await db.schema.createIndex('complaint_cases_status').on('complaint_cases').columns(['status', 'branch_id']).execute();
   await db.schema.createIndex('complaint_cases_branch_day').on('complaint_cases').columns(['branch_id', 'opened_day']).execute();
 
   // Cases by the day they were opened: each change of a case moves its counts (a tally delta).
