@@ -79,7 +79,9 @@ console.log(
   ].join('\n'),
 );
 
-if (!values['seed-only']) await import('./start.mjs');
+// `npm start`'s own script: it builds the app when needed and runs the server in this process.
+const START = './start.mjs';
+if (!values['seed-only']) await import(START);
 
 function must<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
   if (!result.ok) throw new Error(`demo: ${result.message}`);

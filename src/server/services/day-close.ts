@@ -148,7 +148,8 @@ export async function confirmDayClose(
 
 /** "Window 3 tablet (id): 4 records waiting". */
 function describeGap(d: DayCloseDevice): string {
-  const name = d.label ?? (d.counterName === null ? `${d.mode} tablet` : `${d.counterName} tablet`);
+  // A device's label is its browser's user agent (the tablet sends it at enrollment): its place names it.
+  const name = d.counterName === null ? `${d.mode} tablet` : `${d.counterName} tablet`;
   const why: Record<DayCloseDevice['state'], string> = {
     synced: 'synced',
     waiting: `${d.outboxDepth ?? 0} records waiting`,

@@ -252,7 +252,7 @@ describeEachDatabase('day close on the dashboard', (kind) => {
       body: {
         code: 'bad-request',
         message:
-          `2 devices are not synced: Lobby tablet (${lobby.deviceId}): not heard from since the close began; Window 3 spare (${spare.deviceId}): 3 records waiting. ` +
+          `2 devices are not synced: lobby tablet (${lobby.deviceId}): not heard from since the close began; Window 3 tablet (${spare.deviceId}): 3 records waiting. ` +
           'Sync them (or press "close day" again once they have), or confirm with acceptGaps: true to name them as the day\'s gaps.',
       },
     });

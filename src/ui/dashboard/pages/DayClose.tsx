@@ -1,3 +1,4 @@
+import { deviceNameOf } from '../labels.ts';
 import { useId, useRef, useState } from 'preact/hooks';
 import type { TFunction } from 'i18next';
 import { closeGaps, type CloseState, type DayCloseDevice, type DayCloseStatus } from '../../../domain/day-close.ts';
@@ -93,7 +94,7 @@ function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfir
   const ids = { why: useId(), gaps: useId() };
   const stored = useRef<HTMLDivElement>(null);
   const at = now();
-  const deviceName = (d: DayCloseDevice) => d.label ?? (d.mode === 'counter' ? (d.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
+  const deviceName = (d: DayCloseDevice) => deviceNameOf(d, t);
   const blocked = gaps.length > 0 && !accept;
 
   const confirm = async () => {
@@ -223,7 +224,7 @@ function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfir
 function DayReportView({ report, status }: { report: DayReport; status: DayCloseStatus }) {
   const { print } = useDashboard();
   const { t, language } = useText();
-  const deviceName = (d: DayCloseDevice) => d.label ?? (d.mode === 'counter' ? (d.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
+  const deviceName = (d: DayCloseDevice) => deviceNameOf(d, t);
   const { confirmation } = status;
   const byCounter: Column<DayReport['byCounter'][number]>[] = [
     { id: 'name', header: t('dashboard.column.counter'), rowHeader: true, cell: (r) => r.name, sort: (r) => r.name, csv: (r) => r.name },

@@ -1,3 +1,4 @@
+import { deviceNameOf } from '../labels.ts';
 import { useRef, useState } from 'preact/hooks';
 import type { FleetDevice, FleetState } from '../../../domain/reports.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
@@ -31,7 +32,7 @@ export function Fleet({ me, branch }: PageProps) {
   const doneLine = useRef<HTMLParagraphElement>(null);
   const at = now();
 
-  const nameOf = (device: FleetDevice) => device.label ?? (device.mode === 'counter' ? (device.counterName ?? t('dashboard.fleet.counter')) : t('dashboard.fleet.lobby'));
+  const nameOf = (device: FleetDevice) => deviceNameOf(device, t);
   const kindOf = (device: FleetDevice) => t(`dashboard.fleet.mode.${device.mode}`);
   const stateText = (device: FleetDevice) => t(`dashboard.fleetState.${device.state}`);
 
@@ -50,7 +51,26 @@ export function Fleet({ me, branch }: PageProps) {
   };
 
   const columns: (Column<FleetDevice> | null)[] = [
-    { id: 'device', header: t('dashboard.column.device'), rowHeader: true, cell: nameOf, sort: nameOf, csv: nameOf },
+    {
+      id: 'device',
+      header: t('dashboard.column.device'),
+      rowHeader: true,
+      // Two lobby tablets share a name: the id tells them apart, the browser is for support.
+      cell: (d) => (
+        <>
+          {nameOf(d)}{' '}
+          <span class="sub" title={d.label ?? undefined}>
+            {d.id.slice(0, 8)}
+          </span>
+        </>
+      ),
+      sort: nameOf,
+      csv: [
+        { header: t('dashboard.column.device'), value: nameOf },
+        { header: t('dashboard.column.deviceId'), value: (d: FleetDevice) => d.id },
+        { header: t('dashboard.column.browser'), value: (d: FleetDevice) => d.label ?? '' },
+      ],
+    },
     branch === null && me.branches.length > 1 ? { id: 'branch', header: t('dashboard.column.branch'), cell: (d) => d.branchName, sort: (d) => d.branchName, csv: (d) => d.branchName } : null,
     { id: 'kind', header: t('dashboard.column.deviceKind'), cell: kindOf, sort: kindOf, csv: kindOf },
     {
