@@ -115,28 +115,40 @@ async function measureServer(handle: DatabaseHandle): Promise<number> {
   const now = Date.now();
   const branch = await addBranch(handle.db, { name: 'Bench' }, now);
   if (!branch.ok) throw new Error(branch.message);
-  const counter = await addCounter(handle.db, { branchId: branch.value.id, name: 'W1' }, now);
-  if (!counter.ok) throw new Error(counter.message);
-  let tellerId = '';
+  const tellerIds: string[] = [];
   for (let i = 0; i < TELLERS; i++) {
     const teller = await addTeller(handle.db, { branchId: branch.value.id, staffNumber: `${1000 + i}`, name: `Teller ${i}`, pin: '1234' }, now);
     if (!teller.ok) throw new Error(teller.message);
-    tellerId = teller.value.id;
+    tellerIds.push(teller.value.id);
   }
+  // Device i stands at counter i with its own teller, as in a branch: two devices never
+  // push one counter's records, so only the branch's own day totals are shared between them.
   const tokens: string[] = [];
+  const scopes: Scope[] = [];
   for (let i = 0; i < CLIENTS; i++) {
+    const counter = await addCounter(handle.db, { branchId: branch.value.id, name: `W${i + 1}` }, now);
+    if (!counter.ok) throw new Error(counter.message);
     const code = await issueEnrollmentCode(handle.db, { counterId: counter.value.id }, now);
     if (!code.ok) throw new Error(code.message);
     const device = await enrollDevice(handle.db, { code: code.value.code }, now);
     if (!device.ok) throw new Error(device.message);
     tokens.push(device.value.token);
+    scopes.push({ branchId: branch.value.id, counterId: counter.value.id, tellerId: tellerIds[i]! });
   }
 
-  const scope = { branchId: branch.value.id, counterId: counter.value.id, tellerId };
   const app = await buildApp({ db: handle.db });
   const push = pusher(await listen(app), tokens);
   try {
-    const perSecond = await rounds(() => bodies(mixedBatches(RECORDS / BATCH, scope)), push);
+    // drive() hands batches to whichever device is free, and a device may push only its own
+    // counter's records: each device takes the next body from a queue of its own, made long
+    // enough for it to take every batch of the round.
+    const perSecond = await rounds(
+      () => {
+        const queues = scopes.map((scope) => bodies(mixedBatches(RECORDS / BATCH, scope)));
+        return queues[0]!.map(() => queues);
+      },
+      (queues, worker) => push(queues[worker]!.pop()!, worker),
+    );
     const stored = (await countRatings(handle.db)) + (await countShiftEvents(handle.db));
     if (stored !== ROUNDS * RECORDS + WARMUP_BATCHES * BATCH) throw new Error(`stored ${stored} records`);
     return perSecond;
