@@ -152,6 +152,8 @@ export interface OpenCaseRow {
   branchName: string;
   channel: CaseChannel;
   topicId: string | null;
+  /** The topic's labels as its branch lists them; null without a topic or for one since removed. */
+  topicLabels: Labels | null;
   summary: string;
   status: CaseStatus;
   openedAt: number;

@@ -65,6 +65,7 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
       branchName: branchNames.get(c.branchId) ?? '',
       channel: c.channel,
       topicId: c.topicId,
+      topicLabels: c.topicId === null ? null : (topicLabels.get(c.topicId) ?? null),
       summary: c.summary,
       status: c.status,
       openedAt: c.openedAt,

@@ -1,5 +1,5 @@
 import { share } from '../../../domain/metrics.ts';
-import type { ComplaintsReport, Labels, OpenCaseRow } from '../../../domain/reports.ts';
+import type { ComplaintsReport, OpenCaseRow } from '../../../domain/reports.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { csvShare } from '../components/figure-columns.tsx';
 import { Loaded } from '../components/Loaded.tsx';
@@ -40,12 +40,7 @@ function ComplaintsView({ report, withBranch }: { report: ComplaintsReport; with
   const { t, language } = useText();
   const { from, to } = report.period;
   const decided = report.cases.atFault + report.cases.notAtFault;
-  const topics = new Map<string, Labels | null>(report.byTopic.flatMap((row) => (row.topicId === null ? [] : [[row.topicId, row.labels] as const])));
-  // Open cases can be older than the period, so their topic may not be among its counts: then its id is shown.
-  const topicOf = (row: OpenCaseRow) => {
-    if (row.topicId === null || !topics.has(row.topicId)) return row.topicId ?? t('dashboard.noTopic');
-    return labelOf(topics.get(row.topicId) ?? null, row.topicId, t, language);
-  };
+  const topicOf = (row: OpenCaseRow) => labelOf(row.topicLabels, row.topicId, t, language);
   const at = now();
 
   const channelColumns: Column<ComplaintsReport['byChannel'][number]>[] = [
