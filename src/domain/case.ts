@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
+import { storableText } from './text.ts';
 import { TopicIdSchema } from './topic-id.ts';
 
 /**
@@ -21,7 +22,7 @@ export const REPLY_CHANNELS = ['in-person', 'phone', 'email', 'letter'] as const
 
 export const FOLLOW_UP_OUTCOMES = ['satisfied', 'not-satisfied', 'unreachable'] as const;
 
-const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `is longer than ${max} characters`));
+const Text = (max: number) => v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `is longer than ${max} characters`));
 
 /** What every case event carries besides its own fields. */
 const base = {
@@ -66,7 +67,7 @@ export const CaseEventSchema = v.variant('type', [
   v.strictObject({ ...base, type: v.literal('escalated'), text: Text(2000) }),
   v.strictObject({ ...base, type: v.literal('head-office-answered'), text: Text(2000) }),
   v.strictObject({ ...base, type: v.literal('signed-off') }),
-  v.strictObject({ ...base, type: v.literal('followed-up'), outcome: v.picklist(FOLLOW_UP_OUTCOMES), text: v.pipe(v.string(), v.maxLength(2000)) }),
+  v.strictObject({ ...base, type: v.literal('followed-up'), outcome: v.picklist(FOLLOW_UP_OUTCOMES), text: v.pipe(v.string(), storableText(), v.maxLength(2000)) }),
   v.strictObject({ ...base, type: v.literal('reopened'), text: Text(2000) }),
 ]);
 export type CaseEvent = v.InferOutput<typeof CaseEventSchema>;

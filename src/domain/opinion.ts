@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { LanguageSchema } from './language.ts';
 import { ScoreSchema } from './rating.ts';
+import { storableText } from './text.ts';
 
 /** What a customer leaves in the lobby opinion box (客戶意見簿). */
 export const OPINION_KINDS = ['complaint', 'suggestion', 'praise', 'question'] as const;
@@ -94,9 +95,9 @@ export function referenceCode(devicePrefix: number, sequence: number): string {
 }
 
 const ContactSchema = v.strictObject({
-  name: v.pipe(v.string(), v.maxLength(80)),
+  name: v.pipe(v.string(), storableText(), v.maxLength(80)),
   phone: v.union([v.literal(''), v.pipe(v.string(), v.regex(PHONE, 'is not a phone number'))]),
-  email: v.union([v.literal(''), v.pipe(v.string(), v.regex(EMAIL, 'is not an e-mail address'))]),
+  email: v.union([v.literal(''), v.pipe(v.string(), storableText(), v.regex(EMAIL, 'is not an e-mail address'))]),
   wantsReply: v.boolean(),
   /** Contact details are kept only with the customer's explicit consent to be contacted. */
   consent: v.literal(true, 'consent to be contacted is required with contact details'),
@@ -112,7 +113,7 @@ export const OpinionSchema = v.strictObject({
   branchId: IdSchema,
   opinionKind: v.picklist(OPINION_KINDS, 'must be complaint, suggestion, praise or question'),
   topicId: v.pipe(v.string(), v.regex(/^[a-z0-9-]{1,64}$/, 'must be a topic id')),
-  text: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.check((t) => [...t].length <= MAX_OPINION_TEXT, `is longer than ${MAX_OPINION_TEXT} characters`)),
+  text: v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.check((t) => [...t].length <= MAX_OPINION_TEXT, `is longer than ${MAX_OPINION_TEXT} characters`)),
   visit: v.nullable(v.strictObject({ score: v.nullable(ScoreSchema), counterId: v.nullable(IdSchema), tellerId: v.nullable(IdSchema) })),
   contact: v.nullable(ContactSchema),
   referenceCode: v.pipe(v.string(), v.regex(/^[2-9A-Z]{2}-[2-9A-Z]{4,}$/, 'must be a reference code')),

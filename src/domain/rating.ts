@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { LanguageSchema } from './language.ts';
+import { storableText } from './text.ts';
 
 /**
  * The four buttons of a bank counter evaluator (非常滿意 / 滿意 / 一般 / 不滿意), best first.
@@ -11,7 +12,7 @@ export type Score = (typeof SCORES)[number];
 export const ScoreSchema = v.picklist(SCORES, 'must be very-satisfied, satisfied, neutral or dissatisfied');
 
 /** A reason the customer picked; its text lives in the branch configuration. */
-export const ReasonIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+export const ReasonIdSchema = v.pipe(v.string(), storableText(), v.minLength(1), v.maxLength(64));
 
 /**
  * A rating: one customer's score of a teller at a counter. Append-only; the device makes the

@@ -6,6 +6,7 @@ import { OpinionSchema, REFERENCE_PREFIXES } from './opinion.ts';
 import { RatingSchema } from './rating.ts';
 import { EntryReadSchema } from './review.ts';
 import { ShiftEventSchema } from './shift.ts';
+import { storableText } from './text.ts';
 
 /**
  * The wire protocol between devices and the server. Client and server import these
@@ -34,7 +35,7 @@ export const DeviceHealthSchema = v.object({
   storageUsed: v.nullable(v.number()),
   storageQuota: v.nullable(v.number()),
   storagePersisted: v.nullable(v.boolean()),
-  appVersion: v.pipe(v.string(), v.maxLength(64)),
+  appVersion: v.pipe(v.string(), storableText(), v.maxLength(64)),
   clockOffsetMs: v.nullable(v.number()),
   reportedAt: EpochMsSchema,
 });
@@ -127,8 +128,8 @@ export type StoredCaseEvent = CaseEventsPage['events'][number];
 
 export const EnrollRequestSchema = v.strictObject({
   code: v.pipe(v.string(), v.maxLength(32)),
-  deviceLabel: v.optional(v.pipe(v.string(), v.maxLength(100))),
-  appVersion: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  deviceLabel: v.optional(v.pipe(v.string(), storableText(), v.maxLength(100))),
+  appVersion: v.optional(v.pipe(v.string(), storableText(), v.maxLength(64))),
 });
 export type EnrollRequest = v.InferOutput<typeof EnrollRequestSchema>;
 
