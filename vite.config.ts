@@ -32,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['tests/{domain,store,sync,server}/**/*.test.ts'],
+          include: ['tests/{domain,store,sync,server}/**/*.test.ts', 'tests/faults/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['tests/helpers/setup-unit.ts'],
           testTimeout: 20_000,
