@@ -4,7 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Kysely } from 'kysely';
 import { MAX_BODY_BYTES } from '../domain/wire.ts';
 import type { Database } from './db/schema.ts';
-import { handleError, handleNotFound } from './errors.ts';
+import { handleError, handleFrameworkError, handleNotFound } from './errors.ts';
+import { ATTEMPT_LIMITS, type AttemptLimits } from './plugins/attempt-limits.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
 import { enrollRoutes } from './routes/enroll.ts';
@@ -26,6 +28,13 @@ export type AppOptions = {
   now?: () => number;
   /** Certificate and key: tablets on a LAN need a secure context for service workers. */
   https?: HttpsOptions;
+  /**
+   * Fastify's trustProxy: which reverse proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY).
+   * Attempt limits count by client address, and HSTS and the Secure cookie follow HTTPS.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Limits on failed enrollments and sign-ins; ATTEMPT_LIMITS unless changed. */
+  attemptLimits?: Partial<AttemptLimits>;
 };
 
 /**
@@ -38,19 +47,22 @@ export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'r
 /** Builds the server: one plugin per concern, fresh for every test (STYLE.md §2.7). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, staticDir, now = Date.now } = options;
+  const limits = { ...ATTEMPT_LIMITS, ...options.attemptLimits };
   const app = createFastify(options);
   app.setErrorHandler(handleError);
+  // Before any route or plugin, so that every answer inherits it: pages, API, files, 404s.
+  securityHeaders(app);
   // Set before the static plugin, which calls it for missing files and inherits it.
   app.setNotFoundHandler(staticDir ? spaFallback(staticDir, handleNotFound) : handleNotFound);
   await app.register(healthRoutes, { prefix: '/api', db });
-  await app.register(enrollRoutes, { prefix: '/api', db, now });
+  await app.register(enrollRoutes, { prefix: '/api', db, now, limits });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now });
   await app.register(caseEventRoutes, { prefix: '/api', db });
   await app.register(reviewRoutes, { prefix: '/api', db });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);
-  await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined });
+  await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined, limits });
   await app.register(fleetRoutes, { prefix: '/api/reports', db, now });
   await app.register(reportRoutes, { prefix: '/api/reports', db, now });
   await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
@@ -58,8 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
-function createFastify({ logger = false, https }: AppOptions): FastifyInstance {
-  const common = { logger, bodyLimit: MAX_BODY_BYTES };
+function createFastify({ logger = false, https, trustProxy = false }: AppOptions): FastifyInstance {
+  const common = { logger, bodyLimit: MAX_BODY_BYTES, trustProxy, frameworkErrors: handleFrameworkError };
   // Fastify types an HTTPS instance apart from an HTTP one; routes use neither's specifics.
   return https ? (Fastify({ ...common, https }) as unknown as FastifyInstance) : Fastify(common);
 }

@@ -39,6 +39,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     logger: { level: env.LOG_LEVEL || 'info', redact: LOG_REDACT },
     staticDir: staticDirOf(env.STATIC_DIR || './dist'),
     https,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   });
   await app.listen({ port, host });
   const scheme = https ? 'https' : 'http';
@@ -54,6 +55,15 @@ function parsePort(value: string | undefined): number {
     throw new StartupError(`PORT must be a whole number from 0 to 65535, not "${value}"`);
   }
   return port;
+}
+
+/**
+ * TRUST_PROXY: unset, no proxy is trusted and the socket's address is the client's; `true`,
+ * any; otherwise the proxies' addresses or CIDRs, comma-separated (Fastify's trustProxy).
+ */
+function parseTrustProxy(value: string | undefined): boolean | string {
+  if (!value || value === 'false') return false;
+  return value === 'true' ? true : value;
 }
 
 /** Tablets on a LAN need a secure context for service workers, hence optional HTTPS. */

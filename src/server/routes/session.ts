@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { SESSION_COOKIE, SignInSchema } from '../../domain/access.ts';
@@ -6,6 +6,7 @@ import type { Me } from '../../domain/reports.ts';
 import { describeIssues, type ApiError } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
+import { addressKey, limitAttempts, type AttemptLimits } from '../plugins/attempt-limits.ts';
 import { requireJson, sessionAuth, sessionCookieOptions } from '../plugins/session-auth.ts';
 import { meOf, signIn, signOut } from '../services/sessions.ts';
 
@@ -14,15 +15,31 @@ export type SessionRoutesOptions = {
   now: () => number;
   /** True when the server speaks HTTPS: the cookie is then Secure. */
   secureCookies: boolean;
+  limits: AttemptLimits;
 };
 
 /** Dashboard sign-in and sign-out (decision 0010), and who is signed in. */
-export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (app, { db, now, secureCookies }) => {
+export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (app, { db, now, secureCookies, limits }) => {
   app.decorateRequest('viewer', null as never);
   const cookie = sessionCookieOptions(secureCookies);
 
+  // Passwords are guessed only by trying them here: limited per address and per staff number
+  // (whether or not it has an account, so the limit tells nothing of which do).
+  const limited = limitAttempts(
+    [
+      { name: 'sign-in by address', limit: limits.signInByAddress, keyOf: addressKey, refusal: (minutes) => `Too many refused sign-ins from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` },
+      {
+        name: 'sign-in by staff number',
+        limit: limits.signInByStaffNumber,
+        keyOf: staffNumberKey,
+        refusal: (minutes, staffNumber) => `Too many refused sign-ins for staff number ${staffNumber}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the admin for a new password.`,
+      },
+    ],
+    now,
+  );
+
   /** POST /api/session {staffNumber, password}: sets the session cookie, answers Me. */
-  app.post<{ Reply: Me | ApiError }>('/session', { onRequest: requireJson }, async (request, reply) => {
+  app.post<{ Reply: Me | ApiError }>('/session', { onRequest: requireJson, ...limited }, async (request, reply) => {
     const body = v.safeParse(SignInSchema, request.body);
     if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
     const signedIn = await signIn(db, body.output, now());
@@ -31,7 +48,8 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
       request.log.info({ staffNumber: body.output.staffNumber }, 'dashboard sign-in refused');
       return sendApiError(reply, 'unauthorized', signedIn.message);
     }
-    reply.setCookie(SESSION_COOKIE, signedIn.value.token, cookie);
+    // Secure over HTTPS, also behind a TLS proxy trusted with TRUST_PROXY (request.protocol says so).
+    reply.setCookie(SESSION_COOKIE, signedIn.value.token, { ...cookie, secure: cookie.secure || request.protocol === 'https' });
     return meOf(db, signedIn.value.viewer);
   });
 
@@ -46,3 +64,9 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
   /** GET /api/me: the signed-in viewer and the branches they may see. */
   app.get<{ Reply: Me }>('/me', { onRequest: sessionAuth(db, now) }, async (request) => meOf(db, request.viewer));
 };
+
+/** The staff number a sign-in names, as the limit counts it; none when the body has none. */
+function staffNumberKey(request: FastifyRequest): string | undefined {
+  const staffNumber = (request.body as { staffNumber?: unknown } | null)?.staffNumber;
+  return typeof staffNumber === 'string' && staffNumber.length > 0 ? staffNumber.trim().slice(0, 40).toUpperCase() : undefined;
+}
