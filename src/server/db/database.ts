@@ -140,6 +140,12 @@ function openPostgres(url: string): DatabaseHandle {
   // An idle connection can drop (a PostgreSQL restart, a failover); the pool replaces it on
   // the next query, and without a listener the error would end the whole process.
   pool.on('error', () => {});
+  // So can one checked out between two statements of a transaction: the pool listens only to
+  // idle clients, so the client's 'error' would end the process (a `pg_ctl stop -m fast`
+  // during a push did, tests/faults/postgres-restart.test.ts). With a listener, the next
+  // statement fails ("not queryable"), the transaction rolls back, the request answers 503,
+  // and the pool drops the client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
