@@ -141,8 +141,8 @@ function openPostgres(url: string): DatabaseHandle {
   // the next query, and without a listener the error would end the whole process.
   pool.on('error', () => {});
   // So can one checked out between two statements of a transaction: the pool listens only to
-  // idle clients, so the client's 'error' would end the process (a `pg_ctl stop -m fast`
-  // during a push did, tests/faults/postgres-restart.test.ts). With a listener, the next
+  // idle clients, so the client's 'error' would end the process (`pg_ctl stop -m fast` in that
+  // window did, tests/faults/postgres-restart.test.ts). With a listener, the next
   // statement fails ("not queryable"), the transaction rolls back, the request answers 503,
   // and the pool drops the client when it is released.
   pool.on('connect', (client) => client.on('error', () => {}));
