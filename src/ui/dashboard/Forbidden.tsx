@@ -9,8 +9,10 @@ export function Forbidden({ me, onSignOut }: { me: Me | null; onSignOut: () => v
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${t('dashboard.forbidden.title')} · ${t('dashboard.title')}`;
-    heading.current?.focus();
   }, [t]);
+  // Once, when the page appears: `t` is new on every render, and focusing on each one would
+  // pull the focus back from the sign-out button a keyboard user has just reached.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <main class="db-center">
       <div class="db-card">
