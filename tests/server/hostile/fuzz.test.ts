@@ -1,0 +1,436 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import * as v from 'valibot';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
+import { SESSION_COOKIE } from '../../../src/domain/access.ts';
+import { referenceCode } from '../../../src/domain/opinion.ts';
+import { API_ERROR_CODES, PROTOCOL_VERSION, SyncRecordSchema, type PushResponse, type SyncRecord } from '../../../src/domain/wire.ts';
+import { buildApp } from '../../../src/server/app.ts';
+import { STATUS_OF } from '../../../src/server/errors.ts';
+import { hashSecret } from '../../../src/server/secrets.ts';
+import { insertSession } from '../../../src/server/repositories/sessions.ts';
+import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
+import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
+import { anOpinion, aRating, aShiftEvent, BRANCH_ID } from '../../builders/rating.ts';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { aHealth, givenHeadOfficeAccount, PASSWORD, routesOf } from '../dashboard.ts';
+import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, SERVER_NOW } from '../fixtures.ts';
+import {
+  CONTENT_TYPES,
+  headerSafe,
+  hostileKey,
+  hostileParams,
+  hostileQueries,
+  hostileString,
+  mutate,
+  mutateText,
+  mutations,
+  percentEncode,
+  queryString,
+  rawBodies,
+  textChanges,
+  type Mutation,
+  type TextChange,
+} from './hostile-values.ts';
+
+/**
+ * Every endpoint of the API, fuzzed in-process (issue #8, "Hostile input and access"): for
+ * each route and each way of asking (no credentials, hostile ones, the wrong kind, the right
+ * ones), fast-check sends valid requests changed in one aspect: the JSON body mutated with
+ * hostile values, raw text that is not JSON, every content type, the query, the path
+ * parameter, the headers. Every answer must be a 4xx `{code, message}` that stored nothing,
+ * or a 2xx that is a legitimate acceptance (a push that rejects the bad records one by one
+ * and stores exactly the records it accepted, text as sent); never a 5xx. After each run,
+ * the server still answers /api/health and no prototype was polluted. The counts of inputs
+ * tried are printed at the end.
+ */
+
+const DAY = '2026-11-23';
+const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
+/** Records a push stores, by table. */
+const RECORD_TABLES = ['ratings', 'shift_events', 'opinions', 'case_events', 'opinion_reads'];
+/** What a push derives from them (report roll-ups, the case projection). */
+const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases'];
+
+/** How a request proves who sends it; 'fresh-session' is a session made for this one request. */
+type Credentials = 'none' | 'hostile' | 'counter' | 'lobby' | 'dashboard' | 'fresh-session';
+type Counts = Record<string, number>;
+type Sent = { request: InjectOptions; json: unknown };
+
+/** What a 2xx answer of a route may have changed, from the counts before and after. */
+type Acceptance = (answer: LightMyRequestResponse, sent: Sent, delta: Counts, context: Context) => Promise<void> | void;
+
+type Target = {
+  /** Credentials besides none and hostile ones; the first of another kind is tried too. */
+  credentials: Credentials[];
+  query?: () => Record<string, string>;
+  body?: (credentials: Credentials) => unknown;
+  /** The `:id` of the path, valid. */
+  param?: () => string;
+  /**
+   * Runs per way of asking that reaches the handler, on SQLite; a quarter as many for ways the
+   * authentication hook refuses, and a quarter of all that on PostgreSQL.
+   */
+  runs: number;
+  accept?: Acceptance;
+};
+
+type Context = { database: TestDatabase; acceptedIds: Set<string> };
+
+const nothingChanges: Acceptance = (_answer, _sent, delta) => expect(delta).toEqual({});
+const onlyTables =
+  (...tables: string[]): Acceptance =>
+  (_answer, _sent, delta) =>
+    expect(Object.keys(delta).filter((t) => !tables.includes(t))).toEqual([]);
+
+/** A 2xx push: one result per record; each accepted record valid by the shared schema and stored once, as sent. */
+const acceptPush: Acceptance = async (answer, sent, delta, { database, acceptedIds }) => {
+  const { results } = answer.json<PushResponse>();
+  const records = (sent.json as { records: unknown[] }).records;
+  expect(results).toHaveLength(records.length);
+  const fresh: SyncRecord[] = [];
+  results.forEach((result, i) => {
+    if (result.status !== 'accepted') return expect(result).toMatchObject({ status: 'rejected', reason: expect.any(String), message: expect.any(String) });
+    const parsed = v.safeParse(SyncRecordSchema, records[i]);
+    expect(parsed.success).toBe(true);
+    if (parsed.success && !acceptedIds.has(parsed.output.id) && !fresh.some((r) => r.id === parsed.output.id)) fresh.push(parsed.output);
+  });
+  for (const record of fresh) acceptedIds.add(record.id);
+  const stored = RECORD_TABLES.reduce((sum, t) => sum + (delta[t] ?? 0), 0);
+  expect(stored).toBe(fresh.length);
+  expect(Object.keys(delta).filter((t) => !RECORD_TABLES.includes(t) && !DERIVED_TABLES.includes(t))).toEqual([]);
+  for (const record of fresh) {
+    if (record.kind === 'opinion') {
+      const row = await database.db.selectFrom('opinions').select(['text', 'contact_name']).where('id', '=', record.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ text: record.text, contact_name: record.contact?.name ?? null });
+    }
+  }
+};
+
+const TARGETS: Record<string, Target> = {
+  'GET /api/health': { credentials: [], runs: 100, accept: nothingChanges },
+  'POST /api/enroll': {
+    credentials: [],
+    body: () => ({ code: 'ACDE-FGHJ', deviceLabel: 'Window 3 tablet', appVersion: '0.1.0' }),
+    runs: 400,
+    accept: (_a, _s, delta) => expect(delta).toEqual({ devices: 1 }),
+  },
+  'POST /api/sync/push': {
+    credentials: ['counter', 'lobby'],
+    body: (credentials) => ({ protocol: PROTOCOL_VERSION, records: credentials === 'lobby' ? lobbyRecords() : counterRecords(), health: aHealth() }),
+    runs: 800,
+    accept: acceptPush,
+  },
+  'GET /api/sync/config': { credentials: ['counter', 'lobby'], runs: 100, accept: nothingChanges },
+  'GET /api/case-events': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 250, accept: nothingChanges },
+  'GET /api/review': { credentials: ['lobby', 'counter'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 200, accept: nothingChanges },
+  'POST /api/day-close': {
+    credentials: ['lobby', 'counter'],
+    body: () => ({ staffId: STAFF_ID['branch-manager'], role: 'branch-manager' }),
+    runs: 250,
+    accept: onlyTables('day_closes'),
+  },
+  // Each valid-looking sign-in costs a scrypt (a quarter second): fewer runs.
+  'POST /api/session': {
+    credentials: [],
+    body: () => ({ staffNumber: 'HQ1', password: 'not the password' }),
+    runs: 25,
+    accept: (_a, _s, delta) => expect(delta).toEqual({ sessions: 1 }),
+  },
+  'DELETE /api/session': {
+    credentials: ['fresh-session'],
+    body: () => ({}),
+    runs: 150,
+    accept: (_a, _s, delta) => expect([{}, { sessions: -1 }]).toContainEqual(delta),
+  },
+  'GET /api/me': { credentials: ['dashboard'], runs: 100, accept: nothingChanges },
+  'GET /api/reports/overview': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
+  'GET /api/reports/tellers': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
+  'GET /api/reports/counters': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
+  'GET /api/reports/complaints': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
+  'GET /api/reports/branches': { credentials: ['dashboard'], query: () => ({ from: DAY, to: DAY }), runs: 150, accept: nothingChanges },
+  'GET /api/reports/fleet': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID }), runs: 150, accept: nothingChanges },
+  'POST /api/reports/fleet/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialDeviceId, runs: 200, accept: nothingChanges },
+  'GET /api/reports/day-close': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID, day: DAY }), runs: 150, accept: nothingChanges },
+  'POST /api/reports/day-close/confirm': {
+    credentials: ['dashboard'],
+    body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
+    runs: 200,
+    accept: onlyTables('day_closes'),
+  },
+};
+
+const reportQuery = () => ({ from: DAY, to: DAY, branchId: BRANCH_ID });
+
+let lobbyPrefix = 0;
+let lobbySequence = 1;
+let sacrificialDeviceId = '';
+
+const counterRecords = (): unknown[] => [aShiftEvent(), aRating({ score: 'neutral', reasons: ['queue'] }), aRating()];
+const lobbyRecords = (): unknown[] => [
+  anOpinion({ referenceCode: referenceCode(lobbyPrefix, lobbySequence++), contact: { name: 'Ana Pérez', phone: '+34 600 123 456', email: 'ana@example.com', wantsReply: true, consent: true } }),
+  aCaseEvent('opened', aCaseId()),
+];
+
+/** One request: a valid one changed in one aspect. */
+type Input =
+  | { aspect: 'valid' }
+  | { aspect: 'mutate'; changes: Mutation[] }
+  | { aspect: 'text'; changes: TextChange[] }
+  | { aspect: 'raw'; payload: string | Buffer }
+  | { aspect: 'type'; contentType: string }
+  | { aspect: 'query'; query: string }
+  | { aspect: 'param'; param: string }
+  | { aspect: 'headers'; headers: Record<string, string> };
+
+/** What was tried, per database and route: inputs, and how many got each status. */
+const tally: Record<string, Record<string, { inputs: number; statuses: Record<number, number>; ms: number }>> = {};
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
+const prototypeKeys = () => PROTOTYPES.map((p) => Object.getOwnPropertyNames(p).sort().join(','));
+
+describeEachDatabase('every endpoint, fuzzed', (kind) => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  let tables: string[];
+  const credentialsOf: Record<Exclude<Credentials, 'hostile' | 'fresh-session'>, Record<string, string>> = { none: {}, counter: {}, lobby: {}, dashboard: {} };
+  const context = {} as Context;
+  const scale = kind === 'sqlite' ? 1 : 0.25;
+  const prototypesBefore = prototypeKeys();
+  tally[kind] = {};
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    Object.assign(context, { database, acceptedIds: new Set<string>() });
+    await givenBranchWithCounter(database);
+    await givenCaseStaff(database);
+    const harbour = await addBranch(database.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
+    if (!harbour.ok) throw new Error(harbour.message);
+    const counter = await addCounter(database.db, { id: OTHER_COUNTER_ID, branchId: OTHER_BRANCH_ID, name: 'Window 1' }, SERVER_NOW);
+    if (!counter.ok) throw new Error(counter.message);
+    await givenHeadOfficeAccount(database);
+    credentialsOf.counter = { authorization: `Bearer ${(await givenEnrolledDevice(database)).token}` };
+    const lobby = await givenEnrolledLobby(database);
+    lobbyPrefix = lobby.referencePrefix;
+    credentialsOf.lobby = { authorization: `Bearer ${lobby.token}` };
+    sacrificialDeviceId = (await givenEnrolledDevice(database, OTHER_COUNTER_ID)).deviceId;
+    // Limits on failed attempts are tested on their own (attempt-limits.test.ts); here they
+    // would answer 429 to most inputs and keep the fuzz from the handlers.
+    const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
+    app = await buildApp({ db: database.db, now: () => SERVER_NOW, attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited } });
+    const signedIn = await app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: { staffNumber: 'HQ1', password: PASSWORD } });
+    credentialsOf.dashboard = { cookie: String(signedIn.headers['set-cookie']).split(';')[0]! };
+    tables = await tablesOf(database);
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await database?.destroy();
+    printTally(kind);
+  });
+
+  async function countRows(): Promise<Counts> {
+    const union = sql.join(tables.map((t) => sql`select ${t} as name, count(*) as n from ${sql.table(t)}`), sql` union all `);
+    const { rows } = await sql<{ name: string; n: number | string }>`${union}`.execute(database.db);
+    return Object.fromEntries(rows.map((r) => [r.name, Number(r.n)]));
+  }
+
+  /** The headers of a way of asking; a fresh session is made for this request alone. */
+  async function headersOf(credentials: Credentials, hostile: Record<string, string>): Promise<Record<string, string>> {
+    if (credentials === 'hostile') return hostile;
+    if (credentials !== 'fresh-session') return credentialsOf[credentials];
+    const token = randomBytes(32).toString('base64url');
+    await insertSession(database.db, { tokenHash: hashSecret(token), staffNumber: 'HQ1', createdAt: SERVER_NOW, lastSeenAt: SERVER_NOW, expiresAt: SERVER_NOW + 3_600_000 });
+    return { cookie: `${SESSION_COOKIE}=${token}` };
+  }
+
+  /** The request an input makes of a route, from a valid one with fresh ids. */
+  async function requestOf(route: string, target: Target, credentials: Credentials, input: Input, hostile: Record<string, string>): Promise<Sent> {
+    const [method, template] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    let path = template.replace(':id', input.aspect === 'param' ? input.param : (target.param?.() ?? ''));
+    const query = input.aspect === 'query' ? input.query : queryString(Object.entries(target.query?.() ?? {}));
+    if (query) path += `?${query}`;
+    const headers: Record<string, string> = { ...(await headersOf(credentials, hostile)), ...(input.aspect === 'headers' ? input.headers : {}) };
+    if (!target.body) return { request: { method, url: path, headers }, json: undefined };
+    let valid = target.body(credentials);
+    if (route === 'POST /api/enroll' && input.aspect !== 'raw') valid = { ...(valid as object), code: (await givenEnrollmentCode(database)).code };
+    let payload: string | Buffer = JSON.stringify(valid);
+    let contentType = 'application/json';
+    if (input.aspect === 'mutate') payload = JSON.stringify(mutate(valid, input.changes)) ?? 'null';
+    if (input.aspect === 'text') payload = JSON.stringify(mutateText(valid, input.changes));
+    if (input.aspect === 'raw') payload = input.payload;
+    if (input.aspect === 'type') contentType = input.contentType;
+    if (contentType) headers['content-type'] = contentType;
+    let json: unknown;
+    try {
+      // As the server reads it: a byte-order mark first is dropped.
+      json = JSON.parse(payload.toString().replace(/^\ufeff/, ''));
+    } catch {
+      json = undefined;
+    }
+    return { request: { method, url: path, headers, payload }, json };
+  }
+
+  /** Inputs for a route: each aspect it has, weighted towards the body and the query. */
+  function inputsOf(target: Target, template: string): fc.Arbitrary<Input> {
+    const aspects: fc.WeightedArbitrary<Input>[] = [
+      { weight: 1, arbitrary: fc.constant({ aspect: 'valid' as const }) },
+      { weight: target.query ? 3 : 1, arbitrary: hostileQueries(target.query?.() ?? {}).map((query) => ({ aspect: 'query' as const, query })) },
+      { weight: 1, arbitrary: hostileHeaders.map((headers) => ({ aspect: 'headers' as const, headers })) },
+    ];
+    if (target.body) {
+      aspects.push(
+        { weight: 4, arbitrary: mutations.map((changes) => ({ aspect: 'mutate' as const, changes })) },
+        { weight: 3, arbitrary: textChanges.map((changes) => ({ aspect: 'text' as const, changes })) },
+        { weight: 2, arbitrary: rawBodies(template).map((payload) => ({ aspect: 'raw' as const, payload })) },
+        { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES).map((contentType) => ({ aspect: 'type' as const, contentType })) },
+      );
+    }
+    if (target.param) aspects.push({ weight: 3, arbitrary: hostileParams.map((param) => ({ aspect: 'param' as const, param })) });
+    return fc.oneof(...aspects);
+  }
+
+  /** The answer must be a refusal that stored nothing, or an acceptance the route allows. */
+  async function check(route: string, target: Target, sent: Sent, answer: LightMyRequestResponse, before: Counts): Promise<void> {
+    const counted = (tally[kind]![route] ??= { inputs: 0, statuses: {}, ms: 0 });
+    counted.inputs++;
+    counted.statuses[answer.statusCode] = (counted.statuses[answer.statusCode] ?? 0) + 1;
+    const what = `${sent.request.method} ${String(sent.request.url).slice(0, 200)} → ${answer.statusCode} ${answer.body.slice(0, 300)}`;
+    expect(answer.statusCode, what).toBeLessThan(500);
+    const after = await countRows();
+    const delta = Object.fromEntries(Object.keys(after).filter((t) => after[t] !== before[t]).map((t) => [t, after[t]! - before[t]!]));
+    if (answer.statusCode >= 400) {
+      expect(answer.headers['content-type'], what).toMatch(/^application\/json/);
+      const body = answer.json<Record<string, unknown>>();
+      expect(Object.keys(body).sort(), what).toEqual(['code', 'message']);
+      expect(API_ERROR_CODES, what).toContain(body.code);
+      expect(STATUS_OF[body.code as keyof typeof STATUS_OF], what).toBe(answer.statusCode);
+      expect(body.message, what).toEqual(expect.stringMatching(/./));
+      expect(delta, what).toEqual({});
+    } else {
+      expect([200, 204], what).toContain(answer.statusCode);
+      if (answer.statusCode === 200) expect(answer.headers['content-type'], what).toMatch(/^application\/json/);
+      await (target.accept ?? nothingChanges)(answer, sent, delta, context);
+    }
+  }
+
+  it('given the app, then every route has a row in the fuzz table', () => {
+    expect(routesOf(app)).toEqual(Object.keys(TARGETS).sort());
+  });
+
+  it.for(Object.keys(TARGETS))('given %s, when fuzzed with and without credentials, then every answer is a JSON 4xx that stored nothing or a legitimate acceptance, and the server stays up', { timeout: 300_000 }, async (route) => {
+    const target = TARGETS[route]!;
+    const isDevice = target.credentials.some((c) => c === 'counter' || c === 'lobby');
+    const isDashboard = target.credentials.some((c) => c === 'dashboard' || c === 'fresh-session');
+    // The wrong kind: a dashboard cookie on a device route, a device token on a dashboard route.
+    const wrongKind: Credentials[] = isDevice ? ['dashboard'] : isDashboard ? ['counter'] : [];
+    const template = target.body ? JSON.stringify(target.body(target.credentials[0] ?? 'none')) : '{}';
+    const hostileCredentials = hostileCredentialsOf(credentialsOf);
+    const started = Date.now();
+    onTestFinished(() => {
+      const counted = tally[kind]![route];
+      if (counted) counted.ms = Date.now() - started;
+    });
+    // Where the route needs credentials, none, hostile ones and the wrong kind stop at its hook.
+    const refused: Credentials[] = isDevice || isDashboard ? ['none', 'hostile', ...wrongKind] : [];
+    const reaching: Credentials[] = isDevice || isDashboard ? target.credentials : ['none', 'hostile'];
+    for (const credentials of [...refused, ...reaching]) {
+      const runs = refused.includes(credentials) ? target.runs / 4 : target.runs;
+      await fc.assert(
+        fc.asyncProperty(inputsOf(target, template), hostileCredentials, async (input, hostile) => {
+          const sent = await requestOf(route, target, credentials, input, hostile);
+          const before = await countRows();
+          await check(route, target, sent, await app.inject(sent.request), before);
+        }),
+        { numRuns: Math.max(5, Math.round(runs * scale)), endOnFailure: true },
+      );
+      expect((await app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+      // The fuzz's own session is still good: no input signed it out behind its back.
+      expect((await app.inject({ method: 'GET', url: '/api/me', headers: credentialsOf.dashboard })).statusCode).toBe(200);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      expect(prototypeKeys()).toEqual(prototypesBefore);
+    }
+  });
+
+  it('given paths and methods no route has, then each is a JSON 404 (or 400 for a broken URL) and the server stays up', async () => {
+    const paths = fc.oneof(
+      hostileString.filter((s) => s.length < 2_000).map((s) => `/api/${percentEncode(s)}`),
+      fc.constantFrom('/api', '/api/', '/api//health', '/api/health/..', '/api/../api/health/x', '/api/sync', '/api/reports', '/api/reports/fleet/x/y/z', '/api/%2e%2e/%2e%2e/etc/passwd', '/api/%FF', '/api/\u00ff'),
+    );
+    const methods = fc.constantFrom('PUT', 'PATCH', 'DELETE', 'OPTIONS', 'POST', 'GET');
+    await fc.assert(
+      fc.asyncProperty(paths, methods, hostileCredentialsOf(credentialsOf), async (url, method, headers) => {
+        const route = `${method} ${url.split('?')[0]}`;
+        fc.pre(!routesOf(app).includes(route) && !/^(GET|POST|DELETE) \/api\/health$/.test(route));
+        const before = await countRows();
+        const sent = { request: { method: method as 'GET', url, headers }, json: undefined };
+        const answer = await app.inject(sent.request);
+        await check('(no route)', { credentials: [], runs: 0 }, sent, answer, before);
+        expect([400, 401, 404, 413], `${route} → ${answer.statusCode}`).toContain(answer.statusCode);
+      }),
+      { numRuns: Math.round(300 * scale) },
+    );
+    expect((await app.inject({ method: 'GET', url: '/api/health' })).statusCode).toBe(200);
+  });
+});
+
+/** Headers a client may add to any request. */
+const hostileHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
+  {
+    'x-forwarded-for': hostileString.map(headerSafe),
+    'x-forwarded-proto': fc.constantFrom('https', 'http', 'gopher', ''),
+    accept: fc.constantFrom('text/html', 'application/xml', '*/*', '', 'application/json;q=0'),
+    'accept-language': hostileString.map(headerSafe),
+    'content-encoding': fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x-unknown'),
+    origin: fc.constantFrom('https://evil.example', 'null', ''),
+    'x-http-method-override': fc.constantFrom('DELETE', 'PUT', 'GET'),
+  },
+  { requiredKeys: [] },
+);
+
+/** Credentials that are not credentials: mangled tokens and cookies, and real ones mangled. */
+function hostileCredentialsOf(real: Record<string, Record<string, string>>): fc.Arbitrary<Record<string, string>> {
+  const token = (real.counter?.authorization ?? 'Bearer x').slice('Bearer '.length);
+  const cookie = real.dashboard?.cookie ?? `${SESSION_COOKIE}=x`;
+  return fc.oneof(
+    hostileString.map((s) => ({ authorization: headerSafe(`Bearer ${s}`) })),
+    fc
+      .constantFrom(
+        'Bearer',
+        'Bearer ',
+        'bearer',
+        'Basic YWRtaW46YWRtaW4=',
+        'Bearer a b',
+        `Bearer ${'A'.repeat(43)}`,
+        `Bearer ${'x'.repeat(8_000)}`,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(0, -1)}`,
+        `Bearer ${token.toUpperCase()}`,
+        `Bearer ${hashSecret(token)}`,
+        `Token ${token}`,
+      )
+      .map((authorization) => ({ authorization })),
+    hostileString.map((s) => ({ cookie: headerSafe(`${SESSION_COOKIE}=${s}`) })),
+    hostileKey.map((k) => ({ cookie: headerSafe(`${k}=1; ${cookie}x`) })),
+    fc
+      .constantFrom(`${SESSION_COOKIE}=`, `${SESSION_COOKIE}=a; ${SESSION_COOKIE}=b`, `${SESSION_COOKIE}="quoted"`, `${SESSION_COOKIE}=%FF`, '=; ;=', `${cookie.slice(0, -1)}`, `${SESSION_COOKIE}=x; ${cookie}`)
+      .map((c) => ({ cookie: c })),
+  );
+}
+
+/** Every table of the database but the migrations' own. */
+async function tablesOf(database: TestDatabase): Promise<string[]> {
+  const tables = await database.db.introspection.getTables();
+  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
+}
+
+function printTally(kind: string): void {
+  const routes = tally[kind] ?? {};
+  const total = Object.values(routes).reduce((sum, r) => sum + r.inputs, 0);
+  const lines = Object.entries(routes).map(
+    ([route, { inputs, statuses, ms }]) => `  ${route.padEnd(38)} ${String(inputs).padStart(6)} ${`${(ms / 1000).toFixed(1)} s`.padStart(7)}  ${Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(' ')}`,
+  );
+  console.log(`Fuzz (${kind}): ${total} inputs over ${Object.keys(routes).length} routes\n${lines.join('\n')}`);
+}
