@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../../src/domain/access.ts';
+import type { DayCloseStatus } from '../../../src/domain/day-close.ts';
+import type { DeviceConfig } from '../../../src/domain/config.ts';
+import { referenceCode } from '../../../src/domain/opinion.ts';
+import type { DayCloseReport, FleetReport, Me } from '../../../src/domain/reports.ts';
+import type { ReviewPage } from '../../../src/domain/review.ts';
+import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse } from '../../../src/domain/wire.ts';
+import { buildApp } from '../../../src/server/app.ts';
+import { insertSession } from '../../../src/server/repositories/sessions.ts';
+import { revokeDevice } from '../../../src/server/repositories/devices.ts';
+import { hashSecret } from '../../../src/server/secrets.ts';
+import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
+import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
+import { anOpinion, aRating, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
+import { givenBranchWithCounter, givenEnrolledDevice, givenEnrolledLobby, givenTeller, SERVER_NOW } from '../fixtures.ts';
+
+/**
+ * Who may call what, for every route of the API (issue #8): every caller (nobody, each kind
+ * of tablet of two branches, a revoked one, each dashboard role of two branches, head office)
+ * asks every route about its own branch and about the other. One table gives what each must
+ * get; a new route without a row fails the first test. tests/server/routes/reports-access.test.ts
+ * checks the reports' messages in detail; this one covers the devices' routes as well.
+ */
+
+type Branch = 'A' | 'B';
+const B_ID = '0190a0b0-0000-7000-8000-0000000000b2';
+const B_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
+const BRANCH_IDS: Record<Branch, string> = { A: BRANCH_ID, B: B_ID };
+const branchOf = (id: string): string => (id === BRANCH_ID ? 'A' : id === B_ID ? 'B' : `unknown ${id}`);
+const DAY = '2026-11-23';
+
+/** The roster's members the tests name: the day-close staff of each branch, and the dashboard accounts. */
+const STAFF = {
+  'teller A': { id: TELLER_ID, branch: 'A', staffNumber: '1001', role: 'teller' },
+  'lobby-staff A': { id: '0190a0b0-0000-7000-8000-0000000000e1', branch: 'A', staffNumber: '3001', role: 'lobby-staff' },
+  'complaint-manager A': { id: '0190a0b0-0000-7000-8000-0000000000e2', branch: 'A', staffNumber: '3002', role: 'complaint-manager' },
+  'branch-manager A': { id: '0190a0b0-0000-7000-8000-0000000000e3', branch: 'A', staffNumber: '3003', role: 'branch-manager' },
+  'lobby-staff B': { id: '0190a0b0-0000-7000-8000-0000000000f1', branch: 'B', staffNumber: '4001', role: 'lobby-staff' },
+  'branch-manager B': { id: '0190a0b0-0000-7000-8000-0000000000f3', branch: 'B', staffNumber: '4003', role: 'branch-manager' },
+} as const;
+const MANAGER_ID: Record<Branch, string> = { A: STAFF['branch-manager A'].id, B: STAFF['branch-manager B'].id };
+
+type Caller =
+  | { kind: 'nobody' }
+  | { kind: 'device'; branch: Branch; mode: 'counter' | 'lobby' }
+  | { kind: 'revoked'; branch: Branch }
+  | { kind: 'staff'; branch: Branch | null; role: string; staffNumber: string };
+
+const CALLERS: Record<string, Caller> = {
+  nobody: { kind: 'nobody' },
+  'counter tablet A': { kind: 'device', branch: 'A', mode: 'counter' },
+  'lobby tablet A': { kind: 'device', branch: 'A', mode: 'lobby' },
+  'revoked tablet A': { kind: 'revoked', branch: 'A' },
+  'counter tablet B': { kind: 'device', branch: 'B', mode: 'counter' },
+  'lobby tablet B': { kind: 'device', branch: 'B', mode: 'lobby' },
+  'teller A': { kind: 'staff', branch: 'A', role: 'teller', staffNumber: '1001' },
+  'lobby-staff A': { kind: 'staff', branch: 'A', role: 'lobby-staff', staffNumber: '3001' },
+  'complaint-manager A': { kind: 'staff', branch: 'A', role: 'complaint-manager', staffNumber: '3002' },
+  'branch-manager A': { kind: 'staff', branch: 'A', role: 'branch-manager', staffNumber: '3003' },
+  'branch-manager B': { kind: 'staff', branch: 'B', role: 'branch-manager', staffNumber: '4003' },
+  'head office': { kind: 'staff', branch: null, role: 'head-office', staffNumber: 'HQ1' },
+};
+
+/** Asked about its own branch, or the other; head office and nobody: A, then B. */
+type Scope = 'own' | 'other';
+const ownBranch = (caller: Caller): Branch => ('branch' in caller && caller.branch ? caller.branch : 'A');
+const branchFor = (caller: Caller, scope: Scope): Branch => (scope === 'own' ? ownBranch(caller) : ownBranch(caller) === 'A' ? 'B' : 'A');
+
+/** What the test knows of the world it made: tokens, prefixes, devices to revoke. */
+type World = {
+  token: Record<string, string>;
+  counterOf: Record<Branch, string>;
+  lobbyPrefix: Record<Branch, number>;
+  revocable: Record<Branch, string>;
+  sequence: number;
+};
+
+type Row = {
+  call: (branch: Branch, caller: Caller, world: World) => InjectOptions;
+  /** What a 2xx answer says about scope, e.g. "events of A"; the status alone when absent. */
+  summary?: (body: never) => string;
+  expected: (caller: Caller, scope: Scope) => string;
+};
+
+// The outcomes of the common rules.
+const UNAUTHORIZED = '401 unauthorized';
+const FORBIDDEN = '403 forbidden';
+const forDevices =
+  (allowed: (caller: Extract<Caller, { kind: 'device' }>, scope: Scope) => string) =>
+  (caller: Caller, scope: Scope): string =>
+    caller.kind === 'device' ? allowed(caller, scope) : caller.kind === 'revoked' ? '401 device-revoked' : UNAUTHORIZED;
+const forDashboard =
+  (allowed: (caller: Extract<Caller, { kind: 'staff' }>, scope: Scope) => string) =>
+  (caller: Caller, scope: Scope): string =>
+    caller.kind === 'staff' ? allowed(caller, scope) : UNAUTHORIZED;
+/** Reports: a branch manager for their branch, head office for every one; no other role. */
+const reports = (ok: (branch: Branch) => string, headOfficeOnly = false) =>
+  forDashboard((caller, scope) => {
+    if (caller.role === 'head-office') return ok(branchFor(caller, scope));
+    if (caller.role !== 'branch-manager' || headOfficeOnly) return FORBIDDEN;
+    return scope === 'own' ? ok(branchFor(caller, scope)) : FORBIDDEN;
+  });
+
+const json = (method: 'POST' | 'DELETE', url: string, payload: unknown): InjectOptions => ({ method, url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+const branchesIn = (ids: string[]) => [...new Set(ids.map(branchOf))].sort().join(',') || 'none';
+
+const ROWS: Record<string, Row> = {
+  'GET /api/health': { call: () => ({ method: 'GET', url: '/api/health' }), expected: () => '200' },
+  'POST /api/enroll': { call: () => json('POST', '/api/enroll', { code: 'ACDE-FGHJ' }), expected: () => '400 enrollment-code-invalid' },
+  'POST /api/sync/push': {
+    // A record of the caller's kind, for its own counter, but of branch A or B.
+    call: (branch, caller, world) => {
+      const own = ownBranch(caller);
+      const record =
+        caller.kind === 'device' && caller.mode === 'lobby'
+          ? anOpinion({ branchId: BRANCH_IDS[branch], referenceCode: referenceCode(world.lobbyPrefix[own], world.sequence++) })
+          : aRating({ branchId: BRANCH_IDS[branch], counterId: world.counterOf[own], tellerId: own === 'A' ? TELLER_ID : MANAGER_ID.B });
+      return json('POST', '/api/sync/push', { protocol: PROTOCOL_VERSION, records: [record] });
+    },
+    summary: (body: PushResponse) => body.results.map((r) => (r.status === 'accepted' ? 'accepted' : r.reason)).join(','),
+    expected: forDevices((_, scope) => (scope === 'own' ? '200 accepted' : '200 wrong-branch')),
+  },
+  'GET /api/sync/config': {
+    call: () => ({ method: 'GET', url: '/api/sync/config' }),
+    summary: (body: DeviceConfig) => `config of ${branchOf(body.branch.id)}`,
+    expected: forDevices((caller) => `200 config of ${caller.branch}`),
+  },
+  'GET /api/case-events': {
+    call: () => ({ method: 'GET', url: '/api/case-events?after=0' }),
+    summary: (body: CaseEventsPage) => `events of ${branchesIn(body.events.map((e) => e.event.branchId))}`,
+    expected: forDevices((caller) => (caller.mode === 'lobby' ? `200 events of ${caller.branch}` : FORBIDDEN)),
+  },
+  'GET /api/review': {
+    call: () => ({ method: 'GET', url: '/api/review?since=0' }),
+    summary: (body: ReviewPage) => `entries of ${branchesIn(body.entries.map((e) => e.opinion.branchId))}`,
+    expected: forDevices((caller) => (caller.mode === 'lobby' ? `200 entries of ${caller.branch}` : FORBIDDEN)),
+  },
+  'POST /api/day-close': {
+    // The tablet names the branch manager of A or B as the one closing the day.
+    call: (branch) => json('POST', '/api/day-close', { staffId: MANAGER_ID[branch], role: 'branch-manager' }),
+    summary: (body: DayCloseStatus) => `close of ${branchOf(body.branchId)}`,
+    expected: forDevices((caller, scope) => (scope === 'own' ? `200 close of ${caller.branch}` : FORBIDDEN)),
+  },
+  'POST /api/session': { call: () => json('POST', '/api/session', { staffNumber: 'HQ1' }), expected: () => '400 bad-request' },
+  'DELETE /api/session': { call: () => json('DELETE', '/api/session', {}), expected: () => '204' },
+  'GET /api/me': {
+    call: () => ({ method: 'GET', url: '/api/me' }),
+    summary: (body: Me) => `${body.role} of ${body.branchId === null ? 'every branch' : branchOf(body.branchId)}`,
+    expected: forDashboard((caller) => `200 ${caller.role} of ${caller.branch ?? 'every branch'}`),
+  },
+  'GET /api/reports/overview': { call: (b) => ({ method: 'GET', url: `/api/reports/overview?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/tellers': { call: (b) => ({ method: 'GET', url: `/api/reports/tellers?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/counters': { call: (b) => ({ method: 'GET', url: `/api/reports/counters?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/complaints': { call: (b) => ({ method: 'GET', url: `/api/reports/complaints?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/branches': { call: (b) => ({ method: 'GET', url: `/api/reports/branches?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200', true) },
+  'GET /api/reports/fleet': {
+    call: (b) => ({ method: 'GET', url: `/api/reports/fleet?branchId=${BRANCH_IDS[b]}` }),
+    summary: (body: FleetReport) => `devices of ${branchesIn(body.devices.map((d) => d.branchId))}`,
+    expected: reports((b) => `200 devices of ${b}`),
+  },
+  'POST /api/reports/fleet/:id/revoke': {
+    call: (b, _caller, world) => json('POST', `/api/reports/fleet/${world.revocable[b]}/revoke`, {}),
+    summary: (body: { branchId: string }) => `revoked in ${branchOf(body.branchId)}`,
+    expected: reports((b) => `200 revoked in ${b}`),
+  },
+  'GET /api/reports/day-close': {
+    call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),
+    summary: (body: DayCloseReport) => `close of ${branchOf(body.status.branchId)}`,
+    expected: reports((b) => `200 close of ${b}`),
+  },
+  'POST /api/reports/day-close/confirm': {
+    call: (b) => json('POST', '/api/reports/day-close/confirm', { branchId: BRANCH_IDS[b], day: DAY, acceptGaps: true }),
+    summary: (body: DayCloseReport) => `close of ${branchOf(body.status.branchId)}`,
+    expected: reports((b) => `200 close of ${b}`),
+  },
+};
+
+describeEachDatabase('who may call every route', (kind) => {
+  let database: TestDatabase;
+  let app: FastifyInstance;
+  const cookie: Record<string, string> = {};
+  const world: World = { token: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, sequence: 1 };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const { teller } = await givenBranchWithCounter(database);
+    await givenRosterAccount(database, teller);
+    const b = await addBranch(database.db, { id: B_ID, name: 'Harbour Road' }, SERVER_NOW);
+    if (!b.ok) throw new Error(b.message);
+    const counter = await addCounter(database.db, { id: B_COUNTER_ID, branchId: B_ID, name: 'Window 1' }, SERVER_NOW);
+    if (!counter.ok) throw new Error(counter.message);
+    for (const [name, member] of Object.entries(STAFF)) {
+      if (member.id === TELLER_ID) continue;
+      const stored = await givenTeller(database, { id: member.id, branchId: BRANCH_IDS[member.branch], staffNumber: member.staffNumber, name, role: member.role });
+      if (member.branch === 'A' || member.role === 'branch-manager') await givenRosterAccount(database, stored);
+    }
+    await givenHeadOfficeAccount(database);
+
+    for (const branch of ['A', 'B'] as const) {
+      world.token[`counter tablet ${branch}`] = (await givenEnrolledDevice(database, world.counterOf[branch])).token;
+      const lobby = await givenEnrolledLobby(database, BRANCH_IDS[branch]);
+      world.token[`lobby tablet ${branch}`] = lobby.token;
+      world.lobbyPrefix[branch] = lobby.referencePrefix;
+      world.revocable[branch] = (await givenEnrolledDevice(database, world.counterOf[branch])).deviceId;
+    }
+    const revoked = await givenEnrolledDevice(database);
+    await revokeDevice(database.db, revoked.deviceId, SERVER_NOW);
+    world.token['revoked tablet A'] = revoked.token;
+
+    // Limits on failed attempts (attempt-limits.test.ts) would stop the table's refused enrollments and sign-ins.
+    const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
+    app = await buildApp({ db: database.db, now: () => SERVER_NOW, attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited } });
+
+    // Each branch's lobby has an entry and a case, so that what a tablet gets shows whose it is.
+    for (const branch of ['A', 'B'] as const) {
+      const staff = STAFF[`lobby-staff ${branch}`];
+      const records = [
+        anOpinion({ branchId: BRANCH_IDS[branch], referenceCode: referenceCode(world.lobbyPrefix[branch], 0) }),
+        aCaseEvent('opened', aCaseId(), { branchId: BRANCH_IDS[branch], staffId: staff.id, role: 'lobby-staff' }),
+      ];
+      const pushed = await app.inject({ ...json('POST', '/api/sync/push', { protocol: PROTOCOL_VERSION, records }), headers: { 'content-type': 'application/json', authorization: `Bearer ${world.token[`lobby tablet ${branch}`]}` } });
+      expect(pushed.json<PushResponse>().results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    }
+    for (const [name, caller] of Object.entries(CALLERS)) {
+      if (caller.kind !== 'staff') continue;
+      const signedIn = await app.inject({ ...json('POST', '/api/session', { staffNumber: caller.staffNumber, password: PASSWORD }) });
+      expect(signedIn.statusCode, name).toBe(200);
+      cookie[name] = String(signedIn.headers['set-cookie']).split(';')[0]!;
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+    await database?.destroy();
+  });
+
+  /** The caller's credentials; a sign-out gets a session of its own, so the table's stay. */
+  async function credentialsOf(name: string, route: string): Promise<Record<string, string>> {
+    const caller = CALLERS[name]!;
+    if (caller.kind === 'device' || caller.kind === 'revoked') return { authorization: `Bearer ${world.token[name]}` };
+    if (caller.kind !== 'staff') return {};
+    if (route !== 'DELETE /api/session') return { cookie: cookie[name]! };
+    const token = randomBytes(32).toString('base64url');
+    await insertSession(database.db, { tokenHash: hashSecret(token), staffNumber: caller.staffNumber, createdAt: SERVER_NOW, lastSeenAt: SERVER_NOW, expiresAt: SERVER_NOW + 3_600_000 });
+    return { cookie: `${SESSION_COOKIE}=${token}` };
+  }
+
+  function outcomeOf(row: Row, answer: LightMyRequestResponse): string {
+    if (answer.statusCode >= 400) return `${answer.statusCode} ${answer.json<{ code: string }>().code}`;
+    if (!row.summary || answer.statusCode === 204) return String(answer.statusCode);
+    return `${answer.statusCode} ${row.summary(answer.json() as never)}`;
+  }
+
+  it('given the app, then every route has a row in the access table', () => {
+    expect(routesOf(app)).toEqual(Object.keys(ROWS).sort());
+  });
+
+  it.for(Object.keys(ROWS))('given %s, then every caller, about its own branch and the other, gets what the table says', async (route) => {
+    const row = ROWS[route]!;
+    const actual: Record<string, string> = {};
+    const expected: Record<string, string> = {};
+    for (const [name, caller] of Object.entries(CALLERS)) {
+      for (const scope of ['own', 'other'] as const) {
+        const branch = branchFor(caller, scope);
+        const request = row.call(branch, caller, world);
+        const answer = await app.inject({ ...request, headers: { ...request.headers, ...(await credentialsOf(name, route)) } });
+        const key = `${name} about ${branch}`;
+        actual[key] = outcomeOf(row, answer);
+        expected[key] = row.expected(caller, scope);
+      }
+    }
+    expect(actual).toEqual(expected);
+  });
+});
