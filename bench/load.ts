@@ -2,7 +2,7 @@
  * `npm run load`: a thousand tablets closing the day at once (issue #8, Load).
  *
  *   npm run load -- [--devices 1000] [--records 500] [--db sqlite|postgres|both] [--servers 2]
- *                   [--per-branch 10] [--driver lean|engine] [--time-limit 180] [--cpu-prof <dir>]
+ *                   [--per-branch 10] [--driver lean|engine] [--time-limit 180] [--cpu-prof <dir>] [--keep]
  *
  * Each database gets a network of its own (100 branches × 10 counters, a teller and an
  * enrolled tablet at each counter, made through the services), the server as its own
@@ -31,6 +31,7 @@ function options(): { runs: LoadOptions[]; skipped: string | null } {
       driver: { type: 'string', default: 'lean' },
       'time-limit': { type: 'string', default: '180' },
       'cpu-prof': { type: 'string' },
+      keep: { type: 'boolean', default: false },
     },
   });
   const postgresUrl = process.env.TEST_POSTGRES_URL || process.env.DATABASE_URL || undefined;
@@ -47,6 +48,7 @@ function options(): { runs: LoadOptions[]; skipped: string | null } {
     timeLimitMs: whole('time-limit', values['time-limit'], LIMITS.timeLimit) * 1000,
     ...(postgresUrl && { postgresUrl }),
     ...(values['cpu-prof'] && { cpuProfDir: values['cpu-prof'] }),
+    keep: values.keep,
     log: (line: string) => console.log(line),
   } satisfies Omit<LoadOptions, 'database'>;
   const databases: LoadOptions['database'][] = db === 'both' ? ['sqlite', 'postgres'] : [db as LoadOptions['database']];
@@ -84,6 +86,7 @@ function print(result: LoadResult): void {
     ...(batch.count ? [`  batch, first try → acknowledged   p50 ${seconds(batch.p50)} · p99 ${seconds(batch.p99)} · max ${seconds(batch.max)}`] : []),
     `  device all in       p50 ${seconds(deviceDone.p50)} · p99 ${seconds(deviceDone.p99)} · last ${seconds(deviceDone.max)}`,
     `  answers             ${answers || 'none'}; retries ${n(result.retries)}; records rejected ${n(result.rejected.length)}; devices failed ${n(result.failed.length)}`,
+    ...(result.listenOverflows ? [`  connections dropped ${n(result.listenOverflows)} (the server's accept queue was full; each costs a device a SYN retry of 1 s, then 3 s)`] : []),
     `  CPU while pushing   ${cpuLine(result)}`,
     ...(Object.keys(result.waits).length
       ? [`  PostgreSQL waits    ${Object.entries(result.waits).slice(0, 6).map(([wait, count]) => `${wait} ${count}`).join(', ')} (active backends, sampled every 250 ms)`]
@@ -96,6 +99,7 @@ function print(result: LoadResult): void {
   ];
   for (const line of lines) console.log(line);
   for (const r of result.rejected.slice(0, 3)) console.log(`  rejected ${r.id}: ${r.reason}: ${r.message}`);
+  if (result.kept) console.log(`  kept                ${result.kept} (the servers' logs, and the SQLite file)`);
 }
 
 /** How the machine's cores were spent while the devices pushed: ours, and whatever else ran beside them. */

@@ -21,6 +21,26 @@ export function processCpuMs(pid: number): number | null {
   }
 }
 
+/**
+ * Connections the kernel refused since boot because a listening socket's accept queue was
+ * full (TcpExt ListenOverflows): each costs a client a SYN retry, one second and then three.
+ * Counted for the whole machine; null without /proc.
+ */
+export function listenOverflows(): number | null {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const names = lines[i]!.split(' ');
+      if (names[0] !== 'TcpExt:') continue;
+      const value = lines[i + 1]!.split(' ')[names.indexOf('ListenOverflows')];
+      return value === undefined ? null : Number(value);
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time every core of the machine has been busy so far, in ms; null without /proc. */
 export function machineCpuMs(): number | null {
   try {

@@ -13,7 +13,7 @@ import pg from 'pg';
 import type { SyncRecord } from '../../src/domain/wire.ts';
 import { createDatabase } from '../../src/server/db/database.ts';
 import { migrateToLatest } from '../../src/server/db/migrate.ts';
-import { machineCpuMs, processCpuMs } from './cpu.ts';
+import { listenOverflows, machineCpuMs, processCpuMs } from './cpu.ts';
 import { measuredFetch, newMetrics, prepareEngineDevice, prepareLeanDevice, type Driver, type LoadMetrics, type PreparedDevice } from './devices.ts';
 import { dayOfRecords, setUpFleet, type LoadDevice } from './fleet.ts';
 import { startServer, type ServerProcess } from './servers.ts';
@@ -33,6 +33,8 @@ export type LoadOptions = {
   /** An admin URL of PostgreSQL, where a database of the run's own is made and dropped. */
   postgresUrl?: string;
   cpuProfDir?: string;
+  /** Keep the run's directory (the servers' logs, the SQLite file) instead of deleting it; its path is `LoadResult.kept`. */
+  keep?: boolean;
   /** Progress lines (setup, start); silent when absent. */
   log?: (line: string) => void;
 };
@@ -58,12 +60,16 @@ export type LoadResult = {
   retries: number;
   rejected: LoadMetrics['rejected'];
   failed: LoadMetrics['failed'];
+  /** Connections the kernel dropped while pushing, its accept queue full (the whole machine's count); null where unknown. */
+  listenOverflows: number | null;
   /** PostgreSQL only: what the run's connections were waiting on, sampled every 250 ms. */
   waits: Record<string, number>;
   /** CPU time used during the push phase, in ms: by the whole machine (all cores) and by each part of the load; null where unknown. */
   cpu: Cpu;
   verification: Verification;
   goals: { goal: string; met: boolean; figure: string }[];
+  /** The run's directory, when kept. */
+  kept: string | null;
 };
 
 /** The issue's goals (#8, Load). */
@@ -72,7 +78,7 @@ export const GOALS = { allInMs: 60_000, p99Ms: 2_000 };
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const log = options.log ?? (() => {});
   const work = mkdtempSync(join(tmpdir(), 'bv-load-'));
-  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(work, { recursive: true, force: true })];
+  const cleanups: (() => Promise<unknown>)[] = options.keep ? [] : [async () => rmSync(work, { recursive: true, force: true })];
   const servers: ServerProcess[] = [];
   const prepared: PreparedDevice[] = [];
   try {
@@ -114,9 +120,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     setMaxListeners(0, stop.signal);
     const timer = setTimeout(() => stop.abort(), options.timeLimitMs);
     const sampler = 'url' in database ? await sampleWaits(database.url) : undefined;
+    const overflowsBefore = listenOverflows();
     const cpuBefore = { machine: machineCpuMs(), devices: process.cpuUsage(), servers: servers.map((s) => processCpuMs(s.pid)) };
     const startedAt = performance.now();
-    const fetch = measuredFetch(metrics, stop.signal);
+    const fetch = measuredFetch(metrics, stop.signal, prepared.length);
     // Closing the day at once: every device starts in this same turn of the event loop;
     // device i pushes to server i mod n, as a load balancer would spread them.
     const done = await Promise.all(
@@ -125,6 +132,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const elapsed = performance.now() - startedAt;
     clearTimeout(timer);
     const devicesCpu = process.cpuUsage(cpuBefore.devices);
+    const overflowsAfter = listenOverflows();
+    const overflows = overflowsAfter === null || overflowsBefore === null ? null : overflowsAfter - overflowsBefore;
     const machineAfter = machineCpuMs();
     const serversAfter = servers.map((s) => processCpuMs(s.pid));
     const sampled = await sampler?.stop();
@@ -142,7 +151,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const verifying = createDatabase('url' in database ? { url: database.url } : { sqliteFile: join(database.dataDir, 'branchvoice.sqlite') });
     const verification = await verifyStored(verifying.db, sent).finally(() => verifying.destroy());
 
-    return summarize(options, { servers: serverCount, sent, setupMs, elapsed, allDone: done.every(Boolean), timedOut, metrics, waits, cpu, verification });
+    return summarize(options, work, { servers: serverCount, sent, setupMs, elapsed, allDone: done.every(Boolean), timedOut, metrics, waits, cpu, overflows, verification });
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await Promise.all(prepared.map((d) => d.dispose()));
@@ -162,6 +171,7 @@ async function installFakeIndexedDb(): Promise<void> {
 
 function summarize(
   options: LoadOptions,
+  work: string,
   run: {
     servers: number;
     sent: { records: readonly SyncRecord[] }[];
@@ -172,6 +182,7 @@ function summarize(
     metrics: LoadMetrics;
     waits: Record<string, number>;
     cpu: Cpu;
+    overflows: number | null;
     verification: Verification;
   },
 ): LoadResult {
@@ -212,8 +223,10 @@ function summarize(
     failed: metrics.failed,
     waits: run.waits,
     cpu: run.cpu,
+    listenOverflows: run.overflows,
     verification,
     goals,
+    kept: options.keep ? work : null,
   };
 }
 
