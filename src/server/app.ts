@@ -39,10 +39,23 @@ export type AppOptions = {
 
 /**
  * Tokens travel in the Authorization header, the enrollment answer and the session cookie;
- * passwords in the dashboard's sign-in: never log them. Fastify logs no bodies, so the body
- * paths guard against a log line made with one.
+ * passwords in the dashboard's sign-in; customers' contact details in opinions: never log
+ * them. Fastify logs no headers or bodies, and no route puts a secret in a URL; these paths
+ * guard against a log line made with one (tests/server/hostile/logs.test.ts greps a full run).
  */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'res.body.token', '*.token', 'req.body.password', '*.password'];
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'res.body.token',
+  '*.token',
+  'req.body.password',
+  '*.password',
+  '*.pin',
+  '*.contact',
+  '*.phone',
+  '*.email',
+];
 
 /** Builds the server: one plugin per concern, fresh for every test (STYLE.md §2.7). */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

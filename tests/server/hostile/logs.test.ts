@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { referenceCode } from '../../../src/domain/opinion.ts';
+import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../../src/domain/wire.ts';
+import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
+import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
+import { exited, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput } from '../process.ts';
+
+/**
+ * The server's logs never hold a secret (issue #8): the real process, as `npm start` runs it
+ * (scripts/start.mjs), logging at trace, through a whole day: tablets enrolled with codes,
+ * ratings, an opinion with a customer's name, phone and e-mail, a complaint case, a day
+ * close, dashboard sign-ins with passwords, wrong codes, wrong passwords, malformed bodies,
+ * a revoked tablet. Then every secret used is looked for in everything it printed. Only the
+ * first-run banner shows the first codes, PIN and password, once, by design (README).
+ */
+
+const LISTENING = /Listening on http:\/\/127\.0\.0\.1:(\d+)/;
+const BANNER = /\n=+ BranchVoice: first run =+\n[\s\S]*?\n=+\n/;
+
+/** A customer's contact details and words, and what staff write about them: never in a log. */
+const CUSTOMER = {
+  name: 'Zoraida Quintanilla-Vex',
+  phone: '+34 611 222 333',
+  email: 'zoraida.qv@example.org',
+  text: 'Charged twice for the transfer to my landlord, reference QX-88213',
+};
+const CASE_TEXT = 'Customer Zoraida says the fee was taken twice on account 4471';
+const MANAGER = { staffNumber: '9001', pin: '80417263', password: 'grace-lin-dashboard-pw' };
+const WRONG_PASSWORD = 'grace-lin-dashboard-pX';
+
+describe('the logs of a full run', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bv-logs-'));
+  const staticDir = join(dataDir, 'dist');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>BranchVoice</title>');
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('given the server at LOG_LEVEL=trace through enrollment, pushes, a case, sign-ins and refusals, then no token, code, PIN, password, cookie or customer detail is in its output but the banner once', { timeout: 90_000 }, async () => {
+    const env = { DATA_DIR: dataDir, STATIC_DIR: staticDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', LOG_LEVEL: 'trace' };
+    const server = startNpmStart(env);
+    const base = `http://127.0.0.1:${(await waitForOutput(server.output, LISTENING, 30_000))[1]}`;
+    const banner = BANNER.exec(server.output())?.[0];
+    expect(banner).toBeDefined();
+    const codeA = /\nEnrollment code: (\S+)/.exec(banner!)![1]!;
+    const lobbyCode = lobbyEnrollmentCodeOf(banner!);
+    const [, , tellerPin] = /Teller sign-in: staff number (\S+), PIN (\d+)/.exec(banner!)!;
+    const [, hq, hqPassword] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(banner!)!;
+
+    const call = async (method: string, path: string, init: { token?: string; cookie?: string; body?: unknown; raw?: string } = {}) => {
+      const headers: Record<string, string> = {};
+      if (init.token) headers.authorization = `Bearer ${init.token}`;
+      if (init.cookie) headers.cookie = init.cookie;
+      const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(base + path, { method, headers, body });
+      return { status: response.status, body: (await response.json().catch(() => null)) as unknown, setCookie: response.headers.getSetCookie() };
+    };
+
+    // Tablets enroll; a wrong code and a code used twice are refused.
+    const counter = (await call('POST', '/api/enroll', { body: { code: codeA, deviceLabel: 'counter' } })).body as EnrollResponse;
+    const lobby = (await call('POST', '/api/enroll', { body: { code: lobbyCode.toLowerCase(), deviceLabel: 'lobby' } })).body as EnrollResponse;
+    expect((await call('POST', '/api/enroll', { body: { code: codeA } })).status).toBe(400);
+    const branchId = counter.config.branch.id;
+    const counterId = counter.config.counter!.id;
+
+    // The admin adds a branch manager with a PIN and a dashboard password, and a code for a second tablet.
+    const added = await admin(dataDir, 'teller:add', '--branch', branchId, '--staff-number', MANAGER.staffNumber, '--name', 'Grace Lin', '--pin', MANAGER.pin, '--role', 'branch-manager');
+    const managerId = /Added teller (\S+):/.exec(added)![1]!;
+    await admin(dataDir, 'account:add', '--teller', managerId, '--password', MANAGER.password);
+    const codeB = /: (\S{4}-\S{4})\n/.exec(await admin(dataDir, 'code:create', '--counter', counterId))![1]!;
+    const second = (await call('POST', '/api/enroll', { body: { code: codeB } })).body as EnrollResponse;
+    expect((await call('POST', '/api/enroll', { body: { code: 'ACDE-FGHJ' } })).status).toBe(400);
+
+    // A shift and ratings; an opinion with contact details; a case about it; a day close.
+    const teller = counter.config.tellers[0]!;
+    const scope = { branchId, counterId, tellerId: teller.id };
+    const pushed = await call('POST', '/api/sync/push', { token: counter.token, body: { protocol: PROTOCOL_VERSION, records: [aShiftEvent(scope), aRating(scope), aRating({ ...scope, score: 'dissatisfied' })] } });
+    expect((pushed.body as PushResponse).results.every((r) => r.status === 'accepted')).toBe(true);
+    await call('GET', '/api/sync/config', { token: second.token });
+    const opinion = anOpinion({ branchId, referenceCode: referenceCode(lobby.referencePrefix, 1), text: CUSTOMER.text, contact: { name: CUSTOMER.name, phone: CUSTOMER.phone, email: CUSTOMER.email, wantsReply: true, consent: true } });
+    const caseEvent = aCaseEvent('opened', aCaseId(), { branchId, staffId: managerId, role: 'branch-manager', channel: 'opinion-box', opinionId: opinion.id, summary: CASE_TEXT });
+    const lobbyPush = await call('POST', '/api/sync/push', { token: lobby.token, body: { protocol: PROTOCOL_VERSION, records: [opinion, caseEvent] } });
+    expect((lobbyPush.body as PushResponse).results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+    // The same opinion refused from the counter: the refusal names the record, not its words.
+    await call('POST', '/api/sync/push', { token: counter.token, body: { protocol: PROTOCOL_VERSION, records: [opinion] } });
+    expect((await call('GET', '/api/review?since=0', { token: lobby.token })).status).toBe(200);
+    expect((await call('GET', '/api/case-events?after=0', { token: lobby.token })).status).toBe(200);
+    expect((await call('POST', '/api/day-close', { token: lobby.token, body: { staffId: managerId, role: 'branch-manager' } })).status).toBe(200);
+
+    // Dashboard: a wrong password, then both sign in; reports; a revoke; sign-out.
+    expect((await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: WRONG_PASSWORD } })).status).toBe(401);
+    const hqSession = await call('POST', '/api/session', { body: { staffNumber: hq, password: hqPassword } });
+    const managerSession = await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: MANAGER.password } });
+    const cookies = [hqSession, managerSession].map((s) => s.setCookie[0]!.split(';')[0]!);
+    expect(await Promise.all(cookies.map(async (cookie) => (await call('GET', '/api/reports/overview?from=2020-01-01&to=2021-01-01', { cookie })).status))).toEqual([200, 200]);
+    expect((await call('POST', `/api/reports/fleet/${second.deviceId}/revoke`, { cookie: cookies[1], body: {} })).status).toBe(200);
+    expect((await call('GET', '/api/sync/config', { token: second.token })).status).toBe(401);
+    await call('DELETE', '/api/session', { cookie: cookies[0], body: {} });
+    expect((await call('GET', '/api/me', { cookie: cookies[0] })).status).toBe(401);
+
+    // Refusals that carry secrets in the body: malformed JSON, a body over the limit, unknown fields.
+    await call('POST', '/api/session', { raw: `{"staffNumber":"${hq}","password":"${hqPassword}"` });
+    await call('POST', '/api/session', { raw: `{"staffNumber":"${hq}","password":"${hqPassword}","pin":"${MANAGER.pin}"}` });
+    await call('POST', '/api/enroll', { raw: `{"code":"${codeB}","padding":"${'x'.repeat(1_100_000)}"}` });
+    await call('POST', '/api/sync/push', { token: lobby.token, raw: `{"protocol":1,"records":[{"kind":"opinion","text":"${CUSTOMER.text}","contact":{"email":"${CUSTOMER.email}"` });
+    await call('POST', '/api/sync/push', { token: `${counter.token}x`, body: { protocol: PROTOCOL_VERSION, records: [] } });
+
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+
+    const output = server.output();
+    const logs = output.replace(banner!, '\n');
+    expect(logs).toContain('"msg":"incoming request"');
+    expect(logs).toContain('"msg":"request completed"');
+    expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(60);
+    const secrets: Record<string, string> = {
+      'counter token': counter.token,
+      'lobby token': lobby.token,
+      'second tablet token': second.token,
+      'first code': codeA,
+      'first code, unformatted': codeA.replace('-', ''),
+      'lobby code': lobbyCode,
+      "admin's code": codeB,
+      "admin's code, unformatted": codeB.replace('-', ''),
+      'session cookie of head office': cookies[0]!.split('=')[1]!,
+      "session cookie of the manager": cookies[1]!.split('=')[1]!,
+      "head office's password": hqPassword!,
+      "manager's password": MANAGER.password,
+      'a wrong password': WRONG_PASSWORD,
+      "manager's PIN": MANAGER.pin,
+      "customer's name": CUSTOMER.name,
+      "customer's phone": CUSTOMER.phone,
+      "customer's e-mail": CUSTOMER.email,
+      "customer's words": CUSTOMER.text,
+      "staff's words about the case": CASE_TEXT,
+    };
+    const found = Object.entries(secrets).filter(([, secret]) => logs.includes(secret));
+    expect(found.map(([name]) => name)).toEqual([]);
+    // The first teller's PIN is four digits: looked for as a number of its own.
+    expect(logs).not.toMatch(new RegExp(`(?<![\\d.])${tellerPin}(?!\\d)`));
+    // The banner's secrets appear once, in the banner.
+    for (const secret of [codeA, lobbyCode, tellerPin!, hqPassword!]) expect(output.split(secret).length - 1).toBe(1);
+  });
+});
+
+/** `npm start` as the README runs it (scripts/start.mjs), with a prebuilt app so it does not build. */
+function startNpmStart(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, output: () => output };
+}
+
+async function admin(dataDir: string, ...args: string[]): Promise<string> {
+  const done = await runTsx('src/server/cli/admin.ts', args, { DATA_DIR: dataDir, DATABASE_URL: '' });
+  if (done.code !== 0) throw new Error(`admin ${args.join(' ')}: ${done.stderr}${done.stdout}`);
+  return done.stdout;
+}
