@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES } from '../domain/wire.ts';
 import type { Database } from './db/schema.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './errors.ts';
 import { ATTEMPT_LIMITS, type AttemptLimits } from './plugins/attempt-limits.ts';
+import { closeConnectionsWhenClosing } from './plugins/close-connections.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
@@ -65,6 +66,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   // Before any route or plugin, so that every answer inherits it: pages, API, files, 404s.
   securityHeaders(app);
+  closeConnectionsWhenClosing(app);
   // Set before the static plugin, which calls it for missing files and inherits it.
   app.setNotFoundHandler(staticDir ? spaFallback(staticDir, handleNotFound) : handleNotFound);
   await app.register(healthRoutes, { prefix: '/api', db });
