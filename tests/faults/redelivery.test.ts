@@ -26,7 +26,7 @@ type Delivery = { device: number; what: string; records: Rating[] };
  * resend (the second half of one and the first half of the next, as after a partial
  * settle), and a batch that carries a record twice; all shuffled.
  */
-function planDeliveries(random: () => number): { deliveries: Delivery[]; accepted: Set<string>; perDevice: Rating[][] } {
+function planDeliveries(counterIds: readonly string[], random: () => number): { deliveries: Delivery[]; accepted: Set<string>; perDevice: Rating[][] } {
   const perDevice: Rating[][] = [];
   const deliveries: Delivery[] = [];
   for (let device = 0; device < DEVICES; device++) {
@@ -37,7 +37,7 @@ function planDeliveries(random: () => number): { deliveries: Delivery[]; accepte
         Array.from({ length: size }, () => {
           const score = SCORES[Math.floor(random() * SCORES.length)]!;
           return aRating({
-            counterId: COUNTER_IDS[device]!,
+            counterId: counterIds[device]!,
             score,
             reasons: score === 'dissatisfied' ? ['waiting-time'] : score === 'neutral' && random() < 0.5 ? ['fees', 'attitude'] : [],
             createdAt: SERVER_NOW - 60 * HOUR + Math.floor(random() * 60 * HOUR),
@@ -64,17 +64,15 @@ function planDeliveries(random: () => number): { deliveries: Delivery[]; accepte
   return { deliveries, accepted: new Set(perDevice.flat().map((r) => r.id)), perDevice };
 }
 
-let COUNTER_IDS: string[] = [];
-
 describeEachDatabase('the same batches delivered several times, interleaved', (kind) => {
   const database = useTestDatabase(kind);
 
   it('given four devices whose batches arrive one to three times, recut and shuffled, six at once, then the server holds each rating once and the roll-ups count each once', async () => {
-    COUNTER_IDS = await givenBranchWithCounters(database.current, DEVICES, SERVER_NOW);
+    const counterIds = await givenBranchWithCounters(database.current, DEVICES, SERVER_NOW);
     const tokens: string[] = [];
-    for (const counterId of COUNTER_IDS) tokens.push((await givenEnrolledDevice(database.current, counterId)).token);
+    for (const counterId of counterIds) tokens.push((await givenEnrolledDevice(database.current, counterId)).token);
     const server: TestServer = await startTestServer({ db: database.current.db });
-    const { deliveries, accepted, perDevice } = planDeliveries(seededRandom(SEED));
+    const { deliveries, accepted, perDevice } = planDeliveries(counterIds, seededRandom(SEED));
 
     const started = Date.now();
     let next = 0;
@@ -102,7 +100,7 @@ describeEachDatabase('the same batches delivered several times, interleaved', (k
       .select((eb) => ['counter_id', eb.fn.sum<number>(eb('very_satisfied', '+', eb('satisfied', '+', eb('neutral', '+', eb.ref('dissatisfied'))))).as('n')])
       .groupBy('counter_id')
       .execute();
-    expect(Object.fromEntries(byCounter.map((r) => [r.counter_id, Number(r.n)]))).toEqual(Object.fromEntries(COUNTER_IDS.map((id, d) => [id, perDevice[d]!.length])));
+    expect(Object.fromEntries(byCounter.map((r) => [r.counter_id, Number(r.n)]))).toEqual(Object.fromEntries(counterIds.map((id, d) => [id, perDevice[d]!.length])));
     console.log(
       `[faults] redelivery (${kind}): ${deliveries.length} deliveries (${DEVICES} devices, ${DEVICES * BATCHES_PER_DEVICE} batches, seed ${SEED}), ${recordsSent} records sent, ${figures.records} held once, ${figures.rolledUp} rolled up, ${IN_FLIGHT} in flight, ${elapsed} ms`,
     );

@@ -137,8 +137,9 @@ describe('the server process killed on SQLite', () => {
     const afterCommit = await killAfterCommitBeforeAnswer(running, tablet, count);
     expect(await count()).toBe(BATCH);
 
-    // Then killed at a random instant from 0.4 to 1.5 times what a cold push took, counted from
-    // the first byte of a push the server does not have yet; the batches before it go by.
+    // Then killed at random instants, counted from the first byte of a push the server does not
+    // have yet, spread over twice what a cold push took (one in each third of that span, so the
+    // kills fall before, around and after the commit); the batches before it go by.
     const random = seededRandom(SEED);
     const rounds: string[] = [];
     let storedAhead = 0;
@@ -151,7 +152,7 @@ describe('the server process killed on SQLite', () => {
       void armed.answered.then(() => (answered = true));
       const sync = tablet.engine.syncNow();
       await armed.requested;
-      const delay = Math.round((0.4 + random() * 1.1) * afterCommit.pushMs * 10) / 10;
+      const delay = Math.round(((round - 1 + random()) / KILLS) * 2 * afterCommit.pushMs * 10) / 10;
       await sleep(delay);
       const answeredAtKill = answered;
       await running.server.kill();
