@@ -115,29 +115,29 @@ const TARGETS: Record<string, Target> = {
   'POST /api/enroll': {
     credentials: [],
     body: () => ({ code: 'ACDE-FGHJ', deviceLabel: 'Window 3 tablet', appVersion: '0.1.0' }),
-    runs: 400,
+    runs: 300,
     accept: (_a, _s, delta) => expect(delta).toEqual({ devices: 1 }),
   },
   'POST /api/sync/push': {
     credentials: ['counter', 'lobby'],
     body: (credentials) => ({ protocol: PROTOCOL_VERSION, records: credentials === 'lobby' ? lobbyRecords() : counterRecords(), health: aHealth() }),
-    runs: 800,
+    runs: 500,
     accept: acceptPush,
   },
   'GET /api/sync/config': { credentials: ['counter', 'lobby'], runs: 100, accept: nothingChanges },
   'GET /api/case-events': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 250, accept: nothingChanges },
-  'GET /api/review': { credentials: ['lobby', 'counter'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 200, accept: nothingChanges },
+  'GET /api/review': { credentials: ['lobby', 'counter'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: nothingChanges },
   'POST /api/day-close': {
     credentials: ['lobby', 'counter'],
     body: () => ({ staffId: STAFF_ID['branch-manager'], role: 'branch-manager' }),
-    runs: 250,
+    runs: 150,
     accept: onlyTables('day_closes'),
   },
   // Each valid-looking sign-in costs a scrypt (a quarter second): fewer runs.
   'POST /api/session': {
     credentials: [],
     body: () => ({ staffNumber: 'HQ1', password: 'not the password' }),
-    runs: 25,
+    runs: 16,
     accept: (_a, _s, delta) => expect(delta).toEqual({ sessions: 1 }),
   },
   'DELETE /api/session': {
@@ -158,7 +158,7 @@ const TARGETS: Record<string, Target> = {
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
-    runs: 200,
+    runs: 150,
     accept: onlyTables('day_closes'),
   },
 };

@@ -211,6 +211,8 @@ export function rawBodies(validJson: string): fc.Arbitrary<string | Buffer> {
       Buffer.from(`{"code":"\xff\xfe"}`, 'latin1'),
       JSON.stringify({ padding: 'x'.repeat(1_100_000) }),
       JSON.stringify(Array.from({ length: 20_000 }, () => ({}))),
+      JSON.stringify({ protocol: 1, records: Array.from({ length: 5_000 }, () => ({})) }),
+      JSON.stringify({ protocol: 1, records: Array.from({ length: 200 }, () => ({ kind: 'rating', id: 'x'.repeat(4_000) })) }),
     ),
     fc.string({ maxLength: 60 }),
   );
