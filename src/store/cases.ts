@@ -78,7 +78,7 @@ export async function recordCaseEvent(
       }),
     );
   } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull();
+    if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
 }

@@ -3,6 +3,7 @@ import type { DeviceConfig, DeviceMode } from '../domain/config.ts';
 import type { PinAttempt } from '../domain/pin.ts';
 import type { Rating } from '../domain/rating.ts';
 import type { StoredCaseEvent } from './cases.ts';
+import { StoragePressure } from './storage-pressure.ts';
 import type { Shift, ShiftEvent } from '../domain/shift.ts';
 import type { RecordKind, SyncRecord } from '../domain/wire.ts';
 
@@ -71,6 +72,8 @@ export interface MetaValues {
   opinionSequence: number;
   /** The last case-event `seq` pulled from the server: the next pull starts after it. */
   caseCursor: number;
+  /** Written and deleted in one transaction to learn whether a record would fit (probeStorage). */
+  storageProbe: string;
 }
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -88,6 +91,8 @@ export class BranchVoiceDB extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   quarantine!: EntityTable<QuarantineRow, 'recordId'>;
   meta!: Table<MetaRow, MetaKey>;
+  /** Whether the last write was refused for lack of space: the status corner warns staff. */
+  readonly storagePressure = new StoragePressure();
 
   constructor(name: string = DEFAULT_DB_NAME) {
     // 'strict' durability: Chromium otherwise reports a write transaction complete before it

@@ -66,7 +66,7 @@ export async function recordOpinion(
       onFatal,
     );
   } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull();
+    if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
 }

@@ -36,7 +36,7 @@ export async function recordEntryRead(
       }),
     );
   } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull();
+    if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
 }

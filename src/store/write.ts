@@ -33,10 +33,11 @@ export async function writeWithOutbox<R extends SyncRecord>(
       const [holds] = await Promise.all([precondition ? precondition() : true, table.add(record), db.outbox.add(row as OutboxRow)]);
       if (!holds) throw new PreconditionFailed();
     });
+    db.storagePressure.relieved();
     return ok(undefined);
   } catch (error) {
     if (error instanceof PreconditionFailed) return err('precondition', 'The condition for this write no longer holds.');
-    if (isQuotaExceeded(error)) return storageFull();
+    if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
 }
@@ -48,8 +49,36 @@ export function isQuotaExceeded(error: unknown): boolean {
   return error.name === 'QuotaExceededError' || (inner instanceof Error && inner.name === 'QuotaExceededError');
 }
 
-/** The answer to a write refused for lack of space: the screen says so, nothing is half-saved. */
-export const storageFull = () => err('storage-full', 'The tablet is out of storage: this record was not saved. Ask staff to free space or sync now.');
+/**
+ * The answer to a write refused for lack of space: the screen says so, nothing is half-saved,
+ * and the database remembers it so that the status corner tells staff too.
+ */
+export function storageFull(db: BranchVoiceDB) {
+  db.storagePressure.refused();
+  return err('storage-full', 'The tablet is out of storage: this record was not saved. Ask staff to free space or sync now.');
+}
+
+/** About the size of a record and its outbox row: a probe this big that fits means a tap would. */
+const PROBE_BYTES = 2048;
+
+/**
+ * Learns whether a record would fit now, after a full storage was reported: writes a row of a
+ * record's size and deletes it in the same transaction, so it leaves nothing behind. Clears
+ * or keeps the storage warning accordingly; any other failure leaves it as it is.
+ */
+export async function probeStorage(db: BranchVoiceDB): Promise<boolean> {
+  try {
+    await db.transaction('rw', db.meta, async () => {
+      await db.meta.put({ key: 'storageProbe', value: 'x'.repeat(PROBE_BYTES) });
+      await db.meta.delete('storageProbe');
+    });
+    db.storagePressure.relieved();
+    return true;
+  } catch (error) {
+    if (isQuotaExceeded(error)) db.storagePressure.refused();
+    return false;
+  }
+}
 
 /** Thrown inside the transaction to abort it when the precondition does not hold. */
 class PreconditionFailed extends Error {}

@@ -31,9 +31,9 @@ export interface TabletOutcome {
 /**
  * Why a close did not go through: the transport's reasons (offline, unreachable, revoked …;
  * 'forbidden' when the server does not have the member of staff on the roster in that role),
- * or a tablet that is not enrolled.
+ * a tablet that is not enrolled, or one whose own storage failed the sync (SyncFailure).
  */
-export type DayCloseFailure = TransportFailure | 'not-enrolled';
+export type DayCloseFailure = TransportFailure | 'not-enrolled' | 'storage-full' | 'unknown';
 
 export type DayCloseOutcome =
   | Ok<{ status: DayCloseStatus; tablet: TabletOutcome }>

@@ -18,6 +18,7 @@ import { getMeta, setMeta } from '../store/meta.ts';
 import { outboxStats, readOutboxBatch, settleOutbox, type Rejection } from '../store/outbox.ts';
 import { storageEstimate } from '../store/persistence.ts';
 import { watchOutboxDepth } from '../store/status.ts';
+import { isQuotaExceeded, probeStorage } from '../store/write.ts';
 import { backoffDelay } from './backoff.ts';
 import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';
 
@@ -25,12 +26,22 @@ import { requestJson, type HttpOptions, type TransportFailure } from './http.ts'
 export type SyncTrigger = 'start' | 'new-record' | 'online' | 'visible' | 'timer' | 'retry' | 'manual';
 
 export type SyncSkip = 'busy' | 'not-enrolled' | 'stopped';
-export type SyncOutcome = Result<{ pushed: number; rejected: number }, TransportFailure> | { ok: 'skipped'; why: SyncSkip };
+/**
+ * Why a run failed: the transport's reasons, the tablet's storage refusing what the run had to
+ * keep, or IndexedDB failing it otherwise ('unknown': logged, tried again with the backoff).
+ */
+export type SyncFailure = TransportFailure | 'storage-full' | 'unknown';
+export type SyncOutcome = Result<{ pushed: number; rejected: number }, SyncFailure> | { ok: 'skipped'; why: SyncSkip };
 
 export interface EngineStatus {
   syncing: boolean;
   /** When the next try is due, if one is scheduled. */
   nextAttemptAt: number | null;
+  /**
+   * How this tab's last run ended, kept in memory too: with the storage full, the run's
+   * outcome cannot be written to IndexedDB, and the status corner must not show a stale one.
+   */
+  lastRun: { at: number; failure: SyncFailure | null } | null;
 }
 
 export interface SyncEngineOptions {
@@ -50,7 +61,7 @@ export interface SyncEngineOptions {
 
 const LOCK_NAME = 'branchvoice-sync';
 // 'forbidden' was answered as 'bad-request' before it had a name of its own; it is retried as that was.
-const RETRYABLE: ReadonlySet<TransportFailure> = new Set(['offline', 'unreachable', 'timeout', 'server-error', 'rate-limited', 'bad-response', 'payload-too-large', 'bad-request', 'forbidden']);
+const RETRYABLE: ReadonlySet<SyncFailure> = new Set(['offline', 'unreachable', 'timeout', 'server-error', 'rate-limited', 'bad-response', 'payload-too-large', 'bad-request', 'forbidden', 'storage-full', 'unknown']);
 
 /**
  * Moves the outbox to the server: push in batches, settle each answer, back off on failure,
@@ -76,6 +87,7 @@ export class SyncEngine {
   #started = false;
   /** The last outbox key pushed; reading resumes after it (see readOutboxBatch). */
   #lastSeq = 0;
+  #lastRun: EngineStatus['lastRun'] = null;
   #listeners = new Set<(status: EngineStatus) => void>();
   #teardown: Array<() => void> = [];
 
@@ -138,13 +150,32 @@ export class SyncEngine {
       return this.#running;
     }
     this.#clearTimer();
-    this.#running = this.#runLocked().finally(() => {
-      this.#running = null;
-      this.#emit();
-    });
+    this.#running = this.#runLocked()
+      .catch((error: unknown) => this.#failedLocally(error))
+      .finally(() => {
+        this.#running = null;
+        this.#emit();
+      });
     this.#emit();
     void this.#running.then((outcome) => this.#afterRun(outcome));
     return this.#running;
+  }
+
+  /**
+   * A run that threw: IndexedDB refused a write (the storage is full) or went away. Either
+   * way the engine must keep its timer, or a tablet whose storage filled up once would never
+   * sync by itself again; the outbox is as the last settled batch left it.
+   */
+  #failedLocally(error: unknown): SyncOutcome {
+    this.#lastSeq = 0;
+    if (isQuotaExceeded(error)) {
+      this.#db.storagePressure.refused();
+      this.#lastRun = { at: this.#now(), failure: 'storage-full' };
+      return err('storage-full', 'The tablet is out of storage: sync what waits, then free space.');
+    }
+    console.error('sync: a run failed on the device', error);
+    this.#lastRun = { at: this.#now(), failure: 'unknown' };
+    return err('unknown', `The sync failed on this device: ${error instanceof Error ? error.message : String(error)}`);
   }
 
   /** Follows the engine's in-memory status (syncing, next try). */
@@ -155,7 +186,7 @@ export class SyncEngine {
   }
 
   #status(): EngineStatus {
-    return { syncing: this.#running !== null, nextAttemptAt: this.#timerAt };
+    return { syncing: this.#running !== null, nextAttemptAt: this.#timerAt, lastRun: this.#lastRun };
   }
 
   #emit(): void {
@@ -223,6 +254,9 @@ export class SyncEngine {
       if (!pulled.ok) result = pulled;
     }
     await this.#recordOutcome(state, result);
+    // The outbox may have shrunk: staff who were told the storage is full learn whether a
+    // record fits again without waiting for a customer to try.
+    if (this.#db.storagePressure.full) await probeStorage(this.#db);
     return result.ok ? ok({ pushed: result.value.pushed, rejected: result.value.rejected }) : result;
   }
 
@@ -327,7 +361,14 @@ export class SyncEngine {
           lastError: { reason: result.reason, message: result.message, at },
           stopped: result.reason === 'unauthorized' || result.reason === 'device-revoked' ? result.reason : null,
         };
-    await setMeta(this.#db, 'syncState', next);
+    this.#lastRun = { at, failure: result.ok ? null : result.reason };
+    try {
+      await setMeta(this.#db, 'syncState', next);
+    } catch (error) {
+      // With the storage full the outcome cannot be kept; #lastRun tells the status corner.
+      if (!isQuotaExceeded(error)) throw error;
+      this.#db.storagePressure.refused();
+    }
   }
 }
 

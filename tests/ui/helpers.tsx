@@ -7,6 +7,7 @@ import es from '../../src/locales/es.json';
 import zhHans from '../../src/locales/zh-Hans.json';
 import zhHant from '../../src/locales/zh-Hant.json';
 import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts';
+import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
@@ -75,12 +76,12 @@ export function engineIdle(engine: SyncEngine): Promise<void> {
 
 export { anEnrolledDevice } from '../builders/device.ts';
 
-// The shared texts and the lobby and day-close chunks' own (their top-level keys do not overlap).
+// The shared texts and the lobby, day-close and fault chunks' own (their top-level keys do not overlap).
 const LOCALES = {
-  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'] },
-  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'] },
-  en: { ...en, ...lobbyResources.en, ...dayCloseResources.en },
-  es: { ...es, ...lobbyResources.es, ...dayCloseResources.es },
+  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'], ...faultResources['zh-Hans'] },
+  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'], ...faultResources['zh-Hant'] },
+  en: { ...en, ...lobbyResources.en, ...dayCloseResources.en, ...faultResources.en },
+  es: { ...es, ...lobbyResources.es, ...dayCloseResources.es, ...faultResources.es },
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import type { EnrollFailure } from '../../src/sync/enroll.ts';
 import type { TransportFailure } from '../../src/sync/http.ts';
 import { resources } from '../../src/ui/i18n.ts';
 import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts';
+import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
@@ -51,8 +52,8 @@ function flatten(node: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-// Each language's texts: the shared bundle and the lobby and day-close chunks', whose top-level keys differ.
-const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng] })])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
+// Each language's texts: the shared bundle and the lobby, day-close and fault chunks', whose top-level keys differ.
+const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng] })])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
 const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
 const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 
@@ -64,6 +65,7 @@ describe('locales', () => {
   it.each([
     ['lobby', lobbyResources],
     ['day-close', dayCloseResources],
+    ['faults', faultResources],
   ] as const)('given the %s chunk, then its top-level keys are its own: merging never hides a shared text', (_, chunk) => {
     for (const lng of LANGUAGES) expect(Object.keys(chunk[lng]).filter((key) => key in resources[lng].translation || (chunk !== lobbyResources && key in lobbyResources[lng]))).toEqual([]);
   });

@@ -3,30 +3,40 @@ import { forgetEnrollment } from '../../store/device.ts';
 import { watchDeviceStatus } from '../../store/status.ts';
 import type { EngineStatus } from '../../sync/engine.ts';
 import { useServices, useT } from '../services.tsx';
+import { useFaultTexts } from './use-fault-texts.ts';
 import { useObservable } from '../use-observable.ts';
 
 /**
  * The small corner for staff: what is waiting, when the last sync worked, what went wrong.
- * Everything comes from IndexedDB, so it tells the truth after a reload too.
+ * It reads IndexedDB, so it tells the truth after a reload too; what IndexedDB cannot hold
+ * when the storage is full (that it is full, how the last sync went) comes from memory.
  */
 export function StatusCorner() {
   const { db, engine } = useServices();
   const { t, language } = useT();
   const status = useObservable(() => watchDeviceStatus(db), [db]);
-  const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null });
+  const storageFull = useObservable(() => db.storagePressure, [db]);
+  const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null, lastRun: null });
   useEffect(() => engine.subscribe(setEngineStatus), [engine]);
+  const faultTexts = useFaultTexts(Boolean(storageFull));
   if (!status) return null;
 
   const time = (at: number) => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
   const stopped = status.sync?.stopped;
-  const error = status.sync?.lastError ?? (stopped ? { reason: stopped, message: '' } : null);
+  // This tab's last run, when IndexedDB could not keep it (the storage full) or has not yet.
+  const run = engineStatus.lastRun && engineStatus.lastRun.at > (status.sync?.lastAttemptAt ?? 0) ? engineStatus.lastRun : null;
+  const lastSuccessAt = run && !run.failure ? run.at : status.sync?.lastSuccessAt;
+  const error = run ? (run.failure ? { reason: run.failure, message: '' } : null) : (status.sync?.lastError ?? (stopped ? { reason: stopped, message: '' } : null));
   return (
     <aside class="status-corner" aria-label={t('status.label')} data-testid="status-corner">
       <span data-testid="unsynced">{t('status.unsynced', { count: status.unsynced })}</span>
       {status.quarantined > 0 && <span class="status-warn" data-testid="quarantined">{t('status.quarantined', { count: status.quarantined })}</span>}
-      <span>{engineStatus.syncing ? t('status.syncing') : status.sync?.lastSuccessAt ? t('status.lastSync', { time: time(status.sync.lastSuccessAt) }) : t('status.never')}</span>
+      <span>{engineStatus.syncing ? t('status.syncing') : lastSuccessAt ? t('status.lastSync', { time: time(lastSuccessAt) }) : t('status.never')}</span>
       {status.persistence?.granted === false && <span class="status-warn">{t('status.storageNotPersisted')}</span>}
-      {error && (
+      {storageFull && faultTexts && (
+        <span class="status-error" role="status" data-testid="storage-full">{t('faults.storageFull')}</span>
+      )}
+      {error && error.reason !== 'storage-full' && (
         <span class="status-error" role="status" data-testid="sync-error" data-reason={error.reason} title={error.message}>
           {t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
         </span>
