@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import type { DeviceConfig } from '../domain/config.ts';
 import type { BranchVoiceDB, DeviceIdentity } from './db.ts';
+import { releaseEnrollment, rememberEnrollment } from './enrollment-marker.ts';
 import { getMeta, setMeta } from './meta.ts';
 
 export interface EnrolledDevice {
@@ -26,6 +27,7 @@ export async function saveEnrollment(db: BranchVoiceDB, device: EnrolledDevice):
     await setMeta(db, 'config', device.config);
     await db.meta.delete('syncState');
   });
+  rememberEnrollment(device);
 }
 
 /** Replaces the configuration when the server has a newer version. */
@@ -38,10 +40,12 @@ export const watchDevice = (db: BranchVoiceDB) => liveQuery(() => loadDevice(db)
 
 /**
  * Forgets the identity after the server refused it (revoked, unknown), so that the tablet
- * can be enrolled again. Unsynced records stay in the outbox and go with the new identity.
+ * can be enrolled again. Unsynced records stay in the outbox and go with the new identity
+ * (enrolled at the same counter: the server refuses a rating for another counter).
  */
 export async function forgetEnrollment(db: BranchVoiceDB): Promise<void> {
   await db.transaction('rw', db.meta, async () => {
     await db.meta.bulkDelete(['device', 'config', 'syncState']);
   });
+  releaseEnrollment();
 }

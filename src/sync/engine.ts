@@ -87,6 +87,11 @@ export class SyncEngine {
   #started = false;
   /** The last outbox key pushed; reading resumes after it (see readOutboxBatch). */
   #lastSeq = 0;
+  /**
+   * The device #lastSeq belongs to. A tablet whose database the browser deleted is enrolled
+   * again into a new one, whose outbox keys start again from 1: they must not be skipped.
+   */
+  #lastSeqDevice: string | null = null;
   #lastRun: EngineStatus['lastRun'] = null;
   #listeners = new Set<(status: EngineStatus) => void>();
   #teardown: Array<() => void> = [];
@@ -243,6 +248,10 @@ export class SyncEngine {
   async #run(): Promise<SyncOutcome> {
     const device = await loadDevice(this.#db);
     if (!device) return { ok: 'skipped', why: 'not-enrolled' };
+    if (device.identity.deviceId !== this.#lastSeqDevice) {
+      this.#lastSeq = 0;
+      this.#lastSeqDevice = device.identity.deviceId;
+    }
     const state = (await getMeta(this.#db, 'syncState')) ?? emptyState();
     if (state.stopped) return { ok: 'skipped', why: 'stopped' };
 

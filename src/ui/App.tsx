@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import { watchConnection } from '../store/connection.ts';
 import { watchDevice } from '../store/device.ts';
+import { rememberEnrollment } from '../store/enrollment-marker.ts';
 import { CounterScreen } from './counter/CounterScreen.tsx';
 // A type only: erased from the build, so the lobby stays out of the first chunk.
 import type { LobbyScreen } from './lobby/LobbyScreen.tsx';
@@ -14,6 +16,11 @@ export function App() {
   // Setup stays on screen after enrollment until staff have read what it says.
   const [inSetup, setInSetup] = useState(false);
   const lobby = useLobbyScreen(device?.identity.mode === 'lobby');
+  // A database deleted or closed under the app is opened afresh by watchConnection, and the
+  // screens follow what is there (no device: the setup screen says it must be enrolled again).
+  useEffect(() => watchConnection(db, () => undefined), [db]);
+  // Kept outside IndexedDB, so that a tablet whose database the browser deletes can say so.
+  useEffect(() => void (device && rememberEnrollment(device)), [device]);
   if (device === undefined) return null;
   if (!device || inSetup) return <SetupScreen onEnrolling={() => setInSetup(true)} onStarted={() => setInSetup(false)} />;
   if (device.identity.mode === 'lobby') return lobby ? <lobby.LobbyScreen device={device} /> : null;

@@ -1,4 +1,4 @@
-import type { DBCoreMutateRequest } from 'dexie';
+import Dexie, { type DBCoreMutateRequest } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRatings } from '../../src/server/repositories/ratings.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
@@ -10,7 +10,8 @@ import { BRANCH_ID, COUNTER_ID, SIGN_IN_ID, TELLER_ID } from '../builders/rating
 import { givenRatings } from '../helpers/counter.ts';
 import { givenBranchWithCounter, givenEnrollmentCode, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
 
-// The engine when the tablet's own storage fails it (issue 8): a full disk. The server is real; the full disk is IndexedDB refusing writes below Dexie,
+// The engine when the tablet's own storage fails it (issue 8): a full disk, and a database the
+// browser deleted. The server is real; the full disk is IndexedDB refusing writes below Dexie,
 // as Chromium does past the quota (tests/e2e/tablet-faults.test.ts does it in Chromium itself).
 const database = useTestDatabase('sqlite');
 let device: BranchVoiceDB;
@@ -106,6 +107,25 @@ describe('SyncEngine when the tablet storage fails it', () => {
     // The probe after the run found room: the warning is gone before any customer tapped.
     expect(device.storagePressure.full).toBe(false);
     expect((await aTap()).ok).toBe(true);
+    engine.stop();
+  });
+
+  it('given a tablet whose database the browser deleted, when it is enrolled again into a new one, then the engine pushes the new outbox, whose keys start again from 1', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(device, 3);
+    const { engine } = engineOn();
+    expect(await engine.syncNow()).toEqual({ ok: true, value: { pushed: 3, rejected: 0 } });
+
+    // Deleted from elsewhere: this connection gets 'versionchange', closes, and Dexie opens a
+    // new, empty database on the next read.
+    await Dexie.delete(name);
+    expect(await engine.syncNow()).toEqual({ ok: 'skipped', why: 'not-enrolled' });
+    await givenEnrolledTablet();
+    await givenRatings(device, 1);
+    expect((await device.outbox.toCollection().primaryKeys())).toEqual([1]);
+
+    expect(await engine.syncNow()).toEqual({ ok: true, value: { pushed: 1, rejected: 0 } });
+    expect(await countRatings(database.current.db)).toBe(4);
     engine.stop();
   });
 });

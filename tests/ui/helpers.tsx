@@ -10,6 +10,7 @@ import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts'
 import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
+import { clearEnrollmentMarker } from '../../src/store/enrollment-marker.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
 import { ServicesProvider, type Services } from '../../src/ui/services.tsx';
@@ -49,6 +50,9 @@ export function renderWithServices(ui: ComponentChild, options: RenderWithServic
     engine.stop();
     await engineIdle(engine);
     await db.delete();
+    // The note outside IndexedDB that the browser was enrolled: jsdom keeps localStorage
+    // for the whole file, and the next test's tablet is a new one.
+    clearEnrollmentMarker();
   });
 
   const utils = render(<ServicesProvider services={services}>{ui}</ServicesProvider>);

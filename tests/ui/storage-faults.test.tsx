@@ -1,9 +1,16 @@
 import { waitFor } from '@testing-library/preact';
+import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
+import { createDatabase } from '../../src/store/db.ts';
+import { forgetEnrollment } from '../../src/store/device.ts';
+import { rememberEnrollment } from '../../src/store/enrollment-marker.ts';
+import { App } from '../../src/ui/App.tsx';
 import { StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
-import { givenOpenCounter } from '../helpers/counter.ts';
-import { renderWithServices, text } from './helpers.tsx';
+import { SetupScreen } from '../../src/ui/setup/SetupScreen.tsx';
+import { anEnrolledLobby } from '../builders/device.ts';
+import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
+import { anEnrolledDevice, renderWithServices, text, uniqueDbName } from './helpers.tsx';
 
 // What staff are told when the tablet's storage fails it (issue 8). In Chromium, end to end:
 // tests/e2e/tablet-faults.test.ts; here, every language.
@@ -17,5 +24,57 @@ describe('the status corner and a full storage', () => {
     expect((await findByTestId('storage-full')).textContent).toBe(text(language, 'faults.storageFull'));
     services.db.storagePressure.relieved();
     await waitFor(() => expect(queryByTestId('storage-full')).toBeNull());
+  });
+});
+
+describe('the setup screen of a tablet that was enrolled before', () => {
+  it.each(LANGUAGES)('given %s and a counter tablet whose database the browser deleted, then it says the tablet must be enrolled again, and for which counter', async (language) => {
+    rememberEnrollment(anEnrolledDevice());
+    const { findByTestId, getByRole } = renderWithServices(<SetupScreen onEnrolling={() => undefined} onStarted={() => undefined} />, { language });
+
+    const place = text(language, 'faults.place.counter', { counter: 'Counter 3', branch: 'Central Branch' });
+    expect((await findByTestId('setup-lost')).textContent).toBe(text(language, 'faults.lost.detail', { place }));
+    expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'faults.lost.title'));
+    expect(getByRole('button', { name: text(language, 'setup.submit') })).toBeTruthy();
+  });
+
+  it('given a lobby tablet whose database the browser deleted, then the place is the lobby of its branch', async () => {
+    rememberEnrollment(anEnrolledLobby());
+    const { findByTestId } = renderWithServices(<SetupScreen onEnrolling={() => undefined} onStarted={() => undefined} />, { language: 'zh-Hant' });
+    expect((await findByTestId('setup-lost')).textContent).toContain('Central Branch大堂');
+  });
+
+  it.each(LANGUAGES)('given %s and a revoked tablet whose enrollment staff forgot with three ratings waiting, then it says they will be sent once enrolled again at its counter, and no loss', async (language) => {
+    // What the tablet holds when the app turns to the setup screen.
+    const db = createDatabase(uniqueDbName());
+    await givenOpenCounter(db);
+    await givenRatings(db, 3);
+    await forgetEnrollment(db);
+    const { findByTestId, queryByTestId, getByRole } = renderWithServices(<SetupScreen onEnrolling={() => undefined} onStarted={() => undefined} />, { language, db });
+
+    const place = text(language, 'faults.place.counter', { counter: 'Counter 3', branch: 'Central Branch' });
+    expect((await findByTestId('setup-pending')).textContent).toBe(text(language, 'faults.pending_other', { count: 3, place }));
+    expect(queryByTestId('setup-lost')).toBeNull();
+    expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'setup.title'));
+  });
+
+  it('given a browser never enrolled, then the setup screen is the plain one', async () => {
+    const { findByRole, queryByTestId } = renderWithServices(<SetupScreen onEnrolling={() => undefined} onStarted={() => undefined} />);
+    expect((await findByRole('heading', { level: 1 })).textContent).toBe(text('en', 'setup.title'));
+    expect(queryByTestId('setup-lost')).toBeNull();
+    expect(queryByTestId('setup-pending')).toBeNull();
+  });
+});
+
+describe('the app when its database goes away', () => {
+  it('given an open counter, when another connection deletes the database, then the app shows that the tablet must be enrolled again', async () => {
+    const name = uniqueDbName();
+    const { findByTestId, services, container } = renderWithServices(<App />, { db: createDatabase(name) });
+    await givenOpenCounter(services.db);
+    await waitFor(() => expect(container.querySelector('[data-screen="counter-ready"]')).not.toBeNull());
+
+    await Dexie.delete(name);
+
+    expect((await findByTestId('setup-lost')).textContent).toContain('Counter 3');
   });
 });

@@ -1,10 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { StoragePersistence } from '../../store/db.ts';
+import { readEnrollmentMarker, type EnrollmentMarker } from '../../store/enrollment-marker.ts';
 import { requestPersistentStorage } from '../../store/persistence.ts';
+import { watchOutboxDepth } from '../../store/status.ts';
 import { enrollDevice } from '../../sync/enroll.ts';
 import type { EnrollResponse } from '../../domain/wire.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
+import { useFaultTexts } from '../components/use-fault-texts.ts';
 import { useServices, useT } from '../services.tsx';
+import { useObservable } from '../use-observable.ts';
 
 type Phase =
   | { name: 'form'; error: string | null; busy: boolean }
@@ -19,6 +23,9 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
   const { t } = useT();
   const [code, setCode] = useState('');
   const [phase, setPhase] = useState<Phase>({ name: 'form', error: null, busy: false });
+  // Read once: what this browser was enrolled as before, if it was (enrollment-marker.ts).
+  const [marker] = useState(() => readEnrollmentMarker());
+  const waiting = useObservable(() => watchOutboxDepth(db), [db]) ?? 0;
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -52,10 +59,18 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
     );
   }
 
+  // The database went while the tablet was enrolled (the browser evicted or cleared it), or
+  // staff gave up an enrollment the server refused and records still wait to be sent: say
+  // so, and for which place the new code must be, before asking for it.
+  const lost = waiting === 0 && marker !== null && !marker.released;
+  const notice = useFaultTexts(lost || waiting > 0) ? (lost ? 'lost' : waiting > 0 ? 'pending' : undefined) : undefined;
+  const place = notice ? placeOf(marker, t) : '';
   return (
-    <main class="setup" data-screen="setup">
+    <main class="setup" data-screen="setup" data-notice={notice}>
       <LanguageSwitch />
-      <h1>{t('setup.title')}</h1>
+      <h1>{notice === 'lost' ? t('faults.lost.title') : t('setup.title')}</h1>
+      {notice === 'lost' && <p class="setup-note warn" data-testid="setup-lost">{t('faults.lost.detail', { place })}</p>}
+      {notice === 'pending' && <p class="setup-note warn" data-testid="setup-pending">{t('faults.pending', { count: waiting, place })}</p>}
       <p>{t('setup.intro')}</p>
       <form onSubmit={submit} noValidate>
         <label for="enrollment-code">{t('setup.codeLabel')}</label>
@@ -78,4 +93,11 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
       </form>
     </main>
   );
+}
+
+/** Where the tablet was enrolled, as staff name it: the place the new code must be for. */
+function placeOf(marker: EnrollmentMarker | null, t: (key: string, options?: Record<string, unknown>) => string): string {
+  if (!marker) return t('faults.place.unknown');
+  if (marker.mode === 'lobby') return t('faults.place.lobby', { branch: marker.branch });
+  return marker.counter ? t('faults.place.counter', { counter: marker.counter, branch: marker.branch }) : t('faults.place.unknown');
 }
