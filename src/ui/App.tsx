@@ -6,6 +6,7 @@ import { CounterScreen } from './counter/CounterScreen.tsx';
 // A type only: erased from the build, so the lobby stays out of the first chunk.
 import type { LobbyScreen } from './lobby/LobbyScreen.tsx';
 import { SetupScreen } from './setup/SetupScreen.tsx';
+import { UpgradedNotice } from './UpgradedNotice.tsx';
 import { useServices } from './services.tsx';
 import { useObservable } from './use-observable.ts';
 
@@ -16,11 +17,14 @@ export function App() {
   // Setup stays on screen after enrollment until staff have read what it says.
   const [inSetup, setInSetup] = useState(false);
   const lobby = useLobbyScreen(device?.identity.mode === 'lobby');
+  const [upgraded, setUpgraded] = useState(false);
   // A database deleted or closed under the app is opened afresh by watchConnection, and the
-  // screens follow what is there (no device: the setup screen says it must be enrolled again).
-  useEffect(() => watchConnection(db, () => undefined), [db]);
+  // screens follow what is there (no device: the setup screen says it must be enrolled again);
+  // a newer version of the app in another tab means this one must restart.
+  useEffect(() => watchConnection(db, (loss) => loss === 'upgraded' && setUpgraded(true)), [db]);
   // Kept outside IndexedDB, so that a tablet whose database the browser deletes can say so.
   useEffect(() => void (device && rememberEnrollment(device)), [device]);
+  if (upgraded) return <UpgradedNotice />;
   if (device === undefined) return null;
   if (!device || inSetup) return <SetupScreen onEnrolling={() => setInSetup(true)} onStarted={() => setInSetup(false)} />;
   if (device.identity.mode === 'lobby') return lobby ? <lobby.LobbyScreen device={device} /> : null;

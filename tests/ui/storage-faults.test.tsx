@@ -1,13 +1,14 @@
-import { waitFor } from '@testing-library/preact';
+import { fireEvent, waitFor } from '@testing-library/preact';
 import Dexie from 'dexie';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
 import { createDatabase } from '../../src/store/db.ts';
-import { forgetEnrollment } from '../../src/store/device.ts';
+import { forgetEnrollment, saveEnrollment } from '../../src/store/device.ts';
 import { rememberEnrollment } from '../../src/store/enrollment-marker.ts';
 import { App } from '../../src/ui/App.tsx';
 import { StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
 import { SetupScreen } from '../../src/ui/setup/SetupScreen.tsx';
+import { UpgradedNotice } from '../../src/ui/UpgradedNotice.tsx';
 import { anEnrolledLobby } from '../builders/device.ts';
 import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
 import { anEnrolledDevice, renderWithServices, text, uniqueDbName } from './helpers.tsx';
@@ -76,5 +77,40 @@ describe('the app when its database goes away', () => {
     await Dexie.delete(name);
 
     expect((await findByTestId('setup-lost')).textContent).toContain('Counter 3');
+  });
+
+  it('given an open counter, when a newer version opens the database at a higher version, then the app says so instead of going on', async () => {
+    const name = uniqueDbName();
+    const { findByRole, services, container } = renderWithServices(<App />, { db: createDatabase(name) });
+    await saveEnrollment(services.db, anEnrolledDevice());
+    await waitFor(() => expect(container.querySelector('[data-screen="counter-closed"]')).not.toBeNull());
+
+    const next = new Dexie(name);
+    next.version(services.db.verno + 1).stores({ nextVersion: 'id' });
+    await next.open();
+    next.close();
+
+    expect((await findByRole('heading', { level: 1 })).textContent).toBe(text('en', 'faults.upgraded.title'));
+  });
+
+  it('given the notice of an upgrade, then it restarts by itself, and a second upgrade soon after waits for staff to restart', async () => {
+    vi.useFakeTimers();
+    try {
+      sessionStorage.clear();
+      const reload = vi.fn();
+      const first = renderWithServices(<UpgradedNotice reload={reload} />);
+      await vi.advanceTimersByTimeAsync(1500);
+      expect(reload).toHaveBeenCalledTimes(1);
+      first.unmount();
+
+      const again = renderWithServices(<UpgradedNotice reload={reload} />);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(reload).toHaveBeenCalledTimes(1);
+      fireEvent.click(again.getByRole('button', { name: text('en', 'faults.upgraded.reload') }));
+      expect(reload).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+      sessionStorage.clear();
+    }
   });
 });

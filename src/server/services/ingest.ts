@@ -280,7 +280,7 @@ export async function ingestPush(
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
-    await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(now, push.health) });
+    await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health) });
   } else {
     await inTransaction(db, async (trx) => {
       await insertPushedRows(trx, rows);

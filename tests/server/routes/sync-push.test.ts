@@ -164,6 +164,33 @@ describeEachDatabase('POST /api/sync/push', (kind) => {
     expect(await findDevice(database.current.db, device.deviceId)).toMatchObject({ lastSeenAt: SERVER_NOW + 60_000, health });
   });
 
+  // A push the device gave up waiting for can be handled after the device's next one: its
+  // health must not tell the day close that the emptied outbox is full again. With records
+  // PostgreSQL stores the push in one statement, without in a transaction: both are checked.
+  it.each([
+    ['with a rating', () => [aRating()]],
+    ['with no records', () => []],
+  ])('given a push %s handled after a later one of the same device, then the later health stays and the device is seen', async (_, records) => {
+    const { device } = await given();
+    let clock = SERVER_NOW;
+    const server = await startTestServer({ db: database.current.db, now: () => clock });
+    const pushWith = (health: DeviceHealth) =>
+      callApi(server, 'POST', '/api/sync/push', { token: device.token, body: { protocol: PROTOCOL_VERSION, records: records(), health } });
+    const later = aHealth({ outboxDepth: 0, oldestUnsyncedAt: null, reportedAt: SERVER_NOW - 5_000 });
+    await pushWith(later);
+    clock += 20_000;
+    await pushWith(aHealth({ outboxDepth: 200, reportedAt: SERVER_NOW - 35_000 }));
+    expect(await findDevice(database.current.db, device.deviceId)).toMatchObject({ lastSeenAt: SERVER_NOW + 20_000, health: later });
+  });
+
+  it('given a health report older than the stored one by more than ten minutes, then it is kept: the device clock was set back', async () => {
+    const { push, device } = await given();
+    await push([aRating()], { health: aHealth({ reportedAt: SERVER_NOW + 3_600_000 }) });
+    const corrected = aHealth({ outboxDepth: 0, reportedAt: SERVER_NOW });
+    await push([aRating()], { health: corrected });
+    expect((await findDevice(database.current.db, device.deviceId))?.health).toEqual(corrected);
+  });
+
   describe('shifts and tellers', () => {
     it('given ratings and shift events in one push, then both are stored with their teller and sign-in', async () => {
       const { push, device } = await given();
