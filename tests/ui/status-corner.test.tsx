@@ -53,8 +53,9 @@ describe('StatusCorner', () => {
     expect(getByTestId('status-corner').textContent).toContain(text(language, 'status.never'));
   });
 
-  it.each(LANGUAGES)('given %s, when the sync state says the device was revoked, then it shows the revoked message and re-enrolls only on a second tap', async (language) => {
+  it.each(LANGUAGES)('given %s and two ratings waiting, when the sync state says the device was revoked, then it says how many could not be sent and re-enrolls only on a second tap', async (language) => {
     const { findByTestId, getByRole, queryByRole, services } = await givenStatusCorner(language);
+    await givenRatings(services.db, 2);
 
     // What the engine writes on a 401 { code: 'device-revoked' }.
     await setMeta(services.db, 'syncState', {
@@ -65,7 +66,8 @@ describe('StatusCorner', () => {
       clockOffsetMs: null,
     });
 
-    expect((await findByTestId('sync-error')).textContent).toBe(text(language, 'errors.device-revoked'));
+    const error = await findByTestId('sync-error');
+    await waitFor(() => expect(error.textContent).toBe(text(language, 'faults.revoked_other', { count: 2 })));
     expect(queryByRole('button', { name: text(language, 'status.syncNow') })).toBeNull();
     fireEvent.click(getByRole('button', { name: text(language, 'status.reenroll') }));
     // One stray tap on the customer's screen must not take the tablet out of service.
@@ -87,7 +89,8 @@ describe('StatusCorner', () => {
 
     expect(await services.engine.syncNow()).toEqual({ ok: false, reason: 'device-revoked', message: 'This device was revoked by an administrator.' });
 
-    expect((await findByTestId('sync-error')).textContent).toBe(text('es', 'errors.device-revoked'));
+    // Nothing waits on this tablet: the message says only that it was revoked.
+    expect((await findByTestId('sync-error')).textContent).toBe(text('es', 'faults.revoked_zero'));
     expect((await getMeta(services.db, 'syncState'))?.stopped).toBe('device-revoked');
     expect(await services.engine.syncNow()).toEqual({ ok: 'skipped', why: 'stopped' });
   });

@@ -18,7 +18,7 @@ export function StatusCorner() {
   const storageFull = useObservable(() => db.storagePressure, [db]);
   const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null, lastRun: null });
   useEffect(() => engine.subscribe(setEngineStatus), [engine]);
-  const faultTexts = useFaultTexts(Boolean(storageFull));
+  const faultTexts = useFaultTexts(Boolean(storageFull || status?.sync?.stopped === 'device-revoked'));
   if (!status) return null;
 
   const time = (at: number) => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
@@ -38,7 +38,7 @@ export function StatusCorner() {
       )}
       {error && error.reason !== 'storage-full' && (
         <span class="status-error" role="status" data-testid="sync-error" data-reason={error.reason} title={error.message}>
-          {t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
+          {error.reason === 'device-revoked' && faultTexts ? t('faults.revoked', { count: status.unsynced }) : t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
         </span>
       )}
       {stopped ? (
