@@ -27,6 +27,7 @@ import {
   tempDir,
 } from '../tests/e2e/harness.ts';
 import { dashboardScreens } from './screenshots-dashboard.ts';
+import { faultScreens } from './screenshots-faults.ts';
 
 const OUT = 'docs/screens';
 const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
@@ -338,6 +339,8 @@ try {
   else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
   // `… dashboard`: every dashboard page, on the demo's month of data and a server of its own.
   else if (process.argv.includes('dashboard')) await dashboardScreens();
+  // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
+  else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
   else await allScreens();
 } finally {
   await server.stop();
