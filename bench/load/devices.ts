@@ -6,9 +6,10 @@
  * retried after the engine's `backoffDelay`, whose attempt count starts over only once the
  * whole outbox is in; a newer config version is pulled as the engine pulls it; requests go
  * through the engine's own `requestJson`. `engine`: the real SyncEngine over a Dexie database
- * per device in fake-indexeddb, started as the app starts it; its IndexedDB work in Node
- * costs about 0.13 ms of CPU per record, too much for 500,000 records on two cores beside
- * the servers, so the big run is lean and the smoke test drives both.
+ * per device in fake-indexeddb, started as the app starts it. Its IndexedDB work in Node costs
+ * the simulator about 0.2 ms of CPU per record (100 tablets × 500: 11.3 s, against 0.5 s lean),
+ * so 500,000 records would need two minutes of CPU on a machine whose two cores the servers
+ * need: the big run is lean, and the smoke test (tests/faults/load.test.ts) drives both.
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
