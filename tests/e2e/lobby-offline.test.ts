@@ -121,7 +121,11 @@ describe('the lobby opinion box, end to end', () => {
     const stored = await everythingStored(page);
     for (const secret of secrets) expect(stored).not.toContain(secret);
     expect(stored).toContain('Only one window was open at noon.');
-    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 0]);
+    // Web storage holds only the tablet's enrollment note (where it was enrolled, for the setup
+    // screen after an eviction), and none of the customer's words.
+    const webStorage = await page.evaluate(() => ({ session: sessionStorage.length, keys: Object.keys(localStorage), values: Object.values(localStorage).join(' ') }));
+    expect(webStorage).toMatchObject({ session: 0, keys: ['branchvoice.enrollment'] });
+    for (const secret of secrets) expect(webStorage.values).not.toContain(secret);
     expect(await inHeap(cdp, secrets)).toEqual([]);
     expect(await page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
 
