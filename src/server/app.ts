@@ -7,6 +7,7 @@ import type { Database } from './db/schema.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './errors.ts';
 import { ATTEMPT_LIMITS, type AttemptLimits } from './plugins/attempt-limits.ts';
 import { closeConnectionsWhenClosing } from './plugins/close-connections.ts';
+import { createPushAdmission, PUSH_ADMISSION, type PushAdmissionLimits } from './plugins/push-admission.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
@@ -36,6 +37,8 @@ export type AppOptions = {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** Limits on failed enrollments and sign-ins; ATTEMPT_LIMITS unless changed. */
   attemptLimits?: Partial<AttemptLimits>;
+  /** How many pushes are handled at once and may wait; PUSH_ADMISSION unless changed. */
+  pushAdmission?: Partial<PushAdmissionLimits>;
 };
 
 /**
@@ -71,7 +74,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(staticDir ? spaFallback(staticDir, handleNotFound) : handleNotFound);
   await app.register(healthRoutes, { prefix: '/api', db });
   await app.register(enrollRoutes, { prefix: '/api', db, now, limits });
-  await app.register(syncRoutes, { prefix: '/api/sync', db, now });
+  const admission = createPushAdmission({ ...PUSH_ADMISSION, ...options.pushAdmission });
+  await app.register(syncRoutes, { prefix: '/api/sync', db, now, admission });
   await app.register(caseEventRoutes, { prefix: '/api', db });
   await app.register(reviewRoutes, { prefix: '/api', db });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });

@@ -12,3 +12,14 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
   const exp = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp / 2 + random() * (exp / 2));
 }
+
+/**
+ * The wait before the next try when the server said how long (Retry-After: a busy server at
+ * day end, a rate limit): that long plus up to half again at random, so the tablets it turned
+ * away together do not all come back in the same second; never past the cap. Without a word
+ * from the server, the backoff above.
+ */
+export function retryDelay(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
+  if (retryAfterMs === undefined) return backoffDelay(attempt, random);
+  return Math.min(MAX_BACKOFF_MS, Math.round(retryAfterMs + random() * (retryAfterMs / 2)));
+}

@@ -19,7 +19,7 @@ import { outboxStats, readOutboxBatch, settleOutbox, type Rejection } from '../s
 import { storageEstimate } from '../store/persistence.ts';
 import { watchOutboxDepth } from '../store/status.ts';
 import { isQuotaExceeded, probeStorage } from '../store/write.ts';
-import { backoffDelay } from './backoff.ts';
+import { retryDelay } from './backoff.ts';
 import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';
 
 /** What can start a sync (DESIGN.md "Sync"). */
@@ -232,7 +232,8 @@ export class SyncEngine {
     }
     if (RETRYABLE.has(outcome.reason)) {
       this.#attempt += 1;
-      this.#schedule(backoffDelay(this.#attempt, this.#random));
+      const retryAfterMs = 'retryAfterMs' in outcome ? (outcome.retryAfterMs as number | undefined) : undefined;
+      this.#schedule(retryDelay(this.#attempt, retryAfterMs, this.#random));
     }
   }
 

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../domain/result.ts';
+import { err, ok, type Err, type Ok } from '../domain/result.ts';
 import type { ApiError } from '../domain/wire.ts';
 
 /** Why a request to the server did not give an answer the device can use. */
@@ -17,6 +17,12 @@ export type TransportFailure =
   | 'enrollment-code-invalid'
   | 'bad-response';
 
+/**
+ * A failed request; `retryAfterMs` when the server said how long to wait (Retry-After, on a
+ * 503 from a busy server or a 429), which the engine honours instead of its own backoff.
+ */
+export type HttpFailure = Err<TransportFailure> & { retryAfterMs?: number };
+
 export interface HttpOptions {
   baseUrl: string;
   fetch?: typeof fetch;
@@ -31,7 +37,7 @@ export async function requestJson<T>(
   options: HttpOptions,
   path: string,
   init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
-): Promise<Result<T, TransportFailure>> {
+): Promise<Ok<T> | HttpFailure> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -52,7 +58,17 @@ export async function requestJson<T>(
   }
   const body = await response.json().catch(() => null);
   if (response.ok) return body === null ? err('bad-response', 'The server answered with something that is not JSON.') : ok(body as T);
-  return err(failureOf(response.status, body), messageOf(response, body));
+  const failure: HttpFailure = err(failureOf(response.status, body), messageOf(response, body));
+  const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+  return retryAfterMs === undefined ? failure : { ...failure, retryAfterMs };
+}
+
+/** Retry-After as milliseconds: delay-seconds, or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterOf(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 function failureOf(status: number, body: unknown): TransportFailure {

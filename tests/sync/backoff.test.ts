@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, MAX_BACKOFF_MS } from '../../src/sync/backoff.ts';
+import { backoffDelay, MAX_BACKOFF_MS, retryDelay } from '../../src/sync/backoff.ts';
+import { retryAfterOf } from '../../src/sync/http.ts';
 
 describe('backoffDelay', () => {
   it.each([
@@ -17,5 +18,31 @@ describe('backoffDelay', () => {
   it('never waits longer than five minutes', () => {
     expect(MAX_BACKOFF_MS).toBe(300_000);
     for (let attempt = 1; attempt < 100; attempt++) expect(backoffDelay(attempt)).toBeLessThanOrEqual(MAX_BACKOFF_MS);
+  });
+});
+
+describe('a wait the server names (Retry-After)', () => {
+  it.each([
+    ['3', 3000],
+    ['0', 0],
+    [' 12 ', 12000],
+    ['', undefined],
+    ['soon', undefined],
+  ])('reads Retry-After %j as %s ms', (header, ms) => {
+    expect(retryAfterOf(header)).toBe(ms);
+  });
+
+  it('reads an HTTP date as the time until then', () => {
+    const now = Date.UTC(2026, 10, 30, 17, 0, 0);
+    expect(retryAfterOf('Mon, 30 Nov 2026 17:00:07 GMT', now)).toBe(7000);
+    expect(retryAfterOf('Mon, 30 Nov 2026 16:59:00 GMT', now)).toBe(0);
+  });
+
+  it('waits what the server said, plus up to half again, never past the cap; without it, the backoff', () => {
+    expect(retryDelay(1, 2000, () => 0)).toBe(2000);
+    expect(retryDelay(1, 2000, () => 1)).toBe(3000);
+    expect(retryDelay(9, 2000, () => 0)).toBe(2000);
+    expect(retryDelay(1, 3_600_000, () => 0)).toBe(MAX_BACKOFF_MS);
+    expect(retryDelay(3, undefined, () => 0)).toBe(backoffDelay(3, () => 0));
   });
 });

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { countRatings } from '../../src/server/repositories/ratings.ts';
 import { editBranch } from '../../src/server/services/branches.ts';
@@ -185,4 +186,38 @@ describe('SyncEngine against the real server', () => {
     expect(calls.filter((c) => c.records > 0)).toHaveLength(1);
     expect(await countRatings(database.current.db)).toBe(5);
   });
+
+  it('given a server busy with other tablets, when it turns the push away with Retry-After, then the engine waits that long (not its own backoff) and its retry stores everything', async () => {
+    const tablet = await givenEnrolledTablet();
+    await givenRatings(3);
+    const busy = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 0, waitMs: 0 } });
+    // Another push holds the only turn: signed in, its body still on the way.
+    const headers = { 'content-type': 'application/json', 'content-length': 100, authorization: `Bearer ${tablet.token}` };
+    const holder = http.request(new URL('/api/sync/push', busy.baseUrl), { method: 'POST', agent: false, headers });
+    holder.on('error', () => undefined);
+    holder.write('{');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const sync = engine({ http: { baseUrl: busy.baseUrl }, random: () => 0 });
+    sync.start();
+    await eventuallyTrue(async () => (await getMeta(device, 'syncState'))?.lastError?.reason === 'server-error');
+    const next = await new Promise<number | null>((resolve) => sync.subscribe((status) => resolve(status.nextAttemptAt)));
+    // Retry-After is at least a second; the backoff's first wait would be at most one.
+    expect(next! - Date.now()).toBeGreaterThan(900);
+    expect((await getMeta(device, 'syncState'))?.lastError?.message).toMatch(/busy with other tablets' pushes/);
+    expect(await device.outbox.count()).toBe(3);
+
+    holder.destroy();
+    await eventuallyTrue(async () => (await device.outbox.count()) === 0, 5000);
+    sync.stop();
+    expect(await countRatings(database.current.db)).toBe(3);
+  });
 });
+
+async function eventuallyTrue(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -6,18 +6,22 @@ import { describeIssues, PushRequestSchema, type ApiError, type PushResponse } f
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { deviceAuth } from '../plugins/device-auth.ts';
+import type { PushAdmission } from '../plugins/push-admission.ts';
 import { deviceConfigFor } from '../services/device-config.ts';
 import { ingestPush } from '../services/ingest.ts';
 
-export type SyncOptions = { db: Kysely<Database>; now: () => number };
+export type SyncOptions = { db: Kysely<Database>; now: () => number; admission: PushAdmission };
 
 /** The device-facing sync API; every route here needs a device token. */
-export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now }) => {
+export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now, admission }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  const authenticate = deviceAuth(db);
 
-  /** POST /api/sync/push: a batch of records in, one answer per record out. */
-  app.post<{ Reply: PushResponse | ApiError }>('/push', async (request, reply) => {
+  /**
+   * POST /api/sync/push: a batch of records in, one answer per record out. Admission comes
+   * before the token is looked up, so a push turned away at day end costs no query.
+   */
+  app.post<{ Reply: PushResponse | ApiError }>('/push', { onRequest: [admission.hook, authenticate] }, async (request, reply) => {
     const push = v.safeParse(PushRequestSchema, request.body);
     // A bad envelope stores nothing: the device has a bug, and answering per record would hide it.
     if (!push.success) return sendApiError(reply, 'bad-request', describeIssues(push.issues));
@@ -25,5 +29,5 @@ export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now
   });
 
   /** GET /api/sync/config: the device's whole configuration, pulled when its version changes. */
-  app.get<{ Reply: DeviceConfig }>('/config', async (request) => deviceConfigFor(db, request.device));
+  app.get<{ Reply: DeviceConfig }>('/config', { onRequest: authenticate }, async (request) => deviceConfigFor(db, request.device));
 };

@@ -1,0 +1,129 @@
+import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
+import { sendApiError } from '../errors.ts';
+
+/**
+ * Admission control for pushes (issue #8, `npm run load`): at day end a thousand tablets may
+ * push at once. Taken all in, every push waits behind every other one, seconds each; on a
+ * slow machine past the tablets' 30-second timeout, and a push that times out is sent
+ * again, which is work done twice. So a server takes at most `inFlight` pushes at a time
+ * (SQLite writes one transaction at a time whatever we do), lets `queue` more wait up to
+ * `waitMs` for a turn, and answers the rest at once: 503 `unavailable` with a Retry-After
+ * sized to the work in front of them. The sync engine waits that long, plus jitter, and
+ * tries again (src/sync/backoff.ts retryDelay). Nothing is lost: a refused push stored
+ * nothing, and its records stay in the tablet's outbox.
+ *
+ * Per process, like the attempt limits: several instances each admit their own share.
+ */
+export type PushAdmissionLimits = {
+  /** Pushes handled at once. */
+  inFlight: number;
+  /** Pushes that may wait for a turn; the rest are turned away at once. */
+  queue: number;
+  /** How long a waiting push waits before it is turned away. */
+  waitMs: number;
+};
+
+export const PUSH_ADMISSION: PushAdmissionLimits = { inFlight: 8, queue: 64, waitMs: 1500 };
+
+/** Never ask a tablet to wait less than this, or more. */
+const MIN_RETRY_S = 1;
+const MAX_RETRY_S = 60;
+/** The window over which the server measures how many pushes it finishes a second. */
+const RATE_WINDOW_MS = 5000;
+
+type Waiter = { admit: () => void; timer: ReturnType<typeof setTimeout> };
+
+export interface PushAdmission {
+  /** The onRequest hook of the push route: admits the request, makes it wait, or answers 503. */
+  hook: onRequestAsyncHookHandler;
+  /** What it holds now, for tests and the log. */
+  stats(): { inFlight: number; waiting: number; turnedAway: number };
+}
+
+export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION, now: () => number = () => performance.now()): PushAdmission {
+  let inFlight = 0;
+  let turnedAway = 0;
+  const waiting: Waiter[] = [];
+  // Finish times of recent pushes, and of recent refusals: what the Retry-After is sized by.
+  const finished: number[] = [];
+  const refused: number[] = [];
+
+  const forget = (times: number[], at: number) => {
+    while (times.length > 0 && times[0]! < at - RATE_WINDOW_MS) times.shift();
+  };
+
+  /**
+   * Seconds until a turned-away push is likely to find room: the pushes in flight, waiting
+   * and recently turned away (who will come back too), at the rate the server has been
+   * finishing them. Without a measured rate yet, the minimum.
+   */
+  function retryAfterSeconds(): number {
+    const at = now();
+    forget(finished, at);
+    forget(refused, at);
+    const perSecond = finished.length / (RATE_WINDOW_MS / 1000);
+    if (perSecond === 0) return MIN_RETRY_S;
+    const ahead = inFlight + waiting.length + refused.length;
+    return Math.min(MAX_RETRY_S, Math.max(MIN_RETRY_S, Math.ceil(ahead / perSecond)));
+  }
+
+  function release(): void {
+    finished.push(now());
+    const next = waiting.shift();
+    if (next) {
+      clearTimeout(next.timer);
+      next.admit();
+    } else {
+      inFlight -= 1;
+    }
+  }
+
+  /**
+   * Holds a turn until the answer is sent or the connection closes (a client that gave up),
+   * whichever comes first. A client that left while it waited gives its turn straight back.
+   */
+  function holdTurn(reply: FastifyReply): void {
+    if (reply.raw.closed || reply.raw.destroyed) return release();
+    let held = true;
+    const done = () => {
+      if (!held) return;
+      held = false;
+      release();
+    };
+    reply.raw.once('finish', done);
+    reply.raw.once('close', done);
+  }
+
+  function turnAway(reply: FastifyReply): FastifyReply {
+    turnedAway += 1;
+    refused.push(now());
+    const seconds = retryAfterSeconds();
+    reply.header('retry-after', String(seconds));
+    return sendApiError(reply, 'unavailable', `The server is busy with other tablets' pushes; nothing was stored. Try again in ${seconds} s.`);
+  }
+
+  const hook: onRequestAsyncHookHandler = async (_request, reply) => {
+    if (inFlight < limits.inFlight) {
+      inFlight += 1;
+      holdTurn(reply);
+      return;
+    }
+    if (waiting.length >= limits.queue) return turnAway(reply);
+    const admitted = await new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        // The turn passes straight from the push that finished to this one: inFlight stays.
+        admit: () => resolve(true),
+        timer: setTimeout(() => {
+          const index = waiting.indexOf(waiter);
+          if (index >= 0) waiting.splice(index, 1);
+          resolve(false);
+        }, limits.waitMs),
+      };
+      waiting.push(waiter);
+    });
+    if (!admitted) return turnAway(reply);
+    holdTurn(reply);
+  };
+
+  return { hook, stats: () => ({ inFlight, waiting: waiting.length, turnedAway }) };
+}

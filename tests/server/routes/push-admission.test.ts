@@ -1,0 +1,96 @@
+import http from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
+import { countRatings } from '../../../src/server/repositories/ratings.ts';
+import { aRating } from '../../builders/rating.ts';
+import { callApi, givenBranchWithCounter, givenEnrolledDevice, startTestServer, useTestDatabase, type TestServer } from '../fixtures.ts';
+
+// Admission control of pushes (src/server/plugins/push-admission.ts), on the real app over
+// real HTTP. A push holds its turn from its first byte: one whose body is still on its way
+// is a push in flight, which is how these tests keep the server busy for as long as they like.
+const database = useTestDatabase('sqlite');
+
+/** A push that has sent its headers and the start of its body, and sends the rest on `finish()`. */
+function slowPush(server: TestServer, token: string, body: string) {
+  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` };
+  let request!: http.ClientRequest;
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request = http.request(new URL('/api/sync/push', server.baseUrl), { method: 'POST', headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    request.on('error', reject);
+  });
+  request.write(body.slice(0, 10));
+  return { answer, finish: () => request.end(body.slice(10)) };
+}
+
+const pushBody = () => JSON.stringify({ protocol: PROTOCOL_VERSION, records: [aRating()] });
+
+describe('push admission', () => {
+  it('given the server busy with as many pushes as it takes, when more arrive, then one waits its turn, the rest are turned away at once with 503 and Retry-After, and nothing of theirs is stored', async () => {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 1, waitMs: 60_000 } });
+
+    const first = slowPush(server, device.token, pushBody());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const waiting = callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const turnedAway = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
+
+    expect(turnedAway.status).toBe(503);
+    expect(turnedAway.body).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/busy with other tablets' pushes; nothing was stored\. Try again in \d+ s\./) });
+    expect(Number(turnedAway.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await countRatings(database.current.db)).toBe(0);
+
+    // The first push completes; the waiting one gets its turn and is stored too.
+    first.finish();
+    expect((await first.answer).status).toBe(200);
+    expect((await waiting).status).toBe(200);
+    expect(await countRatings(database.current.db)).toBe(2);
+  });
+
+  it('given a push that waited longer than the server lets it, then it is turned away, and the turn it would have had is not lost', async () => {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 4, waitMs: 150 } });
+
+    const first = slowPush(server, device.token, pushBody());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const late = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
+    expect(late.status).toBe(503);
+
+    first.finish();
+    expect((await first.answer).status).toBe(200);
+    // Turns come back as pushes end: ten in a row all get in.
+    for (let i = 0; i < 10; i++) expect((await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() })).status).toBe(200);
+    expect(await countRatings(database.current.db)).toBe(11);
+  });
+
+  it('given a tablet that gives up while its push waits, then its turn goes to the next push', async () => {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 1, waitMs: 60_000 } });
+
+    const first = slowPush(server, device.token, pushBody());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const gaveUp = new AbortController();
+    const abandoned = fetch(new URL('/api/sync/push', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${device.token}` },
+      body: pushBody(),
+      signal: gaveUp.signal,
+    }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    gaveUp.abort();
+    await abandoned;
+
+    first.finish();
+    expect((await first.answer).status).toBe(200);
+    // The abandoned push is admitted, finds its client gone and hands the turn on at once.
+    const next = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
+    expect(next.status).toBe(200);
+  });
+});
