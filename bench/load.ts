@@ -83,6 +83,7 @@ function print(result: LoadResult): void {
     `  all in after        ${result.allInMs === null ? `NOT ALL IN (${result.timedOut ? `gave up after ${o.timeLimitMs / 1000} s` : 'devices stopped'})` : seconds(result.allInMs)}`,
     `  records/s           ${n(result.recordsPerSecond)}`,
     `  push latency        p50 ${seconds(push.p50)} · p95 ${seconds(push.p95)} · p99 ${seconds(push.p99)} · max ${seconds(push.max)} (${n(push.count)} pushes)`,
+    `  accepted pushes     p50 ${seconds(result.accepted.p50)} · p99 ${seconds(result.accepted.p99)} · max ${seconds(result.accepted.max)} (${n(result.accepted.count)} answered 200; the rest were turned away at once, 503 + Retry-After)`,
     ...(batch.count ? [`  batch, first try → acknowledged   p50 ${seconds(batch.p50)} · p99 ${seconds(batch.p99)} · max ${seconds(batch.max)}`] : []),
     `  device all in       p50 ${seconds(deviceDone.p50)} · p99 ${seconds(deviceDone.p99)} · last ${seconds(deviceDone.max)}`,
     `  answers             ${answers || 'none'}; retries ${n(result.retries)}; records rejected ${n(result.rejected.length)}; devices failed ${n(result.failed.length)}`,

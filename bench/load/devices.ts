@@ -3,7 +3,7 @@
  * loop pushes it the way the sync engine does (src/sync/engine.ts `#drain`): batches of at
  * most 200 records or 256 KB, one at a time, each with the device's health, answered per
  * record and paired by the engine's own `settlement()`; a failure (transport, 5xx, 429) is
- * retried after the engine's `backoffDelay`, whose attempt count starts over only once the
+ * retried after the engine's `retryDelay` (the server's Retry-After when it names one), whose attempt count starts over only once the
  * whole outbox is in; a newer config version is pulled as the engine pulls it; requests go
  * through the engine's own `requestJson`. `engine`: the real SyncEngine over a Dexie database
  * per device in fake-indexeddb, started as the app starts it. Its IndexedDB work in Node costs
@@ -15,7 +15,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, PROTOCOL_VERSION, type DeviceHealth, type PushResponse, type SyncRecord } from '../../src/domain/wire.ts';
 import type { OutboxRow } from '../../src/store/db.ts';
-import { backoffDelay } from '../../src/sync/backoff.ts';
+import { retryDelay } from '../../src/sync/backoff.ts';
 import { settlement } from '../../src/sync/engine.ts';
 import { requestJson, type HttpOptions } from '../../src/sync/http.ts';
 import type { LoadDevice } from './fleet.ts';
@@ -26,6 +26,8 @@ export type Driver = 'lean' | 'engine';
 export type LoadMetrics = {
   /** Each push request, from sending to the whole answer read, whatever it answered. */
   pushLatencies: number[];
+  /** The same, of the pushes the server took (200): a turned-away push answers at once. */
+  acceptedLatencies: number[];
   /** Each batch, from its first try to acknowledged (lean only: the engine keeps no batches). */
   batchLatencies: number[];
   /** Each device, from the start to its outbox empty. */
@@ -38,7 +40,7 @@ export type LoadMetrics = {
   failed: { index: number; reason: string }[];
 };
 
-export const newMetrics = (): LoadMetrics => ({ pushLatencies: [], batchLatencies: [], devicesDone: [], answers: new Map(), rejected: [], failed: [] });
+export const newMetrics = (): LoadMetrics => ({ pushLatencies: [], acceptedLatencies: [], batchLatencies: [], devicesDone: [], answers: new Map(), rejected: [], failed: [] });
 
 /** What every device of one run shares: where it pushes, what it measures, when it must give up. */
 export type RunContext = { http: HttpOptions; metrics: LoadMetrics; stop: AbortSignal; startedAt: number };
@@ -66,6 +68,7 @@ export function measuredFetch(metrics: LoadMetrics, stop: AbortSignal, sockets: 
       const response = await request(url, init ?? {}, agent, signal);
       if (isPush) {
         metrics.pushLatencies.push(performance.now() - started);
+        if (response.status === 200) metrics.acceptedLatencies.push(performance.now() - started);
         count(metrics.answers, String(response.status));
       }
       return response;
@@ -137,9 +140,10 @@ async function pushLikeTheEngine(device: LoadDevice, rows: readonly OutboxRow[],
   let clockOffsetMs: number | null = null;
   let batchStartedAt: number | null = null;
   let quarantined = 0;
-  const retry = async () => {
+  // As the engine: the wait a busy server names (Retry-After), else the backoff.
+  const retry = async (failure?: { retryAfterMs?: number }) => {
     attempt += 1;
-    await sleep(backoffDelay(attempt), undefined, { signal: stop }).catch(() => undefined);
+    await sleep(retryDelay(attempt, failure?.retryAfterMs), undefined, { signal: stop }).catch(() => undefined);
   };
   // Like the engine, one push even with nothing to send: it carries the health report.
   for (let first = true; first || next < rows.length; ) {
@@ -170,7 +174,7 @@ async function pushLikeTheEngine(device: LoadDevice, rows: readonly OutboxRow[],
         metrics.failed.push({ index: device.index, reason: `${answer.reason}: ${answer.message}` });
         return false;
       }
-      await retry();
+      await retry(answer);
       continue;
     }
     const settled = settlement(batch, answer.value);

@@ -53,6 +53,8 @@ export type LoadResult = {
   timedOut: boolean;
   recordsPerSecond: number;
   push: Spread;
+  /** Latency of the pushes answered 200 alone. */
+  accepted: Spread;
   batch: Spread;
   deviceDone: Spread;
   answers: Record<string, number>;
@@ -190,6 +192,7 @@ function summarize(
   const records = run.sent.reduce((sum, d) => sum + d.records.length, 0);
   const allInMs = run.allDone && !run.timedOut ? Math.max(0, ...metrics.devicesDone) : null;
   const push = spread(metrics.pushLatencies);
+  const accepted = spread(metrics.acceptedLatencies);
   const answers = Object.fromEntries([...metrics.answers.entries()].sort());
   const retries = Object.entries(answers).reduce((sum, [status, n]) => (status === '200' ? sum : sum + n), 0);
   const lost = verification.problems.length + metrics.rejected.length + metrics.failed.length;
@@ -215,6 +218,7 @@ function summarize(
     timedOut: run.timedOut,
     recordsPerSecond: allInMs ? records / (allInMs / 1000) : 0,
     push,
+    accepted,
     batch: spread(metrics.batchLatencies),
     deviceDone: spread(metrics.devicesDone),
     answers,
