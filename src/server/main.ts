@@ -14,6 +14,9 @@ import { ensureRollupsCurrent } from './services/rollups.ts';
  * README), migrates, sets up a first branch on an empty database, then serves the API and
  * the built PWA on one port.
  */
+/** How many connections may wait to be accepted: room for a thousand tablets at once. */
+const LISTEN_BACKLOG = 4096;
+
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = parsePort(env.PORT);
   const host = env.HOST || '0.0.0.0';
@@ -41,7 +44,10 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     https,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   });
-  await app.listen({ port, host });
+  // At day end every tablet of the network may connect within the same second: Node's default
+  // accept queue (511) drops the rest, and each dropped tablet waits out a SYN retry (1 s, then
+  // 3 s) before it is even heard (npm run load). The kernel caps this at net.core.somaxconn.
+  await app.listen({ port, host, backlog: LISTEN_BACKLOG });
   const scheme = https ? 'https' : 'http';
   const { port: actualPort } = app.server.address() as AddressInfo;
   if (firstRun.value) console.log(firstRunBanner(firstRun.value, addressesToOpen(scheme, host, actualPort)));
