@@ -15,6 +15,7 @@ import type { Database } from '../../src/server/db/schema.ts';
 import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
 import { ensureRollupsCurrent } from '../../src/server/services/rollups.ts';
+import { seededRandom } from '../../src/server/demo/random.ts';
 import { hashNewPin, storeNewTeller } from '../../src/server/services/tellers.ts';
 
 /** A counter tablet of the load: where it stands, its token, and what enrollment gave it. */
@@ -127,17 +128,6 @@ const SCORE_WEIGHTS: [Score, number][] = [
 const LANGUAGES: Language[] = ['zh-Hant', 'zh-Hant', 'zh-Hans', 'en', 'es'];
 const REASON_IDS = DEFAULT_REASONS.map((r) => r.id);
 
-/** A small seeded generator (mulberry32), so two runs send the same mix of scores. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pickScore(random: () => number): Score {
   let r = random();

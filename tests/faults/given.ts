@@ -8,6 +8,7 @@ import type { Database } from '../../src/server/db/schema.ts';
 import { addCounter } from '../../src/server/services/branches.ts';
 import { issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
 import { rebuildRollups } from '../../src/server/services/rollups.ts';
+export { seededRandom } from '../../src/server/demo/random.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { setMeta } from '../../src/store/meta.ts';
 import { recordRating } from '../../src/store/ratings.ts';
@@ -152,18 +153,6 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded random source (mulberry32), so a fault schedule can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A loopback port nobody listens on right now. */
 export function freePort(): Promise<number> {

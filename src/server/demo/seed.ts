@@ -10,6 +10,7 @@ import type { ShiftEvent } from '../../domain/shift.ts';
 import type { Database } from '../db/schema.ts';
 import { findDeviceByTokenHash, type DeviceIdentity } from '../repositories/devices.ts';
 import { hashSecret } from '../secrets.ts';
+import { seededRandom } from './random.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
 import { ingestPush } from '../services/ingest.ts';
@@ -61,18 +62,6 @@ export const DEMO_PIN = '2468';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const BATCH = 200;
-
-/** A small seeded generator (mulberry32): the same seed gives the same demo. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 
