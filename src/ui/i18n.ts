@@ -40,3 +40,16 @@ export function browserLanguage(preferred: readonly string[] = globalThis.naviga
   }
   return 'en';
 }
+
+/**
+ * Adds a chunk's texts (the lobby's, the dashboard's, the day close's…) to an i18next
+ * instance, in every language, unless they are there already: `probeKey` is one key of each
+ * set, so doing it again changes nothing.
+ */
+export function addTexts(i18n: I18n, resources: Readonly<Record<Language, object>>, ...probeKeys: string[]): true {
+  for (const [language, texts] of Object.entries(resources)) {
+    const present = probeKeys.every((key) => i18n.exists(key, { lng: language, fallbackLng: [] }));
+    if (!present) i18n.addResourceBundle(language, 'translation', texts, true, false);
+  }
+  return true;
+}

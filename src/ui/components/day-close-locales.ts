@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { addTexts } from '../i18n.ts';
 import en from '../../locales/day-close/en.json';
 import es from '../../locales/day-close/es.json';
 import zhHans from '../../locales/day-close/zh-Hans.json';
@@ -19,8 +20,5 @@ export const dayCloseResources = {
 
 /** Adds the day-close texts to an i18next instance; doing it again changes nothing. */
 export function addDayCloseLocales(i18n: I18n): true {
-  for (const [language, texts] of Object.entries(dayCloseResources)) {
-    if (!i18n.exists('dayClose.title', { lng: language, fallbackLng: [] })) i18n.addResourceBundle(language, 'translation', texts, true, false);
-  }
-  return true;
+  return addTexts(i18n, dayCloseResources, 'dayClose.title');
 }

@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { addTexts } from '../i18n.ts';
 import en from '../../locales/faults/en.json';
 import es from '../../locales/faults/es.json';
 import zhHans from '../../locales/faults/zh-Hans.json';
@@ -21,8 +22,5 @@ export const faultResources = {
 
 /** Adds the fault texts to an i18next instance; doing it again changes nothing. */
 export function addFaultLocales(i18n: I18n): true {
-  for (const [language, texts] of Object.entries(faultResources)) {
-    if (!i18n.exists('faults.storageFull', { lng: language, fallbackLng: [] })) i18n.addResourceBundle(language, 'translation', texts, true, false);
-  }
-  return true;
+  return addTexts(i18n, faultResources, 'faults.storageFull');
 }

@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { addTexts } from '../i18n.ts';
 import en from '../../locales/dashboard/en.json';
 import es from '../../locales/dashboard/es.json';
 import zhHans from '../../locales/dashboard/zh-Hans.json';
@@ -18,7 +19,5 @@ export const dashboardResources = {
 
 /** Adds the dashboard texts to an i18next instance; doing it again changes nothing. */
 export function addDashboardLocales(i18n: I18n): void {
-  for (const [language, texts] of Object.entries(dashboardResources)) {
-    if (!i18n.exists('dashboard.title', { lng: language, fallbackLng: [] })) i18n.addResourceBundle(language, 'translation', texts, true, false);
-  }
+  addTexts(i18n, dashboardResources, 'dashboard.title');
 }

@@ -1,4 +1,5 @@
 import type { i18n as I18n } from 'i18next';
+import { addTexts } from '../i18n.ts';
 import casesEn from '../../locales/cases/en.json';
 import casesEs from '../../locales/cases/es.json';
 import casesZhHans from '../../locales/cases/zh-Hans.json';
@@ -22,10 +23,5 @@ export const lobbyResources = {
 
 /** Adds the lobby texts to an i18next instance; doing it again changes nothing. */
 export function addLobbyLocales(i18n: I18n): true {
-  for (const [language, texts] of Object.entries(lobbyResources)) {
-    if (!i18n.hasResourceBundle(language, 'translation') || !i18n.exists('lobby.title', { lng: language, fallbackLng: [] }) || !i18n.exists('cases.signOut', { lng: language, fallbackLng: [] })) {
-      i18n.addResourceBundle(language, 'translation', texts, true, false);
-    }
-  }
-  return true;
+  return addTexts(i18n, lobbyResources, 'lobby.title', 'cases.signOut');
 }
