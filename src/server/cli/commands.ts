@@ -1,0 +1,669 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Kysely } from 'kysely';
+import { reportScope } from '../../domain/access.ts';
+import type { ReplyDeadlines } from '../../domain/case.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { createDatabaseFromEnv } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { Database } from '../db/schema.ts';
+import { listAccounts, type AccountHolder } from '../repositories/accounts.ts';
+import { listBranches } from '../repositories/branches.ts';
+import { listCounters } from '../repositories/counters.ts';
+import { listDevices } from '../repositories/devices.ts';
+import { latestOpinions } from '../repositories/opinions.ts';
+import { latestRatings } from '../repositories/ratings.ts';
+import { listReasons } from '../repositories/reasons.ts';
+import { latestShiftEvents } from '../repositories/shift-events.ts';
+import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/tellers.ts';
+import { listTopics } from '../repositories/topics.ts';
+import { readPhotoFile } from '../photos.ts';
+import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf } from '../services/accounts.ts';
+import { addBranch, addCounter, defaultBranchTimeZone, editBranch } from '../services/branches.ts';
+import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
+import { revokeDeviceById } from '../services/fleet.ts';
+import { addReason, editReason } from '../services/reasons.ts';
+import { rebuildRollups } from '../services/rollups.ts';
+import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
+import { addTeller, editTeller } from '../services/tellers.ts';
+import { addTopic, editTopic } from '../services/topics.ts';
+
+/**
+ * The admin CLI: `npm run admin -- <command>`. Thin on purpose: each command parses its
+ * arguments, calls one repository or service function and prints the answer, so tests can
+ * call the same functions. Uses the server's DATABASE_URL / DATA_DIR.
+ */
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+type Command = {
+  usage: string;
+  summary: string;
+  options: Options;
+  /** The one positional argument the command takes, if any. */
+  argument?: string;
+  run(db: Kysely<Database>, args: Parsed, env: NodeJS.ProcessEnv): Promise<Result<string>>;
+};
+
+const text = { type: 'string' } as const;
+const now = () => Date.now();
+
+const COMMANDS: Record<string, Command> = {
+  branches: {
+    usage: 'branches',
+    summary: 'list branches',
+    options: {},
+    run: async (db) => {
+      const rows = (await listBranches(db)).map((b) => [
+        b.id,
+        b.name,
+        b.defaultLanguage,
+        `${b.ratingCooldownMs}`,
+        `${b.configVersion}`,
+        time(b.createdAt),
+        b.speech ? 'on' : 'off',
+        b.timeZone,
+      ]);
+      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech', 'time zone'], rows));
+    },
+  },
+  'branch:add': {
+    usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant] [--time-zone <IANA zone>]',
+    summary: "add a branch (with the default reasons and opinion-box topics); its zone is BRANCH_TIME_ZONE's or the server's unless given",
+    options: { name: text, lang: text, 'time-zone': text },
+    run: async (db, { values }, env) => {
+      const name = required(values, 'name', 'branch:add');
+      if (!name.ok) return name;
+      const timeZone = str(values['time-zone']) ?? defaultBranchTimeZone(env);
+      const added = await addBranch(db, { name: name.value, defaultLanguage: str(values.lang), timeZone }, now());
+      return added.ok ? ok(`Added branch ${added.value.id} "${added.value.name}" (${added.value.defaultLanguage}). Time zone: ${added.value.timeZone}.`) : added;
+    },
+  },
+  'branch:set': {
+    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--time-zone <IANA zone>]',
+    summary: "change a branch's name, language, rating cooldown, spoken prompts or time zone (a new zone moves its records to their days there)",
+    options: { name: text, lang: text, cooldown: text, speech: text, 'time-zone': text },
+    argument: 'branchId',
+    run: async (db, { values, positionals }) => {
+      const id = positional(positionals, 'branchId', 'branch:set');
+      const cooldown = wholeNumber(values.cooldown, 'cooldown');
+      const speech = choice(values.speech, 'speech', 'on', 'off');
+      if (!id.ok) return id;
+      if (!cooldown.ok) return cooldown;
+      if (!speech.ok) return speech;
+      const edited = await editBranch(db, id.value, {
+        name: str(values.name),
+        defaultLanguage: str(values.lang),
+        ratingCooldownMs: cooldown.value,
+        speech: speech.value,
+        timeZone: str(values['time-zone']),
+      });
+      if (!edited.ok) return edited;
+      const b = edited.value;
+      return ok(
+        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, time zone ${b.timeZone}, speech ${b.speech ? 'on' : 'off'}, config version ${b.configVersion}.`,
+      );
+    },
+  },
+  'rollups:rebuild': {
+    usage: 'rollups:rebuild [--branch <branchId>]',
+    summary: "recompute the report roll-ups from the stored records: every branch's, or one's",
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rebuilt = await rebuildRollups(db, str(values.branch));
+      if (!rebuilt.ok) return rebuilt;
+      const n = rebuilt.value.branches;
+      return ok(`Rebuilt the report roll-ups of ${n} branch${n === 1 ? '' : 'es'}.`);
+    },
+  },
+  counters: {
+    usage: 'counters [--branch <branchId>]',
+    summary: 'list counters',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listCounters(db, str(values.branch))).map((c) => [c.id, c.branchId, c.name, time(c.createdAt)]);
+      return ok(table(['id', 'branch', 'name', 'created'], rows));
+    },
+  },
+  'counter:add': {
+    usage: 'counter:add --branch <branchId> --name <name>',
+    summary: 'add a counter (teller window) to a branch',
+    options: { branch: text, name: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'counter:add');
+      const name = required(values, 'name', 'counter:add');
+      if (!branch.ok) return branch;
+      if (!name.ok) return name;
+      const added = await addCounter(db, { branchId: branch.value, name: name.value }, now());
+      return added.ok ? ok(`Added counter ${added.value.id} "${added.value.name}" to branch ${added.value.branchId}.`) : added;
+    },
+  },
+  'code:create': {
+    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24]',
+    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box",
+    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text },
+    run: async (db, { values }) => {
+      const target = codeTarget(values);
+      if (!target.ok) return target;
+      const hours = values.hours === undefined ? undefined : Number(values.hours);
+      const issued = await issueEnrollmentCode(db, { ...target.value, hours }, now());
+      if (!issued.ok) return issued;
+      // "Lobby enrollment code:" for the lobby, so a script reading "Enrollment code:" cannot mistake one for the other.
+      const label = issued.value.mode === 'lobby' ? 'Lobby enrollment code' : 'Enrollment code';
+      return ok(`${label}: ${issued.value.formatted}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
+    },
+  },
+  tellers: {
+    usage: 'tellers [--branch <branchId>]',
+    summary: 'list tellers (never their PINs)',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listTellers(db, { branchId: str(values.branch) })).map((t) => [
+        t.id,
+        t.branchId,
+        t.staffNumber,
+        t.name,
+        t.role,
+        '★'.repeat(t.stars),
+        t.photo === null ? '-' : `${Math.ceil(t.photo.length / 1000)} KB`,
+        t.active ? 'yes' : 'no',
+        time(t.createdAt),
+      ]);
+      return ok(table(['id', 'branch', 'staff no', 'name', 'role', 'stars', 'photo', 'active', 'created'], rows));
+    },
+  },
+  'teller:add': {
+    usage:
+      'teller:add --branch <branchId> --staff-number <n> --name <name> --pin <4-8 digits> [--stars 3] [--photo <file.jpg|png|webp>] ' +
+      `[--role ${ROSTER_ROLES.join('|')}]`,
+    summary: 'add a teller or other member of staff to a branch (role teller unless given; the PIN is stored only as a salted hash)',
+    options: { branch: text, 'staff-number': text, name: text, pin: text, stars: text, photo: text, role: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'teller:add');
+      const staffNumber = required(values, 'staff-number', 'teller:add');
+      const name = required(values, 'name', 'teller:add');
+      const pin = required(values, 'pin', 'teller:add');
+      const stars = wholeNumber(values.stars, 'stars');
+      for (const r of [branch, staffNumber, name, pin, stars]) if (!r.ok) return r;
+      const photo = await photoOption(values.photo);
+      if (!photo.ok) return photo;
+      const added = await addTeller(
+        db,
+        { branchId: val(branch), staffNumber: val(staffNumber), name: val(name), pin: val(pin), stars: val(stars), photo: photo.value, role: str(values.role) },
+        now(),
+      );
+      return added.ok ? ok(`Added teller ${added.value.id}: ${describeTeller(added.value)}.`) : added;
+    },
+  },
+  'teller:set': {
+    usage: `teller:set <tellerId> [--name <name>] [--stars 1-5] [--pin <digits>] [--photo <file>|none] [--role ${ROSTER_ROLES.join('|')}] [--active yes|no]`,
+    summary: "change a teller's name, stars, PIN, photo or role, or take them off the roster",
+    options: { name: text, stars: text, pin: text, photo: text, role: text, active: text },
+    argument: 'tellerId',
+    run: async (db, { values, positionals }) => {
+      const id = positional(positionals, 'tellerId', 'teller:set');
+      const stars = wholeNumber(values.stars, 'stars');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!id.ok) return id;
+      if (!stars.ok) return stars;
+      if (!active.ok) return active;
+      const photo = await photoOption(values.photo);
+      if (!photo.ok) return photo;
+      const edited = await editTeller(db, id.value, {
+        name: str(values.name),
+        stars: stars.value,
+        pin: str(values.pin),
+        photo: photo.value,
+        role: str(values.role),
+        active: active.value,
+      });
+      return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.`) : edited;
+    },
+  },
+  accounts: {
+    usage: 'accounts',
+    summary: 'list dashboard accounts; role and branch come from the roster (never shows passwords)',
+    options: {},
+    run: async (db) => {
+      const rows = (await listAccounts(db)).map((a) => {
+        const viewer = viewerOf(a);
+        return [
+          a.staffNumber,
+          viewer?.name ?? a.roster?.name ?? a.name,
+          a.headOffice ? 'head-office' : (a.roster?.role ?? '-'),
+          a.headOffice ? 'all' : (a.roster?.branchId ?? '-'),
+          a.active ? (viewer ? 'yes' : 'off roster') : 'no',
+          time(a.createdAt),
+        ];
+      });
+      return ok(table(['staff no', 'name', 'role', 'branch', 'active', 'created'], rows));
+    },
+  },
+  'account:add': {
+    usage: 'account:add (--teller <tellerId> | --head-office --staff-number <n> --name <name>) --password <password>',
+    summary: "give a member of a branch's roster (staff number, name, role and branch from the roster) or of head office a dashboard sign-in",
+    options: { teller: text, 'head-office': { type: 'boolean' }, 'staff-number': text, name: text, password: text },
+    run: async (db, { values }) => {
+      const target = accountTarget(values);
+      const password = required(values, 'password', 'account:add');
+      if (!target.ok) return target;
+      if (!password.ok) return password;
+      const added =
+        target.value.kind === 'teller'
+          ? await addRosterAccount(db, { tellerId: target.value.tellerId, password: password.value }, now())
+          : await addHeadOfficeAccount(db, { staffNumber: target.value.staffNumber, name: target.value.name, password: password.value }, now());
+      return added.ok ? ok(`Added dashboard account ${describeAccount(added.value)}.`) : added;
+    },
+  },
+  'account:set': {
+    usage: 'account:set <staffNumber> [--password <password>] [--active yes|no]',
+    summary: "set a dashboard account's password, or take it off the dashboard (either ends its sessions)",
+    options: { password: text, active: text },
+    argument: 'staffNumber',
+    run: async (db, { values, positionals }) => {
+      const staffNumber = positional(positionals, 'staffNumber', 'account:set');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!staffNumber.ok) return staffNumber;
+      if (!active.ok) return active;
+      const edited = await editAccount(db, staffNumber.value, { password: str(values.password), active: active.value }, now());
+      if (!edited.ok) return edited;
+      const { account, sessionsEnded } = edited.value;
+      return ok(`Account ${describeAccount(account)}; ${sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`} ended.`);
+    },
+  },
+  reasons: {
+    usage: 'reasons [--branch <branchId>]',
+    summary: 'list the reasons offered after a neutral or dissatisfied rating, in order',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listReasons(db, { branchId: str(values.branch) })).map((r) => [
+        r.branchId,
+        `${r.position}`,
+        r.id,
+        r.scores.join(','),
+        r.active ? 'yes' : 'no',
+        r.labels.en,
+        r.labels.es,
+        r.labels['zh-Hans'],
+        r.labels['zh-Hant'],
+      ]);
+      return ok(table(['branch', '#', 'id', 'scores', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
+    },
+  },
+  'reason:add': {
+    usage: 'reason:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--scores neutral,dissatisfied]',
+    summary: "add a reason at the end of a branch's list",
+    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'reason:add');
+      const id = required(values, 'id', 'reason:add');
+      const labels = LANGUAGES.map((lang) => required(values, lang, 'reason:add'));
+      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
+      const added = await addReason(db, { branchId: val(branch), id: val(id), scores: list(values.scores), labels: labelsOf(values) });
+      return added.ok ? ok(`Added reason "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
+    },
+  },
+  'reason:set': {
+    usage: 'reason:set --branch <branchId> <reasonId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--scores …] [--position N] [--active yes|no]',
+    summary: "change a reason's labels, scores or place, or stop offering it",
+    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text, position: text, active: text },
+    argument: 'reasonId',
+    run: async (db, { values, positionals }) => {
+      const branch = required(values, 'branch', 'reason:set');
+      const id = positional(positionals, 'reasonId', 'reason:set');
+      const position = wholeNumber(values.position, 'position');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!branch.ok) return branch;
+      if (!id.ok) return id;
+      if (!position.ok) return position;
+      if (!active.ok) return active;
+      const edited = await editReason(db, branch.value, id.value, {
+        labels: labelsOf(values),
+        scores: list(values.scores),
+        position: position.value,
+        active: active.value,
+      });
+      if (!edited.ok) return edited;
+      const r = edited.value;
+      return ok(`Reason "${r.id}" of branch ${r.branchId}: position ${r.position}, ${r.scores.join(',')}, ${r.active ? 'active' : 'inactive'}, "${r.labels.en}".`);
+    },
+  },
+  topics: {
+    usage: 'topics [--branch <branchId>]',
+    summary: 'list the topics the lobby opinion box offers, in order',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listTopics(db, { branchId: str(values.branch) })).map((t) => [
+        t.branchId,
+        `${t.position}`,
+        t.id,
+        t.kinds.join(','),
+        t.active ? 'yes' : 'no',
+        t.labels.en,
+        t.labels.es,
+        t.labels['zh-Hans'],
+        t.labels['zh-Hant'],
+      ]);
+      return ok(table(['branch', '#', 'id', 'kinds', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
+    },
+  },
+  'topic:add': {
+    usage: 'topic:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--kinds complaint,suggestion,praise,question]',
+    summary: "add a topic at the end of a branch's opinion-box list",
+    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text },
+    run: async (db, { values }) => {
+      const branch = required(values, 'branch', 'topic:add');
+      const id = required(values, 'id', 'topic:add');
+      const labels = LANGUAGES.map((lang) => required(values, lang, 'topic:add'));
+      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
+      const added = await addTopic(db, { branchId: val(branch), id: val(id), kinds: list(values.kinds), labels: labelsOf(values) });
+      return added.ok ? ok(`Added topic "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
+    },
+  },
+  'topic:set': {
+    usage: 'topic:set --branch <branchId> <topicId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--kinds …] [--position N] [--active yes|no]',
+    summary: "change a topic's labels, kinds or place, or stop offering it",
+    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text, position: text, active: text },
+    argument: 'topicId',
+    run: async (db, { values, positionals }) => {
+      const branch = required(values, 'branch', 'topic:set');
+      const id = positional(positionals, 'topicId', 'topic:set');
+      const position = wholeNumber(values.position, 'position');
+      const active = choice(values.active, 'active', 'yes', 'no');
+      if (!branch.ok) return branch;
+      if (!id.ok) return id;
+      if (!position.ok) return position;
+      if (!active.ok) return active;
+      const edited = await editTopic(db, branch.value, id.value, {
+        labels: labelsOf(values),
+        kinds: list(values.kinds),
+        position: position.value,
+        active: active.value,
+      });
+      if (!edited.ok) return edited;
+      const t = edited.value;
+      return ok(`Topic "${t.id}" of branch ${t.branchId}: position ${t.position}, ${t.kinds.join(',')}, ${t.active ? 'active' : 'inactive'}, "${t.labels.en}".`);
+    },
+  },
+  settings: {
+    usage: 'settings',
+    summary: "show the network's settings: the reply deadlines for complaint cases",
+    options: {},
+    run: async (db) => ok(describeDeadlines(await readCaseDeadlines(db))),
+  },
+  'settings:set': {
+    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72]',
+    summary: 'change the reply deadlines of every branch (1 to 720 hours); every tablet pulls them at its next sync',
+    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text },
+    run: async (db, { values }) => {
+      const reply = wholeNumber(values['reply-within-hours'], 'reply-within-hours');
+      const notOnSpot = wholeNumber(values['not-on-spot-within-hours'], 'not-on-spot-within-hours');
+      if (!reply.ok) return reply;
+      if (!notOnSpot.ok) return notOnSpot;
+      const set = await setCaseDeadlines(db, { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value }, now());
+      return set.ok ? ok(`${describeDeadlines(set.value)}\nEvery branch's config version was bumped: tablets pull the new deadlines at their next sync.`) : set;
+    },
+  },
+  devices: {
+    usage: 'devices [--branch <branchId>]',
+    summary: 'list enrolled devices: mode, reference-code prefix and last health',
+    options: { branch: text },
+    run: async (db, { values }) => {
+      const rows = (await listDevices(db, str(values.branch))).map((d) => [
+        d.id,
+        d.branchId,
+        d.mode,
+        d.counterId ?? '-',
+        d.referencePrefix === null ? '-' : referencePrefixText(d.referencePrefix),
+        time(d.enrolledAt),
+        d.lastSeenAt === null ? 'never' : time(d.lastSeenAt),
+        d.revokedAt === null ? '-' : time(d.revokedAt),
+        d.health === null ? '?' : `${d.health.outboxDepth}`,
+      ]);
+      return ok(table(['id', 'branch', 'mode', 'counter', 'prefix', 'enrolled', 'last seen', 'revoked', 'outbox'], rows));
+    },
+  },
+  'device:revoke': {
+    usage: 'device:revoke <deviceId>',
+    summary: 'stop a device from syncing, at once',
+    options: {},
+    argument: 'deviceId',
+    run: async (db, { positionals }) => {
+      const id = positional(positionals, 'deviceId', 'device:revoke');
+      if (!id.ok) return id;
+      const revoked = await revokeDeviceById(db, id.value, now());
+      return revoked.ok ? ok(`Revoked device ${revoked.value.id} at ${time(revoked.value.revokedAt ?? now())}.`) : revoked;
+    },
+  },
+  ratings: {
+    usage: 'ratings [--limit 20] [--json]',
+    summary: 'show the latest ratings, newest first',
+    options: { limit: text, json: { type: 'boolean' } },
+    run: async (db, { values }) => {
+      const limit = wholeNumber(values.limit, 'limit');
+      if (!limit.ok) return limit;
+      if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
+      const ratings = await latestRatings(db, limit.value ?? 20);
+      if (values.json) return ok(JSON.stringify(ratings, null, 2));
+      const rows = ratings.map((r) => [
+        `${r.seq}`,
+        r.id,
+        r.counterId,
+        r.tellerId ?? '-',
+        r.score,
+        r.reasons.join(',') || '-',
+        time(r.createdAt),
+        time(r.receivedAt),
+      ]);
+      return ok(table(['seq', 'id', 'counter', 'teller', 'score', 'reasons', 'created', 'received'], rows));
+    },
+  },
+  shifts: {
+    usage: 'shifts [--limit 20] [--json]',
+    summary: 'show the latest shift events (sign-in, pause, resume, sign-out), newest first',
+    options: { limit: text, json: { type: 'boolean' } },
+    run: async (db, { values }) => {
+      const limit = wholeNumber(values.limit, 'limit');
+      if (!limit.ok) return limit;
+      if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
+      const events = await latestShiftEvents(db, limit.value ?? 20);
+      if (values.json) return ok(JSON.stringify(events, null, 2));
+      const rows = events.map((e) => [`${e.seq}`, e.type, e.tellerId, e.signInId, e.counterId, time(e.createdAt), time(e.receivedAt)]);
+      return ok(table(['seq', 'type', 'teller', 'sign-in', 'counter', 'created', 'received'], rows));
+    },
+  },
+  opinions: {
+    usage: 'opinions [--branch <branchId>] [--limit 20] [--json]',
+    summary: 'show the latest opinion-box entries with their contact details, newest first (--json: whole texts)',
+    options: { branch: text, limit: text, json: { type: 'boolean' } },
+    run: async (db, { values }) => {
+      const limit = wholeNumber(values.limit, 'limit');
+      if (!limit.ok) return limit;
+      if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
+      const branchId = str(values.branch);
+      const opinions = await latestOpinions(db, { branchId, limit: limit.value ?? 20 });
+      if (values.json) return ok(JSON.stringify(opinions, null, 2));
+      // Names read better than ids for the person who answers the complaint.
+      const [counters, tellers] = await Promise.all([listCounters(db, branchId), listTellers(db, { branchId })]);
+      const counterName = new Map(counters.map((c) => [c.id, c.name]));
+      const tellerName = new Map(tellers.map((t) => [t.id, t.name]));
+      const rows = opinions.map((o) => [
+        time(o.receivedAt),
+        o.referenceCode,
+        o.opinionKind,
+        o.topicId,
+        o.language,
+        excerpt(o.text),
+        o.visit?.score ?? '-',
+        o.visit?.counterId ? (counterName.get(o.visit.counterId) ?? o.visit.counterId) : '-',
+        o.visit?.tellerId ? (tellerName.get(o.visit.tellerId) ?? o.visit.tellerId) : '-',
+        o.contact?.name || '-',
+        o.contact?.phone || '-',
+        o.contact?.email || '-',
+        o.contact ? (o.contact.wantsReply ? 'yes' : 'no') : '-',
+      ]);
+      return ok(table(['received', 'reference', 'kind', 'topic', 'lang', 'text', 'score', 'counter', 'teller', 'name', 'phone', 'e-mail', 'reply'], rows));
+    },
+  },
+};
+
+/** How much of an opinion's text the table shows; --json has all of it. */
+const EXCERPT_CHARACTERS = 40;
+
+/** The start of a text on one line, with an ellipsis when there is more. */
+function excerpt(text: string): string {
+  const characters = [...text.replace(/\s+/g, ' ').trim()];
+  return characters.length <= EXCERPT_CHARACTERS ? characters.join('') : `${characters.slice(0, EXCERPT_CHARACTERS - 1).join('').trimEnd()}…`;
+}
+
+/** --counter <id> for a counter tablet, or --lobby --branch <id> for the lobby's opinion box. */
+function codeTarget(values: Parsed['values']): Result<CodeTarget> {
+  const usage = 'see `npm run admin -- help`.';
+  if (values.lobby) {
+    if (values.counter !== undefined) return err('invalid-input', `code:create takes --counter or --lobby, not both: a lobby tablet has no counter; ${usage}`);
+    const branch = required(values, 'branch', 'code:create --lobby');
+    return branch.ok ? ok({ mode: 'lobby', branchId: branch.value }) : branch;
+  }
+  if (values.branch !== undefined) return err('invalid-input', `code:create --branch goes with --lobby; a counter tablet's code names its counter: --counter <counterId>; ${usage}`);
+  const counter = required(values, 'counter', 'code:create');
+  return counter.ok ? ok({ counterId: counter.value }) : counter;
+}
+
+const LANGUAGES = ['en', 'es', 'zh-Hans', 'zh-Hant'] as const;
+
+/** The value of a Result already checked to be ok. */
+const val = <T>(result: Result<T>): T => (result as { value: T }).value;
+
+/** The label options given, by language; absent ones stay undefined. */
+const labelsOf = (values: Parsed['values']) => Object.fromEntries(LANGUAGES.map((lang) => [lang, str(values[lang])]));
+
+const list = (value: string | boolean | undefined): string[] | undefined =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter((item) => item !== '') : undefined;
+
+/** --photo <file> reads the file; --photo none removes the photo; no --photo leaves it. */
+async function photoOption(value: string | boolean | undefined): Promise<Result<string | null | undefined>> {
+  if (typeof value !== 'string') return ok(undefined);
+  if (value === 'none') return ok(null);
+  return readPhotoFile(value);
+}
+
+const describeDeadlines = (d: ReplyDeadlines): string =>
+  `Reply within: ${d.replyWithinHours} hours\nNot answered on the spot (handed on): ${d.notOnSpotWithinHours} hours`;
+
+/** --teller <id> for a roster member, or --head-office with a staff number and name of its own. */
+function accountTarget(values: Parsed['values']): Result<{ kind: 'teller'; tellerId: string } | { kind: 'head-office'; staffNumber: string; name: string }> {
+  if (values['head-office']) {
+    if (values.teller !== undefined) return err('invalid-input', 'account:add takes --teller or --head-office, not both: head office has no branch roster.');
+    const staffNumber = required(values, 'staff-number', 'account:add --head-office');
+    const name = required(values, 'name', 'account:add --head-office');
+    if (!staffNumber.ok) return staffNumber;
+    return name.ok ? ok({ kind: 'head-office', staffNumber: staffNumber.value, name: name.value }) : name;
+  }
+  if (values['staff-number'] !== undefined || values.name !== undefined) {
+    return err('invalid-input', "account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office.");
+  }
+  const teller = required(values, 'teller', 'account:add');
+  return teller.ok ? ok({ kind: 'teller', tellerId: teller.value }) : teller;
+}
+
+/** `1001 "Mei Chen", branch-manager of branch <id>, active`: what the account may see is the roster's say. */
+function describeAccount(a: AccountHolder): string {
+  const viewer = viewerOf(a);
+  const who = a.headOffice ? 'head office, every branch' : a.roster ? `${a.roster.role} of branch ${a.roster.branchId}` : 'no longer on a roster';
+  const status = !a.active ? 'inactive' : !viewer ? 'off the roster: cannot sign in' : reportScope(viewer).kind === 'none' ? 'active, sees no reports in this role' : 'active';
+  return `${a.staffNumber} "${viewer?.name ?? a.roster?.name ?? a.name}", ${who}, ${status}`;
+}
+
+const describeTeller = (t: StoredTeller): string =>
+  `${t.staffNumber} "${t.name}", ${t.role}, ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;
+
+function help(): string {
+  // Usage lines are long (teller:add), so each summary goes on the line below its command.
+  return [
+    'Usage: npm run admin -- <command> [options]',
+    '',
+    ...Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]),
+    '  help',
+    '      show this help',
+    '',
+    'Uses DATABASE_URL (postgres://…) when set, else the SQLite file under DATA_DIR (default ./data).',
+  ].join('\n');
+}
+
+const str = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function required(values: Parsed['values'], name: string, command: string): Result<string> {
+  const value = str(values[name]);
+  return value ? ok(value) : err('invalid-input', `${command} needs --${name}; see \`npm run admin -- help\`.`);
+}
+
+function positional(positionals: string[], name: string, command: string): Result<string> {
+  const [value, ...extra] = positionals;
+  if (!value) return err('invalid-input', `${command} needs the <${name}>; see \`npm run admin -- help\`.`);
+  if (extra.length > 0) return err('invalid-input', `${command} takes one <${name}>, not also "${extra.join(' ')}".`);
+  return ok(value);
+}
+
+function wholeNumber(value: string | boolean | undefined, name: string): Result<number | undefined> {
+  if (value === undefined) return ok(undefined);
+  const n = Number(value);
+  return typeof value === 'string' && /^\d+$/.test(value) ? ok(n) : err('invalid-input', `--${name} must be a whole number, not "${value}".`);
+}
+
+/** A two-way option such as --active yes|no, as a boolean. */
+function choice(value: string | boolean | undefined, name: string, yes: string, no: string): Result<boolean | undefined> {
+  if (value === undefined) return ok(undefined);
+  if (value === yes || value === no) return ok(value === yes);
+  return err('invalid-input', `--${name} must be ${yes} or ${no}, not "${String(value)}".`);
+}
+
+const time = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+function table(header: string[], rows: string[][]): string {
+  if (rows.length === 0) return '(none)';
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+/** Parses the command line; the options allowed are the command's own, strictly. */
+function parseCommand(argv: string[]): Result<{ command: Command; args: Parsed } | 'help'> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') return ok('help');
+  const command = COMMANDS[name];
+  if (!command) return err('invalid-input', `Unknown command "${name}".\n\n${help()}`);
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    if (!command.argument && positionals.length > 0) {
+      return err('invalid-input', `${name} takes no argument "${positionals.join(' ')}".\nUsage: npm run admin -- ${command.usage}`);
+    }
+    // No option here sets `multiple`, so every value is a string or a boolean.
+    return ok({ command, args: { values: values as Parsed['values'], positionals } });
+  } catch (error) {
+    return err('invalid-input', `${(error as Error).message}\nUsage: npm run admin -- ${command.usage}`);
+  }
+}
+
+/** What one admin command printed, and its exit code. */
+export type AdminRun = { code: number; stdout: string; stderr: string };
+
+/**
+ * Runs one admin command as `npm run admin -- <argv>` would, against the database the
+ * environment names (DATABASE_URL, else DATA_DIR's SQLite file), and answers what it printed.
+ * src/server/cli/admin.ts is the process around it; tests call it in-process.
+ */
+export async function runAdmin(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<AdminRun> {
+  const parsed = parseCommand(argv);
+  if (!parsed.ok) return failWith(parsed.message);
+  if (parsed.value === 'help') return { code: 0, stdout: `${help()}\n`, stderr: '' };
+  const database = createDatabaseFromEnv(env);
+  try {
+    const migrated = await migrateToLatest(database.db);
+    if (!migrated.ok) return failWith(migrated.message);
+    const result = await parsed.value.command.run(database.db, parsed.value.args, env);
+    if (!result.ok) return failWith(result.message);
+    return { code: 0, stdout: `${result.value}\n`, stderr: '' };
+  } finally {
+    await database.destroy();
+  }
+}
+
+const failWith = (message: string): AdminRun => ({ code: 1, stdout: '', stderr: `${message}\n` });
