@@ -53,12 +53,14 @@ const APP_VERSION = 'load';
 /**
  * fetch over node:http with a keep-alive agent, timed: each push is counted by what it
  * answered and how long the whole answer took to arrive. The agent keeps a connection per
- * device (`sockets`), as a thousand tablets would each hold their own; node:http costs the
+ * device (`sockets`), as a thousand tablets would each hold their own, also while a device
+ * waits out a Retry-After (the agent's default keeps 256 idle and closes the rest, and each
+ * device told to wait came back on a new connection); node:http costs the
  * simulator about half the CPU of Node's built-in fetch, which is CPU the servers need on a
  * small machine. `stop` aborts requests in flight when the run's time is up.
  */
 export function measuredFetch(metrics: LoadMetrics, stop: AbortSignal, sockets: number): typeof fetch {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   return async (input, init) => {
     const url = new URL(String(input));
     const isPush = url.pathname === '/api/sync/push';
