@@ -88,7 +88,7 @@ async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<v
 
 /** Empties every table, children first, so each test starts from nothing. */
 export async function clearDatabase(handle: DatabaseHandle): Promise<void> {
-  const tables = ['sessions', 'staff_accounts', 'day_closes', 'case_days', 'complaint_cases', 'opinion_days', 'rating_reason_days', 'rating_branch_days', 'rating_days', 'ratings', 'shift_events', 'opinions', 'opinion_reads', 'case_events', 'settings', 'reasons', 'topics', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches'] as const;
+  const tables = ['attempts', 'retired_tokens', 'staff_sessions', 'sessions', 'staff_accounts', 'day_closes', 'case_days', 'complaint_cases', 'opinion_days', 'rating_reason_days', 'rating_branch_days', 'rating_days', 'ratings', 'shift_events', 'opinions', 'opinion_reads', 'case_events', 'settings', 'reasons', 'topics', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches'] as const;
   for (const table of tables) {
     await handle.db.deleteFrom(table).execute();
   }

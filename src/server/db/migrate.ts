@@ -7,6 +7,7 @@ import * as lobby from './migrations/0003_lobby_topics_opinions.ts';
 import * as cases from './migrations/0004_staff_roles_case_events.ts';
 import * as review from './migrations/0005_opinion_reads_settings.ts';
 import * as reports from './migrations/0006_reports_day_close_accounts.ts';
+import * as attestation from './migrations/0007_staff_sessions_attestation.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_staff_roles_case_events': cases,
   '0005_opinion_reads_settings': review,
   '0006_reports_day_close_accounts': reports,
+  '0007_staff_sessions_attestation': attestation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

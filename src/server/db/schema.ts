@@ -27,6 +27,24 @@ export interface Database {
   day_closes: DayCloseTable;
   staff_accounts: StaffAccountTable;
   sessions: SessionTable;
+  staff_sessions: StaffSessionTable;
+  attempts: AttemptTable;
+  retired_tokens: RetiredTokenTable;
+}
+
+/** How a staff-made record was attested: a staff session the server checked, or the tablet's own PIN check. */
+export type AttestationColumn = 'server' | 'tablet';
+
+/** sha256 of the record's canonical JSON (domain/attestation.ts); null for rows stored before migration 0007. */
+interface ContentHashColumn {
+  content_hash: string | null;
+}
+
+/** What a staff-made record says of its maker's check (migration 0007). */
+interface AttestationColumns {
+  attestation: ColumnType<AttestationColumn, AttestationColumn | undefined, AttestationColumn>;
+  /** The staff session that signed it, when the server verified the signature. */
+  staff_session_id: string | null;
 }
 
 export interface BranchTable {
@@ -68,6 +86,24 @@ export interface DeviceTable {
    * never given again, revoked devices keep theirs. Null only past 676 devices in a branch.
    */
   reference_prefix: number | null;
+  /** When the current token was issued (enrollment or the last rotation). */
+  token_issued_at: number | null;
+  /** The token the current one replaced, valid until `previous_token_until` once the new one is used. */
+  previous_token_hash: string | null;
+  previous_token_until: number | null;
+  /** A retired token was used again: a copy of this tablet's token is in use elsewhere. */
+  clone_suspected_at: number | null;
+  /** JSON: what was seen when the copy was detected (address, time). */
+  clone_detail: string | null;
+  /** The address of the last request, as the server saw it. */
+  last_address: string | null;
+}
+
+/** Tokens a device held before its current and previous ones; any use of one is a copy's. */
+export interface RetiredTokenTable {
+  token_hash: string;
+  device_id: string;
+  retired_at: number;
 }
 
 export interface EnrollmentCodeTable {
@@ -82,7 +118,7 @@ export interface EnrollmentCodeTable {
   device_id: string | null;
 }
 
-export interface RatingTable {
+export interface RatingTable extends ContentHashColumn {
   /** Arrival order, stamped by the database; never sent by a device. */
   seq: Generated<number>;
   id: string;
@@ -136,7 +172,7 @@ export interface ReasonTable {
   active: ColumnType<number, number | undefined, number>;
 }
 
-export interface ShiftEventTable {
+export interface ShiftEventTable extends ContentHashColumn, AttestationColumns {
   seq: Generated<number>;
   id: string;
   branch_id: string;
@@ -162,7 +198,7 @@ export interface TopicTable {
   active: ColumnType<number, number | undefined, number>;
 }
 
-export interface OpinionTable {
+export interface OpinionTable extends ContentHashColumn {
   seq: Generated<number>;
   id: string;
   branch_id: string;
@@ -190,7 +226,7 @@ export interface OpinionTable {
   day: string;
 }
 
-export interface CaseEventTable {
+export interface CaseEventTable extends ContentHashColumn, AttestationColumns {
   /** Arrival order, and the order the server folds a case in; the devices' pull cursor (decision 0006). */
   seq: Generated<number>;
   id: string;
@@ -213,7 +249,7 @@ export interface CaseEventTable {
   message: string | null;
 }
 
-export interface OpinionReadTable {
+export interface OpinionReadTable extends ContentHashColumn, AttestationColumns {
   /** Arrival order: breaks a tie between two marks made at the same millisecond. */
   seq: Generated<number>;
   /** The entry-read record's device-made id: a batch sent again is stored once. */
@@ -322,6 +358,9 @@ export interface DayCloseTable {
   confirmed_by: string | null;
   /** JSON array of DayCloseDevice: the devices not synced when confirmed. */
   gaps: string | null;
+  /** How the staff member who started the close was checked; null before it started. */
+  started_attestation: AttestationColumn | null;
+  started_session_id: string | null;
 }
 
 /** A dashboard account: a roster member (teller_id) or head office (head_office 1, no teller). */
@@ -335,6 +374,8 @@ export interface StaffAccountTable {
   active: ColumnType<number, number | undefined, number>;
   created_at: number;
   updated_at: number;
+  /** 1: the password was set by someone else (first run, an admin's reset) and must be changed at sign-in. */
+  must_change_password: ColumnType<number, number | undefined, number>;
 }
 
 /** A dashboard session: only the hash of the cookie's token is kept. */
@@ -344,6 +385,29 @@ export interface SessionTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+/** A member of staff signed in on a tablet with the PIN checked by the server (migration 0007). */
+export interface StaffSessionTable {
+  id: string;
+  device_id: string;
+  branch_id: string;
+  staff_id: string;
+  role: string;
+  /** The HMAC key the tablet signs the session's records with, base64url; see the migration. */
+  key: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  /** The server's clock minus the tablet's at sign-in. */
+  clock_offset_ms: ColumnType<number, number | undefined, number>;
+}
+
+/** Refused attempts by key in a fixed window, shared by every server process (plugins/attempt-limits.ts). */
+export interface AttemptTable {
+  key: string;
+  count: number;
+  window_ends_at: number;
 }
 
 export type BranchRow = Selectable<BranchTable>;
@@ -371,3 +435,4 @@ export type ComplaintCaseRow = Selectable<ComplaintCaseTable>;
 export type DayCloseRow = Selectable<DayCloseTable>;
 export type StaffAccountRow = Selectable<StaffAccountTable>;
 export type SessionRow = Selectable<SessionTable>;
+export type StaffSessionRow = Selectable<StaffSessionTable>;

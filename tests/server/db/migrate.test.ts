@@ -31,8 +31,9 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual([
-      'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'opinion_days', 'opinion_reads', 'opinions',
-      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'tellers', 'topics',
+      'attempts', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'opinion_days', 'opinion_reads', 'opinions',
+      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions',
+      'tellers', 'topics',
     ]);
   });
 
@@ -201,7 +202,8 @@ describeEachDatabase('migrations', (kind) => {
     const opened = aCaseEvent('opened', CASE_ID, { createdAt: Date.UTC(2026, 10, 23, 8), topicId: 'fees' });
     await db.insertInto('case_events').values(caseEventToRow(opened, 'd', AT, { status: 'applied' })).execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
+    expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
     expect(await ensureRollupsCurrent(db, AT)).toBe(1);
 
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ timeZone: 'UTC' });
@@ -222,11 +224,32 @@ describeEachDatabase('migrations', (kind) => {
     database = await createTestDatabase(kind);
     expect(await migrateTo(database.db, '0001_initial')).toEqual({
       ok: true,
-      value: ['0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+      value: ['0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
     });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts'],
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation'],
     });
+  });
+
+  it('given a device, a day close and case events from 0006, when 0007 runs, then the token dates from enrollment and every staff act so far is the tablet\'s word', async () => {
+    database = await createTestDatabase(kind, { upTo: '0006_reports_day_close_accounts' });
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT }).execute();
+    const device = { id: 'd1', branch_id: BRANCH_ID, mode: 'lobby', token_hash: 'hash-d1', enrolled_at: AT - 5, reference_prefix: 7 };
+    await db.insertInto('devices').values(device as never).execute();
+    await db.insertInto('day_closes').values({ branch_id: BRANCH_ID, day: '2026-11-23', started_at: AT, started_by: 's', started_device_id: 'd1' } as never).execute();
+    const opened = { ...caseEventToRow(aCaseEvent('opened', CASE_ID, { createdAt: AT }), 'd1', AT, { status: 'applied' }) } as Record<string, unknown>;
+    for (const added of ['content_hash', 'attestation', 'staff_session_id']) delete opened[added];
+    await db.insertInto('case_events').values(opened as never).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
+
+    expect(await db.selectFrom('devices').select(['token_issued_at', 'previous_token_hash', 'clone_suspected_at']).execute()).toEqual([
+      { token_issued_at: AT - 5, previous_token_hash: null, clone_suspected_at: null },
+    ]);
+    expect(await db.selectFrom('day_closes').select(['started_attestation', 'started_session_id']).execute()).toEqual([{ started_attestation: 'tablet', started_session_id: null }]);
+    expect(await db.selectFrom('case_events').select(['attestation', 'staff_session_id', 'content_hash']).execute()).toEqual([{ attestation: 'tablet', staff_session_id: null, content_hash: null }]);
+    expect(await db.selectFrom('staff_accounts').selectAll().execute()).toEqual([]);
   });
 });
