@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { AttestationSchema } from './attestation.ts';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { storableText } from './text.ts';
 import { TopicIdSchema } from './topic-id.ts';
@@ -34,6 +35,8 @@ const base = {
   staffId: IdSchema,
   role: v.picklist(STAFF_ROLES),
   createdAt: EpochMsSchema,
+  /** How the member of staff was checked (attestation.ts); absent on events made before it existed. */
+  attestation: v.optional(AttestationSchema),
 };
 
 /** One step in handling a complaint, by its `type`. */

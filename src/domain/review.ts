@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { CaseStatus, StaffRole } from './case.ts';
+import { AttestationSchema } from './attestation.ts';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { OpinionSchema, type Opinion } from './opinion.ts';
 
@@ -23,6 +24,8 @@ export const EntryReadSchema = v.strictObject({
   staffId: IdSchema,
   role: v.picklist(REVIEW_ROLES),
   createdAt: EpochMsSchema,
+  /** Reading customers' contact details needs a session the server checked (attestation.ts). */
+  attestation: v.optional(AttestationSchema),
 });
 export type EntryRead = v.InferOutput<typeof EntryReadSchema>;
 

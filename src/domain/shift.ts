@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { AttestationSchema } from './attestation.ts';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 
 /**
@@ -17,6 +18,8 @@ export const ShiftEventSchema = v.strictObject({
   signInId: RecordIdSchema,
   type: v.picklist(SHIFT_EVENT_TYPES),
   createdAt: EpochMsSchema,
+  /** How the teller's PIN was checked (attestation.ts); absent on events made before it existed. */
+  attestation: v.optional(AttestationSchema),
 });
 export type ShiftEvent = v.InferOutput<typeof ShiftEventSchema>;
 

@@ -67,13 +67,33 @@ export const REJECT_REASONS = [
   'unknown-staff',
   /** An entry-read for an opinion-box entry the server does not have in this branch. */
   'unknown-opinion',
+  /**
+   * An act that only a member of staff checked by the server may do (reading customers'
+   * contact details), claimed by a record whose maker only the tablet checked (attestation.ts).
+   */
+  'needs-verified-session',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** The server's answer for one record, in the order they were sent. */
+/**
+ * Why the server does not hold a record under the id it was sent with, although the record
+ * itself may be fine:
+ * - `id-taken`: the id is held for another device (or, for a case's opening, the case id is
+ *   another's): the device sends the record again under a new id, and nothing is lost;
+ * - `changed-resend`: this device sent a different record under an id it used before: the
+ *   first one is what the server holds; the device keeps the second for staff to see.
+ */
+export const CONFLICT_REASONS = ['id-taken', 'changed-resend'] as const;
+export type ConflictReason = (typeof CONFLICT_REASONS)[number];
+
+/**
+ * The server's answer for one record, in the order they were sent. `accepted` only when the
+ * server holds that very record from that device (a re-send of the same content counts).
+ */
 export type PushResult =
   | { id: string; status: 'accepted' }
-  | { id: string | null; status: 'rejected'; reason: RejectReason; message: string };
+  | { id: string | null; status: 'rejected'; reason: RejectReason; message: string }
+  | { id: string; status: 'conflict'; reason: ConflictReason; message: string };
 
 export type PushResponse = {
   results: PushResult[];

@@ -1,0 +1,53 @@
+import * as v from 'valibot';
+import { signedContent } from './canonical.ts';
+import { RecordIdSchema } from './ids.ts';
+
+/**
+ * How a staff-made record says who made it, and how that was checked (decision 0014).
+ *
+ * A tablet is a public object: whoever holds one can read what it stores and make it say
+ * anything. So a member of staff's PIN is checked by the server whenever the server can be
+ * reached; the answer is a staff session, bound to that tablet, whose key lives only in the
+ * page's memory. Every record made in the session is signed with that key (HMAC-SHA256 over
+ * its canonical JSON), and the server, which keeps the key, checks the signature when the
+ * record arrives, however late: the record is then `server`-attested. Offline, the tablet
+ * checks the PIN against its own copy of the hash and the record is `tablet`-attested: the
+ * tablet's word, kept and shown as such.
+ */
+export const ATTESTATIONS = ['server', 'tablet'] as const;
+export type AttestationKind = (typeof ATTESTATIONS)[number];
+
+/** A signature: 32 bytes of HMAC-SHA256 in base64url, no padding. */
+const ProofSchema = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, 'must be a base64url HMAC-SHA256'));
+
+export const AttestationSchema = v.variant('by', [
+  v.strictObject({ by: v.literal('server'), sessionId: RecordIdSchema, proof: ProofSchema }),
+  v.strictObject({ by: v.literal('tablet') }),
+]);
+export type Attestation = v.InferOutput<typeof AttestationSchema>;
+
+/** What a record made before attestation existed, or made offline, carries. */
+export const TABLET_ATTESTATION: Attestation = { by: 'tablet' };
+
+/** The attestation a record claims; records from before it existed are the tablet's word. */
+export const claimedAttestation = (record: { attestation?: Attestation }): Attestation => record.attestation ?? TABLET_ATTESTATION;
+
+/** The bytes a record's signature covers: its canonical JSON without the attestation itself. */
+export const signedBytes = (record: object): Uint8Array => new TextEncoder().encode(signedContent(record));
+
+export const toBase64Url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const fromBase64Url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+/**
+ * Imports a session's key for signing. Not extractable: a script on the page can use it while
+ * the page lives, but cannot copy it out, and nothing of it reaches IndexedDB.
+ */
+export async function importSessionKey(key: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', fromBase64Url(key) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+}
+
+/** Signs a record with a session's key: the `server` attestation it then carries. */
+export async function attestRecord(record: object, session: { sessionId: string; key: CryptoKey }): Promise<Attestation> {
+  const signature = await crypto.subtle.sign('HMAC', session.key, signedBytes(record) as BufferSource);
+  return { by: 'server', sessionId: session.sessionId, proof: toBase64Url(new Uint8Array(signature)) };
+}
