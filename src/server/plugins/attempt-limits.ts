@@ -1,16 +1,19 @@
 import type { FastifyReply, FastifyRequest, onResponseAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 
 /**
- * Limits on failed attempts at the doors a stranger can knock on: enrollment codes and
- * dashboard passwords (decision 0011). Each attempt counts when it starts, so a thousand sent
- * at once are limited as well as a thousand in a row; one that succeeds (2xx) or fails on our
- * side (5xx) is taken back, so an installer enrolling fifty tablets, or a tablet retrying
- * through a database outage, is never locked out. Only refusals (4xx) use up the allowance.
+ * Limits on failed attempts at the doors a stranger can knock on: enrollment codes, dashboard
+ * passwords and staff PINs (decisions 0011 and 0014). Each attempt counts when it starts, so a
+ * thousand sent at once are limited as well as a thousand in a row; one that succeeds (2xx)
+ * or fails on our side (5xx) is taken back, so an installer enrolling fifty tablets, or a
+ * tablet retrying through a database outage, is never locked out. Only refusals (4xx) use up
+ * the allowance.
  *
- * The counts live in this process's memory: a restart forgets them, and each of several
- * instances behind a load balancer limits on its own (n instances allow n times the
- * attempts). Both are far below what guessing needs: an enrollment code is one of 26^8.
+ * The counts live in the database (table `attempts`), one row per key and window: every
+ * server process on one database shares them, and a restart forgets nothing. A count is one
+ * upsert, atomic on both databases, so two processes racing on one key both count.
  */
 
 /** At most `max` refused attempts per key in a window of `windowMs`, which starts at the first. */
@@ -24,50 +27,61 @@ export type AttemptLimits = {
   enrollByAddress: AttemptLimit;
   /** Dashboard sign-in: refusals per client address (a head office behind one NAT) … */
   signInByAddress: AttemptLimit;
-  /** … and per staff number, from any number of addresses. */
+  /**
+   * … and per staff number from one address. Not per staff number from anywhere: whoever
+   * knows a manager's staff number could then keep their sign-in locked for good.
+   */
   signInByStaffNumber: AttemptLimit;
+  /** Staff PINs checked by the server: refusals per staff number on one tablet … */
+  pinByStaffOnDevice: AttemptLimit;
+  /** … and per tablet, whatever staff number it tries (no walking the roster). */
+  pinByDevice: AttemptLimit;
 };
 
 export const ATTEMPT_LIMITS: AttemptLimits = {
   enrollByAddress: { max: 10, windowMs: 15 * MINUTE },
   signInByAddress: { max: 20, windowMs: 15 * MINUTE },
   signInByStaffNumber: { max: 10, windowMs: 15 * MINUTE },
+  pinByStaffOnDevice: { max: 5, windowMs: 15 * MINUTE },
+  pinByDevice: { max: 20, windowMs: 15 * MINUTE },
 };
 
-/** Keys kept at most; beyond, the oldest windows are dropped first (a flood of made-up staff numbers). */
-const MAX_KEYS = 100_000;
+type Taken = { ok: true; refund: () => Promise<void> } | { ok: false; retryAfterMs: number };
 
-type Window = { count: number; resetAt: number };
-type Taken = { ok: true; refund: () => void } | { ok: false; retryAfterMs: number };
+/** Expired windows are deleted once every this many attempts of a process. */
+const PURGE_EVERY = 256;
 
-/** Counts attempts per key in fixed windows; fresh for every app, so tests never share counts. */
-export function createAttemptCounter({ max, windowMs }: AttemptLimit): { take: (key: string, now: number) => Taken } {
-  const windows = new Map<string, Window>();
-
-  function prune(now: number): void {
-    for (const [key, window] of windows) if (window.resetAt <= now) windows.delete(key);
-    // Map keeps insertion order: what is left over the cap goes oldest first.
-    for (const key of windows.keys()) {
-      if (windows.size <= MAX_KEYS) break;
-      windows.delete(key);
-    }
-  }
-
+/**
+ * Counts attempts per key in fixed windows, in the database. `take` counts one and says
+ * whether it is within the limit; its `refund` takes it back (the attempt was no refusal).
+ */
+export function createAttemptCounter(db: Kysely<Database>): { take: (key: string, limit: AttemptLimit, now: number) => Promise<Taken> } {
+  let untilPurge = PURGE_EVERY;
   return {
-    take(key, now) {
-      let window = windows.get(key);
-      if (!window || window.resetAt <= now) {
-        if (windows.size >= MAX_KEYS) prune(now);
-        window = { count: 0, resetAt: now + windowMs };
-        windows.set(key, window);
+    async take(key, { max, windowMs }, now) {
+      if (--untilPurge <= 0) {
+        untilPurge = PURGE_EVERY;
+        await db.deleteFrom('attempts').where('window_ends_at', '<=', now).execute();
       }
-      if (window.count >= max) return { ok: false, retryAfterMs: window.resetAt - now };
-      window.count++;
-      const counted = window;
+      const window = await db
+        .insertInto('attempts')
+        .values({ key, count: 1, window_ends_at: now + windowMs })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet((eb) => ({
+            // A window that has ended starts again at this attempt.
+            count: eb.case().when('attempts.window_ends_at', '<=', now).then(1).else(eb('attempts.count', '+', 1)).end(),
+            window_ends_at: eb.case().when('attempts.window_ends_at', '<=', now).then(now + windowMs).else(eb.ref('attempts.window_ends_at')).end(),
+          })),
+        )
+        .returning(['count', 'window_ends_at'])
+        .executeTakeFirstOrThrow();
+      const endsAt = Number(window.window_ends_at);
+      if (Number(window.count) > max) return { ok: false, retryAfterMs: endsAt - now };
       return {
         ok: true,
-        refund: () => {
-          if (counted.count > 0) counted.count--;
+        refund: async () => {
+          // Only within the same window: a refund must not eat into the next one.
+          await db.updateTable('attempts').set((eb) => ({ count: eb('count', '-', 1) })).where('key', '=', key).where('window_ends_at', '=', endsAt).where('count', '>', 0).execute();
         },
       };
     },
@@ -88,22 +102,23 @@ export type AttemptRule = {
 /**
  * The hooks of a route limited by `rules`, checked in order: preHandler counts the attempt
  * (after the body is parsed, so a rule may key on it) or answers 429 rate-limited with
- * Retry-After; onResponse takes it back unless it was refused.
+ * Retry-After; onResponse takes it back unless it was refused. Keys are namespaced by the
+ * rule's name, so two rules never share a count.
  */
-export function limitAttempts(rules: readonly AttemptRule[], now: () => number): { preHandler: preHandlerAsyncHookHandler; onResponse: onResponseAsyncHookHandler } {
-  const counters = rules.map((rule) => ({ rule, counter: createAttemptCounter(rule.limit) }));
-  const refunds = new WeakMap<FastifyRequest, Array<() => void>>();
+export function limitAttempts(db: Kysely<Database>, rules: readonly AttemptRule[], now: () => number): { preHandler: preHandlerAsyncHookHandler; onResponse: onResponseAsyncHookHandler } {
+  const counter = createAttemptCounter(db);
+  const refunds = new WeakMap<FastifyRequest, Array<() => Promise<void>>>();
   return {
     async preHandler(request: FastifyRequest, reply: FastifyReply) {
-      const taken: Array<() => void> = [];
+      const taken: Array<() => Promise<void>> = [];
       refunds.set(request, taken);
-      for (const { rule, counter } of counters) {
+      for (const rule of rules) {
         const key = rule.keyOf(request);
         if (key === undefined) continue;
-        const attempt = counter.take(key, now());
+        const attempt = await counter.take(`${rule.name}|${key}`, rule.limit, now());
         if (!attempt.ok) {
           // Attempts counted by earlier rules did not happen: this one never reached the handler.
-          for (const refund of taken.splice(0)) refund();
+          await Promise.all(taken.splice(0).map((refund) => refund()));
           const seconds = Math.max(1, Math.ceil(attempt.retryAfterMs / 1000));
           request.log.warn({ limit: rule.name, retryAfterS: seconds }, 'attempts limited');
           reply.header('retry-after', String(seconds));
@@ -115,7 +130,7 @@ export function limitAttempts(rules: readonly AttemptRule[], now: () => number):
     },
     async onResponse(request: FastifyRequest, reply: FastifyReply) {
       const refused = reply.statusCode >= 400 && reply.statusCode < 500;
-      if (!refused) for (const refund of refunds.get(request) ?? []) refund();
+      if (!refused) await Promise.all((refunds.get(request) ?? []).map((refund) => refund()));
     },
   };
 }

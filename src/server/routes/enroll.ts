@@ -20,6 +20,7 @@ export type EnrollOptions = { db: Kysely<Database>; now: () => number; limits: A
 export const enrollRoutes: FastifyPluginAsync<EnrollOptions> = async (app, { db, now, limits }) => {
   // Codes are guessed only by trying them here: a few wrong codes per address, then a wait.
   const limited = limitAttempts(
+    db,
     [
       {
         name: 'enrollment by address',

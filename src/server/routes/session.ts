@@ -24,15 +24,22 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
   const cookie = sessionCookieOptions(secureCookies);
 
   // Passwords are guessed only by trying them here: limited per address and per staff number
-  // (whether or not it has an account, so the limit tells nothing of which do).
+  // from that address (whether or not it has an account, so the limit tells nothing of which
+  // do). Per staff number from anywhere would let whoever knows a manager's staff number keep
+  // them locked out for good.
   const limited = limitAttempts(
+    db,
     [
       { name: 'sign-in by address', limit: limits.signInByAddress, keyOf: addressKey, refusal: (minutes) => `Too many refused sign-ins from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` },
       {
         name: 'sign-in by staff number',
         limit: limits.signInByStaffNumber,
-        keyOf: staffNumberKey,
-        refusal: (minutes, staffNumber) => `Too many refused sign-ins for staff number ${staffNumber}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the admin for a new password.`,
+        keyOf: (request) => {
+          const staffNumber = staffNumberKey(request);
+          return staffNumber === undefined ? undefined : `${staffNumber}@${addressKey(request)}`;
+        },
+        refusal: (minutes, key) =>
+          `Too many refused sign-ins for staff number ${key.slice(0, key.lastIndexOf('@'))} from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask the admin for a new password.`,
       },
     ],
     now,

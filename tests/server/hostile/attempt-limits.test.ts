@@ -4,7 +4,7 @@ import { buildApp, type AppOptions } from '../../../src/server/app.ts';
 import { ATTEMPT_LIMITS } from '../../../src/server/plugins/attempt-limits.ts';
 import { WRONG_CREDENTIALS } from '../../../src/server/services/sessions.ts';
 import { ENROLLMENT_CODE_INVALID_MESSAGE } from '../../../src/server/services/enrollment.ts';
-import { clearDatabase, createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { clearDatabase, createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, PASSWORD } from '../dashboard.ts';
 import { givenBranchWithCounter, givenEnrollmentCode, SERVER_NOW } from '../fixtures.ts';
 
@@ -12,17 +12,17 @@ const QUARTER_HOUR = 15 * 60_000;
 const NEVER_ISSUED = 'ACDE-FGHJ';
 
 /**
- * The limits on failed attempts (decision 0011), on the real app through inject: each
- * request says which address it comes from, and the test moves the app's clock. The limits
- * live in memory, whatever the database: SQLite only.
+ * The limits on failed attempts (decisions 0011 and 0014), on the real app through inject:
+ * each request says which address it comes from, and the test moves the app's clock. The
+ * counts live in the database, shared by every server process on it.
  */
-describe('attempt limits on enrollment and sign-in', () => {
+describeEachDatabase('attempt limits on enrollment and sign-in', (kind) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   let clock = SERVER_NOW;
 
   beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
+    database = await createTestDatabase(kind);
   });
   afterAll(async () => {
     await database?.destroy();
@@ -121,11 +121,13 @@ describe('attempt limits on enrollment and sign-in', () => {
     // limit per staff number to a few, and the first checks what it is in production.
     const FEW = { max: 3, windowMs: QUARTER_HOUR };
 
-    it('given the defaults, then they are twenty refusals per address and ten per staff number in a quarter hour (and ten wrong codes per address)', () => {
+    it('given the defaults, then they are twenty refusals per address and ten per staff number from one address in a quarter hour (ten wrong codes per address; five wrong PINs per staff member on a tablet, twenty per tablet)', () => {
       expect(ATTEMPT_LIMITS).toEqual({
         enrollByAddress: { max: 10, windowMs: QUARTER_HOUR },
         signInByAddress: { max: 20, windowMs: QUARTER_HOUR },
         signInByStaffNumber: { max: 10, windowMs: QUARTER_HOUR },
+        pinByStaffOnDevice: { max: 5, windowMs: QUARTER_HOUR },
+        pinByDevice: { max: 20, windowMs: QUARTER_HOUR },
       });
     });
 
@@ -142,38 +144,41 @@ describe('attempt limits on enrollment and sign-in', () => {
       expect((await signIn('HQ1', PASSWORD, '192.0.2.77')).statusCode).toBe(200);
     });
 
-    it('given wrong passwords for one staff number from as many addresses, then it is limited from any address, even with the right password, other staff are not, and a quarter hour later it signs in', async () => {
+    it('given wrong passwords for one staff number from one address, then it is limited from there, even with the right password; from another address the manager still signs in; other staff are not limited; a quarter hour later it signs in', async () => {
       await anApp({ attemptLimits: { signInByStaffNumber: FEW } });
+      const attacker = '198.51.100.66';
       await Promise.all(
         Array.from({ length: FEW.max }, async (_, i) => {
-          expect((await signIn('HQ1', `wrong password ${i}`, `198.51.100.${i}`)).json()).toEqual({ code: 'unauthorized', message: WRONG_CREDENTIALS });
+          expect((await signIn('HQ1', `wrong password ${i}`, attacker)).json()).toEqual({ code: 'unauthorized', message: WRONG_CREDENTIALS });
         }),
       );
 
-      const limited = await signIn('HQ1', PASSWORD, '198.51.100.200');
+      const limited = await signIn('HQ1', PASSWORD, attacker);
       expect(limited.statusCode).toBe(429);
       expect(limited.json()).toEqual({
         code: 'rate-limited',
-        message: 'Too many refused sign-ins for staff number HQ1; try again in 15 minutes, or ask the admin for a new password.',
+        message: 'Too many refused sign-ins for staff number HQ1 from this address; try again in 15 minutes, or ask the admin for a new password.',
       });
       // The count is by staff number as typed, whatever its case.
-      expect((await signIn('hq1', PASSWORD, '198.51.100.201')).statusCode).toBe(429);
+      expect((await signIn('hq1', PASSWORD, attacker)).statusCode).toBe(429);
       expect(await database.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
 
+      // The attacker cannot lock the manager out: their own desk still signs in.
+      expect((await signIn('HQ1', PASSWORD, '198.51.100.200')).statusCode).toBe(200);
       await givenHeadOfficeAccount(database, 'HQ2', 'Ana Ruiz');
-      expect((await signIn('HQ2', PASSWORD, '198.51.100.202')).statusCode).toBe(200);
+      expect((await signIn('HQ2', PASSWORD, attacker)).statusCode).toBe(200);
 
       clock += QUARTER_HOUR;
-      expect((await signIn('HQ1', PASSWORD, '198.51.100.203')).statusCode).toBe(200);
+      expect((await signIn('HQ1', PASSWORD, attacker)).statusCode).toBe(200);
     });
 
     it('given a staff number without an account, then it is limited exactly as one with an account, so the limit tells nothing', async () => {
       await anApp({ attemptLimits: { signInByStaffNumber: FEW } });
-      const refusals = await Promise.all(Array.from({ length: FEW.max }, (_, i) => signIn('NOBODY', PASSWORD, `198.51.100.${i}`)));
+      const refusals = await Promise.all(Array.from({ length: FEW.max }, () => signIn('NOBODY', PASSWORD, '198.51.100.9')));
       expect(refusals.map((r) => r.statusCode)).toEqual(Array(FEW.max).fill(401));
-      expect((await signIn('NOBODY', PASSWORD, '198.51.100.99')).json()).toEqual({
+      expect((await signIn('NOBODY', PASSWORD, '198.51.100.9')).json()).toEqual({
         code: 'rate-limited',
-        message: 'Too many refused sign-ins for staff number NOBODY; try again in 15 minutes, or ask the admin for a new password.',
+        message: 'Too many refused sign-ins for staff number NOBODY from this address; try again in 15 minutes, or ask the admin for a new password.',
       });
     });
 
@@ -182,6 +187,32 @@ describe('attempt limits on enrollment and sign-in', () => {
       for (let i = 0; i < FEW.max + 1; i++) expect((await signIn('HQ1', PASSWORD)).statusCode).toBe(200);
       for (let i = 0; i < FEW.max - 1; i++) expect((await signIn('HQ1', 'not the password')).statusCode).toBe(401);
       expect((await signIn('HQ1', PASSWORD)).statusCode).toBe(200);
+    });
+  });
+
+  describe('several server processes on one database', () => {
+    it('given two apps on one database, then refusals on one count on the other: two servers do not double the allowance', async () => {
+      const first = await anApp();
+      const second = await buildApp({ db: database.db, now: () => clock });
+      try {
+        const enrollOn = (server: FastifyInstance) =>
+          server.inject({ method: 'POST', url: '/api/enroll', payload: { code: NEVER_ISSUED }, remoteAddress: '192.0.2.40', headers: { 'content-type': 'application/json' } });
+        const statuses: number[] = [];
+        for (let i = 0; i < ATTEMPT_LIMITS.enrollByAddress.max; i++) statuses.push((await enrollOn(i % 2 === 0 ? first : second)).statusCode);
+        expect(statuses).toEqual(Array(ATTEMPT_LIMITS.enrollByAddress.max).fill(400));
+        expect((await enrollOn(first)).statusCode).toBe(429);
+        expect((await enrollOn(second)).statusCode).toBe(429);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('given a restart, then the counts are still there', async () => {
+      await anApp();
+      for (let i = 0; i < ATTEMPT_LIMITS.enrollByAddress.max; i++) await enroll(NEVER_ISSUED);
+      await app.close();
+      await anApp();
+      expect((await enroll(NEVER_ISSUED)).statusCode).toBe(429);
     });
   });
 });
