@@ -8,10 +8,11 @@ import { parseArgs } from 'node:util';
 import { localDayOf, addDays, startOfLocalDay } from '../src/domain/period.ts';
 import { createDatabaseFromEnv } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { seedDemo, DEMO_PIN } from '../src/server/demo/seed.ts';
+import { seedDemo, DEMO_MANAGER_PIN, DEMO_PIN } from '../src/server/demo/seed.ts';
 import { DEMO_BRANCHES } from '../src/server/demo/world.ts';
 import { hasAnyBranch } from '../src/server/repositories/branches.ts';
 import { recordDayCloseConfirmation, recordDayCloseStart } from '../src/server/repositories/day-closes.ts';
+import { openStaffSession } from '../src/server/services/staff-sessions.ts';
 import { addHeadOfficeAccount, addRosterAccount } from '../src/server/services/accounts.ts';
 import { ensureRollupsCurrent } from '../src/server/services/rollups.ts';
 
@@ -53,7 +54,15 @@ if (await hasAnyBranch(database.db)) {
       const day = addDays(today, -back);
       if (new Date(`${day}T12:00:00Z`).getUTCDay() === 0) continue;
       const closedAt = startOfLocalDay(day, plan.timeZone) + 17.5 * 3_600_000;
-      await recordDayCloseStart(database.db, { branchId: branch.id, day, at: closedAt, staffId: branch.staff['complaint-manager'], deviceId: branch.devices.lobby.id });
+      // The complaint manager signed in on the lobby tablet, PIN checked by the server.
+      const session = await openStaffSession(database.db, {
+        deviceId: branch.devices.lobby.id,
+        branchId: branch.id,
+        staffId: branch.staff['complaint-manager'],
+        role: 'complaint-manager',
+        createdAt: closedAt - 5 * 60_000,
+      });
+      await recordDayCloseStart(database.db, { branchId: branch.id, day, at: closedAt, staffId: session.staffId, deviceId: session.deviceId, sessionId: session.id });
       await recordDayCloseConfirmation(database.db, { branchId: branch.id, day, at: closedAt + 20 * 60_000, staffNumber: plan.branchManager.staffNumber, gaps: [] });
     }
   }
@@ -73,7 +82,7 @@ console.log(
     `Dashboard: http://localhost:${port}/dashboard`,
     `  head office:    staff number ${HEAD_OFFICE.staffNumber}, password ${DEMO_PASSWORD}`,
     ...DEMO_BRANCHES.map((b) => `  ${b.name}: branch manager ${b.branchManager.staffNumber}, complaint manager ${b.complaintManager.staffNumber}, password ${DEMO_PASSWORD}`),
-    `Tablet staff PIN (any demo staff number): ${DEMO_PIN}`,
+    `Tablet staff PIN: ${DEMO_PIN} for tellers and lobby staff, ${DEMO_MANAGER_PIN} for complaint and branch managers`,
     '===================================================',
     '',
   ].join('\n'),

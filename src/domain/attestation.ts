@@ -26,6 +26,10 @@ export const AttestationSchema = v.variant('by', [
 ]);
 export type Attestation = v.InferOutput<typeof AttestationSchema>;
 
+/** What the server made of a record's attestation once it checked it: what is stored and shown. */
+export type Attested = { kind: 'server'; sessionId: string } | { kind: 'tablet' };
+export const TABLET_ATTESTED: Attested = { kind: 'tablet' };
+
 /** What a record made before attestation existed, or made offline, carries. */
 export const TABLET_ATTESTATION: Attestation = { by: 'tablet' };
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { AttestationSchema } from './attestation.ts';
+import { AttestationSchema, type AttestationKind } from './attestation.ts';
 import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { storableText } from './text.ts';
 import { TopicIdSchema } from './topic-id.ts';
@@ -121,7 +121,9 @@ export type CaseRefusal =
   | 'case-not-signed-off'
   | 'not-escalated'
   | 'already-escalated'
-  | 'no-reply-yet';
+  | 'no-reply-yet'
+  /** A formal act (FORMAL_ACTS) by a member of staff only the tablet checked. */
+  | 'needs-verified-session';
 
 export type CaseStep = { ok: true; case: ComplaintCase } | { ok: false; reason: CaseRefusal; message: string };
 
@@ -228,6 +230,31 @@ export function applyCaseEvent(current: ComplaintCase | undefined, event: CaseEv
 }
 
 /**
+ * The branch manager's formal acts: the sign-off of a handled complaint (簽字確認) and the
+ * confirmation that sends one to head office. They bind the bank, so they are accepted only
+ * from a member of staff whose PIN the server checked (a staff session, attestation.ts); the
+ * tablet's own check is not enough, however right the PIN.
+ */
+export const FORMAL_ACTS = ['signed-off', 'escalated'] as const satisfies readonly CaseEventType[];
+export const isFormalAct = (type: CaseEventType): boolean => (FORMAL_ACTS as readonly string[]).includes(type);
+
+/**
+ * Applies an event as `applyCaseEvent` does, knowing how its maker was checked: a formal act
+ * the state machine would accept is refused when its maker was checked by the tablet only.
+ * The state machine's own reason comes first: it says what is wrong whoever did it.
+ */
+export function applyAttestedCaseEvent(current: ComplaintCase | undefined, event: CaseEvent, attestation: AttestationKind): CaseStep {
+  const step = applyCaseEvent(current, event);
+  if (step.ok && isFormalAct(event.type) && attestation !== 'server') {
+    return refuse(
+      'needs-verified-session',
+      `${event.type}: only a ${ROLES_FOR[event.type].join(' or ')} signed in with the server reachable may do this; this one was checked by the tablet only. Sign in again while online and do it again.`,
+    );
+  }
+  return step;
+}
+
+/**
  * Folds events in the order given (the server's `seq`) into cases, keeping the refused ones
  * with their reasons: the same events in the same order always give the same cases.
  */
@@ -288,14 +315,14 @@ export const CASE_ACTIONS = [
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 /**
- * The actions a member of staff in `role` may take on `c` now: each one is tried through
- * `applyCaseEvent` itself, so the buttons a screen offers are exactly what the state machine
+ * The actions a member of staff in `role`, checked as `attestation` says, may take on `c`
+ * now: each one is tried through `applyAttestedCaseEvent` itself, so the buttons a screen offers are exactly what the state machine
  * accepts (the fields an action carries never decide whether it is legal).
  */
-export function legalActions(c: ComplaintCase, role: StaffRole): CaseAction[] {
+export function legalActions(c: ComplaintCase, role: StaffRole, attestation: AttestationKind = 'server'): CaseAction[] {
   return CASE_ACTIONS.filter((type) => {
     const probe = { kind: 'case-event', id: c.id, caseId: c.id, branchId: c.branchId, staffId: c.ownerStaffId, role, createdAt: c.updatedAt, type } as CaseEvent;
-    return applyCaseEvent(c, probe).ok;
+    return applyAttestedCaseEvent(c, probe, attestation).ok;
   });
 }
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ATTESTATIONS } from './attestation.ts';
 import type { StaffRole } from './case.ts';
 import { DEVICE_MODES } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
@@ -16,11 +17,12 @@ export const DAY_CLOSE_ROLES = ['complaint-manager', 'branch-manager'] as const 
 export type DayCloseRole = (typeof DAY_CLOSE_ROLES)[number];
 export const canCloseDay = (role: string): role is DayCloseRole => (DAY_CLOSE_ROLES as readonly string[]).includes(role);
 
-/** POST /api/day-close from a tablet, after its own sync: who pressed it. */
-export const DayCloseRequestSchema = v.strictObject({
-  staffId: IdSchema,
-  role: v.picklist(DAY_CLOSE_ROLES),
-});
+/**
+ * POST /api/day-close from a tablet, after its own sync. Who pressed it is not said in the
+ * body: it is the member of staff of the staff session the request names (a manager whose
+ * PIN the server checked on this tablet), so a tablet cannot start a close as anyone.
+ */
+export const DayCloseRequestSchema = v.strictObject({});
 export type DayCloseRequest = v.InferOutput<typeof DayCloseRequestSchema>;
 
 /**
@@ -70,7 +72,14 @@ export const DayCloseStatusSchema = v.object({
   day: LocalDaySchema,
   /** When the first "close day" of that day was pressed; null until then. */
   startedAt: v.nullable(EpochMsSchema),
-  startedBy: v.nullable(v.object({ staffId: IdSchema, name: v.string() })),
+  startedBy: v.nullable(
+    v.object({
+      staffId: IdSchema,
+      name: v.string(),
+      /** How they were checked: `server` for a staff session, `tablet` for closes started before sessions existed. */
+      attestation: v.optional(v.picklist(ATTESTATIONS), 'tablet'),
+    }),
+  ),
   /** Devices are judged against this instant: the start of the close, or of the day before one. */
   since: EpochMsSchema,
   devices: v.array(DayCloseDeviceSchema),

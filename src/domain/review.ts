@@ -40,14 +40,25 @@ export const ReviewEntrySchema = v.object({
 export type ReviewEntry = v.InferOutput<typeof ReviewEntrySchema>;
 
 /**
- * GET /api/review?since=<ms>: the branch's entries received since `since` and every older one
- * that is not closed yet, newest first. Only lobby tablets may ask (contact details never go
- * to a counter evaluator), and the tablet shows them only to the review roles.
+ * GET /api/review?since=<ms>: the branch's entries received since `since` (at most a week
+ * back) and every older one not closed yet (at most a quarter back), newest first. Only a
+ * lobby tablet may ask, and only for a complaint or branch manager signed in on it with their
+ * PIN checked by the server (a staff session): contact details never go to a counter, to a
+ * tablet on its own, or to lobby staff.
  */
 export const ReviewPageSchema = v.object({ entries: v.array(ReviewEntrySchema) });
 export type ReviewPage = v.InferOutput<typeof ReviewPageSchema>;
 /** The most entries one review answer carries. */
 export const REVIEW_MAX_ENTRIES = 500;
+
+const DAY = 86_400_000;
+/**
+ * How far back the review reaches: entries received in the last week (whatever their state),
+ * and older ones still open for a quarter. Customers' contact details leave the server only
+ * for what the review roles need now, never a branch's whole history.
+ */
+export const REVIEW_RECENT_MS = 7 * DAY;
+export const REVIEW_OPEN_MS = 92 * DAY;
 
 /** Complaints, and entries whose customer asked for a reply, are handled as cases. */
 export const needsCase = (opinion: Opinion): boolean => opinion.opinionKind === 'complaint' || opinion.contact?.wantsReply === true;

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ATTESTATIONS } from './attestation.ts';
 import { CaseEventSchema, type CaseRefusal } from './case.ts';
 import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
@@ -119,6 +120,7 @@ const CASE_REFUSALS = Object.keys({
   'not-escalated': true,
   'already-escalated': true,
   'no-reply-yet': true,
+  'needs-verified-session': true,
 } satisfies Record<CaseRefusal, true>) as CaseRefusal[];
 
 const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -137,6 +139,8 @@ export const CaseEventsPageSchema = v.object({
       status: v.picklist(['applied', 'refused']),
       reason: v.nullable(v.picklist(CASE_REFUSALS)),
       message: v.nullable(v.string()),
+      /** How the server found its maker checked; absent from servers before attestation: the tablet's word. */
+      attestation: v.optional(v.picklist(ATTESTATIONS), 'tablet'),
     }),
   ),
   /** The cursor to send as `after` next time. */
@@ -173,6 +177,10 @@ export const API_ERROR_CODES = [
   /** The device is known but its mode may not do this: a counter tablet asking for case events. */
   'forbidden',
   'enrollment-code-invalid',
+  /** A staff number and PIN the server checked and refused (the device itself is fine). */
+  'staff-credentials-invalid',
+  /** An act that takes a member of staff the server checked (a live staff session of this device). */
+  'staff-session-required',
   'rate-limited',
   'unavailable',
   'internal',

@@ -17,6 +17,7 @@ import { healthRoutes } from './routes/health.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { staffSessionRoutes } from './routes/staff-session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { spaFallback, staticFiles } from './static.ts';
 
@@ -76,8 +77,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(enrollRoutes, { prefix: '/api', db, now, limits });
   const admission = createPushAdmission({ ...PUSH_ADMISSION, ...options.pushAdmission });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now, admission });
+  await app.register(staffSessionRoutes, { prefix: '/api', db, now, limits });
   await app.register(caseEventRoutes, { prefix: '/api', db });
-  await app.register(reviewRoutes, { prefix: '/api', db });
+  await app.register(reviewRoutes, { prefix: '/api', db, now });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);

@@ -8,6 +8,8 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'bad-request': 400,
   'enrollment-code-invalid': 400,
   unauthorized: 401,
+  'staff-credentials-invalid': 401,
+  'staff-session-required': 403,
   'device-revoked': 401,
   forbidden: 403,
   'not-found': 404,

@@ -29,7 +29,7 @@ export function aDayCloseStatus(since: number, devices: DayCloseDevice[]): DayCl
     branchId: BRANCH_ID,
     day: new Date(since).toISOString().slice(0, 10),
     startedAt: since,
-    startedBy: { staffId: STAFF_ID['branch-manager'], name: 'Chen Wei' },
+    startedBy: { staffId: STAFF_ID['branch-manager'], name: 'Chen Wei', attestation: 'server' },
     since,
     devices,
     confirmation: null,

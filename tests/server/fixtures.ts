@@ -7,6 +7,7 @@ import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
 import { addTeller, type TellerInput } from '../../src/server/services/tellers.ts';
 import { STAFF_ROLES } from '../../src/domain/case.ts';
+import { isManagerRole } from '../../src/domain/staff-session.ts';
 import { STAFF_ID } from '../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../builders/rating.ts';
 import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -48,8 +49,10 @@ export async function startTestServer(options: AppOptions): Promise<TestServer> 
   return { app, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/** The PIN of the teller every test branch has. */
+/** The PIN of the teller every test branch has … */
 export const TELLER_PIN = '2468';
+/** … and of its managers, whose PINs are longer. */
+export const MANAGER_PIN = '246802';
 
 /**
  * A branch with a counter and a teller, with the builder's ids, so aRating() and
@@ -67,11 +70,12 @@ export async function givenBranchWithCounter(
   return { branch: branch.value, counter: counter.value, teller };
 }
 
-/** A teller of a branch; the PIN is hashed as the admin CLI does. */
+/** A teller of a branch (a manager gets MANAGER_PIN unless given one); the PIN is hashed as the admin CLI does. */
 export async function givenTeller(database: TestDatabase, input: Partial<TellerInput> & { id?: string } = {}) {
+  const pin = isManagerRole(input.role ?? 'teller') ? MANAGER_PIN : TELLER_PIN;
   const teller = await addTeller(
     database.db,
-    { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin: TELLER_PIN, ...input },
+    { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin, ...input },
     SERVER_NOW,
   );
   if (!teller.ok) throw new Error(teller.message);
@@ -120,7 +124,7 @@ export type ApiAnswer = { status: number; headers: Headers; body: unknown };
 /** Calls the API over real HTTP; `body` is sent as JSON unless `rawBody` is given. */
 export async function callApi(
   server: TestServer,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiAnswer> {
@@ -132,4 +136,15 @@ export async function callApi(
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.includes('json') ?? false;
   return { status: response.status, headers: response.headers, body: isJson ? JSON.parse(text) : text };
+}
+
+/**
+ * Signs a member of staff in on a tablet with their PIN, checked by the server, as the tablet
+ * does when it is online; answers the header its online acts send (`x-staff-session`).
+ */
+export async function staffSessionOn(server: TestServer, token: string, staffNumber: string, pin: string, deviceTime = SERVER_NOW): Promise<{ 'x-staff-session': string }> {
+  const answer = await callApi(server, 'POST', '/api/staff-session', { token, body: { staffNumber, pin, deviceTime } });
+  if (answer.status !== 200) throw new Error(`staff sign-in ${staffNumber}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  const { sessionId, key } = answer.body as { sessionId: string; key: string };
+  return { 'x-staff-session': `${sessionId}.${key}` };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { CaseChannel, CaseEvent, StaffRole } from '../../domain/case.ts';
+import { isFormalAct, type CaseChannel, type CaseEvent, type StaffRole } from '../../domain/case.ts';
+import { isManagerRole, STAFF_SESSION_MS } from '../../domain/staff-session.ts';
 import { referenceCode, type Opinion, type OpinionKind } from '../../domain/opinion.ts';
 import { addDays, localDayOf, startOfLocalDay } from '../../domain/period.ts';
 import { SCORES, type Rating, type Score } from '../../domain/rating.ts';
@@ -14,6 +15,8 @@ import { seededRandom } from './random.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
 import { ingestPush } from '../services/ingest.ts';
+import { openStaffSession, signRecord } from '../services/staff-sessions.ts';
+import type { StaffSession } from '../repositories/staff-sessions.ts';
 import { addTeller } from '../services/tellers.ts';
 import { CASE_TEXTS, DEMO_BRANCHES, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoTeller } from './world.ts';
 
@@ -56,8 +59,10 @@ export interface SeededDemo {
   counts: DemoCounts;
 }
 
-/** The PIN every demo member of staff signs in with on a tablet. */
+/** The PIN every demo teller and lobby clerk signs in with on a tablet … */
 export const DEMO_PIN = '2468';
+/** … and every demo manager, whose PIN must be longer. */
+export const DEMO_MANAGER_PIN = '246802';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -102,6 +107,8 @@ export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Prom
     counts.opinions += records.opinions;
     counts.caseEvents += records.caseEvents;
     counts.shiftEvents += records.shiftEvents;
+    const lobby = records.byDevice.get(branch.devices.lobby);
+    if (lobby) records.byDevice.set(branch.devices.lobby, await signStaffActs(db, branch, lobby, random));
     for (const [device, list] of records.byDevice) await pushAll(db, device, list, options.now);
   }
   await reportHealth(db, branches, options.now, random);
@@ -120,7 +127,8 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
   }
   const staff = {} as Record<StaffRole, string>;
   for (const [role, person] of [['lobby-staff', plan.lobbyStaff], ['complaint-manager', plan.complaintManager], ['branch-manager', plan.branchManager]] as const) {
-    staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin: DEMO_PIN, role }, createdAt)).id;
+    const pin = isManagerRole(role) ? DEMO_MANAGER_PIN : DEMO_PIN;
+    staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin, role }, createdAt)).id;
   }
   const counters: DeviceIdentity[] = [];
   for (const counterId of counterIds) counters.push(await enroll(db, { counterId }, createdAt));
@@ -308,6 +316,39 @@ function closeOut(random: Random, plan: DemoBranch, push: (role: StaffRole, fiel
     at += between(random, 20 * HOUR, 70 * HOUR);
     push('complaint-manager', { type: 'followed-up', outcome: random() < 0.8 ? 'satisfied' : 'not-satisfied', text: texts.followUp }, at);
   }
+}
+
+/**
+ * Staff work the lobby tablet signed in with the server: their case events carry the staff
+ * session's signature (one session per role and half day), so the server keeps them as
+ * checked by it. One in ten of the everyday acts was made offline, checked by the tablet
+ * only, as happens when the branch's network is down; a formal act never is (the server
+ * would refuse it).
+ */
+async function signStaffActs(db: Kysely<Database>, branch: SeededBranch, records: SyncRecord[], random: Random): Promise<SyncRecord[]> {
+  const sessions = new Map<string, StaffSession>();
+  const signed: SyncRecord[] = [];
+  for (const record of records) {
+    if (record.kind !== 'case-event' || (!isFormalAct(record.type) && random() < 0.1)) {
+      signed.push(record);
+      continue;
+    }
+    const half = Math.floor(record.createdAt / STAFF_SESSION_MS);
+    const key = `${record.role}|${half}`;
+    let session = sessions.get(key);
+    if (!session) {
+      session = await openStaffSession(db, {
+        deviceId: branch.devices.lobby.id,
+        branchId: branch.id,
+        staffId: record.staffId,
+        role: record.role,
+        createdAt: half * STAFF_SESSION_MS,
+      });
+      sessions.set(key, session);
+    }
+    signed.push(signRecord(record, session));
+  }
+  return signed;
 }
 
 /**

@@ -1,15 +1,17 @@
 import { sql, type Kysely } from 'kysely';
+import { ATTESTATIONS, TABLET_ATTESTED, type AttestationKind, type Attested } from '../../domain/attestation.ts';
 import type { CaseEvent, CaseRefusal } from '../../domain/case.ts';
 import type { StoredCaseEvent } from '../../domain/wire.ts';
 import { isPostgres } from '../db/database.ts';
 import type { CaseEventRow, Database, NewCaseEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
+import { attestationColumns } from './shift-events.ts';
 
 /** What the server's fold made of an event when it arrived. */
 export type CaseEventOutcome = { status: 'applied' } | { status: 'refused'; reason: CaseRefusal; message: string };
 
-/** The row for a case event that arrived from `deviceId` at `receivedAt`, with its outcome. */
-export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: number, outcome: CaseEventOutcome): NewCaseEventRow => ({
+/** The row for a case event that arrived from `deviceId` at `receivedAt`, with its outcome and how it was attested. */
+export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: number, outcome: CaseEventOutcome, attested: Attested = TABLET_ATTESTED): NewCaseEventRow => ({
   id: event.id,
   branch_id: event.branchId,
   case_id: event.caseId,
@@ -17,23 +19,29 @@ export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: n
   staff_id: event.staffId,
   role: event.role,
   type: event.type,
-  payload: JSON.stringify(event),
+  // The signature stays out: the `attestation` column keeps what it proved, and other tablets
+  // pulling the event have no use for a proof made with a key they do not hold.
+  payload: JSON.stringify(withoutAttestation(event)),
   opinion_id: event.type === 'opened' ? event.opinionId : null,
   created_at: event.createdAt,
   received_at: receivedAt,
   status: outcome.status,
   reason: outcome.status === 'refused' ? outcome.reason : null,
   message: outcome.status === 'refused' ? outcome.message : null,
+  ...attestationColumns(attested),
 });
 
+const withoutAttestation = ({ attestation: _attestation, ...event }: CaseEvent): CaseEvent => event;
+
 /** Maps a row back to the event as pushed, with its seq and outcome: what a device pulls. */
-export const caseEventRowToStored = (row: Pick<CaseEventRow, 'seq' | 'payload' | 'status' | 'reason' | 'message'>): StoredCaseEvent => ({
+export const caseEventRowToStored = (row: Pick<CaseEventRow, 'seq' | 'payload' | 'status' | 'reason' | 'message' | 'attestation'>): StoredCaseEvent => ({
   seq: row.seq,
   // Written by caseEventToRow from an event that passed CaseEventSchema.
   event: JSON.parse(row.payload) as CaseEvent,
   status: row.status === 'applied' ? 'applied' : 'refused',
   reason: row.reason as CaseRefusal | null,
   message: row.message,
+  attestation: (ATTESTATIONS as readonly string[]).includes(row.attestation) ? (row.attestation as AttestationKind) : 'tablet',
 });
 
 // Advisory lock namespaces (the two-int form), so these keys cannot meet another use of advisory locks.
@@ -106,7 +114,7 @@ export async function insertCaseEventRows(db: Kysely<Database>, rows: readonly N
 export async function caseEventsAfter(db: Kysely<Database>, branchId: string, after: number, limit: number): Promise<StoredCaseEvent[]> {
   const rows = await db
     .selectFrom('case_events')
-    .select(['seq', 'payload', 'status', 'reason', 'message'])
+    .select(['seq', 'payload', 'status', 'reason', 'message', 'attestation'])
     .where('branch_id', '=', branchId)
     .where('seq', '>', after)
     .orderBy('seq')

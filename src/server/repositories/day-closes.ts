@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { AttestationKind } from '../../domain/attestation.ts';
 import type { DayCloseDevice } from '../../domain/day-close.ts';
 import type { LocalDay } from '../../domain/period.ts';
 import type { Database } from '../db/schema.ts';
@@ -7,7 +8,7 @@ import type { Database } from '../db/schema.ts';
 export type DayCloseRecord = {
   branchId: string;
   day: LocalDay;
-  started: { at: number; staffId: string; name: string | null; deviceId: string | null } | null;
+  started: { at: number; staffId: string; name: string | null; deviceId: string | null; attestation: AttestationKind } | null;
   confirmed: { at: number; staffNumber: string; name: string | null; gaps: DayCloseDevice[] } | null;
 };
 
@@ -31,7 +32,7 @@ export async function findDayClose(db: Kysely<Database>, branchId: string, day: 
     started:
       row.started_at === null || row.started_by === null
         ? null
-        : { at: row.started_at, staffId: row.started_by, name: row.started_by_name, deviceId: row.started_device_id },
+        : { at: row.started_at, staffId: row.started_by, name: row.started_by_name, deviceId: row.started_device_id, attestation: row.started_attestation ?? 'tablet' },
     confirmed:
       row.confirmed_at === null || row.confirmed_by === null
         ? null
@@ -46,11 +47,20 @@ export async function findDayClose(db: Kysely<Database>, branchId: string, day: 
  */
 export async function recordDayCloseStart(
   db: Kysely<Database>,
-  start: { branchId: string; day: LocalDay; at: number; staffId: string; deviceId: string },
+  start: { branchId: string; day: LocalDay; at: number; staffId: string; deviceId: string; sessionId: string },
 ): Promise<void> {
   await db
     .insertInto('day_closes')
-    .values({ branch_id: start.branchId, day: start.day, started_at: start.at, started_by: start.staffId, started_device_id: start.deviceId })
+    .values({
+      branch_id: start.branchId,
+      day: start.day,
+      started_at: start.at,
+      started_by: start.staffId,
+      started_device_id: start.deviceId,
+      // Only a staff session the server checked starts a close.
+      started_attestation: 'server',
+      started_session_id: start.sessionId,
+    })
     .onConflict((oc) =>
       oc
         .columns(['branch_id', 'day'])
@@ -58,6 +68,8 @@ export async function recordDayCloseStart(
           started_at: sql`excluded.started_at`,
           started_by: sql`excluded.started_by`,
           started_device_id: sql`excluded.started_device_id`,
+          started_attestation: sql`excluded.started_attestation`,
+          started_session_id: sql`excluded.started_session_id`,
         })
         .where('day_closes.started_at', 'is', null),
     )

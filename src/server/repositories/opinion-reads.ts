@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
+import type { Attested } from '../../domain/attestation.ts';
 import type { EntryRead } from '../../domain/review.ts';
 import type { Database, NewOpinionReadRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
+import { attestationColumns } from './shift-events.ts';
 
 /** Who read an entry first, and when (by the tablet's clock). */
 export type FirstRead = { readAt: number; readByStaffId: string };
 
-/** The row for an entry-read that arrived from `deviceId` at `receivedAt`. */
-export const entryReadToRow = (read: EntryRead, deviceId: string, receivedAt: number): NewOpinionReadRow => ({
+/** The row for an entry-read that arrived from `deviceId` at `receivedAt`; only a verified one is stored. */
+export const entryReadToRow = (read: EntryRead, deviceId: string, receivedAt: number, attested: Attested): NewOpinionReadRow => ({
   id: read.id,
   opinion_id: read.opinionId,
   branch_id: read.branchId,
@@ -16,6 +18,7 @@ export const entryReadToRow = (read: EntryRead, deviceId: string, receivedAt: nu
   role: read.role,
   created_at: read.createdAt,
   received_at: receivedAt,
+  ...attestationColumns(attested),
 });
 
 /**

@@ -83,20 +83,21 @@ export type ReviewCursor = { receivedAt: number; seq: number };
 
 /**
  * A branch's entries that may belong in the review, newest first: every entry received
- * since `since`, and every older one that may still be open: unread, or a complaint, a
+ * since `since`, and every older one received since `openSince` that may still be open: unread, or a complaint, a
  * request for a reply or an entry with contact details whose case is not signed off. Only
  * the fold of a case tells the rest (replied, escalated since), so this is a superset that
  * the review service narrows with entryState; it keeps out what years of closed cases leave.
  */
 export async function reviewCandidates(
   db: Kysely<Database>,
-  filter: { branchId: string; since: number; before: ReviewCursor | null; limit: number },
+  filter: { branchId: string; since: number; openSince: number; before: ReviewCursor | null; limit: number },
 ): Promise<StoredOpinion[]> {
   const { before } = filter;
   const rows = await db
     .selectFrom('opinions as o')
     .selectAll('o')
     .where('o.branch_id', '=', filter.branchId)
+    .where('o.received_at', '>=', Math.min(filter.since, filter.openSince))
     .$if(before !== null, (qb) =>
       qb.where((eb) => eb.or([eb('o.received_at', '<', before!.receivedAt), eb.and([eb('o.received_at', '=', before!.receivedAt), eb('o.seq', '<', before!.seq)])])),
     )

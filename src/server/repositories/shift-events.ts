@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { TABLET_ATTESTED, type Attested } from '../../domain/attestation.ts';
 import type { ShiftEvent, ShiftEventType } from '../../domain/shift.ts';
 import type { Database, NewShiftEventRow, ShiftEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
@@ -6,8 +7,8 @@ import { countPushed } from './pushed-records.ts';
 /** A shift event as stored: the device's record plus what the server stamped on arrival. */
 export type StoredShiftEvent = Omit<ShiftEvent, 'kind'> & { seq: number; deviceId: string; receivedAt: number };
 
-/** The row for a shift event that arrived from `deviceId` at `receivedAt`. */
-export const shiftEventToRow = (event: ShiftEvent, deviceId: string, receivedAt: number): NewShiftEventRow => ({
+/** The row for a shift event that arrived from `deviceId` at `receivedAt`, attested as the server found. */
+export const shiftEventToRow = (event: ShiftEvent, deviceId: string, receivedAt: number, attested: Attested = TABLET_ATTESTED): NewShiftEventRow => ({
   id: event.id,
   branch_id: event.branchId,
   counter_id: event.counterId,
@@ -17,6 +18,13 @@ export const shiftEventToRow = (event: ShiftEvent, deviceId: string, receivedAt:
   type: event.type,
   created_at: event.createdAt,
   received_at: receivedAt,
+  ...attestationColumns(attested),
+});
+
+/** The columns that keep how a staff-made record was attested. */
+export const attestationColumns = (attested: Attested) => ({
+  attestation: attested.kind,
+  staff_session_id: attested.kind === 'server' ? attested.sessionId : null,
 });
 
 export const shiftEventRowToStored = (row: ShiftEventRow): StoredShiftEvent => ({

@@ -25,7 +25,11 @@ export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now
     const push = v.safeParse(PushRequestSchema, request.body);
     // A bad envelope stores nothing: the device has a bug, and answering per record would hide it.
     if (!push.success) return sendApiError(reply, 'bad-request', describeIssues(push.issues));
-    return ingestPush(db, request.device, push.output, now());
+    return ingestPush(db, request.device, push.output, now(), (unverified) =>
+      // A record that claims a staff session the server cannot confirm is kept as the tablet's
+      // word; a run of these from one device is worth an admin's look (a forged claim, a bug).
+      request.log.warn({ deviceId: request.device.id, records: unverified.slice(0, 20) }, 'staff attestation not confirmed'),
+    );
   });
 
   /** GET /api/sync/config: the device's whole configuration, pulled when its version changes. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import { applyCaseEvent, foldCases, type CaseEvent, type ComplaintCase } from '../../domain/case.ts';
+import type { Attested } from '../../domain/attestation.ts';
+import { applyAttestedCaseEvent, foldCases, type CaseEvent, type ComplaintCase } from '../../domain/case.ts';
 import { caseTally, tallyDelta } from '../../domain/metrics.ts';
 import { CASE_EVENTS_PAGE_DEFAULT, CASE_EVENTS_PAGE_MAX, type CaseEventsPage } from '../../domain/wire.ts';
 import type { Database, NewCaseEventRow } from '../db/schema.ts';
@@ -12,6 +13,9 @@ import {
   storedCaseEventIds,
 } from '../repositories/case-events.ts';
 import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries, upsertComplaintCases } from '../repositories/rollups.ts';
+
+/** A case event with what the server made of its maker's check. */
+export type AttestedCaseEvent = { event: CaseEvent; attested: Attested };
 
 /**
  * Stores a push's accepted case events in arrival order, each with what the state machine
@@ -27,30 +31,30 @@ import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries
 export async function storeCaseEvents(
   trx: Kysely<Database>,
   branchId: string,
-  events: readonly CaseEvent[],
+  events: readonly AttestedCaseEvent[],
   deviceId: string,
   receivedAt: number,
   timeZone: string,
 ): Promise<void> {
   if (events.length === 0) return;
-  await lockCaseEvents(trx, branchId, events.map((e) => e.caseId));
-  const stored = await storedCaseEventIds(trx, events.map((e) => e.id));
+  await lockCaseEvents(trx, branchId, events.map((e) => e.event.caseId));
+  const stored = await storedCaseEventIds(trx, events.map((e) => e.event.id));
   // Once per id, in the order sent: the batch again, or an event twice in one batch, is stored once.
   const seen = new Set(stored);
-  const fresh: CaseEvent[] = [];
-  for (const event of events) {
-    if (seen.has(event.id)) continue;
-    seen.add(event.id);
-    fresh.push(event);
+  const fresh: AttestedCaseEvent[] = [];
+  for (const attested of events) {
+    if (seen.has(attested.event.id)) continue;
+    seen.add(attested.event.id);
+    fresh.push(attested);
   }
-  const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId)));
+  const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.event.caseId)));
   // applyCaseEvent makes a new case on every applied event, so a case changed when its object did.
   const before = new Map(cases);
-  const rows: NewCaseEventRow[] = fresh.map((event) => {
-    const step = applyCaseEvent(cases.get(event.caseId), event);
-    if (!step.ok) return caseEventToRow(event, deviceId, receivedAt, { status: 'refused', reason: step.reason, message: step.message });
+  const rows: NewCaseEventRow[] = fresh.map(({ event, attested }) => {
+    const step = applyAttestedCaseEvent(cases.get(event.caseId), event, attested.kind);
+    if (!step.ok) return caseEventToRow(event, deviceId, receivedAt, { status: 'refused', reason: step.reason, message: step.message }, attested);
     cases.set(event.caseId, step.case);
-    return caseEventToRow(event, deviceId, receivedAt, { status: 'applied' });
+    return caseEventToRow(event, deviceId, receivedAt, { status: 'applied' }, attested);
   });
   await insertCaseEventRows(trx, rows);
   await projectCases(trx, branchId, before, cases, timeZone);

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import { maySeeBranch, type Viewer } from '../../domain/access.ts';
 import {
+  canCloseDay,
   closeGaps,
   closeStateOf,
+  DAY_CLOSE_ROLES,
   type ConfirmDayClose,
   type DayCloseDevice,
-  type DayCloseRequest,
   type DayCloseStatus,
 } from '../../domain/day-close.ts';
 import { localDayOf, startOfLocalDay, type LocalDay } from '../../domain/period.ts';
@@ -16,8 +17,8 @@ import { findBranchRef } from '../repositories/branch-refs.ts';
 import { findDayClose, recordDayCloseConfirmation, recordDayCloseStart } from '../repositories/day-closes.ts';
 import { touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
 import { listNamedDevices, type NamedDevice } from '../repositories/fleet.ts';
-import { findTeller } from '../repositories/tellers.ts';
 import { branchNotFound, forbiddenBranch } from './report-scope.ts';
+import type { VerifiedStaff } from './staff-sessions.ts';
 
 /**
  * Day close (日終, issue #7). "Close day" on a tablet syncs that tablet, then tells the
@@ -27,7 +28,7 @@ import { branchNotFound, forbiddenBranch } from './report-scope.ts';
  * that were not named as the day's gaps.
  */
 
-export type DayCloseError = 'unknown-staff' | 'branch-not-found' | 'forbidden' | 'future-day' | 'not-synced';
+export type DayCloseError = 'branch-not-found' | 'forbidden' | 'future-day' | 'not-synced';
 
 /** A device as the day close lists it, judged against `since`. */
 export function toCloseDevice(d: NamedDevice, since: number): DayCloseDevice {
@@ -62,7 +63,7 @@ export async function dayCloseStatus(db: Kysely<Database>, branchId: string, day
     day,
     startedAt: started?.at ?? null,
     // A roster entry is never deleted, so the name is there; the id stands in should one be.
-    startedBy: started && { staffId: started.staffId, name: started.name ?? started.staffId },
+    startedBy: started && { staffId: started.staffId, name: started.name ?? started.staffId, attestation: started.attestation },
     since,
     devices: devices.map((d) => toCloseDevice(d, since)),
     confirmation: confirmed && { at: confirmed.at, staffNumber: confirmed.staffNumber, name: confirmed.name ?? confirmed.staffNumber, gaps: confirmed.gaps },
@@ -70,46 +71,27 @@ export async function dayCloseStatus(db: Kysely<Database>, branchId: string, day
 }
 
 /**
- * POST /api/day-close from a tablet: a complaint or branch manager of the tablet's branch
+ * POST /api/day-close from a tablet: a complaint or branch manager of the tablet's branch,
+ * signed in on it with their PIN checked by the server (`closer`, from the staff session),
  * pressed "close day". The day is the branch's today by the server's clock (a tablet's clock
  * may be off); the first press of the day is kept.
  */
 export async function startDayClose(
   db: Kysely<Database>,
   device: DeviceIdentity,
-  request: DayCloseRequest,
+  closer: VerifiedStaff,
   now: number,
 ): Promise<Result<DayCloseStatus, DayCloseError>> {
-  const refusal = await checkCloser(db, device.branchId, request);
-  if (refusal) return refusal;
+  if (!canCloseDay(closer.staff.role)) {
+    return err('forbidden', `${closer.staff.name} is on the roster as ${closer.staff.role}; a day close takes the ${DAY_CLOSE_ROLES.join(' or the ')}.`);
+  }
   const day = localDayOf(now, device.timeZone);
   await inTransaction(db, async (trx) => {
     await touchDevice(trx, device.id, now, undefined);
-    await recordDayCloseStart(trx, { branchId: device.branchId, day, at: now, staffId: request.staffId, deviceId: device.id });
+    await recordDayCloseStart(trx, { branchId: device.branchId, day, at: now, staffId: closer.staff.id, deviceId: device.id, sessionId: closer.sessionId });
   });
   const status = await dayCloseStatus(db, device.branchId, day);
   return status ? ok(status) : err('branch-not-found', `Branch ${device.branchId} disappeared during the day close.`);
-}
-
-/**
- * The tablet says who pressed close; the roster decides whether they may: a tablet cannot
- * make a teller a manager by saying so (as ingest's `unknown-staff`).
- */
-async function checkCloser(db: Kysely<Database>, branchId: string, { staffId, role }: DayCloseRequest) {
-  const member = await findTeller(db, staffId);
-  if (!member || member.branchId !== branchId) {
-    return err('unknown-staff', `staffId: ${staffId} is not on the staff of branch ${branchId}; add them with \`npm run admin -- teller:add --role ${role}\``);
-  }
-  if (member.role !== role) {
-    return err(
-      'unknown-staff',
-      `role: ${staffId} is on the staff of branch ${branchId} as ${member.role}, not ${role}; set it with \`npm run admin -- teller:set ${staffId} --role ${role}\``,
-    );
-  }
-  if (!member.active) {
-    return err('unknown-staff', `staffId: ${staffId} is off the roster of branch ${branchId}; put them back with \`npm run admin -- teller:set ${staffId} --active yes\``);
-  }
-  return undefined;
 }
 
 /**

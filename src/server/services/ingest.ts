@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
+import type { Attested } from '../../domain/attestation.ts';
 import type { CaseEvent } from '../../domain/case.ts';
 import type { DeviceMode } from '../../domain/config.ts';
 import { referencePrefixOf, type Opinion } from '../../domain/opinion.ts';
@@ -26,10 +27,12 @@ import { entryReadToRow } from '../repositories/opinion-reads.ts';
 import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
 import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
+import { staffSessionsOfDevice, type StaffSession } from '../repositories/staff-sessions.ts';
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
 import { topicIdsOfBranch } from '../repositories/topics.ts';
-import { storeCaseEvents } from './case-events.ts';
+import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
+import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
@@ -37,8 +40,10 @@ export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
 /**
  * The answer for every record, in request order, and the rows of those to store. Case events
  * stay events: what becomes of each is decided by the fold inside the transaction.
+ * `unverified` lists the records that claimed a staff session the server could not confirm
+ * (they are kept as the tablet's word): worth a line in the log, never an error.
  */
-export type Triage = { results: PushResult[]; rows: PushedRows; caseEvents: CaseEvent[] };
+export type Triage = { results: PushResult[]; rows: PushedRows; caseEvents: AttestedCaseEvent[]; unverified: { id: string; why: string }[] };
 
 /**
  * What of the device's branch its records may name: every teller, topic and counter, active
@@ -52,6 +57,8 @@ export type BranchScope = {
   staffRoles: ReadonlyMap<string, RosterRole>;
   /** Of the opinions the push's entry reads name, those of the branch. */
   opinionIds: ReadonlySet<string>;
+  /** The device's staff sessions that the push's records claim to be signed in. */
+  sessions: ReadonlyMap<string, StaffSession>;
 };
 
 /**
@@ -66,7 +73,8 @@ export function triageRecords(
 ): Triage {
   const results: PushResult[] = [];
   const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [], entryReads: [] };
-  const caseEvents: CaseEvent[] = [];
+  const caseEvents: AttestedCaseEvent[] = [];
+  const unverified: Triage['unverified'] = [];
   for (const record of records) {
     const parsed = v.safeParse(SyncRecordSchema, record);
     if (!parsed.success) {
@@ -78,12 +86,38 @@ export function triageRecords(
       results.push(refusal);
       continue;
     }
+    const claim = staffClaimOf(parsed.output);
+    const checked = claim && checkAttestation(parsed.output, claim, scope.sessions);
+    if (checked?.refused) unverified.push({ id: parsed.output.id, why: checked.refused });
+    const attested: Attested = checked?.attested ?? { kind: 'tablet' };
+    // Reading customers' contact details takes a member of staff the server checked.
+    if (parsed.output.kind === 'entry-read' && attested.kind !== 'server') {
+      results.push(rejected(parsed.output.id, 'needs-verified-session', NEEDS_VERIFIED_READ));
+      continue;
+    }
     // A case event the state machine refuses is still accepted: it is kept, with its reason.
-    if (parsed.output.kind === 'case-event') caseEvents.push(parsed.output);
-    else addRow(rows, parsed.output, device, receivedAt);
+    if (parsed.output.kind === 'case-event') caseEvents.push({ event: parsed.output, attested });
+    else addRow(rows, parsed.output, device, receivedAt, attested);
     results.push({ id: parsed.output.id, status: 'accepted' });
   }
-  return { results, rows, caseEvents };
+  return { results, rows, caseEvents, unverified };
+}
+
+export const NEEDS_VERIFIED_READ =
+  'attestation: marking an opinion-box entry read takes a complaint or branch manager signed in with the server reachable; ' +
+  'this mark was checked by the tablet only. Open the review again while online and mark it there.';
+
+/** Who a staff-made record says made it, and in which role; none for a customer's record. */
+function staffClaimOf(record: SyncRecord): StaffClaim | undefined {
+  switch (record.kind) {
+    case 'shift':
+      return { staffId: record.tellerId, role: 'teller' };
+    case 'case-event':
+    case 'entry-read':
+      return { staffId: record.staffId, role: record.role };
+    default:
+      return undefined;
+  }
 }
 
 /** The device mode that makes each kind of record, and how a refusal names the kind. */
@@ -207,19 +241,19 @@ function checkEntryRead(read: EntryRead, device: DeviceIdentity, scope: BranchSc
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
-function addRow(rows: PushedRows, record: SyncRecord, device: DeviceIdentity, receivedAt: number): void {
+function addRow(rows: PushedRows, record: SyncRecord, device: DeviceIdentity, receivedAt: number, attested: Attested): void {
   switch (record.kind) {
     case 'rating':
       rows.ratings.push(ratingToRow(record, device.id, receivedAt, device.timeZone));
       return;
     case 'shift':
-      rows.shiftEvents.push(shiftEventToRow(record, device.id, receivedAt));
+      rows.shiftEvents.push(shiftEventToRow(record, device.id, receivedAt, attested));
       return;
     case 'opinion':
       rows.opinions.push(opinionToRow(record, device.id, receivedAt, device.timeZone));
       return;
     case 'entry-read':
-      rows.entryReads.push(entryReadToRow(record, device.id, receivedAt));
+      rows.entryReads.push(entryReadToRow(record, device.id, receivedAt, attested));
       return;
   }
 }
@@ -235,6 +269,14 @@ const isKind = (record: unknown, kind: RecordKind): boolean =>
 
 const NOTHING: ReadonlySet<string> = new Set();
 const NO_ONE: ReadonlyMap<string, RosterRole> = new Map();
+const NO_SESSIONS: ReadonlyMap<string, StaffSession> = new Map();
+
+/** The staff sessions records claim, before they are parsed: at most one per record of the push. */
+const claimedSessionIds = (records: readonly unknown[]): string[] =>
+  records.flatMap((r) => {
+    const attestation = typeof r === 'object' && r !== null ? (r as { attestation?: { by?: unknown; sessionId?: unknown } }).attestation : undefined;
+    return attestation?.by === 'server' && typeof attestation.sessionId === 'string' ? [attestation.sessionId] : [];
+  });
 
 /** The opinion ids entry reads name, before they are parsed: at most one per record of the push. */
 const namedOpinionIds = (records: readonly unknown[]): string[] =>
@@ -250,18 +292,21 @@ const namedOpinionIds = (records: readonly unknown[]): string[] =>
  * Opinions are append-only and a read comes only after the tablet fetched its entry from
  * here, so one read before the transaction answers as well as one inside it.
  */
-async function readBranchScope(db: Kysely<Database>, branchId: string, records: readonly unknown[]): Promise<BranchScope> {
-  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING };
+async function readBranchScope(db: Kysely<Database>, device: DeviceIdentity, records: readonly unknown[]): Promise<BranchScope> {
+  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING, sessions: NO_SESSIONS };
+  const branchId = device.branchId;
   const opinions = records.some((r) => isKind(r, 'opinion'));
   const staff = records.some((r) => isKind(r, 'case-event') || isKind(r, 'entry-read'));
-  const [tellerIds, topicIds, counterIds, staffRoles, opinionIds] = await Promise.all([
+  const sessionIds = claimedSessionIds(records);
+  const [tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
     opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
     staff ? staffRolesOfBranch(db, branchId) : NO_ONE,
     opinionIdsOfBranch(db, branchId, namedOpinionIds(records)),
+    sessionIds.length > 0 ? staffSessionsOfDevice(db, device.id, sessionIds) : NO_SESSIONS,
   ]);
-  return { tellerIds, topicIds, counterIds, staffRoles, opinionIds };
+  return { tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions };
 }
 
 /**
@@ -273,9 +318,11 @@ export async function ingestPush(
   device: DeviceIdentity,
   push: CheckedPush,
   now: number,
+  onUnverified: (records: Triage['unverified']) => void = () => undefined,
 ): Promise<PushResponse> {
-  const scope = await readBranchScope(db, device.branchId, push.records);
-  const { results, rows, caseEvents } = triageRecords(push.records, device, scope, now);
+  const scope = await readBranchScope(db, device, push.records);
+  const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
+  if (unverified.length > 0) onUnverified(unverified);
   const count = countRows(rows);
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.

@@ -2,7 +2,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
-import { hashPin, PinSchema, type PinHash } from '../../domain/pin.ts';
+import { hashPin, MANAGER_PIN_ITERATIONS, PIN_ITERATIONS, PinSchema, type PinHash } from '../../domain/pin.ts';
+import { isManagerRole, MANAGER_PIN_MIN_DIGITS } from '../../domain/staff-session.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { PhotoSchema, StaffNumberSchema, StarsSchema } from '../../domain/teller.ts';
 import type { Database } from '../db/schema.ts';
@@ -35,8 +36,19 @@ export type TellerInput = { branchId: string; staffNumber: string; name: string;
 export type TellerEdit = { name?: string; pin?: string; stars?: number; photo?: string | null; role?: string; active?: boolean };
 export type TellerError = AdminError | 'teller-not-found' | 'staff-number-taken';
 
-/** A PIN's salted slow hash; 16 random bytes of salt, as domain/pin.ts asks of its caller. */
-export const hashNewPin = (pin: string): Promise<PinHash> => hashPin(pin, new Uint8Array(randomBytes(16)));
+/**
+ * A PIN's salted slow hash; 16 random bytes of salt, as domain/pin.ts asks of its caller. A
+ * manager's hash costs six times a teller's: it travels to lobby tablets, where whoever holds
+ * one may try every PIN against it offline.
+ */
+export const hashNewPin = (pin: string, role: string = 'teller'): Promise<PinHash> =>
+  hashPin(pin, new Uint8Array(randomBytes(16)), isManagerRole(role) ? MANAGER_PIN_ITERATIONS : PIN_ITERATIONS);
+
+/** A manager's PIN has at least MANAGER_PIN_MIN_DIGITS digits; undefined when the PIN suits the role. */
+export function pinTooShort(pin: string, role: string): ReturnType<typeof err<'invalid-input'>> | undefined {
+  if (!isManagerRole(role) || pin.length >= MANAGER_PIN_MIN_DIGITS) return undefined;
+  return err('invalid-input', `pin: a ${role}'s PIN must be ${MANAGER_PIN_MIN_DIGITS} to 8 digits: their acts weigh most, and lobby tablets carry its hash`);
+}
 
 /** A random 4-digit PIN, for a teller made without one (the first run). */
 export const randomPin = (): string => String(randomInt(0, 10_000)).padStart(4, '0');
@@ -57,7 +69,9 @@ export async function addTeller(
   const parsed = parseInput(TellerInputSchema, input);
   if (!parsed.ok) return parsed;
   const { pin, ...fields } = parsed.value;
-  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hashNewPin(pin), active: true, createdAt: now };
+  const short = pinTooShort(pin, fields.role);
+  if (short) return short;
+  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hashNewPin(pin, fields.role), active: true, createdAt: now };
   return storeNewTeller(db, teller);
 }
 
@@ -86,7 +100,17 @@ export async function editTeller(db: Kysely<Database>, id: string, changes: Tell
   if (pin === undefined && Object.values(fields).every((value) => value === undefined)) {
     return err('invalid-input', 'Nothing to change: give a new name, PIN, stars, photo, role or active.');
   }
-  const pinHash = pin === undefined ? undefined : await hashNewPin(pin);
+  // The PIN is checked against the role the member will have, and hashed for it, before the
+  // transaction: the slow hash must not hold the write lock.
+  const current = await findTeller(db, id);
+  if (!current) return tellerNotFound(id);
+  const role = fields.role ?? current.role;
+  if (isManagerRole(role) && !isManagerRole(current.role) && pin === undefined) {
+    return err('invalid-input', `pin: ${current.name} becomes a ${role}, whose PIN must be ${MANAGER_PIN_MIN_DIGITS} to 8 digits; give a new one with --pin`);
+  }
+  const short = pin === undefined ? undefined : pinTooShort(pin, role);
+  if (short) return short;
+  const pinHash = pin === undefined ? undefined : await hashNewPin(pin, role);
   return inTransaction(db, async (trx) => {
     const teller = await findTeller(trx, id);
     if (!teller) return tellerNotFound(id);

@@ -126,18 +126,30 @@ describeEachDatabase('npm run admin', (kind) => {
       expect(added.stdout).not.toContain(secret);
     }
 
-    const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '98765', '--photo', photos.files.png, '--role', 'complaint-manager', '--active', 'no');
+    const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '987654', '--photo', photos.files.png, '--role', 'complaint-manager', '--active', 'no');
     expect(edited).toMatchObject({ code: 0, stdout: `Teller ${tellerId}: 7 "Ana R.", complaint-manager, 5 stars, photo, inactive, branch ${branchId}.\n` });
     const [after] = await listTellers(database.current.db);
-    expect(await verifyPin('98765', after!.pin)).toBe(true);
+    expect(await verifyPin('987654', after!.pin)).toBe(true);
+    // A manager's hash costs six times a teller's: lobby tablets carry it.
+    expect(after!.pin.iterations).toBe(600_000);
     expect(await deviceConfigFor(database.current.db, { branchId, counterId: null })).toMatchObject({ tellers: [] });
 
     const noPhoto = await admin('teller:set', tellerId, '--photo', 'none', '--active', 'yes');
     expect(noPhoto.stdout).toContain('no photo, active');
     expect((await admin('tellers', '--branch', branchId)).stdout).toMatch(new RegExp(`^${tellerId}\\s+${branchId}\\s+7\\s+Ana R\\.\\s+complaint-manager\\s`, 'm'));
 
-    const manager = await admin('teller:add', '--branch', branchId, '--staff-number', '8', '--name', 'Bo Li', '--pin', '1234', '--role', 'branch-manager');
+    const shortPin = await admin('teller:add', '--branch', branchId, '--staff-number', '8', '--name', 'Bo Li', '--pin', '1234', '--role', 'branch-manager');
+    expect(shortPin).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "pin: a branch-manager's PIN must be 6 to 8 digits: their acts weigh most, and lobby tablets carry its hash\n",
+    });
+    const manager = await admin('teller:add', '--branch', branchId, '--staff-number', '8', '--name', 'Bo Li', '--pin', '123456', '--role', 'branch-manager');
     expect(manager.stdout).toMatch(/^Added teller \S+: 8 "Bo Li", branch-manager, 3 stars/m);
+    const clerk = (await admin('teller:add', '--branch', branchId, '--staff-number', '9', '--name', 'Cai Lun', '--pin', '1234')).stdout.match(/Added teller (\S+):/)![1]!;
+    const promotedWithoutPin = await admin('teller:set', clerk, '--role', 'branch-manager');
+    expect(promotedWithoutPin.code).toBe(1);
+    expect(promotedWithoutPin.stderr).toBe('pin: Cai Lun becomes a branch-manager, whose PIN must be 6 to 8 digits; give a new one with --pin\n');
     const wrongRole = await admin('teller:set', tellerId, '--role', 'boss');
     expect(wrongRole.code).toBe(1);
     expect(wrongRole.stderr).toContain('must be one of teller, lobby-staff, complaint-manager, branch-manager');
@@ -315,7 +327,7 @@ describeEachDatabase('npm run admin', (kind) => {
 
   it('given a branch manager on the roster, when the admin gives them and head office dashboard accounts, then `accounts` lists both (never a password or hash), a new password ends their sessions and only it signs in', async () => {
     await givenBranchWithCounter(database.current);
-    const manager = await admin('teller:add', '--branch', BRANCH_ID, '--staff-number', '2002', '--name', 'Li Wei', '--pin', '1357', '--role', 'branch-manager');
+    const manager = await admin('teller:add', '--branch', BRANCH_ID, '--staff-number', '2002', '--name', 'Li Wei', '--pin', '135790', '--role', 'branch-manager');
     const managerId = manager.stdout.match(/Added teller (\S+):/)![1]!;
 
     expect(await admin('account:add', '--teller', managerId, '--password', 'first password 1')).toEqual({

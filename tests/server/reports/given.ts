@@ -10,6 +10,7 @@ import { findDeviceByTokenHash, type DeviceIdentity } from '../../../src/server/
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
+import { signAll } from '../attest.ts';
 import { ingestPush } from '../../../src/server/services/ingest.ts';
 import { addTeller } from '../../../src/server/services/tellers.ts';
 import { aCaseEvent, CASE_EVENT_FIELDS } from '../../builders/case-event.ts';
@@ -59,7 +60,7 @@ export async function givenBranch(db: Kysely<Database>, plan: BranchPlan): Promi
   const staff = {} as Record<StaffRole, string>;
   for (const [i, role] of STAFF_ROLES.entries()) {
     staff[role] = idIn(plan.id, `f0${i + 1}`);
-    must(await addTeller(db, { id: staff[role], branchId: plan.id, staffNumber: `${prefix}10${i + 1}`, name: `Staff ${role}`, pin: '2468', role }, SERVER_NOW));
+    must(await addTeller(db, { id: staff[role], branchId: plan.id, staffNumber: `${prefix}10${i + 1}`, name: `Staff ${role}`, pin: role === 'lobby-staff' ? '2468' : '246802', role }, SERVER_NOW));
   }
   const counters = [await enroll(db, { counterId: counterIds[0] }), await enroll(db, { counterId: counterIds[1] })] as [DeviceIdentity, DeviceIdentity];
   const lobby = await enroll(db, { mode: 'lobby', branchId: plan.id });
@@ -86,9 +87,9 @@ function must<T>(result: { ok: true; value: T } | { ok: false; message: string }
   return result.value;
 }
 
-/** Pushes records as `device` does, and checks every one was accepted. */
+/** Pushes records as `device` does, its staff signed in with the server, and checks every one was accepted. */
 export async function push(db: Kysely<Database>, device: DeviceIdentity, records: readonly SyncRecord[], now = SERVER_NOW): Promise<PushResponse> {
-  const answer = await ingestPush(db, device, { records: [...records] }, now);
+  const answer = await ingestPush(db, device, { records: await signAll(db, device, records) }, now);
   const refused = answer.results.filter((r) => r.status !== 'accepted');
   if (refused.length > 0) throw new Error(`refused: ${JSON.stringify(refused)}`);
   return answer;

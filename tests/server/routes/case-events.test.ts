@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import * as v from 'valibot';
-import { CASE_EVENT_TYPES, foldCases, STAFF_ROLES, type CaseEvent } from '../../../src/domain/case.ts';
+import { applyAttestedCaseEvent, CASE_EVENT_TYPES, CaseEventSchema, foldCases, STAFF_ROLES, type CaseEvent, type ComplaintCase } from '../../../src/domain/case.ts';
 import { CaseEventsPageSchema, PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type StoredCaseEvent } from '../../../src/domain/wire.ts';
 import { allCaseEvents, countCaseEvents } from '../../../src/server/repositories/case-events.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
+import { sessionSigner } from '../attest.ts';
 import {
   callApi,
   givenBranchWithCounter,
@@ -18,11 +19,19 @@ import {
   type TestServer,
 } from '../fixtures.ts';
 
-/** What the server must have stored: the domain's fold of the stored events in seq order, refusals and all. */
+/**
+ * What the server must have stored: the domain's fold of the stored events in seq order, each
+ * as its maker was checked (a formal act needs the server's check), refusals and all.
+ */
 function expectServerAgreesWithFold(stored: readonly StoredCaseEvent[]): void {
   expect(stored.map((s) => s.seq)).toEqual([...stored.map((s) => s.seq)].sort((a, b) => a - b));
-  const { refused } = foldCases(stored.map((s) => s.event));
-  const refusals = new Map(refused.map((r) => [r.event.id, r]));
+  const cases = new Map<string, ComplaintCase>();
+  const refusals = new Map<string, { reason: string; message: string }>();
+  for (const s of stored) {
+    const step = applyAttestedCaseEvent(cases.get(s.event.caseId), s.event, s.attestation);
+    if (step.ok) cases.set(s.event.caseId, step.case);
+    else refusals.set(s.event.id, step);
+  }
   expect(stored.map((s) => ({ id: s.event.id, status: s.status, reason: s.reason, message: s.message }))).toEqual(
     stored.map((s) => {
       const r = refusals.get(s.event.id);
@@ -39,8 +48,14 @@ describeEachDatabase('case events over HTTP', (kind) => {
     await givenCaseStaff(database.current);
     const [lobbyA, lobbyB] = [await givenEnrolledLobby(database.current), await givenEnrolledLobby(database.current)];
     const server = await startTestServer({ db: database.current.db });
-    const push = (records: unknown[], token = lobbyA.token) =>
-      callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records } }) as Promise<{ status: number; body: PushResponse }>;
+    // Staff are signed in with the server: each tablet's events carry a staff session's
+    // signature, unless a test pushes them as the tablet's word only (`signed: false`).
+    const signers = new Map([lobbyA, lobbyB].map((d) => [d.token, sessionSigner(database.current.db, { id: d.deviceId, branchId: BRANCH_ID })]));
+    const push = async (records: unknown[], token = lobbyA.token, { signed = true } = {}) => {
+      const sign = signers.get(token);
+      const body = signed && sign ? await Promise.all(records.map((r) => (v.is(CaseEventSchema, r) ? sign(r) : r))) : records;
+      return callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records: body } }) as Promise<{ status: number; body: PushResponse }>;
+    };
     const pull = (query: string, token = lobbyA.token) => callApi(server, 'GET', `/api/case-events${query}`, { token });
     return { server, lobbyA, lobbyB, push, pull, stored: () => allCaseEvents(database.current.db, BRANCH_ID) };
   }
@@ -220,6 +235,8 @@ describeEachDatabase('case events over HTTP', (kind) => {
       caseIndex: fc.nat({ max: 2 }),
       type: fc.constantFrom(...CASE_EVENT_TYPES),
       role: fc.constantFrom(...STAFF_ROLES),
+      // Made with the server reachable, or checked by the tablet only.
+      signed: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(anEventStep, { minLength: 1, maxLength: 25 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 25 }), fc.boolean(), async (steps, sizes, resend) => {
@@ -228,14 +245,19 @@ describeEachDatabase('case events over HTTP', (kind) => {
         const events: CaseEvent[] = steps.map(({ caseIndex, type, role }) => aCaseEvent(type, caseIds[caseIndex]!, { role }));
         let at = 0;
         for (let i = 0; at < events.length; i++) {
-          const batch = events.slice(at, at + sizes[i % sizes.length]!);
-          const answer = await push(batch);
+          // A batch is one tablet's: signed or not as its first step was made.
+          const size = sizes[i % sizes.length]!;
+          const batch = events.slice(at, at + size);
+          const signed = steps[at]!.signed;
+          const answer = await push(batch, undefined, { signed });
           expect(answer.body.results.every((r) => r.status === 'accepted')).toBe(true);
-          if (resend) await push(batch);
+          if (resend) await push(batch, undefined, { signed });
+          steps.slice(at, at + size).forEach((step) => (step.signed = signed));
           at += batch.length;
         }
         const all = await stored();
         expect(all.map((s) => s.event)).toEqual(events);
+        expect(all.map((s) => s.attestation)).toEqual(steps.map((step) => (step.signed ? 'server' : 'tablet')));
         expectServerAgreesWithFold(all);
       }),
       { numRuns: 20 },

@@ -13,7 +13,7 @@ import { STAFF_ID } from '../../builders/case-event.ts';
 import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, callDashboard, givenHeadOfficeAccount, givenRosterAccount, signedIn } from '../dashboard.ts';
-import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
+import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, MANAGER_PIN, SERVER_NOW, staffSessionOn, startTestServer, TELLER_PIN, useTestDatabase } from '../fixtures.ts';
 
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const OTHER_MANAGER_ID = '0190a0b0-0000-7000-8000-0000000000d3';
@@ -41,8 +41,12 @@ async function givenTwoBranches(database: TestDatabase) {
   return { counter: await givenTabletIn(database, 'Window 3 tablet'), lobby: await givenTabletIn(database, 'Lobby tablet', 'lobby') };
 }
 
-const asManager = { staffId: STAFF_ID['branch-manager'], role: 'branch-manager' };
-const asComplaintManager = { staffId: STAFF_ID['complaint-manager'], role: 'complaint-manager' };
+/** The builders' staff as they sign in on a tablet (givenCaseStaff, givenBranchWithCounter). */
+const asManager = { staffNumber: '3003', pin: MANAGER_PIN };
+const asComplaintManager = { staffNumber: '3002', pin: MANAGER_PIN };
+const asLobbyStaff = { staffNumber: '3001', pin: TELLER_PIN };
+const asTeller = { staffNumber: '1001', pin: TELLER_PIN };
+type Who = { staffNumber: string; pin: string };
 
 describeEachDatabase('day close from a tablet', (kind) => {
   const database = useTestDatabase(kind);
@@ -52,10 +56,11 @@ describeEachDatabase('day close from a tablet', (kind) => {
     const { counter, lobby } = await givenTwoBranches(database.current);
     let clock = SERVER_NOW;
     const server = await startTestServer({ db: database.current.db, now: () => clock });
-    /** Presses "close day" on a tablet at `at` by the server's clock. */
-    const closeDay = async (token: string, body: unknown, at = SERVER_NOW) => {
+    /** Signs `who` in on the tablet with the server, then presses "close day" there, at `at` by the server's clock. */
+    const closeDay = async (token: string, who: Who, at = SERVER_NOW) => {
       clock = at;
-      return callApi(server, 'POST', '/api/day-close', { token, body });
+      const headers = await staffSessionOn(server, token, who.staffNumber, who.pin, at);
+      return callApi(server, 'POST', '/api/day-close', { token, body: {}, headers });
     };
     /** A sync with nothing but the tablet's health, at `at`. */
     const reportHealth = async (token: string, at: number, health: Partial<DeviceHealth> = {}) => {
@@ -67,49 +72,48 @@ describeEachDatabase('day close from a tablet', (kind) => {
     return { server, counter, lobby, closeDay, reportHealth, closes };
   }
 
-  it.for<[string, unknown, number, { code: string; message: string }]>([
-    [
-      'a teller, in the role they have',
-      { staffId: TELLER_ID, role: 'teller' },
-      400,
-      { code: 'bad-request', message: 'role: Invalid type: Expected ("complaint-manager" | "branch-manager") but received "teller"' },
-    ],
-    [
-      'a teller, claiming to be branch manager',
-      { staffId: TELLER_ID, role: 'branch-manager' },
-      403,
-      { code: 'forbidden', message: `role: ${TELLER_ID} is on the staff of branch ${BRANCH_ID} as teller, not branch-manager; set it with \`npm run admin -- teller:set ${TELLER_ID} --role branch-manager\`` },
-    ],
-    [
-      'lobby staff, claiming to be complaint manager',
-      { staffId: STAFF_ID['lobby-staff'], role: 'complaint-manager' },
-      403,
-      {
-        code: 'forbidden',
-        message: `role: ${STAFF_ID['lobby-staff']} is on the staff of branch ${BRANCH_ID} as lobby-staff, not complaint-manager; set it with \`npm run admin -- teller:set ${STAFF_ID['lobby-staff']} --role complaint-manager\``,
-      },
-    ],
-    [
-      "another branch's manager",
-      { staffId: OTHER_MANAGER_ID, role: 'branch-manager' },
-      403,
-      { code: 'forbidden', message: `staffId: ${OTHER_MANAGER_ID} is not on the staff of branch ${BRANCH_ID}; add them with \`npm run admin -- teller:add --role branch-manager\`` },
-    ],
-    ['nobody', {}, 400, { code: 'bad-request', message: 'staffId: Invalid key: Expected "staffId" but received undefined; role: Invalid key: Expected "role" but received undefined' }],
-  ])('given %s pressing close, then it is refused with what to do, and no close is started', async ([, body, status, error]) => {
-    const { counter, closeDay, closes } = await given();
-    expect(await closeDay(counter.token, body)).toMatchObject({ status, body: error });
+  it.for<[string, Who, { code: string; message: string }]>([
+    ['a teller', asTeller, { code: 'forbidden', message: 'Mei Chen is on the roster as teller; a day close takes the complaint-manager or the branch-manager.' }],
+    ['lobby staff', asLobbyStaff, { code: 'forbidden', message: 'Staff lobby-staff is on the roster as lobby-staff; a day close takes the complaint-manager or the branch-manager.' }],
+  ])('given %s, signed in with the server, pressing close, then it is refused with what to do, and no close is started', async ([, who, error]) => {
+    const { counter, lobby, closeDay, closes } = await given();
+    const tablet = who === asLobbyStaff ? lobby : counter;
+    expect(await closeDay(tablet.token, who)).toMatchObject({ status: 403, body: error });
     expect(await closes()).toEqual([]);
   });
 
-  it('given a branch manager taken off the roster, or no device token, then close is refused', async () => {
-    const { server, counter, closeDay, closes } = await given();
+  it("given another branch's manager, then they cannot even sign in on this branch's tablet", async () => {
+    const { server, counter, closes } = await given();
+    const answer = await callApi(server, 'POST', '/api/staff-session', { token: counter.token, body: { staffNumber: '9001', pin: MANAGER_PIN, deviceTime: SERVER_NOW } });
+    expect(answer).toMatchObject({ status: 401, body: { code: 'staff-credentials-invalid', message: 'The staff number or the PIN is wrong.' } });
+    expect(await closes()).toEqual([]);
+  });
+
+  it('given a tablet naming the branch manager without a session, with a forged one, or with a session of another tablet, then close is refused as needing a member of staff the server checked, and nothing starts', async () => {
+    const { server, counter, lobby, closes } = await given();
+    const press = (headers: Record<string, string>, body: unknown = {}) => callApi(server, 'POST', '/api/day-close', { token: counter.token, body, headers });
+    const required = { status: 403, body: { code: 'staff-session-required', message: 'This needs a member of staff signed in with the server reachable: sign in again on this tablet while it is online.' } };
+
+    // A tablet of the old kind: it names the manager in the body.
+    expect(await press({}, { staffId: STAFF_ID['branch-manager'], role: 'branch-manager' })).toMatchObject(required);
+    expect(await press({ 'x-staff-session': `${'0190a0b0-0000-7000-8000-0000000000aa'}.${'A'.repeat(43)}` })).toMatchObject(required);
+    const lobbySession = await staffSessionOn(server, lobby.token, asManager.staffNumber, asManager.pin);
+    expect(await press(lobbySession)).toMatchObject(required);
+    // The right session with a wrong key.
+    const counterSession = await staffSessionOn(server, counter.token, asManager.staffNumber, asManager.pin);
+    const [id] = counterSession['x-staff-session'].split('.');
+    expect(await press({ 'x-staff-session': `${id}.${'B'.repeat(43)}` })).toMatchObject(required);
+    expect(await closes()).toEqual([]);
+
+    expect((await press(counterSession)).status).toBe(200);
+  });
+
+  it('given a branch manager taken off the roster after signing in, or no device token, then close is refused', async () => {
+    const { server, counter, closes } = await given();
+    const headers = await staffSessionOn(server, counter.token, asManager.staffNumber, asManager.pin);
     await editTeller(database.current.db, STAFF_ID['branch-manager'], { active: false });
-    expect(await closeDay(counter.token, asManager)).toMatchObject({
-      status: 403,
-      body: { code: 'forbidden', message: `staffId: ${STAFF_ID['branch-manager']} is off the roster of branch ${BRANCH_ID}; put them back with \`npm run admin -- teller:set ${STAFF_ID['branch-manager']} --active yes\`` },
-    });
-    expect(await callApi(server, 'POST', '/api/day-close', { body: asComplaintManager })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
+    expect(await callApi(server, 'POST', '/api/day-close', { token: counter.token, body: {}, headers })).toMatchObject({ status: 403, body: { code: 'staff-session-required' } });
+    expect(await callApi(server, 'POST', '/api/day-close', { body: {}, headers })).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
     expect(await closes()).toEqual([]);
   });
 
@@ -126,7 +130,7 @@ describeEachDatabase('day close from a tablet', (kind) => {
       branchId: BRANCH_ID,
       day: TODAY,
       startedAt: SERVER_NOW,
-      startedBy: { staffId: STAFF_ID['complaint-manager'], name: 'Staff complaint-manager' },
+      startedBy: { staffId: STAFF_ID['complaint-manager'], name: 'Staff complaint-manager', attestation: 'server' },
       since: SERVER_NOW,
       confirmation: null,
     });
@@ -142,6 +146,8 @@ describeEachDatabase('day close from a tablet', (kind) => {
         started_at: SERVER_NOW,
         started_by: STAFF_ID['complaint-manager'],
         started_device_id: counter.deviceId,
+        started_attestation: 'server',
+        started_session_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         confirmed_at: null,
         confirmed_by: null,
         gaps: null,
@@ -224,7 +230,7 @@ describeEachDatabase('day close on the dashboard', (kind) => {
       const answer = await callApi(server, 'POST', '/api/sync/push', { token, body: { protocol: PROTOCOL_VERSION, records, health: aHealth({ reportedAt: clock, ...health }) } });
       expect(answer.status).toBe(200);
     };
-    const closeDay = (token: string) => callApi(server, 'POST', '/api/day-close', { token, body: asManager });
+    const closeDay = async (token: string) => callApi(server, 'POST', '/api/day-close', { token, body: {}, headers: await staffSessionOn(server, token, asManager.staffNumber, asManager.pin, clock) });
     // Each sign-in costs a scrypt: a test signs in only who it needs.
     const signIn = { manager: () => signedIn(server, '3003'), otherManager: () => signedIn(server, '9001'), headOffice: () => signedIn(server, 'HQ1') };
     const confirm = (cookie: string, body: unknown) => callDashboard(server, 'POST', '/api/reports/day-close/confirm', { cookie, body });

@@ -9,14 +9,18 @@ import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { anEntryRead } from '../../builders/entry-read.ts';
 import { anOpinion, BRANCH_ID, TELLER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
+import { sessionSigner } from '../attest.ts';
 import {
   callApi,
   givenBranchWithCounter,
   givenCaseStaff,
   givenEnrolledDevice,
   givenEnrolledLobby,
+  MANAGER_PIN,
   SERVER_NOW,
+  staffSessionOn,
   startTestServer,
+  TELLER_PIN,
   useTestDatabase,
 } from '../fixtures.ts';
 
@@ -40,40 +44,107 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
     let sequence = 0;
     /** An entry of the lobby tablet, with a reference code of its own prefix. */
     const entry = (overrides: Partial<Opinion> = {}) => anOpinion({ referenceCode: referenceCode(lobby.referencePrefix, ++sequence), ...overrides });
-    /** Pushes at the server time `at` (now unless given) and answers the results. */
-    const push = async (records: unknown[], options: { token?: string; at?: number } = {}) => {
+    // The lobby's managers work signed in with the server: their marks and case events are signed.
+    const sign = sessionSigner(database.current.db, { id: lobby.deviceId, branchId: BRANCH_ID });
+    const signed = (record: unknown) => {
+      const kind = (record as { kind?: unknown }).kind;
+      return kind === 'entry-read' || kind === 'case-event' ? sign(record as EntryRead) : record;
+    };
+    /** Pushes at the server time `at` (now unless given), signed unless `signed: false`, and answers the results. */
+    const push = async (records: unknown[], options: { token?: string; at?: number; signed?: boolean } = {}) => {
+      const body = options.signed === false ? records : await Promise.all(records.map(signed));
       clock = options.at ?? SERVER_NOW;
-      const answer = await callApi(server, 'POST', '/api/sync/push', { token: options.token ?? lobby.token, body: { protocol: PROTOCOL_VERSION, records } });
+      const answer = await callApi(server, 'POST', '/api/sync/push', { token: options.token ?? lobby.token, body: { protocol: PROTOCOL_VERSION, records: body } });
       clock = SERVER_NOW;
       expect(answer.status).toBe(200);
       return (answer.body as PushResponse).results;
     };
-    /** The review as the lobby tablet fetches it, checked against the domain's schema. */
+    /** The complaint manager, signed in on the lobby tablet with the server. */
+    const manager = await staffSessionOn(server, lobby.token, '3002', MANAGER_PIN);
+    /** The review as the lobby tablet fetches it for the complaint manager, checked against the domain's schema. */
     const review = async (since = TODAY): Promise<ReviewEntry[]> => {
-      const answer = await callApi(server, 'GET', `/api/review?since=${since}`, { token: lobby.token });
+      const answer = await callApi(server, 'GET', `/api/review?since=${since}`, { token: lobby.token, headers: manager });
       expect(answer.status).toBe(200);
       return v.parse(ReviewPageSchema, answer.body).entries;
     };
     const referencesInReview = async () => (await review()).map((e) => e.opinion.referenceCode);
-    return { server, lobby, entry, push, review, referencesInReview };
+    return { server, lobby, entry, push, review, referencesInReview, manager, setClock: (at: number) => (clock = at) };
   }
 
   const accepted = (...records: { id: string }[]) => records.map(({ id }) => ({ id, status: 'accepted' }));
 
   it('given a counter tablet, when it asks for the review, then 403 forbidden; without a token 401; with a bad `since` 400', async () => {
-    const { server, lobby } = await given();
+    const { server, lobby, manager } = await given();
     const counter = await givenEnrolledDevice(database.current);
 
-    expect(await callApi(server, 'GET', `/api/review?since=${TODAY}`, { token: counter.token })).toMatchObject({
+    expect(await callApi(server, 'GET', `/api/review?since=${TODAY}`, { token: counter.token, headers: manager })).toMatchObject({
       status: 403,
       body: { code: 'forbidden', message: 'The opinion-box review goes only to lobby tablets; this device is enrolled at a counter.' },
     });
     expect(await callApi(server, 'GET', `/api/review?since=${TODAY}`)).toMatchObject({ status: 401, body: { code: 'unauthorized' } });
-    expect(await callApi(server, 'GET', '/api/review?since=yesterday', { token: lobby.token })).toMatchObject({
+    expect(await callApi(server, 'GET', '/api/review?since=yesterday', { token: lobby.token, headers: manager })).toMatchObject({
       status: 400,
       body: { code: 'bad-request', message: 'since: must be a whole number (since: epoch milliseconds, e.g. the start of today)' },
     });
-    expect(await callApi(server, 'GET', '/api/review', { token: lobby.token })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
+    expect(await callApi(server, 'GET', '/api/review', { token: lobby.token, headers: manager })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
+  });
+
+  it("given the lobby tablet's token alone, a lobby clerk's session, or a manager's session that ended, then the review is refused and no customer's words leave the server", async () => {
+    const { server, lobby, entry, push } = await given();
+    await push([entry({ contact: CONTACT })]);
+    const ask = (headers: Record<string, string> = {}) => callApi(server, 'GET', '/api/review?since=0', { token: lobby.token, headers });
+
+    expect(await ask()).toMatchObject({
+      status: 403,
+      body: { code: 'staff-session-required', message: 'This needs a member of staff signed in with the server reachable: sign in again on this tablet while it is online.' },
+    });
+    const clerk = await staffSessionOn(server, lobby.token, '3001', TELLER_PIN);
+    expect(await ask(clerk)).toMatchObject({
+      status: 403,
+      body: { code: 'forbidden', message: 'The opinion-box review is for the complaint-manager and the branch-manager; Staff lobby-staff is on the roster as lobby-staff.' },
+    });
+    const manager = await staffSessionOn(server, lobby.token, '3003', MANAGER_PIN);
+    expect((await ask(manager)).status).toBe(200);
+    expect((await callApi(server, 'DELETE', '/api/staff-session', { token: lobby.token, headers: manager })).status).toBe(204);
+    expect(await ask(manager)).toMatchObject({ status: 403, body: { code: 'staff-session-required' } });
+    for (const answer of [await ask(), await ask(clerk)]) expect(JSON.stringify(answer.body)).not.toContain(CONTACT.phone);
+  });
+
+  it('given entries of the last months, then the review reaches a week back whatever `since` asks, and an open entry a quarter back, no further', async () => {
+    const { entry, push, review } = await given();
+    const DAY = 24 * HOUR;
+    const readLastWeek = entry({ opinionKind: 'praise' });
+    const readTenDaysAgo = entry({ opinionKind: 'praise' });
+    const openTwoMonthsAgo = entry({ contact: CONTACT });
+    const openHalfAYearAgo = entry({ contact: CONTACT });
+    await push([openHalfAYearAgo], { at: SERVER_NOW - 180 * DAY });
+    await push([openTwoMonthsAgo], { at: SERVER_NOW - 60 * DAY });
+    await push([readTenDaysAgo], { at: SERVER_NOW - 10 * DAY });
+    await push([readLastWeek], { at: SERVER_NOW - 6 * DAY });
+    await push([anEntryRead(readTenDaysAgo.id), anEntryRead(readLastWeek.id)]);
+
+    expect((await review(0)).map((e) => e.opinion.id)).toEqual([readLastWeek.id, openTwoMonthsAgo.id]);
+  });
+
+  it("given a mark made by a manager the tablet alone checked (offline), or signed with another member of staff's session, then it is rejected as needing the server's check and not stored", async () => {
+    const { entry, push } = await given();
+    const complaint = entry({ contact: CONTACT });
+    await push([complaint]);
+    const offline = anEntryRead(complaint.id);
+    const sign = sessionSigner(database.current.db, { id: (await givenEnrolledLobby(database.current)).deviceId, branchId: BRANCH_ID });
+    const onAnotherTablet = await sign(anEntryRead(complaint.id));
+    const rejected = (read: EntryRead) => ({
+      id: read.id,
+      status: 'rejected',
+      reason: 'needs-verified-session',
+      message:
+        'attestation: marking an opinion-box entry read takes a complaint or branch manager signed in with the server reachable; ' +
+        'this mark was checked by the tablet only. Open the review again while online and mark it there.',
+    });
+
+    expect(await push([offline], { signed: false })).toEqual([rejected(offline)]);
+    expect(await push([onAnotherTablet], { signed: false })).toEqual([rejected(onAnotherTablet)]);
+    expect(await countOpinionReads(database.current.db)).toBe(0);
   });
 
   it("given today's entries, then the review lists them newest first, each as pushed with its contact details, received time and no reader", async () => {
@@ -260,7 +331,7 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
     const e = entry();
     await push([e]);
 
-    const ids = async (max: number) => (await reviewOf(database.current.db, BRANCH_ID, TODAY, max)).entries.map((x) => x.opinion.id);
+    const ids = async (max: number) => (await reviewOf(database.current.db, BRANCH_ID, TODAY, SERVER_NOW, max)).entries.map((x) => x.opinion.id);
     expect(await ids(2)).toEqual([e.id, d.id]);
     expect(await ids(3)).toEqual([e.id, d.id, a.id]);
     expect(await ids(10)).toEqual([e.id, d.id, a.id]);

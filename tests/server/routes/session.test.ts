@@ -197,7 +197,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
       body: { code: 'forbidden', message: 'Reports are for branch managers and head office; 2002 is signed in as teller.' },
     });
 
-    await editTeller(database.current.db, manager.id, { role: 'branch-manager', active: false });
+    await editTeller(database.current.db, manager.id, { role: 'branch-manager', pin: '135790', active: false });
     expect(await me(cookie)).toMatchObject({ status: 401, body: { message: SESSION_ENDED } });
   });
 
