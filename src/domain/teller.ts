@@ -19,8 +19,11 @@ export const ROSTER_ROLES = ['teller', ...STAFF_ROLES] as const;
 export type RosterRole = (typeof ROSTER_ROLES)[number];
 
 /**
- * A teller as the counter tablet knows them: what the customer is shown (name, photo, staff
- * number, star level) and the PIN hash the tablet checks offline.
+ * A member of the branch's roster as a tablet knows them: what the customer is shown (name,
+ * photo, staff number, star level) and, for those who sign in on that tablet offline, the PIN
+ * hash it checks. A tablet carries only what its job needs (domain/staff-session.ts
+ * OFFLINE_ROLES): a counter, its tellers' hashes and no one else; a lobby tablet, its staff's
+ * hashes, and the tellers' names for the customer to say whom a visit was about.
  */
 export const TellerSchema = v.object({
   id: IdSchema,
@@ -28,7 +31,8 @@ export const TellerSchema = v.object({
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
   photo: v.nullable(PhotoSchema),
   stars: StarsSchema,
-  pin: PinHashSchema,
+  /** Null: this tablet does not check this member's PIN; they sign in only with the server reachable. */
+  pin: v.nullable(PinHashSchema),
   /** Absent in configurations pulled before issue #6: a teller then. */
   role: v.optional(v.picklist(ROSTER_ROLES), 'teller'),
 });

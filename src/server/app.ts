@@ -51,6 +51,7 @@ export type AppOptions = {
 export const LOG_REDACT = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-staff-session"]',
   'res.headers["set-cookie"]',
   'res.body.token',
   '*.token',

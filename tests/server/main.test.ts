@@ -46,7 +46,7 @@ describe('npm run server', () => {
     // The tablet checks the PIN offline, against the hash in the roster it was given.
     const teller = config.tellers.find((t) => t.staffNumber === staffNumber);
     expect(teller).toMatchObject({ name: 'Teller 1', staffNumber: '1001', stars: 3 });
-    expect(await verifyPin(pin!, teller!.pin)).toBe(true);
+    expect(await verifyPin(pin!, teller!.pin!)).toBe(true);
 
     const scope = { branchId: config.branch.id, counterId: config.counter!.id, tellerId: teller!.id };
     const records = [aShiftEvent(scope), aRating(scope)];

@@ -6,8 +6,8 @@ import type { Database, TellerRow } from '../db/schema.ts';
 // The roles live in the domain (teller.ts), shared with the tablets; stored in `tellers.role`.
 export { ROSTER_ROLES, type RosterRole };
 
-/** A teller as the server keeps them: the roster entry plus branch, role, status and creation time. */
-export type StoredTeller = Teller & { branchId: string; active: boolean; createdAt: number };
+/** A teller as the server keeps them: the roster entry, always with its PIN hash, plus branch, role, status and creation time. */
+export type StoredTeller = Omit<Teller, 'pin'> & { pin: PinHash; branchId: string; active: boolean; createdAt: number };
 
 /** What an edit of a teller may change; absent fields stay as they are. */
 export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'role' | 'active'>>;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ReplyDeadlines } from '../../domain/case.ts';
-import type { DeviceConfig } from '../../domain/config.ts';
+import type { DeviceConfig, DeviceMode } from '../../domain/config.ts';
+import { OFFLINE_ROLES } from '../../domain/staff-session.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
 import { listCounters, type Counter } from '../repositories/counters.ts';
@@ -11,6 +12,8 @@ import { readCaseDeadlines } from './settings.ts';
 
 /** What a device's configuration is made of, as the repositories answer it. */
 export type DeviceConfigParts = {
+  /** What the device is: it decides whose PIN hashes and photos it carries. */
+  mode: DeviceMode;
   branch: Branch;
   /** The device's own counter; undefined for a lobby tablet. */
   counter: Counter | undefined;
@@ -30,10 +33,14 @@ const byName = new Intl.Collator('en', { numeric: true });
 /**
  * The whole configuration a device holds: its branch, its counter and every counter of the
  * branch (the opinion box asks which one a visit was about), their settings, the active
- * tellers (with PIN hashes, so sign-in works offline; never a PIN), reasons, topics and the
- * network's reply deadlines.
+ * roster as this kind of tablet needs it, reasons, topics and the network's reply deadlines.
+ *
+ * The roster is cut to the tablet's job, because whoever holds a tablet can read it: a counter
+ * gets only the tellers, with their photos and the PIN hashes it checks offline; a lobby
+ * tablet gets its staff with their hashes, and the tellers' names alone (a customer says whom
+ * a visit was about). Managers who close the day at a counter sign in with the server.
  */
-export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, topics, caseDeadlines }: DeviceConfigParts): DeviceConfig => ({
+export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines }: DeviceConfigParts): DeviceConfig => ({
   version: branch.configVersion,
   branch: { id: branch.id, name: branch.name, defaultLanguage: branch.defaultLanguage },
   counter: counter ? { id: counter.id, name: counter.name } : null,
@@ -42,16 +49,21 @@ export const toDeviceConfig = ({ branch, counter, counters, tellers, reasons, to
     .map(({ id, name }) => ({ id, name })),
   ratingCooldownMs: branch.ratingCooldownMs,
   speech: branch.speech,
-  tellers: tellers.map(({ id, staffNumber, name, photo, stars, pin, role }) => ({ id, staffNumber, name, photo, stars, pin, role })),
+  tellers: tellers
+    .filter((t) => mode === 'lobby' || OFFLINE_ROLES.counter.includes(t.role))
+    .map(({ id, staffNumber, name, photo, stars, pin, role }) => {
+      const signsInHere = OFFLINE_ROLES[mode].includes(role);
+      return { id, staffNumber, name, photo: mode === 'counter' ? photo : null, stars, pin: signsInHere ? pin : null, role };
+    }),
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
   caseDeadlines: { replyWithinHours: caseDeadlines.replyWithinHours, notOnSpotWithinHours: caseDeadlines.notOnSpotWithinHours },
 });
 
-/** Reads the configuration for a device enrolled at `branchId` (and `counterId`, if any). */
+/** Reads the configuration for a device of `mode` enrolled at `branchId` (and `counterId`, if any). */
 export async function deviceConfigFor(
   db: Kysely<Database>,
-  device: { branchId: string; counterId: string | null },
+  device: { mode: DeviceMode; branchId: string; counterId: string | null },
 ): Promise<DeviceConfig> {
   // The version is read BEFORE the rest, outside a transaction. An edit that lands in
   // between then makes the content newer than its version, and the device pulls once more;
@@ -67,5 +79,5 @@ export async function deviceConfigFor(
     readCaseDeadlines(db),
   ]);
   const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);
-  return toDeviceConfig({ branch, counter, counters, tellers, reasons, topics, caseDeadlines });
+  return toDeviceConfig({ mode: device.mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines });
 }

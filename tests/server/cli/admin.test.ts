@@ -77,7 +77,7 @@ describeEachDatabase('npm run admin', (kind) => {
     // The photo travels as a data URL of the file, and the PIN as a hash that verifies.
     const [rostered] = device.value.config.tellers;
     expect(rostered).toMatchObject({ id: tellerId, staffNumber: 'T-042', stars: 4, photo: `data:image/png;base64,${TINY_PNG.toString('base64')}` });
-    expect(await verifyPin('482913', rostered!.pin)).toBe(true);
+    expect(await verifyPin('482913', rostered!.pin!)).toBe(true);
 
     const server = await startTestServer({ db: database.current.db });
     const scope = { branchId: branchId!, counterId: counterId!, tellerId };
@@ -132,7 +132,7 @@ describeEachDatabase('npm run admin', (kind) => {
     expect(await verifyPin('987654', after!.pin)).toBe(true);
     // A manager's hash costs six times a teller's: lobby tablets carry it.
     expect(after!.pin.iterations).toBe(600_000);
-    expect(await deviceConfigFor(database.current.db, { branchId, counterId: null })).toMatchObject({ tellers: [] });
+    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId, counterId: null })).toMatchObject({ tellers: [] });
 
     const noPhoto = await admin('teller:set', tellerId, '--photo', 'none', '--active', 'yes');
     expect(noPhoto.stdout).toContain('no photo, active');
@@ -292,7 +292,7 @@ describeEachDatabase('npm run admin', (kind) => {
     // Main Street: 3 after its counter and teller, Harbour Road: 1; one bump each.
     expect((await findBranch(database.current.db, BRANCH_ID))?.configVersion).toBe(4);
     expect((await findBranch(database.current.db, other.value.id))?.configVersion).toBe(2);
-    expect(await deviceConfigFor(database.current.db, { branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
+    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
   });
 
   it('given ratings late in the evening, when the admin moves the branch to Shanghai, then `branches` shows its zone, the ratings move to their day there, and rollups:rebuild keeps them', async () => {

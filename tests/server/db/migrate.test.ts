@@ -200,7 +200,9 @@ describeEachDatabase('migrations', (kind) => {
     const old = [rating('r1', Date.UTC(2026, 10, 22, 23, 30), 'satisfied'), rating('r2', Date.UTC(2026, 10, 23, 0, 30), 'neutral')];
     await db.insertInto('ratings').values(old as (typeof old[number] & { day: string })[]).execute();
     const opened = aCaseEvent('opened', CASE_ID, { createdAt: Date.UTC(2026, 10, 23, 8), topicId: 'fees' });
-    await db.insertInto('case_events').values(caseEventToRow(opened, 'd', AT, { status: 'applied' })).execute();
+    // A 0005 row: none of the columns migration 0007 adds.
+    const { content_hash: _hash, attestation: _attestation, staff_session_id: _session, ...row } = caseEventToRow(opened, 'd', AT, { status: 'applied' }) as Record<string, unknown>;
+    await db.insertInto('case_events').values(row as never).execute();
 
     expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
     expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
@@ -239,8 +241,7 @@ describeEachDatabase('migrations', (kind) => {
     const device = { id: 'd1', branch_id: BRANCH_ID, mode: 'lobby', token_hash: 'hash-d1', enrolled_at: AT - 5, reference_prefix: 7 };
     await db.insertInto('devices').values(device as never).execute();
     await db.insertInto('day_closes').values({ branch_id: BRANCH_ID, day: '2026-11-23', started_at: AT, started_by: 's', started_device_id: 'd1' } as never).execute();
-    const opened = { ...caseEventToRow(aCaseEvent('opened', CASE_ID, { createdAt: AT }), 'd1', AT, { status: 'applied' }) } as Record<string, unknown>;
-    for (const added of ['content_hash', 'attestation', 'staff_session_id']) delete opened[added];
+    const { content_hash: _hash, attestation: _attestation, staff_session_id: _session, ...opened } = caseEventToRow(aCaseEvent('opened', CASE_ID, { createdAt: AT }), 'd1', AT, { status: 'applied' }) as Record<string, unknown>;
     await db.insertInto('case_events').values(opened as never).execute();
 
     expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });

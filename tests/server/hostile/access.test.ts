@@ -17,7 +17,8 @@ import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
-import { givenBranchWithCounter, givenEnrolledDevice, givenEnrolledLobby, givenTeller, SERVER_NOW } from '../fixtures.ts';
+import { givenBranchWithCounter, givenEnrolledDevice, givenEnrolledLobby, givenTeller, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
+import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 
 /**
  * Who may call what, for every route of the API (issue #8): every caller (nobody, each kind
@@ -71,9 +72,11 @@ type Scope = 'own' | 'other';
 const ownBranch = (caller: Caller): Branch => ('branch' in caller && caller.branch ? caller.branch : 'A');
 const branchFor = (caller: Caller, scope: Scope): Branch => (scope === 'own' ? ownBranch(caller) : ownBranch(caller) === 'A' ? 'B' : 'A');
 
-/** What the test knows of the world it made: tokens, prefixes, devices to revoke. */
+/** What the test knows of the world it made: tokens, staff sessions, prefixes, devices to revoke. */
 type World = {
   token: Record<string, string>;
+  /** Each tablet's branch manager signed in on it with the server (x-staff-session), by the tablet's name. */
+  staffSession: Record<string, string>;
   counterOf: Record<Branch, string>;
   lobbyPrefix: Record<Branch, number>;
   revocable: Record<Branch, string>;
@@ -107,6 +110,16 @@ const reports = (ok: (branch: Branch) => string, headOfficeOnly = false) =>
   });
 
 const json = (method: 'POST' | 'DELETE', url: string, payload: unknown): InjectOptions => ({ method, url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+/**
+ * A tablet's act with the branch manager of `branch` signed in: for its own branch, the session
+ * made on that very tablet; for the other, one made on the other branch's tablet of its kind.
+ */
+const withManager = (request: InjectOptions, branch: Branch, caller: Caller, world: World): InjectOptions => {
+  const mode = caller.kind === 'device' ? caller.mode : 'counter';
+  const session = world.staffSession[`${mode} tablet ${branch}`];
+  return session ? { ...request, headers: { ...request.headers, 'x-staff-session': session } } : request;
+};
+const STAFF_SESSION_REQUIRED = '403 staff-session-required';
 const branchesIn = (ids: string[]) => [...new Set(ids.map(branchOf))].sort().join(',') || 'none';
 
 const ROWS: Record<string, Row> = {
@@ -136,15 +149,27 @@ const ROWS: Record<string, Row> = {
     expected: forDevices((caller) => (caller.mode === 'lobby' ? `200 events of ${caller.branch}` : FORBIDDEN)),
   },
   'GET /api/review': {
-    call: () => ({ method: 'GET', url: '/api/review?since=0' }),
+    // The branch manager of A or B signed in: on this tablet, or on the other branch's.
+    call: (branch, caller, world) => withManager({ method: 'GET', url: '/api/review?since=0' }, branch, caller, world),
     summary: (body: ReviewPage) => `entries of ${branchesIn(body.entries.map((e) => e.opinion.branchId))}`,
-    expected: forDevices((caller) => (caller.mode === 'lobby' ? `200 entries of ${caller.branch}` : FORBIDDEN)),
+    expected: forDevices((caller, scope) => (caller.mode !== 'lobby' ? FORBIDDEN : scope === 'own' ? `200 entries of ${caller.branch}` : STAFF_SESSION_REQUIRED)),
   },
   'POST /api/day-close': {
-    // The tablet names the branch manager of A or B as the one closing the day.
-    call: (branch) => json('POST', '/api/day-close', { staffId: MANAGER_ID[branch], role: 'branch-manager' }),
+    // The branch manager of A or B signed in: on this tablet, or on the other branch's.
+    call: (branch, caller, world) => withManager(json('POST', '/api/day-close', {}), branch, caller, world),
     summary: (body: DayCloseStatus) => `close of ${branchOf(body.branchId)}`,
-    expected: forDevices((caller, scope) => (scope === 'own' ? `200 close of ${caller.branch}` : FORBIDDEN)),
+    expected: forDevices((caller, scope) => (scope === 'own' ? `200 close of ${caller.branch}` : STAFF_SESSION_REQUIRED)),
+  },
+  'POST /api/staff-session': {
+    // The branch manager of A or B signs in on the caller's tablet.
+    call: (branch) => json('POST', '/api/staff-session', { staffNumber: STAFF[`branch-manager ${branch}`].staffNumber, pin: MANAGER_PIN, deviceTime: SERVER_NOW }),
+    summary: (body: StaffSessionGrant) => `session of ${branchOf(Object.values(STAFF).find((m) => m.id === body.staff.id)!.branch === 'A' ? BRANCH_ID : B_ID)}`,
+    expected: forDevices((caller, scope) => (scope === 'own' ? `200 session of ${caller.branch}` : '401 staff-credentials-invalid')),
+  },
+  'DELETE /api/staff-session': {
+    // A session this tablet does not have: sign-out says nothing of whether it exists (the table's own sessions stay).
+    call: () => ({ method: 'DELETE', url: '/api/staff-session', headers: { 'x-staff-session': `0190a0b0-0000-7000-8000-0000000000aa.${'A'.repeat(43)}` } }),
+    expected: forDevices(() => '204'),
   },
   'POST /api/session': { call: () => json('POST', '/api/session', { staffNumber: 'HQ1' }), expected: () => '400 bad-request' },
   'DELETE /api/session': { call: () => json('DELETE', '/api/session', {}), expected: () => '204' },
@@ -184,7 +209,7 @@ describeEachDatabase('who may call every route', (kind) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   const cookie: Record<string, string> = {};
-  const world: World = { token: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, sequence: 1 };
+  const world: World = { token: {}, staffSession: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, sequence: 1 };
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -214,7 +239,21 @@ describeEachDatabase('who may call every route', (kind) => {
 
     // Limits on failed attempts (attempt-limits.test.ts) would stop the table's refused enrollments and sign-ins.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
-    app = await buildApp({ db: database.db, now: () => SERVER_NOW, attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited } });
+    app = await buildApp({
+      db: database.db,
+      now: () => SERVER_NOW,
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited },
+    });
+    // Each tablet has its branch manager signed in with the server, for the acts that need one.
+    for (const branch of ['A', 'B'] as const) {
+      for (const mode of ['counter', 'lobby'] as const) {
+        const tablet = `${mode} tablet ${branch}`;
+        const signIn = json('POST', '/api/staff-session', { staffNumber: STAFF[`branch-manager ${branch}`].staffNumber, pin: MANAGER_PIN, deviceTime: SERVER_NOW });
+        const answer = await app.inject({ ...signIn, headers: { ...signIn.headers, authorization: `Bearer ${world.token[tablet]}` } });
+        const grant = answer.json<StaffSessionGrant>();
+        world.staffSession[tablet] = `${grant.sessionId}.${grant.key}`;
+      }
+    }
 
     // Each branch's lobby has an entry and a case, so that what a tablet gets shows whose it is.
     for (const branch of ['A', 'B'] as const) {

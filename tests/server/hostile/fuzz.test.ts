@@ -12,11 +12,12 @@ import { STATUS_OF } from '../../../src/server/errors.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
-import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
+import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, aShiftEvent, BRANCH_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, givenHeadOfficeAccount, PASSWORD, routesOf } from '../dashboard.ts';
-import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, SERVER_NOW } from '../fixtures.ts';
+import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
+import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 import {
   CONTENT_TYPES,
   headerSafe,
@@ -55,8 +56,12 @@ const RECORD_TABLES = ['ratings', 'shift_events', 'opinions', 'case_events', 'op
 /** What a push derives from them (report roll-ups, the case projection). */
 const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases'];
 
-/** How a request proves who sends it; 'fresh-session' is a session made for this one request. */
-type Credentials = 'none' | 'hostile' | 'counter' | 'lobby' | 'dashboard' | 'fresh-session';
+/**
+ * How a request proves who sends it; 'fresh-session' is a session made for this one request;
+ * '…-manager' is a tablet's token with its branch manager signed in on it (x-staff-session).
+ */
+type Credentials = 'none' | 'hostile' | 'counter' | 'lobby' | 'counter-manager' | 'lobby-manager' | 'dashboard' | 'fresh-session';
+const DEVICE_CREDENTIALS: readonly Credentials[] = ['counter', 'lobby', 'counter-manager', 'lobby-manager'];
 type Counts = Record<string, number>;
 type Sent = { request: InjectOptions; json: unknown };
 
@@ -126,13 +131,21 @@ const TARGETS: Record<string, Target> = {
   },
   'GET /api/sync/config': { credentials: ['counter', 'lobby'], runs: 100, accept: nothingChanges },
   'GET /api/case-events': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 250, accept: nothingChanges },
-  'GET /api/review': { credentials: ['lobby', 'counter'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: nothingChanges },
+  'GET /api/review': { credentials: ['lobby-manager', 'lobby', 'counter-manager'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: nothingChanges },
   'POST /api/day-close': {
-    credentials: ['lobby', 'counter'],
-    body: () => ({ staffId: STAFF_ID['branch-manager'], role: 'branch-manager' }),
+    credentials: ['lobby-manager', 'counter-manager', 'counter'],
+    body: () => ({}),
     runs: 150,
     accept: onlyTables('day_closes'),
   },
+  // Each valid-looking sign-in costs a PBKDF2 of a manager's PIN (600,000 rounds): fewer runs.
+  'POST /api/staff-session': {
+    credentials: ['lobby', 'counter'],
+    body: () => ({ staffNumber: '3003', pin: MANAGER_PIN, deviceTime: SERVER_NOW }),
+    runs: 24,
+    accept: (_a, _s, delta) => expect(delta).toEqual({ staff_sessions: 1 }),
+  },
+  'DELETE /api/staff-session': { credentials: ['lobby', 'counter'], runs: 100, accept: nothingChanges },
   // Each valid-looking sign-in costs a scrypt (a quarter second): fewer runs.
   'POST /api/session': {
     credentials: [],
@@ -196,7 +209,14 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   let tables: string[];
-  const credentialsOf: Record<Exclude<Credentials, 'hostile' | 'fresh-session'>, Record<string, string>> = { none: {}, counter: {}, lobby: {}, dashboard: {} };
+  const credentialsOf: Record<Exclude<Credentials, 'hostile' | 'fresh-session'>, Record<string, string>> = {
+    none: {},
+    counter: {},
+    lobby: {},
+    'counter-manager': {},
+    'lobby-manager': {},
+    dashboard: {},
+  };
   const context = {} as Context;
   const scale = kind === 'sqlite' ? 1 : 0.25;
   const prototypesBefore = prototypeKeys();
@@ -220,7 +240,22 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     // Limits on failed attempts are tested on their own (attempt-limits.test.ts); here they
     // would answer 429 to most inputs and keep the fuzz from the handlers.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
-    app = await buildApp({ db: database.db, now: () => SERVER_NOW, attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited } });
+    app = await buildApp({
+      db: database.db,
+      now: () => SERVER_NOW,
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited },
+    });
+    // The branch manager signed in on each tablet with the server, for the acts that need it.
+    for (const mode of ['counter', 'lobby'] as const) {
+      const signIn = await app.inject({
+        method: 'POST',
+        url: '/api/staff-session',
+        headers: { 'content-type': 'application/json', ...credentialsOf[mode] },
+        payload: { staffNumber: '3003', pin: MANAGER_PIN, deviceTime: SERVER_NOW },
+      });
+      const grant = signIn.json<StaffSessionGrant>();
+      credentialsOf[`${mode}-manager`] = { ...credentialsOf[mode], 'x-staff-session': `${grant.sessionId}.${grant.key}` };
+    }
     const signedIn = await app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: { staffNumber: 'HQ1', password: PASSWORD } });
     credentialsOf.dashboard = { cookie: String(signedIn.headers['set-cookie']).split(';')[0]! };
     tables = await tablesOf(database);
@@ -322,7 +357,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
 
   it.for(Object.keys(TARGETS))('given %s, when fuzzed with and without credentials, then every answer is a JSON 4xx that stored nothing or a legitimate acceptance, and the server stays up', { timeout: 300_000 }, async (route) => {
     const target = TARGETS[route]!;
-    const isDevice = target.credentials.some((c) => c === 'counter' || c === 'lobby');
+    const isDevice = target.credentials.some((c) => DEVICE_CREDENTIALS.includes(c));
     const isDashboard = target.credentials.some((c) => c === 'dashboard' || c === 'fresh-session');
     // The wrong kind: a dashboard cookie on a device route, a device token on a dashboard route.
     const wrongKind: Credentials[] = isDevice ? ['dashboard'] : isDashboard ? ['counter'] : [];
@@ -423,7 +458,8 @@ function hostileCredentialsOf(real: Record<string, Record<string, string>>): fc.
 /** Every table of the database but the migrations' own. */
 async function tablesOf(database: TestDatabase): Promise<string[]> {
   const tables = await database.db.introspection.getTables();
-  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_')).sort();
+  // Refused attempts are counted in `attempts` on purpose (attempt-limits.ts): the one row a refusal may write.
+  return tables.map((t) => t.name).filter((name) => !name.startsWith('kysely_') && name !== 'attempts').sort();
 }
 
 function printTally(kind: string): void {

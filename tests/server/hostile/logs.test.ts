@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { referenceCode } from '../../../src/domain/opinion.ts';
+import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../../src/domain/wire.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
@@ -31,6 +32,7 @@ const CUSTOMER = {
 const CASE_TEXT = 'Customer Zoraida says the fee was taken twice on account 4471';
 const MANAGER = { staffNumber: '9001', pin: '80417263', password: 'grace-lin-dashboard-pw' };
 const WRONG_PASSWORD = 'grace-lin-dashboard-pX';
+const WRONG_PIN = '80417299';
 
 describe('the logs of a full run', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bv-logs-'));
@@ -50,9 +52,10 @@ describe('the logs of a full run', () => {
     const [, , tellerPin] = /Teller sign-in: staff number (\S+), PIN (\d+)/.exec(banner!)!;
     const [, hq, hqPassword] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(banner!)!;
 
-    const call = async (method: string, path: string, init: { token?: string; cookie?: string; body?: unknown; raw?: string } = {}) => {
+    const call = async (method: string, path: string, init: { token?: string; staffSession?: string; cookie?: string; body?: unknown; raw?: string } = {}) => {
       const headers: Record<string, string> = {};
       if (init.token) headers.authorization = `Bearer ${init.token}`;
+      if (init.staffSession) headers['x-staff-session'] = init.staffSession;
       if (init.cookie) headers.cookie = init.cookie;
       const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -87,9 +90,14 @@ describe('the logs of a full run', () => {
     expect((lobbyPush.body as PushResponse).results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
     // The same opinion refused from the counter: the refusal names the record, not its words.
     await call('POST', '/api/sync/push', { token: counter.token, body: { protocol: PROTOCOL_VERSION, records: [opinion] } });
-    expect((await call('GET', '/api/review?since=0', { token: lobby.token })).status).toBe(200);
+    // The manager signs in on the lobby tablet with the server; a wrong PIN first.
+    expect((await call('POST', '/api/staff-session', { token: lobby.token, body: { staffNumber: MANAGER.staffNumber, pin: WRONG_PIN, deviceTime: Date.now() } })).status).toBe(401);
+    const grant = (await call('POST', '/api/staff-session', { token: lobby.token, body: { staffNumber: MANAGER.staffNumber, pin: MANAGER.pin, deviceTime: Date.now() } })).body as StaffSessionGrant;
+    const staffSession = `${grant.sessionId}.${grant.key}`;
+    expect((await call('GET', '/api/review?since=0', { token: lobby.token, staffSession })).status).toBe(200);
     expect((await call('GET', '/api/case-events?after=0', { token: lobby.token })).status).toBe(200);
-    expect((await call('POST', '/api/day-close', { token: lobby.token, body: { staffId: managerId, role: 'branch-manager' } })).status).toBe(200);
+    expect((await call('POST', '/api/day-close', { token: lobby.token, staffSession, body: {} })).status).toBe(200);
+    expect((await call('DELETE', '/api/staff-session', { token: lobby.token, staffSession })).status).toBe(204);
 
     // Dashboard: a wrong password, then both sign in; reports; a revoke; sign-out.
     expect((await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: WRONG_PASSWORD } })).status).toBe(401);
@@ -132,6 +140,8 @@ describe('the logs of a full run', () => {
       "manager's password": MANAGER.password,
       'a wrong password': WRONG_PASSWORD,
       "manager's PIN": MANAGER.pin,
+      'a wrong PIN': WRONG_PIN,
+      "the manager's staff-session key": grant.key,
       "customer's name": CUSTOMER.name,
       "customer's phone": CUSTOMER.phone,
       "customer's e-mail": CUSTOMER.email,

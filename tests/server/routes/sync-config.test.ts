@@ -16,6 +16,7 @@ import { describeEachDatabase } from '../../helpers/db.ts';
 import {
   callApi,
   givenBranchWithCounter,
+  givenCaseStaff,
   givenEnrolledDevice,
   givenEnrolledLobby,
   givenTeller,
@@ -69,8 +70,8 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     const answer = await getConfig();
     const [teller] = v.parse(DeviceConfigSchema, answer.body).tellers;
     expect(teller!.pin).toEqual({ salt: expect.any(String), hash: expect.any(String), iterations: 100_000 });
-    expect(await verifyPin(TELLER_PIN, teller!.pin)).toBe(true);
-    expect(await verifyPin('1357', teller!.pin)).toBe(false);
+    expect(await verifyPin(TELLER_PIN, teller!.pin!)).toBe(true);
+    expect(await verifyPin('1357', teller!.pin!)).toBe(false);
     expect(JSON.stringify(answer.body)).not.toContain(`"${TELLER_PIN}"`);
   });
 
@@ -93,6 +94,32 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
     const reasons = (await config()).reasons;
     expect(reasons[0]).toEqual({ id: 'queue', scores: ['dissatisfied'], labels: LABELS });
     expect(reasons.map((r) => r.id)).toEqual(['queue', 'waiting-time', 'professionalism', 'speed', 'explanation', 'environment']);
+  });
+
+  it("given a branch with tellers and complaint staff, then a counter's roster holds its tellers only, and a lobby's the hashes of its staff and the tellers' names alone: no tablet carries a credential it does not check", async () => {
+    const { config } = await given();
+    await givenCaseStaff(database.current);
+    await givenTeller(database.current, { staffNumber: '0990', name: 'Ana Ruiz', photo: PHOTO });
+    const lobby = await givenEnrolledLobby(database.current);
+    const server = await startTestServer({ db: database.current.db });
+    const counterConfig = await config();
+    const lobbyAnswer = await callApi(server, 'GET', '/api/sync/config', { token: lobby.token });
+    const lobbyConfig = v.parse(DeviceConfigSchema, lobbyAnswer.body);
+
+    expect(counterConfig.tellers.map((t) => [t.staffNumber, t.role, t.pin === null, t.photo === null])).toEqual([
+      ['0990', 'teller', false, false],
+      ['1001', 'teller', false, true],
+    ]);
+    expect(lobbyConfig.tellers.map((t) => [t.staffNumber, t.role, t.pin === null, t.photo === null])).toEqual([
+      ['0990', 'teller', true, true],
+      ['1001', 'teller', true, true],
+      ['3001', 'lobby-staff', false, true],
+      ['3002', 'complaint-manager', false, true],
+      ['3003', 'branch-manager', false, true],
+    ]);
+    // The managers' hashes cost six times a teller's to guess against.
+    expect(lobbyConfig.tellers.filter((t) => t.role.endsWith('manager')).map((t) => t.pin!.iterations)).toEqual([600_000, 600_000]);
+    expect(JSON.stringify(lobbyAnswer.body)).not.toContain(PHOTO);
   });
 
   it('given a lobby tablet, then it gets no counter of its own, every counter of the branch in name order, and the topics', async () => {
@@ -163,7 +190,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
 
     expect((await pushNothing()).body).toMatchObject({ configVersion: 5 });
     expect(await config()).toMatchObject({ version: 5, caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 } });
-    expect(await deviceConfigFor(database.current.db, { branchId: OTHER_BRANCH_ID, counterId: null })).toMatchObject({
+    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId: OTHER_BRANCH_ID, counterId: null })).toMatchObject({
       version: lobby.config.version + 2,
       caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 },
     });
