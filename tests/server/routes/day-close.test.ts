@@ -10,7 +10,7 @@ import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/
 import { revokeDeviceById } from '../../../src/server/services/fleet.ts';
 import { editTeller } from '../../../src/server/services/tellers.ts';
 import { STAFF_ID } from '../../builders/case-event.ts';
-import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { aRating, aShiftEvent, BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, callDashboard, givenHeadOfficeAccount, givenRosterAccount, signedIn } from '../dashboard.ts';
 import { callApi, givenBranchWithCounter, givenCaseStaff, givenTeller, MANAGER_PIN, SERVER_NOW, staffSessionOn, startTestServer, TELLER_PIN, useTestDatabase } from '../fixtures.ts';
