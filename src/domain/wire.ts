@@ -181,6 +181,8 @@ export const API_ERROR_CODES = [
   'staff-credentials-invalid',
   /** An act that takes a member of staff the server checked (a live staff session of this device). */
   'staff-session-required',
+  /** A manager's PIN set before managers needed six digits: right, but too short to sign in with. */
+  'pin-too-short',
   'rate-limited',
   'unavailable',
   'internal',

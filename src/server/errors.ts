@@ -10,6 +10,7 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   'staff-credentials-invalid': 401,
   'staff-session-required': 403,
+  'pin-too-short': 403,
   'device-revoked': 401,
   forbidden: 403,
   'not-found': 404,

@@ -1,7 +1,8 @@
 import { liveQuery } from 'dexie';
 import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
-import { applyCaseEvent, CaseEventSchema, foldCases, type CaseEvent, type CaseRefusal, type ComplaintCase } from '../domain/case.ts';
+import type { Attestation, AttestationKind } from '../domain/attestation.ts';
+import { applyAttestedCaseEvent, CaseEventSchema, foldCases, type CaseEvent, type CaseRefusal, type ComplaintCase } from '../domain/case.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { describeIssues } from '../domain/wire.ts';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
@@ -22,10 +23,15 @@ export interface StoredCaseEvent {
   status: 'pending' | 'applied' | 'refused';
   reason: CaseRefusal | null;
   message: string | null;
+  /**
+   * How its maker was checked: the server's word once pulled; while pending, what this tablet
+   * signed it as. Absent on events kept before attestation existed.
+   */
+  attestation?: AttestationKind;
 }
 
 /** What a screen knows when staff act; the store adds id, branch and time. */
-export type CaseEventInput = DistributiveOmit<CaseEvent, 'kind' | 'id' | 'branchId' | 'createdAt'>;
+export type CaseEventInput = DistributiveOmit<CaseEvent, 'kind' | 'id' | 'branchId' | 'createdAt' | 'attestation'>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type CaseEventFailure = 'invalid-record' | 'not-enrolled' | CaseRefusal | WriteFailure;
@@ -47,31 +53,43 @@ function inFoldOrder(rows: readonly StoredCaseEvent[]): StoredCaseEvent[] {
   return [...confirmed, ...pending];
 }
 
+/** What a store function needs to make a staff-made record: when, its id, and how to sign it. */
+export interface StaffWriteOptions {
+  now?: () => number;
+  newId?: () => string;
+  /** Signs the record in the member of staff's session (sync/staff-session.ts attesterOf); none: the tablet's word. */
+  attest?: (record: object) => Promise<Attestation>;
+}
+
 /**
- * Records what a member of staff did to a case: checked against the case as this tablet
- * knows it (an illegal step is refused here, with its reason, and nothing is written), then
- * the event and its outbox row in one read-write transaction. The server checks again in
- * arrival order: an event another tablet made illegal meanwhile comes back refused.
+ * Records what a member of staff did to a case: made and signed first (outside any
+ * transaction: WebCrypto's promise would let an open IndexedDB transaction commit early), then
+ * checked against the case as this tablet knows it, as signed (a formal act without the
+ * server's check, or a step the case does not allow, is refused here with its reason and
+ * nothing is written), and written with its outbox row in one read-write transaction. The
+ * server checks again in arrival order: an event another tablet made illegal meanwhile comes
+ * back refused.
  */
 export async function recordCaseEvent(
   db: BranchVoiceDB,
   input: CaseEventInput,
-  { now = Date.now, newId = uuidv7 }: { now?: () => number; newId?: () => string } = {},
+  { now = Date.now, newId = uuidv7, attest }: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
   try {
+    const config = await getMeta(db, 'config');
+    if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
+    const parsed = v.safeParse(CaseEventSchema, { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() });
+    if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
+    const event: CaseEvent = attest ? { ...parsed.output, attestation: await attest(parsed.output) } : parsed.output;
+    const attestation: AttestationKind = event.attestation?.by === 'server' ? 'server' : 'tablet';
     return await withReconnect(db, () =>
-      db.transaction('rw', db.meta, db.caseEvents, db.outbox, async (): Promise<Result<CaseEvent, CaseEventFailure>> => {
-        const config = await getMeta(db, 'config');
-        if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
-        const parsed = v.safeParse(CaseEventSchema, { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() });
-        if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
-        const event = parsed.output;
+      db.transaction('rw', db.caseEvents, db.outbox, async (): Promise<Result<CaseEvent, CaseEventFailure>> => {
         const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
-        const step = applyCaseEvent(known, event);
+        const step = applyAttestedCaseEvent(known, event, attestation);
         if (!step.ok) return err(step.reason, step.message);
         const row: Omit<OutboxRow, 'seq'> = { recordId: event.id, kind: 'case-event', record: event, bytes: JSON.stringify(event).length, createdAt: event.createdAt };
         await Promise.all([
-          db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null }),
+          db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null, attestation }),
           db.outbox.add(row as OutboxRow),
         ]);
         return ok(event);
@@ -83,7 +101,7 @@ export async function recordCaseEvent(
   }
 }
 
-/** Keeps a page of pulled events, replacing this tablet's pending copies of the same ids. */
+/** Keeps a page of pulled events, replacing this tablet's pending copies (and their signatures) of the same ids. */
 export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<StoredCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
   if (events.length === 0) return;
   await db.caseEvents.bulkPut(events.map((e) => ({ ...e, id: e.event.id, caseId: e.event.caseId })));
@@ -127,7 +145,7 @@ export const watchCase = (db: BranchVoiceDB, caseId: string) =>
 export function openCase(
   db: BranchVoiceDB,
   input: Omit<Extract<CaseEventInput, { type: 'opened' }>, 'caseId' | 'type'>,
-  options: { now?: () => number; newId?: () => string } = {},
+  options: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
   return recordCaseEvent(db, { ...input, type: 'opened', caseId: (options.newId ?? uuidv7)() }, options);
 }

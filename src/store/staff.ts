@@ -7,7 +7,8 @@ import { getMeta, setMeta } from './meta.ts';
 /** Attempts kept: enough to know about the last lockout, no more. */
 const KEEP_ATTEMPTS = 10;
 
-export type StaffCheckFailure = 'locked' | 'wrong-credentials';
+/** `needs-server`: the right member, whose PIN this tablet does not carry (they sign in only online). */
+export type StaffCheckFailure = 'locked' | 'wrong-credentials' | 'needs-server';
 export type StaffCheck = Result<Teller, StaffCheckFailure> & { lockedUntil?: number | null; failuresLeft?: number };
 
 /**
@@ -28,9 +29,12 @@ export async function checkStaffCredentials(
   const config = await getMeta(db, 'config');
   const wanted = credentials.staffNumber.trim().toLowerCase();
   const teller = config?.tellers.find((t) => t.staffNumber.toLowerCase() === wanted);
+  // A member this tablet knows by name only: it cannot check them, and says so without
+  // counting an attempt (nothing was tried against a hash).
+  if (teller && teller.pin === null) return err('needs-server', 'This member of staff signs in on this tablet only with the server reachable.');
   // The hash is checked outside any IndexedDB transaction: WebCrypto's promise would let an
   // open transaction commit early.
-  const matches = teller ? await verifyPin(credentials.pin, teller.pin) : false;
+  const matches = teller?.pin ? await verifyPin(credentials.pin, teller.pin) : false;
   const next = await appendPinAttempt(db, { at: now(), ok: matches });
   if (!teller || !matches) {
     const after = pinLockout(next, now());

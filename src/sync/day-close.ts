@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DayCloseStatusSchema, type DayCloseRequest, type DayCloseStatus } from '../domain/day-close.ts';
+import { DayCloseStatusSchema, type DayCloseStatus } from '../domain/day-close.ts';
 import { err, ok, type Err, type Ok } from '../domain/result.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { loadDevice } from '../store/device.ts';
@@ -7,6 +7,7 @@ import { getMeta } from '../store/meta.ts';
 import { outboxStats } from '../store/outbox.ts';
 import type { SyncEngine } from './engine.ts';
 import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';
+import { staffSessionHeaders, type StaffSession } from './staff-session.ts';
 
 /**
  * "Close day" on a tablet (日終, issue #7): this tablet syncs at once, then asks the server for
@@ -47,15 +48,18 @@ export interface DayCloseServices {
 }
 
 /**
- * Syncs this tablet now, then POSTs /api/day-close for `who`. When the sync fails the close is
- * not asked for: a report made then would count this tablet's records as missing, and staff
- * would read a gap that a working network closes in a second. Either way the answer says what
- * this tablet still holds.
+ * Syncs this tablet now, then POSTs /api/day-close in the manager's staff session (`who`: the
+ * server knows who pressed it from the session, checked by it). When the sync fails the close
+ * is not asked for: a report made then would count this tablet's records as missing, and
+ * staff would read a gap that a working network closes in a second. Without a live staff
+ * session nothing is asked either. Either way the answer says what this tablet still holds.
  */
-export async function closeDay({ db, engine, http }: DayCloseServices, who: DayCloseRequest): Promise<DayCloseOutcome> {
+export async function closeDay({ db, engine, http }: DayCloseServices, who: StaffSession): Promise<DayCloseOutcome> {
   const notSynced = async (reason: DayCloseFailure, message: string): Promise<DayCloseOutcome> => ({ ...err(reason, message), stage: 'sync', tablet: await tabletOutcome(db, 0, 0) });
   const device = await loadDevice(db);
   if (!device) return notSynced('not-enrolled', NOT_ENROLLED);
+  const headers = staffSessionHeaders(who);
+  if (!headers) return notSynced('staff-session-required', 'A day close needs a manager signed in with the server reachable.');
 
   const synced = await engine.syncNow();
   if (synced.ok === false) return notSynced(synced.reason, synced.message);
@@ -66,7 +70,7 @@ export async function closeDay({ db, engine, http }: DayCloseServices, who: DayC
   // outbox. The close goes ahead, and what is still waiting is reported with it.
   const { pushed, rejected } = synced.ok === true ? synced.value : { pushed: 0, rejected: 0 };
 
-  const answer = await requestJson<unknown>(http, '/api/day-close', { method: 'POST', token: device.identity.token, body: who });
+  const answer = await requestJson<unknown>(http, '/api/day-close', { method: 'POST', token: device.identity.token, body: {}, headers });
   const tablet = await tabletOutcome(db, pushed, rejected);
   if (!answer.ok) return { ...answer, stage: 'close', tablet };
   const status = v.safeParse(DayCloseStatusSchema, answer.value);

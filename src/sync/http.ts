@@ -15,6 +15,12 @@ export type TransportFailure =
   | 'payload-too-large'
   | 'bad-request'
   | 'enrollment-code-invalid'
+  /** A staff sign-in the server checked and refused: the PIN or the staff number is wrong. */
+  | 'staff-credentials-invalid'
+  /** An act that needs a member of staff the server checked, asked without a live staff session. */
+  | 'staff-session-required'
+  /** A manager's PIN too short to sign in with any more. */
+  | 'pin-too-short'
   | 'bad-response';
 
 /**
@@ -36,10 +42,10 @@ export interface HttpOptions {
 export async function requestJson<T>(
   options: HttpOptions,
   path: string,
-  init: { method: 'GET' | 'POST'; token?: string; body?: unknown },
+  init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown; headers?: Record<string, string> },
 ): Promise<Ok<T> | HttpFailure> {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   let response: Response;
@@ -56,6 +62,8 @@ export async function requestJson<T>(
     if (globalThis.navigator?.onLine === false) return err('offline', 'This device has no network connection.');
     return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // 204: done, nothing to say (a sign-out).
+  if (response.status === 204) return ok(null as T);
   const body = await response.json().catch(() => null);
   if (response.ok) return body === null ? err('bad-response', 'The server answered with something that is not JSON.') : ok(body as T);
   const failure: HttpFailure = err(failureOf(response.status, body), messageOf(response, body));
@@ -73,6 +81,7 @@ export function retryAfterOf(value: string | null, now: number = Date.now()): nu
 
 function failureOf(status: number, body: unknown): TransportFailure {
   const code = (body as Partial<ApiError> | null)?.code;
+  if (code === 'staff-credentials-invalid' || code === 'staff-session-required' || code === 'pin-too-short') return code;
   if (status === 401) return code === 'device-revoked' ? 'device-revoked' : 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 413) return 'payload-too-large';

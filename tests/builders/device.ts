@@ -8,8 +8,10 @@ import type { EnrolledDevice } from '../../src/store/device.ts';
 import { STAFF_ID } from './case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from './rating.ts';
 
-/** The PIN of every teller the builders make. */
+/** The PIN of every teller and lobby clerk the builders make … */
 export const TELLER_PIN = '2468';
+/** … and of their managers, whose PINs are longer. */
+export const MANAGER_PIN = '246802';
 export const SECOND_TELLER_ID = '0190a0b0-0000-7000-8000-000000000005';
 export const SECOND_COUNTER_ID = '0190a0b0-0000-7000-8000-000000000006';
 /** The reference-code prefix of the builders' lobby tablet: codes start with "2E-". */
@@ -17,6 +19,7 @@ export const LOBBY_PREFIX = 10;
 
 // Hashed once per test file, with few iterations: the tests are about the rules, not the cost.
 const PIN_HASH = await hashPin(TELLER_PIN, new Uint8Array(16).fill(7), 10_000);
+const MANAGER_PIN_HASH = await hashPin(MANAGER_PIN, new Uint8Array(16).fill(8), 10_000);
 
 /** A teller of the builders' branch, PIN TELLER_PIN. */
 export function aTeller(overrides: Partial<Teller> = {}): Teller {
@@ -52,11 +55,11 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
   };
 }
 
-/** The branch's complaint handlers, one per role, PIN TELLER_PIN: staff numbers 2001 (lobby), 2002 (complaint manager), 2003 (branch manager). */
+/** The branch's complaint handlers, one per role: staff numbers 2001 (lobby, TELLER_PIN), 2002 (complaint manager) and 2003 (branch manager), MANAGER_PIN. */
 export function aCaseRoster(): Teller[] {
   return [
     aTeller({ id: STAFF_ID['lobby-staff'], staffNumber: '2001', name: 'Zhou Lan', role: 'lobby-staff' }),
-    aTeller({ id: STAFF_ID['complaint-manager'], staffNumber: '2002', name: 'Ana Ortega', role: 'complaint-manager' }),
-    aTeller({ id: STAFF_ID['branch-manager'], staffNumber: '2003', name: 'Chen Wei', role: 'branch-manager' }),
+    aTeller({ id: STAFF_ID['complaint-manager'], staffNumber: '2002', name: 'Ana Ortega', role: 'complaint-manager', pin: MANAGER_PIN_HASH }),
+    aTeller({ id: STAFF_ID['branch-manager'], staffNumber: '2003', name: 'Chen Wei', role: 'branch-manager', pin: MANAGER_PIN_HASH }),
   ];
 }

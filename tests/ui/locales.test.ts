@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
 import type { OpinionFailure } from '../../src/store/opinions.ts';
 import type { RatingFailure } from '../../src/store/ratings.ts';
-import type { checkShiftPin, SignInFailure } from '../../src/store/shift.ts';
+import type { ShiftFailure } from '../../src/store/shift.ts';
+import type { StaffSignInFailure } from '../../src/sync/staff-session.ts';
 import type { WriteFailure } from '../../src/store/write.ts';
 import type { EnrollFailure } from '../../src/sync/enroll.ts';
 import type { TransportFailure } from '../../src/sync/http.ts';
@@ -14,8 +15,9 @@ import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
 // compiler refuse this table when a reason is added to the code and not here (and the other
 // way round), so a new failure cannot reach a customer as a raw key.
-type StaffMenuFailure = Extract<Awaited<ReturnType<typeof checkShiftPin>>, { ok: false }>['reason'];
-type Reason = TransportFailure | EnrollFailure | WriteFailure | RatingFailure | SignInFailure | StaffMenuFailure | OpinionFailure | 'unknown';
+// The staff menu's own: no teller signed in; the counter's sign-in and day close: a manager at the window, a teller at the close.
+type ScreenFailure = 'closed' | 'teller-only' | 'day-close-role';
+type Reason = TransportFailure | EnrollFailure | WriteFailure | RatingFailure | ShiftFailure | StaffSignInFailure | ScreenFailure | OpinionFailure | 'needs-verified-session' | 'unknown';
 const REASONS = {
   offline: 'http: fetch failed while navigator.onLine is false',
   unreachable: 'http: fetch failed',
@@ -35,9 +37,17 @@ const REASONS = {
   'counter-closed': 'store: a rating while the window is closed or paused',
   'illegal-transition': 'store: a shift command the shift state refuses',
   'not-enrolled': 'store: a shift command on a tablet with no counter, an opinion on one that is not a lobby tablet',
-  'wrong-credentials': 'store: a wrong staff number or PIN',
+  'wrong-credentials': 'store/sync: a wrong staff number or PIN',
   locked: 'store: five wrong PINs, sign-in locked',
-  closed: 'store: the staff menu with no teller signed in',
+  closed: 'ui: the staff menu with no teller signed in',
+  'teller-only': 'ui: a manager at the counter sign-in',
+  'day-close-role': 'ui: a teller or lobby staff at the day close',
+  'staff-credentials-invalid': 'http: 401 { code: staff-credentials-invalid }',
+  'staff-session-required': 'http: 403 { code: staff-session-required }, or an online act without a live staff session',
+  'pin-too-short': 'http: 403 { code: pin-too-short }, or a short manager PIN offline',
+  'needs-server': 'sync: a member this tablet has no PIN hash for, with the server out of reach',
+  'not-here': 'sync: a member who does not sign in on this kind of tablet',
+  'needs-verified-session': 'store: an entry read without a live staff session',
   unknown: 'ui: a write that threw',
 } as const satisfies Record<Reason, string>;
 

@@ -14,7 +14,7 @@ export type StaffSessionRoutesOptions = { db: Kysely<Database>; now: () => numbe
 const API_CODE_OF: Record<StaffSignInError, ApiErrorCode> = {
   'staff-credentials-invalid': 'staff-credentials-invalid',
   'role-not-here': 'forbidden',
-  'pin-too-short': 'forbidden',
+  'pin-too-short': 'pin-too-short',
 };
 
 /** Staff sign-in on a tablet, checked by the server (decision 0014); every route needs a device token. */

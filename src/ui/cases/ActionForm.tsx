@@ -1,8 +1,8 @@
 import { useRef, useState } from 'preact/hooks';
 import { FOLLOW_UP_OUTCOMES, REPLY_CHANNELS, STAFF_ROLES, type CaseAction, type StaffRole } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
-import type { Teller } from '../../domain/teller.ts';
 import { recordCaseEvent, type CaseEventInput } from '../../store/cases.ts';
+import { attesterOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { failureText } from './format.ts';
 
@@ -16,10 +16,10 @@ type Problem = 'text-empty' | 'due-past' | 'due-missing' | 'choose-staff' | 'cho
  * reader's language before anything is written, then recorded through the outbox. A step the
  * case no longer allows (another tablet's event arrived meanwhile) is refused with its reason.
  */
-export function ActionForm({ caseId, action, staff, role, config, onDone, onCancel }: {
+export function ActionForm({ caseId, action, session, role, config, onDone, onCancel }: {
   caseId: string;
   action: CaseAction;
-  staff: Teller;
+  session: StaffSession;
   role: StaffRole;
   config: DeviceConfig;
   onDone: () => void;
@@ -33,6 +33,7 @@ export function ActionForm({ caseId, action, staff, role, config, onDone, onCanc
   const [atFault, setAtFault] = useState<boolean | null>(null);
   const [toStaffId, setToStaffId] = useState('');
   const [due, setDue] = useState('');
+  const staff = session.staff;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const busy = useRef(false);
@@ -77,7 +78,7 @@ export function ActionForm({ caseId, action, staff, role, config, onDone, onCanc
     }
     setProblem(null);
     busy.current = true;
-    const result = await recordCaseEvent(db, made);
+    const result = await recordCaseEvent(db, made, { attest: attesterOf(session) });
     busy.current = false;
     if (!result.ok) {
       setFailure(failureText(t, result.reason));

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { legalActions, type CaseAction, type CaseEvent, type StaffRole } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
-import type { Teller } from '../../domain/teller.ts';
 import { watchCase, type StoredCaseEvent } from '../../store/cases.ts';
+import { attestationKindOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { ActionForm } from './ActionForm.tsx';
@@ -11,10 +11,12 @@ import { useNow } from './use-now.ts';
 
 /**
  * One case: what the customer complained of, where it stands, its deadline, its whole history
- * (refused actions included, with the server's reason) and the actions the signed-in member
- * of staff may take now, as the state machine allows them for their role.
+ * (refused actions included, with the server's reason, and how each maker was checked) and the
+ * actions the signed-in member of staff may take now, as the state machine allows them for
+ * their role. A formal act their role may do but only with the server's check (sign-off,
+ * escalation) is shown disabled, with why, while they are checked by the tablet alone.
  */
-export function CaseView({ caseId, staff, role, config, onBack }: { caseId: string; staff: Teller; role: StaffRole; config: DeviceConfig; onBack: () => void }) {
+export function CaseView({ caseId, session, role, config, onBack }: { caseId: string; session: StaffSession; role: StaffRole; config: DeviceConfig; onBack: () => void }) {
   const { db } = useServices();
   const { t, language } = useT();
   const now = useNow();
@@ -25,7 +27,9 @@ export function CaseView({ caseId, staff, role, config, onBack }: { caseId: stri
   if (!file) return <p aria-busy="true">{t('cases.loading')}</p>;
   const c = file.case;
   const deadline = c && deadlineOf(c, now, config.caseDeadlines, t, language);
-  const actions = c ? legalActions(c, role) : [];
+  const actions = c ? legalActions(c, role, 'server') : [];
+  const allowedNow = new Set(c ? legalActions(c, role, attestationKindOf(session)) : []);
+  const waitingForServer = actions.filter((a) => !allowedNow.has(a));
   return (
     <section class="case-view" data-screen="case" aria-labelledby="case-title">
       <button type="button" class="back" onClick={onBack}>{t('cases.backToList')}</button>
@@ -48,7 +52,7 @@ export function CaseView({ caseId, staff, role, config, onBack }: { caseId: stri
         <ActionForm
           caseId={caseId}
           action={action}
-          staff={staff}
+          session={session}
           role={role}
           config={config}
           onDone={() => { setDone(action); setAction(null); }}
@@ -59,10 +63,22 @@ export function CaseView({ caseId, staff, role, config, onBack }: { caseId: stri
           <div class="case-actions" role="group" aria-label={t('cases.actionsLabel')}>
             {actions.length === 0 && <p class="hint">{t('cases.noActions')}</p>}
             {actions.map((a) => (
-              <button key={a} type="button" class={a === 'signed-off' ? 'primary' : undefined} onClick={() => { setDone(null); setAction(a); }}>
+              <button
+                key={a}
+                type="button"
+                class={a === 'signed-off' ? 'primary' : undefined}
+                disabled={!allowedNow.has(a)}
+                aria-describedby={allowedNow.has(a) ? undefined : 'needs-server-note'}
+                onClick={() => { setDone(null); setAction(a); }}
+              >
                 {t(`cases.do.${a}`)}
               </button>
             ))}
+            {waitingForServer.length > 0 && (
+              <p class="hint needs-server" id="needs-server-note">
+                {t('cases.needsServer', { actions: waitingForServer.map((a) => t(`cases.do.${a}`)).join(', ') })}
+              </p>
+            )}
           </div>
         )
       )}
@@ -79,6 +95,9 @@ function HistoryItem({ row, config }: { row: StoredCaseEvent; config: DeviceConf
       <p class="history-head">
         <strong>{t(`cases.action.${e.type}`)}</strong> · {dateTime(e.createdAt, language)} · {staffName(config, e.staffId, t)}
         {row.status === 'pending' && <span class="chip pending">{t('cases.notSynced')}</span>}
+        <span class={`chip checked-${row.attestation ?? 'tablet'}`} data-attestation={row.attestation ?? 'tablet'}>
+          {t(row.attestation === 'server' ? 'cases.checked.server' : 'cases.checked.tablet')}
+        </span>
       </p>
       <Details event={e} config={config} />
       {row.status === 'refused' && (

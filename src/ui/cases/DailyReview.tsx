@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ComplaintCase } from '../../domain/case.ts';
 import { entryCaseStatus, entryState, needsCase, type EntryState, type ReviewEntry, type ReviewRole } from '../../domain/review.ts';
-import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { recordEntryRead, watchLocalReads } from '../../store/review.ts';
 import { fetchReview } from '../../sync/review.ts';
+import { attesterOf, type StaffSession } from '../../sync/staff-session.ts';
 import type { TransportFailure } from '../../sync/http.ts';
 import { labelIn } from '../lobby/steps.tsx';
 import { useServices, useT } from '../services.tsx';
@@ -12,6 +12,14 @@ import { useObservable } from '../use-observable.ts';
 import { dateTime, staffName } from './format.ts';
 
 type Load = { state: 'loading' } | { state: 'failed'; reason: TransportFailure } | { state: 'loaded'; entries: ReviewEntry[]; at: number };
+
+/** What the review says when it cannot be shown: the network, or a sign-in the server did not check. */
+const REVIEW_FAILURE: Partial<Record<TransportFailure, string>> = {
+  offline: 'cases.review.offline',
+  unreachable: 'cases.review.offline',
+  timeout: 'cases.review.offline',
+  'staff-session-required': 'cases.review.needsServer',
+};
 
 /** Midnight today on the tablet's clock: the review's day. */
 const startOfToday = (now: number) => new Date(now).setHours(0, 0, 0, 0);
@@ -28,8 +36,8 @@ const ATTENTION: readonly EntryState[] = ['unread', 'needs-case', 'awaiting-repl
  * copy of what customers wrote (decision 0007). Marks go through the outbox, so a mark made
  * with the network down is kept and sent later.
  */
-export function DailyReview({ staff, role, device, cases, onOpenCase, onNewCase }: {
-  staff: Teller;
+export function DailyReview({ session, role, device, cases, onOpenCase, onNewCase }: {
+  session: StaffSession;
   role: ReviewRole;
   device: EnrolledDevice;
   cases: readonly ComplaintCase[];
@@ -47,17 +55,17 @@ export function DailyReview({ staff, role, device, cases, onOpenCase, onNewCase 
     let live = true;
     setLoad({ state: 'loading' });
     const now = Date.now();
-    void fetchReview(http, device.identity.token, startOfToday(now)).then((answer) => {
+    void fetchReview(http, device.identity.token, startOfToday(now), session).then((answer) => {
       if (!live) return;
       setLoad(answer.ok ? { state: 'loaded', entries: answer.value, at: now } : { state: 'failed', reason: answer.reason });
     });
     return () => {
       live = false;
     };
-  }, [http, device.identity.token, attempt]);
+  }, [http, device.identity.token, session, attempt]);
 
   async function markRead(entry: ReviewEntry) {
-    const result = await recordEntryRead(db, { opinionId: entry.opinion.id, staffId: staff.id, role });
+    const result = await recordEntryRead(db, { opinionId: entry.opinion.id, staffId: session.staff.id, role }, { attest: attesterOf(session) });
     if (!result.ok) setFailure(t(`errors.${result.reason}`, { defaultValue: t('errors.unknown') }));
     else engine.requestSync('new-record');
   }
@@ -80,7 +88,7 @@ export function DailyReview({ staff, role, device, cases, onOpenCase, onNewCase 
       {load.state === 'loading' && <p aria-busy="true">{t('cases.loading')}</p>}
       {load.state === 'failed' && (
         <div class="desk-note" role="alert">
-          <p>{t(load.reason === 'offline' || load.reason === 'unreachable' || load.reason === 'timeout' ? 'cases.review.offline' : 'cases.review.failed')}</p>
+          <p>{t(REVIEW_FAILURE[load.reason] ?? 'cases.review.failed')}</p>
           <button type="button" class="primary" onClick={() => setAttempt((n) => n + 1)}>{t('cases.review.retry')}</button>
         </div>
       )}

@@ -2,8 +2,8 @@ import { useRef, useState } from 'preact/hooks';
 import { CASE_CHANNELS, type CaseChannel, type StaffRole } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
 import type { ReviewEntry } from '../../domain/review.ts';
-import type { Teller } from '../../domain/teller.ts';
 import { openCase } from '../../store/cases.ts';
+import { attesterOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { failureText, topicName } from './format.ts';
 
@@ -16,9 +16,9 @@ const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
  * as the case's). Whoever opens it owns it until they hand it on (首問負責制). The topic is
  * optional: it serves the quarterly analysis by nature, and a guess would skew it.
  */
-export function NewCase({ from, staff, role, config, onOpened, onCancel }: {
+export function NewCase({ from, session, role, config, onOpened, onCancel }: {
   from: ReviewEntry | null;
-  staff: Teller;
+  session: StaffSession;
   role: StaffRole;
   config: DeviceConfig;
   onOpened: (caseId: string) => void;
@@ -43,7 +43,11 @@ export function NewCase({ from, staff, role, config, onOpened, onCancel }: {
       return;
     }
     busy.current = true;
-    const result = await openCase(db, { channel, opinionId: from?.opinion.id ?? null, topicId: topicId || null, summary: summary.trim(), staffId: staff.id, role });
+    const result = await openCase(
+      db,
+      { channel, opinionId: from?.opinion.id ?? null, topicId: topicId || null, summary: summary.trim(), staffId: session.staff.id, role },
+      { attest: attesterOf(session) },
+    );
     busy.current = false;
     if (!result.ok) {
       setProblem(failureText(t, result.reason));

@@ -2,9 +2,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { STAFF_ROLES, type StaffRole } from '../../domain/case.ts';
 import { canCloseDay } from '../../domain/day-close.ts';
 import { canReview, type ReviewEntry } from '../../domain/review.ts';
-import type { Teller } from '../../domain/teller.ts';
+import type { SessionStaff } from '../../domain/staff-session.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { watchCases } from '../../store/cases.ts';
+import type { StaffSession } from '../../sync/staff-session.ts';
+import { CheckedBy } from '../components/CheckedBy.tsx';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { IdleGuard } from '../lobby/IdleGuard.tsx';
 import { useServices, useT } from '../services.tsx';
@@ -19,7 +21,7 @@ export const STAFF_IDLE_MS = 180_000;
 
 export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' } | { name: 'day-close' };
 
-const staffRoleOf = (member: Teller): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
+const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
 
 /**
  * Staff mode on a lobby tablet (issue #6): behind the kiosk lock, a member of staff signed in
@@ -28,9 +30,10 @@ const staffRoleOf = (member: Teller): StaffRole | null => ((STAFF_ROLES as reado
  * review of the opinion box and the day close (issue #7). All of it but those two works offline;
  * what the tablet writes goes through the outbox, and the branch's events come back on every sync.
  */
-export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device: EnrolledDevice; onSignOut: () => void }) {
+export function StaffDesk({ session, device, onSignOut }: { session: StaffSession; device: EnrolledDevice; onSignOut: () => void }) {
   const { db, engine } = useServices();
   const { t } = useT();
+  const staff = session.staff;
   const role = staffRoleOf(staff);
   const [view, setView] = useState<DeskView>({ name: 'cases' });
   const board = useObservable(() => watchCases(db), [db]);
@@ -50,9 +53,10 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
   return (
     <div class="desk" data-screen="staff-desk">
       <header class="desk-header">
-        <p class="desk-who">
-          {t('cases.signedInAs', { name: staff.name, number: staff.staffNumber, role: t(`cases.role.${staff.role}`) })}
-        </p>
+        <div class="desk-who">
+          <p>{t('cases.signedInAs', { name: staff.name, number: staff.staffNumber, role: t(`cases.role.${staff.role}`) })}</p>
+          <CheckedBy session={session} />
+        </div>
         <button type="button" class="desk-signout" onClick={onSignOut}>{t('cases.signOut')}</button>
       </header>
       {role && (
@@ -69,13 +73,13 @@ export function StaffDesk({ staff, device, onSignOut }: { staff: Teller; device:
         ) : view.name === 'cases' ? (
           <CaseList board={board} config={device.config} onOpen={(id) => setView({ name: 'case', id })} />
         ) : view.name === 'case' ? (
-          <CaseView caseId={view.id} staff={staff} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
+          <CaseView caseId={view.id} session={session} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
         ) : view.name === 'new' ? (
-          <NewCase from={view.from} staff={staff} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
+          <NewCase from={view.from} session={session} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
         ) : view.name === 'day-close' ? (
-          canCloseDay(role) && <DayCloseResult staff={staff} role={role} onDone={() => setView({ name: 'cases' })} />
+          canCloseDay(role) && <DayCloseResult session={session} onDone={() => setView({ name: 'cases' })} />
         ) : canReview(role) ? (
-          <DailyReview staff={staff} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
+          <DailyReview session={session} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
         ) : null}
       </main>
       <IdleGuard onExpired={onSignOut} idleMs={STAFF_IDLE_MS} texts="cases.idle" />

@@ -1,8 +1,9 @@
 import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { closeGaps, type CloseState, type DayCloseDevice, type DayCloseRole, type DayCloseStatus } from '../../domain/day-close.ts';
-import type { Teller } from '../../domain/teller.ts';
+import { closeGaps, type CloseState, type DayCloseDevice, type DayCloseStatus } from '../../domain/day-close.ts';
+import type { SessionStaff } from '../../domain/staff-session.ts';
 import { closeDay, type DayCloseOutcome, type TabletOutcome } from '../../sync/day-close.ts';
+import type { StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { addDayCloseLocales } from './day-close-locales.ts';
 
@@ -12,7 +13,7 @@ import { addDayCloseLocales } from './day-close-locales.ts';
  * where every device of the branch stands, the gaps first. "Sync again" runs it once more:
  * after a tablet named as a gap has synced, its line turns to "synced".
  */
-export function DayCloseResult({ staff, role, onDone }: { staff: Teller; role: DayCloseRole; onDone: () => void }) {
+export function DayCloseResult({ session, onDone }: { session: StaffSession; onDone: () => void }) {
   const { db, engine, http, i18n } = useServices();
   // The screen's texts come with its chunk: added once, before the first text is read.
   useState(() => addDayCloseLocales(i18n));
@@ -25,13 +26,13 @@ export function DayCloseResult({ staff, role, onDone }: { staff: Teller; role: D
     // A run whose answer comes after the screen was left, or after a newer run, is dropped.
     let current = true;
     setOutcome(null);
-    void closeDay({ db, engine, http }, { staffId: staff.id, role }).then((next) => {
+    void closeDay({ db, engine, http }, session).then((next) => {
       if (current) setOutcome(next);
     });
     return () => {
       current = false;
     };
-  }, [db, engine, http, staff.id, role, run]);
+  }, [db, engine, http, session, run]);
   // The screen's title takes the focus once the answer is in, so a screen reader starts from the top.
   useEffect(() => {
     if (outcome) heading.current?.focus();
@@ -50,7 +51,7 @@ export function DayCloseResult({ staff, role, onDone }: { staff: Teller; role: D
           ) : (
             <div class="day-close-failed" data-reason={outcome.reason}>
               <h2>{t('dayClose.notClosed')}</h2>
-              <p>{failureText(t, outcome, staff)}</p>
+              <p>{failureText(t, outcome, session.staff)}</p>
             </div>
           )}
         </div>
@@ -84,7 +85,9 @@ function CloseDay({ status, time, language }: { status: DayCloseStatus; time: (a
       <p class="day-close-day">{t('dayClose.day', { day: dayText(status.day, language) })}</p>
       {status.startedAt !== null && (
         <p class="day-close-day">
-          {status.startedBy ? t('dayClose.startedBy', { time: time(status.startedAt), name: status.startedBy.name }) : t('dayClose.started', { time: time(status.startedAt) })}
+          {status.startedBy
+            ? t(status.startedBy.attestation === 'server' ? 'dayClose.startedByChecked' : 'dayClose.startedBy', { time: time(status.startedAt), name: status.startedBy.name })
+            : t('dayClose.started', { time: time(status.startedAt) })}
         </p>
       )}
       {status.confirmation && <p class="day-close-confirmed">{t('dayClose.confirmed', { name: status.confirmation.name, time: time(status.confirmation.at) })}</p>}
@@ -158,9 +161,10 @@ function tabletText(t: TFunction, tablet: TabletOutcome, synced: boolean, time: 
 const UNREACHABLE = new Set(['offline', 'unreachable', 'timeout']);
 
 /** Why the close did not go through, and what to do about it. */
-function failureText(t: TFunction, outcome: Extract<DayCloseOutcome, { ok: false }>, staff: Teller): string {
+function failureText(t: TFunction, outcome: Extract<DayCloseOutcome, { ok: false }>, staff: SessionStaff): string {
   if (UNREACHABLE.has(outcome.reason)) return t(outcome.stage === 'sync' ? 'dayClose.failed.unreachable' : 'dayClose.failed.lost');
   if (outcome.reason === 'forbidden') return t('dayClose.failed.forbidden', { name: staff.name, number: staff.staffNumber });
+  if (outcome.reason === 'staff-session-required') return t('dayClose.failed.needsServer');
   return t(`errors.${outcome.reason}`, { defaultValue: t('errors.unknown') });
 }
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { watchShift } from '../../store/shift.ts';
+import type { StaffSession } from '../../sync/staff-session.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
@@ -23,12 +24,17 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
   const [staffMenu, setStaffMenu] = useState(false);
   const [closingDay, setClosingDay] = useState(false);
   const [largeText, setLargeText] = useState(false);
+  // The teller's staff session, in this page's memory only: a reload forgets it, and the
+  // staff menu's PIN check makes a new one.
+  const [session, setSession] = useState<StaffSession | null>(null);
   const { config } = device;
   // Whatever changed the shift (sign-in, sign-out here or on another tab) closes the forms.
   useEffect(() => {
     setSigningIn(false);
     setStaffMenu(false);
     setClosingDay(false);
+    // A window closed here or on another tab has no teller: their session goes with them.
+    if (shift?.state === 'closed') setSession(null);
   }, [shift?.state]);
   if (!shift) return null;
   const teller = shift.state === 'closed' ? undefined : config.tellers.find((x) => x.id === shift.tellerId);
@@ -51,7 +57,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
         ) : closingDay ? (
           <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
         ) : signingIn ? (
-          <SignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} />
+          <SignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} onSignedIn={setSession} />
         ) : (
           <section class="closed" data-screen="counter-closed">
             <h1>{t('counter.closed.title')}</h1>
@@ -60,7 +66,9 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
           </section>
         )}
       </main>
-      {staffMenu && shift.state !== 'closed' && <StaffMenu shift={shift} onClose={() => setStaffMenu(false)} />}
+      {staffMenu && shift.state !== 'closed' && (
+        <StaffMenu shift={shift} staffNumber={teller?.staffNumber} session={session} onSession={setSession} onClose={() => setStaffMenu(false)} />
+      )}
       <StatusCorner />
     </div>
   );

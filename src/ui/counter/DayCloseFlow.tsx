@@ -1,38 +1,46 @@
 import { useState } from 'preact/hooks';
-import { canCloseDay, type DayCloseRole } from '../../domain/day-close.ts';
-import type { Teller } from '../../domain/teller.ts';
-import { checkStaffCredentials } from '../../store/staff.ts';
+import { canCloseDay } from '../../domain/day-close.ts';
+import { endStaffSession, isVerified, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { addDayCloseLocales } from '../components/day-close-locales.ts';
-import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
+import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
 /**
  * "Close day" on a counter tablet: whoever opened the staff menu, the close is done by a
- * complaint manager or the branch manager, so their staff number and PIN are asked for here,
- * checked offline against the roster with the same lockout as the sign-in. Another role is
- * refused with the reason; the right one sees the close run and its result. A chunk of its own
- * with its texts (LazyDayCloseFlow): a counter needs it once a day at most.
+ * complaint manager or the branch manager, so their staff number and PIN are asked for here
+ * and checked by the server (a close needs it anyway, and a counter carries no manager's PIN
+ * hash). Another role is refused with the reason; the right one sees the close run and its
+ * result, and their session ends when they are done. A chunk of its own with its texts
+ * (LazyDayCloseFlow): a counter needs it once a day at most.
  */
 export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDone: () => void }) {
-  const { db, i18n } = useServices();
-  useState(() => addDayCloseLocales(i18n));
+  const services = useServices();
+  useState(() => addDayCloseLocales(services.i18n));
   const { t } = useT();
-  const [manager, setManager] = useState<{ staff: Teller; role: DayCloseRole } | null>(null);
+  const [manager, setManager] = useState<StaffSession | null>(null);
 
-  async function check(credentials: { staffNumber: string; pin: string }) {
-    const result = await checkStaffCredentials(db, credentials);
-    if (!result.ok) return result;
-    const { role } = result.value;
-    if (!canCloseDay(role)) return { ok: false as const, reason: 'day-close-role' };
-    setManager({ staff: result.value, role });
-    return result;
+  async function check(credentials: { staffNumber: string; pin: string }): Promise<CredentialsAnswer> {
+    const signed = await signInStaff(services, credentials);
+    if (!signed.ok) return signed;
+    const session = signed.value;
+    if (!canCloseDay(session.staff.role) || !isVerified(session)) {
+      void endStaffSession(services, session);
+      return { ok: false, reason: canCloseDay(session.staff.role) ? 'needs-server' : 'day-close-role' };
+    }
+    setManager(session);
+    return { ok: true };
+  }
+
+  function done() {
+    if (manager) void endStaffSession(services, manager);
+    onDone();
   }
 
   if (manager) {
     return (
       <div class="panel day-close-panel">
-        <DayCloseResult staff={manager.staff} role={manager.role} onDone={onDone} />
+        <DayCloseResult session={manager} onDone={done} />
       </div>
     );
   }

@@ -1,18 +1,37 @@
-import { signInTeller } from '../../store/shift.ts';
-import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
+import { openShift } from '../../store/shift.ts';
+import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
+import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
 /**
- * Staff number and PIN, checked on the tablet against the pulled roster: no network needed.
- * With the window closed this is also where a manager finds "close day" at the end of the day.
+ * The teller's sign-in at the window: staff number and PIN, checked by the server when it can
+ * be reached (the teller's records then carry the server's check), else by the tablet against
+ * its roster. With the window closed this is also where a manager finds "close day" at the
+ * end of the day.
  */
-export function SignInView({ onCancel, onCloseDay }: { onCancel: () => void; onCloseDay: () => void }) {
-  const { db } = useServices();
+export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () => void; onCloseDay: () => void; onSignedIn: (session: StaffSession) => void }) {
+  const services = useServices();
   const { t } = useT();
+
+  async function signIn(credentials: { staffNumber: string; pin: string }): Promise<CredentialsAnswer> {
+    const signed = await signInStaff(services, credentials);
+    if (!signed.ok) return signed;
+    const session = signed.value;
+    // A manager closes the day from the button below; only tellers open the window.
+    if (session.staff.role !== 'teller') {
+      void endStaffSession(services, session);
+      return { ok: false, reason: 'teller-only' };
+    }
+    const opened = await openShift(services.db, session.staff.id, { attest: attesterOf(session) });
+    if (!opened.ok) return opened;
+    onSignedIn(session);
+    return { ok: true };
+  }
+
   return (
     <section class="panel sign-in" data-screen="counter-sign-in">
       <h1>{t('signIn.title')}</h1>
-      <StaffCredentialsForm idPrefix="staff" submitLabel={t('signIn.submit')} check={(credentials) => signInTeller(db, credentials)} onCancel={onCancel} />
+      <StaffCredentialsForm idPrefix="staff" submitLabel={t('signIn.submit')} check={signIn} onCancel={onCancel} />
       <button type="button" class="day-close-link" onClick={onCloseDay}>{t('staff.closeDay')}</button>
     </section>
   );

@@ -1,34 +1,56 @@
 import { useState } from 'preact/hooks';
 import type { Shift } from '../../domain/shift.ts';
-import type { Teller } from '../../domain/teller.ts';
-import { checkShiftPin, recordShiftCommand } from '../../store/shift.ts';
+import { recordShiftCommand } from '../../store/shift.ts';
+import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
+import { CheckedBy } from '../components/CheckedBy.tsx';
 import { useServices, useT } from '../services.tsx';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 
 /**
- * Behind the kiosk lock: the signed-in teller's PIN, then pause/resume, sign out, sync and
- * close day (which asks for a manager: DayCloseFlow). Every action returns to the customer
- * screen, so the menu is never left open.
+ * Behind the kiosk lock: the signed-in teller's PIN (checked by the server when it can be,
+ * which renews the teller's session), then pause/resume, sign out, sync and close day (which
+ * asks for a manager: DayCloseFlow). Every action returns to the customer screen, so the menu
+ * is never left open.
  */
-export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => void }) {
-  const { db, engine } = useServices();
+export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
+  shift: Exclude<Shift, { state: 'closed' }>;
+  /** The staff number of the teller signed in, from the roster; undefined if they left it. */
+  staffNumber: string | undefined;
+  /** The teller's session from sign-in, while this page has lived; null after a reload. */
+  session: StaffSession | null;
+  onSession: (session: StaffSession | null) => void;
+  onClose: () => void;
+}) {
+  const services = useServices();
+  const { db, engine } = services;
   const { t } = useT();
-  const [teller, setTeller] = useState<Teller | null>(null);
+  const [unlocked, setUnlocked] = useState<StaffSession | null>(null);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [closingDay, setClosingDay] = useState(false);
 
   async function unlock(event: Event) {
     event.preventDefault();
-    const result = await checkShiftPin(db, pin);
+    if (!staffNumber) return setError('closed');
+    const signed = await signInStaff(services, { staffNumber, pin });
     setPin('');
-    if (result.ok) setTeller(result.value);
-    else setError(result.reason);
+    if (!signed.ok) return setError(signed.reason);
+    if (signed.value.staff.id !== shift.tellerId) return setError('wrong-credentials');
+    // A fresh check by the server replaces the old session; a tablet-only one keeps a live server session.
+    const kept = signed.value.verified || !session?.verified ? signed.value : session;
+    onSession(kept);
+    setUnlocked(kept);
+    setError(null);
   }
 
   async function run(command: 'pause' | 'resume' | 'sign-out') {
-    const result = await recordShiftCommand(db, { type: command });
+    if (!unlocked) return;
+    const result = await recordShiftCommand(db, { type: command }, { attest: attesterOf(unlocked) });
     if (!result.ok) return setError(result.reason);
+    if (command === 'sign-out') {
+      void endStaffSession(services, unlocked);
+      onSession(null);
+    }
     engine.requestSync('manual');
     onClose();
   }
@@ -44,7 +66,7 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="staff-menu-title" data-screen="counter-staff-menu">
       <section class="panel">
         <h1 id="staff-menu-title">{t('staff.title')}</h1>
-        {!teller ? (
+        {!unlocked ? (
           <form onSubmit={unlock} noValidate>
             <label for="staff-menu-pin">{t('staff.pinPrompt')}</label>
             <input id="staff-menu-pin" type="password" inputMode="numeric" autocomplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} autoFocus />
@@ -56,7 +78,8 @@ export function StaffMenu({ shift, onClose }: { shift: Shift; onClose: () => voi
           </form>
         ) : (
           <div class="staff-actions">
-            <p>{t('staff.signedInAs', { name: teller.name, number: teller.staffNumber })}</p>
+            <p>{t('staff.signedInAs', { name: unlocked.staff.name, number: unlocked.staff.staffNumber })}</p>
+            <CheckedBy session={unlocked} />
             {shift.state === 'open' && <button type="button" class="primary" onClick={() => void run('pause')}>{t('staff.pause')}</button>}
             {shift.state === 'paused' && <button type="button" class="primary" onClick={() => void run('resume')}>{t('staff.resume')}</button>}
             <button type="button" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { LANGUAGES } from '../../domain/language.ts';
-import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
+import { endStaffSession, type StaffSession } from '../../sync/staff-session.ts';
 import { StaffDesk } from '../cases/StaffDesk.tsx';
 import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
@@ -19,13 +19,15 @@ type Session = { id: number; elderly: boolean };
  * OpinionFlow; ending it (sent, cleared, abandoned) unmounts it with everything typed.
  */
 export function LobbyScreen({ device }: { device: EnrolledDevice }) {
-  const { i18n } = useServices();
+  const services = useServices();
+  const { i18n } = services;
   // The lobby's texts come with its chunk: added once, before the first text is read.
   useState(() => addLobbyLocales(i18n));
   const { t, language } = useT();
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);
-  const [staff, setStaff] = useState<Teller | null>(null);
+  // The signed-in member of staff's session lives here, in memory: leaving staff mode ends it.
+  const [staff, setStaff] = useState<StaffSession | null>(null);
   const sessions = useRef(0);
   const { config } = device;
 
@@ -42,7 +44,14 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   if (staff) {
     return (
       <div class="lobby staff-mode" data-mode="lobby">
-        <StaffDesk staff={staff} device={device} onSignOut={() => setStaff(null)} />
+        <StaffDesk
+          session={staff}
+          device={device}
+          onSignOut={() => {
+            void endStaffSession(services, staff);
+            setStaff(null);
+          }}
+        />
         <StatusCorner />
       </div>
     );
@@ -65,7 +74,8 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
 
 /** The invitation, in all four languages at once: the customer has not chosen one yet. */
 function Attract({ onStart }: { onStart: (elderly: boolean) => void }) {
-  const { i18n } = useServices();
+  const services = useServices();
+  const { i18n } = services;
   const { language } = useT();
   const first = i18n.getFixedT(language);
   const others = LANGUAGES.filter((lng) => lng !== language);

@@ -1,20 +1,20 @@
-import type { Teller } from '../../domain/teller.ts';
-import { checkStaffCredentials } from '../../store/staff.ts';
+import { signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
 /**
- * The lobby's kiosk lock: any member of the branch's roster, by staff number and PIN (checked
- * offline, with the same lockout as the counter), opens staff mode in their role.
+ * The lobby's kiosk lock: a member of the branch's complaint staff, by staff number and PIN,
+ * opens staff mode in their role. The server checks the PIN when it can be reached, else the
+ * tablet does, with the same lockout as the counter; the desk says which.
  */
-export function LobbyStaffDialog({ onClose, onSignedIn }: { onClose: () => void; onSignedIn: (staff: Teller) => void }) {
-  const { db } = useServices();
+export function LobbyStaffDialog({ onClose, onSignedIn }: { onClose: () => void; onSignedIn: (session: StaffSession) => void }) {
+  const services = useServices();
   const { t, language } = useT();
 
   async function unlock(credentials: { staffNumber: string; pin: string }) {
-    const result = await checkStaffCredentials(db, credentials);
+    const result = await signInStaff(services, credentials);
     if (result.ok) onSignedIn(result.value);
-    return result;
+    return result.ok ? { ok: true as const } : result;
   }
 
   return (

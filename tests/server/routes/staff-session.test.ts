@@ -118,7 +118,7 @@ describeEachDatabase('staff sessions', (kind) => {
 
     expect(await signIn(lobby.token, '3009', '2468')).toMatchObject({
       status: 403,
-      body: { code: 'forbidden', message: `A branch-manager's PIN must have at least 6 digits; ask the admin for a new one: \`npm run admin -- teller:set ${id} --pin <6 to 8 digits>\`` },
+      body: { code: 'pin-too-short', message: `A branch-manager's PIN must have at least 6 digits; ask the admin for a new one: \`npm run admin -- teller:set ${id} --pin <6 to 8 digits>\`` },
     });
     await editTeller(database.current.db, id, { pin: '864209' });
     expect((await signIn(lobby.token, '3009', '864209')).status).toBe(200);

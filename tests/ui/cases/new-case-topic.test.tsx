@@ -49,9 +49,10 @@ describe('Staff mode: the topic of a new case', () => {
     const complaint = anOpinion({ opinionKind: 'complaint', topicId: 'self-service', text: '門外的提款機吞了我的卡', referenceCode: '2E-2234' });
     const entries: ReviewEntry[] = [{ opinion: complaint, receivedAt: complaint.createdAt, readAt: null, readByStaffId: null }];
     const tablet = await givenStaffTablet({ language: 'zh-Hant' });
-    const { signIn, press, t, services, device, user } = tablet;
+    const { signIn, online, press, t, services, device, user } = tablet;
     services.http.fetch = async (input) =>
       new URL(String(input)).pathname === '/api/review' ? Response.json({ entries }) : Promise.reject(new TypeError('fetch failed'));
+    online();
     await signIn('2002');
     await press(t('cases.nav.review'));
     const card = await waitFor(() => screen.getByText('2E-2234').closest('li') as HTMLElement);

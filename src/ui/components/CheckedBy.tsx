@@ -1,0 +1,18 @@
+import { attestationKindOf, type StaffSession } from '../../sync/staff-session.ts';
+import { useT } from '../services.tsx';
+
+/**
+ * How the signed-in member of staff was checked, said plainly where they work: by the server
+ * (their acts carry its check), or by this tablet alone while it was offline (their acts are
+ * the tablet's word, and the acts that need the server wait until they sign in online).
+ */
+export function CheckedBy({ session }: { session: StaffSession }) {
+  const { t } = useT();
+  const kind = attestationKindOf(session);
+  return (
+    <p class={`checked-by checked-by-${kind}`} data-testid="checked-by" data-attestation={kind}>
+      <span aria-hidden="true">{kind === 'server' ? '✓ ' : '⚠ '}</span>
+      {t(`staffSession.${kind}`)}
+    </p>
+  );
+}
