@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { APP_CSP } from '../../src/server/plugins/security-headers.ts';
+import { APP_CSP, PERMISSIONS_POLICY, PERMISSIONS_POLICY_DENIED } from '../../src/server/plugins/security-headers.ts';
 import { EN, enrollTablet, enrollmentCodeOf, firstTellerOf, freePort, leaveEntry, lobbyCodeOf, openTablet, removeDir, signInAtCounter, startServer, tempDir, type RunningServer } from './harness.ts';
 
 // The Content-Security-Policy in real Chromium (issue #8): the built app, served as `npm start`
@@ -94,6 +94,18 @@ describe('the Content-Security-Policy in Chromium', () => {
     await desk.locator('canvas').first().waitFor();
 
     for (const reports of [counterReports, lobbyReports, deskReports]) expect(reports).toEqual(noReports());
+
+    // The permissions policy as Chromium applies it: on the tablets and the dashboard, none of
+    // the denied features is allowed (one this build does not know counts as not allowed).
+    expect(shell.headers.get('permissions-policy')).toBe(PERMISSIONS_POLICY);
+    for (const page of [counter, lobby, desk]) {
+      const allowed = await page.evaluate(
+        (features) => features.filter((feature) => (document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }).featurePolicy.allowsFeature(feature)),
+        [...PERMISSIONS_POLICY_DENIED],
+      );
+      expect(allowed).toEqual([]);
+    }
+    expect(await desk.evaluate(() => (document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }).featurePolicy.allowsFeature('fullscreen'))).toBe(true);
 
     // The check sees a violation when there is one: an inline script is refused and reported.
     await desk.evaluate(() => {
