@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
 import { ensureRollupsCurrent } from './services/rollups.ts';
+import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning } from './transport.ts';
 
 /**
  * The server process: `npm run server`. Reads its settings from the environment (see the
@@ -21,6 +22,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = parsePort(env.PORT);
   const host = env.HOST || '0.0.0.0';
   const https = readTls(env);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const requireTls = parseRequireTls(env.REQUIRE_TLS);
+  if (!requireTls.ok) throw new StartupError(requireTls.message);
+  // Checked before the database is touched: a server that will not serve makes nothing.
+  const plainHttp = isPlainHttpBeyondLoopback({ host, tls: https !== undefined, trustProxy });
+  if (plainHttp && requireTls.value) throw new StartupError(plainHttpRefusal(host));
   const database = createDatabaseFromEnv(env);
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) return fail(migrated.message, database);
@@ -42,7 +49,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     logger: { level: env.LOG_LEVEL || 'info', redact: LOG_REDACT },
     staticDir: staticDirOf(env.STATIC_DIR || './dist'),
     https,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
   });
   // At day end every tablet of the network may connect within the same second: Node's default
   // accept queue (511) drops the rest, and each dropped tablet waits out a SYN retry (1 s, then
@@ -51,6 +58,12 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const scheme = https ? 'https' : 'http';
   const { port: actualPort } = app.server.address() as AddressInfo;
   if (firstRun.value) console.log(firstRunBanner(firstRun.value, addressesToOpen(scheme, host, actualPort)));
+  if (plainHttp) {
+    // Loud on the console for the person who started it, after the first run's banner so it is
+    // the last thing they see, and in the log for whoever reads it later.
+    console.warn(plainHttpWarning(host, actualPort));
+    app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
+  }
   console.log(`Listening on ${scheme}://${host}:${actualPort}`);
   closeOnSignals(app, database);
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import { verifyPin } from '../../src/domain/pin.ts';
 import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../src/domain/wire.ts';
 import { referenceCode } from '../../src/domain/opinion.ts';
 import { anOpinion, aRating, aShiftEvent } from '../builders/rating.ts';
-import { exited, LOBBY_CODE_LINE, lobbyEnrollmentCodeOf, startTsx, waitForOutput } from './process.ts';
+import { TEST_TLS } from './dashboard.ts';
+import { exited, LOBBY_CODE_LINE, lobbyEnrollmentCodeOf, runTsx, startTsx, waitForOutput } from './process.ts';
 
 const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
 // The end-to-end tests read the code from exactly this line.
@@ -111,5 +112,89 @@ describe('npm run server', () => {
     expect(server.output()).not.toMatch(DASHBOARD_LINE);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
+  });
+});
+
+/**
+ * Plain HTTP beyond loopback (decision 0015): `npm start` listens on every address by default
+ * and keeps working, but says loudly what crosses the LAN in clear and how to fix it;
+ * REQUIRE_TLS=true refuses instead. These listen on 0.0.0.0 for a moment, with a port the
+ * system picks, and are asked only over loopback.
+ */
+describe('npm run server, on the network', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bv-transport-'));
+  const staticDir = join(root, 'dist');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), INDEX_HTML);
+  const cert = join(root, 'cert.pem');
+  const key = join(root, 'key.pem');
+  writeFileSync(cert, TEST_TLS.cert);
+  writeFileSync(key, TEST_TLS.key);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  let runs = 0;
+  /** Settings of a server with a data dir of its own, on every address unless told otherwise. */
+  const envWith = (settings: Record<string, string>) => ({
+    DATA_DIR: join(root, `data-${++runs}`),
+    STATIC_DIR: staticDir,
+    PORT: '0',
+    HOST: '0.0.0.0',
+    DATABASE_URL: '',
+    LOG_LEVEL: 'info',
+    TLS_CERT: '',
+    TLS_KEY: '',
+    TRUST_PROXY: '',
+    REQUIRE_TLS: '',
+    ...settings,
+  });
+  const WARNING = /WARNING: plain HTTP on the network/;
+  const ANY_LISTENING = /Listening on (https?):\/\/[^:]+:(\d+)/;
+
+  it('given the defaults (every address, no TLS, no proxy), when the server starts, then it serves, warns loudly on the console what crosses the LAN in clear and how to fix it, and logs it at warn level', async () => {
+    const server = startTsx('src/server/main.ts', envWith({}));
+    const [, , port] = await waitForOutput(server.output, ANY_LISTENING);
+    await waitForOutput(server.output, WARNING);
+    const warning = server.output().slice(server.output().search(WARNING));
+    for (const named of ['0.0.0.0', 'device tokens', 'staff PINs', 'dashboard passwords', "customers' names, phone numbers", 'TLS_CERT=cert.pem TLS_KEY=key.pem', 'TRUST_PROXY=', 'HOST=127.0.0.1', 'REQUIRE_TLS=true']) {
+      expect(warning).toContain(named);
+    }
+    expect(warning.split('\n').length).toBeGreaterThan(8);
+    const logged = await waitForOutput(server.output, /^\{.*"msg":"plain HTTP beyond loopback[^\n]*$/m);
+    expect(JSON.parse(logged[0])).toMatchObject({ level: 40, host: '0.0.0.0', port: Number(port) });
+    // `npm start` out of the box still works.
+    expect((await fetch(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+  });
+
+  it('given REQUIRE_TLS=true on every address without TLS or a proxy, then it refuses to start, says why and how to fix it, and makes no database', async () => {
+    const env = envWith({ REQUIRE_TLS: 'true' });
+    const finished = await runTsx('src/server/main.ts', [], env);
+    expect(finished.code).toBe(1);
+    expect(finished.stderr).toMatch(/^Cannot start: REQUIRE_TLS=true, but the server would listen on 0\.0\.0\.0 over plain HTTP/);
+    expect(finished.stderr).toContain('TLS_CERT=cert.pem TLS_KEY=key.pem');
+    expect(finished.stdout).not.toMatch(/Listening on/);
+    expect(existsSync(env.DATA_DIR)).toBe(false);
+  });
+
+  it('given REQUIRE_TLS with a value that is neither true nor false, then it refuses to start and says so', async () => {
+    const finished = await runTsx('src/server/main.ts', [], envWith({ REQUIRE_TLS: 'sure', HOST: '127.0.0.1' }));
+    expect(finished.code).toBe(1);
+    expect(finished.stderr).toContain('Cannot start: REQUIRE_TLS must be true or false, not "sure".');
+  });
+
+  it.for<[string, Record<string, string>, string]>([
+    ['its own certificate', { REQUIRE_TLS: 'true', TLS_CERT: cert, TLS_KEY: key }, 'https'],
+    ['a TLS proxy in front (TRUST_PROXY)', { REQUIRE_TLS: 'true', TRUST_PROXY: '127.0.0.1' }, 'http'],
+    ['a loopback address only', { REQUIRE_TLS: 'true', HOST: '127.0.0.1' }, 'http'],
+  ])('given REQUIRE_TLS=true and %s, then it starts without the warning', async ([, settings, scheme]) => {
+    const server = startTsx('src/server/main.ts', envWith(settings));
+    const [, spoken] = await waitForOutput(server.output, ANY_LISTENING);
+    expect(spoken).toBe(scheme);
+    expect(server.output()).not.toMatch(WARNING);
+    expect(server.output()).not.toContain('plain HTTP beyond loopback');
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+    expect(server.output()).not.toMatch(WARNING);
   });
 });
