@@ -336,11 +336,11 @@ const server = await startServer(port, dataDir);
 try {
   // `npx tsx scripts/screenshots.ts cases`: staff mode only; `… day-close`: the day close only.
   if (process.argv.includes('cases')) await caseScreens(dataDir, port, await firstBranchId(dataDir));
-  else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
+  else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
   // `… dashboard`: every dashboard page, on the demo's month of data and a server of its own.
   else if (process.argv.includes('dashboard')) await dashboardScreens();
   // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
-  else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
+  else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
   else await allScreens();
 } finally {
   await server.stop();
@@ -349,8 +349,8 @@ try {
 }
 
 async function allScreens() {
-  const code = enrollmentCodeOf(server.output());
-  const teller = firstTellerOf(server.output());
+  const code = enrollmentCodeOf(server.firstRun());
+  const teller = firstTellerOf(server.firstRun());
   const branchId = await firstBranchId(dataDir);
   await admin(dataDir, 'branch:set', branchId, '--name', 'Main Street', '--cooldown', '60000', '--speech', 'on');
   const { context, page } = await openTablet(profile);
@@ -415,7 +415,7 @@ async function allScreens() {
   await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
 
-  await lobbyScreens(lobbyCodeOf(server.output()));
+  await lobbyScreens(lobbyCodeOf(server.firstRun()));
   await caseScreens(dataDir, port, branchId);
   await dayCloseScreens(dataDir, port, branchId, teller);
   await dashboardScreens();

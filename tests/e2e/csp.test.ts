@@ -59,8 +59,8 @@ describe('the Content-Security-Policy in Chromium', () => {
     // The counter: enrolled, a teller signed in (the service worker registered), one tap.
     const counterReports = noReports();
     const counter = await watchedTablet(dirs.counter, counterReports);
-    await enrollTablet(counter, base, enrollmentCodeOf(server.output()));
-    const teller = firstTellerOf(server.output());
+    await enrollTablet(counter, base, enrollmentCodeOf(server.firstRun()));
+    const teller = firstTellerOf(server.firstRun());
     await signInAtCounter(counter, teller.staffNumber, teller.pin);
     await counter.click('button[data-score="dissatisfied"]');
     await counter.locator('[data-screen="counter-reasons"]').waitFor();
@@ -71,7 +71,7 @@ describe('the Content-Security-Policy in Chromium', () => {
     const lobbyReports = noReports();
     const lobby = await watchedTablet(dirs.lobby, lobbyReports, { width: 1280, height: 800 });
     await lobby.goto(base);
-    await lobby.getByLabel('Enrollment code').fill(lobbyCodeOf(server.output()));
+    await lobby.getByLabel('Enrollment code').fill(lobbyCodeOf(server.firstRun()));
     await lobby.getByRole('button', { name: 'Enroll this tablet' }).click();
     await lobby.getByRole('button', { name: 'Start' }).click();
     await lobby.locator('[data-screen="lobby-attract"]').waitFor();
@@ -80,7 +80,7 @@ describe('the Content-Security-Policy in Chromium', () => {
     // The dashboard: every page, charts and score bars included.
     const deskReports = noReports();
     const desk = await watchedTablet(dirs.desk, deskReports, { width: 1440, height: 900 });
-    const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server.output())!;
+    const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server.firstRun())!;
     await desk.goto(`${base}dashboard`);
     await desk.getByLabel('Staff number').fill(staffNumber!);
     await desk.getByLabel('Password').fill(password!);

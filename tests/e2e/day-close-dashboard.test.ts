@@ -73,8 +73,8 @@ describe('day close and the dashboard, end to end', () => {
   it('given two counters that rated offline, when one closes the day, then the report names the other until it syncs, and the manager confirms a clean day with the right figures', async () => {
     server = await startServer(port, dataDir);
     const base = `http://127.0.0.1:${port}/`;
-    const codeA = enrollmentCodeOf(server.output());
-    const teller = firstTellerOf(server.output());
+    const codeA = enrollmentCodeOf(server.firstRun());
+    const teller = firstTellerOf(server.firstRun());
     const branchId = await firstBranchId(dataDir);
     await admin(dataDir, 'branch:set', branchId, '--cooldown', '300');
     const counterB = idIn(await admin(dataDir, 'counter:add', '--branch', branchId, '--name', 'Counter 2'), 'counter');
