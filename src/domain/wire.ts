@@ -173,6 +173,10 @@ export const API_ERROR_CODES = [
   /** The device is known but its mode may not do this: a counter tablet asking for case events. */
   'forbidden',
   'enrollment-code-invalid',
+  /** Signed in with a password someone else chose: POST /api/session/password first. */
+  'password-change-required',
+  /** A password change whose current password is not the account's. */
+  'wrong-password',
   'rate-limited',
   'unavailable',
   'internal',

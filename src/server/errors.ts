@@ -10,6 +10,8 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   'device-revoked': 401,
   forbidden: 403,
+  'password-change-required': 403,
+  'wrong-password': 403,
   'not-found': 404,
   'payload-too-large': 413,
   'rate-limited': 429,

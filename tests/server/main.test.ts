@@ -102,7 +102,7 @@ describe('npm run server', () => {
       body: JSON.stringify({ staffNumber: hqStaffNumber, password }),
     });
     expect(signedIn.status).toBe(200);
-    expect(await signedIn.json()).toMatchObject({ staffNumber: 'HQ1', name: 'Head office', role: 'head-office', canViewReports: true });
+    expect(await signedIn.json()).toMatchObject({ staffNumber: 'HQ1', name: 'Head office', role: 'head-office', canViewReports: true, mustChangePassword: true });
     const sessionToken = /bv_session=([^;]+)/.exec(signedIn.headers.get('set-cookie') ?? '')?.[1];
     expect(sessionToken).toBeDefined();
 

@@ -14,7 +14,7 @@ import { exited, firstRunOf, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput 
  * The server's logs never hold a secret (issue #8): the real process, as `npm start` runs it
  * (scripts/start.mjs), logging at trace, through a whole day: tablets enrolled with codes,
  * ratings, an opinion with a customer's name, phone and e-mail, a complaint case, a day
- * close, dashboard sign-ins with passwords, wrong codes, wrong passwords, malformed bodies,
+ * close, dashboard sign-ins with passwords, password changes, wrong codes, wrong passwords, malformed bodies,
  * a revoked tablet. Then every secret used is looked for in everything it printed, the
  * first-run banner included: the first codes, PIN and password are in a file of the data
  * folder, never on the console (decision 0015).
@@ -33,6 +33,8 @@ const CUSTOMER = {
 const CASE_TEXT = 'Customer Zoraida says the fee was taken twice on account 4471';
 const MANAGER = { staffNumber: '9001', pin: '80417263', password: 'grace-lin-dashboard-pw' };
 const WRONG_PASSWORD = 'grace-lin-dashboard-pX';
+/** The passwords head office and the manager choose for themselves at their first sign-in. */
+const NEW_PASSWORDS = { headOffice: 'head-office-own-choice-77', manager: 'grace-lin-own-choice-31' };
 
 describe('the logs of a full run', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bv-logs-'));
@@ -100,6 +102,11 @@ describe('the logs of a full run', () => {
     const hqSession = await call('POST', '/api/session', { body: { staffNumber: hq, password: hqPassword } });
     const managerSession = await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: MANAGER.password } });
     const cookies = [hqSession, managerSession].map((s) => s.setCookie[0]!.split(';')[0]!);
+    // Both passwords were chosen by someone else: reports wait for a password of their own.
+    expect(await Promise.all(cookies.map(async (cookie) => (await call('GET', '/api/reports/overview?from=2020-01-01&to=2021-01-01', { cookie })).status))).toEqual([403, 403]);
+    expect((await call('POST', '/api/session/password', { cookie: cookies[1], body: { currentPassword: WRONG_PASSWORD, newPassword: NEW_PASSWORDS.manager } })).status).toBe(403);
+    expect((await call('POST', '/api/session/password', { cookie: cookies[0], body: { currentPassword: hqPassword, newPassword: NEW_PASSWORDS.headOffice } })).status).toBe(200);
+    expect((await call('POST', '/api/session/password', { cookie: cookies[1], body: { currentPassword: MANAGER.password, newPassword: NEW_PASSWORDS.manager } })).status).toBe(200);
     expect(await Promise.all(cookies.map(async (cookie) => (await call('GET', '/api/reports/overview?from=2020-01-01&to=2021-01-01', { cookie })).status))).toEqual([200, 200]);
     expect((await call('POST', `/api/reports/fleet/${second.deviceId}/revoke`, { cookie: cookies[1], body: {} })).status).toBe(200);
     expect((await call('GET', '/api/sync/config', { token: second.token })).status).toBe(401);
@@ -135,6 +142,8 @@ describe('the logs of a full run', () => {
       "head office's password": hqPassword!,
       "manager's password": MANAGER.password,
       'a wrong password': WRONG_PASSWORD,
+      "head office's own new password": NEW_PASSWORDS.headOffice,
+      "manager's own new password": NEW_PASSWORDS.manager,
       "manager's PIN": MANAGER.pin,
       "customer's name": CUSTOMER.name,
       "customer's phone": CUSTOMER.phone,
