@@ -265,3 +265,21 @@ export async function caseAction(page: Page, action: string, fields: Record<stri
   await page.getByRole('button', { name: confirm, exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
 }
+
+/**
+ * Signs in on the dashboard; an account whose password someone else chose (the first run's,
+ * an admin's) is asked for one of its own first, and gets `newPassword`.
+ */
+export async function signInToDashboard(page: Page, baseUrl: string, account: { staffNumber: string; password: string; newPassword?: string }): Promise<void> {
+  await page.goto(`${baseUrl}dashboard`);
+  await page.getByLabel('Staff number').fill(account.staffNumber);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (account.newPassword === undefined) return;
+  await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+  await page.getByLabel('Current password').fill(account.password);
+  await page.getByLabel('New password', { exact: true }).fill(account.newPassword);
+  await page.getByLabel('New password again').fill(account.newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
