@@ -152,11 +152,11 @@ export function ChangePassword({ me, onChanged, onCancel, onSignOut }: { me: Me;
         <div class="db-card-actions">
           <LanguageSelect />
           {onCancel ? (
-            <button type="button" onClick={onCancel}>
+            <button type="button" class="secondary" onClick={onCancel}>
               {t('dashboard.cancel')}
             </button>
           ) : (
-            <button type="button" onClick={onSignOut}>
+            <button type="button" class="secondary" onClick={onSignOut}>
               {t('dashboard.signOut')}
             </button>
           )}

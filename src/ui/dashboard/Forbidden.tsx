@@ -24,7 +24,7 @@ export function Forbidden({ me, onSignOut, onChangePassword }: { me: Me | null; 
         <div class="db-card-actions">
           <LanguageSelect />
           {onChangePassword && (
-            <button type="button" onClick={onChangePassword}>
+            <button type="button" class="secondary" onClick={onChangePassword}>
               {t('dashboard.password.open')}
             </button>
           )}
