@@ -88,7 +88,7 @@ export async function changeOwnPassword(
   const found = await findAccountHolder(db, viewer.staffNumber);
   const matches = await verifyPassword(input.currentPassword, found?.password ?? NO_ACCOUNT_HASH);
   if (!found || !matches) return err('wrong-password', WRONG_CURRENT_PASSWORD);
-  // Hashed before the transaction, which holds storage only (STYLE.md §2.6).
+  // Hashed before the transaction: scrypt takes a quarter second, and a transaction holds storage only.
   const passwordHash = await hashPassword(input.newPassword);
   return inTransaction(db, async (trx) => {
     await updateAccount(trx, viewer.staffNumber, { passwordHash, mustChangePassword: false }, now);

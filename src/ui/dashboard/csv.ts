@@ -1,5 +1,5 @@
 /**
- * CSV for every table of the dashboard (issue #7), as spreadsheets open it:
+ * CSV for every table of the dashboard, as spreadsheets open it:
  * - RFC 4180: fields joined by commas, lines by CRLF, quotes inside a field doubled. Every text
  *   field is quoted, whatever it holds; numbers are not, so a spreadsheet still reads them as
  *   numbers (and −3 stays a number).
