@@ -24,7 +24,9 @@ export default defineConfig({
       },
     }),
   ],
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps: served, they would hand anyone the app's source with its comments
+  // (the server refuses any .map as well, static.ts).
+  build: { target: 'es2022', sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {
     projects: [

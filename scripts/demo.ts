@@ -43,10 +43,12 @@ if (await hasAnyBranch(database.db)) {
   console.log(`Seeding ${days} days of ${DEMO_BRANCHES.length} branches…`);
   const started = performance.now();
   const seeded = await seedDemo(database.db, { now, days });
-  must(await addHeadOfficeAccount(database.db, { ...HEAD_OFFICE, password: DEMO_PASSWORD }, now));
+  // A demo to look around in: its published password is kept, not asked to be changed.
+  const demoAccount = { password: DEMO_PASSWORD, mustChangePassword: false };
+  must(await addHeadOfficeAccount(database.db, { ...HEAD_OFFICE, ...demoAccount }, now));
   for (const [i, branch] of seeded.branches.entries()) {
-    must(await addRosterAccount(database.db, { tellerId: branch.staff['branch-manager'], password: DEMO_PASSWORD }, now));
-    must(await addRosterAccount(database.db, { tellerId: branch.staff['complaint-manager'], password: DEMO_PASSWORD }, now));
+    must(await addRosterAccount(database.db, { tellerId: branch.staff['branch-manager'], ...demoAccount }, now));
+    must(await addRosterAccount(database.db, { tellerId: branch.staff['complaint-manager'], ...demoAccount }, now));
     // Every past day was closed at 17:30 from the lobby tablet and confirmed by the manager.
     const plan = DEMO_BRANCHES[i]!;
     const today = localDayOf(now, plan.timeZone);

@@ -28,6 +28,7 @@ import {
 } from '../tests/e2e/harness.ts';
 import { dashboardScreens } from './screenshots-dashboard.ts';
 import { faultScreens } from './screenshots-faults.ts';
+import { passwordScreens } from './screenshots-password.ts';
 
 const OUT = 'docs/screens';
 const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
@@ -336,11 +337,17 @@ const server = await startServer(port, dataDir);
 try {
   // `npx tsx scripts/screenshots.ts cases`: staff mode only; `… day-close`: the day close only.
   if (process.argv.includes('cases')) await caseScreens(dataDir, port, await firstBranchId(dataDir));
-  else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
-  // `… dashboard`: every dashboard page, on the demo's month of data and a server of its own.
-  else if (process.argv.includes('dashboard')) await dashboardScreens();
+  else if (process.argv.includes('day-close')) await dayCloseScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
+  // `… dashboard`: every dashboard page, on the demo's month of data and a server of its own;
+  // then the password screens, on this first run's head office.
+  else if (process.argv.includes('dashboard')) {
+    await dashboardScreens();
+    await passwordScreens(server, port);
+  }
+  // `… password`: the password screens alone.
+  else if (process.argv.includes('password')) await passwordScreens(server, port);
   // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
-  else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
+  else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
   else await allScreens();
 } finally {
   await server.stop();
@@ -349,8 +356,8 @@ try {
 }
 
 async function allScreens() {
-  const code = enrollmentCodeOf(server.output());
-  const teller = firstTellerOf(server.output());
+  const code = enrollmentCodeOf(server.firstRun());
+  const teller = firstTellerOf(server.firstRun());
   const branchId = await firstBranchId(dataDir);
   await admin(dataDir, 'branch:set', branchId, '--name', 'Main Street', '--cooldown', '60000', '--speech', 'on');
   const { context, page } = await openTablet(profile);
@@ -415,7 +422,7 @@ async function allScreens() {
   await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
 
-  await lobbyScreens(lobbyCodeOf(server.output()));
+  await lobbyScreens(lobbyCodeOf(server.firstRun()));
   await caseScreens(dataDir, port, branchId);
   await dayCloseScreens(dataDir, port, branchId, teller);
   await dashboardScreens();

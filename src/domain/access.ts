@@ -21,6 +21,11 @@ export interface Viewer {
   role: AccountRole;
   /** The roster's branch; null for head office. */
   branchId: string | null;
+  /**
+   * The password was chosen by someone else (the first run, an admin): until they choose
+   * their own, the server answers nothing but who they are, the change itself and sign-out.
+   */
+  mustChangePassword: boolean;
 }
 
 /**
@@ -59,6 +64,31 @@ export const SignInSchema = v.strictObject({
   password: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PASSWORD_LENGTH)),
 });
 export type SignIn = v.InferOutput<typeof SignInSchema>;
+
+/** POST /api/session/password: the password now, to prove it is its owner at the keyboard, and the new one. */
+export const ChangePasswordSchema = v.strictObject({
+  currentPassword: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(MAX_PASSWORD_LENGTH)),
+  newPassword: PasswordSchema,
+});
+export type ChangePassword = v.InferOutput<typeof ChangePasswordSchema>;
+
+/** What is wrong with a new password as typed, before the server is asked. */
+export type NewPasswordProblem = 'current-empty' | 'too-short' | 'too-long' | 'same-as-current' | 'mismatch';
+
+/**
+ * The rules of a new password, in the order a person fixes them: the current password given,
+ * a new one of the allowed length, not the current one again, typed the same twice. The
+ * dashboard shows each in the reader's language; the server checks all but the last (it gets
+ * the new password once).
+ */
+export function newPasswordProblem(input: { current: string; next: string; repeated: string }): NewPasswordProblem | null {
+  if (input.current.length === 0) return 'current-empty';
+  if (input.next.length < MIN_PASSWORD_LENGTH) return 'too-short';
+  if (input.next.length > MAX_PASSWORD_LENGTH) return 'too-long';
+  if (input.next.normalize('NFC') === input.current.normalize('NFC')) return 'same-as-current';
+  if (input.next !== input.repeated) return 'mismatch';
+  return null;
+}
 
 /** How long a dashboard session lasts without use, and at most. */
 export const SESSION_IDLE_MS = 8 * 3_600_000;

@@ -68,6 +68,8 @@ export interface Me {
   /** Every branch the viewer may see, by name; empty for a role without reports. */
   branches: BranchRef[];
   canViewReports: boolean;
+  /** A password someone else chose: the dashboard asks for a new one before anything else. */
+  mustChangePassword: boolean;
 }
 
 /** One point of a trend: the bucket (a day or a month) and what fell in it. */

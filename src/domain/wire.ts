@@ -183,6 +183,10 @@ export const API_ERROR_CODES = [
   'staff-session-required',
   /** A manager's PIN set before managers needed six digits: right, but too short to sign in with. */
   'pin-too-short',
+  /** Signed in with a password someone else chose: POST /api/session/password first. */
+  'password-change-required',
+  /** A password change whose current password is not the account's. */
+  'wrong-password',
   'rate-limited',
   'unavailable',
   'internal',

@@ -13,6 +13,8 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'pin-too-short': 403,
   'device-revoked': 401,
   forbidden: 403,
+  'password-change-required': 403,
+  'wrong-password': 403,
   'not-found': 404,
   'payload-too-large': 413,
   'rate-limited': 429,

@@ -3,11 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, LOG_REDACT } from './app.ts';
-import { createDatabaseFromEnv, type DatabaseHandle } from './db/database.ts';
+import { createDatabaseFromEnv, DEFAULT_DATA_DIR, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { firstRunFileOf, writeFirstRunFile } from './first-run-file.ts';
+import { makePrivateDir } from './private-files.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
 import { ensureRollupsCurrent } from './services/rollups.ts';
+import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning } from './transport.ts';
 
 /**
  * The server process: `npm run server`. Reads its settings from the environment (see the
@@ -21,6 +24,16 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const port = parsePort(env.PORT);
   const host = env.HOST || '0.0.0.0';
   const https = readTls(env);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  const requireTls = parseRequireTls(env.REQUIRE_TLS);
+  if (!requireTls.ok) throw new StartupError(requireTls.message);
+  // Checked before the database is touched: a server that will not serve makes nothing.
+  const plainHttp = isPlainHttpBeyondLoopback({ host, tls: https !== undefined, trustProxy });
+  if (plainHttp && requireTls.value) throw new StartupError(plainHttpRefusal(host));
+  // Made (or corrected) before anything is written: the first run's secrets go into it, and
+  // once the database holds the first branch they can never be made again.
+  const dataDir = env.DATA_DIR || DEFAULT_DATA_DIR;
+  makePrivateDir(dataDir);
   const database = createDatabaseFromEnv(env);
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) return fail(migrated.message, database);
@@ -42,7 +55,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     logger: { level: env.LOG_LEVEL || 'info', redact: LOG_REDACT },
     staticDir: staticDirOf(env.STATIC_DIR || './dist'),
     https,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy,
   });
   // At day end every tablet of the network may connect within the same second: Node's default
   // accept queue (511) drops the rest, and each dropped tablet waits out a SYN retry (1 s, then
@@ -50,7 +63,17 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   await app.listen({ port, host, backlog: LISTEN_BACKLOG });
   const scheme = https ? 'https' : 'http';
   const { port: actualPort } = app.server.address() as AddressInfo;
-  if (firstRun.value) console.log(firstRunBanner(firstRun.value, addressesToOpen(scheme, host, actualPort)));
+  const addresses = addressesToOpen(scheme, host, actualPort);
+  if (firstRun.value) console.log(firstRunBanner(firstRun.value, addresses, saveFirstRun(dataDir, firstRun.value, addresses)));
+  else if (existsSync(firstRunFileOf(dataDir))) {
+    console.log(`${firstRunFileOf(dataDir)} still holds the first run's codes, PIN and password: delete it once they are used and changed.`);
+  }
+  if (plainHttp) {
+    // Loud on the console for the person who started it, after the first run's banner so it is
+    // the last thing they see, and in the log for whoever reads it later.
+    console.warn(plainHttpWarning(host, actualPort));
+    app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
+  }
   console.log(`Listening on ${scheme}://${host}:${actualPort}`);
   closeOnSignals(app, database);
 }
@@ -96,32 +119,42 @@ function addressesToOpen(scheme: string, host: string, port: number): string[] {
   return hosts.map((h) => `${scheme}://${h}:${port}/`);
 }
 
-// The end-to-end tests read the codes and the teller's sign-in from exactly these lines; the
-// lobby's line starts "Lobby enrollment code:", so the counter's /Enrollment code: …/ never
-// matches it (case matters); the dashboard's sign-in is read by /Dashboard: .* staff number (\S+), password (\S+)/.
-function firstRunBanner({ branch, counter, code, lobbyCode, teller, pin, dashboard }: FirstRun, addresses: string[]): string {
+/**
+ * Writes the first run's secrets to their file; if that fails, says how to make new ones, as
+ * the database holds only their hashes and a later start will not make them again.
+ */
+function saveFirstRun(dataDir: string, firstRun: FirstRun, addresses: string[]): string {
+  try {
+    return writeFirstRunFile(dataDir, firstRun, addresses, Date.now());
+  } catch (error) {
+    throw new StartupError(
+      `The first run's codes, PIN and password could not be written to ${firstRunFileOf(dataDir)} (${error instanceof Error ? error.message : String(error)}). ` +
+        `Make new ones: npm run admin -- teller:set ${firstRun.teller.id} --pin <new PIN>; npm run admin -- account:set ${firstRun.dashboard.staffNumber} --password <new password>; ` +
+        `npm run admin -- code:create --counter ${firstRun.counter.id}; npm run admin -- code:create --lobby --branch ${firstRun.branch.id}.`,
+    );
+  }
+}
+
+/**
+ * What the console says on the first start: where to open the app and the dashboard, and
+ * where the secrets are. No code, PIN or password: the console's output often lands in a log
+ * that others can read (decision 0015).
+ */
+function firstRunBanner({ branch, counter, teller }: FirstRun, addresses: string[], secretsFile: string): string {
   return [
     '',
     '================ BranchVoice: first run ================',
     `Created branch "${branch.name}" with counter "${counter.name}" and teller "${teller.name}".`,
-    'Open the app on the counter tablet at:',
+    'Open the app on the counter tablet, and on a lobby tablet, at:',
     ...addresses.map((a) => `  ${a}`),
-    'and enter this code to enroll it:',
+    'and the dashboard (head office, every branch) in a desktop browser at:',
+    `  ${addresses[0] ?? '/'}dashboard`,
     '',
-    `Enrollment code: ${code.formatted}`,
-    `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
+    "The tablets' enrollment codes, the teller's PIN and the dashboard's first password are in",
+    `  ${secretsFile}`,
+    'which only this account can read. Delete it once they are used; the dashboard asks for a',
+    'new password at the first sign-in.',
     '',
-    'For the lobby opinion box, open the same address on another tablet and enter:',
-    '',
-    `Lobby enrollment code: ${lobbyCode.formatted}`,
-    '',
-    'For the dashboard (head office, every branch), open in a desktop browser:',
-    '',
-    `Dashboard: ${addresses[0] ?? '/'}dashboard  staff number ${dashboard.staffNumber}, password ${dashboard.password}`,
-    '',
-    `Each code works once, until ${new Date(code.expiresAt).toISOString()}.`,
-    'The PIN is shown only now; change it with: npm run admin -- teller:set ' + teller.id + ' --pin <new PIN>',
-    'So is the dashboard password; change it with: npm run admin -- account:set ' + dashboard.staffNumber + ' --password <new password>',
     "A branch manager's dashboard sign-in: npm run admin -- account:add --teller <tellerId> --password <password>",
     'For more tablets or a new code: npm run admin -- code:create --counter ' + counter.id,
     'For another lobby tablet: npm run admin -- code:create --lobby --branch ' + branch.id,

@@ -56,8 +56,8 @@ const unsynced = (page: Page) => page.locator('[data-testid="unsynced"]').innerT
 describe('a counter tablet, end to end', () => {
   it('given a tablet enrolled with the first-run code, when the server is down for 20 ratings, then all 20 arrive once after it returns', async () => {
     server = await startServer(port, dataDir);
-    const code = enrollmentCodeOf(server.output());
-    const teller = firstTellerOf(server.output());
+    const code = enrollmentCodeOf(server.firstRun());
+    const teller = firstTellerOf(server.firstRun());
     // A short thank-you so the test does not wait 3 s per customer; the setting reaches the
     // tablet with its enrollment, as any branch setting does.
     await admin(dataDir, 'branch:set', await firstBranchId(dataDir), '--cooldown', '300');

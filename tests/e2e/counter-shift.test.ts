@@ -57,8 +57,8 @@ describe('a teller shift at the counter, offline', () => {
 
   it('given two tellers and no network, when they work their shifts, then the server ends with 10 ratings attributed to the right tellers and sign-ins', async () => {
     server = await startServer(port, dataDir);
-    const code = enrollmentCodeOf(server.output());
-    const first = firstTellerOf(server.output());
+    const code = enrollmentCodeOf(server.firstRun());
+    const first = firstTellerOf(server.firstRun());
     const branchId = await firstBranchId(dataDir);
     await admin(dataDir, 'branch:set', branchId, '--cooldown', '300');
     await admin(dataDir, 'teller:add', '--branch', branchId, '--staff-number', '1002', '--name', 'Carlos Ruiz', '--pin', '1357', '--stars', '5');

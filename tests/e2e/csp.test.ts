@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { APP_CSP } from '../../src/server/plugins/security-headers.ts';
-import { EN, enrollTablet, enrollmentCodeOf, firstTellerOf, freePort, leaveEntry, lobbyCodeOf, openTablet, removeDir, signInAtCounter, startServer, tempDir, type RunningServer } from './harness.ts';
+import { APP_CSP, PERMISSIONS_POLICY, PERMISSIONS_POLICY_DENIED } from '../../src/server/plugins/security-headers.ts';
+import {
+  EN,
+  enrollTablet,
+  enrollmentCodeOf,
+  firstTellerOf,
+  freePort,
+  leaveEntry,
+  lobbyCodeOf,
+  openTablet,
+  removeDir,
+  signInAtCounter,
+  signInToDashboard,
+  startServer,
+  tempDir,
+  type RunningServer,
+} from './harness.ts';
 
 // The Content-Security-Policy in real Chromium (issue #8): the built app, served as `npm start`
 // serves it, runs the counter, the lobby and the dashboard under the policy, and the browser
@@ -59,8 +74,8 @@ describe('the Content-Security-Policy in Chromium', () => {
     // The counter: enrolled, a teller signed in (the service worker registered), one tap.
     const counterReports = noReports();
     const counter = await watchedTablet(dirs.counter, counterReports);
-    await enrollTablet(counter, base, enrollmentCodeOf(server.output()));
-    const teller = firstTellerOf(server.output());
+    await enrollTablet(counter, base, enrollmentCodeOf(server.firstRun()));
+    const teller = firstTellerOf(server.firstRun());
     await signInAtCounter(counter, teller.staffNumber, teller.pin);
     await counter.click('button[data-score="dissatisfied"]');
     await counter.locator('[data-screen="counter-reasons"]').waitFor();
@@ -71,7 +86,7 @@ describe('the Content-Security-Policy in Chromium', () => {
     const lobbyReports = noReports();
     const lobby = await watchedTablet(dirs.lobby, lobbyReports, { width: 1280, height: 800 });
     await lobby.goto(base);
-    await lobby.getByLabel('Enrollment code').fill(lobbyCodeOf(server.output()));
+    await lobby.getByLabel('Enrollment code').fill(lobbyCodeOf(server.firstRun()));
     await lobby.getByRole('button', { name: 'Enroll this tablet' }).click();
     await lobby.getByRole('button', { name: 'Start' }).click();
     await lobby.locator('[data-screen="lobby-attract"]').waitFor();
@@ -80,11 +95,9 @@ describe('the Content-Security-Policy in Chromium', () => {
     // The dashboard: every page, charts and score bars included.
     const deskReports = noReports();
     const desk = await watchedTablet(dirs.desk, deskReports, { width: 1440, height: 900 });
-    const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server.output())!;
-    await desk.goto(`${base}dashboard`);
-    await desk.getByLabel('Staff number').fill(staffNumber!);
-    await desk.getByLabel('Password').fill(password!);
-    await desk.getByRole('button', { name: 'Sign in' }).click();
+    // The first run's password: the change of password comes first, under the policy too.
+    const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server.firstRun())!;
+    await signInToDashboard(desk, base, { staffNumber: staffNumber!, password: password!, newPassword: 'head office own password' });
     await desk.getByLabel('Period').selectOption('today');
     await desk.locator('[data-figure="satisfaction"]').waitFor();
     for (const page of ['Tellers', 'Counters', 'Branches', 'Complaints', 'Fleet', 'Day close', 'Overview']) {
@@ -94,6 +107,18 @@ describe('the Content-Security-Policy in Chromium', () => {
     await desk.locator('canvas').first().waitFor();
 
     for (const reports of [counterReports, lobbyReports, deskReports]) expect(reports).toEqual(noReports());
+
+    // The permissions policy as Chromium applies it: on the tablets and the dashboard, none of
+    // the denied features is allowed (one this build does not know counts as not allowed).
+    expect(shell.headers.get('permissions-policy')).toBe(PERMISSIONS_POLICY);
+    for (const page of [counter, lobby, desk]) {
+      const allowed = await page.evaluate(
+        (features) => features.filter((feature) => (document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }).featurePolicy.allowsFeature(feature)),
+        [...PERMISSIONS_POLICY_DENIED],
+      );
+      expect(allowed).toEqual([]);
+    }
+    expect(await desk.evaluate(() => (document as unknown as { featurePolicy: { allowsFeature(f: string): boolean } }).featurePolicy.allowsFeature('fullscreen'))).toBe(true);
 
     // The check sees a violation when there is one: an inline script is refused and reported.
     await desk.evaluate(() => {

@@ -1,10 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -34,7 +35,14 @@ export async function freePort(): Promise<number> {
 export interface RunningServer {
   process: ChildProcess;
   output: () => string;
+  /** The first run's secrets, from the file the server wrote in its data dir (the console has none). */
+  firstRun: () => string;
   stop: () => Promise<void>;
+}
+
+/** The text of the first run's file in a data dir: codes, the teller's PIN, the dashboard's password. */
+export function firstRunOf(dataDir: string): string {
+  return readFileSync(firstRunFileOf(dataDir), 'utf8');
 }
 
 /** Starts the server exactly as `npm start` does (scripts/start.mjs), on a given port and data dir. */
@@ -63,6 +71,7 @@ export async function startServer(port: number, dataDir: string): Promise<Runnin
   return {
     process: child,
     output: () => output,
+    firstRun: () => firstRunOf(dataDir),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -73,7 +82,7 @@ export async function startServer(port: number, dataDir: string): Promise<Runnin
   };
 }
 
-/** The one-time code the server prints on first run. */
+/** The counter's one-time code, from the first run's file or `code:create`'s output. */
 export function enrollmentCodeOf(output: string): string {
   const match = /Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
   if (!match?.[1]) throw new Error(`no enrollment code in:\n${output}`);
@@ -137,7 +146,7 @@ export async function tabletRatingIds(page: Page): Promise<string[]> {
   );
 }
 
-/** The first-run teller's staff number and PIN, as the server prints them. */
+/** The first-run teller's staff number and PIN, from the first run's file. */
 export function firstTellerOf(output: string): { staffNumber: string; pin: string } {
   const match = /Teller sign-in: staff number (\S+), PIN (\d{4})/.exec(output);
   if (!match?.[1] || !match[2]) throw new Error(`no teller sign-in line in:\n${output}`);
@@ -182,7 +191,7 @@ export async function openStaffMenu(page: Page, pin: string): Promise<void> {
   await page.locator('.staff-actions').waitFor();
 }
 
-/** The lobby code the server prints on first run. */
+/** The lobby's one-time code, from the first run's file or `code:create --lobby`'s output. */
 export function lobbyCodeOf(output: string): string {
   const match = /Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(output);
   if (!match?.[1]) throw new Error(`no lobby enrollment code in:\n${output}`);
@@ -255,4 +264,22 @@ export async function caseAction(page: Page, action: string, fields: Record<stri
   for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
   await page.getByRole('button', { name: confirm, exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+}
+
+/**
+ * Signs in on the dashboard; an account whose password someone else chose (the first run's,
+ * an admin's) is asked for one of its own first, and gets `newPassword`.
+ */
+export async function signInToDashboard(page: Page, baseUrl: string, account: { staffNumber: string; password: string; newPassword?: string }): Promise<void> {
+  await page.goto(`${baseUrl}dashboard`);
+  await page.getByLabel('Staff number').fill(account.staffNumber);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (account.newPassword === undefined) return;
+  await page.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+  await page.getByLabel('Current password').fill(account.password);
+  await page.getByLabel('New password', { exact: true }).fill(account.newPassword);
+  await page.getByLabel('New password again').fill(account.newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
 }

@@ -62,8 +62,8 @@ async function inHeap(cdp: CDPSession, needles: string[]): Promise<string[]> {
 describe('the lobby opinion box, end to end', () => {
   it('given a lobby tablet offline, when two customers leave entries and a third walks away, then the third leaves no trace and the server gets exactly the two', async () => {
     server = await startServer(port, dataDir);
-    const code = lobbyCodeOf(server.output());
-    const staff = firstTellerOf(server.output());
+    const code = lobbyCodeOf(server.firstRun());
+    const staff = firstTellerOf(server.firstRun());
 
     const { context, page } = await openTablet(profileDir, { width: 1280, height: 800 });
     // A clock the test can move: the idle question comes after a minute untouched.

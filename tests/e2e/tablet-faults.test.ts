@@ -54,9 +54,9 @@ beforeAll(async () => {
   const branchId = await firstBranchId(dataDir);
   // A short thank-you, so that a case does not wait 3 s per customer.
   await admin(dataDir, 'branch:set', branchId, '--cooldown', '300');
-  branch = { dataDir, baseUrl: `${origin}/`, branchId, teller: firstTellerOf(server.output()) };
+  branch = { dataDir, baseUrl: `${origin}/`, branchId, teller: firstTellerOf(server.firstRun()) };
   // The first-run code is not used: every case makes its own counter and code.
-  enrollmentCodeOf(server.output());
+  enrollmentCodeOf(server.firstRun());
 });
 afterAll(async () => {
   for (const tablet of tablets) await discard(tablet);

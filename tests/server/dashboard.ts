@@ -15,22 +15,22 @@ export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;
 const hashOfPassword = () => (passwordHash ??= hashPassword(PASSWORD));
 
-/** A head-office dashboard account with PASSWORD. */
-export async function givenHeadOfficeAccount(database: TestDatabase, staffNumber = 'HQ1', name = 'Ana Ruiz') {
+/** A head-office dashboard account with PASSWORD, its owner's own unless `mustChangePassword`. */
+export async function givenHeadOfficeAccount(database: TestDatabase, staffNumber = 'HQ1', name = 'Ana Ruiz', { mustChangePassword = false } = {}) {
   const stored = await storeNewAccount(
     database.db,
-    { staffNumber, tellerId: null, name, headOffice: true, active: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
+    { staffNumber, tellerId: null, name, headOffice: true, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
     await hashOfPassword(),
   );
   if (!stored.ok) throw new Error(stored.message);
   return stored.value;
 }
 
-/** A dashboard account with PASSWORD for a member of a branch's roster. */
-export async function givenRosterAccount(database: TestDatabase, teller: StoredTeller) {
+/** A dashboard account with PASSWORD for a member of a branch's roster, their own unless `mustChangePassword`. */
+export async function givenRosterAccount(database: TestDatabase, teller: StoredTeller, { mustChangePassword = false } = {}) {
   const stored = await storeNewAccount(
     database.db,
-    { staffNumber: teller.staffNumber, tellerId: teller.id, name: teller.name, headOffice: false, active: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
+    { staffNumber: teller.staffNumber, tellerId: teller.id, name: teller.name, headOffice: false, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
     await hashOfPassword(),
   );
   if (!stored.ok) throw new Error(stored.message);

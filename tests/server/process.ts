@@ -1,6 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
+import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 
 /** The repository root, where `npm run admin` and `npm run server` run. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,13 +48,16 @@ export async function waitForOutput(output: () => string, pattern: RegExp, timeo
 export const exited = (child: ChildProcess): Promise<number | null> =>
   child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
+/** The first run's file in a data dir: its codes, the teller's PIN, the dashboard's password (the console shows none). */
+export const firstRunOf = (dataDir: string): string => readFileSync(firstRunFileOf(dataDir), 'utf8');
+
 /**
- * The first-run banner's lobby code. The counter's line is matched by /Enrollment code: …/
+ * The first run's lobby code. The counter's line is matched by /Enrollment code: …/
  * (tests/e2e/harness.ts); this one starts "Lobby enrollment code:", so neither reads the other.
  */
 export const LOBBY_CODE_LINE = /^Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 
-/** The lobby tablet's one-time code from the server's first-run output. */
+/** The lobby tablet's one-time code from the first run's file. */
 export function lobbyEnrollmentCodeOf(output: string): string {
   const code = LOBBY_CODE_LINE.exec(output)?.[1];
   if (!code) throw new Error(`no lobby enrollment code in:\n${output}`);

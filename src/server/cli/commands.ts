@@ -221,7 +221,7 @@ const COMMANDS: Record<string, Command> = {
   },
   accounts: {
     usage: 'accounts',
-    summary: 'list dashboard accounts; role and branch come from the roster (never shows passwords)',
+    summary: 'list dashboard accounts; role and branch come from the roster (never shows passwords, only whether one must still be changed)',
     options: {},
     run: async (db) => {
       const rows = (await listAccounts(db)).map((a) => {
@@ -232,31 +232,34 @@ const COMMANDS: Record<string, Command> = {
           a.headOffice ? 'head-office' : (a.roster?.role ?? '-'),
           a.headOffice ? 'all' : (a.roster?.branchId ?? '-'),
           a.active ? (viewer ? 'yes' : 'off roster') : 'no',
+          a.mustChangePassword ? 'must change' : 'own',
           time(a.createdAt),
         ];
       });
-      return ok(table(['staff no', 'name', 'role', 'branch', 'active', 'created'], rows));
+      return ok(table(['staff no', 'name', 'role', 'branch', 'active', 'password', 'created'], rows));
     },
   },
   'account:add': {
     usage: 'account:add (--teller <tellerId> | --head-office --staff-number <n> --name <name>) --password <password>',
-    summary: "give a member of a branch's roster (staff number, name, role and branch from the roster) or of head office a dashboard sign-in",
+    summary: "give a member of a branch's roster (staff number, name, role and branch from the roster) or of head office a dashboard sign-in; they choose their own password at the first sign-in",
     options: { teller: text, 'head-office': { type: 'boolean' }, 'staff-number': text, name: text, password: text },
     run: async (db, { values }) => {
       const target = accountTarget(values);
       const password = required(values, 'password', 'account:add');
       if (!target.ok) return target;
       if (!password.ok) return password;
+      // The admin chose this password and may have typed it where others can read it (the
+      // shell's history): its owner chooses their own at the first sign-in.
       const added =
         target.value.kind === 'teller'
-          ? await addRosterAccount(db, { tellerId: target.value.tellerId, password: password.value }, now())
-          : await addHeadOfficeAccount(db, { staffNumber: target.value.staffNumber, name: target.value.name, password: password.value }, now());
+          ? await addRosterAccount(db, { tellerId: target.value.tellerId, password: password.value, mustChangePassword: true }, now())
+          : await addHeadOfficeAccount(db, { staffNumber: target.value.staffNumber, name: target.value.name, password: password.value, mustChangePassword: true }, now());
       return added.ok ? ok(`Added dashboard account ${describeAccount(added.value)}.`) : added;
     },
   },
   'account:set': {
     usage: 'account:set <staffNumber> [--password <password>] [--active yes|no]',
-    summary: "set a dashboard account's password, or take it off the dashboard (either ends its sessions)",
+    summary: "set a dashboard account's password (its owner chooses their own at the next sign-in), or take it off the dashboard (either ends its sessions)",
     options: { password: text, active: text },
     argument: 'staffNumber',
     run: async (db, { values, positionals }) => {
@@ -570,7 +573,8 @@ function describeAccount(a: AccountHolder): string {
   const viewer = viewerOf(a);
   const who = a.headOffice ? 'head office, every branch' : a.roster ? `${a.roster.role} of branch ${a.roster.branchId}` : 'no longer on a roster';
   const status = !a.active ? 'inactive' : !viewer ? 'off the roster: cannot sign in' : reportScope(viewer).kind === 'none' ? 'active, sees no reports in this role' : 'active';
-  return `${a.staffNumber} "${viewer?.name ?? a.roster?.name ?? a.name}", ${who}, ${status}`;
+  const password = a.mustChangePassword ? ', chooses a password of their own at the next sign-in' : '';
+  return `${a.staffNumber} "${viewer?.name ?? a.roster?.name ?? a.name}", ${who}, ${status}${password}`;
 }
 
 const describeTeller = (t: StoredTeller): string =>

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -14,6 +13,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import pg from 'pg';
+import { makePrivateDir, makePrivateFile, restrictIfPresent } from '../private-files.ts';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -57,7 +57,9 @@ export function createDatabaseFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
 }
 
 function openSqlite(file: string): DatabaseHandle {
-  mkdirSync(dirname(file), { recursive: true });
+  // Only the server's own account may read the database: it holds customers' contact details.
+  makePrivateDir(dirname(file));
+  makePrivateFile(file);
   const sqlite = new SQLite(file);
   // WAL lets the admin CLI read while the server writes; busy_timeout makes a second
   // process wait for the write lock instead of failing at once.
@@ -67,6 +69,8 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite makes its -wal and -shm with the database file's mode; these may be older than that.
+  for (const suffix of ['-wal', '-shm']) restrictIfPresent(file + suffix);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', destroy: () => db.destroy() };
 }

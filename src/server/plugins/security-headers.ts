@@ -23,6 +23,51 @@ export const APP_CSP = [
 /** API answers are JSON, never a document: opened in a tab, they may load and run nothing. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * Powerful browser features the app never uses, switched off for its pages and anything they
+ * embed: a script that slipped past the CSP still could not open the camera or microphone, read
+ * the location, take a payment or reach a USB, serial, Bluetooth, HID or MIDI device plugged
+ * into a tablet. Two stay allowed on purpose: `fullscreen`, since the manifest opens the
+ * installed kiosk full screen, and `autoplay`, which governs media playback that the spoken
+ * prompts for customers may be counted as. A feature the browser does not know is ignored
+ * with a console warning (Chromium on Linux has no Web Bluetooth, so it warns about that one).
+ */
+export const PERMISSIONS_POLICY_DENIED = [
+  'accelerometer',
+  'bluetooth',
+  'browsing-topics',
+  'camera',
+  'clipboard-read',
+  'clipboard-write',
+  'compute-pressure',
+  'display-capture',
+  'encrypted-media',
+  'gamepad',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'identity-credentials-get',
+  'idle-detection',
+  'local-fonts',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'otp-credentials',
+  'payment',
+  'picture-in-picture',
+  'publickey-credentials-create',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'storage-access',
+  'usb',
+  'window-management',
+  'xr-spatial-tracking',
+] as const;
+
+/** `camera=(), microphone=(), …`: each feature allowed to no origin at all. */
+export const PERMISSIONS_POLICY = PERMISSIONS_POLICY_DENIED.map((feature) => `${feature}=()`).join(', ');
+
 /** A year, the usual HSTS lifetime; sent only over HTTPS, as browsers ignore it otherwise. */
 export const HSTS = 'max-age=31536000';
 
@@ -34,6 +79,7 @@ const ALWAYS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
   // frame-ancestors says the same to browsers that read CSP; this is for older kiosk WebViews.
   'x-frame-options': 'DENY',
+  'permissions-policy': PERMISSIONS_POLICY,
 };
 
 const isApi = (url: string): boolean => /^\/api(\/|\?|$)/.test(url);

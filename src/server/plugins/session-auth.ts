@@ -23,8 +23,16 @@ export function sessionCookieOptions(secure: boolean): CookieSerializeOptions {
   return { httpOnly: true, sameSite: 'strict', path: '/', secure, maxAge: SESSION_MAX_MS / 1000 };
 }
 
-/** An onRequest hook that finds the dashboard user behind the session cookie, or answers 401. */
-export function sessionAuth(db: Kysely<Database>, now: () => number): onRequestAsyncHookHandler {
+export const PASSWORD_CHANGE_REQUIRED =
+  'Your password was set by someone else: choose your own first (POST /api/session/password with the current and the new password).';
+
+/**
+ * An onRequest hook that finds the dashboard user behind the session cookie, or answers 401.
+ * A viewer whose password someone else chose gets 403 password-change-required, unless the
+ * route is one of the few they may use before changing it (`beforePasswordChange`: who they
+ * are, the change itself): so every other route, present or future, is closed to them.
+ */
+export function sessionAuth(db: Kysely<Database>, now: () => number, { beforePasswordChange = false } = {}): onRequestAsyncHookHandler {
   return async function authenticateViewer(request: FastifyRequest, reply: FastifyReply) {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return sendApiError(reply, 'unauthorized', 'Sign in first: POST /api/session with your staff number and password.');
@@ -32,6 +40,7 @@ export function sessionAuth(db: Kysely<Database>, now: () => number): onRequestA
     if (!viewer) {
       return sendApiError(reply, 'unauthorized', 'Your session has ended (signed out, unused too long, or the account was changed); sign in again.');
     }
+    if (viewer.mustChangePassword && !beforePasswordChange) return sendApiError(reply, 'password-change-required', PASSWORD_CHANGE_REQUIRED);
     request.viewer = viewer;
   };
 }

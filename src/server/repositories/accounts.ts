@@ -11,6 +11,8 @@ export type StoredAccount = {
   name: string;
   headOffice: boolean;
   active: boolean;
+  /** Set when someone else chose the password (the first run, an admin); cleared when its owner changes it. */
+  mustChangePassword: boolean;
   createdAt: number;
   updatedAt: number;
 };
@@ -27,6 +29,7 @@ export const accountRowToAccount = (row: StaffAccountRow): StoredAccount => ({
   name: row.name,
   headOffice: row.head_office === 1,
   active: row.active === 1,
+  mustChangePassword: row.must_change_password === 1,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });
@@ -83,23 +86,25 @@ export async function insertAccount(db: Kysely<Database>, account: StoredAccount
       head_office: account.headOffice ? 1 : 0,
       password: passwordHash,
       active: account.active ? 1 : 0,
+      must_change_password: account.mustChangePassword ? 1 : 0,
       created_at: account.createdAt,
       updated_at: account.updatedAt,
     })
     .execute();
 }
 
-/** Sets a new password hash and/or the active flag; false when there is no such account. */
+/** Sets a new password hash (and whether its owner must change it), and/or the active flag; false when there is no such account. */
 export async function updateAccount(
   db: Kysely<Database>,
   staffNumber: string,
-  changes: { passwordHash?: string; active?: boolean },
+  changes: { passwordHash?: string; mustChangePassword?: boolean; active?: boolean },
   now: number,
 ): Promise<boolean> {
   const result = await db
     .updateTable('staff_accounts')
     .set({
       ...(changes.passwordHash !== undefined && { password: changes.passwordHash }),
+      ...(changes.mustChangePassword !== undefined && { must_change_password: changes.mustChangePassword ? 1 : 0 }),
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
       updated_at: now,
     })

@@ -38,9 +38,14 @@ export async function deleteSession(db: Kysely<Database>, tokenHash: string): Pr
   await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-/** Ends every session of an account: after a new password or a deactivation. */
-export async function deleteSessionsOf(db: Kysely<Database>, staffNumber: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('staff_number', '=', staffNumber).executeTakeFirst();
+/**
+ * Ends every session of an account: after a new password or a deactivation. `except` keeps
+ * one: the session its owner changed the password in.
+ */
+export async function deleteSessionsOf(db: Kysely<Database>, staffNumber: string, except?: { tokenHash: string }): Promise<number> {
+  let query = db.deleteFrom('sessions').where('staff_number', '=', staffNumber);
+  if (except) query = query.where('token_hash', '!=', except.tokenHash);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

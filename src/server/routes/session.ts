@@ -1,14 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
-import { SESSION_COOKIE, SignInSchema } from '../../domain/access.ts';
+import { ChangePasswordSchema, SESSION_COOKIE, SignInSchema } from '../../domain/access.ts';
 import type { Me } from '../../domain/reports.ts';
-import { describeIssues, type ApiError } from '../../domain/wire.ts';
+import { describeIssues, type ApiError, type ApiErrorCode } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { addressKey, limitAttempts, type AttemptLimits } from '../plugins/attempt-limits.ts';
 import { requireJson, sessionAuth, sessionCookieOptions } from '../plugins/session-auth.ts';
-import { meOf, signIn, signOut } from '../services/sessions.ts';
+import { changeOwnPassword, meOf, signIn, signOut, type PasswordChangeError } from '../services/sessions.ts';
 
 export type SessionRoutesOptions = {
   db: Kysely<Database>;
@@ -68,8 +68,51 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
     return reply.clearCookie(SESSION_COOKIE, clear).code(204).send();
   });
 
-  /** GET /api/me: the signed-in viewer and the branches they may see. */
-  app.get<{ Reply: Me }>('/me', { onRequest: sessionAuth(db, now) }, async (request) => meOf(db, request.viewer));
+  /** GET /api/me: the signed-in viewer and the branches they may see; says when they must change their password. */
+  app.get<{ Reply: Me }>('/me', { onRequest: sessionAuth(db, now, { beforePasswordChange: true }) }, async (request) => meOf(db, request.viewer));
+
+  // The current password can be guessed here too, by someone at a desk left signed in: limited
+  // as the sign-in is, per address and per account, with counts of their own.
+  const limitedChange = limitAttempts(
+    db,
+    [
+      { name: 'password change by address', limit: limits.signInByAddress, keyOf: addressKey, refusal: (minutes) => `Too many refused password changes from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.` },
+      {
+        name: 'password change by account',
+        limit: limits.signInByStaffNumber,
+        keyOf: (request) => request.viewer.staffNumber,
+        refusal: (minutes) => `Too many refused password changes for this account; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or sign out and ask the admin for a new password.`,
+      },
+    ],
+    now,
+  );
+
+  /**
+   * POST /api/session/password {currentPassword, newPassword}: the signed-in viewer's own new
+   * password. Their other sessions end; this one goes on, and the answer is Me as it is now.
+   */
+  app.post<{ Reply: Me | ApiError }>(
+    '/session/password',
+    { onRequest: [sessionAuth(db, now, { beforePasswordChange: true }), requireJson], ...limitedChange },
+    async (request, reply) => {
+      const body = v.safeParse(ChangePasswordSchema, request.body);
+      if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
+      const token = request.cookies[SESSION_COOKIE]!;
+      const changed = await changeOwnPassword(db, request.viewer, token, body.output, now());
+      if (!changed.ok) {
+        request.log.info({ staffNumber: request.viewer.staffNumber, reason: changed.reason }, 'dashboard password change refused');
+        return sendApiError(reply, API_CODE_OF_CHANGE[changed.reason], changed.message);
+      }
+      request.log.info({ staffNumber: request.viewer.staffNumber, sessionsEnded: changed.value.sessionsEnded }, 'dashboard password changed');
+      return meOf(db, changed.value.viewer);
+    },
+  );
+};
+
+const API_CODE_OF_CHANGE: Record<PasswordChangeError, ApiErrorCode> = {
+  'wrong-password': 'wrong-password',
+  'same-password': 'bad-request',
+  'signed-out': 'unauthorized',
 };
 
 /** The staff number a sign-in names, as the limit counts it; none when the body has none. */

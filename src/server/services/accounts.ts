@@ -41,16 +41,21 @@ const accountNotFound = (staffNumber: string) =>
 /** The viewer an account signs in as, or undefined when it may not sign in now. */
 export function viewerOf(holder: AccountHolder): Viewer | undefined {
   if (!holder.active) return undefined;
-  if (holder.headOffice) return { staffNumber: holder.staffNumber, name: holder.name, role: HEAD_OFFICE, branchId: null };
+  const { staffNumber, mustChangePassword } = holder;
+  if (holder.headOffice) return { staffNumber, name: holder.name, role: HEAD_OFFICE, branchId: null, mustChangePassword };
   // Off the roster (inactive, or the roster entry gone) means off the dashboard too.
   if (!holder.roster?.active) return undefined;
-  return { staffNumber: holder.staffNumber, name: holder.roster.name, role: holder.roster.role, branchId: holder.roster.branchId };
+  return { staffNumber, name: holder.roster.name, role: holder.roster.role, branchId: holder.roster.branchId, mustChangePassword };
 }
 
-/** Adds an account for a member of a branch's roster: their staff number and name come from the roster. */
+/**
+ * Adds an account for a member of a branch's roster: their staff number and name come from the
+ * roster. `mustChangePassword`: the password is the admin's choice, and its owner must choose
+ * their own at the first sign-in (every account the CLI makes).
+ */
 export async function addRosterAccount(
   db: Kysely<Database>,
-  input: { tellerId: string; password: string },
+  input: { tellerId: string; password: string; mustChangePassword: boolean },
   now: number,
 ): Promise<Result<AccountHolder, AccountError>> {
   const parsed = parseInput(RosterAccountSchema, { password: input.password });
@@ -62,21 +67,31 @@ export async function addRosterAccount(
   }
   // Hashed before the transaction, which holds storage only (STYLE.md §2.6).
   const passwordHash = await hashPassword(parsed.value.password);
-  const account: StoredAccount = { staffNumber: teller.staffNumber, tellerId: teller.id, name: teller.name, headOffice: false, active: true, createdAt: now, updatedAt: now };
+  const account: StoredAccount = {
+    staffNumber: teller.staffNumber,
+    tellerId: teller.id,
+    name: teller.name,
+    headOffice: false,
+    active: true,
+    mustChangePassword: input.mustChangePassword,
+    createdAt: now,
+    updatedAt: now,
+  };
   return storeNewAccount(db, account, passwordHash);
 }
 
 /** Adds an account for head office's service department: no branch, every branch's reports. */
 export async function addHeadOfficeAccount(
   db: Kysely<Database>,
-  input: { staffNumber: string; name: string; password: string },
+  input: { staffNumber: string; name: string; password: string; mustChangePassword: boolean },
   now: number,
 ): Promise<Result<AccountHolder, AccountError>> {
-  const parsed = parseInput(HeadOfficeAccountSchema, input);
+  const parsed = parseInput(HeadOfficeAccountSchema, { staffNumber: input.staffNumber, name: input.name, password: input.password });
   if (!parsed.ok) return parsed;
   const passwordHash = await hashPassword(parsed.value.password);
   const { staffNumber, name } = parsed.value;
-  return storeNewAccount(db, { staffNumber, tellerId: null, name, headOffice: true, active: true, createdAt: now, updatedAt: now }, passwordHash);
+  const account = { staffNumber, tellerId: null, name, headOffice: true, active: true, mustChangePassword: input.mustChangePassword, createdAt: now, updatedAt: now };
+  return storeNewAccount(db, account, passwordHash);
 }
 
 /** Stores an account whose password is hashed; staff numbers are unique across the network's accounts. */
@@ -101,8 +116,10 @@ export async function storeNewAccount(db: Kysely<Database>, account: StoredAccou
 }
 
 /**
- * Sets a new password, or takes an account off the dashboard (or back). A new password or a
- * deactivation ends the account's sessions: whoever knew the old password is signed out.
+ * Sets a new password, or takes an account off the dashboard (or back): the admin's changes.
+ * A new password or a deactivation ends the account's sessions: whoever knew the old password
+ * is signed out. A password the admin sets is one they know: its owner must change it at the
+ * next sign-in.
  */
 export async function editAccount(
   db: Kysely<Database>,
@@ -117,7 +134,8 @@ export async function editAccount(
   if (!(await findAccount(db, staffNumber))) return accountNotFound(staffNumber);
   const passwordHash = password === undefined ? undefined : await hashPassword(password);
   return inTransaction(db, async (trx) => {
-    if (!(await updateAccount(trx, staffNumber, { passwordHash, active }, now))) return accountNotFound(staffNumber);
+    const mustChangePassword = passwordHash === undefined ? undefined : true;
+    if (!(await updateAccount(trx, staffNumber, { passwordHash, mustChangePassword, active }, now))) return accountNotFound(staffNumber);
     const sessionsEnded = passwordHash !== undefined || active === false ? await deleteSessionsOf(trx, staffNumber) : 0;
     const edited = await findAccountHolder(trx, staffNumber);
     return edited ? ok({ account: edited.holder, sessionsEnded }) : accountNotFound(staffNumber);

@@ -61,7 +61,8 @@ export async function bootstrapFirstRun(
     );
     const code = mustSucceed(await issueEnrollmentCode(trx, { counterId: counter.id }, now));
     const lobbyCode = mustSucceed(await issueEnrollmentCode(trx, { mode: 'lobby', branchId: branch.value.id }, now));
-    const account = { ...FIRST_DASHBOARD_ACCOUNT, tellerId: null, headOffice: true, active: true, createdAt: now, updatedAt: now };
+    // Its password is in the first run's file: its owner chooses their own at the first sign-in.
+    const account = { ...FIRST_DASHBOARD_ACCOUNT, tellerId: null, headOffice: true, active: true, mustChangePassword: true, createdAt: now, updatedAt: now };
     mustSucceed(await storeNewAccount(trx, account, passwordHash));
     // The counter and teller bumped the config version; show what is stored.
     const stored = await findBranch(trx, branch.value.id);

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { reportScope, SESSION_IDLE_MS, SESSION_MAX_MS, type SignIn, type Viewer } from '../../domain/access.ts';
+import { newPasswordProblem, reportScope, SESSION_IDLE_MS, SESSION_MAX_MS, type ChangePassword, type SignIn, type Viewer } from '../../domain/access.ts';
 import type { Me } from '../../domain/reports.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
-import { NO_ACCOUNT_HASH, verifyPassword } from '../passwords.ts';
-import { findAccountHolder } from '../repositories/accounts.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { hashPassword, NO_ACCOUNT_HASH, verifyPassword } from '../passwords.ts';
+import { findAccountHolder, updateAccount } from '../repositories/accounts.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
-import { deleteExpiredSessions, deleteSession, findSession, insertSession, touchSession } from '../repositories/sessions.ts';
+import { deleteExpiredSessions, deleteSession, deleteSessionsOf, findSession, insertSession, touchSession } from '../repositories/sessions.ts';
 import { hashSecret } from '../secrets.ts';
 import { viewerOf } from './accounts.ts';
 
@@ -60,6 +61,42 @@ export async function viewerOfSession(db: Kysely<Database>, token: string, now: 
 /** Ends a session; unknown tokens are ignored, so signing out twice is fine. */
 export async function signOut(db: Kysely<Database>, token: string): Promise<void> {
   await deleteSession(db, hashSecret(token));
+}
+
+export const WRONG_CURRENT_PASSWORD =
+  'The current password is not right. Type it again; if you have forgotten it, sign out and ask the admin for a new one.';
+export const SAME_PASSWORD = 'newPassword: must differ from the current password';
+
+export type PasswordChangeError = 'wrong-password' | 'same-password' | 'signed-out';
+
+/**
+ * A signed-in viewer chooses a new password: the current one proves it is its owner at the
+ * keyboard, not someone at a desk left signed in. The new one replaces it, the account no
+ * longer has to change it, and every other session of the account ends (whoever knew the old
+ * password is signed out); the session `token` it was changed in goes on.
+ */
+export async function changeOwnPassword(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  token: string,
+  input: ChangePassword,
+  now: number,
+): Promise<Result<{ viewer: Viewer; sessionsEnded: number }, PasswordChangeError>> {
+  if (newPasswordProblem({ current: input.currentPassword, next: input.newPassword, repeated: input.newPassword }) === 'same-as-current') {
+    return err('same-password', SAME_PASSWORD);
+  }
+  const found = await findAccountHolder(db, viewer.staffNumber);
+  const matches = await verifyPassword(input.currentPassword, found?.password ?? NO_ACCOUNT_HASH);
+  if (!found || !matches) return err('wrong-password', WRONG_CURRENT_PASSWORD);
+  // Hashed before the transaction: scrypt takes a quarter second, and a transaction holds storage only.
+  const passwordHash = await hashPassword(input.newPassword);
+  return inTransaction(db, async (trx) => {
+    await updateAccount(trx, viewer.staffNumber, { passwordHash, mustChangePassword: false }, now);
+    const sessionsEnded = await deleteSessionsOf(trx, viewer.staffNumber, { tokenHash: hashSecret(token) });
+    const changed = await findAccountHolder(trx, viewer.staffNumber);
+    const after = changed && viewerOf(changed.holder);
+    return after ? ok({ viewer: after, sessionsEnded }) : err('signed-out', 'Your session has ended (signed out, unused too long, or the account was changed); sign in again.');
+  });
 }
 
 /** GET /api/me: the viewer, with the branches their reports may cover. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../domain/reports.ts';
+import { ChangePassword } from './ChangePassword.tsx';
 import { Forbidden } from './Forbidden.tsx';
 import { RouterProvider } from './router.tsx';
 import { useDashboard, useText } from './services.tsx';
@@ -12,13 +13,17 @@ type Session =
   | { state: 'unreachable' }
   | { state: 'signed-out'; ended: boolean }
   | { state: 'forbidden'; me: Me | null }
-  | { state: 'signed-in'; me: Me };
+  | { state: 'signed-in'; me: Me }
+  /** The password change: required (a password someone else chose), or asked for from the shell. */
+  | { state: 'password'; me: Me };
 
 /**
  * The dashboard (issue #7): sign-in, then the reports the viewer's role may see. A 401 from
  * any report (the session expired or was ended elsewhere) comes back to sign-in, on the
  * same address, so signing in again returns to the same view; a 403 shows the page that
- * says this role cannot see reports.
+ * says this role cannot see reports. A password someone else chose (the first run's, an
+ * admin's) leads to the password change first, and nowhere else until it is done; anyone
+ * signed in can change theirs from the header. The address stays as it was meanwhile.
  */
 export function Dashboard() {
   const { api } = useDashboard();
@@ -41,11 +46,13 @@ export function Dashboard() {
   useEffect(
     () =>
       api.onSession((event) =>
-        setSession((current) =>
-          event === 'signed-out'
-            ? { state: 'signed-out', ended: current.state === 'signed-in' }
-            : { state: 'forbidden', me: current.state === 'signed-in' || current.state === 'forbidden' ? current.me : null },
-        ),
+        setSession((current) => {
+          const me = 'me' in current ? current.me : null;
+          if (event === 'signed-out') return { state: 'signed-out', ended: current.state === 'signed-in' || current.state === 'password' };
+          // An admin set a new password meanwhile (which also ends sessions, so this is rare).
+          if (event === 'password-change-required' && me) return { state: 'password', me: { ...me, mustChangePassword: true } };
+          return { state: 'forbidden', me };
+        }),
       ),
     [api],
   );
@@ -78,14 +85,30 @@ export function Dashboard() {
     case 'signed-out':
       return <SignIn ended={session.ended} onSignedIn={(me) => setSession(signedIn(me))} />;
     case 'forbidden':
-      return <Forbidden me={session.me} onSignOut={signOut} />;
+      return <Forbidden me={session.me} onSignOut={signOut} onChangePassword={session.me ? changePassword(session.me) : undefined} />;
+    case 'password':
+      return (
+        <ChangePassword
+          me={session.me}
+          onChanged={(me) => setSession(signedIn(me))}
+          onCancel={session.me.mustChangePassword ? undefined : () => setSession(signedIn(session.me))}
+          onSignOut={signOut}
+        />
+      );
     case 'signed-in':
       return (
         <RouterProvider>
-          <Shell me={session.me} onSignOut={signOut} />
+          <Shell me={session.me} onSignOut={signOut} onChangePassword={changePassword(session.me)} />
         </RouterProvider>
       );
   }
+
+  function changePassword(me: Me): () => void {
+    return () => setSession({ state: 'password', me });
+  }
 }
 
-const signedIn = (me: Me): Session => (me.canViewReports ? { state: 'signed-in', me } : { state: 'forbidden', me });
+function signedIn(me: Me): Session {
+  if (me.mustChangePassword) return { state: 'password', me };
+  return me.canViewReports ? { state: 'signed-in', me } : { state: 'forbidden', me };
+}

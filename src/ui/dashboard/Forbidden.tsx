@@ -4,7 +4,7 @@ import { LanguageSelect } from './LanguageSelect.tsx';
 import { useText } from './services.tsx';
 
 /** The 403 page: signed in, but in a role that sees no reports. */
-export function Forbidden({ me, onSignOut }: { me: Me | null; onSignOut: () => void }) {
+export function Forbidden({ me, onSignOut, onChangePassword }: { me: Me | null; onSignOut: () => void; onChangePassword?: () => void }) {
   const { t } = useText();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
@@ -23,6 +23,11 @@ export function Forbidden({ me, onSignOut }: { me: Me | null; onSignOut: () => v
         {me && <p>{t('dashboard.forbidden.who', { name: me.name, number: me.staffNumber, role: t(`dashboard.role.${me.role}`) })}</p>}
         <div class="db-card-actions">
           <LanguageSelect />
+          {onChangePassword && (
+            <button type="button" class="secondary" onClick={onChangePassword}>
+              {t('dashboard.password.open')}
+            </button>
+          )}
           <button type="button" class="primary" onClick={onSignOut}>
             {t('dashboard.signOut')}
           </button>

@@ -33,7 +33,7 @@ export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 
  * reports' navigation; the page. Moving to another page puts the focus on its heading, so
  * a screen reader says where it now is.
  */
-export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: () => void; onChangePassword: () => void }) {
   const { now, timeZone } = useDashboard();
   const { t } = useText();
   const { route, navigate, href } = useRouter();
@@ -79,6 +79,9 @@ export function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             <p class="db-who">
               {me.name} <span class="db-role">{t(`dashboard.role.${me.role}`)}</span>
             </p>
+            <button type="button" class="db-password" onClick={onChangePassword}>
+              {t('dashboard.password.open')}
+            </button>
             <button type="button" class="db-signout" onClick={onSignOut}>
               {t('dashboard.signOut')}
             </button>

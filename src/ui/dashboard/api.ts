@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { SignIn } from '../../domain/access.ts';
+import type { ChangePassword, SignIn } from '../../domain/access.ts';
 import type { ConfirmDayClose } from '../../domain/day-close.ts';
 import type { LocalDay } from '../../domain/period.ts';
 import type {
@@ -26,6 +26,10 @@ import type { ApiError } from '../../domain/wire.ts';
 export type ApiFailure =
   | 'unauthorized'
   | 'forbidden'
+  /** Signed in with a password someone else chose: nothing opens until it is changed. */
+  | 'password-change-required'
+  /** A password change whose current password was not the account's. */
+  | 'wrong-password'
   | 'not-found'
   | 'bad-request'
   | 'rate-limited'
@@ -36,8 +40,8 @@ export type ApiFailure =
 
 export type ApiResult<T> = Result<T, ApiFailure>;
 
-/** What the session did, for the screen that decides between sign-in, the 403 page and the reports. */
-export type SessionEvent = 'signed-out' | 'forbidden';
+/** What the session did, for the screen that decides between sign-in, the password change, the 403 page and the reports. */
+export type SessionEvent = 'signed-out' | 'forbidden' | 'password-change-required';
 
 export interface DashboardApiOptions {
   /** Where the API is: the page's own origin in the browser, a loopback server in tests. */
@@ -51,6 +55,8 @@ export interface DashboardApi {
   me(): Promise<ApiResult<Me>>;
   signIn(credentials: SignIn): Promise<ApiResult<Me>>;
   signOut(): Promise<ApiResult<null>>;
+  /** The viewer's own new password; their other sessions end, this one goes on. */
+  changePassword(body: ChangePassword): Promise<ApiResult<Me>>;
   overview(query: ReportQuery): Promise<ApiResult<OverviewReport>>;
   tellers(query: ReportQuery): Promise<ApiResult<RatingsReport>>;
   counters(query: ReportQuery): Promise<ApiResult<RatingsReport>>;
@@ -61,8 +67,9 @@ export interface DashboardApi {
   dayClose(query: { branchId: string; day: LocalDay }): Promise<ApiResult<DayCloseReport>>;
   confirmDayClose(body: ConfirmDayClose): Promise<ApiResult<DayCloseReport>>;
   /**
-   * Listens for the session ending (a 401 from any report) or refusing (a 403), so the
-   * dashboard can show sign-in or the "cannot see reports" page wherever it was.
+   * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
+   * to change first), so the dashboard can show sign-in, the password change or the "cannot
+   * see reports" page wherever it was.
    */
   onSession(listener: (event: SessionEvent) => void): () => void;
 }
@@ -83,6 +90,7 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     if (!result.ok && init.session !== false) {
       if (result.reason === 'unauthorized') emit('signed-out');
       if (result.reason === 'forbidden') emit('forbidden');
+      if (result.reason === 'password-change-required') emit('password-change-required');
     }
     return result;
   }
@@ -95,6 +103,8 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     signIn: (credentials) => request<Me>('POST', '/api/session', { body: credentials, session: false }),
     // The server takes only JSON for what changes state (decision 0010): an empty object it is.
     signOut: () => request<null>('DELETE', '/api/session', { body: {}, session: false }),
+    // A 401 here is a session that ended, as on a report; a wrong current password is 403 wrong-password.
+    changePassword: (body) => request<Me>('POST', '/api/session/password', { body }),
     overview: report<OverviewReport>('/api/reports/overview'),
     tellers: report<RatingsReport>('/api/reports/tellers'),
     counters: report<RatingsReport>('/api/reports/counters'),
@@ -140,10 +150,13 @@ async function send<T>(options: DashboardApiOptions, method: Method, path: strin
     if (response.ok) return err('bad-response', 'The server answered with something that is not JSON.');
   }
   if (response.ok) return ok(parsed as T);
-  return err(failureOf(response.status), messageOf(response, parsed));
+  return err(failureOf(response.status, parsed), messageOf(response, parsed));
 }
 
-function failureOf(status: number): ApiFailure {
+function failureOf(status: number, body: unknown): ApiFailure {
+  // Two refusals of 403 are not about the role: the answer's code tells them apart.
+  const code = (body as Partial<ApiError> | null)?.code;
+  if (status === 403 && (code === 'password-change-required' || code === 'wrong-password')) return code;
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';

@@ -332,12 +332,12 @@ describeEachDatabase('npm run admin', (kind) => {
 
     expect(await admin('account:add', '--teller', managerId, '--password', 'first password 1')).toEqual({
       code: 0,
-      stdout: `Added dashboard account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active.\n`,
+      stdout: `Added dashboard account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active, chooses a password of their own at the next sign-in.\n`,
       stderr: '',
     });
     expect(await admin('account:add', '--head-office', '--staff-number', 'HQ2', '--name', 'Ana Ruiz', '--password', 'head office pw')).toEqual({
       code: 0,
-      stdout: 'Added dashboard account HQ2 "Ana Ruiz", head office, every branch, active.\n',
+      stdout: 'Added dashboard account HQ2 "Ana Ruiz", head office, every branch, active, chooses a password of their own at the next sign-in.\n',
       stderr: '',
     });
     expect(await admin('account:add', '--head-office', '--staff-number', '2002', '--name', 'Someone Else', '--password', 'head office pw')).toEqual({
@@ -349,27 +349,39 @@ describeEachDatabase('npm run admin', (kind) => {
     const stored = await database.current.db.selectFrom('staff_accounts').select('password').execute();
     const listing = await admin('accounts');
     expect(listing).toMatchObject({ code: 0, stderr: '' });
-    expect(listing.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/).slice(0, 5))).toEqual([
-      ['staff no', 'name', 'role', 'branch', 'active'],
-      ['HQ2', 'Ana Ruiz', 'head-office', 'all', 'yes'],
-      ['2002', 'Li Wei', 'branch-manager', BRANCH_ID, 'yes'],
+    expect(listing.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/).slice(0, 6))).toEqual([
+      ['staff no', 'name', 'role', 'branch', 'active', 'password'],
+      ['HQ2', 'Ana Ruiz', 'head-office', 'all', 'yes', 'must change'],
+      ['2002', 'Li Wei', 'branch-manager', BRANCH_ID, 'yes', 'must change'],
+    ]);
+    // Every account the admin makes starts with the admin's password: its owner must change it.
+    const flags = await database.current.db.selectFrom('staff_accounts').select(['staff_number', 'must_change_password']).orderBy('staff_number').execute();
+    expect(flags).toEqual([
+      { staff_number: '2002', must_change_password: 1 },
+      { staff_number: 'HQ2', must_change_password: 1 },
     ]);
     for (const secret of ['first password 1', 'head office pw', ...stored.map((s) => s.password)]) expect(listing.stdout).not.toContain(secret);
 
     const session = await signIn(database.current.db, { staffNumber: '2002', password: 'first password 1' }, SERVER_NOW);
     expect(session.ok).toBe(true);
+    // The owner chose their own password since; a new one from the admin must be changed again.
+    await database.current.db.updateTable('staff_accounts').set({ must_change_password: 0 }).where('staff_number', '=', '2002').execute();
     expect(await admin('account:set', '2002', '--password', 'second password 2')).toEqual({
       code: 0,
-      stdout: `Account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active; 1 session ended.\n`,
+      stdout: `Account 2002 "Li Wei", branch-manager of branch ${BRANCH_ID}, active, chooses a password of their own at the next sign-in; 1 session ended.\n`,
       stderr: '',
     });
+    expect(await database.current.db.selectFrom('staff_accounts').select('must_change_password').where('staff_number', '=', '2002').executeTakeFirst()).toEqual({ must_change_password: 1 });
     expect(await signIn(database.current.db, { staffNumber: '2002', password: 'first password 1' }, SERVER_NOW)).toMatchObject({ ok: false });
     expect(await signIn(database.current.db, { staffNumber: '2002', password: 'second password 2' }, SERVER_NOW)).toMatchObject({ ok: true });
 
     // Off the roster, the account stays but cannot sign in; `accounts` says why.
     await admin('teller:set', managerId, '--active', 'no');
     expect((await admin('accounts')).stdout).toMatch(/^2002\s+Li Wei\s+branch-manager\s+\S+\s+off roster\s/m);
-    expect(await admin('account:set', 'HQ2', '--active', 'no')).toMatchObject({ code: 0, stdout: 'Account HQ2 "Ana Ruiz", head office, every branch, inactive; 0 sessions ended.\n' });
+    expect(await admin('account:set', 'HQ2', '--active', 'no')).toMatchObject({
+      code: 0,
+      stdout: 'Account HQ2 "Ana Ruiz", head office, every branch, inactive, chooses a password of their own at the next sign-in; 0 sessions ended.\n',
+    });
   });
 });
 

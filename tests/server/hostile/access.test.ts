@@ -173,6 +173,11 @@ const ROWS: Record<string, Row> = {
   },
   'POST /api/session': { call: () => json('POST', '/api/session', { staffNumber: 'HQ1' }), expected: () => '400 bad-request' },
   'DELETE /api/session': { call: () => json('DELETE', '/api/session', {}), expected: () => '204' },
+  // A wrong current password, so the table's sessions stay: any signed-in viewer gets that far.
+  'POST /api/session/password': {
+    call: () => json('POST', '/api/session/password', { currentPassword: 'not the password', newPassword: 'a brand new password' }),
+    expected: forDashboard(() => '403 wrong-password'),
+  },
   'GET /api/me': {
     call: () => ({ method: 'GET', url: '/api/me' }),
     summary: (body: Me) => `${body.role} of ${body.branchId === null ? 'every branch' : branchOf(body.branchId)}`,

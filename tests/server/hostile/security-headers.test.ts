@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../../src/server/app.ts';
-import { API_CSP, APP_CSP, HSTS } from '../../../src/server/plugins/security-headers.ts';
+import { API_CSP, APP_CSP, HSTS, PERMISSIONS_POLICY } from '../../../src/server/plugins/security-headers.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, PASSWORD, routesOf, TEST_TLS } from '../dashboard.ts';
 import { givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW } from '../fixtures.ts';
@@ -15,6 +15,7 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'x-frame-options': 'DENY',
+  'permissions-policy': PERMISSIONS_POLICY,
 };
 const EVIL = 'https://evil.example';
 const accessControlOf = (headers: Record<string, unknown>) => Object.keys(headers).filter((name) => name.startsWith('access-control-'));
@@ -83,6 +84,16 @@ describe('security headers and CORS', () => {
     });
     expect(APP_CSP).not.toMatch(/unsafe-|\*|https?:/);
     expect(directivesOf(API_CSP)).toMatchObject({ 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] });
+  });
+
+  it('given the permissions policy, then the features a tablet could be made to misuse are allowed to no origin, and each is named once', () => {
+    const features = PERMISSIONS_POLICY.split(', ').map((entry) => /^([a-z-]+)=\(\)$/.exec(entry)?.[1] ?? `malformed: ${entry}`);
+    expect(features).toEqual(expect.arrayContaining(['camera', 'microphone', 'geolocation', 'payment', 'usb', 'serial', 'bluetooth', 'hid', 'midi', 'display-capture', 'clipboard-read']));
+    expect(features.filter((f) => f.startsWith('malformed'))).toEqual([]);
+    expect(new Set(features).size).toBe(features.length);
+    // Allowed on purpose: the installed kiosk opens full screen, and the spoken prompts play.
+    expect(features).not.toContain('fullscreen');
+    expect(features).not.toContain('autoplay');
   });
 
   it('given index.html, then its only script is a module by src, which the policy allows', () => {

@@ -37,7 +37,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
 
     const answer = await callDashboard(server, 'POST', '/api/session', { body: { staffNumber: 'HQ1', password: PASSWORD } });
 
-    const expected = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: 'head-office', branchId: null, branches: [MAIN_STREET], canViewReports: true };
+    const expected = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: 'head-office', branchId: null, branches: [MAIN_STREET], canViewReports: true, mustChangePassword: false };
     expect(answer).toMatchObject({ status: 200, body: expected });
     expect(answer.setCookie).toEqual([expect.stringMatching(SESSION_SET_COOKIE)]);
     const cookie = sessionCookieOf(answer.setCookie);
@@ -60,6 +60,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
       branchId: BRANCH_ID,
       branches: [MAIN_STREET],
       canViewReports: true,
+      mustChangePassword: false,
     });
     expect((await callDashboard(server, 'GET', '/api/me', { cookie: await signedIn(server, '2003') })).body).toEqual({
       staffNumber: '2003',
@@ -68,6 +69,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
       branchId: BRANCH_ID,
       branches: [],
       canViewReports: false,
+      mustChangePassword: false,
     });
   });
 

@@ -40,12 +40,13 @@ describeEachDatabase('first run', (kind) => {
     expect(lobbyCode).toMatchObject({ mode: 'lobby', branchId: branch.id, counterId: null });
     expect(await codeCount()).toBe(2);
     expect(await listTopics(database.current.db, { branchId: branch.id })).toHaveLength(DEFAULT_TOPICS.length);
-    // Typed from the banner: at least 12 characters, none of 0/O or 1/l/I to misread.
+    // Typed from the first run's file: at least 12 characters, none of 0/O or 1/l/I to misread.
     expect(dashboard).toEqual({ staffNumber: 'HQ1', password: expect.stringMatching(/^[a-km-zA-HJ-NP-Z2-9]{12,}$/) });
     expect(await listAccounts(database.current.db)).toEqual([
-      { staffNumber: 'HQ1', tellerId: null, name: 'Head office', headOffice: true, active: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW, roster: null },
+      // Its password is the first run's file's: its owner must choose their own at the first sign-in.
+      { staffNumber: 'HQ1', tellerId: null, name: 'Head office', headOffice: true, active: true, mustChangePassword: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW, roster: null },
     ]);
-    expect(await signIn(database.current.db, dashboard, SERVER_NOW)).toMatchObject({ ok: true, value: { viewer: { staffNumber: 'HQ1', role: 'head-office', branchId: null } } });
+    expect(await signIn(database.current.db, dashboard, SERVER_NOW)).toMatchObject({ ok: true, value: { viewer: { staffNumber: 'HQ1', role: 'head-office', branchId: null, mustChangePassword: true } } });
     expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({
       ok: true,
       value: { mode: 'counter', referencePrefix: 0, config: { counter: { id: counter.id } } },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_ROLES } from '../../../src/domain/access.ts';
+import { ACCOUNT_ROLES, type NewPasswordProblem } from '../../../src/domain/access.ts';
 import { CASE_CHANNELS } from '../../../src/domain/case.ts';
 import { CLOSE_STATES } from '../../../src/domain/day-close.ts';
 import { LANGUAGES } from '../../../src/domain/language.ts';
@@ -25,7 +25,11 @@ const FAILURES = {
   unreachable: 'fetch failed',
   timeout: 'no answer in time',
   'bad-response': 'not JSON',
+  'password-change-required': '403 { code: password-change-required }',
+  'wrong-password': '403 { code: wrong-password }',
 } as const satisfies Record<ApiFailure, string>;
+// Every rule of a new password the change screen may name, as `dashboard.password.problem.<problem>`.
+const NEW_PASSWORD_PROBLEMS = { 'current-empty': '', 'too-short': '', 'too-long': '', 'same-as-current': '', mismatch: '' } as const satisfies Record<NewPasswordProblem, string>;
 const RANGE_PROBLEMS = { incomplete: '', reversed: '', 'too-long': '' } as const satisfies Record<RangeProblem, string>;
 
 function flatten(node: unknown, prefix = ''): Map<string, unknown> {
@@ -46,6 +50,7 @@ const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+
 const BUILT_KEYS = [
   ...Object.keys(FAILURES).map((r) => `dashboard.errors.${r}`),
   ...Object.keys(RANGE_PROBLEMS).map((p) => `dashboard.filters.problem.${p}`),
+  ...Object.keys(NEW_PASSWORD_PROBLEMS).map((p) => `dashboard.password.problem.${p}`),
   ...PAGES.map((p) => `dashboard.nav.${p}`),
   ...PERIOD_KINDS.map((p) => `dashboard.period.${p}`),
   ...FIGURE_IDS.map((f) => `dashboard.figure.${f}`),

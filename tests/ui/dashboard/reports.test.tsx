@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from '@testing-library/preact';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import type { Rating } from '../../../src/domain/rating.ts';
@@ -120,11 +121,16 @@ describe('the dashboard reports, against the real server', { timeout: 30_000 }, 
     const file = await dashboard.lastFile();
     expect(file.name).toBe('tellers-2026-11-01-2026-11-23.csv');
     expect(file.bom).toBe(true);
-    const lines = file.text.split('\r\n');
     const score = (key: string) => text('es', `counter.score.${key}`);
-    expect(lines[0]).toBe(`Cajero,Número de empleado,Valoraciones,Satisfacción,${score('very-satisfied')},${score('satisfied')},${score('neutral')},${score('dissatisfied')},Motivos principales`);
-    expect(lines[1]).toMatch(/^Teller 12,1002,6,0\.5,0,3,2,1,.+ \(1\)$/);
-    expect(lines[2]).toBe('Teller 11,1001,4,1,3,1,0,0,');
+    // Opened as a spreadsheet reads it: text quoted, numbers bare, one column per field.
+    expect(file.text.split('\r\n')[2]).toBe('"Teller 11","1001",4,1,3,1,0,0,""');
+    const parsed = Papa.parse<string[]>(file.text, { delimiter: ',', newline: '\r\n', skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.data).toEqual([
+      ['Cajero', 'Número de empleado', 'Valoraciones', 'Satisfacción', score('very-satisfied'), score('satisfied'), score('neutral'), score('dissatisfied'), 'Motivos principales'],
+      ['Teller 12', '1002', '6', '0.5', '0', '3', '2', '1', expect.stringMatching(/ \(1\)$/)],
+      ['Teller 11', '1001', '4', '1', '3', '1', '0', '0', ''],
+    ]);
   });
 
   it('given head office, then Branches sets the branches side by side with their figures, sortable, and the branch picker offers all of them', async () => {
@@ -164,7 +170,15 @@ describe('the dashboard reports, against the real server', { timeout: 30_000 }, 
     await waitFor(() => expect(screen.getAllByRole('button', { name: new RegExp(dashboard.t('dashboard.table.export')) })).toHaveLength(4));
     await dashboard.press(`${dashboard.t('dashboard.table.export')}${dashboard.t('dashboard.table.exportOf', { title: dashboard.t('dashboard.complaints.open') })}`);
     const file = await dashboard.lastFile();
-    // The summary came from staff: its formula is shown as text, not run.
-    expect(file.text.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""x""\) fee charged twice",Letter,/);
+    // The summary came from staff: its formula is shown as text, not run, whether the
+    // spreadsheet splits on commas or (Excel in Spanish) on semicolons.
+    expect(file.text.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""x""\) fee charged twice","Letter",/);
+    for (const delimiter of [',', ';']) {
+      const rows = Papa.parse<string[]>(file.text, { delimiter, newline: '\r\n', skipEmptyLines: true }).data;
+      expect(rows.flat().filter((cell) => /^[ "]*[=+\-@\t\r]/.test(cell))).toEqual([]);
+    }
+    const [header, row] = Papa.parse<string[]>(file.text, { delimiter: ',', newline: '\r\n', skipEmptyLines: true }).data;
+    expect(row).toHaveLength(header!.length);
+    expect(row!.slice(0, 2)).toEqual(["'=HYPERLINK(\"x\") fee charged twice", dashboard.t('dashboard.channel.letter')]);
   });
 });

@@ -35,8 +35,8 @@ describe('the address of a dashboard view', () => {
 });
 
 describe('the filters of a viewer', () => {
-  const headOffice: Me = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: 'head-office', branchId: null, canViewReports: true, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }, { id: OTHER, name: 'Harbour Road', timeZone: 'Asia/Shanghai' }] };
-  const manager: Me = { staffNumber: '2002', name: 'Li Wei', role: 'branch-manager', branchId: BRANCH, canViewReports: true, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }] };
+  const headOffice: Me = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: 'head-office', branchId: null, canViewReports: true, mustChangePassword: false, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }, { id: OTHER, name: 'Harbour Road', timeZone: 'Asia/Shanghai' }] };
+  const manager: Me = { staffNumber: '2002', name: 'Li Wei', role: 'branch-manager', branchId: BRANCH, canViewReports: true, mustChangePassword: false, branches: [{ id: BRANCH, name: 'Main Street', timeZone: 'Europe/Madrid' }] };
 
   it('given head office, then a branch of theirs is picked, and an unknown one means all', () => {
     expect(branchOf(route({ branchId: OTHER }), headOffice)?.name).toBe('Harbour Road');

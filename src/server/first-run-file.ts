@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { makePrivateDir, writePrivateFile } from './private-files.ts';
+import type { FirstRun } from './services/bootstrap.ts';
+
+/**
+ * The first run's secrets (decision 0015): the enrollment codes, the teller's PIN and head
+ * office's first password exist nowhere else, as the database keeps only hashes. They go to
+ * a file in the data folder that only the server's account can read, never to the console,
+ * whose output often ends up in a log that others can read (journald, a CI log, a terminal
+ * seen over a shoulder). The banner on the console says where the file is.
+ */
+export const FIRST_RUN_FILE_NAME = 'first-run.txt';
+
+/** The absolute path of the first run's file in a data folder. */
+export const firstRunFileOf = (dataDir: string): string => resolve(dataDir, FIRST_RUN_FILE_NAME);
+
+/**
+ * Writes the file, readable by its owner only, and answers its path. The line formats are the
+ * ones the banner used to print (`Enrollment code: …`, `Teller sign-in: staff number …, PIN …`,
+ * `Lobby enrollment code: …`, `Dashboard: … staff number …, password …`), so that a script
+ * reading them needs no other change than where it reads.
+ */
+export function writeFirstRunFile(dataDir: string, firstRun: FirstRun, addresses: string[], now: number): string {
+  makePrivateDir(dataDir);
+  const file = firstRunFileOf(dataDir);
+  writePrivateFile(file, firstRunText(firstRun, addresses, now));
+  return file;
+}
+
+/** What the file says: every secret of the first run, and how to replace each one. */
+export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, dashboard }: FirstRun, addresses: string[], now: number): string {
+  return [
+    `BranchVoice: first run, ${new Date(now).toISOString()}`,
+    'Only the account the server runs as can read this file. Delete it once the tablets are',
+    'enrolled and the dashboard password is changed; nothing reads it.',
+    '',
+    `Branch "${branch.name}" with counter "${counter.name}" and teller "${teller.name}".`,
+    'Open the app on the counter tablet at:',
+    ...addresses.map((a) => `  ${a}`),
+    'and enter this code to enroll it:',
+    '',
+    `Enrollment code: ${code.formatted}`,
+    `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
+    '',
+    'For the lobby opinion box, open the same address on another tablet and enter:',
+    '',
+    `Lobby enrollment code: ${lobbyCode.formatted}`,
+    '',
+    'For the dashboard (head office, every branch), open in a desktop browser:',
+    '',
+    `Dashboard: ${addresses[0] ?? '/'}dashboard  staff number ${dashboard.staffNumber}, password ${dashboard.password}`,
+    'The dashboard asks for a new password at the first sign-in.',
+    '',
+    `Each code works once, until ${new Date(code.expiresAt).toISOString()}.`,
+    `A new PIN for the teller: npm run admin -- teller:set ${teller.id} --pin <new PIN>`,
+    `A new dashboard password: npm run admin -- account:set ${dashboard.staffNumber} --password <new password>`,
+    `New codes: npm run admin -- code:create --counter ${counter.id}`,
+    `           npm run admin -- code:create --lobby --branch ${branch.id}`,
+    '',
+  ].join('\n');
+}
