@@ -9,6 +9,8 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'enrollment-code-invalid': 400,
   unauthorized: 401,
   'device-revoked': 401,
+  'device-expired': 401,
+  'token-superseded': 401,
   forbidden: 403,
   'not-found': 404,
   'payload-too-large': 413,
