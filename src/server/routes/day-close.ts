@@ -23,7 +23,7 @@ export const API_CODE_OF_DAY_CLOSE: Record<DayCloseError, ApiErrorCode> = {
 /** "Close day" on a tablet; every route here needs a device token. */
 export const dayCloseRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = async (app, { db, now }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   /** POST /api/day-close {staffId, role}: after the tablet's own sync; answers the branch's DayCloseStatus. */
   app.post<{ Reply: DayCloseStatus | ApiError }>('/day-close', async (request, reply) => {

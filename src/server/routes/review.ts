@@ -9,7 +9,7 @@ import { deviceAuth } from '../plugins/device-auth.ts';
 import { reviewOf } from '../services/review.ts';
 import { QueryNumber } from './query.ts';
 
-export type ReviewRoutesOptions = { db: Kysely<Database> };
+export type ReviewRoutesOptions = { db: Kysely<Database>; now: () => number };
 
 const ReviewQuerySchema = v.object({
   /** Epoch ms: the tablet sends the start of its day, and gets older entries only while open. */
@@ -17,9 +17,9 @@ const ReviewQuerySchema = v.object({
 });
 
 /** The daily review of the opinion box on lobby tablets; every route here needs a device token. */
-export const reviewRoutes: FastifyPluginAsync<ReviewRoutesOptions> = async (app, { db }) => {
+export const reviewRoutes: FastifyPluginAsync<ReviewRoutesOptions> = async (app, { db, now }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   /** GET /api/review?since=<ms>: the entries received since then and every older open one, newest first (domain/review.ts). */
   app.get<{ Reply: ReviewPage | ApiError }>('/review', async (request, reply) => {

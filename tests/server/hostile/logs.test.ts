@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { referenceCode } from '../../../src/domain/opinion.ts';
-import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../../src/domain/wire.ts';
+import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
 import { exited, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput } from '../process.ts';
@@ -14,7 +14,7 @@ import { exited, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput } from '../p
  * (scripts/start.mjs), logging at trace, through a whole day: tablets enrolled with codes,
  * ratings, an opinion with a customer's name, phone and e-mail, a complaint case, a day
  * close, dashboard sign-ins with passwords, wrong codes, wrong passwords, malformed bodies,
- * a revoked tablet. Then every secret used is looked for in everything it printed. Only the
+ * a revoked tablet, a tablet's token replaced twice and its first one refused as a copy's. Then every secret used is looked for in everything it printed. Only the
  * first-run banner shows the first codes, PIN and password, once, by design (README).
  */
 
@@ -91,6 +91,12 @@ describe('the logs of a full run', () => {
     expect((await call('GET', '/api/case-events?after=0', { token: lobby.token })).status).toBe(200);
     expect((await call('POST', '/api/day-close', { token: lobby.token, body: { staffId: managerId, role: 'branch-manager' } })).status).toBe(200);
 
+    // The counter's token is replaced twice; its first one, a copy's now, is refused and logged.
+    const rotated = (await call('POST', '/api/device/token', { token: counter.token })).body as RotateTokenResponse;
+    expect((await call('GET', '/api/sync/config', { token: rotated.token })).status).toBe(200);
+    const rotatedAgain = (await call('POST', '/api/device/token', { token: rotated.token })).body as RotateTokenResponse;
+    expect((await call('POST', '/api/sync/push', { token: counter.token, body: { protocol: PROTOCOL_VERSION, records: [] } })).body).toMatchObject({ code: 'token-superseded' });
+
     // Dashboard: a wrong password, then both sign in; reports; a revoke; sign-out.
     expect((await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: WRONG_PASSWORD } })).status).toBe(401);
     const hqSession = await call('POST', '/api/session', { body: { staffNumber: hq, password: hqPassword } });
@@ -116,11 +122,14 @@ describe('the logs of a full run', () => {
     const logs = output.replace(banner!, '\n');
     expect(logs).toContain('"msg":"incoming request"');
     expect(logs).toContain('"msg":"request completed"');
+    expect(logs).toContain("another copy of the tablet's token is in use");
     expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(60);
     const secrets: Record<string, string> = {
       'counter token': counter.token,
       'lobby token': lobby.token,
       'second tablet token': second.token,
+      "counter's replaced token": rotated.token,
+      "counter's current token": rotatedAgain.token,
       'first code': codeA,
       'first code, unformatted': codeA.replace('-', ''),
       'lobby code': lobbyCode,
