@@ -1,12 +1,13 @@
 import type { KyselyPlugin } from 'kysely';
 import { expect, it } from 'vitest';
 import { DEVICE_EXPIRES_AFTER_MS, PREVIOUS_TOKEN_GRACE_MS, TOKEN_ROTATE_AFTER_MS } from '../../../src/domain/device-token.ts';
+import type { FleetReport } from '../../../src/domain/reports.ts';
 import { PROTOCOL_VERSION, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { aRating } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
-import { aHealth } from '../dashboard.ts';
+import { aHealth, callDashboard, givenHeadOfficeAccount, signedIn } from '../dashboard.ts';
 import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
 // Device tokens rotate, expire after long silence, and a copy used after the original moved on
@@ -22,6 +23,7 @@ describeEachDatabase('device tokens', (kind) => {
 
   async function given() {
     await givenBranchWithCounter(database.current);
+    await givenHeadOfficeAccount(database.current);
     const device = await givenEnrolledDevice(database.current);
     let clock = SERVER_NOW;
     const server = await startTestServer({ db: database.current.db, now: () => clock });
@@ -49,7 +51,11 @@ describeEachDatabase('device tokens', (kind) => {
         .where('id', '=', device.deviceId)
         .executeTakeFirstOrThrow();
     const retired = async () => (await database.current.db.selectFrom('retired_tokens').select(['token_hash', 'device_id', 'retired_at']).orderBy('retired_at').execute());
-    return { server, device, push, rotate, newToken, row, retired, at: (t: number) => (clock = t), now: () => clock };
+    const fleet = async () => {
+      const answer = await callDashboard(server, 'GET', '/api/reports/fleet', { cookie: await signedIn(server, 'HQ1') });
+      return (answer.body as FleetReport).devices.find((d) => d.id === device.deviceId)!;
+    };
+    return { server, device, push, rotate, newToken, row, retired, fleet, at: (t: number) => (clock = t), now: () => clock };
   }
 
   it('given a token issued today, when the device pushes, then the answer does not ask for a new token', async () => {
@@ -99,7 +105,7 @@ describeEachDatabase('device tokens', (kind) => {
   });
 
   it('given the new token was used, then the old one works for the grace (requests already under way) and is refused after it as superseded; the fleet shows when and from where', async () => {
-    const { device, push, newToken, row, at } = await given();
+    const { device, push, newToken, row, fleet, at } = await given();
     at(SERVER_NOW + 2 * DAY);
     await push(device.token);
     const token = await newToken(device.token);
@@ -116,20 +122,22 @@ describeEachDatabase('device tokens', (kind) => {
     const underWay = await push(device.token);
     expect(underWay.status).toBe(200);
     expect(underWay.body).not.toHaveProperty('rotateToken');
+    expect(await fleet()).toMatchObject({ state: 'ok', copySeen: null, lastAddress: TABLET_ADDRESS });
 
     at(firstUse + PREVIOUS_TOKEN_GRACE_MS + 1);
     expect(await push(device.token, COPY_ADDRESS)).toEqual({
       status: 401,
       body: { code: 'token-superseded', message: expect.stringContaining("another copy of this tablet's token is in use") },
     });
-    expect((await row()).clone_suspected_at).toBe(firstUse + PREVIOUS_TOKEN_GRACE_MS + 1);
+    const seen = { at: firstUse + PREVIOUS_TOKEN_GRACE_MS + 1, address: COPY_ADDRESS, token: 'previous' };
+    expect(await fleet()).toMatchObject({ state: 'copied', copySeen: seen, lastAddress: TABLET_ADDRESS });
     expect(JSON.parse((await row()).clone_detail!)).toEqual({ address: COPY_ADDRESS, token: 'previous' });
     // The holder of the current token is not stopped by this: revoking the device is the way out.
     expect(await push(token)).toMatchObject({ status: 200 });
   });
 
   it("given a tablet's token copied elsewhere, when the tablet rotates twice and the copy then pushes, then the copy is refused as superseded, the fleet flags the device, and the first sighting is kept", async () => {
-    const { device, push, newToken, retired, row, at } = await given();
+    const { device, push, newToken, retired, row, fleet, at } = await given();
     const copy = device.token;
     at(SERVER_NOW + 2 * DAY);
     await push(device.token);
@@ -146,11 +154,12 @@ describeEachDatabase('device tokens', (kind) => {
     at(SERVER_NOW + 6 * DAY);
     expect(await push(copy, '198.51.100.9')).toMatchObject({ status: 401, body: { code: 'token-superseded' } });
     expect(await row()).toMatchObject({ clone_suspected_at: SERVER_NOW + 5 * DAY, clone_detail: JSON.stringify({ address: COPY_ADDRESS, token: 'retired' }) });
+    expect(await fleet()).toMatchObject({ state: 'copied', copySeen: { at: SERVER_NOW + 5 * DAY, address: COPY_ADDRESS, token: 'retired' } });
     expect(await push(third)).toMatchObject({ status: 200 });
   });
 
   it('given a device not heard from for more than 60 days, then it is refused as expired; at 60 days it still works; a device never heard from counts from its token', async () => {
-    const { device, push, at } = await given();
+    const { device, push, at, fleet } = await given();
     at(SERVER_NOW + DAY);
     expect(await push(device.token)).toMatchObject({ status: 200 });
 
@@ -159,6 +168,7 @@ describeEachDatabase('device tokens', (kind) => {
     expect(await push(device.token)).toMatchObject({ status: 200 });
     at(lastPush + DEVICE_EXPIRES_AFTER_MS + 1);
     expect(await push(device.token)).toEqual({ status: 401, body: { code: 'device-expired', message: expect.stringContaining('not heard from for 60 days') } });
+    expect(await fleet()).toMatchObject({ state: 'expired' });
 
     const silent = await givenEnrolledDevice(database.current);
     at(SERVER_NOW + DEVICE_EXPIRES_AFTER_MS + 1);
@@ -166,7 +176,7 @@ describeEachDatabase('device tokens', (kind) => {
   });
 
   it('given a revoked device, then its current, previous and retired tokens are all refused as revoked, and nothing is flagged', async () => {
-    const { device, push, newToken, row, at } = await given();
+    const { device, push, newToken, row, fleet, at } = await given();
     at(SERVER_NOW + 2 * DAY);
     await push(device.token);
     const second = await newToken(device.token);
@@ -181,6 +191,7 @@ describeEachDatabase('device tokens', (kind) => {
     at(SERVER_NOW + 100 * DAY);
     expect(await push(third)).toMatchObject({ status: 401, body: { code: 'device-revoked' } });
     expect((await row()).clone_suspected_at).toBeNull();
+    expect(await fleet()).toMatchObject({ state: 'revoked', copySeen: null });
   });
 
   it('given the new token was used, when a rotation is asked with the old one, then it is refused and the tokens stay as they are', async () => {
