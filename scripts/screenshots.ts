@@ -28,6 +28,7 @@ import {
 } from '../tests/e2e/harness.ts';
 import { dashboardScreens } from './screenshots-dashboard.ts';
 import { faultScreens } from './screenshots-faults.ts';
+import { tokenScreens } from './screenshots-tokens.ts';
 
 const OUT = 'docs/screens';
 const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
@@ -341,6 +342,8 @@ try {
   else if (process.argv.includes('dashboard')) await dashboardScreens();
   // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
   else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.output()));
+  // `… tokens`: a copied tablet key refused, the fleet's warning, an expired tablet (decision 0016), on a server of their own.
+  else if (process.argv.includes('tokens')) await tokenScreens();
   else await allScreens();
 } finally {
   await server.stop();
