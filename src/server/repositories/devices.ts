@@ -157,9 +157,10 @@ export async function noteCopySeen(db: Kysely<Database>, id: string, copy: CopyS
 /**
  * Gives the device a new token (its hash, `next`), if the token the request came with is
  * still what it was when the request was authenticated; false when another rotation came
- * first. With the current token: it becomes the previous one, and the previous one retires.
- * With the previous one, while the current one was never used (the answer that carried it
- * was lost): the unused one retires and the previous one stays. Call inside a transaction.
+ * first, and then nothing changed. With the current token: it becomes the previous one, and
+ * the previous one retires. With the previous one, while the current one was never used (the
+ * answer that carried it was lost): the unused one retires and the previous one stays.
+ * Call inside a transaction.
  */
 export async function replaceToken(
   trx: Kysely<Database>,
@@ -174,19 +175,21 @@ export async function replaceToken(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return false;
+  // Each update holds only if the row is still as read: a rotation at the same moment changes it.
   if (used.use === 'current') {
     if (row.token_hash !== used.hash) return false;
-    if (row.previous_token_hash !== null) await retireToken(trx, row.previous_token_hash, id, now);
     const updated = await trx
       .updateTable('devices')
       .set({ token_hash: next, previous_token_hash: used.hash, token_issued_at: now, previous_token_until: null })
       .where('id', '=', id)
       .where('token_hash', '=', used.hash)
+      .where('previous_token_hash', row.previous_token_hash === null ? 'is' : '=', row.previous_token_hash)
       .executeTakeFirst();
-    return updated.numUpdatedRows > 0n;
+    if (updated.numUpdatedRows === 0n) return false;
+    if (row.previous_token_hash !== null) await retireToken(trx, row.previous_token_hash, id, now);
+    return true;
   }
   if (row.previous_token_hash !== used.hash || row.previous_token_until !== null) return false;
-  await retireToken(trx, row.token_hash, id, now);
   const updated = await trx
     .updateTable('devices')
     .set({ token_hash: next, token_issued_at: now })
@@ -195,7 +198,9 @@ export async function replaceToken(
     .where('previous_token_hash', '=', used.hash)
     .where('previous_token_until', 'is', null)
     .executeTakeFirst();
-  return updated.numUpdatedRows > 0n;
+  if (updated.numUpdatedRows === 0n) return false;
+  await retireToken(trx, row.token_hash, id, now);
+  return true;
 }
 
 async function retireToken(trx: Kysely<Database>, tokenHash: string, deviceId: string, now: number): Promise<void> {

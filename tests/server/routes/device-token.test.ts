@@ -5,6 +5,7 @@ import type { FleetReport } from '../../../src/domain/reports.ts';
 import { PROTOCOL_VERSION, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
+import { rotateDeviceToken } from '../../../src/server/services/device-tokens.ts';
 import { aRating } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { aHealth, callDashboard, givenHeadOfficeAccount, signedIn } from '../dashboard.ts';
@@ -204,6 +205,40 @@ describeEachDatabase('device tokens', (kind) => {
 
     expect(await rotate(device.token)).toMatchObject({ status: 403, body: { code: 'forbidden' } });
     expect(await row()).toEqual(before);
+  });
+
+  it('given two rotations asked at once with the same token, then the device ends with one new token, the shared one as previous, and every other token retired once', async () => {
+    const { device, push, newToken, rotate, row, retired, at } = await given();
+    at(SERVER_NOW + 2 * DAY);
+    const second = await newToken(device.token);
+    await push(second);
+
+    const answers = await Promise.all([rotate(second), rotate(second)]);
+
+    // Side by side, one loses and is told to try again (503); one after the other, the second
+    // is taken as a retry after a lost answer and replaces the first's token, still unused.
+    expect(answers.map((a) => a.status).sort()).toContainEqual(200);
+    for (const answer of answers) expect([200, 503]).toContain(answer.status);
+    const tokens = answers.filter((a) => a.status === 200).map((a) => (a.body as RotateTokenResponse).token);
+    const current = (await row()).token_hash;
+    expect(tokens.map(hashSecret)).toContain(current);
+    expect((await row()).previous_token_hash).toBe(hashSecret(second));
+    const others = tokens.map(hashSecret).filter((hash) => hash !== current);
+    expect((await retired()).map((r) => r.token_hash).sort()).toEqual([hashSecret(device.token), ...others].sort());
+    for (const token of tokens.filter((t) => hashSecret(t) !== current)) expect(await push(token, COPY_ADDRESS)).toMatchObject({ status: 401, body: { code: 'token-superseded' } });
+  });
+
+  it('given a rotation authenticated just before another one replaced the token, then it changes nothing and says to try again', async () => {
+    const { device, push, newToken, row, retired, at } = await given();
+    at(SERVER_NOW + 2 * DAY);
+    const second = await newToken(device.token);
+    await push(second);
+    const asAuthenticated = { id: device.deviceId, token: { hash: hashSecret(second), use: 'current' as const, rotate: true } };
+    await newToken(second);
+    const before = { row: await row(), retired: await retired() };
+
+    expect(await rotateDeviceToken(database.current.db, asAuthenticated, SERVER_NOW + 2 * DAY)).toEqual({ ok: false, reason: 'rotation-raced', message: expect.stringContaining('send this request again') });
+    expect({ row: await row(), retired: await retired() }).toEqual(before);
   });
 
   it('given a token nobody was given, then it is refused as unknown, and no device is flagged', async () => {
