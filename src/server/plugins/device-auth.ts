@@ -37,8 +37,8 @@ const REFUSED: Record<TokenRefusal, string> = {
 
 /**
  * An onRequest hook that finds the device behind `Authorization: Bearer <token>`. It runs
- * before the body is read, so a stranger's 1 MB push costs us a header and one lookup. A
- * known token costs that one query; the current token's first use one write more; only an
+ * before the body is read, so a stranger's 1 MB push costs us a header and two lookups. A
+ * known token costs one query; the current token's first use one write more; only an
  * unknown token is looked for among retired ones (decision 0016).
  */
 export function deviceAuth(db: Kysely<Database>, now: () => number): onRequestAsyncHookHandler {
