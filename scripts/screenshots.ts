@@ -29,6 +29,7 @@ import {
 import { dashboardScreens } from './screenshots-dashboard.ts';
 import { faultScreens } from './screenshots-faults.ts';
 import { passwordScreens } from './screenshots-password.ts';
+import { tokenScreens } from './screenshots-tokens.ts';
 
 const OUT = 'docs/screens';
 const SIZES = [['portrait', { width: 800, height: 1280 }], ['landscape', { width: 1280, height: 800 }]] as const;
@@ -348,6 +349,8 @@ try {
   else if (process.argv.includes('password')) await passwordScreens(server, port);
   // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
   else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
+  // `… tokens`: a copied tablet key refused, the fleet's warning, an expired tablet (decision 0016), on a server of their own.
+  else if (process.argv.includes('tokens')) await tokenScreens();
   else await allScreens();
 } finally {
   await server.stop();

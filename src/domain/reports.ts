@@ -3,6 +3,7 @@ import type { AccountRole } from './access.ts';
 import type { CaseChannel, CaseStatus } from './case.ts';
 import type { DeviceMode } from './config.ts';
 import type { DayCloseStatus } from './day-close.ts';
+import { isExpired, type CopySeen } from './device-token.ts';
 import { IdSchema } from './ids.ts';
 import type { Language } from './language.ts';
 import type { CaseTally, Figure, ScoreCounts } from './metrics.ts';
@@ -180,15 +181,23 @@ export interface ComplaintsReport {
   overdueCount: number;
 }
 
-/** How a device looks in the fleet view, now. */
-export const FLEET_STATES = ['ok', 'behind', 'silent', 'never', 'revoked'] as const;
+/**
+ * How a device looks in the fleet view, now. `copied`: a copy of its token was refused, so two
+ * devices hold it (decision 0016); `expired`: not heard from for 60 days, it must be enrolled again.
+ */
+export const FLEET_STATES = ['ok', 'behind', 'silent', 'never', 'expired', 'copied', 'revoked'] as const;
 export type FleetState = (typeof FLEET_STATES)[number];
 
 /** A device that has not been heard from for this long is silent (tablets sync every minute). */
 export const SILENT_AFTER_MS = 15 * 60_000;
 
-export function fleetStateOf(device: { revokedAt: number | null; lastSeenAt: number | null; health: Pick<DeviceHealth, 'outboxDepth'> | null }, now: number): FleetState {
+export function fleetStateOf(
+  device: { revokedAt: number | null; enrolledAt: number; lastSeenAt: number | null; tokenIssuedAt: number | null; copySeen: CopySeen | null; health: Pick<DeviceHealth, 'outboxDepth'> | null },
+  now: number,
+): FleetState {
   if (device.revokedAt !== null) return 'revoked';
+  if (device.copySeen !== null) return 'copied';
+  if (isExpired(device, now)) return 'expired';
   if (device.lastSeenAt === null) return 'never';
   if (now - device.lastSeenAt > SILENT_AFTER_MS) return 'silent';
   if ((device.health?.outboxDepth ?? 0) > 0) return 'behind';
@@ -205,6 +214,10 @@ export interface FleetDevice {
   enrolledAt: number;
   revokedAt: number | null;
   lastSeenAt: number | null;
+  /** The address its last push came from, as the server saw it. */
+  lastAddress: string | null;
+  /** When and from where a copy of its token was first refused; null if never. */
+  copySeen: CopySeen | null;
   health: DeviceHealth | null;
   state: FleetState;
 }

@@ -102,6 +102,11 @@ export type PushResponse = {
   serverTime: number;
   /** The configuration version the device should hold; it pulls when its own differs. */
   configVersion: number;
+  /**
+   * Present when the token this push came with is due for replacement (device-token.ts): the
+   * device asks for a new one, POST /api/device/token, once its push is done.
+   */
+  rotateToken?: true;
 };
 
 /** A pull of case events returns this many when the device does not say … */
@@ -167,11 +172,22 @@ export const EnrollResponseSchema = v.object({
 });
 export type EnrollResponse = v.InferOutput<typeof EnrollResponseSchema>;
 
+/**
+ * POST /api/device/token (device token auth, no body): a new token for the device. The one
+ * the request came with keeps working until the new one is first used (device-token.ts).
+ */
+export const RotateTokenResponseSchema = v.object({ token: v.pipe(v.string(), v.minLength(32)) });
+export type RotateTokenResponse = v.InferOutput<typeof RotateTokenResponseSchema>;
+
 /** Error codes the API answers with, in a JSON body `{ code, message }`. */
 export const API_ERROR_CODES = [
   'bad-request',
   'unauthorized',
   'device-revoked',
+  /** The device was not heard from for 60 days (device-token.ts): enroll it again. */
+  'device-expired',
+  /** A token the device's newer one replaced: two devices hold this tablet's token (device-token.ts). */
+  'token-superseded',
   'payload-too-large',
   'not-found',
   /** The device is known but its mode may not do this: a counter tablet asking for case events. */

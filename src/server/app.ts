@@ -11,6 +11,7 @@ import { createPushAdmission, PUSH_ADMISSION, type PushAdmissionLimits } from '.
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
+import { deviceTokenRoutes } from './routes/device-token.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -79,8 +80,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const admission = createPushAdmission({ ...PUSH_ADMISSION, ...options.pushAdmission });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now, admission });
   await app.register(staffSessionRoutes, { prefix: '/api', db, now, limits });
-  await app.register(caseEventRoutes, { prefix: '/api', db });
+  await app.register(caseEventRoutes, { prefix: '/api', db, now });
   await app.register(reviewRoutes, { prefix: '/api', db, now });
+  await app.register(deviceTokenRoutes, { prefix: '/api', db, now });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);

@@ -12,6 +12,8 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'staff-session-required': 403,
   'pin-too-short': 403,
   'device-revoked': 401,
+  'device-expired': 401,
+  'token-superseded': 401,
   forbidden: 403,
   'password-change-required': 403,
   'wrong-password': 403,

@@ -42,13 +42,17 @@ export interface DeviceIdentity {
   enrolledAt: number;
 }
 
+/** The 401s that stop the engine until the device is enrolled again. */
+export const SYNC_STOPS = ['unauthorized', 'device-revoked', 'device-expired', 'token-superseded'] as const;
+export type SyncStop = (typeof SYNC_STOPS)[number];
+
 /** What the last sync said, kept so that a reload shows it too. */
 export interface SyncState {
   lastAttemptAt: number | null;
   lastSuccessAt: number | null;
   lastError: { reason: string; message: string; at: number } | null;
   /** Set on 401: the engine stops until the device is enrolled again. */
-  stopped: 'unauthorized' | 'device-revoked' | null;
+  stopped: SyncStop | null;
   clockOffsetMs: number | null;
 }
 

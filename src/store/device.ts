@@ -30,6 +30,21 @@ export async function saveEnrollment(db: BranchVoiceDB, device: EnrolledDevice):
   rememberEnrollment(device);
 }
 
+/**
+ * Keeps the token the server just issued in place of `previous`, in one transaction, and only
+ * if this tablet still holds `previous` under the same device id (enrolled again meanwhile, it
+ * does not): false then. If the write fails (the storage full), the tablet keeps the old
+ * token, which the server takes until the new one is first used (decision 0016).
+ */
+export async function saveRotatedToken(db: BranchVoiceDB, deviceId: string, previous: string, token: string): Promise<boolean> {
+  return db.transaction('rw', db.meta, async () => {
+    const identity = await getMeta(db, 'device');
+    if (identity?.deviceId !== deviceId || identity.token !== previous) return false;
+    await setMeta(db, 'device', { ...identity, token });
+    return true;
+  });
+}
+
 /** Replaces the configuration when the server has a newer version. */
 export async function saveConfig(db: BranchVoiceDB, config: DeviceConfig): Promise<void> {
   await setMeta(db, 'config', config);

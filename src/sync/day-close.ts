@@ -70,7 +70,9 @@ export async function closeDay({ db, engine, http }: DayCloseServices, who: Staf
   // outbox. The close goes ahead, and what is still waiting is reported with it.
   const { pushed, rejected } = synced.ok === true ? synced.value : { pushed: 0, rejected: 0 };
 
-  const answer = await requestJson<unknown>(http, '/api/day-close', { method: 'POST', token: device.identity.token, body: {}, headers });
+  // Read again: the sync may have given this tablet a new token (decision 0016).
+  const token = (await loadDevice(db))?.identity.token ?? device.identity.token;
+  const answer = await requestJson<unknown>(http, '/api/day-close', { method: 'POST', token, body: {}, headers });
   const tablet = await tabletOutcome(db, pushed, rejected);
   if (!answer.ok) return { ...answer, stage: 'close', tablet };
   const status = v.safeParse(DayCloseStatusSchema, answer.value);

@@ -7,13 +7,14 @@ import {
   MAX_BATCH_BYTES,
   MAX_BATCH_RECORDS,
   PROTOCOL_VERSION,
+  RotateTokenResponseSchema,
   type DeviceHealth,
   type PushRequest,
   type PushResponse,
 } from '../domain/wire.ts';
 import { savePulledCaseEvents } from '../store/cases.ts';
-import type { BranchVoiceDB, OutboxRow, SyncState } from '../store/db.ts';
-import { loadDevice, saveConfig, type EnrolledDevice } from '../store/device.ts';
+import { SYNC_STOPS, type BranchVoiceDB, type DeviceIdentity, type OutboxRow, type SyncState, type SyncStop } from '../store/db.ts';
+import { loadDevice, saveConfig, saveRotatedToken, type EnrolledDevice } from '../store/device.ts';
 import { getMeta, setMeta } from '../store/meta.ts';
 import { outboxStats, readOutboxBatch, settleOutbox, type Rejection } from '../store/outbox.ts';
 import { storageEstimate } from '../store/persistence.ts';
@@ -65,7 +66,7 @@ const RETRYABLE: ReadonlySet<SyncFailure> = new Set(['offline', 'unreachable', '
 
 /**
  * Moves the outbox to the server: push in batches, settle each answer, back off on failure,
- * stop on 401. It owns no records: everything it knows is read from IndexedDB on each run,
+ * stop on 401, take a new token when the server asks. It owns no records: everything it knows is read from IndexedDB on each run,
  * so a reload, a second tab or a new enrollment never finds it holding stale state.
  */
 export class SyncEngine {
@@ -263,6 +264,8 @@ export class SyncEngine {
       const pulled = await this.#pullCaseEvents(device);
       if (!pulled.ok) result = pulled;
     }
+    // Once the records are in: the old token works until the new one is used (decision 0016).
+    if (result.ok && result.value.rotateToken) await this.#rotateToken(device.identity);
     await this.#recordOutcome(state, result);
     // The outbox may have shrunk: staff who were told the storage is full learn whether a
     // record fits again without waiting for a customer to try.
@@ -274,6 +277,7 @@ export class SyncEngine {
     let pushed = 0;
     let rejected = 0;
     let clockOffsetMs: number | null = null;
+    let rotateToken = false;
     // Always one push, even with nothing to send: it carries the health report and
     // brings back the configuration version.
     for (let first = true; ; first = false) {
@@ -294,6 +298,7 @@ export class SyncEngine {
       }
       await settleOutbox(this.#db, settled.value.acknowledged, settled.value.rejected, this.#now());
       clockOffsetMs = answer.value.serverTime - (sentAt + this.#now()) / 2;
+      rotateToken ||= answer.value.rotateToken === true;
       pushed += settled.value.acknowledged.length;
       rejected += settled.value.rejected.length;
       const last = rows.at(-1);
@@ -305,7 +310,7 @@ export class SyncEngine {
       }
       if (rows.length === 0) break;
     }
-    return ok({ pushed, rejected, clockOffsetMs });
+    return ok({ pushed, rejected, clockOffsetMs, rotateToken });
   }
 
   /** Pulls case events page by page from the cursor kept in IndexedDB, each page kept with its cursor in one transaction. */
@@ -323,6 +328,24 @@ export class SyncEngine {
       });
       pulled += page.output.events.length;
       if (!page.output.more || page.output.events.length === 0) return ok(pulled);
+    }
+  }
+
+  /**
+   * Asks the server for a new token and keeps it. Nothing here fails the run: its records are
+   * in, and the old token works until the new one is first used, so a rotation that does not
+   * happen now (no answer, the storage full) happens after a later push, which asks again.
+   */
+  async #rotateToken(identity: DeviceIdentity): Promise<void> {
+    const answer = await requestJson<unknown>(this.#http, '/api/device/token', { method: 'POST', token: identity.token });
+    if (!answer.ok) return;
+    const parsed = v.safeParse(RotateTokenResponseSchema, answer.value);
+    if (!parsed.success) return;
+    try {
+      await saveRotatedToken(this.#db, identity.deviceId, identity.token, parsed.output.token);
+    } catch (error) {
+      if (!isQuotaExceeded(error)) throw error;
+      this.#db.storagePressure.refused();
     }
   }
 
@@ -369,7 +392,7 @@ export class SyncEngine {
           ...previous,
           lastAttemptAt: at,
           lastError: { reason: result.reason, message: result.message, at },
-          stopped: result.reason === 'unauthorized' || result.reason === 'device-revoked' ? result.reason : null,
+          stopped: isStop(result.reason) ? result.reason : null,
         };
     this.#lastRun = { at, failure: result.ok ? null : result.reason };
     try {
@@ -382,7 +405,9 @@ export class SyncEngine {
   }
 }
 
-type DrainResult = Result<{ pushed: number; rejected: number; clockOffsetMs: number | null }, TransportFailure>;
+type DrainResult = Result<{ pushed: number; rejected: number; clockOffsetMs: number | null; rotateToken: boolean }, TransportFailure>;
+
+const isStop = (reason: string): reason is SyncStop => (SYNC_STOPS as readonly string[]).includes(reason);
 
 const emptyState = (): SyncState => ({ lastAttemptAt: null, lastSuccessAt: null, lastError: null, stopped: null, clockOffsetMs: null });
 

@@ -10,6 +10,10 @@ export type TransportFailure =
   | 'rate-limited'
   | 'unauthorized'
   | 'device-revoked'
+  /** 401: not heard from for 60 days; enroll again (domain/device-token.ts). */
+  | 'device-expired'
+  /** 401: a token this device's newer one replaced; another copy of its token is in use. */
+  | 'token-superseded'
   /** 403: the device is known, but it (or the member of staff it names) may not do this. */
   | 'forbidden'
   | 'payload-too-large'
@@ -82,7 +86,7 @@ export function retryAfterOf(value: string | null, now: number = Date.now()): nu
 function failureOf(status: number, body: unknown): TransportFailure {
   const code = (body as Partial<ApiError> | null)?.code;
   if (code === 'staff-credentials-invalid' || code === 'staff-session-required' || code === 'pin-too-short') return code;
-  if (status === 401) return code === 'device-revoked' ? 'device-revoked' : 'unauthorized';
+  if (status === 401) return code === 'device-revoked' || code === 'device-expired' || code === 'token-superseded' ? code : 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 413) return 'payload-too-large';
   if (status === 429) return 'rate-limited';

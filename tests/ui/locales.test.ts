@@ -26,6 +26,8 @@ const REASONS = {
   'rate-limited': 'http: 429',
   unauthorized: 'http: 401',
   'device-revoked': 'http: 401 { code: device-revoked }',
+  'device-expired': 'http: 401 { code: device-expired }',
+  'token-superseded': 'http: 401 { code: token-superseded }',
   forbidden: 'http: 403 (a day close for staff the server does not have in that role)',
   'payload-too-large': 'http: 413',
   'bad-request': 'http: other 4xx',

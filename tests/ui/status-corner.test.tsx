@@ -94,4 +94,24 @@ describe('StatusCorner', () => {
     expect((await getMeta(services.db, 'syncState'))?.stopped).toBe('device-revoked');
     expect(await services.engine.syncNow()).toEqual({ ok: 'skipped', why: 'stopped' });
   });
+
+  it.each(LANGUAGES.flatMap((language) => [
+    { language, code: 'token-superseded', key: 'faults.superseded_other' },
+    { language, code: 'device-expired', key: 'faults.expired_other' },
+  ]))('given $language, two ratings waiting and a server that answers 401 $code, when the engine syncs, then it stops, the corner says why and what stays, and offers to enroll again', async ({ language, code, key }) => {
+    const refused: typeof fetch = async () => new Response(JSON.stringify({ code, message: `Refused: ${code}.` }), { status: 401, headers: { 'content-type': 'application/json' } });
+    const { findByTestId, getByRole, queryByRole, services } = await givenStatusCorner(language, refused);
+    await givenRatings(services.db, 2);
+
+    expect(await services.engine.syncNow()).toEqual({ ok: false, reason: code, message: `Refused: ${code}.` });
+
+    const error = await findByTestId('sync-error');
+    await waitFor(() => expect(error.textContent).toBe(text(language, key, { count: 2 })));
+    expect(error.dataset.reason).toBe(code);
+    expect((await getMeta(services.db, 'syncState'))?.stopped).toBe(code);
+    expect(await services.engine.syncNow()).toEqual({ ok: 'skipped', why: 'stopped' });
+    expect(queryByRole('button', { name: text(language, 'status.syncNow') })).toBeNull();
+    expect(getByRole('button', { name: text(language, 'status.reenroll') })).toBeDefined();
+    expect(await services.db.outbox.count()).toBe(2);
+  });
 });

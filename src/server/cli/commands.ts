@@ -408,7 +408,7 @@ const COMMANDS: Record<string, Command> = {
   },
   devices: {
     usage: 'devices [--branch <branchId>]',
-    summary: 'list enrolled devices: mode, reference-code prefix and last health',
+    summary: 'list enrolled devices: mode, reference-code prefix, last health and address, a copy of its token seen',
     options: { branch: text },
     run: async (db, { values }) => {
       const rows = (await listDevices(db, str(values.branch))).map((d) => [
@@ -421,8 +421,11 @@ const COMMANDS: Record<string, Command> = {
         d.lastSeenAt === null ? 'never' : time(d.lastSeenAt),
         d.revokedAt === null ? '-' : time(d.revokedAt),
         d.health === null ? '?' : `${d.health.outboxDepth}`,
+        d.lastAddress ?? '-',
+        // Two devices hold its token (decision 0016): revoke it, and enroll the real tablet again.
+        d.copySeen === null ? '-' : `${time(d.copySeen.at)} from ${d.copySeen.address ?? '?'}`,
       ]);
-      return ok(table(['id', 'branch', 'mode', 'counter', 'prefix', 'enrolled', 'last seen', 'revoked', 'outbox'], rows));
+      return ok(table(['id', 'branch', 'mode', 'counter', 'prefix', 'enrolled', 'last seen', 'revoked', 'outbox', 'address', 'token copy refused'], rows));
     },
   },
   'device:revoke': {

@@ -8,7 +8,7 @@ import { deviceAuth } from '../plugins/device-auth.ts';
 import { pullCaseEvents } from '../services/case-events.ts';
 import { QueryNumber } from './query.ts';
 
-export type CaseEventRoutesOptions = { db: Kysely<Database> };
+export type CaseEventRoutesOptions = { db: Kysely<Database>; now: () => number };
 
 const CaseEventsQuerySchema = v.object({
   /** The `next` of the last page; 0 (the default) for everything. */
@@ -17,9 +17,9 @@ const CaseEventsQuerySchema = v.object({
 });
 
 /** The lobby tablets' pull of their branch's case events; every route here needs a device token. */
-export const caseEventRoutes: FastifyPluginAsync<CaseEventRoutesOptions> = async (app, { db }) => {
+export const caseEventRoutes: FastifyPluginAsync<CaseEventRoutesOptions> = async (app, { db, now }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   /** GET /api/case-events?after=<seq>&limit=<n>: a page of the branch's case events by cursor (decision 0006). */
   app.get<{ Reply: CaseEventsPage | ApiError }>('/case-events', async (request, reply) => {

@@ -24,7 +24,7 @@ export const API_CODE_OF_DAY_CLOSE: Record<DayCloseError, ApiErrorCode> = {
 /** "Close day" on a tablet; every route here needs a device token. */
 export const dayCloseRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = async (app, { db, now }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   /**
    * POST /api/day-close {} with the manager's staff session (x-staff-session): after the

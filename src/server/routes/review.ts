@@ -21,7 +21,7 @@ const ReviewQuerySchema = v.object({
 /** The daily review of the opinion box on lobby tablets; every route here needs a device token. */
 export const reviewRoutes: FastifyPluginAsync<ReviewRoutesOptions> = async (app, { db, now }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   /** GET /api/review?since=<ms>: the entries received since then and every older open one, newest first (domain/review.ts). */
   app.get<{ Reply: ReviewPage | ApiError }>('/review', async (request, reply) => {

@@ -20,7 +20,7 @@ const API_CODE_OF: Record<StaffSignInError, ApiErrorCode> = {
 /** Staff sign-in on a tablet, checked by the server (decision 0014); every route needs a device token. */
 export const staffSessionRoutes: FastifyPluginAsync<StaffSessionRoutesOptions> = async (app, { db, now, limits }) => {
   app.decorateRequest('device', null as never);
-  app.addHook('onRequest', deviceAuth(db));
+  app.addHook('onRequest', deviceAuth(db, now));
 
   // PINs are short: a few wrong ones per staff member on one tablet, and a few more per
   // tablet whatever the staff number, then a wait. Counted per tablet, not per member of

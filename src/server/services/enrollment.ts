@@ -167,4 +167,5 @@ const deviceRow = (id: string, token: string, grant: ClaimedCode, request: Enrol
   label: request.deviceLabel ?? null,
   token_hash: hashSecret(token),
   enrolled_at: now,
+  token_issued_at: now,
 });

@@ -31,6 +31,8 @@ export const toFleetDevice = (d: NamedDevice, now: number): FleetDevice => ({
   enrolledAt: d.enrolledAt,
   revokedAt: d.revokedAt,
   lastSeenAt: d.lastSeenAt,
+  lastAddress: d.lastAddress,
+  copySeen: d.copySeen,
   health: d.health,
   state: fleetStateOf(d, now),
 });

@@ -34,8 +34,8 @@ import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
 
-/** A push whose envelope has been checked; its records are still unknown values. */
-export type CheckedPush = { records: unknown[]; health?: DeviceHealth };
+/** A push whose envelope has been checked; its records are still unknown values. `address`: where it came from. */
+export type CheckedPush = { records: unknown[]; health?: DeviceHealth; address?: string };
 
 /**
  * The answer for every record, in request order, and the rows of those to store. Case events
@@ -327,12 +327,12 @@ export async function ingestPush(
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
-    await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health) });
+    await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) });
   } else {
     await inTransaction(db, async (trx) => {
       await insertPushedRows(trx, rows);
       await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
-      await touchDevice(trx, device.id, now, push.health);
+      await touchDevice(trx, device.id, now, push.health, push.address);
     });
   }
   return { results, serverTime: now, configVersion: device.configVersion };

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { SyncStop } from '../../store/db.ts';
 import { forgetEnrollment } from '../../store/device.ts';
 import { watchDeviceStatus } from '../../store/status.ts';
 import type { EngineStatus } from '../../sync/engine.ts';
@@ -18,7 +19,7 @@ export function StatusCorner() {
   const storageFull = useObservable(() => db.storagePressure, [db]);
   const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null, lastRun: null });
   useEffect(() => engine.subscribe(setEngineStatus), [engine]);
-  const faultTexts = useFaultTexts(Boolean(storageFull || status?.sync?.stopped === 'device-revoked'));
+  const faultTexts = useFaultTexts(Boolean(storageFull || textOfStop(status?.sync?.stopped) || textOfStop(engineStatus.lastRun?.failure)));
   if (!status) return null;
 
   const time = (at: number) => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(at);
@@ -38,7 +39,7 @@ export function StatusCorner() {
       )}
       {error && error.reason !== 'storage-full' && (
         <span class="status-error" role="status" data-testid="sync-error" data-reason={error.reason} title={error.message}>
-          {error.reason === 'device-revoked' && faultTexts ? t('faults.revoked', { count: status.unsynced }) : t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
+          {textOfStop(error.reason) && faultTexts ? t(textOfStop(error.reason)!, { count: status.unsynced }) : t(`errors.${error.reason}`, { defaultValue: t('errors.unknown') })}
         </span>
       )}
       {stopped ? (
@@ -49,6 +50,17 @@ export function StatusCorner() {
     </aside>
   );
 }
+
+/**
+ * What staff read when the server stopped this tablet for good, with what could not be sent:
+ * it stays on the tablet and goes with the next enrollment at the same place.
+ */
+const STOPPED_TEXT: Partial<Record<SyncStop, string>> = {
+  'device-revoked': 'faults.revoked',
+  'device-expired': 'faults.expired',
+  'token-superseded': 'faults.superseded',
+};
+const textOfStop = (reason: string | null | undefined): string | undefined => (reason ? STOPPED_TEXT[reason as SyncStop] : undefined);
 
 /**
  * Forgetting the enrollment takes two taps, the second within a few seconds: the corner sits

@@ -238,7 +238,7 @@ describeEachDatabase('npm run admin', (kind) => {
       { ...withoutKind(complaint), ...stored },
     ]);
 
-    expect(devices.stdout).toMatch(/^id\s+branch\s+mode\s+counter\s+prefix\s+enrolled\s+last seen\s+revoked\s+outbox$/m);
+    expect(devices.stdout).toMatch(/^id\s+branch\s+mode\s+counter\s+prefix\s+enrolled\s+last seen\s+revoked\s+outbox\s+address\s+token copy refused$/m);
     expect(devices.stdout).toMatch(new RegExp(`^${counterDevice.deviceId}\\s+${branch.id}\\s+counter\\s+${counter.id}\\s+22\\s`, 'm'));
     expect(devices.stdout).toMatch(new RegExp(`^${lobby.value.deviceId}\\s+${branch.id}\\s+lobby\\s+-\\s+23\\s`, 'm'));
   });

@@ -7,7 +7,7 @@ import type { DeviceConfig } from '../../../src/domain/config.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { DayCloseReport, FleetReport, Me } from '../../../src/domain/reports.ts';
 import type { ReviewPage } from '../../../src/domain/review.ts';
-import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse } from '../../../src/domain/wire.ts';
+import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
@@ -142,6 +142,12 @@ const ROWS: Record<string, Row> = {
     call: () => ({ method: 'GET', url: '/api/sync/config' }),
     summary: (body: DeviceConfig) => `config of ${branchOf(body.branch.id)}`,
     expected: forDevices((caller) => `200 config of ${caller.branch}`),
+  },
+  'POST /api/device/token': {
+    // Each tablet's token becomes its previous one, which works while the new one is unused.
+    call: () => ({ method: 'POST', url: '/api/device/token' }),
+    summary: (body: RotateTokenResponse) => (body.token.length >= 32 ? 'a new token' : 'a short token'),
+    expected: forDevices(() => '200 a new token'),
   },
   'GET /api/case-events': {
     call: () => ({ method: 'GET', url: '/api/case-events?after=0' }),

@@ -130,6 +130,17 @@ const TARGETS: Record<string, Target> = {
     accept: acceptPush,
   },
   'GET /api/sync/config': { credentials: ['counter', 'lobby'], runs: 100, accept: nothingChanges },
+  // Rotations with the fuzz's own tokens: the first makes each the previous one, and while the
+  // new one is never used it keeps working, and each later rotation retires the unused one.
+  'POST /api/device/token': {
+    credentials: ['counter', 'lobby'],
+    body: () => ({}),
+    runs: 150,
+    accept: (answer, _sent, delta) => {
+      expect(answer.json<{ token: string }>().token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect([{}, { retired_tokens: 1 }]).toContainEqual(delta);
+    },
+  },
   'GET /api/case-events': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 250, accept: nothingChanges },
   'GET /api/review': { credentials: ['lobby-manager', 'lobby', 'counter-manager'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: nothingChanges },
   'POST /api/day-close': {

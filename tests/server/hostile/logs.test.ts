@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
-import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../../src/domain/wire.ts';
+import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, aShiftEvent } from '../../builders/rating.ts';
 import { firstRunFileOf } from '../../../src/server/first-run-file.ts';
@@ -16,9 +16,9 @@ import { exited, firstRunOf, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput 
  * (scripts/start.mjs), logging at trace, through a whole day: tablets enrolled with codes,
  * ratings, an opinion with a customer's name, phone and e-mail, a complaint case, a day
  * close, dashboard sign-ins with passwords, password changes, wrong codes, wrong passwords, malformed bodies,
- * a revoked tablet. Then every secret used is looked for in everything it printed, the
- * first-run banner included: the first codes, PIN and password are in a file of the data
- * folder, never on the console (decision 0015).
+ * a revoked tablet, a tablet's token replaced twice and its first one refused as a copy's. Then every
+ * secret used is looked for in everything it printed, the first-run banner included: the first codes,
+ * PIN and password are in a file of the data folder, never on the console (decision 0015).
  */
 
 const LISTENING = /Listening on http:\/\/127\.0\.0\.1:(\d+)/;
@@ -105,6 +105,12 @@ describe('the logs of a full run', () => {
     expect((await call('POST', '/api/day-close', { token: lobby.token, staffSession, body: {} })).status).toBe(200);
     expect((await call('DELETE', '/api/staff-session', { token: lobby.token, staffSession })).status).toBe(204);
 
+    // The counter's token is replaced twice; its first one, a copy's now, is refused and logged.
+    const rotated = (await call('POST', '/api/device/token', { token: counter.token })).body as RotateTokenResponse;
+    expect((await call('GET', '/api/sync/config', { token: rotated.token })).status).toBe(200);
+    const rotatedAgain = (await call('POST', '/api/device/token', { token: rotated.token })).body as RotateTokenResponse;
+    expect((await call('POST', '/api/sync/push', { token: counter.token, body: { protocol: PROTOCOL_VERSION, records: [] } })).body).toMatchObject({ code: 'token-superseded' });
+
     // Dashboard: a wrong password, then both sign in; reports; a revoke; sign-out.
     expect((await call('POST', '/api/session', { body: { staffNumber: MANAGER.staffNumber, password: WRONG_PASSWORD } })).status).toBe(401);
     const hqSession = await call('POST', '/api/session', { body: { staffNumber: hq, password: hqPassword } });
@@ -135,11 +141,14 @@ describe('the logs of a full run', () => {
     const logs = output.replace(banner!, '\n');
     expect(logs).toContain('"msg":"incoming request"');
     expect(logs).toContain('"msg":"request completed"');
+    expect(logs).toContain("another copy of the tablet's token is in use");
     expect(logs.split('\n').filter((line) => line.startsWith('{')).length).toBeGreaterThan(60);
     const secrets: Record<string, string> = {
       'counter token': counter.token,
       'lobby token': lobby.token,
       'second tablet token': second.token,
+      "counter's replaced token": rotated.token,
+      "counter's current token": rotatedAgain.token,
       'first code': codeA,
       'first code, unformatted': codeA.replace('-', ''),
       'lobby code': lobbyCode,

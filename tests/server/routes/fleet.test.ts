@@ -77,6 +77,8 @@ describeEachDatabase('the fleet on the dashboard', (kind) => {
       enrolledAt: SERVER_NOW,
       revokedAt: null,
       lastSeenAt: SERVER_NOW - MINUTE,
+      lastAddress: '127.0.0.1',
+      copySeen: null,
       health: behind,
       state: 'behind',
     } satisfies FleetDevice);

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import type { DeviceIdentity } from '../../../src/server/repositories/devices.ts';
+import { noteCopySeen, type DeviceIdentity } from '../../../src/server/repositories/devices.ts';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { ingestPush } from '../../../src/server/services/ingest.ts';
 import { aHealth, givenRosterAccount } from '../../server/dashboard.ts';
@@ -65,6 +65,28 @@ describe('the fleet and the day close on the dashboard, against the real server'
     expect(screen.queryByRole('button', { name: dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }) })).toBeNull();
     const fleet = await dashboard.services.api.fleet({});
     expect(fleet.ok && fleet.value.devices.find((d) => d.counterName === 'Window 2')?.state).toBe('revoked');
+  });
+
+  it("given a copy of Window 2's key refused, then the fleet says so above the table, with when and from where, its row comes first, and revoking it ends the warning", async () => {
+    const { server, managerNumber, harbour } = await given();
+    await noteCopySeen(database.current.db, harbour.counters[1].id, { at: SERVER_NOW - 5 * 60_000, address: '192.0.2.77', token: 'retired' });
+    const dashboard = await givenDashboard(server, { path: '/dashboard/fleet' });
+    await dashboard.signIn(managerNumber);
+
+    const warning = await screen.findByRole('region', { name: dashboard.t('dashboard.fleet.copied.title_one') });
+    expect(warning.textContent).toContain(dashboard.t('dashboard.fleet.copied.detail'));
+    const item = within(warning).getByRole('listitem');
+    expect(item.textContent).toContain('Window 2');
+    expect(item.textContent).toContain('192.0.2.77');
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.fleet.title') });
+    const first = within(table).getAllByRole('row')[1]!;
+    expect(within(first).getByRole('rowheader').textContent).toMatch(/^Window 2 /);
+    expect(first.textContent).toContain(dashboard.t('dashboard.fleetState.copied'));
+
+    await dashboard.press(dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }));
+    await dashboard.press(dashboard.t('dashboard.fleet.confirm'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(dashboard.t('dashboard.fleet.revoked', { device: 'Window 2' })));
+    await waitFor(() => expect(screen.queryByTestId('copied-keys')).toBeNull());
   });
 
   it('given devices not synced, when the manager confirms the day close, then the button waits for the gaps to be acknowledged, and the confirmation names them', async () => {

@@ -10,15 +10,16 @@ import { useDashboard, useText } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
-const STATE_ICON: Record<FleetState, string> = { ok: '✓', behind: '↻', silent: '⚠', never: '○', revoked: '⛔' };
+const STATE_ICON: Record<FleetState, string> = { ok: '✓', behind: '↻', silent: '⚠', never: '○', expired: '⌛', copied: '⚠', revoked: '⛔' };
 
 /** The order of trouble: what needs looking at first. */
-const STATE_ORDER: Record<FleetState, number> = { silent: 0, behind: 1, never: 2, ok: 3, revoked: 4 };
+const STATE_ORDER: Record<FleetState, number> = { copied: 0, silent: 1, behind: 2, never: 3, expired: 4, ok: 5, revoked: 6 };
 
 /**
  * Every enrolled tablet, now: its state, when it was last heard from and the health it
  * reported with its last sync (DESIGN.md "Sync"); a lost or stolen one is revoked here,
- * which stops its sync at once.
+ * which stops its sync at once. A tablet whose key is in use on another device too (decision
+ * 0016) heads the page, with what was seen and the way out.
  */
 export function Fleet({ me, branch }: PageProps) {
   const { api, now } = useDashboard();
@@ -35,6 +36,7 @@ export function Fleet({ me, branch }: PageProps) {
   const nameOf = (device: FleetDevice) => deviceNameOf(device, t);
   const kindOf = (device: FleetDevice) => t(`dashboard.fleet.mode.${device.mode}`);
   const stateText = (device: FleetDevice) => t(`dashboard.fleetState.${device.state}`);
+  const addressText = (address: string | null) => address ?? t('dashboard.fleet.unknown');
 
   const revoke = async () => {
     if (!revoking) return;
@@ -80,10 +82,15 @@ export function Fleet({ me, branch }: PageProps) {
         <span class={`state state-${d.state}`}>
           <span aria-hidden="true">{STATE_ICON[d.state]} </span>
           {stateText(d)}
+          {d.copySeen && <span class="sub">{t('dashboard.fleet.copySeen', { at: shortDateTime(d.copySeen.at, language), address: addressText(d.copySeen.address) })}</span>}
         </span>
       ),
       sort: (d) => STATE_ORDER[d.state],
-      csv: stateText,
+      csv: [
+        { header: t('dashboard.column.state'), value: stateText },
+        { header: t('dashboard.csv.copySeenAt'), value: (d: FleetDevice) => (d.copySeen ? dateTime(d.copySeen.at, language) : null) },
+        { header: t('dashboard.csv.copySeenAddress'), value: (d: FleetDevice) => d.copySeen?.address ?? null },
+      ],
     },
     {
       id: 'lastSeen',
@@ -97,10 +104,14 @@ export function Fleet({ me, branch }: PageProps) {
             <span class="sub">
               <time dateTime={new Date(d.lastSeenAt).toISOString()}>{shortDateTime(d.lastSeenAt, language)}</time>
             </span>
+            {d.lastAddress !== null && <span class="sub">{t('dashboard.fleet.fromAddress', { address: d.lastAddress })}</span>}
           </>
         ),
       sort: (d) => d.lastSeenAt,
-      csv: (d) => (d.lastSeenAt === null ? null : dateTime(d.lastSeenAt, language)),
+      csv: [
+        { header: t('dashboard.column.lastSeen'), value: (d: FleetDevice) => (d.lastSeenAt === null ? null : dateTime(d.lastSeenAt, language)) },
+        { header: t('dashboard.csv.lastAddress'), value: (d: FleetDevice) => d.lastAddress },
+      ],
     },
     { id: 'outbox', header: t('dashboard.column.outbox'), numeric: true, cell: (d) => (d.health ? count(d.health.outboxDepth, language) : '–'), sort: (d) => d.health?.outboxDepth ?? null, csv: (d) => d.health?.outboxDepth },
     {
@@ -165,18 +176,21 @@ export function Fleet({ me, branch }: PageProps) {
       </p>
       <Loaded load={load} retry={retry}>
         {(report) => (
-          <DataTable
-            title={t('dashboard.fleet.title')}
-            detail={t('dashboard.fleet.detail')}
-            rows={report.devices}
-            columns={columns.filter((c): c is Column<FleetDevice> => c !== null)}
-            rowKey={(d) => d.id}
-            exportName={`fleet-${new Date(at).toISOString().slice(0, 10)}`}
-            empty={t('dashboard.fleet.empty')}
-            rowClass={(d) => `row-${d.state}`}
-            // Trouble first: silent, then behind, never synced; revoked last.
-            initialSort={{ column: 'state', direction: 'ascending' }}
-          />
+          <>
+            <CopiedKeys devices={report.devices.filter((d) => d.state === 'copied')} nameOf={nameOf} kindOf={kindOf} addressText={addressText} />
+            <DataTable
+              title={t('dashboard.fleet.title')}
+              detail={t('dashboard.fleet.detail')}
+              rows={report.devices}
+              columns={columns.filter((c): c is Column<FleetDevice> => c !== null)}
+              rowKey={(d) => d.id}
+              exportName={`fleet-${new Date(at).toISOString().slice(0, 10)}`}
+              empty={t('dashboard.fleet.empty')}
+              rowClass={(d) => `row-${d.state}`}
+              // Trouble first: a copied key, silent, behind, never synced, expired; revoked last.
+              initialSort={{ column: 'state', direction: 'ascending' }}
+            />
+          </>
         )}
       </Loaded>
       {revoking && (
@@ -198,5 +212,37 @@ export function Fleet({ me, branch }: PageProps) {
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+/**
+ * The tablets whose key is held by another device as well (decision 0016): what the server
+ * saw, and the way out. Above the table, so that it is read first; their rows head the table,
+ * with the revoke button.
+ */
+function CopiedKeys({ devices, nameOf, kindOf, addressText }: {
+  devices: FleetDevice[];
+  nameOf: (d: FleetDevice) => string;
+  kindOf: (d: FleetDevice) => string;
+  addressText: (address: string | null) => string;
+}) {
+  const { t, language } = useText();
+  if (devices.length === 0) return null;
+  return (
+    <section class="copied-keys" aria-labelledby="copied-keys-title" data-testid="copied-keys">
+      <h2 id="copied-keys-title">
+        <span aria-hidden="true">⚠ </span>
+        {t('dashboard.fleet.copied.title', { count: devices.length })}
+      </h2>
+      <p>{t('dashboard.fleet.copied.detail')}</p>
+      <ul>
+        {devices.map((d) => (
+          <li key={d.id}>
+            <strong>{nameOf(d)}</strong> ({kindOf(d)}, {d.branchName}, <span class="nowrap">{d.id.slice(0, 8)}</span>):{' '}
+            {t('dashboard.fleet.copied.seen', { at: dateTime(d.copySeen!.at, language), address: addressText(d.copySeen!.address), lastAddress: addressText(d.lastAddress) })}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
