@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CaseEvent, CaseRefusal } from '../../domain/case.ts';
 import type { StoredCaseEvent } from '../../domain/wire.ts';
 import { isPostgres } from '../db/database.ts';
+import { contentHash } from '../content-hash.ts';
 import type { CaseEventRow, Database, NewCaseEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -24,6 +25,7 @@ export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: n
   status: outcome.status,
   reason: outcome.status === 'refused' ? outcome.reason : null,
   message: outcome.status === 'refused' ? outcome.message : null,
+  content_hash: contentHash(event),
 });
 
 /** Maps a row back to the event as pushed, with its seq and outcome: what a device pulls. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EntryRead } from '../../domain/review.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewOpinionReadRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -16,6 +17,7 @@ export const entryReadToRow = (read: EntryRead, deviceId: string, receivedAt: nu
   role: read.role,
   created_at: read.createdAt,
   received_at: receivedAt,
+  content_hash: contentHash(read),
 });
 
 /**

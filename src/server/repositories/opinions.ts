@@ -3,6 +3,7 @@ import type { Language } from '../../domain/language.ts';
 import type { Opinion, OpinionKind } from '../../domain/opinion.ts';
 import { localDayOf } from '../../domain/period.ts';
 import type { Score } from '../../domain/rating.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewOpinionRow, OpinionRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -34,6 +35,7 @@ export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: num
   created_at: opinion.createdAt,
   received_at: receivedAt,
   day: localDayOf(opinion.createdAt, timeZone),
+  content_hash: contentHash(opinion),
 });
 
 /** Maps a row back to the record it was, plus the server's stamps. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ShiftEvent, ShiftEventType } from '../../domain/shift.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewShiftEventRow, ShiftEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -17,6 +18,7 @@ export const shiftEventToRow = (event: ShiftEvent, deviceId: string, receivedAt:
   type: event.type,
   created_at: event.createdAt,
   received_at: receivedAt,
+  content_hash: contentHash(event),
 });
 
 export const shiftEventRowToStored = (row: ShiftEventRow): StoredShiftEvent => ({
