@@ -75,14 +75,22 @@ export async function openingsOf(db: Kysely<Database>, caseIds: readonly string[
   return openings;
 }
 
+/**
+ * Which events a fold reads: a branch's own, or every branch's. A push folds every branch's
+ * events of the cases it names, so that an event naming another branch's case meets that
+ * case and is refused `wrong-branch`; whatever shows a branch its cases reads its own only.
+ */
+export type FoldScope = { branchId: string } | 'every-branch';
+
 /** The applied events of these cases, in seq order: folded, they are the cases as they stand. */
-export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readonly string[]): Promise<CaseEvent[]> {
+export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readonly string[], scope: FoldScope): Promise<CaseEvent[]> {
   if (caseIds.length === 0) return [];
   const rows = await db
     .selectFrom('case_events')
     .select('payload')
     .where('case_id', 'in', [...new Set(caseIds)])
     .where('status', '=', 'applied')
+    .$if(scope !== 'every-branch', (qb) => qb.where('branch_id', '=', (scope as { branchId: string }).branchId))
     .orderBy('seq')
     .execute();
   return rows.map((r) => JSON.parse(r.payload) as CaseEvent);

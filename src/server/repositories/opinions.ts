@@ -115,7 +115,11 @@ export async function reviewCandidates(
               eb
                 .selectFrom('case_events as opened')
                 .innerJoin('case_events as signed', (join) =>
-                  join.onRef('signed.case_id', '=', 'opened.case_id').on('signed.type', '=', 'signed-off').on('signed.status', '=', 'applied'),
+                  join
+                    .onRef('signed.case_id', '=', 'opened.case_id')
+                    .onRef('signed.branch_id', '=', 'opened.branch_id')
+                    .on('signed.type', '=', 'signed-off')
+                    .on('signed.status', '=', 'applied'),
                 )
                 .select('opened.id')
                 .whereRef('opened.opinion_id', '=', 'o.id')
@@ -129,6 +133,7 @@ export async function reviewCandidates(
                         .selectFrom('case_events as reopened')
                         .select('reopened.id')
                         .whereRef('reopened.case_id', '=', 'signed.case_id')
+                        .whereRef('reopened.branch_id', '=', 'signed.branch_id')
                         .where('reopened.type', '=', 'reopened')
                         .where('reopened.status', '=', 'applied')
                         .whereRef('reopened.seq', '>', 'signed.seq'),

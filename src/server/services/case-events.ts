@@ -40,7 +40,10 @@ export async function storeCaseEvents(
   const claims = judgeIds(NOUN, sent, await heldRecords(trx, 'case_events', events.map((e) => e.id)));
   const fresh = events.filter((_, i) => claims[i]!.status === 'fresh');
   const openings = await openingsOf(trx, fresh.filter((e) => e.type === 'opened').map((e) => e.caseId));
-  const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId)));
+  // Every branch's events: an event naming another branch's case is refused wrong-branch by
+  // the state machine. No branch's opening of a case id held elsewhere is stored (below), so
+  // the applied events of a case are all of the branch that opened it.
+  const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId), 'every-branch'));
   // applyCaseEvent makes a new case on every applied event, so a case changed when its object did.
   const before = new Map(cases);
   /** Cases of this push whose events are not stored from here on, with the event that stopped them. */
