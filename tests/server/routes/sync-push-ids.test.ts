@@ -269,6 +269,17 @@ describeEachDatabase('POST /api/sync/push: ids the server already holds', (kind)
       expect(stored?.event).toEqual(opened);
     });
 
+    it('given a case event stored before content hashes were kept, then its own tablet is answered accepted whatever it sends, and another tablet id-taken', async () => {
+      const { server, lobbyA, lobbyB } = await given();
+      const opened = aCaseEvent('opened', aCaseId(), { summary: 'Charged twice' });
+      await push(server, lobbyA.token, [opened]);
+      await database.current.db.updateTable('case_events').set({ content_hash: null }).execute();
+
+      expect(await push(server, lobbyA.token, [{ ...opened, summary: 'Charged three times' }])).toEqual(accepted(opened));
+      expect(await push(server, lobbyB.token, [opened])).toEqual([taken(opened.id, 'case event')]);
+      expect(await events()).toEqual([row(opened, lobbyA.deviceId)]);
+    });
+
     it('given a case opened by tablet A, when B opens a case under the same case id, then its opening and every later event of that case in the push are told id-taken, none stored, and A\'s case stays as it was', async () => {
       const { server, lobbyA, lobbyB } = await given();
       const caseId = aCaseId();
