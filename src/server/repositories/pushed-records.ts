@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Kysely, type QueryCreator } from 'kysely';
+import { CompiledQuery, sql, type AliasedRawBuilder, type Kysely, type QueryCreator } from 'kysely';
 import { isPostgres } from '../db/database.ts';
 import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
@@ -30,6 +30,8 @@ export const countRows = (rows: PushedRows): number => rows.ratings.length + row
 export const PUSHED_TABLES = { ratings: 'ratings', shiftEvents: 'shift_events', opinions: 'opinions', entryReads: 'opinion_reads' } as const satisfies Record<keyof PushedRows, PushedTable>;
 
 /** The ids each insert of a push stored, by kind of row: an id it skipped is held already. */
+type StoredIdLists = Partial<Record<keyof PushedRows, string[] | null>>;
+
 export type StoredIds = Record<keyof PushedRows, Set<string>>;
 
 const idsOf = (rows: Iterable<{ id: string }>): Set<string> => {
@@ -145,7 +147,9 @@ export async function insertPushedRowsAndMarkSeen(
   // The roll-ups and the answer read the stored_ CTEs (StoredRows names them); nothing reads
   // the rest, so forgetting their names in the type (the casts) loses nothing.
   let query = db as unknown as QueryCreator<StoredRows>;
-  const stored: ReturnType<typeof sql>[] = [];
+  // One row, a JSON array of the ids each insert stored: pg makes an object of every row it
+  // returns, and 200 rows of one id cost more than one JSON.parse.
+  const stored: AliasedRawBuilder<string[] | null, keyof PushedRows>[] = [];
   if (rows.ratings.length > 0) {
     query = withRatingRollups(
       query.with('stored_ratings', (qb) =>
@@ -153,13 +157,13 @@ export async function insertPushedRowsAndMarkSeen(
       ) as unknown as QueryCreator<StoredRows>,
       rows.ratings.some((r) => r.reasons !== '[]'),
     );
-    stored.push(sql`select 'ratings' as kind, id from stored_ratings`);
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_ratings)`.as('ratings'));
   }
   if (rows.shiftEvents.length > 0) {
     query = query.with('stored_shift_events', (qb) =>
       qb.insertInto('shift_events').values(rows.shiftEvents).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
     ) as unknown as QueryCreator<StoredRows>;
-    stored.push(sql`select 'shiftEvents' as kind, id from stored_shift_events`);
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_shift_events)`.as('shiftEvents'));
   }
   if (rows.opinions.length > 0) {
     query = withOpinionRollups(
@@ -167,13 +171,13 @@ export async function insertPushedRowsAndMarkSeen(
         qb.insertInto('opinions').values(rows.opinions).onConflict((oc) => oc.column('id').doNothing()).returning(['id', ...OPINION_FACTS]),
       ) as unknown as QueryCreator<StoredRows>,
     );
-    stored.push(sql`select 'opinions' as kind, id from stored_opinions`);
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinions)`.as('opinions'));
   }
   if (rows.entryReads.length > 0) {
     query = query.with('stored_opinion_reads', (qb) =>
       qb.insertInto('opinion_reads').values(rows.entryReads).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
     ) as unknown as QueryCreator<StoredRows>;
-    stored.push(sql`select 'entryReads' as kind, id from stored_opinion_reads`);
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinion_reads)`.as('entryReads'));
   }
   query = query.with('device_seen', (qb) => qb.updateTable('devices').set(device.seen).where('id', '=', device.id)) as unknown as QueryCreator<StoredRows>;
   const ids: StoredIds = { ratings: new Set(), shiftEvents: new Set(), opinions: new Set(), entryReads: new Set() };
@@ -181,10 +185,7 @@ export async function insertPushedRowsAndMarkSeen(
     await query.selectNoFrom(sql<number>`1`.as('done')).execute();
     return ids;
   }
-  const returned = await query
-    .selectFrom(sql<{ kind: keyof PushedRows; id: string }>`(${sql.join(stored, sql` union all `)})`.as('stored'))
-    .select(['stored.kind', 'stored.id'])
-    .execute();
-  for (const { kind, id } of returned) ids[kind].add(id);
+  const returned = (await query.selectNoFrom(stored).executeTakeFirstOrThrow()) as StoredIdLists;
+  for (const kind of Object.keys(ids) as (keyof PushedRows)[]) for (const id of returned[kind] ?? []) ids[kind].add(id);
   return ids;
 }
