@@ -188,6 +188,10 @@ async function pushLikeTheEngine(device: LoadDevice, rows: readonly OutboxRow[],
     for (const rejection of settled.value.rejected) {
       metrics.rejected.push({ id: rows[rejection.seq - 1]!.recordId, reason: rejection.reason, message: rejection.message });
     }
+    // Every id here is the simulator's own, so none can be another device's: if one is, the
+    // lean devices (which do not rename) count it as refused, and the run's check fails.
+    quarantined += settled.value.taken.length;
+    for (const seq of settled.value.taken) metrics.rejected.push({ id: rows[seq - 1]!.recordId, reason: 'id-taken', message: 'the id is held for another device' });
     metrics.batchLatencies.push(performance.now() - batchStartedAt);
     batchStartedAt = null;
     clockOffsetMs = answer.value.serverTime - (sentAt + Date.now()) / 2;

@@ -1,4 +1,6 @@
+import { uuidv7 } from 'uuidv7';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
+import { applyRequeue, planRequeue, requeueTables, StalePlan, type Resign } from './requeue.ts';
 
 export interface BatchLimits {
   maxRecords: number;
@@ -29,28 +31,57 @@ export interface Rejection {
   message: string;
 }
 
+/** What the server's answers to a pushed batch say to do with its rows, by outbox key. */
+export interface Settlement {
+  /** Held by the server: they leave the outbox. */
+  acknowledged: number[];
+  /** Refused, or a changed re-send of an id used before: they move to the quarantine. */
+  rejected: Rejection[];
+  /** Their id is held for another device: they go again under new ids (requeue.ts). */
+  taken: number[];
+}
+
+export interface SettleOptions {
+  now: number;
+  /** Signs renamed records anew; without it, a renamed record signed by a staff session becomes the tablet's word (requeue.ts). */
+  resign?: Resign;
+  /** Makes the new ids of re-queued records: UUIDv7s, as the stores make them. */
+  newId?: () => string;
+}
+
+/** How often a re-queue is planned again when staff change a case while it is being planned. */
+const PLAN_ATTEMPTS = 5;
+
 /**
  * Settles a pushed batch in one transaction: acknowledged rows leave the outbox, rejected
- * ones move to the quarantine with the server's reason.
+ * ones move to the quarantine with the server's reason, and taken ones go again under new
+ * ids at the end of the outbox (requeue.ts). Answers the keys of the rows appended.
  */
-export async function settleOutbox(
-  db: BranchVoiceDB,
-  acknowledged: number[],
-  rejected: Rejection[],
-  now: number,
-): Promise<void> {
-  if (acknowledged.length === 0 && rejected.length === 0) return;
-  await db.transaction('rw', db.outbox, db.quarantine, async () => {
-    const rows = await db.outbox.bulkGet(rejected.map((r) => r.seq));
-    await db.quarantine.bulkPut(
-      rows.flatMap((row, i) => {
-        const rejection = rejected[i];
-        if (!row || !rejection) return [];
-        return [{ recordId: row.recordId, kind: row.kind, record: row.record, reason: rejection.reason, message: rejection.message, quarantinedAt: now }];
-      }),
-    );
-    await db.outbox.bulkDelete([...acknowledged, ...rejected.map((r) => r.seq)]);
-  });
+export async function settleOutbox(db: BranchVoiceDB, settled: Settlement, { now, resign, newId = uuidv7 }: SettleOptions): Promise<number[]> {
+  const { acknowledged, rejected, taken } = settled;
+  if (acknowledged.length === 0 && rejected.length === 0 && taken.length === 0) return [];
+  const done = new Set([...acknowledged, ...rejected.map((r) => r.seq)]);
+  for (let attempt = 1; ; attempt++) {
+    // Planned outside the transaction: a re-sign is not IndexedDB work, and awaiting it inside
+    // would let IndexedDB commit the transaction half way.
+    const plan = taken.length === 0 ? null : await planRequeue(db, taken, done, newId, resign);
+    try {
+      return await db.transaction('rw', [db.outbox, db.quarantine, ...(plan ? requeueTables(db) : [])], async () => {
+        const rows = await db.outbox.bulkGet(rejected.map((r) => r.seq));
+        await db.quarantine.bulkPut(
+          rows.flatMap((row, i) => {
+            const rejection = rejected[i];
+            if (!row || !rejection) return [];
+            return [{ recordId: row.recordId, kind: row.kind, record: row.record, reason: rejection.reason, message: rejection.message, quarantinedAt: now }];
+          }),
+        );
+        await db.outbox.bulkDelete([...done]);
+        return plan ? applyRequeue(db, plan, done) : [];
+      });
+    } catch (error) {
+      if (!(error instanceof StalePlan) || attempt === PLAN_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**

@@ -16,7 +16,8 @@ import { savePulledCaseEvents } from '../store/cases.ts';
 import { SYNC_STOPS, type BranchVoiceDB, type DeviceIdentity, type OutboxRow, type SyncState, type SyncStop } from '../store/db.ts';
 import { loadDevice, saveConfig, saveRotatedToken, type EnrolledDevice } from '../store/device.ts';
 import { getMeta, setMeta } from '../store/meta.ts';
-import { outboxStats, readOutboxBatch, settleOutbox, type Rejection } from '../store/outbox.ts';
+import { outboxStats, readOutboxBatch, settleOutbox, type Settlement } from '../store/outbox.ts';
+import type { Resign } from '../store/requeue.ts';
 import { storageEstimate } from '../store/persistence.ts';
 import { watchOutboxDepth } from '../store/status.ts';
 import { isQuotaExceeded, probeStorage } from '../store/write.ts';
@@ -58,6 +59,8 @@ export interface SyncEngineOptions {
   /** Wait after a new record, so that a burst of taps travels as one batch. */
   debounceMs?: number;
   limits?: { maxRecords: number; maxBytes: number };
+  /** Signs records anew when they must go again under new ids (store/requeue.ts); without it they become the tablet's word. */
+  resign?: Resign;
 }
 
 const LOCK_NAME = 'branchvoice-sync';
@@ -79,6 +82,7 @@ export class SyncEngine {
   readonly #intervalMs: number;
   readonly #debounceMs: number;
   readonly #limits: { maxRecords: number; maxBytes: number };
+  readonly #resign: Resign | undefined;
 
   #timer: ReturnType<typeof setTimeout> | null = null;
   #timerAt: number | null = null;
@@ -107,6 +111,7 @@ export class SyncEngine {
     this.#intervalMs = options.intervalMs ?? 60_000;
     this.#debounceMs = options.debounceMs ?? 500;
     this.#limits = options.limits ?? { maxRecords: MAX_BATCH_RECORDS, maxBytes: MAX_BATCH_BYTES };
+    this.#resign = options.resign;
   }
 
   /** Listens to the triggers and syncs once now. */
@@ -278,6 +283,8 @@ export class SyncEngine {
     let rejected = 0;
     let clockOffsetMs: number | null = null;
     let rotateToken = false;
+    /** Keys of rows this run sent again under new ids: one answered id-taken once more waits for the next run. */
+    const requeued = new Set<number>();
     // Always one push, even with nothing to send: it carries the health report and
     // brings back the configuration version.
     for (let first = true; ; first = false) {
@@ -296,19 +303,24 @@ export class SyncEngine {
         this.#lastSeq = 0;
         return settled;
       }
-      await settleOutbox(this.#db, settled.value.acknowledged, settled.value.rejected, this.#now());
+      const appended = await settleOutbox(this.#db, settled.value, { now: this.#now(), resign: this.#resign });
       clockOffsetMs = answer.value.serverTime - (sentAt + this.#now()) / 2;
       rotateToken ||= answer.value.rotateToken === true;
       pushed += settled.value.acknowledged.length;
       rejected += settled.value.rejected.length;
+      // Re-queued rows were appended with keys above the last one read, so reading on from
+      // this batch's last key reaches them.
       const last = rows.at(-1);
       if (last) this.#lastSeq = last.seq;
+      const takenAgain = settled.value.taken.some((seq) => requeued.has(seq));
+      for (const seq of appended) requeued.add(seq);
       if (answer.value.configVersion !== device.config.version) {
         const pulled = await this.#pullConfig(device);
         if (!pulled.ok) return pulled;
         device = { ...device, config: pulled.value };
       }
-      if (rows.length === 0) break;
+      // A server that keeps taking every new id would keep this loop going: it ends the run.
+      if (rows.length === 0 || takenAgain) break;
     }
     return ok({ pushed, rejected, clockOffsetMs, rotateToken });
   }
@@ -413,25 +425,28 @@ const emptyState = (): SyncState => ({ lastAttemptAt: null, lastSuccessAt: null,
 
 /**
  * Pairs the server's per-record answers with the rows sent. The answers come in request
- * order; one that does not match is a protocol fault, and then nothing is settled.
+ * order; one that does not match is a protocol fault, and then nothing is settled. A
+ * conflict (decision 0017) names the record's own id: `id-taken` sends the record again
+ * under a new id; `changed-resend`, and any reason this app does not know, go to the
+ * quarantine as a rejection does, where staff see them.
  */
-export function settlement(
-  rows: readonly OutboxRow[],
-  response: PushResponse,
-): Result<{ acknowledged: number[]; rejected: Rejection[] }, 'bad-response'> {
+export function settlement(rows: readonly OutboxRow[], response: PushResponse): Result<Settlement, 'bad-response'> {
   if (!Array.isArray(response?.results)) return err('bad-response', 'The server answered a push without results.');
   if (response.results.length !== rows.length) return err('bad-response', `The server answered ${response.results.length} results for ${rows.length} records.`);
-  const acknowledged: number[] = [];
-  const rejected: Rejection[] = [];
+  const settled: Settlement = { acknowledged: [], rejected: [], taken: [] };
   for (const [i, row] of rows.entries()) {
     const result = response.results[i];
     if (!result) return err('bad-response', `The server gave no result for record ${row.recordId}.`);
     if (result.status === 'accepted') {
       if (result.id !== row.recordId) return err('bad-response', `The server acknowledged ${result.id} in place of ${row.recordId}.`);
-      acknowledged.push(row.seq);
+      settled.acknowledged.push(row.seq);
+    } else if (result.status === 'conflict') {
+      if (result.id !== row.recordId) return err('bad-response', `The server answered a conflict for ${result.id} in place of ${row.recordId}.`);
+      if (result.reason === 'id-taken') settled.taken.push(row.seq);
+      else settled.rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
     } else {
-      rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
+      settled.rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
     }
   }
-  return ok({ acknowledged, rejected });
+  return ok(settled);
 }

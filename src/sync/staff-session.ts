@@ -6,6 +6,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { isManagerRole, MANAGER_PIN_MIN_DIGITS, SIGN_IN_ROLES, STAFF_SESSION_HEADER, StaffSessionGrantSchema, type SessionStaff } from '../domain/staff-session.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { loadDevice } from '../store/device.ts';
+import type { Resign } from '../store/requeue.ts';
 import { appendPinAttempt, checkStaffCredentials } from '../store/staff.ts';
 import { requestJson, type HttpOptions } from './http.ts';
 
@@ -39,6 +40,34 @@ export type StaffSignInFailure =
 
 export type StaffSignIn = Result<StaffSession, StaffSignInFailure> & { lockedUntil?: number | null; failuresLeft?: number };
 
+/**
+ * The keys of the staff sessions signed in on this page, by session id, while they last: a
+ * record the server answers `id-taken` is sent again under a new id, and its signature, which
+ * covers the id, is made again with its session's key (store/requeue.ts). Memory only, like
+ * the sessions; a key leaves at sign-out, and a record renamed after that is the tablet's word.
+ */
+export class StaffKeyring {
+  readonly #keys = new Map<string, { key: CryptoKey; expiresAt: number }>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  add(session: StaffSession): void {
+    if (session.verified) this.#keys.set(session.verified.sessionId, { key: session.verified.key, expiresAt: session.verified.expiresAt });
+  }
+
+  remove(session: StaffSession): void {
+    if (session.verified) this.#keys.delete(session.verified.sessionId);
+  }
+
+  /** Signs a renamed record again with its session's key, while the session lives here; null otherwise. */
+  readonly resign: Resign = async (record) => {
+    const claimed = (record as { attestation?: Attestation }).attestation;
+    if (claimed?.by !== 'server') return null;
+    const held = this.#keys.get(claimed.sessionId);
+    if (!held || held.expiresAt <= this.now()) return null;
+    return attestRecord(record, { sessionId: claimed.sessionId, key: held.key });
+  };
+}
+
 /** How long a sign-in waits for the server before the tablet checks the PIN itself. */
 export const SIGN_IN_TIMEOUT_MS = 8_000;
 
@@ -68,7 +97,7 @@ export function staffSessionHeaders(session: StaffSession, now: number = Date.no
  * and each wrong PIN it reports counts towards the tablet's lockout too.
  */
 export async function signInStaff(
-  { db, http }: { db: BranchVoiceDB; http: HttpOptions },
+  { db, http, staffKeys }: { db: BranchVoiceDB; http: HttpOptions; staffKeys?: StaffKeyring },
   credentials: { staffNumber: string; pin: string },
   now: () => number = Date.now,
 ): Promise<StaffSignIn> {
@@ -84,7 +113,9 @@ export async function signInStaff(
     if (grant.success) {
       await appendPinAttempt(db, { at: now(), ok: true });
       const { sessionId, key, expiresInMs, staff } = grant.output;
-      return ok({ staff, verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs } });
+      const session: StaffSession = { staff, verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs } };
+      staffKeys?.add(session);
+      return ok(session);
     }
     // An answer this app does not understand: the tablet checks the PIN itself.
   } else {
@@ -127,7 +158,8 @@ const trailingFailures = (attempts: readonly { ok: boolean }[]): number => {
  * effort: offline, the session simply runs out, and nothing signed after this moment is
  * accepted as the server's check (the server keeps the time it ended).
  */
-export async function endStaffSession({ db, http }: { db: BranchVoiceDB; http: HttpOptions }, session: StaffSession): Promise<void> {
+export async function endStaffSession({ db, http, staffKeys }: { db: BranchVoiceDB; http: HttpOptions; staffKeys?: StaffKeyring }, session: StaffSession): Promise<void> {
+  staffKeys?.remove(session);
   const headers = staffSessionHeaders(session);
   const device = await loadDevice(db);
   if (!headers || !device) return;

@@ -3,6 +3,7 @@ import { isLanguage } from '../domain/language.ts';
 import { createDatabase } from '../store/db.ts';
 import { getMeta } from '../store/meta.ts';
 import { SyncEngine } from '../sync/engine.ts';
+import { StaffKeyring } from '../sync/staff-session.ts';
 import { App } from './App.tsx';
 import { browserLanguage, createI18n } from './i18n.ts';
 import { ServicesProvider } from './services.tsx';
@@ -26,11 +27,12 @@ async function main() {
 
   const http = { baseUrl: location.origin };
   const appVersion = __APP_VERSION__;
-  const engine = new SyncEngine({ db, http, appVersion });
+  const staffKeys = new StaffKeyring();
+  const engine = new SyncEngine({ db, http, appVersion, resign: staffKeys.resign });
   engine.start();
 
   render(
-    <ServicesProvider services={{ db, engine, i18n, http, appVersion }}>
+    <ServicesProvider services={{ db, engine, i18n, http, appVersion, staffKeys }}>
       <App />
     </ServicesProvider>,
     document.getElementById('app')!,

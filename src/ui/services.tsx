@@ -4,6 +4,7 @@ import type { i18n as I18n, TFunction } from 'i18next';
 import type { BranchVoiceDB } from '../store/db.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import type { HttpOptions } from '../sync/http.ts';
+import type { StaffKeyring } from '../sync/staff-session.ts';
 
 /** What every screen may use; made once by main.tsx, fresh in every test. */
 export interface Services {
@@ -12,6 +13,8 @@ export interface Services {
   i18n: I18n;
   http: HttpOptions;
   appVersion: string;
+  /** The keys of the staff sessions signed in on this page (sync/staff-session.ts). */
+  staffKeys: StaffKeyring;
 }
 
 const ServicesContext = createContext<Services | null>(null);

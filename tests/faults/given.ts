@@ -45,8 +45,11 @@ export interface Tablet {
   readonly counterId: string;
   /** Every rating the tablet accepted (the store said saved), in order. */
   readonly written: string[];
-  /** Customers tap `count` times; the ids of the ratings saved. */
-  rate(count: number): Promise<string[]>;
+  /**
+   * Customers tap `count` times; the ids of the ratings saved. `ids`: the ids to save them
+   * under, as a tablet cloned from another, or a broken one, would make them.
+   */
+  rate(count: number, options?: { ids?: readonly string[] }): Promise<string[]>;
   /** How many records wait in the outbox. */
   outboxDepth(): Promise<number>;
   /** Stops the engine and deletes the tablet's database. */
@@ -83,12 +86,13 @@ export async function aCounterTablet(server: Kysely<Database>, baseUrl: string, 
     deviceId: enrolled.value.deviceId,
     counterId,
     written,
-    async rate(count) {
+    async rate(count, { ids: given } = {}) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const score = SCORE_CYCLE[written.length % SCORE_CYCLE.length]!;
         const reasons = score === 'dissatisfied' ? ['waiting-time'] : score === 'neutral' && written.length % 2 === 0 ? ['attitude', 'fees'] : [];
-        const saved = await recordRating(db, { branchId: BRANCH_ID, counterId, tellerId: TELLER_ID, signInId, score, reasons, language: 'en' }, { now });
+        const newId = given?.[i] === undefined ? undefined : () => given[i]!;
+        const saved = await recordRating(db, { branchId: BRANCH_ID, counterId, tellerId: TELLER_ID, signInId, score, reasons, language: 'en' }, { now, newId });
         if (!saved.ok) throw new Error(`${saved.reason}: ${saved.message}`);
         ids.push(saved.value.id);
         written.push(saved.value.id);

@@ -11,6 +11,10 @@ import { aCounterTablet, expectExactlyOnce, givenBranchWithCounters, seededRando
 // faults: whatever the history of taps on two or three tablets and of lost requests, lost
 // answers, requests delivered twice, delays and server restarts, once the network heals the
 // server holds exactly the ratings the tablets accepted, each once, and the roll-ups agree.
+// Some tablets behave as a cloned image would, saving ratings under ids another tablet used:
+// the server answers those id-taken (decision 0017), and the tablet sends them again under
+// new ids, so at the end each rating is held once under the tablet that made it, its id the
+// one in that tablet's own store, and nothing waits in a quarantine.
 // The faults are made in the transport (the engine's `fetch`); nothing of ours is replaced.
 
 /** What happens to one request of a tablet. */
@@ -33,7 +37,9 @@ type Step =
   | { kind: 'write'; device: number; count: number }
   | { kind: 'sync'; device: number; faults: Fault[] }
   | { kind: 'sync-all'; faults: Fault[][] }
-  | { kind: 'restart' };
+  | { kind: 'restart' }
+  /** Tablet `device` saves `count` ratings under ids another tablet (the `other`-th after it) saved ratings under. */
+  | { kind: 'clone'; device: number; other: number; count: number };
 
 const faultArb = fc.constantFrom<Fault>('none', 'none', 'drop-request', 'drop-response', 'duplicate', 'duplicate-late', 'delay', 'restart-before');
 const faultsArb = fc.array(faultArb, { maxLength: 5 });
@@ -42,6 +48,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('sync' as const), device: fc.nat(2), faults: faultsArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sync-all' as const), faults: fc.array(faultsArb, { minLength: 3, maxLength: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('clone' as const), device: fc.nat(2), other: fc.nat(1), count: fc.integer({ min: 1, max: 8 }) }) },
 );
 const historyArb = fc.record({ devices: fc.integer({ min: 2, max: 3 }), steps: fc.array(stepArb, { minLength: 3, maxLength: 16 }) });
 
@@ -156,7 +163,7 @@ describeEachDatabase('the sync engine under random faults (property)', (kind) =>
     await database?.destroy();
   });
 
-  it('given any history of taps on two or three tablets, lost requests and answers, duplicates, delays and restarts, when the network heals, then the server holds exactly the ratings accepted, each once', async () => {
+  it('given any history of taps on two or three tablets (some under ids another tablet used), lost requests and answers, duplicates, delays and restarts, when the network heals, then the server holds exactly the ratings accepted, each once, under the tablet that made it', async () => {
     const started = Date.now();
     const before = { ...tally };
     const server = new RestartableServer(() => (kind === 'sqlite' ? createDatabase({ sqliteFile: database.url }) : createDatabase({ url: database.url })));
@@ -186,7 +193,7 @@ describeEachDatabase('the sync engine under random faults (property)', (kind) =>
                 expect((await tablet.engine.syncNow()).ok).toBe(true);
               }
             }
-            await expectExactlyOnce(server.db, tablets.flatMap((t) => t.written));
+            await expectEachHeldByItsTablet(server, tablets);
           } finally {
             for (const queue of queues) queue.length = 0;
             for (const tablet of tablets) await tablet.discard();
@@ -232,7 +239,39 @@ async function runStep(step: Step, tablets: Tablet[], queues: Fault[][], server:
     case 'restart':
       await server.restart();
       return;
+    case 'clone': {
+      const d = step.device % tablets.length;
+      const [to, from] = [tablets[d]!, tablets[(d + 1 + step.other) % tablets.length]!];
+      if (to === from) return;
+      const ids = from.written.filter((id) => !to.written.includes(id)).slice(-step.count);
+      if (ids.length === 0) return;
+      tally.cloned = (tally.cloned ?? 0) + ids.length;
+      await to.rate(ids.length, { ids });
+      return;
+    }
   }
+}
+
+/**
+ * The end of every history: each tablet still has every rating it saved (renamed or not),
+ * the server holds exactly the union of them, each once, each under the tablet whose store
+ * has it; the roll-ups agree; no tablet keeps anything in a quarantine.
+ */
+async function expectEachHeldByItsTablet(server: RestartableServer, tablets: readonly Tablet[]): Promise<void> {
+  const maker = new Map<string, string>();
+  for (const tablet of tablets) {
+    const ids = (await tablet.db.ratings.toCollection().primaryKeys()) as string[];
+    expect(ids).toHaveLength(tablet.written.length);
+    for (const id of ids) {
+      expect(maker.has(id)).toBe(false);
+      maker.set(id, tablet.deviceId);
+    }
+    expect(await tablet.db.quarantine.count()).toBe(0);
+  }
+  await expectExactlyOnce(server.db, maker.keys());
+  const rows = await server.db.selectFrom('ratings').select(['id', 'device_id']).execute();
+  expect(rows.filter((row) => maker.get(row.id) !== row.device_id)).toEqual([]);
+  tally.renamed = (tally.renamed ?? 0) + tablets.reduce((n, t) => n + t.written.filter((id) => maker.get(id) !== t.deviceId).length, 0);
 }
 
 /** Each run starts with no ratings on the server (the branch, counters and earlier devices stay). */

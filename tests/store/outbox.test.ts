@@ -35,7 +35,7 @@ describe('the outbox', () => {
   it('given a settled batch, then acknowledged rows are gone and rejected ones wait in quarantine with the reason', async () => {
     await givenRatings(3, 1_790_000_000_000);
     const rows = await db.outbox.toArray();
-    await settleOutbox(db, [rows[0]!.seq], [{ seq: rows[1]!.seq, reason: 'wrong-counter', message: 'not this counter' }], 42);
+    await settleOutbox(db, { acknowledged: [rows[0]!.seq], rejected: [{ seq: rows[1]!.seq, reason: 'wrong-counter', message: 'not this counter' }], taken: [] }, { now: 42 });
     expect((await db.outbox.toArray()).map((r) => r.seq)).toEqual([rows[2]!.seq]);
     expect(await db.quarantine.toArray()).toEqual([
       { recordId: rows[1]!.recordId, kind: 'rating', record: rows[1]!.record, reason: 'wrong-counter', message: 'not this counter', quarantinedAt: 42 },

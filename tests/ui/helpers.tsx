@@ -11,6 +11,7 @@ import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { clearEnrollmentMarker } from '../../src/store/enrollment-marker.ts';
+import { StaffKeyring } from '../../src/sync/staff-session.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
 import { ServicesProvider, type Services } from '../../src/ui/services.tsx';
@@ -39,9 +40,10 @@ export function renderWithServices(ui: ComponentChild, options: RenderWithServic
   const db = options.db ?? createDatabase(uniqueDbName());
   const http = { baseUrl: TEST_BASE_URL, fetch: options.fetch ?? networkDown };
   const appVersion = 'test';
-  const engine = new SyncEngine({ db, http, appVersion, locks: null });
+  const staffKeys = new StaffKeyring();
+  const engine = new SyncEngine({ db, http, appVersion, locks: null, resign: staffKeys.resign });
   const i18n = createI18n(options.language ?? 'en');
-  const services: Services = { db, engine, i18n, http, appVersion };
+  const services: Services = { db, engine, i18n, http, appVersion, staffKeys };
 
   onTestFinished(async () => {
     // Unmount first, so no screen asks for a sync or follows a live query while the

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, onResponseAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -115,7 +116,8 @@ export function limitAttempts(db: Kysely<Database>, rules: readonly AttemptRule[
       for (const rule of rules) {
         const key = rule.keyOf(request);
         if (key === undefined) continue;
-        const attempt = await counter.take(`${rule.name}|${key}`, rule.limit, now());
+        // Stored by a hash of what the client sent: any length, any character (a NUL is no text PostgreSQL keeps).
+        const attempt = await counter.take(createHash('sha256').update(`${rule.name}|${key}`).digest('hex'), rule.limit, now());
         if (!attempt.ok) {
           // Attempts counted by earlier rules did not happen: this one never reached the handler.
           await Promise.all(taken.splice(0).map((refund) => refund()));

@@ -3,6 +3,7 @@ import { ATTESTATIONS, TABLET_ATTESTED, type AttestationKind, type Attested } fr
 import type { CaseEvent, CaseRefusal } from '../../domain/case.ts';
 import type { StoredCaseEvent } from '../../domain/wire.ts';
 import { isPostgres } from '../db/database.ts';
+import { contentHash } from '../content-hash.ts';
 import type { CaseEventRow, Database, NewCaseEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 import { attestationColumns } from './shift-events.ts';
@@ -29,6 +30,7 @@ export const caseEventToRow = (event: CaseEvent, deviceId: string, receivedAt: n
   reason: outcome.status === 'refused' ? outcome.reason : null,
   message: outcome.status === 'refused' ? outcome.message : null,
   ...attestationColumns(attested),
+  content_hash: contentHash(event),
 });
 
 const withoutAttestation = ({ attestation: _attestation, ...event }: CaseEvent): CaseEvent => event;
@@ -63,21 +65,40 @@ export async function lockCaseEvents(db: Kysely<Database>, branchId: string, cas
   }
 }
 
-/** Which of these ids are stored already: a device that lost our answer sends its batch again. */
-export async function storedCaseEventIds(db: Kysely<Database>, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.selectFrom('case_events').select('id').where('id', 'in', ids).execute();
-  return new Set(rows.map((r) => r.id));
+/**
+ * Whose cases these are: every stored opening of these case ids (applied or refused), with
+ * its branch and device. A case id is a device's own once it has opened it; an opening that
+ * names a case id another device or branch opened first is not stored (decision 0017).
+ */
+export async function openingsOf(db: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, { branchId: string; deviceId: string }[]>> {
+  const openings = new Map<string, { branchId: string; deviceId: string }[]>();
+  if (caseIds.length === 0) return openings;
+  const rows = await db
+    .selectFrom('case_events')
+    .select(['case_id', 'branch_id', 'device_id'])
+    .where('case_id', 'in', [...new Set(caseIds)])
+    .where('type', '=', 'opened')
+    .execute();
+  for (const row of rows) openings.set(row.case_id, [...(openings.get(row.case_id) ?? []), { branchId: row.branch_id, deviceId: row.device_id }]);
+  return openings;
 }
 
+/**
+ * Which events a fold reads: a branch's own, or every branch's. A push folds every branch's
+ * events of the cases it names, so that an event naming another branch's case meets that
+ * case and is refused `wrong-branch`; whatever shows a branch its cases reads its own only.
+ */
+export type FoldScope = { branchId: string } | 'every-branch';
+
 /** The applied events of these cases, in seq order: folded, they are the cases as they stand. */
-export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readonly string[]): Promise<CaseEvent[]> {
+export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readonly string[], scope: FoldScope): Promise<CaseEvent[]> {
   if (caseIds.length === 0) return [];
   const rows = await db
     .selectFrom('case_events')
     .select('payload')
     .where('case_id', 'in', [...new Set(caseIds)])
     .where('status', '=', 'applied')
+    .$if(scope !== 'every-branch', (qb) => qb.where('branch_id', '=', (scope as { branchId: string }).branchId))
     .orderBy('seq')
     .execute();
   return rows.map((r) => JSON.parse(r.payload) as CaseEvent);
@@ -102,12 +123,14 @@ export async function casesOpenedFrom(db: Kysely<Database>, branchId: string, op
 }
 
 /**
- * Inserts rows one by one, in the order given, so that seq follows it on both databases.
- * The ids were checked as new under the lock; `do nothing` only keeps an id pushed at the
- * same moment from another branch from failing the whole batch.
+ * Inserts one event; false when its id was stored meanwhile. Events are inserted one at a
+ * time in the order sent, so that seq follows it on both databases. The ids were looked up
+ * under the locks, but a push of another branch may store the same id at the same moment;
+ * `do nothing` keeps that from failing the whole batch, and the caller answers it.
  */
-export async function insertCaseEventRows(db: Kysely<Database>, rows: readonly NewCaseEventRow[]): Promise<void> {
-  for (const row of rows) await db.insertInto('case_events').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+export async function insertCaseEventRow(db: Kysely<Database>, row: NewCaseEventRow): Promise<boolean> {
+  const stored = await db.insertInto('case_events').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  return stored !== undefined;
 }
 
 /** A branch's case events after `after` in seq order, at most `limit`. */

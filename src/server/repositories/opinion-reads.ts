@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Attested } from '../../domain/attestation.ts';
 import type { EntryRead } from '../../domain/review.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewOpinionReadRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 import { attestationColumns } from './shift-events.ts';
@@ -19,6 +20,7 @@ export const entryReadToRow = (read: EntryRead, deviceId: string, receivedAt: nu
   created_at: read.createdAt,
   received_at: receivedAt,
   ...attestationColumns(attested),
+  content_hash: contentHash(read),
 });
 
 /**

@@ -3,6 +3,7 @@ import type { Language } from '../../domain/language.ts';
 import type { Opinion, OpinionKind } from '../../domain/opinion.ts';
 import { localDayOf } from '../../domain/period.ts';
 import type { Score } from '../../domain/rating.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewOpinionRow, OpinionRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -34,6 +35,7 @@ export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: num
   created_at: opinion.createdAt,
   received_at: receivedAt,
   day: localDayOf(opinion.createdAt, timeZone),
+  content_hash: contentHash(opinion),
 });
 
 /** Maps a row back to the record it was, plus the server's stamps. */
@@ -114,7 +116,11 @@ export async function reviewCandidates(
               eb
                 .selectFrom('case_events as opened')
                 .innerJoin('case_events as signed', (join) =>
-                  join.onRef('signed.case_id', '=', 'opened.case_id').on('signed.type', '=', 'signed-off').on('signed.status', '=', 'applied'),
+                  join
+                    .onRef('signed.case_id', '=', 'opened.case_id')
+                    .onRef('signed.branch_id', '=', 'opened.branch_id')
+                    .on('signed.type', '=', 'signed-off')
+                    .on('signed.status', '=', 'applied'),
                 )
                 .select('opened.id')
                 .whereRef('opened.opinion_id', '=', 'o.id')
@@ -128,6 +134,7 @@ export async function reviewCandidates(
                         .selectFrom('case_events as reopened')
                         .select('reopened.id')
                         .whereRef('reopened.case_id', '=', 'signed.case_id')
+                        .whereRef('reopened.branch_id', '=', 'signed.branch_id')
                         .where('reopened.type', '=', 'reopened')
                         .where('reopened.status', '=', 'applied')
                         .whereRef('reopened.seq', '>', 'signed.seq'),

@@ -1,4 +1,5 @@
-import type { Kysely, QueryCreator } from 'kysely';
+import { CompiledQuery, sql, type AliasedRawBuilder, type Kysely, type QueryCreator } from 'kysely';
+import { isPostgres } from '../db/database.ts';
 import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
 import {
@@ -25,27 +26,91 @@ export type PushedRows = { ratings: NewRatingRow[]; shiftEvents: NewShiftEventRo
 
 export const countRows = (rows: PushedRows): number => rows.ratings.length + rows.shiftEvents.length + rows.opinions.length + rows.entryReads.length;
 
+/** The table each kind of a push's rows goes to. */
+export const PUSHED_TABLES = { ratings: 'ratings', shiftEvents: 'shift_events', opinions: 'opinions', entryReads: 'opinion_reads' } as const satisfies Record<keyof PushedRows, PushedTable>;
+
+/** The ids each insert of a push stored, by kind of row: an id it skipped is held already. */
+type StoredIdLists = Partial<Record<keyof PushedRows, string[] | null>>;
+
+export type StoredIds = Record<keyof PushedRows, Set<string>>;
+
+const idsOf = (rows: Iterable<{ id: string }>): Set<string> => {
+  const ids = new Set<string>();
+  for (const { id } of rows) ids.add(id);
+  return ids;
+};
+
 /**
  * Inserts a push's rows, one multi-row statement per kind, skipping ids already stored: a
  * device that lost our answer sends the same batch again. Ratings and opinions are rolled up
  * from what each insert returns, which is only the rows it stored: a batch sent again, or a
- * record twice in one batch, counts once (decision 0009). Run it inside the batch's transaction.
+ * record twice in one batch, counts once (decision 0009). Answers the ids stored, so that
+ * the push can tell the others apart (decision 0017). Run it inside the batch's transaction.
  */
-export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<void> {
-  const ratings = await inChunks(rows.ratings, (chunk) =>
-    db.insertInto('ratings').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
-  );
+export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<StoredIds> {
+  const ratings = await inChunks(rows.ratings, (chunk) => insertNew(db, 'ratings', chunk));
   await addRatingRollups(db, storedRows(rows.ratings, ratings));
-  await inChunks(rows.shiftEvents, (chunk) =>
-    db.insertInto('shift_events').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
-  );
-  const opinions = await inChunks(rows.opinions, (chunk) =>
-    db.insertInto('opinions').values(chunk).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute(),
-  );
+  const shiftEvents = await inChunks(rows.shiftEvents, (chunk) => insertNew(db, 'shift_events', chunk));
+  const opinions = await inChunks(rows.opinions, (chunk) => insertNew(db, 'opinions', chunk));
   await addOpinionRollups(db, storedRows(rows.opinions, opinions));
-  await inChunks(rows.entryReads, (chunk) =>
-    db.insertInto('opinion_reads').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute(),
-  );
+  const entryReads = await inChunks(rows.entryReads, (chunk) => insertNew(db, 'opinion_reads', chunk));
+  return { ratings: idsOf(ratings), shiftEvents: idsOf(shiftEvents), opinions: idsOf(opinions), entryReads: idsOf(entryReads) };
+}
+
+// A push's inserts, like the roll-ups' upserts (rollups.ts), are texts made once and kept:
+// Kysely builds a 200-row insert afresh for about 3 µs of CPU a record, as much as the content
+// hash each record pays, and its text depends only on the table, the columns, the number of
+// rows and the database.
+const insertTexts = new Map<string, string>();
+
+/**
+ * `insert … on conflict (id) do nothing returning id` of rows that all have the first row's
+ * columns. Rows of another shape, or a value left undefined (to Kysely: the column's default),
+ * go through Kysely, as every insert did before.
+ */
+async function insertNew(db: Kysely<Database>, table: PushedTable, rows: readonly object[]): Promise<{ id: string }[]> {
+  const columns = Object.keys(rows[0] ?? {});
+  const parameters: unknown[] = [];
+  const byKysely = () => db.insertInto(table).values(rows as never).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
+  for (const row of rows) {
+    let keys = 0;
+    for (const _ in row) keys++;
+    if (keys !== columns.length) return byKysely();
+    for (const column of columns) {
+      const value = (row as Record<string, unknown>)[column];
+      if (value === undefined) return byKysely();
+      parameters.push(value);
+    }
+  }
+  const postgres = isPostgres(db);
+  const key = `${table}/${columns.join(',')}/${rows.length}/${postgres}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const row = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from({ length: rows.length }, row).join(', ')} on conflict ("id") do nothing returning "id"`;
+    if (insertTexts.size >= 512) insertTexts.clear(); // a bound, never reached by pushes of up to 200 records
+    insertTexts.set(key, text);
+  }
+  return (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, parameters))).rows;
+}
+
+/** What the server holds under an id: whose record it is, and its content hash (null for rows stored before migration 0007). */
+export type HeldRecord = { deviceId: string; contentHash: string | null };
+
+/** Who holds each of these ids in a pushed table, and what it says: the rows a push did not store. */
+export async function heldRecords(db: Kysely<Database>, table: PushedTable, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
+  const held = new Map<string, HeldRecord>();
+  const unique = [...new Set(ids)];
+  for (let start = 0; start < unique.length; start += ROWS_PER_STATEMENT) {
+    const rows = await db
+      .selectFrom(table)
+      .select(['id', 'device_id', 'content_hash'])
+      .where('id', 'in', unique.slice(start, start + ROWS_PER_STATEMENT))
+      .execute();
+    for (const row of rows) held.set(row.id, { deviceId: row.device_id, contentHash: row.content_hash });
+  }
+  return held;
 }
 
 /** Runs `insert` on slices of at most ROWS_PER_STATEMENT rows, one after the other; answers what they returned. */
@@ -70,40 +135,57 @@ export async function countPushed(db: Kysely<Database>, table: PushedTable): Pro
  * more; data-modifying CTEs make a push one round trip after the lookups (+10% ingest,
  * bench/ingest.ts). SQLite has no data-modifying CTEs, and no round trips to save.
  * Every CTE runs even though nothing reads it: PostgreSQL executes data-modifying CTEs.
- * The roll-up CTEs read the stored_ CTEs' RETURNING, so they count only what was inserted.
+ * The roll-up CTEs read the stored_ CTEs' RETURNING, so they count only what was inserted,
+ * and the statement answers the ids stored from them too, as insertPushedRows does: a push
+ * whose records are all new is answered without another round trip.
  */
 export async function insertPushedRowsAndMarkSeen(
   db: Kysely<Database>,
   rows: PushedRows,
   device: { id: string; seen: ReturnType<typeof seenAt> },
-): Promise<void> {
-  // Only the roll-ups read the stored_ CTEs (StoredRows names them); nothing reads the rest,
-  // so forgetting their names in the type (the casts) loses nothing.
+): Promise<StoredIds> {
+  // The roll-ups and the answer read the stored_ CTEs (StoredRows names them); nothing reads
+  // the rest, so forgetting their names in the type (the casts) loses nothing.
   let query = db as unknown as QueryCreator<StoredRows>;
+  // One row, a JSON array of the ids each insert stored: pg makes an object of every row it
+  // returns, and 200 rows of one id cost more than one JSON.parse.
+  const stored: AliasedRawBuilder<string[] | null, keyof PushedRows>[] = [];
   if (rows.ratings.length > 0) {
     query = withRatingRollups(
       query.with('stored_ratings', (qb) =>
-        qb.insertInto('ratings').values(rows.ratings).onConflict((oc) => oc.column('id').doNothing()).returning(RATING_FACTS),
+        qb.insertInto('ratings').values(rows.ratings).onConflict((oc) => oc.column('id').doNothing()).returning(['id', ...RATING_FACTS]),
       ) as unknown as QueryCreator<StoredRows>,
       rows.ratings.some((r) => r.reasons !== '[]'),
     );
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_ratings)`.as('ratings'));
   }
   if (rows.shiftEvents.length > 0) {
     query = query.with('stored_shift_events', (qb) =>
-      qb.insertInto('shift_events').values(rows.shiftEvents).onConflict((oc) => oc.column('id').doNothing()).returning('seq'),
+      qb.insertInto('shift_events').values(rows.shiftEvents).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
     ) as unknown as QueryCreator<StoredRows>;
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_shift_events)`.as('shiftEvents'));
   }
   if (rows.opinions.length > 0) {
     query = withOpinionRollups(
       query.with('stored_opinions', (qb) =>
-        qb.insertInto('opinions').values(rows.opinions).onConflict((oc) => oc.column('id').doNothing()).returning(OPINION_FACTS),
+        qb.insertInto('opinions').values(rows.opinions).onConflict((oc) => oc.column('id').doNothing()).returning(['id', ...OPINION_FACTS]),
       ) as unknown as QueryCreator<StoredRows>,
     );
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinions)`.as('opinions'));
   }
   if (rows.entryReads.length > 0) {
     query = query.with('stored_opinion_reads', (qb) =>
-      qb.insertInto('opinion_reads').values(rows.entryReads).onConflict((oc) => oc.column('id').doNothing()).returning('seq'),
+      qb.insertInto('opinion_reads').values(rows.entryReads).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
     ) as unknown as QueryCreator<StoredRows>;
+    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinion_reads)`.as('entryReads'));
   }
-  await query.updateTable('devices').set(device.seen).where('id', '=', device.id).execute();
+  query = query.with('device_seen', (qb) => qb.updateTable('devices').set(device.seen).where('id', '=', device.id)) as unknown as QueryCreator<StoredRows>;
+  const ids: StoredIds = { ratings: new Set(), shiftEvents: new Set(), opinions: new Set(), entryReads: new Set() };
+  if (stored.length === 0) {
+    await query.selectNoFrom(sql<number>`1`.as('done')).execute();
+    return ids;
+  }
+  const returned = (await query.selectNoFrom(stored).executeTakeFirstOrThrow()) as StoredIdLists;
+  for (const kind of Object.keys(ids) as (keyof PushedRows)[]) for (const id of returned[kind] ?? []) ids[kind].add(id);
+  return ids;
 }

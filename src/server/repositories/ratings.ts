@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Rating, Score } from '../../domain/rating.ts';
 import type { Language } from '../../domain/language.ts';
 import { localDayOf } from '../../domain/period.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewRatingRow, RatingRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -20,6 +21,7 @@ export type StoredRating = Omit<Rating, 'kind' | 'tellerId' | 'signInId'> & {
 /**
  * The row for a rating that arrived from `deviceId` at `receivedAt`; its day is the
  * customer's day at the branch (`timeZone`), read from the tablet's clock (decision 0008).
+ * Its content hash tells a re-send from another rating under the same id (decision 0017).
  */
 export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number, timeZone: string): NewRatingRow => ({
   id: rating.id,
@@ -34,6 +36,7 @@ export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number
   created_at: rating.createdAt,
   received_at: receivedAt,
   day: localDayOf(rating.createdAt, timeZone),
+  content_hash: contentHash(rating),
 });
 
 export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({

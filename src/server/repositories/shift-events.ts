@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { TABLET_ATTESTED, type Attested } from '../../domain/attestation.ts';
 import type { ShiftEvent, ShiftEventType } from '../../domain/shift.ts';
+import { contentHash } from '../content-hash.ts';
 import type { Database, NewShiftEventRow, ShiftEventRow } from '../db/schema.ts';
 import { countPushed } from './pushed-records.ts';
 
@@ -19,6 +20,7 @@ export const shiftEventToRow = (event: ShiftEvent, deviceId: string, receivedAt:
   created_at: event.createdAt,
   received_at: receivedAt,
   ...attestationColumns(attested),
+  content_hash: contentHash(event),
 });
 
 /** The columns that keep how a staff-made record was attested. */

@@ -21,7 +21,17 @@ import type { Database } from '../db/schema.ts';
 import { isPostgres } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
-import { countRows, insertPushedRows, insertPushedRowsAndMarkSeen, ROWS_PER_STATEMENT, type PushedRows } from '../repositories/pushed-records.ts';
+import {
+  countRows,
+  heldRecords,
+  insertPushedRows,
+  insertPushedRowsAndMarkSeen,
+  PUSHED_TABLES,
+  ROWS_PER_STATEMENT,
+  type HeldRecord,
+  type PushedRows,
+  type StoredIds,
+} from '../repositories/pushed-records.ts';
 import { counterIdsOfBranch } from '../repositories/counters.ts';
 import { entryReadToRow } from '../repositories/opinion-reads.ts';
 import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
@@ -33,6 +43,7 @@ import { topicIdsOfBranch } from '../repositories/topics.ts';
 import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
+import { answerClaims, judgeInserted, type ClaimsByKind } from './push-answers.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. `address`: where it came from. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth; address?: string };
@@ -311,7 +322,9 @@ async function readBranchScope(db: Kysely<Database>, device: DeviceIdentity, rec
 
 /**
  * Stores a push: all valid records and the device's health in ONE transaction, so a batch
- * is stored whole or not at all and the device may safely send it again.
+ * is stored whole or not at all and the device may safely send it again. A record is
+ * answered `accepted` only when the server holds that very record from that device; an id
+ * the inserts skipped is looked up and answered as push-answers.ts judges it (decision 0017).
  */
 export async function ingestPush(
   db: Kysely<Database>,
@@ -324,16 +337,52 @@ export async function ingestPush(
   const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
   if (unverified.length > 0) onUnverified(unverified);
   const count = countRows(rows);
+  let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
-    await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) });
+    const stored = await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) });
+    // Read after the statement's commit: a row that kept an id from this push is committed
+    // (the insert waited for it), and pushed rows are never changed or deleted.
+    claims = await judgePushedRows(db, rows, stored);
   } else {
-    await inTransaction(db, async (trx) => {
-      await insertPushedRows(trx, rows);
-      await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
+    claims = await inTransaction(db, async (trx) => {
+      const stored = await insertPushedRows(trx, rows);
+      const pushed = await judgePushedRows(trx, rows, stored);
+      const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
       await touchDevice(trx, device.id, now, push.health, push.address);
+      return { ...pushed, 'case-event': cases };
     });
   }
-  return { results, serverTime: now, configVersion: device.configVersion };
+  return { results: answerClaims(results, push.records.map(kindOf), claims), serverTime: now, configVersion: device.configVersion };
 }
+
+/** The kind of record each table of a push holds, and how an answer names one. */
+const KIND_OF: Record<keyof PushedRows, { kind: RecordKind; noun: string }> = {
+  ratings: { kind: 'rating', noun: 'rating' },
+  shiftEvents: { kind: 'shift', noun: 'shift event' },
+  opinions: { kind: 'opinion', noun: 'opinion' },
+  entryReads: { kind: 'entry-read', noun: 'entry read' },
+};
+
+const NOTHING_HELD: ReadonlyMap<string, HeldRecord> = new Map();
+
+/**
+ * The claim of every row a push tried to insert: rows stored now are accepted; the others
+ * are looked up, which a push of new records never needs to do.
+ */
+async function judgePushedRows(db: Kysely<Database>, rows: PushedRows, stored: StoredIds): Promise<ClaimsByKind> {
+  const claims: ClaimsByKind = {};
+  for (const key of Object.keys(KIND_OF) as (keyof PushedRows)[]) {
+    const sent = rows[key].map((row) => ({ id: row.id, deviceId: row.device_id, contentHash: row.content_hash ?? null }));
+    if (sent.length === 0) continue;
+    const skipped = sent.filter((row) => !stored[key].has(row.id)).map((row) => row.id);
+    const held = skipped.length === 0 ? NOTHING_HELD : await heldRecords(db, PUSHED_TABLES[key], skipped);
+    claims[KIND_OF[key].kind] = judgeInserted(KIND_OF[key].noun, sent, stored[key], held);
+  }
+  return claims;
+}
+
+/** The kind a record says it is, when it says one: enough to pair it with its claim once triage accepted it. */
+const kindOf = (record: unknown): RecordKind | null =>
+  typeof record === 'object' && record !== null && 'kind' in record && typeof record.kind === 'string' ? (record.kind as RecordKind) : null;

@@ -38,10 +38,13 @@ export async function reviewOf(db: Kysely<Database>, branchId: string, asked: nu
   }
 }
 
-/** The status of the case opened from each of these entries, by entry id; entries without a case are absent. */
+/**
+ * The status of the case opened from each of these entries, by entry id; entries without a
+ * case are absent. Only the branch's own events are folded: a case is never made of two branches'.
+ */
 async function caseStatusesOf(db: Kysely<Database>, branchId: string, opinionIds: readonly string[]): Promise<Map<string, CaseStatus>> {
   const opened = await casesOpenedFrom(db, branchId, opinionIds);
-  const { cases } = foldCases(await appliedEventsOfCases(db, opened.map((o) => o.caseId)));
+  const { cases } = foldCases(await appliedEventsOfCases(db, opened.map((o) => o.caseId), { branchId }));
   const statuses = new Map<string, CaseStatus>();
   for (const { caseId, opinionId } of opened) {
     const status = cases.get(caseId)?.status;

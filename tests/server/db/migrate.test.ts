@@ -200,8 +200,9 @@ describeEachDatabase('migrations', (kind) => {
     const old = [rating('r1', Date.UTC(2026, 10, 22, 23, 30), 'satisfied'), rating('r2', Date.UTC(2026, 10, 23, 0, 30), 'neutral')];
     await db.insertInto('ratings').values(old as (typeof old[number] & { day: string })[]).execute();
     const opened = aCaseEvent('opened', CASE_ID, { createdAt: Date.UTC(2026, 10, 23, 8), topicId: 'fees' });
-    // A 0005 row: none of the columns migration 0007 adds.
-    const { content_hash: _hash, attestation: _attestation, staff_session_id: _session, ...row } = caseEventToRow(opened, 'd', AT, { status: 'applied' }) as Record<string, unknown>;
+    // 0005 rows: none of the columns 0007 adds.
+    const row = { ...caseEventToRow(opened, 'd', AT, { status: 'applied' }) } as Record<string, unknown>;
+    for (const added of ['content_hash', 'attestation', 'staff_session_id']) delete row[added];
     await db.insertInto('case_events').values(row as never).execute();
 
     expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });

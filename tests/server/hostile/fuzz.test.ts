@@ -6,8 +6,9 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/domain/access.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
-import { API_ERROR_CODES, PROTOCOL_VERSION, SyncRecordSchema, type PushResponse, type SyncRecord } from '../../../src/domain/wire.ts';
+import { API_ERROR_CODES, CONFLICT_REASONS, PROTOCOL_VERSION, SyncRecordSchema, type PushResponse, type SyncRecord } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
+import { contentHash } from '../../../src/server/content-hash.ts';
 import { STATUS_OF } from '../../../src/server/errors.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
@@ -42,10 +43,10 @@ import {
  * ones), fast-check sends valid requests changed in one aspect: the JSON body mutated with
  * hostile values, raw text that is not JSON, every content type, the query, the path
  * parameter, the headers. Every answer must be a 4xx `{code, message}` that stored nothing,
- * or a 2xx that is a legitimate acceptance (a push that rejects the bad records one by one
- * and stores exactly the records it accepted, text as sent); never a 5xx. After each run,
- * the server still answers /api/health and no prototype was polluted. The counts of inputs
- * tried are printed at the end.
+ * or a 2xx that is a legitimate acceptance (a push that rejects the bad records one by one,
+ * stores exactly the records it accepted, text as sent, and accepts only records it holds
+ * as sent); never a 5xx. After each run, the server still answers /api/health and no
+ * prototype was polluted. The counts of inputs tried are printed at the end.
  */
 
 const DAY = '2026-11-23';
@@ -91,18 +92,36 @@ const onlyTables =
   (_answer, _sent, delta) =>
     expect(Object.keys(delta).filter((t) => !tables.includes(t))).toEqual([]);
 
-/** A 2xx push: one result per record; each accepted record valid by the shared schema and stored once, as sent. */
+/** The table each kind of record is stored in. */
+const TABLE_OF = { rating: 'ratings', shift: 'shift_events', opinion: 'opinions', 'case-event': 'case_events', 'entry-read': 'opinion_reads' } as const;
+
+/**
+ * A 2xx push: one result per record; each accepted record valid by the shared schema, stored
+ * once, as sent, and what the server holds under its id is that very record (its content
+ * hash); a conflict names the record's id, with one of the conflict reasons, and stores nothing.
+ */
 const acceptPush: Acceptance = async (answer, sent, delta, { database, acceptedIds }) => {
   const { results } = answer.json<PushResponse>();
   const records = (sent.json as { records: unknown[] }).records;
   expect(results).toHaveLength(records.length);
   const fresh: SyncRecord[] = [];
+  const accepted: SyncRecord[] = [];
   results.forEach((result, i) => {
+    if (result.status === 'conflict') {
+      expect(CONFLICT_REASONS).toContain(result.reason);
+      return expect(result).toEqual({ id: (records[i] as { id: unknown }).id, status: 'conflict', reason: result.reason, message: expect.any(String) });
+    }
     if (result.status !== 'accepted') return expect(result).toMatchObject({ status: 'rejected', reason: expect.any(String), message: expect.any(String) });
     const parsed = v.safeParse(SyncRecordSchema, records[i]);
     expect(parsed.success).toBe(true);
-    if (parsed.success && !acceptedIds.has(parsed.output.id) && !fresh.some((r) => r.id === parsed.output.id)) fresh.push(parsed.output);
+    if (!parsed.success) return;
+    accepted.push(parsed.output);
+    if (!acceptedIds.has(parsed.output.id) && !fresh.some((r) => r.id === parsed.output.id)) fresh.push(parsed.output);
   });
+  for (const record of accepted) {
+    const held = await database.db.selectFrom(TABLE_OF[record.kind]).select('content_hash').where('id', '=', record.id).executeTakeFirstOrThrow();
+    expect(held.content_hash).toBe(contentHash(record));
+  }
   for (const record of fresh) acceptedIds.add(record.id);
   const stored = RECORD_TABLES.reduce((sum, t) => sum + (delta[t] ?? 0), 0);
   expect(stored).toBe(fresh.length);

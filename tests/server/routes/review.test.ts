@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { ReviewPageSchema, type EntryRead, type ReviewEntry } from '../../../src/domain/review.ts';
 import { PROTOCOL_VERSION, type PushResponse } from '../../../src/domain/wire.ts';
+import { caseEventToRow } from '../../../src/server/repositories/case-events.ts';
 import { countOpinionReads } from '../../../src/server/repositories/opinion-reads.ts';
 import { reviewOf } from '../../../src/server/services/review.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
@@ -289,6 +290,27 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
       seen.push([step, (await referencesInReview()).includes(complaint.referenceCode)]);
     }
     expect(seen).toEqual(steps.map(([step, , listed]) => [step, listed]));
+  });
+
+  it("given another branch's events stored under the same case id, then the review folds only the branch's own and the entry stays open", async () => {
+    const { entry, push, referencesInReview, lobby } = await given();
+    const complaint = entry({ contact: CONTACT });
+    await push([complaint], { at: YESTERDAY });
+    await push([anEntryRead(complaint.id)]);
+    // Rows no push stores (an opening under a case id another branch holds is answered
+    // id-taken): put in by hand, the other branch's first, as a database written before the
+    // ids were checked, or by hand, could hold them.
+    const caseId = aCaseId();
+    const theirs = { branchId: OTHER_BRANCH_ID, staffId: '0190a0b0-0000-7000-8000-0000000000e9' };
+    const rows = [
+      caseEventToRow(aCaseEvent('opened', caseId, { ...theirs, role: 'branch-manager' }), 'another-device', SERVER_NOW, { status: 'applied' }),
+      caseEventToRow(aCaseEvent('replied', caseId, { ...theirs, role: 'branch-manager' }), 'another-device', SERVER_NOW, { status: 'applied' }),
+      caseEventToRow(aCaseEvent('signed-off', caseId, theirs), 'another-device', SERVER_NOW, { status: 'applied' }),
+      caseEventToRow(aCaseEvent('opened', caseId, { channel: 'opinion-box', opinionId: complaint.id }), lobby.deviceId, SERVER_NOW, { status: 'applied' }),
+    ];
+    for (const row of rows) await database.current.db.insertInto('case_events').values(row).execute();
+
+    expect(await referencesInReview()).toEqual([complaint.referenceCode]);
   });
 
   it.each<[string, Partial<Opinion>, 'read' | 'unread', 'no case' | 'open case', boolean]>([

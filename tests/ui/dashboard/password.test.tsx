@@ -63,6 +63,8 @@ describe('the dashboard password change, against the real server', { timeout: 60
     const dashboard = await givenDashboard(server);
     await dashboard.signIn('HQ1');
     await screen.findByRole('heading', { level: 1, name: dashboard.t('dashboard.password.forcedTitle') });
+    // The screen puts the focus on its first field once it has rendered: typing starts after, or keys would land there.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(dashboard.t('dashboard.password.current'))));
     await dashboard.type(dashboard.t('dashboard.password.current'), typed.current);
     await dashboard.type(dashboard.t('dashboard.password.new'), typed.next);
     await dashboard.type(dashboard.t('dashboard.password.repeat'), typed.repeated);
@@ -136,7 +138,9 @@ describe('the dashboard password change, against the real server', { timeout: 60
     const server = await given();
     const dashboard = await givenDashboard(server);
     await dashboard.signIn('1001');
-    await screen.findByRole('heading', { level: 1, name: dashboard.t('dashboard.forbidden.title') });
+    const title = await screen.findByRole('heading', { level: 1, name: dashboard.t('dashboard.forbidden.title') });
+    // The page puts the focus on its title once it has rendered: the keyboard starts from there.
+    await waitFor(() => expect(document.activeElement).toBe(title));
     await dashboard.press(dashboard.t('dashboard.password.open'));
     await screen.findByRole('heading', { level: 1, name: dashboard.t('dashboard.password.title') });
     await dashboard.press(dashboard.t('dashboard.cancel'));
