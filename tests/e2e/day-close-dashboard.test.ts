@@ -30,7 +30,7 @@ const contexts: BrowserContext[] = [];
 let port: number;
 let server: RunningServer | undefined;
 
-const MANAGER = { staffNumber: '9001', name: 'Grace Lin', pin: '8642', password: 'grace-lin-dashboard' };
+const MANAGER = { staffNumber: '9001', name: 'Grace Lin', pin: '864209', password: 'grace-lin-dashboard' };
 const SECOND_TELLER = { staffNumber: '1002', pin: '1357' };
 
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, EN, ES, eventually, freePort, firstTellerOf, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
+import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -63,7 +63,9 @@ describe('the lobby opinion box, end to end', () => {
   it('given a lobby tablet offline, when two customers leave entries and a third walks away, then the third leaves no trace and the server gets exactly the two', async () => {
     server = await startServer(port, dataDir);
     const code = lobbyCodeOf(server.firstRun());
-    const staff = firstTellerOf(server.firstRun());
+    // Lobby staff on the roster before the tablet enrolls: the lobby's roster carries their PIN hash.
+    const staff = { staffNumber: '3001', pin: '5713' };
+    await admin(dataDir, 'teller:add', '--branch', await firstBranchId(dataDir), '--staff-number', staff.staffNumber, '--name', 'Zhou Lan', '--pin', staff.pin, '--role', 'lobby-staff');
 
     const { context, page } = await openTablet(profileDir, { width: 1280, height: 800 });
     // A clock the test can move: the idle question comes after a minute untouched.
