@@ -163,6 +163,8 @@ export interface OpenCaseRow {
   dueAt: number | null;
   overdue: boolean;
   escalated: boolean;
+  /** Steps of the case (applied) whose maker only a tablet checked, offline: the tablet's word. */
+  tabletOnlySteps: number;
 }
 
 /** GET /api/reports/complaints: the quarterly analysis the programme asks for. */
@@ -179,6 +181,11 @@ export interface ComplaintsReport {
   open: OpenCaseRow[];
   openCount: number;
   overdueCount: number;
+  /**
+   * How the staff who worked the cases opened in the period were checked: the steps signed in
+   * a session the server checked, and those only a tablet checked (offline).
+   */
+  steps: { server: number; tablet: number };
 }
 
 /**

@@ -43,6 +43,10 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
     readCaseDeadlines(db),
     listBranchRefs(db, selection),
   ]);
+  const [steps, tabletSteps] = await Promise.all([
+    nothing ? [] : stepsByAttestation(db, selection, range),
+    tabletStepsOf(db, open.map((c) => c.id)),
+  ]);
 
   const cases = emptyTally();
   const byChannel = new Map<CaseChannel, number>(CASE_CHANNELS.map((channel) => [channel, 0]));
@@ -72,6 +76,7 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
       dueAt: replyDueAt(c, deadlines),
       overdue: isOverdue(c, now, deadlines),
       escalated: c.escalated,
+      tabletOnlySteps: tabletSteps.get(c.id) ?? 0,
     }),
   );
 
@@ -88,6 +93,10 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
     open: rows,
     openCount: rows.length,
     overdueCount: rows.filter((r) => r.overdue).length,
+    steps: {
+      server: Number(steps.find((s) => s.attestation === 'server')?.count ?? 0),
+      tablet: Number(steps.find((s) => s.attestation === 'tablet')?.count ?? 0),
+    },
   };
 }
 
@@ -106,4 +115,31 @@ async function labelsOfTopics(db: Kysely<Database>, branchIds: readonly string[]
     if (!found || rank < found.rank) labels.set(row.id, { rank, labels: labelsOf(row.labels) });
   }
   return new Map([...labels].map(([id, { labels: l }]) => [id, l]));
+}
+
+/** The steps of the cases opened in the period (applied and refused), by how their makers were checked. */
+function stepsByAttestation(db: Kysely<Database>, selection: BranchSelection, range: DayRange) {
+  return db
+    .selectFrom('case_events as e')
+    .innerJoin('complaint_cases as c', 'c.id', 'e.case_id')
+    .select((eb) => ['e.attestation', eb.fn.countAll<number>().as('count')])
+    .where('c.opened_day', '>=', range.from)
+    .where('c.opened_day', '<=', range.to)
+    .$if(selection !== 'all', (qb) => qb.where('c.branch_id', 'in', selection as readonly string[]))
+    .groupBy('e.attestation')
+    .execute();
+}
+
+/** How many applied steps of each of these cases only a tablet checked. */
+async function tabletStepsOf(db: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, number>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('case_events')
+    .select((eb) => ['case_id', eb.fn.countAll<number>().as('count')])
+    .where('case_id', 'in', [...caseIds])
+    .where('status', '=', 'applied')
+    .where('attestation', '=', 'tablet')
+    .groupBy('case_id')
+    .execute();
+  return new Map(rows.map((r) => [r.case_id, Number(r.count)]));
 }

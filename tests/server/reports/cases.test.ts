@@ -43,12 +43,14 @@ describeEachDatabase('complaints and branches reports', (kind) => {
       atFaultShare: 0.5,
       open: [
         // Opened before the period, and still waiting: the work at hand, whenever it came in.
-        { id: CASES.forgotten, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'in-person', topicId: 'waiting', topicLabels: labelsOf('waiting'), summary: 'Charged twice for a transfer', status: 'open', openedAt: t(22, 9), dueAt: t(23, 9), overdue: true, escalated: false },
-        { id: CASES.escalated, branchId: BRANCH_B, branchName: 'Nanjing Road', channel: 'opinion-box', topicId: 'staff', topicLabels: labelsOf('staff'), summary: 'Charged twice for a transfer', status: 'escalated', openedAt: t(23, 14), dueAt: t(24, 14), overdue: true, escalated: true },
-        { id: CASES.handedOn, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'phone', topicId: null, topicLabels: null, summary: 'Charged twice for a transfer', status: 'open', openedAt: t(24, 8), dueAt: t(27, 8), overdue: false, escalated: false },
+        { id: CASES.forgotten, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'in-person', topicId: 'waiting', topicLabels: labelsOf('waiting'), summary: 'Charged twice for a transfer', status: 'open', openedAt: t(22, 9), dueAt: t(23, 9), overdue: true, escalated: false, tabletOnlySteps: 0 },
+        { id: CASES.escalated, branchId: BRANCH_B, branchName: 'Nanjing Road', channel: 'opinion-box', topicId: 'staff', topicLabels: labelsOf('staff'), summary: 'Charged twice for a transfer', status: 'escalated', openedAt: t(23, 14), dueAt: t(24, 14), overdue: true, escalated: true, tabletOnlySteps: 0 },
+        { id: CASES.handedOn, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'phone', topicId: null, topicLabels: null, summary: 'Charged twice for a transfer', status: 'open', openedAt: t(24, 8), dueAt: t(27, 8), overdue: false, escalated: false, tabletOnlySteps: 1 },
       ],
       openCount: 3,
       overdueCount: 2,
+      // The nine steps of the three cases opened in the period; the phone case's handing on was made offline.
+      steps: { server: 8, tablet: 1 },
     });
   });
 

@@ -98,6 +98,14 @@ function ComplaintsView({ report, withBranch }: { report: ComplaintsReport; with
       sort: (row) => row.dueAt,
       csv: (row) => (row.dueAt === null ? null : dateTime(row.dueAt, language)),
     },
+    {
+      id: 'tabletOnly',
+      header: t('dashboard.column.tabletOnlySteps'),
+      numeric: true,
+      cell: (row) => (row.tabletOnlySteps === 0 ? <span class="muted">0</span> : <strong>{count(row.tabletOnlySteps, language)}</strong>),
+      sort: (row) => row.tabletOnlySteps,
+      csv: (row) => row.tabletOnlySteps,
+    },
     { id: 'overdueFlag', header: t('dashboard.column.overdue'), cell: (row) => (row.overdue ? t('dashboard.yes') : t('dashboard.no')), sort: (row) => (row.overdue ? 1 : 0), csv: (row) => (row.overdue ? t('dashboard.yes') : t('dashboard.no')) },
   ];
 
@@ -118,6 +126,15 @@ function ComplaintsView({ report, withBranch }: { report: ComplaintsReport; with
               {percent(report.atFaultShare, language)}
               <span class="stat-formula">
                 {t('dashboard.formula.atFault', { atFault: count(report.cases.atFault, language), decided: t('dashboard.n.decided', { count: decided, n: count(decided, language) }) })}
+              </span>
+            </dd>
+          </div>
+          <div class={report.steps.tablet > 0 ? 'stat stat-warn' : 'stat'} data-testid="steps-checked">
+            <dt>{t('dashboard.complaints.checkedByServer')}</dt>
+            <dd>
+              {percent(report.steps.server + report.steps.tablet === 0 ? null : report.steps.server / (report.steps.server + report.steps.tablet), language)}
+              <span class="stat-formula">
+                {t('dashboard.complaints.checkedSteps', { server: count(report.steps.server, language), tablet: count(report.steps.tablet, language) })}
               </span>
             </dd>
           </div>

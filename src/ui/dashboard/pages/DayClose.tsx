@@ -150,7 +150,7 @@ function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfir
       <p>
         {status.startedAt === null || status.startedBy === null
           ? t('dashboard.dayClose.notStarted')
-          : t('dashboard.dayClose.started', { at: dateTime(status.startedAt, language), name: status.startedBy.name })}
+          : t(status.startedBy.attestation === 'server' ? 'dashboard.dayClose.startedChecked' : 'dashboard.dayClose.started', { at: dateTime(status.startedAt, language), name: status.startedBy.name })}
       </p>
       <DataTable
         title={t('dashboard.dayClose.devices')}
