@@ -26,6 +26,7 @@ import {
   startServer,
   tempDir,
 } from '../tests/e2e/harness.ts';
+import { attestationScreens } from './screenshots-attestation.ts';
 import { dashboardScreens } from './screenshots-dashboard.ts';
 import { faultScreens } from './screenshots-faults.ts';
 import { passwordScreens } from './screenshots-password.ts';
@@ -351,6 +352,8 @@ try {
   else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
   // `… tokens`: a copied tablet key refused, the fleet's warning, an expired tablet (decision 0016), on a server of their own.
   else if (process.argv.includes('tokens')) await tokenScreens();
+  // `… attestation`: a case as the server-checked branch manager and as the tablet-checked one sees it (decision 0014).
+  else if (process.argv.includes('attestation')) await attestationScreens();
   else await allScreens();
 } finally {
   await server.stop();

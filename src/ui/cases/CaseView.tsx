@@ -76,7 +76,7 @@ export function CaseView({ caseId, session, role, config, onBack }: { caseId: st
             ))}
             {waitingForServer.length > 0 && (
               <p class="hint needs-server" id="needs-server-note">
-                {t('cases.needsServer', { actions: waitingForServer.map((a) => t(`cases.do.${a}`)).join(', ') })}
+                {t('cases.needsServer', { actions: new Intl.ListFormat(language, { type: 'conjunction' }).format(waitingForServer.map((a) => t(`cases.do.${a}`))) })}
               </p>
             )}
           </div>

@@ -1,3 +1,4 @@
+import { isManagerRole } from '../../domain/staff-session.ts';
 import { attestationKindOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useT } from '../services.tsx';
 
@@ -13,6 +14,8 @@ export function CheckedBy({ session }: { session: StaffSession }) {
     <p class={`checked-by checked-by-${kind}`} data-testid="checked-by" data-attestation={kind}>
       <span aria-hidden="true">{kind === 'server' ? '✓ ' : '⚠ '}</span>
       {t(`staffSession.${kind}`)}
+      {/* A manager's formal acts wait for the server's check: say which, where they work. */}
+      {kind === 'tablet' && isManagerRole(session.staff.role) && <span class="checked-by-waits">{t('staffSession.tabletWaits')}</span>}
     </p>
   );
 }

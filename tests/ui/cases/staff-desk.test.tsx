@@ -82,7 +82,7 @@ describe('Staff mode: who may do what', () => {
     await press(/Charged twice for a transfer/);
     expect(signOff()).toHaveProperty('disabled', true);
     // Escalation waits for the server too: both are the branch manager's formal acts.
-    const note = screen.getByText(t('cases.needsServer', { actions: [t('cases.do.escalated'), t('cases.do.signed-off')].join(', ') }));
+    const note = screen.getByText(t('cases.needsServer', { actions: new Intl.ListFormat('en', { type: 'conjunction' }).format([t('cases.do.escalated'), t('cases.do.signed-off')]) }));
     expect(signOff().getAttribute('aria-describedby')).toBe(note.id);
     await press(t('cases.signOut'));
 
