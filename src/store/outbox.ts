@@ -1,6 +1,8 @@
 import { uuidv7 } from 'uuidv7';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
-import { applyRequeue, planRequeue, requeueTables, StalePlan, type Resign } from './requeue.ts';
+// Types only: the re-queue is loaded when a push first answers id-taken, rare enough to stay
+// out of the counter's first JavaScript (its budget), and precached for offline use.
+import type { Resign } from './requeue.ts';
 
 export interface BatchLimits {
   maxRecords: number;
@@ -64,9 +66,10 @@ export async function settleOutbox(db: BranchVoiceDB, settled: Settlement, { now
   for (let attempt = 1; ; attempt++) {
     // Planned outside the transaction: a re-sign is not IndexedDB work, and awaiting it inside
     // would let IndexedDB commit the transaction half way.
-    const plan = taken.length === 0 ? null : await planRequeue(db, taken, done, newId, resign);
+    const requeue = taken.length === 0 ? null : await import('./requeue.ts');
+    const plan = requeue ? await requeue.planRequeue(db, taken, done, newId, resign) : null;
     try {
-      return await db.transaction('rw', [db.outbox, db.quarantine, ...(plan ? requeueTables(db) : [])], async () => {
+      return await db.transaction('rw', [db.outbox, db.quarantine, ...(requeue ? requeue.requeueTables(db) : [])], async () => {
         const rows = await db.outbox.bulkGet(rejected.map((r) => r.seq));
         await db.quarantine.bulkPut(
           rows.flatMap((row, i) => {
@@ -76,10 +79,10 @@ export async function settleOutbox(db: BranchVoiceDB, settled: Settlement, { now
           }),
         );
         await db.outbox.bulkDelete([...done]);
-        return plan ? applyRequeue(db, plan, done) : [];
+        return requeue && plan ? requeue.applyRequeue(db, plan, done) : [];
       });
     } catch (error) {
-      if (!(error instanceof StalePlan) || attempt === PLAN_ATTEMPTS) throw error;
+      if (!(requeue && error instanceof requeue.StalePlan) || attempt === PLAN_ATTEMPTS) throw error;
     }
   }
 }

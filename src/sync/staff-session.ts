@@ -1,14 +1,15 @@
 import * as v from 'valibot';
-import { attestRecord, importSessionKey, TABLET_ATTESTATION, type Attestation, type AttestationKind } from '../domain/attestation.ts';
+import { TABLET_ATTESTATION, type Attestation, type AttestationKind } from '../domain/attestation.ts';
+import { attestRecord, importSessionKey } from '../domain/attestation-sign.ts';
 import type { DeviceMode } from '../domain/config.ts';
 import { PIN_MAX_FAILURES } from '../domain/pin.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { isManagerRole, MANAGER_PIN_MIN_DIGITS, SIGN_IN_ROLES, STAFF_SESSION_HEADER, StaffSessionGrantSchema, type SessionStaff } from '../domain/staff-session.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { loadDevice } from '../store/device.ts';
-import type { Resign } from '../store/requeue.ts';
 import { appendPinAttempt, checkStaffCredentials } from '../store/staff.ts';
 import { requestJson, type HttpOptions } from './http.ts';
+import type { StaffKeyring } from './staff-keyring.ts';
 
 /**
  * A member of staff signing in on this tablet (decision 0014). With the server reachable, it
@@ -39,34 +40,6 @@ export type StaffSignInFailure =
   | 'not-enrolled';
 
 export type StaffSignIn = Result<StaffSession, StaffSignInFailure> & { lockedUntil?: number | null; failuresLeft?: number };
-
-/**
- * The keys of the staff sessions signed in on this page, by session id, while they last: a
- * record the server answers `id-taken` is sent again under a new id, and its signature, which
- * covers the id, is made again with its session's key (store/requeue.ts). Memory only, like
- * the sessions; a key leaves at sign-out, and a record renamed after that is the tablet's word.
- */
-export class StaffKeyring {
-  readonly #keys = new Map<string, { key: CryptoKey; expiresAt: number }>();
-  constructor(private readonly now: () => number = Date.now) {}
-
-  add(session: StaffSession): void {
-    if (session.verified) this.#keys.set(session.verified.sessionId, { key: session.verified.key, expiresAt: session.verified.expiresAt });
-  }
-
-  remove(session: StaffSession): void {
-    if (session.verified) this.#keys.delete(session.verified.sessionId);
-  }
-
-  /** Signs a renamed record again with its session's key, while the session lives here; null otherwise. */
-  readonly resign: Resign = async (record) => {
-    const claimed = (record as { attestation?: Attestation }).attestation;
-    if (claimed?.by !== 'server') return null;
-    const held = this.#keys.get(claimed.sessionId);
-    if (!held || held.expiresAt <= this.now()) return null;
-    return attestRecord(record, { sessionId: claimed.sessionId, key: held.key });
-  };
-}
 
 /** How long a sign-in waits for the server before the tablet checks the PIN itself. */
 export const SIGN_IN_TIMEOUT_MS = 8_000;

@@ -3,7 +3,7 @@ import { isLanguage } from '../domain/language.ts';
 import { createDatabase } from '../store/db.ts';
 import { getMeta } from '../store/meta.ts';
 import { SyncEngine } from '../sync/engine.ts';
-import { StaffKeyring } from '../sync/staff-session.ts';
+import { StaffKeyring } from '../sync/staff-keyring.ts';
 import { App } from './App.tsx';
 import { browserLanguage, createI18n } from './i18n.ts';
 import { ServicesProvider } from './services.tsx';

@@ -4,7 +4,7 @@ import type { i18n as I18n, TFunction } from 'i18next';
 import type { BranchVoiceDB } from '../store/db.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import type { HttpOptions } from '../sync/http.ts';
-import type { StaffKeyring } from '../sync/staff-session.ts';
+import type { StaffKeyring } from '../sync/staff-keyring.ts';
 
 /** What every screen may use; made once by main.tsx, fresh in every test. */
 export interface Services {

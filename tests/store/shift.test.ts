@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { attestRecord, importSessionKey, TABLET_ATTESTATION } from '../../src/domain/attestation.ts';
+import { TABLET_ATTESTATION } from '../../src/domain/attestation.ts';
+import { attestRecord, importSessionKey } from '../../src/domain/attestation-sign.ts';
 import { PIN_LOCK_MS } from '../../src/domain/pin.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { saveEnrollment } from '../../src/store/device.ts';

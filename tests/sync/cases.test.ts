@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { importSessionKey } from '../../src/domain/attestation.ts';
+import { importSessionKey } from '../../src/domain/attestation-sign.ts';
 import { applyAttestedCaseEvent, CASE_EVENT_TYPES, ROLES_FOR, type CaseEvent, type ComplaintCase, type StaffRole } from '../../src/domain/case.ts';
 import { recordCaseEvent, watchCases, type CaseEventInput } from '../../src/store/cases.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';

@@ -96,7 +96,8 @@ describe('CounterScreen', () => {
 
     // The one button a customer could find here leads to the teller's form, not to a rating.
     fireEvent.click(getByRole('button', { name: text(language, 'counter.closed.signIn') }));
-    expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'signIn.title'));
+    // The form comes with the staff screens' chunk.
+    await waitFor(() => expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'signIn.title')));
     expect(anyScoreButtons()).toEqual([]);
     const { ratings, outbox, shiftEvents } = await storedRows(services.db);
     expect([ratings, outbox, shiftEvents]).toEqual([[], [], []]);

@@ -11,7 +11,8 @@ import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { clearEnrollmentMarker } from '../../src/store/enrollment-marker.ts';
-import { StaffKeyring } from '../../src/sync/staff-session.ts';
+import { staffResources } from '../../src/ui/components/staff-locales.ts';
+import { StaffKeyring } from '../../src/sync/staff-keyring.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
 import { ServicesProvider, type Services } from '../../src/ui/services.tsx';
@@ -82,12 +83,23 @@ export function engineIdle(engine: SyncEngine): Promise<void> {
 
 export { anEnrolledDevice } from '../builders/device.ts';
 
-// The shared texts and the lobby, day-close and fault chunks' own (their top-level keys do not overlap).
+/** `extra`'s leaves added to `base`, deep: the staff chunk adds texts under the shared `errors`. */
+function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const mine = out[key];
+    out[key] = value && typeof value === 'object' && mine && typeof mine === 'object' ? deepMerge(mine as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+// The shared texts and the lobby, day-close, fault and staff chunks' own (the first three's
+// top-level keys do not overlap the shared ones; the staff chunk's leaves are new).
 const LOCALES = {
-  'zh-Hans': { ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'], ...faultResources['zh-Hans'] },
-  'zh-Hant': { ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'], ...faultResources['zh-Hant'] },
-  en: { ...en, ...lobbyResources.en, ...dayCloseResources.en, ...faultResources.en },
-  es: { ...es, ...lobbyResources.es, ...dayCloseResources.es, ...faultResources.es },
+  'zh-Hans': deepMerge({ ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'], ...faultResources['zh-Hans'] }, staffResources['zh-Hans']),
+  'zh-Hant': deepMerge({ ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'], ...faultResources['zh-Hant'] }, staffResources['zh-Hant']),
+  en: deepMerge({ ...en, ...lobbyResources.en, ...dayCloseResources.en, ...faultResources.en }, staffResources.en),
+  es: deepMerge({ ...es, ...lobbyResources.es, ...dayCloseResources.es, ...faultResources.es }, staffResources.es),
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { resources } from '../../src/ui/i18n.ts';
 import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts';
 import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
+import { staffResources } from '../../src/ui/components/staff-locales.ts';
 
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
 // compiler refuse this table when a reason is added to the code and not here (and the other
@@ -64,8 +65,10 @@ function flatten(node: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-// Each language's texts: the shared bundle and the lobby, day-close and fault chunks', whose top-level keys differ.
-const flat = Object.fromEntries(LANGUAGES.map((lng) => [lng, flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng] })])) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
+// Each language's texts: the shared bundle and the lobby, day-close, fault and staff chunks'.
+const flat = Object.fromEntries(
+  LANGUAGES.map((lng) => [lng, new Map([...flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng] }), ...flatten(staffResources[lng])])]),
+) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
 const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
 const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
 
@@ -80,6 +83,13 @@ describe('locales', () => {
     ['faults', faultResources],
   ] as const)('given the %s chunk, then its top-level keys are its own: merging never hides a shared text', (_, chunk) => {
     for (const lng of LANGUAGES) expect(Object.keys(chunk[lng]).filter((key) => key in resources[lng].translation || (chunk !== lobbyResources && key in lobbyResources[lng]))).toEqual([]);
+  });
+
+  it('given the staff chunk, then every text of it is a new leaf: merged deep into the shared bundle, it hides none', () => {
+    for (const lng of LANGUAGES) {
+      const shared = flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng] });
+      expect([...flatten(staffResources[lng]).keys()].filter((key) => shared.has(key))).toEqual([]);
+    }
   });
 
   it.each(LANGUAGES)('given %s, then it has every key that any other locale has', (lng) => {

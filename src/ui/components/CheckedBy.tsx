@@ -1,6 +1,8 @@
 import { isManagerRole } from '../../domain/staff-session.ts';
 import { attestationKindOf, type StaffSession } from '../../sync/staff-session.ts';
-import { useT } from '../services.tsx';
+import { useState } from 'preact/hooks';
+import { useServices, useT } from '../services.tsx';
+import { addStaffLocales } from './staff-locales.ts';
 
 /**
  * How the signed-in member of staff was checked, said plainly where they work: by the server
@@ -8,6 +10,8 @@ import { useT } from '../services.tsx';
  * the tablet's word, and the acts that need the server wait until they sign in online).
  */
 export function CheckedBy({ session }: { session: StaffSession }) {
+  const { i18n } = useServices();
+  useState(() => addStaffLocales(i18n));
   const { t } = useT();
   const kind = attestationKindOf(session);
   return (

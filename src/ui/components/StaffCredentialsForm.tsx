@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import { useT } from '../services.tsx';
+import { useServices, useT } from '../services.tsx';
+import { addStaffLocales } from './staff-locales.ts';
 
 /** What a credentials check answers: ok, or why not, with the lockout it caused (store/staff.ts). */
 export type CredentialsAnswer = { ok: true } | { ok: false; reason: string; lockedUntil?: number | null; failuresLeft?: number };
@@ -17,6 +18,9 @@ export function StaffCredentialsForm({ idPrefix, submitLabel, check, onCancel }:
   check: (credentials: { staffNumber: string; pin: string }) => Promise<CredentialsAnswer>;
   onCancel: () => void;
 }) {
+  const { i18n } = useServices();
+  // Its refusals' texts come with the staff screens' chunk: added before the first is read.
+  useState(() => addStaffLocales(i18n));
   const { t, language } = useT();
   const [staffNumber, setStaffNumber] = useState('');
   const [pin, setPin] = useState('');

@@ -9,8 +9,7 @@ import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { CustomerFlow } from './CustomerFlow.tsx';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
-import { SignInView } from './SignInView.tsx';
-import { StaffMenu } from './StaffMenu.tsx';
+import { LazySignInView, LazyStaffMenu } from './LazyStaff.tsx';
 
 /**
  * The counter evaluator through a teller's shift: closed, sign-in, open (the customer flow),
@@ -57,7 +56,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
         ) : closingDay ? (
           <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
         ) : signingIn ? (
-          <SignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} onSignedIn={setSession} />
+          <LazySignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} onSignedIn={setSession} />
         ) : (
           <section class="closed" data-screen="counter-closed">
             <h1>{t('counter.closed.title')}</h1>
@@ -67,7 +66,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
         )}
       </main>
       {staffMenu && shift.state !== 'closed' && (
-        <StaffMenu shift={shift} staffNumber={teller?.staffNumber} session={session} onSession={setSession} onClose={() => setStaffMenu(false)} />
+        <LazyStaffMenu shift={shift} staffNumber={teller?.staffNumber} session={session} onSession={setSession} onClose={() => setStaffMenu(false)} />
       )}
       <StatusCorner />
     </div>

@@ -3,6 +3,7 @@ import { canCloseDay } from '../../domain/day-close.ts';
 import { endStaffSession, isVerified, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { addDayCloseLocales } from '../components/day-close-locales.ts';
+import { addStaffLocales } from '../components/staff-locales.ts';
 import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
@@ -16,7 +17,7 @@ import { useServices, useT } from '../services.tsx';
  */
 export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDone: () => void }) {
   const services = useServices();
-  useState(() => addDayCloseLocales(services.i18n));
+  useState(() => addDayCloseLocales(services.i18n) && addStaffLocales(services.i18n));
   const { t } = useT();
   const [manager, setManager] = useState<StaffSession | null>(null);
 

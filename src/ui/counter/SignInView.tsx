@@ -1,5 +1,7 @@
 import { openShift } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
+import { useState } from 'preact/hooks';
+import { addStaffLocales } from '../components/staff-locales.ts';
 import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
@@ -11,6 +13,8 @@ import { useServices, useT } from '../services.tsx';
  */
 export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () => void; onCloseDay: () => void; onSignedIn: (session: StaffSession) => void }) {
   const services = useServices();
+  // Its texts come with the staff screens' chunk: added before the first is read.
+  useState(() => addStaffLocales(services.i18n));
   const { t } = useT();
 
   async function signIn(credentials: { staffNumber: string; pin: string }): Promise<CredentialsAnswer> {

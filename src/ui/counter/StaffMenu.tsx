@@ -3,6 +3,7 @@ import type { Shift } from '../../domain/shift.ts';
 import { recordShiftCommand } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
+import { addStaffLocales } from '../components/staff-locales.ts';
 import { useServices, useT } from '../services.tsx';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 
@@ -23,6 +24,7 @@ export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
 }) {
   const services = useServices();
   const { db, engine } = services;
+  useState(() => addStaffLocales(services.i18n));
   const { t } = useT();
   const [unlocked, setUnlocked] = useState<StaffSession | null>(null);
   const [pin, setPin] = useState('');

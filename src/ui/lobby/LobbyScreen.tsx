@@ -7,6 +7,7 @@ import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
 import { speak } from '../speech.ts';
+import { addStaffLocales } from '../components/staff-locales.ts';
 import { addLobbyLocales } from './locales.ts';
 import { LobbyStaffDialog } from './LobbyStaffDialog.tsx';
 import { OpinionFlow } from './OpinionFlow.tsx';
@@ -22,7 +23,7 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const services = useServices();
   const { i18n } = services;
   // The lobby's texts come with its chunk: added once, before the first text is read.
-  useState(() => addLobbyLocales(i18n));
+  useState(() => addLobbyLocales(i18n) && addStaffLocales(i18n));
   const { t, language } = useT();
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import * as v from 'valibot';
-import { attestRecord, importSessionKey, type Attestation } from '../../../src/domain/attestation.ts';
+import type { Attestation } from '../../../src/domain/attestation.ts';
+import { attestRecord, importSessionKey } from '../../../src/domain/attestation-sign.ts';
 import { hashPin } from '../../../src/domain/pin.ts';
 import { STAFF_SESSION_MS, StaffSessionGrantSchema, type StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 import { CaseEventsPageSchema, PROTOCOL_VERSION, type PushResponse } from '../../../src/domain/wire.ts';

@@ -76,7 +76,8 @@ export async function givenCounterTablet({ language = 'en', config = {}, shift =
     await nextFrame();
     const language = current();
     if (!rendered.queryByLabelText(text(language, 'signIn.staffNumber'))) fireEvent.click(getByRole('button', { name: text(language, 'counter.closed.signIn') }));
-    fireEvent.input(rendered.getByLabelText(text(language, 'signIn.staffNumber')), { target: { value: staffNumber } });
+    // The form comes with the staff screens' chunk, loaded the first time it is opened.
+    fireEvent.input(await rendered.findByLabelText(text(language, 'signIn.staffNumber')), { target: { value: staffNumber } });
     fireEvent.input(rendered.getByLabelText(text(language, 'signIn.pin')), { target: { value: pin } });
     fireEvent.click(getByRole('button', { name: text(language, 'signIn.submit') }));
   }

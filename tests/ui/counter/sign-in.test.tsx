@@ -107,7 +107,7 @@ describe('SignInView', () => {
   it('given the sign-in form, when Cancel is tapped, then the closed screen is back and nothing was recorded', async () => {
     const { getByRole, services } = await givenCounterTablet({ language: 'es' });
     fireEvent.click(getByRole('button', { name: text('es', 'counter.closed.signIn') }));
-    expect(getByRole('heading', { level: 1 }).textContent).toBe(text('es', 'signIn.title'));
+    await waitFor(() => expect(getByRole('heading', { level: 1 }).textContent).toBe(text('es', 'signIn.title')));
 
     fireEvent.click(getByRole('button', { name: text('es', 'signIn.cancel') }));
 
@@ -118,7 +118,7 @@ describe('SignInView', () => {
   it('given the closed screen, when Enter is pressed on the staff corner, then it opens the sign-in form, not the staff menu', async () => {
     const { getByRole, queryByRole } = await givenCounterTablet();
     fireEvent.keyDown(getByRole('button', { name: text('en', 'staff.corner') }), { key: 'Enter' });
-    expect(getByRole('heading', { level: 1 }).textContent).toBe(text('en', 'signIn.title'));
+    await waitFor(() => expect(getByRole('heading', { level: 1 }).textContent).toBe(text('en', 'signIn.title')));
     expect(queryByRole('dialog')).toBeNull();
   });
 });

@@ -84,7 +84,9 @@ describe('dashboard sign-in, against the real server', { timeout: 30_000 }, () =
     const server = await given();
     const dashboard = await givenDashboard(server, { language: 'zh-Hant' });
     await dashboard.signIn('1001');
-    await screen.findByRole('heading', { level: 1, name: text('zh-Hant', 'dashboard.forbidden.title') });
+    const title = await screen.findByRole('heading', { level: 1, name: text('zh-Hant', 'dashboard.forbidden.title') });
+    // The page puts the focus on its title once it has rendered: the keyboard starts from there.
+    await waitFor(() => expect(document.activeElement).toBe(title));
     expect(screen.getByRole('main').textContent).toContain(text('zh-Hant', 'dashboard.role.teller'));
     await dashboard.press(text('zh-Hant', 'dashboard.signOut'));
     await screen.findByRole('heading', { level: 1, name: text('zh-Hant', 'dashboard.signIn.title') });
