@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer } from './harness.ts';
+import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, tabletOutboxCount } from './harness.ts';
 
 // Complaint cases on two lobby tablets of one branch, the way issue #6 tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
@@ -59,7 +59,7 @@ async function caseList(page: Page): Promise<string[]> {
 /** Syncs from staff mode and waits until nothing is waiting. */
 async function syncNow(page: Page) {
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
-  await eventually('the tablet to sync', async () => (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
+  await eventually('the tablet to sync', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
   // The pull follows the push in the same run: let it land.
   await page.waitForTimeout(500);
 }

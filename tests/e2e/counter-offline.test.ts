@@ -14,6 +14,7 @@ import {
   serverRatings,
   signInAtCounter,
   startServer,
+  tabletOutboxCount,
   tabletRatingIds,
   tempDir,
   type RunningServer,
@@ -65,7 +66,8 @@ describe('a counter tablet, end to end', () => {
     const { context, page } = await openTablet(profileDir);
     await enrollTablet(page, `http://127.0.0.1:${port}/`, code);
     await signInAtCounter(page, teller.staffNumber, teller.pin);
-    await eventually('the sign-in to reach the server', async () => (await unsynced(page)) === '0 unsynced', 15_000, 200);
+    // The shift's opening is in the outbox before the ready screen shows; wait until it has left.
+    await eventually('the sign-in to reach the server', async () => (await tabletOutboxCount(page)) === 0 && (await unsynced(page)) === '0 unsynced', 15_000, 200);
 
     await server.stop();
     await page.reload();

@@ -146,6 +146,28 @@ export async function tabletRatingIds(page: Page): Promise<string[]> {
   );
 }
 
+/**
+ * How many records wait in the tablet's outbox, read from IndexedDB itself: the corner's count
+ * is a live query and may still show the number from before the last write.
+ */
+export async function tabletOutboxCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('branchvoice');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('outbox').objectStore('outbox').count();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
 /** The first-run teller's staff number and PIN, from the first run's file. */
 export function firstTellerOf(output: string): { staffNumber: string; pin: string } {
   const match = /Teller sign-in: staff number (\S+), PIN (\d{4})/.exec(output);

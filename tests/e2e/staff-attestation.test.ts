@@ -21,6 +21,7 @@ import {
   startServer,
   tempDir,
   type RunningServer,
+  tabletOutboxCount,
 } from './harness.ts';
 
 // Whose word a record carries, through the built app in Chromium and the real server
@@ -118,7 +119,7 @@ async function signOut(page: Page) {
 
 async function syncNow(page: Page) {
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
-  await eventually('the tablet to sync', async () => (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
+  await eventually('the tablet to sync', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
 }
 
 describe("whose word a record carries, end to end", () => {
