@@ -3,7 +3,7 @@
  *
  * Pushes 20,000 fresh records (three times; the median counts) in batches of 200 from 4 concurrent clients over loopback HTTP
  * to our server (SQLite, then PostgreSQL when TEST_POSTGRES_URL or DATABASE_URL is set), and
- * measures beside each a raw baseline in the same run (DESIGN.md "Performance budget"):
+ * measures beside each a raw baseline in the same run (docs/architecture.md, "Tests"):
  * bare Fastify + a prepared better-sqlite3 multi-row insert; bare pg multi-row inserts. The
  * baselines write to a table made by our migration, so both sides pay for the same indexes.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run load`: a thousand tablets closing the day at once (issue #8, Load).
+ * `npm run load`: a thousand tablets closing the day at once (docs/reliability.md, "Load").
  *
  *   npm run load -- [--devices 1000] [--records 500] [--db sqlite|postgres|both] [--servers 2]
  *                   [--per-branch 10] [--driver lean|engine] [--time-limit 180] [--cpu-prof <dir>] [--keep]

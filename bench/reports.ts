@@ -1,7 +1,7 @@
 /**
  * Report latency benchmark: `npx tsx bench/reports.ts` (also in `npm run bench`).
  *
- * Issue #7: the dashboard's reports read roll-ups kept on ingest, so they stay fast with a
+ * The dashboard's reports read roll-ups kept on ingest, so they stay fast with a
  * year of data from a thousand branches. On SQLite, then on PostgreSQL (TEST_POSTGRES_URL or
  * DATABASE_URL), it measures:
  *

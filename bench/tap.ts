@@ -4,7 +4,7 @@
  * Bundles bench/tap-page.ts with Vite, serves it from 127.0.0.1 (IndexedDB wants an http
  * origin), and times a tap (rating + outbox row, one read-write transaction) written by our
  * store function beside raw IndexedDB, Dexie alone, and raw IndexedDB with default durability,
- * on an empty database and with 50,000 unsynced rows (DESIGN.md "Performance budget").
+ * on an empty database and with 50,000 unsynced rows (docs/architecture.md, "Tests").
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

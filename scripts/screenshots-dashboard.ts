@@ -1,4 +1,4 @@
-// The dashboard's screenshots (issue #7): `npx tsx scripts/screenshots.ts dashboard`.
+// The dashboard's screenshots: `npx tsx scripts/screenshots.ts dashboard`.
 // Seeds the demo's month of four branches into a data directory of its own
 // (`npm run demo -- --seed-only`: the same ingest as the tablets), starts the server on it,
 // signs in as head office and photographs every page at 1440×900 in English, the overview in

@@ -1,4 +1,4 @@
-// The tablet's fault screens (issue 8): `npx tsx scripts/screenshots.ts faults`. Each fault is
+// The tablet's fault screens (decision 0013): `npx tsx scripts/screenshots.ts faults`. Each fault is
 // made as tests/e2e/tablet-faults.test.ts makes it, on a counter of its own, and photographed
 // at 800×1280 and 1280×800, in English and Traditional Chinese: the storage full (a customer's
 // tap refused, the corner's warning), the database deleted (enroll again), a revoked tablet

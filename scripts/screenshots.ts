@@ -158,7 +158,7 @@ const CASE_STAFF = [
 ] as const;
 const CASE_PIN = '135790';
 
-/** Staff mode on a lobby tablet: the case list, a case and the daily review (issue #6). */
+/** Staff mode on a lobby tablet: the case list, a case and the daily review. */
 async function caseScreens(dataDir: string, port: number, branchId: string) {
   for (const [number, name, role] of CASE_STAFF) {
     await admin(dataDir, 'teller:add', '--branch', branchId, '--staff-number', number, '--name', name, '--pin', CASE_PIN, '--role', role);
@@ -234,7 +234,7 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
 }
 
 /**
- * Close day (issue #7): three counter tablets and a lobby tablet of one branch. Counter 3 synced
+ * Close day: three counter tablets and a lobby tablet of one branch. Counter 3 synced
  * in the morning and went quiet; the lobby took an entry offline. The branch manager closes the
  * day on Counter 2 (English, portrait): the report names the quiet tablets. Back online, the
  * complaint manager closes it again on the lobby (繁體中文, landscape): the lobby is synced now.
@@ -348,7 +348,7 @@ try {
   }
   // `… password`: the password screens alone.
   else if (process.argv.includes('password')) await passwordScreens(server, port);
-  // `… faults`: the tablet's fault screens (issue 8): storage full, revoked, enroll again, upgraded.
+  // `… faults`: the tablet's fault screens (decision 0013): storage full, revoked, enroll again, upgraded.
   else if (process.argv.includes('faults')) await faultScreens(dataDir, port, await firstBranchId(dataDir), firstTellerOf(server.firstRun()));
   // `… tokens`: a copied tablet key refused, the fleet's warning, an expired tablet (decision 0016), on a server of their own.
   else if (process.argv.includes('tokens')) await tokenScreens();

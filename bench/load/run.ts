@@ -74,7 +74,7 @@ export type LoadResult = {
   kept: string | null;
 };
 
-/** The goals (#8, Load). */
+/** The day-end goals (docs/architecture.md, "Tests"; docs/reliability.md, "Load"). */
 export const GOALS = { allInMs: 60_000, p99Ms: 2_000 };
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {

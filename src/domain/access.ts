@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { ROSTER_ROLES, StaffNumberSchema, type RosterRole } from './teller.ts';
 
 /**
- * Who may read what on the dashboard (issue #7, DESIGN.md "Auth"). A dashboard account is a
+ * Who may read what on the dashboard (docs/architecture.md, "The trust model"). A dashboard account is a
  * staff number with a password: a member of a branch's roster, whose role and branch come
  * from the roster, or a member of head office's service department, who has no branch.
  */

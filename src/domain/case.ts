@@ -5,12 +5,12 @@ import { storableText } from './text.ts';
 import { TopicIdSchema } from './topic-id.ts';
 
 /**
- * Complaint cases (issue #6, DOMAIN.md, seed 002): a case is the fold of an append-only list
+ * Complaint cases (seed 002): a case is the fold of an append-only list
  * of case events. The tablets and the server fold the same events through the same rules
  * (`applyCaseEvent`), so every tablet of a branch converges on the same cases.
  */
 
-/** Who may do what (issue #6): lobby staff, the complaint manager (投訴管理人), the branch manager (網點負責人). */
+/** Who may do what: lobby staff, the complaint manager (投訴管理人), the branch manager (網點負責人). */
 export const STAFF_ROLES = ['lobby-staff', 'complaint-manager', 'branch-manager'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
@@ -48,8 +48,8 @@ export const CaseEventSchema = v.variant('type', [
     /** The opinion-box entry the case comes from, when it does. */
     opinionId: v.nullable(RecordIdSchema),
     /**
-     * What the complaint is about, from the branch's topics (the quarterly analysis by nature,
-     * issue #7). Absent from events made before issue #7, and optional: the topic of an
+     * What the complaint is about, from the branch's topics (the quarterly analysis by nature).
+     * Absent from events made before topics were asked for, and optional: the topic of an
      * entry's case is the entry's.
      */
     topicId: v.optional(v.nullable(TopicIdSchema)),
@@ -269,7 +269,7 @@ export function foldCases(events: readonly CaseEvent[]): { cases: Map<string, Co
   return { cases, refused };
 }
 
-/** The network's reply deadlines (DOMAIN.md: defaults 24 hours, and 3 days when not answered on the spot). */
+/** The network's reply deadlines (defaults from the complaint rules: 24 hours, and 3 days when not answered on the spot). */
 export interface ReplyDeadlines {
   replyWithinHours: number;
   notOnSpotWithinHours: number;

@@ -8,7 +8,7 @@ import { TopicSchema } from './topic.ts';
 
 /**
  * What a device is enrolled as: a counter evaluator at one teller window, or the lobby's
- * opinion box (issue #5). Staff mode arrives with complaint cases (issue #6).
+ * opinion box, whose staff mode handles complaint cases.
  */
 export const DEVICE_MODES = ['counter', 'lobby'] as const;
 export const DeviceModeSchema = v.picklist(DEVICE_MODES);
@@ -22,7 +22,7 @@ export const DEFAULT_RATING_COOLDOWN_MS = 3000;
 
 /**
  * The configuration a device keeps in IndexedDB so that it starts with no network. It flows
- * from server to device only, whole, when `version` changes (DESIGN.md "Data").
+ * from server to device only, whole, when `version` changes (docs/architecture.md, "The sync protocol").
  */
 export const DeviceConfigSchema = v.object({
   version: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -45,8 +45,8 @@ export const DeviceConfigSchema = v.object({
   /** Topics offered in the opinion box, in the branch's order. */
   topics: v.array(TopicSchema),
   /**
-   * The network's reply deadlines for complaint cases (a head-office setting, issue #6).
-   * Absent in configurations pulled before issue #6: the defaults of 24 hours and 3 days.
+   * The network's reply deadlines for complaint cases (a head-office setting).
+   * Absent in configurations pulled from servers before complaint cases: the defaults of 24 hours and 3 days.
    */
   caseDeadlines: v.optional(
     v.object({

@@ -6,7 +6,7 @@ import { EpochMsSchema, IdSchema } from './ids.ts';
 import { LocalDaySchema } from './period.ts';
 
 /**
- * Day close (日終, issue #7): branches sync at day end at the latest. Staff press "close
+ * Day close (日終): branches sync at day end at the latest. Staff press "close
  * day" on any tablet of the branch; that tablet syncs at once, and the server's day-close
  * report lists every enrolled device with what it last said of itself. The branch manager
  * then confirms the close on the dashboard, with every device synced or with the gaps named.

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
-// Ids are made on the device (DESIGN.md "Data"), so the domain only checks their shape;
-// it never generates one: domain/ reads no clock and no randomness (STYLE.md §2.1).
+// Ids are made on the device (a record made offline has its id at once), so the domain only checks their shape;
+// it never generates one: domain/ reads no clock and no randomness (docs/architecture.md, "The parts").
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 
-/** The languages of the product, from the start (DOMAIN.md "Languages"). */
+/** The languages of the product, from the start (a customer may switch; the branch sets the default). */
 export const LANGUAGES = ['zh-Hans', 'zh-Hant', 'en', 'es'] as const;
 export type Language = (typeof LANGUAGES)[number];
 

@@ -2,11 +2,11 @@ import type { CaseChannel, ComplaintCase } from './case.ts';
 import { SCORES, type Score } from './rating.ts';
 
 /**
- * The three figures the service programme is judged by (seed 001, issue #7), defined once
+ * The three figures the service programme is judged by (seed 001), defined once
  * here for the server's reports, the dashboard and the tests. The choices of numerator and
  * denominator are explained in docs/decisions/0008-programme-figures.md.
  *
- * - Satisfaction = (very satisfied + satisfied) / all ratings (DOMAIN.md).
+ * - Satisfaction = (very satisfied + satisfied) / all ratings (decision 0008).
  * - Complaint rate = complaint cases opened / ratings, both in the period. Every complaint
  *   is recorded as a case whatever its channel (seed 002); the ratings stand for the
  *   customers served, the only count of them the branch keeps.

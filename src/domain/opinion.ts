@@ -8,7 +8,7 @@ import { storableText } from './text.ts';
 export const OPINION_KINDS = ['complaint', 'suggestion', 'praise', 'question'] as const;
 export type OpinionKind = (typeof OPINION_KINDS)[number];
 
-/** The customer's text: up to 2,000 characters (issue #5). */
+/** The customer's text: up to 2,000 characters (the opinion box's limit). */
 export const MAX_OPINION_TEXT = 2000;
 
 // Loose on purpose: the tablet's own keyboard, international numbers, spaces and dashes.
@@ -105,7 +105,7 @@ const ContactSchema = v.strictObject({
 
 /**
  * An opinion-box entry, append-only like a rating. Contact details travel only with consent;
- * the server gives them only to roles that handle complaints (issue #6).
+ * the server gives them only to roles that handle complaints (decision 0014).
  */
 export const OpinionSchema = v.strictObject({
   kind: v.literal('opinion'),

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * Days and periods of the reports (issue #7). A report day is the branch's own calendar day
+ * Days and periods of the reports. A report day is the branch's own calendar day
  * in its time zone, written `YYYY-MM-DD`: "today" at a branch in Madrid is not today in
  * Shanghai, and a rating at 23:30 local time belongs to the day the customer was served.
  * Pure: the caller passes `now`; Intl does the time-zone arithmetic.

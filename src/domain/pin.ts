@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * Staff PINs are checked on the tablet with no network (DESIGN.md "Auth"), against a salted
+ * Staff PINs are checked on the tablet with no network (docs/architecture.md, "The trust model"), against a salted
  * slow hash in the pulled roster. PBKDF2-SHA256 because WebCrypto has it in every browser and
  * in Node, so the server hashes and the tablet verifies with the same code. The salt is
  * passed in: domain/ reads no randomness.
@@ -47,7 +47,7 @@ export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> 
   return diff === 0;
 }
 
-/** Five wrong PINs lock sign-in for five minutes (issue #4). */
+/** Five wrong PINs lock sign-in for five minutes. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 5 * 60_000;
 

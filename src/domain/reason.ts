@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { Language } from './language.ts';
 
-/** The scores that ask the customer why (issue #4): neutral and dissatisfied. */
+/** The scores that ask the customer why: neutral and dissatisfied. */
 export const REASON_SCORES = ['neutral', 'dissatisfied'] as const;
 
 /** One reason a customer can pick, with its text in every product language. */

@@ -12,7 +12,7 @@ import { DayRangeSchema, LocalDaySchema, MAX_RANGE_DAYS, type LocalDay, type Tre
 import type { DeviceHealth } from './wire.ts';
 
 /**
- * The dashboard's API (issue #7): what each report answers. Every report reads roll-ups kept
+ * The dashboard's API: what each report answers. Every report reads roll-ups kept
  * on ingest, never the raw records, so it stays fast with a year of a thousand branches.
  * All routes need a dashboard session; each is scoped by the viewer's role (access.ts).
  *

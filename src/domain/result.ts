@@ -1,5 +1,5 @@
 /**
- * Errors are values at boundaries (STYLE.md §2.5): store, sync and server functions return a
+ * Errors are values at boundaries: store, sync and server functions return a
  * Result; a `reason` is a stable code for programs, `message` names the problem and the fix.
  */
 export type Ok<T> = { ok: true; value: T };

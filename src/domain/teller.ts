@@ -14,7 +14,7 @@ export const PhotoSchema = v.pipe(
   v.maxLength(MAX_PHOTO_BYTES, `must be under ${MAX_PHOTO_BYTES / 1000} KB`),
 );
 
-/** What a member of the branch's roster is: a teller at the windows, or lobby and complaint staff (issue #6). */
+/** What a member of the branch's roster is: a teller at the windows, or lobby and complaint staff. */
 export const ROSTER_ROLES = ['teller', ...STAFF_ROLES] as const;
 export type RosterRole = (typeof ROSTER_ROLES)[number];
 
@@ -33,7 +33,7 @@ export const TellerSchema = v.object({
   stars: StarsSchema,
   /** Null: this tablet does not check this member's PIN; they sign in only with the server reachable. */
   pin: v.nullable(PinHashSchema),
-  /** Absent in configurations pulled before issue #6: a teller then. */
+  /** Absent in configurations pulled from servers before staff roles: a teller then. */
   role: v.optional(v.picklist(ROSTER_ROLES), 'teller'),
 });
 export type Teller = v.InferOutput<typeof TellerSchema>;

@@ -17,7 +17,7 @@ export const PROTOCOL_VERSION = 1;
 
 /** A push carries at most this many records … */
 export const MAX_BATCH_RECORDS = 200;
-/** … and at most this many bytes of JSON (DESIGN.md "Sync"). */
+/** … and at most this many bytes of JSON (docs/architecture.md, "The sync protocol"). */
 export const MAX_BATCH_BYTES = 256 * 1024;
 /** The server refuses bodies over this size with 413: a full batch plus headroom. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -133,7 +133,7 @@ const SeqSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
 /**
  * GET /api/case-events?after=<seq>&limit=<n>: the branch's case events with `seq > after`, in
  * `seq` order, each with what the server's fold made of it. A refused event is kept and
- * shown to staff with its reason; nothing is dropped (issue #6). Send `next` as `after` the
+ * shown to staff with its reason; nothing is dropped. Send `next` as `after` the
  * next time; `more` says another page is waiting now.
  */
 export const CaseEventsPageSchema = v.object({

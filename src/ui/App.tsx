@@ -35,7 +35,7 @@ type LobbyModule = { LobbyScreen: typeof LobbyScreen };
 
 /**
  * The opinion box is its own chunk, loaded only by a lobby tablet: a counter tablet never
- * downloads it (DESIGN.md "Performance budget"). The service worker precaches it, so the
+ * downloads it (docs/architecture.md, "Adding a screen"). The service worker precaches it, so the
  * import works offline.
  */
 function useLobbyScreen(wanted: boolean): LobbyModule | null {

@@ -10,7 +10,7 @@ const RESTARTED_AT = 'branchvoice.restartedForUpgradeAt';
 
 /**
  * A newer version of the app upgraded the database from another tab, and this tab's
- * connection was closed so as not to block it (DESIGN.md "Sync"). Its code no longer knows
+ * connection was closed so as not to block it (decision 0013). Its code no longer knows
  * the schema: it says so and restarts, rather than dying silently on its next write.
  */
 export function UpgradedNotice({ reload = () => location.reload() }: { reload?: () => void }) {

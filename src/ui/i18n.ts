@@ -13,7 +13,7 @@ export const resources = {
   es: { translation: es },
 } as const;
 
-/** Makes a fresh i18next instance (no global one: STYLE.md §2.7), ready at once. */
+/** Makes a fresh i18next instance (no global one, so every test gets its own), ready at once. */
 export function createI18n(language: Language): I18n {
   const instance = i18next.createInstance();
   void instance.init({

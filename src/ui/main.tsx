@@ -11,7 +11,7 @@ import { registerServiceWorker } from './sw-bridge.ts';
 import './styles.css';
 
 async function main() {
-  // The dashboard (issue #7) is a desktop page in a chunk of its own, online only: no tablet
+  // The dashboard is a desktop page in a chunk of its own, online only: no tablet
   // database, sync engine or service worker, and a counter tablet never downloads it.
   if (/^\/dashboard(\/|$)/.test(location.pathname)) {
     const { startDashboard } = await import('./dashboard/start-dashboard.tsx');

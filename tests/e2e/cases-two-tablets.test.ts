@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, tabletOutboxCount } from './harness.ts';
 
-// Complaint cases on two lobby tablets of one branch, the way issue #6 tells it: tablet A,
+// Complaint cases on two lobby tablets of one branch, as the README tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
 // replies to another case; both come online and show the same cases; the branch manager
 // signs one off on B and A shows it signed off; a reply A made to it offline before it heard

@@ -20,7 +20,7 @@ import {
   tabletOutboxCount,
 } from './harness.ts';
 
-// Issue #4's shift, with the network down from sign-in to sign-out: one teller signs in and
+// A teller's shift, with the network down from sign-in to sign-out: one teller signs in and
 // takes 5 ratings with reasons, pauses (a tap does nothing), resumes, takes 3 more and signs
 // out; a second teller signs in and takes 2. Back online, the server holds the 10 ratings,
 // each attributed to the right teller and sign-in, and the shift's events.

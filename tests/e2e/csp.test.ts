@@ -18,7 +18,7 @@ import {
   type RunningServer,
 } from './harness.ts';
 
-// The Content-Security-Policy in real Chromium (issue #8): the built app, served as `npm start`
+// The Content-Security-Policy in real Chromium (decision 0011): the built app, served as `npm start`
 // serves it, runs the counter, the lobby and the dashboard under the policy, and the browser
 // reports no violation: no inline script or style, nothing from elsewhere. A script injected
 // into the page is refused and reported, so the check would see one.

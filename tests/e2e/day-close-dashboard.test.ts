@@ -21,7 +21,7 @@ import {
   tabletOutboxCount,
 } from './harness.ts';
 
-// Issue #7, end to end: two counters rate with the server down; one tablet closes the day
+// The day close, end to end: two counters rate with the server down; one tablet closes the day
 // while the other is still cut off; the day-close report names the silent tablet; it comes
 // back and syncs; the branch manager confirms on the dashboard; the dashboard's figures are
 // those of the seven taps. Real Chromium, the server as `npm start` starts it, SQLite.

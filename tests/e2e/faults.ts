@@ -1,4 +1,4 @@
-// Helpers for the tablet's faults (issue 8, tablet-faults.test.ts and the `faults` screenshots):
+// Helpers for the tablet's faults (decision 0013, tablet-faults.test.ts and the `faults` screenshots):
 // a tablet per case at a counter of its own, and the ways Chromium lets a test hurt its storage.
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { admin, enrollTablet, eventually, openTablet, removeDir, serverRatings, signInAtCounter, tempDir, type AdminRating } from './harness.ts';

@@ -37,7 +37,7 @@ import {
   type Tablet,
 } from './faults.ts';
 
-// Issue 8, on the tablet: what the browser can do to the app's storage and tabs, in real
+// The tablet's own faults (decision 0013): what the browser can do to the app's storage and tabs, in real
 // Chromium against the server as `npm start` runs it. Every case ends by comparing the server
 // with what the tablet accepted: exactly those records, none twice. One server for the file;
 // each case has a counter and a browser profile of its own.

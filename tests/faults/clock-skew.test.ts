@@ -8,7 +8,7 @@ import { startTestServer, useTestDatabase } from '../server/fixtures.ts';
 import { aCounterTablet, expectExactlyOnce, givenBranchWithCounters, type Tablet } from './given.ts';
 
 // Tablets whose clocks are wrong by a day or a year either way, against a server with the right
-// time. The device's time is data (DESIGN.md "Data"): kept as sent, never the order; the server's
+// time. The device's time is data (decision 0012): kept as sent, never the order; the server's
 // seq is the order of arrival; the engine measures the offset and the fleet shows it. The day a
 // rating counts on is the branch's day of the device's clock (decision 0009); what that does
 // to a year-skewed tablet's figures, and why it stays so, is decision 0012.

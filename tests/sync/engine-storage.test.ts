@@ -10,7 +10,7 @@ import { BRANCH_ID, COUNTER_ID, SIGN_IN_ID, TELLER_ID } from '../builders/rating
 import { givenRatings } from '../helpers/counter.ts';
 import { givenBranchWithCounter, givenEnrollmentCode, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
 
-// The engine when the tablet's own storage fails it (issue 8): a full disk, and a database the
+// The engine when the tablet's own storage fails it (decision 0013): a full disk, and a database the
 // browser deleted. The server is real; the full disk is IndexedDB refusing writes below Dexie,
 // as Chromium does past the quota (tests/e2e/tablet-faults.test.ts does it in Chromium itself).
 const database = useTestDatabase('sqlite');

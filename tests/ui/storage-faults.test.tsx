@@ -13,7 +13,7 @@ import { anEnrolledLobby } from '../builders/device.ts';
 import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
 import { anEnrolledDevice, renderWithServices, text, uniqueDbName } from './helpers.tsx';
 
-// What staff are told when the tablet's storage fails it (issue 8). In Chromium, end to end:
+// What staff are told when the tablet's storage fails it (decision 0013). In Chromium, end to end:
 // tests/e2e/tablet-faults.test.ts; here, every language.
 describe('the status corner and a full storage', () => {
   it.each(LANGUAGES)('given %s, when a write is refused for lack of space, then the corner says the storage is full, and the warning goes once a write fits', async (language) => {

@@ -42,7 +42,7 @@ export const isPostgresUrl = (url: string | undefined): url is string =>
 /** True for a Kysely instance (or transaction) on PostgreSQL: for the few statements that differ. */
 export const isPostgres = (db: Kysely<Database>): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
 
-/** Opens SQLite (the default) or PostgreSQL; one `create...()` per process or test (STYLE.md §2.7). */
+/** Opens SQLite (the default) or PostgreSQL; one `create...()` per process or test (no hidden singletons). */
 export function createDatabase(options: DatabaseOptions = {}): DatabaseHandle {
   if (isPostgresUrl(options.url)) return openPostgres(options.url);
   return openSqlite(options.sqliteFile ?? join(DEFAULT_DATA_DIR, SQLITE_FILE_NAME));

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
- * The server's tables, declared once; row types flow from here (STYLE.md §1, kysely).
+ * The server's tables, declared once; row types flow from here.
  * Every time is an integer of epoch milliseconds, so SQLite and PostgreSQL answer alike.
  */
 export interface Database {

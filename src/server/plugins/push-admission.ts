@@ -2,7 +2,7 @@ import type { FastifyReply, onRequestAsyncHookHandler } from 'fastify';
 import { sendApiError } from '../errors.ts';
 
 /**
- * Admission control for pushes (issue #8, `npm run load`): at day end a thousand tablets may
+ * Admission control for pushes (`npm run load`, docs/reliability.md "Load"): at day end a thousand tablets may
  * push at once. Taken all in, every push waits behind every other one, seconds each; on a
  * slow machine past the tablets' 30-second timeout, and a push that times out is sent
  * again, which is work done twice. So a server takes at most `inFlight` pushes at a time

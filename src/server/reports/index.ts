@@ -1,5 +1,5 @@
 /**
- * The dashboard's reports (issue #7, decision 0009): each reads only the roll-ups and the
+ * The dashboard's reports (decision 0009): each reads only the roll-ups and the
  * case projection that ingest keeps, and answers the types of domain/reports.ts.
  */
 export type { BranchSelection } from './common.ts';

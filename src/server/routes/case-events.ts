@@ -24,7 +24,7 @@ export const caseEventRoutes: FastifyPluginAsync<CaseEventRoutesOptions> = async
   /** GET /api/case-events?after=<seq>&limit=<n>: a page of the branch's case events by cursor (decision 0006). */
   app.get<{ Reply: CaseEventsPage | ApiError }>('/case-events', async (request, reply) => {
     // Case events carry customers' complaints and contact details: complaint handling happens
-    // on lobby tablets only, never on a counter's evaluator (issue #6).
+    // on lobby tablets only, never on a counter's evaluator.
     if (request.device.mode !== 'lobby') {
       return sendApiError(reply, 'forbidden', 'Case events go only to lobby tablets; this device is enrolled at a counter.');
     }

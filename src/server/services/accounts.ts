@@ -20,7 +20,7 @@ import { findTeller } from '../repositories/tellers.ts';
 import { parseInput, type AdminError } from './input.ts';
 
 /**
- * Dashboard accounts (issue #7, decision 0010): a staff number and a password. A roster
+ * Dashboard accounts (decision 0010): a staff number and a password. A roster
  * member's account holds no role or branch of its own: both are read from the roster on
  * every request, so moving someone on the roster moves their dashboard at once. Head office
  * accounts have no branch and see every branch.
@@ -65,7 +65,7 @@ export async function addRosterAccount(
   if (!teller.active) {
     return err('invalid-input', `${teller.name} (${teller.id}) is off the roster; put them back with \`npm run admin -- teller:set ${teller.id} --active yes\` first.`);
   }
-  // Hashed before the transaction, which holds storage only (STYLE.md §2.6).
+  // Hashed before the transaction, which holds storage only: no slow work inside it.
   const passwordHash = await hashPassword(parsed.value.password);
   const account: StoredAccount = {
     staffNumber: teller.staffNumber,

@@ -13,7 +13,7 @@ import { insertDefaultReasons } from './reasons.ts';
 import { rebuildRollups } from './rollups.ts';
 import { insertDefaultTopics } from './topics.ts';
 
-// The same rules the device checks its configuration with (STYLE.md §2.4), so an admin
+// The same rules the device checks its configuration with (one schema in src/domain), so an admin
 // cannot save a setting that devices would refuse.
 const LanguageSchema = DeviceConfigSchema.entries.branch.entries.defaultLanguage;
 const CooldownSchema = DeviceConfigSchema.entries.ratingCooldownMs;

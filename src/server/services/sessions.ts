@@ -14,8 +14,8 @@ import { viewerOf } from './accounts.ts';
 
 /**
  * Dashboard sessions (decision 0010): a random token in an HttpOnly cookie, and its sha256 in
- * the database, so any server of the fleet can answer any request (DESIGN.md "Server": the
- * server is stateless). A session ends after SESSION_IDLE_MS unused or SESSION_MAX_MS in all.
+ * the database, so any server of the fleet can answer any request (the server is stateless:
+ * decision 0002). A session ends after SESSION_IDLE_MS unused or SESSION_MAX_MS in all.
  */
 
 /** last_seen_at moves at most this often: a dashboard page asks several reports at once. */

@@ -12,7 +12,7 @@ import { parseInput, type AdminError } from './input.ts';
 /** Where each reply deadline is kept. */
 const DEADLINE_KEYS = { replyWithinHours: 'reply_within_hours', notOnSpotWithinHours: 'not_on_spot_within_hours' } as const satisfies Record<keyof ReplyDeadlines, SettingKey>;
 
-// The rule the tablets check their configuration with (STYLE.md §2.4), so an admin cannot
+// The rule the tablets check their configuration with (one schema in src/domain), so an admin cannot
 // save a deadline that devices would refuse.
 const DeadlineChangesSchema = v.object({
   replyWithinHours: v.optional(DeadlineHoursSchema),

@@ -59,7 +59,7 @@ const tellerNotFound = (id: string) =>
 /**
  * Adds a teller to a branch and bumps its config version, so the branch's tablets pull the
  * new roster. The PIN is hashed before the transaction: 100,000 PBKDF2 rounds must not hold
- * the write lock (STYLE.md §2.6).
+ * the write lock: a transaction holds storage only.
  */
 export async function addTeller(
   db: Kysely<Database>,

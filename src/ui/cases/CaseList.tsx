@@ -6,7 +6,7 @@ import { dateTime, deadlineOf, staffName, topicName } from './format.ts';
 import { useNow } from './use-now.ts';
 
 /**
- * The branch's complaint cases, overdue first (issue #6): each with its deadline in amber or
+ * The branch's complaint cases, overdue first: each with its deadline in amber or
  * red, its owner and its status. Actions the server refused head the screen, each with its
  * reason, and in the history of their case: nothing is dropped silently.
  */

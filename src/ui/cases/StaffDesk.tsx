@@ -24,10 +24,10 @@ export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name
 const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
 
 /**
- * Staff mode on a lobby tablet (issue #6): behind the kiosk lock, a member of staff signed in
+ * Staff mode on a lobby tablet: behind the kiosk lock, a member of staff signed in
  * with their staff number and PIN works the branch's complaint cases in their role: the case
  * list, a case and its actions, a new case, and for the complaint and branch managers the daily
- * review of the opinion box and the day close (issue #7). All of it but those two works offline;
+ * review of the opinion box and the day close. All of it but those two works offline;
  * what the tablet writes goes through the outbox, and the branch's events come back on every sync.
  */
 export function StaffDesk({ session, device, onSignOut }: { session: StaffSession; device: EnrolledDevice; onSignOut: () => void }) {

@@ -8,7 +8,7 @@ import { useServices, useT } from '../services.tsx';
 import { addDayCloseLocales } from './day-close-locales.ts';
 
 /**
- * The day close as staff see it on a tablet, counter or lobby (issue #7): it runs the close as
+ * The day close as staff see it on a tablet, counter or lobby: it runs the close as
  * soon as it is shown, says "Syncing…" meanwhile, then how this tablet's own sync went and
  * where every device of the branch stands, the gaps first. "Sync again" runs it once more:
  * after a tablet named as a gap has synced, its line turns to "synced".

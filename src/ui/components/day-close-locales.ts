@@ -8,7 +8,7 @@ import zhHant from '../../locales/day-close/zh-Hant.json';
 /**
  * The day close's texts in all four languages. They travel with the day-close screens, in the
  * lobby's chunk and in a small chunk a counter tablet loads when staff choose "close day", so
- * a counter's first JavaScript stays within its budget (DESIGN.md "Performance budget"); the
+ * a counter's first JavaScript stays within its budget (docs/architecture.md, "Adding a screen"); the
  * service worker precaches both. Their one top-level key, `dayClose`, is their own.
  */
 export const dayCloseResources = {

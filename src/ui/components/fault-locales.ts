@@ -6,10 +6,10 @@ import zhHans from '../../locales/faults/zh-Hans.json';
 import zhHant from '../../locales/faults/zh-Hant.json';
 
 /**
- * What the tablet says when its storage or its enrollment fails it (issue 8): storage full,
+ * What the tablet says when its storage or its enrollment fails it (decision 0013): storage full,
  * revoked, the database deleted, a newer version in another tab. Rare screens, so their texts
  * in all four languages are a chunk of their own, loaded when one is needed (useFaultTexts),
- * and a counter's first JavaScript stays within its budget (DESIGN.md "Performance budget");
+ * and a counter's first JavaScript stays within its budget (docs/architecture.md, "Adding a screen");
  * the service worker precaches the chunk, so it loads offline. Their one top-level key,
  * `faults`, is their own.
  */

@@ -6,7 +6,7 @@ type DayCloseModule = { DayCloseFlow: typeof DayCloseFlow };
 
 /**
  * The day close, loaded when staff choose it: a counter tablet needs it once a day at most,
- * and its first JavaScript has a budget (DESIGN.md "Performance budget"). The service worker
+ * and its first JavaScript has a budget (docs/architecture.md, "Adding a screen"). The service worker
  * precaches the chunk, so it loads offline too, and then says the tablet could not sync.
  */
 export function LazyDayCloseFlow(props: { onCancel: () => void; onDone: () => void }) {

@@ -8,7 +8,7 @@ import zhHant from '../../locales/dashboard/zh-Hant.json';
 /**
  * The dashboard's texts in all four languages. They travel in the dashboard's own chunk,
  * like the lobby's (lobby/locales.ts), so a counter tablet's first JavaScript does not carry
- * them (DESIGN.md "Performance budget"). Their one top-level key, `dashboard`, is their own.
+ * them (docs/architecture.md, "Adding a screen"). Their one top-level key, `dashboard`, is their own.
  */
 export const dashboardResources = {
   'zh-Hans': zhHans,

@@ -3,7 +3,7 @@ import { checkOpinionDraft, type OpinionKind, type OpinionProblem } from '../../
 import type { Score } from '../../domain/rating.ts';
 import type { OpinionInput } from '../../store/opinions.ts';
 
-/** The steps of one entry, in order (issue #5). */
+/** The steps of one entry, in order. */
 export const STEPS = ['language', 'kind', 'topic', 'text', 'visit', 'contact', 'review'] as const;
 export type Step = (typeof STEPS)[number];
 

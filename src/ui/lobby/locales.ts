@@ -10,8 +10,8 @@ import zhHans from '../../locales/lobby/zh-Hans.json';
 import zhHant from '../../locales/lobby/zh-Hant.json';
 
 /**
- * The opinion box's texts and staff mode's (complaint cases, issue #6), in all four languages. They travel in the lobby's own chunk, so a
- * counter tablet's first JavaScript stays within its budget (DESIGN.md "Performance budget");
+ * The opinion box's texts and staff mode's (complaint cases), in all four languages. They travel in the lobby's own chunk, so a
+ * counter tablet's first JavaScript stays within its budget (docs/architecture.md, "Adding a screen");
  * the service worker precaches the chunk, so a lobby tablet has them offline all the same.
  */
 export const lobbyResources = {

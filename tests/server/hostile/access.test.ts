@@ -21,7 +21,7 @@ import { givenBranchWithCounter, givenEnrolledDevice, givenEnrolledLobby, givenT
 import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 
 /**
- * Who may call what, for every route of the API (issue #8): every caller (nobody, each kind
+ * Who may call what, for every route of the API (docs/reliability.md, "Hostile input and access"): every caller (nobody, each kind
  * of tablet of two branches, a revoked one, each dashboard role of two branches, head office)
  * asks every route about its own branch and about the other. One table gives what each must
  * get; a new route without a row fails the first test. tests/server/routes/reports-access.test.ts

@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 const refused = { status: 400, body: { code: 'enrollment-code-invalid', message: ENROLLMENT_CODE_INVALID_MESSAGE } };
 
 /**
- * Enrollment codes expire and work once (issue #8), beyond tests/server/routes/enroll.test.ts:
+ * Enrollment codes expire and work once (decision 0011), beyond tests/server/routes/enroll.test.ts:
  * the code is kept only as a hash, its last millisecond, a refused code left unspent, and two
  * server instances (as several share one PostgreSQL) racing tablets for one code.
  */

@@ -38,7 +38,7 @@ import {
 } from './hostile-values.ts';
 
 /**
- * Every endpoint of the API, fuzzed in-process (issue #8, "Hostile input and access"): for
+ * Every endpoint of the API, fuzzed in-process (docs/reliability.md, "Hostile input and access"): for
  * each route and each way of asking (no credentials, hostile ones, the wrong kind, the right
  * ones), fast-check sends valid requests changed in one aspect: the JSON body mutated with
  * hostile values, raw text that is not JSON, every content type, the query, the path

@@ -12,7 +12,7 @@ import { firstRunFileOf } from '../../../src/server/first-run-file.ts';
 import { exited, firstRunOf, lobbyEnrollmentCodeOf, ROOT, runTsx, waitForOutput } from '../process.ts';
 
 /**
- * The server's logs never hold a secret (issue #8): the real process, as `npm start` runs it
+ * The server's logs never hold a secret (decision 0011): the real process, as `npm start` runs it
  * (scripts/start.mjs), logging at trace, through a whole day: tablets enrolled with codes,
  * ratings, an opinion with a customer's name, phone and e-mail, a complaint case, a day
  * close, dashboard sign-ins with passwords, password changes, wrong codes, wrong passwords, malformed bodies,

@@ -10,7 +10,7 @@ import { TELLER_PIN } from '../../builders/device.ts';
 import { givenOpenCounter } from '../../helpers/counter.ts';
 import { anEnrolledDevice, renderWithServices, text, uniqueDbName } from '../helpers.tsx';
 
-// The four buttons of a bank counter evaluator (DOMAIN.md), as the customer reads them: written
+// The four buttons of a bank counter evaluator, as the customer reads them: written
 // out here rather than read from the locale files, so a wrong translation fails a test.
 export const LABELS: Record<Language, Record<Score, string>> = {
   'zh-Hans': { 'very-satisfied': '非常满意', satisfied: '满意', neutral: '一般', dissatisfied: '不满意' },

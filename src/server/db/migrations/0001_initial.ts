@@ -1,8 +1,8 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types (STYLE.md §2.10) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types: it is frozen in time */
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 // Migrations are frozen in time: they take Kysely<any> and import nothing from src/
-// (STYLE.md §2.10), so later changes to the app's types cannot rewrite history.
+// (docs/architecture.md, "Adding a record kind"), so later changes to the app's types cannot rewrite history.
 
 /** The one place the two databases differ: how the arrival sequence is generated. */
 function isPostgres(db: Kysely<any>): boolean {

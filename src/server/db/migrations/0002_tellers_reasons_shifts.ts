@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types (STYLE.md §2.10) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types: it is frozen in time */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-// Issue #4: who was at the window. Frozen in time like 0001: Kysely<any>, nothing from src/.
+// Who was at the window: tellers, their reasons and shifts. Frozen in time like 0001: Kysely<any>, nothing from src/.
 
 function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;

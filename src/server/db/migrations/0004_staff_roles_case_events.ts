@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types (STYLE.md §2.10) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types: it is frozen in time */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-// Issue #6: complaint cases. Frozen in time like 0001–0003: Kysely<any>, nothing from src/.
+// Complaint cases. Frozen in time like 0001–0003: Kysely<any>, nothing from src/.
 
 function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;

@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types (STYLE.md §2.10) */
+/* eslint-disable @typescript-eslint/no-explicit-any -- a migration must not know today's table types: it is frozen in time */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-// Issue #7: the dashboard's roll-ups, day close, and dashboard accounts with sessions.
+// The dashboard's roll-ups, day close, and dashboard accounts with sessions.
 // Frozen in time like 0001–0005: Kysely<any>, nothing from src/.
 
 function isPostgres(db: Kysely<any>): boolean {
