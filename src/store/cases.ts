@@ -14,7 +14,7 @@ import { isQuotaExceeded, storageFull, type WriteFailure } from './write.ts';
  * A case event as the tablet knows it: one it made and has not yet seen come back from the
  * server (`seq` null), or one pulled from the server with the server's verdict.
  */
-export interface StoredCaseEvent {
+export interface LocalCaseEvent {
   id: string;
   caseId: string;
   event: CaseEvent;
@@ -41,13 +41,13 @@ export type CaseEventFailure = 'invalid-record' | 'not-enrolled' | CaseRefusal |
  * tablet's own pending ones in the order they were made, folded by the same rules the server
  * applies. Converges on the server's view as pending events come back pulled.
  */
-export function foldStoredEvents(rows: readonly StoredCaseEvent[]) {
+export function foldStoredEvents(rows: readonly LocalCaseEvent[]) {
   // Refused events stay in the history for staff to see, but take no part in the fold.
   return foldCases(inFoldOrder(rows).filter((r) => r.status !== 'refused').map((r) => r.event));
 }
 
 /** The server's events in `seq` order, then this tablet's pending ones in the order they were made. */
-function inFoldOrder(rows: readonly StoredCaseEvent[]): StoredCaseEvent[] {
+function inFoldOrder(rows: readonly LocalCaseEvent[]): LocalCaseEvent[] {
   const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
   const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
   return [...confirmed, ...pending];
@@ -102,7 +102,7 @@ export async function recordCaseEvent(
 }
 
 /** Keeps a page of pulled events, replacing this tablet's pending copies (and their signatures) of the same ids. */
-export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<StoredCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
+export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<LocalCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
   if (events.length === 0) return;
   await db.caseEvents.bulkPut(events.map((e) => ({ ...e, id: e.event.id, caseId: e.event.caseId })));
 }
@@ -110,7 +110,7 @@ export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly O
 export interface CaseBoard {
   cases: ComplaintCase[];
   /** Events the server refused, newest first: staff see each with its reason. */
-  refused: StoredCaseEvent[];
+  refused: LocalCaseEvent[];
   /** This tablet's events not yet on the server. */
   pending: number;
 }
@@ -131,7 +131,7 @@ export interface CaseFile {
   /** The case as this tablet folds it; undefined while its opening is unknown here. */
   case: ComplaintCase | undefined;
   /** Every event of the case, refused ones included: the server's in `seq` order, then this tablet's pending ones. */
-  history: StoredCaseEvent[];
+  history: LocalCaseEvent[];
 }
 
 /** Emits one case with its whole history whenever an event of it is made here or pulled. */
