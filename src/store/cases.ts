@@ -1,14 +1,11 @@
 import { liveQuery } from 'dexie';
-import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
-import type { Attestation, AttestationKind } from '../domain/attestation.ts';
+import type { AttestationKind } from '../domain/attestation.ts';
 import { applyAttestedCaseEvent, CaseEventSchema, foldCases, type CaseEvent, type CaseRefusal, type ComplaintCase } from '../domain/case.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { describeIssues } from '../domain/wire.ts';
-import type { BranchVoiceDB, OutboxRow } from './db.ts';
+import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { isQuotaExceeded, storageFull, type WriteFailure } from './write.ts';
+import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 /**
  * A case event as the tablet knows it: one it made and has not yet seen come back from the
@@ -53,53 +50,38 @@ function inFoldOrder(rows: readonly LocalCaseEvent[]): LocalCaseEvent[] {
   return [...confirmed, ...pending];
 }
 
-/** What a store function needs to make a staff-made record: when, its id, and how to sign it. */
-export interface StaffWriteOptions {
-  now?: () => number;
-  newId?: () => string;
-  /** Signs the record in the member of staff's session (sync/staff-session.ts attesterOf); none: the tablet's word. */
-  attest?: (record: object) => Promise<Attestation>;
-}
-
 /**
  * Records what a member of staff did to a case: made and signed first (outside any
- * transaction: WebCrypto's promise would let an open IndexedDB transaction commit early), then
- * checked against the case as this tablet knows it, as signed (a formal act without the
- * server's check, or a step the case does not allow, is refused here with its reason and
- * nothing is written), and written with its outbox row in one read-write transaction. The
- * server checks again in arrival order: an event another tablet made illegal meanwhile comes
- * back refused.
+ * transaction), then checked against the case as this tablet knows it, as signed (a formal
+ * act without the server's check, or a step the case does not allow, is refused here with
+ * its reason and nothing is written), and written with its outbox row in one read-write
+ * transaction. The server checks again in arrival order: an event another tablet made
+ * illegal meanwhile comes back refused.
  */
 export async function recordCaseEvent(
   db: BranchVoiceDB,
   input: CaseEventInput,
-  { now = Date.now, newId = uuidv7, attest }: StaffWriteOptions = {},
+  { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
-  try {
-    const config = await getMeta(db, 'config');
-    if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
-    const parsed = v.safeParse(CaseEventSchema, { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() });
-    if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
-    const event: CaseEvent = attest ? { ...parsed.output, attestation: await attest(parsed.output) } : parsed.output;
-    const attestation: AttestationKind = event.attestation?.by === 'server' ? 'server' : 'tablet';
-    return await withReconnect(db, () =>
-      db.transaction('rw', db.caseEvents, db.outbox, async (): Promise<Result<CaseEvent, CaseEventFailure>> => {
-        const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
-        const step = applyAttestedCaseEvent(known, event, attestation);
-        if (!step.ok) return err(step.reason, step.message);
-        const row: Omit<OutboxRow, 'seq'> = { recordId: event.id, kind: 'case-event', record: event, bytes: JSON.stringify(event).length, createdAt: event.createdAt };
-        await Promise.all([
-          db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null, attestation }),
-          db.outbox.add(row as OutboxRow),
-        ]);
-        return ok(event);
-      }),
-    );
-  } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull(db);
-    throw error;
-  }
+  const config = await getMeta(db, 'config');
+  if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
+  return writeRecord<CaseEvent, CaseRefusal>(db, {
+    schema: CaseEventSchema,
+    draft: { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() },
+    tables: [db.caseEvents],
+    sign: async (event) => ok(attest ? { ...event, attestation: await attest(event) } : event),
+    check: async (event) => {
+      const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
+      const step = applyAttestedCaseEvent(known, event, attestedBy(event));
+      return step.ok ? ok(undefined) : step;
+    },
+    save: (event) => db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null, attestation: attestedBy(event) }),
+    onFatal,
+  });
 }
+
+/** How this tablet signed an event: checked by the server, or its own word. */
+const attestedBy = (event: CaseEvent): AttestationKind => (event.attestation?.by === 'server' ? 'server' : 'tablet');
 
 /** Keeps a page of pulled events, replacing this tablet's pending copies (and their signatures) of the same ids. */
 export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<LocalCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
