@@ -129,7 +129,7 @@ export async function applyRequeue(db: BranchVoiceDB, plan: RequeuePlan, settled
   }
   for (const { from, record } of plan.renamed) await renameOwnRow(db, from, record);
   await db.outbox.bulkDelete(plan.remove);
-  return db.outbox.bulkAdd(plan.append as OutboxRow[], { allKeys: true });
+  return db.outbox.bulkAdd(plan.append, { allKeys: true });
 }
 
 /**
