@@ -5,6 +5,7 @@ import { applyAttestedCaseEvent, CaseEventSchema, foldCases, type CaseEvent, typ
 import { err, ok, type Result } from '../domain/result.ts';
 import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
+import { withReconnect } from './reconnect.ts';
 import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 /**
@@ -63,7 +64,8 @@ export async function recordCaseEvent(
   input: CaseEventInput,
   { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
-  const config = await getMeta(db, 'config');
+  // Read through withReconnect too: after the tablet slept, this is the first request on a dead connection.
+  const config = await withReconnect(db, () => getMeta(db, 'config'), onFatal);
   if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
   return writeRecord<CaseEvent, CaseRefusal>(db, {
     schema: CaseEventSchema,

@@ -4,6 +4,7 @@ import { applyShiftCommand, ShiftEventSchema, type Shift, type ShiftCommand, typ
 import { err, ok, type Result } from '../domain/result.ts';
 import type { BranchVoiceDB } from './db.ts';
 import { getMeta, setMeta } from './meta.ts';
+import { withReconnect } from './reconnect.ts';
 import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 const CLOSED: Shift = { state: 'closed' };
@@ -38,7 +39,8 @@ export async function recordShiftCommand(
   { now = Date.now, newId = uuidv7, attest, onFatal }: ShiftOptions = {},
 ): Promise<Result<Shift, ShiftFailure>> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const [config, current] = [await getMeta(db, 'config'), await loadShift(db)];
+    // Read through withReconnect too: after the tablet slept, this is the first request on a dead connection.
+    const [config, current] = await withReconnect(db, () => Promise.all([getMeta(db, 'config'), loadShift(db)]), onFatal);
     if (!config?.counter) return err('not-enrolled', 'This tablet is not enrolled at a counter.');
     const at = now();
     const next = applyShiftCommand(current, command, at);
