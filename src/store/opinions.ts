@@ -24,6 +24,7 @@ export function recordOpinion(
   input: OpinionInput,
   { now = Date.now, newId = uuidv7, onFatal }: WriteOptions = {},
 ): Promise<Result<Opinion, OpinionFailure>> {
+  // Taken by the draft and kept by `save`, both inside the one transaction.
   let sequence = 0;
   return writeRecord(db, {
     schema: OpinionSchema,

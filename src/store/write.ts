@@ -29,6 +29,9 @@ export interface StaffWriteOptions<R = object> extends WriteOptions {
   attest?: (record: R) => Promise<Attestation>;
 }
 
+/** A record of kind `R` as its store function made it, not yet checked against the kind's schema. */
+export type Draft<R extends SyncRecord> = { kind: R['kind']; [field: string]: unknown };
+
 /** How one record kind is written. `F` names the kind's own failures. */
 export interface RecordWrite<R extends SyncRecord, F extends string> {
   /** The kind's schema: the record is checked against it before it is signed or written. */
@@ -38,7 +41,7 @@ export interface RecordWrite<R extends SyncRecord, F extends string> {
    * reads there (an opinion's reference code, so that a code is never given twice); such a
    * record cannot be signed.
    */
-  draft: object | (() => Promise<Result<object, F>>);
+  draft: Draft<R> | (() => Promise<Result<Draft<R>, F>>);
   /** The tables the transaction reads or writes besides the outbox. */
   tables: readonly Table[];
   /**
@@ -68,21 +71,22 @@ export async function writeRecord<R extends SyncRecord, F extends string>(
   db: BranchVoiceDB,
   write: RecordWrite<R, F>,
 ): Promise<Result<R, F | 'invalid-record' | WriteFailure>> {
-  const { draft, tables, sign, check, save, onFatal } = write;
-  let record: R | undefined;
-  if (typeof draft !== 'function') {
-    const parsed = parseRecord(write.schema, draft);
+  const { schema, draft, tables, sign, check, save, onFatal } = write;
+  let source: R | (() => Promise<R>);
+  if (typeof draft === 'function') source = () => madeInside(schema, draft);
+  else {
+    const parsed = parseRecord(schema, draft);
     if (!parsed.ok) return parsed;
     const signed = sign ? await sign(parsed.value) : parsed;
     if (!signed.ok) return signed;
-    record = signed.value;
+    source = signed.value;
   }
   try {
     const written = await withReconnect(
       db,
       () =>
         db.transaction('rw', [db.outbox, ...tables], async () => {
-          const made = record ?? (await madeInside(write.schema, draft as () => Promise<Result<object, F>>));
+          const made = typeof source === 'function' ? await source() : source;
           const row: Omit<OutboxRow, 'seq'> = { recordId: made.id, kind: made.kind, record: made, bytes: JSON.stringify(made).length, createdAt: made.createdAt };
           // The check and the writes issued together: one round of IndexedDB requests instead
           // of two or three (bench/tap.ts). The check's read is queued first, so it sees the
@@ -97,7 +101,7 @@ export async function writeRecord<R extends SyncRecord, F extends string>(
     db.storagePressure.relieved();
     return ok(written);
   } catch (error) {
-    if (error instanceof Refused) return error.failure as Err<F | 'invalid-record'>;
+    if (error instanceof Refused) return error.failure;
     if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
@@ -110,10 +114,10 @@ function parseRecord<R>(schema: v.GenericSchema<unknown, R>, draft: unknown): Re
 }
 
 /** Makes and checks a record inside the transaction; a failure aborts it before anything is written. */
-async function madeInside<R, F extends string>(schema: v.GenericSchema<unknown, R>, make: () => Promise<Result<object, F>>): Promise<R> {
+async function madeInside<R extends SyncRecord, F extends string>(schema: v.GenericSchema<unknown, R>, make: () => Promise<Result<Draft<R>, F>>): Promise<R> {
   const made = await make();
   const parsed = made.ok ? parseRecord(schema, made.value) : made;
-  if (!parsed.ok) throw new Refused(parsed);
+  if (!parsed.ok) throw new Refused<F | 'invalid-record'>(parsed);
   return parsed.value;
 }
 
@@ -156,8 +160,8 @@ export async function probeStorage(db: BranchVoiceDB): Promise<boolean> {
 }
 
 /** Thrown inside the transaction to abort it with the kind's own failure: nothing is written. */
-class Refused extends Error {
-  constructor(readonly failure: Err) {
+class Refused<F extends string> extends Error {
+  constructor(readonly failure: Err<F>) {
     super(failure.message);
   }
 }
