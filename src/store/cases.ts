@@ -5,8 +5,7 @@ import { applyAttestedCaseEvent, CaseEventSchema, foldCases, type CaseEvent, typ
 import { err, ok, type Result } from '../domain/result.ts';
 import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
+import { attestedWith, readBeforeWrite, writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 /**
  * A case event as the tablet knows it: one it made and has not yet seen come back from the
@@ -64,14 +63,13 @@ export async function recordCaseEvent(
   input: CaseEventInput,
   { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
-  // Read through withReconnect too: after the tablet slept, this is the first request on a dead connection.
-  const config = await withReconnect(db, () => getMeta(db, 'config'), onFatal);
+  const config = await readBeforeWrite(db, () => getMeta(db, 'config'), onFatal);
   if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
   return writeRecord<CaseEvent, CaseRefusal>(db, {
     schema: CaseEventSchema,
     draft: { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() },
     tables: [db.caseEvents],
-    sign: async (event) => ok(attest ? { ...event, attestation: await attest(event) } : event),
+    sign: attestedWith<CaseEvent>(attest),
     check: async (event) => {
       const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
       const step = applyAttestedCaseEvent(known, event, attestedBy(event));

@@ -4,8 +4,7 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { EntryReadSchema, type EntryRead, type ReviewRole } from '../domain/review.ts';
 import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
+import { readBeforeWrite, writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 export type EntryReadFailure = 'invalid-record' | 'not-enrolled' | 'needs-verified-session' | WriteFailure;
 
@@ -22,8 +21,7 @@ export async function recordEntryRead(
   input: { opinionId: string; staffId: string; role: ReviewRole },
   { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<EntryRead, EntryReadFailure>> {
-  // Read through withReconnect too: after the tablet slept, this is the first request on a dead connection.
-  const config = await withReconnect(db, () => getMeta(db, 'config'), onFatal);
+  const config = await readBeforeWrite(db, () => getMeta(db, 'config'), onFatal);
   if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
   return writeRecord(db, {
     schema: EntryReadSchema,

@@ -4,8 +4,7 @@ import { applyShiftCommand, ShiftEventSchema, type Shift, type ShiftCommand, typ
 import { err, ok, type Result } from '../domain/result.ts';
 import type { BranchVoiceDB } from './db.ts';
 import { getMeta, setMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
+import { attestedWith, readBeforeWrite, writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 const CLOSED: Shift = { state: 'closed' };
 
@@ -39,8 +38,7 @@ export async function recordShiftCommand(
   { now = Date.now, newId = uuidv7, attest, onFatal }: ShiftOptions = {},
 ): Promise<Result<Shift, ShiftFailure>> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    // Read through withReconnect too: after the tablet slept, this is the first request on a dead connection.
-    const [config, current] = await withReconnect(db, () => Promise.all([getMeta(db, 'config'), loadShift(db)]), onFatal);
+    const [config, current] = await readBeforeWrite(db, () => Promise.all([getMeta(db, 'config'), loadShift(db)]), onFatal);
     if (!config?.counter) return err('not-enrolled', 'This tablet is not enrolled at a counter.');
     const at = now();
     const next = applyShiftCommand(current, command, at);
@@ -51,7 +49,7 @@ export async function recordShiftCommand(
       schema: ShiftEventSchema,
       draft: { kind: 'shift', id: newId(), branchId: config.branch.id, counterId: config.counter.id, tellerId: owner.tellerId, signInId: owner.signInId, type: next.event, createdAt: at },
       tables: [db.meta, db.shiftEvents],
-      sign: async (event) => ok(attest ? { ...event, attestation: await attest(event) } : event),
+      sign: attestedWith(attest),
       check: async () => (sameShift(await loadShift(db), current) ? ok(undefined) : err('shift-changed', 'The shift changed while the event was signed.')),
       save: (event) => Promise.all([db.shiftEvents.add(event), setMeta(db, 'shift', next.shift)]),
       onFatal,

@@ -1,7 +1,7 @@
 import type { Table } from 'dexie';
 import * as v from 'valibot';
 import type { Attestation } from '../domain/attestation.ts';
-import { err, ok, type Err, type Result } from '../domain/result.ts';
+import { err, ok, type Err, type Ok, type Result } from '../domain/result.ts';
 import { describeIssues, type SyncRecord } from '../domain/wire.ts';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
 import { withReconnect } from './reconnect.ts';
@@ -105,6 +105,19 @@ export async function writeRecord<R extends SyncRecord, F extends string>(
     if (isQuotaExceeded(error)) return storageFull(db);
     throw error;
   }
+}
+
+/**
+ * Reads what a record is made from, before its write (the enrollment, the shift): through the
+ * reconnect too, since after the tablet slept this is the first request on a dead connection.
+ */
+export function readBeforeWrite<T>(db: BranchVoiceDB, read: () => Promise<T>, onFatal?: (error: unknown) => void): Promise<T> {
+  return withReconnect(db, read, onFatal);
+}
+
+/** The `sign` of a staff-made record: its maker's attestation added; without `attest`, the record as it is, the tablet's word. */
+export function attestedWith<R extends SyncRecord>(attest: ((record: R) => Promise<Attestation>) | undefined): (record: R) => Promise<Ok<R>> {
+  return async (record) => ok(attest ? { ...record, attestation: await attest(record) } : record);
 }
 
 /** Checks a record against its kind's schema; the message names each field that is wrong. */
