@@ -1,20 +1,17 @@
 import { liveQuery } from 'dexie';
-import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
-import type { Attestation, AttestationKind } from '../domain/attestation.ts';
+import type { AttestationKind } from '../domain/attestation.ts';
 import { applyAttestedCaseEvent, CaseEventSchema, foldCases, type CaseEvent, type CaseRefusal, type ComplaintCase } from '../domain/case.ts';
 import { err, ok, type Result } from '../domain/result.ts';
-import { describeIssues } from '../domain/wire.ts';
-import type { BranchVoiceDB, OutboxRow } from './db.ts';
+import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { isQuotaExceeded, storageFull, type WriteFailure } from './write.ts';
+import { attestedWith, readBeforeWrite, writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 /**
  * A case event as the tablet knows it: one it made and has not yet seen come back from the
  * server (`seq` null), or one pulled from the server with the server's verdict.
  */
-export interface StoredCaseEvent {
+export interface LocalCaseEvent {
   id: string;
   caseId: string;
   event: CaseEvent;
@@ -41,68 +38,53 @@ export type CaseEventFailure = 'invalid-record' | 'not-enrolled' | CaseRefusal |
  * tablet's own pending ones in the order they were made, folded by the same rules the server
  * applies. Converges on the server's view as pending events come back pulled.
  */
-export function foldStoredEvents(rows: readonly StoredCaseEvent[]) {
+export function foldStoredEvents(rows: readonly LocalCaseEvent[]) {
   // Refused events stay in the history for staff to see, but take no part in the fold.
   return foldCases(inFoldOrder(rows).filter((r) => r.status !== 'refused').map((r) => r.event));
 }
 
 /** The server's events in `seq` order, then this tablet's pending ones in the order they were made. */
-function inFoldOrder(rows: readonly StoredCaseEvent[]): StoredCaseEvent[] {
+function inFoldOrder(rows: readonly LocalCaseEvent[]): LocalCaseEvent[] {
   const confirmed = rows.filter((r) => r.seq !== null).sort((a, b) => a.seq! - b.seq!);
   const pending = rows.filter((r) => r.seq === null).sort((a, b) => a.event.createdAt - b.event.createdAt || a.id.localeCompare(b.id));
   return [...confirmed, ...pending];
 }
 
-/** What a store function needs to make a staff-made record: when, its id, and how to sign it. */
-export interface StaffWriteOptions {
-  now?: () => number;
-  newId?: () => string;
-  /** Signs the record in the member of staff's session (sync/staff-session.ts attesterOf); none: the tablet's word. */
-  attest?: (record: object) => Promise<Attestation>;
-}
-
 /**
  * Records what a member of staff did to a case: made and signed first (outside any
- * transaction: WebCrypto's promise would let an open IndexedDB transaction commit early), then
- * checked against the case as this tablet knows it, as signed (a formal act without the
- * server's check, or a step the case does not allow, is refused here with its reason and
- * nothing is written), and written with its outbox row in one read-write transaction. The
- * server checks again in arrival order: an event another tablet made illegal meanwhile comes
- * back refused.
+ * transaction), then checked against the case as this tablet knows it, as signed (a formal
+ * act without the server's check, or a step the case does not allow, is refused here with
+ * its reason and nothing is written), and written with its outbox row in one read-write
+ * transaction. The server checks again in arrival order: an event another tablet made
+ * illegal meanwhile comes back refused.
  */
 export async function recordCaseEvent(
   db: BranchVoiceDB,
   input: CaseEventInput,
-  { now = Date.now, newId = uuidv7, attest }: StaffWriteOptions = {},
+  { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<CaseEvent, CaseEventFailure>> {
-  try {
-    const config = await getMeta(db, 'config');
-    if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
-    const parsed = v.safeParse(CaseEventSchema, { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() });
-    if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
-    const event: CaseEvent = attest ? { ...parsed.output, attestation: await attest(parsed.output) } : parsed.output;
-    const attestation: AttestationKind = event.attestation?.by === 'server' ? 'server' : 'tablet';
-    return await withReconnect(db, () =>
-      db.transaction('rw', db.caseEvents, db.outbox, async (): Promise<Result<CaseEvent, CaseEventFailure>> => {
-        const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
-        const step = applyAttestedCaseEvent(known, event, attestation);
-        if (!step.ok) return err(step.reason, step.message);
-        const row: Omit<OutboxRow, 'seq'> = { recordId: event.id, kind: 'case-event', record: event, bytes: JSON.stringify(event).length, createdAt: event.createdAt };
-        await Promise.all([
-          db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null, attestation }),
-          db.outbox.add(row as OutboxRow),
-        ]);
-        return ok(event);
-      }),
-    );
-  } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull(db);
-    throw error;
-  }
+  const config = await readBeforeWrite(db, () => getMeta(db, 'config'), onFatal);
+  if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
+  return writeRecord<CaseEvent, CaseRefusal>(db, {
+    schema: CaseEventSchema,
+    draft: { ...input, kind: 'case-event', id: newId(), branchId: config.branch.id, createdAt: now() },
+    tables: [db.caseEvents],
+    sign: attestedWith<CaseEvent>(attest),
+    check: async (event) => {
+      const known = foldStoredEvents(await db.caseEvents.where('caseId').equals(event.caseId).toArray()).cases.get(event.caseId);
+      const step = applyAttestedCaseEvent(known, event, attestedBy(event));
+      return step.ok ? ok(undefined) : step;
+    },
+    save: (event) => db.caseEvents.add({ id: event.id, caseId: event.caseId, event, seq: null, status: 'pending', reason: null, message: null, attestation: attestedBy(event) }),
+    onFatal,
+  });
 }
 
+/** How this tablet signed an event: checked by the server, or its own word. */
+const attestedBy = (event: CaseEvent): AttestationKind => (event.attestation?.by === 'server' ? 'server' : 'tablet');
+
 /** Keeps a page of pulled events, replacing this tablet's pending copies (and their signatures) of the same ids. */
-export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<StoredCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
+export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly Omit<LocalCaseEvent, 'id' | 'caseId'>[]): Promise<void> {
   if (events.length === 0) return;
   await db.caseEvents.bulkPut(events.map((e) => ({ ...e, id: e.event.id, caseId: e.event.caseId })));
 }
@@ -110,7 +92,7 @@ export async function savePulledCaseEvents(db: BranchVoiceDB, events: readonly O
 export interface CaseBoard {
   cases: ComplaintCase[];
   /** Events the server refused, newest first: staff see each with its reason. */
-  refused: StoredCaseEvent[];
+  refused: LocalCaseEvent[];
   /** This tablet's events not yet on the server. */
   pending: number;
 }
@@ -131,7 +113,7 @@ export interface CaseFile {
   /** The case as this tablet folds it; undefined while its opening is unknown here. */
   case: ComplaintCase | undefined;
   /** Every event of the case, refused ones included: the server's in `seq` order, then this tablet's pending ones. */
-  history: StoredCaseEvent[];
+  history: LocalCaseEvent[];
 }
 
 /** Emits one case with its whole history whenever an event of it is made here or pulled. */

@@ -12,7 +12,7 @@ export type ConnectionLoss = 'upgraded' | 'deleted' | 'closed';
 
 /**
  * Follows the connection. Dexie closes it on 'versionchange' by itself, so that the other
- * tab's upgrade or delete is never blocked (DESIGN.md "Sync"); after a delete or a close this
+ * tab's upgrade or delete is never blocked (docs/architecture.md, "The sync protocol"); after a delete or a close this
  * opens the database again at once, so every live query reads what is there now (after a
  * delete, nothing: Dexie re-runs them all when it creates the database afresh) instead of a
  * screen going on as if its records were still there. An upgrade is only reported: the caller

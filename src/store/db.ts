@@ -2,12 +2,12 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { DeviceConfig, DeviceMode } from '../domain/config.ts';
 import type { PinAttempt } from '../domain/pin.ts';
 import type { Rating } from '../domain/rating.ts';
-import type { StoredCaseEvent } from './cases.ts';
+import type { LocalCaseEvent } from './cases.ts';
 import { StoragePressure } from './storage-pressure.ts';
 import type { Shift, ShiftEvent } from '../domain/shift.ts';
 import type { RecordKind, SyncRecord } from '../domain/wire.ts';
 
-/** A record waiting to be pushed. `seq` is auto-incremented, so it never ties (DESIGN.md "Sync"). */
+/** A record waiting to be pushed. `seq` is auto-incremented, so it never ties: the engine reads on from the last key it saw (outbox.ts). */
 export interface OutboxRow {
   seq: number;
   recordId: string;
@@ -36,7 +36,7 @@ export interface DeviceIdentity {
   mode: DeviceMode;
   /**
    * The prefix of this device's reference codes (opinion.ts), from enrollment. Absent on
-   * devices enrolled before issue #5; only a lobby tablet makes codes, and it has one.
+   * devices enrolled before reference codes existed; only a lobby tablet makes codes, and it has one.
    */
   referencePrefix?: number;
   enrolledAt: number;
@@ -86,12 +86,12 @@ export const DEFAULT_DB_NAME = 'branchvoice';
 
 /**
  * The device database. The schema is declared once, here, and every change is a new
- * `version(n)` block below the last one (STYLE.md §2.10).
+ * `version(n)` block below the last one (docs/architecture.md, "Adding a record kind").
  */
 export class BranchVoiceDB extends Dexie {
   ratings!: EntityTable<Rating, 'id'>;
   shiftEvents!: EntityTable<ShiftEvent, 'id'>;
-  caseEvents!: EntityTable<StoredCaseEvent, 'id'>;
+  caseEvents!: EntityTable<LocalCaseEvent, 'id'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   quarantine!: EntityTable<QuarantineRow, 'recordId'>;
   meta!: Table<MetaRow, MetaKey>;
@@ -109,9 +109,9 @@ export class BranchVoiceDB extends Dexie {
       quarantine: 'recordId, quarantinedAt',
       meta: 'key',
     });
-    // Issue #4: tellers sign in; their shift events are records like ratings.
+    // Version 2: tellers sign in; their shift events are records like ratings.
     this.version(2).stores({ shiftEvents: 'id, createdAt' });
-    // Issue #6: complaint case events, this tablet's and the branch's pulled from the server.
+    // Version 3: complaint case events, this tablet's and the branch's pulled from the server.
     this.version(3).stores({ caseEvents: 'id, caseId, seq' });
   }
 }

@@ -12,7 +12,7 @@ export interface BatchLimits {
 /**
  * Reads the next batch after the last key seen. Reading from the start of an index while
  * draining makes IndexedDB skip every deleted entry again (17 → 150+ ms per read at 50,000
- * rows in Chromium); a primary-key range from the last key stays flat (DESIGN.md "Sync").
+ * rows in Chromium); a primary-key range from the last key stays flat (docs/architecture.md, "The sync protocol").
  * The first row is always included, whatever its size, so one large record cannot stall.
  */
 export async function readOutboxBatch(db: BranchVoiceDB, afterSeq: number, limits: BatchLimits): Promise<OutboxRow[]> {

@@ -18,7 +18,7 @@ export function isLostConnection(error: unknown): boolean {
 /**
  * Runs `work`; if the connection was lost, opens the database afresh and tries once more;
  * if that fails too, calls `onFatal` (the app reloads itself). Reusing the dead connection
- * is how other offline apps have lost data silently (DESIGN.md "Sync").
+ * is how other offline apps have lost data silently (docs/decisions/0001-device-store-and-sync.md).
  */
 export async function withReconnect<T>(
   db: BranchVoiceDB,

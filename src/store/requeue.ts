@@ -2,7 +2,7 @@ import type { Table } from 'dexie';
 import { TABLET_ATTESTATION, type Attestation } from '../domain/attestation.ts';
 import type { CaseEvent } from '../domain/case.ts';
 import type { SyncRecord } from '../domain/wire.ts';
-import type { StoredCaseEvent } from './cases.ts';
+import type { LocalCaseEvent } from './cases.ts';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
 
 /**
@@ -129,7 +129,7 @@ export async function applyRequeue(db: BranchVoiceDB, plan: RequeuePlan, settled
   }
   for (const { from, record } of plan.renamed) await renameOwnRow(db, from, record);
   await db.outbox.bulkDelete(plan.remove);
-  return db.outbox.bulkAdd(plan.append as OutboxRow[], { allKeys: true });
+  return db.outbox.bulkAdd(plan.append, { allKeys: true });
 }
 
 /**
@@ -153,7 +153,7 @@ async function renameOwnRow(db: BranchVoiceDB, from: string, record: SyncRecord)
       const old = await db.caseEvents.get(from);
       if (!old) return;
       if (old.seq === null) await db.caseEvents.delete(from);
-      const mine: StoredCaseEvent = { id: record.id, caseId: record.caseId, event: record, seq: null, status: 'pending', reason: null, message: null };
+      const mine: LocalCaseEvent = { id: record.id, caseId: record.caseId, event: record, seq: null, status: 'pending', reason: null, message: null };
       await db.caseEvents.put(mine);
       return;
     }

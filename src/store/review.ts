@@ -1,14 +1,10 @@
 import { liveQuery } from 'dexie';
-import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
 import { err, ok, type Result } from '../domain/result.ts';
-import type { StaffWriteOptions } from './cases.ts';
 import { EntryReadSchema, type EntryRead, type ReviewRole } from '../domain/review.ts';
-import { describeIssues } from '../domain/wire.ts';
-import type { BranchVoiceDB, OutboxRow } from './db.ts';
+import type { BranchVoiceDB } from './db.ts';
 import { getMeta } from './meta.ts';
-import { withReconnect } from './reconnect.ts';
-import { isQuotaExceeded, storageFull, type WriteFailure } from './write.ts';
+import { readBeforeWrite, writeRecord, type StaffWriteOptions, type WriteFailure } from './write.ts';
 
 export type EntryReadFailure = 'invalid-record' | 'not-enrolled' | 'needs-verified-session' | WriteFailure;
 
@@ -23,27 +19,22 @@ export type EntryReadFailure = 'invalid-record' | 'not-enrolled' | 'needs-verifi
 export async function recordEntryRead(
   db: BranchVoiceDB,
   input: { opinionId: string; staffId: string; role: ReviewRole },
-  { now = Date.now, newId = uuidv7, attest }: StaffWriteOptions = {},
+  { now = Date.now, newId = uuidv7, attest, onFatal }: StaffWriteOptions = {},
 ): Promise<Result<EntryRead, EntryReadFailure>> {
-  try {
-    const config = await getMeta(db, 'config');
-    if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
-    const parsed = v.safeParse(EntryReadSchema, { ...input, kind: 'entry-read', id: newId(), branchId: config.branch.id, createdAt: now() });
-    if (!parsed.success) return err('invalid-record', describeIssues(parsed.issues));
-    const attestation = attest ? await attest(parsed.output) : undefined;
-    if (attestation?.by !== 'server') return err('needs-verified-session', 'Marking an entry read takes a manager signed in with the server reachable.');
-    const read: EntryRead = { ...parsed.output, attestation };
-    return await withReconnect(db, () =>
-      db.transaction('rw', db.outbox, async (): Promise<Result<EntryRead, EntryReadFailure>> => {
-        const row: Omit<OutboxRow, 'seq'> = { recordId: read.id, kind: 'entry-read', record: read, bytes: JSON.stringify(read).length, createdAt: read.createdAt };
-        await db.outbox.add(row as OutboxRow);
-        return ok(read);
-      }),
-    );
-  } catch (error) {
-    if (isQuotaExceeded(error)) return storageFull(db);
-    throw error;
-  }
+  const config = await readBeforeWrite(db, () => getMeta(db, 'config'), onFatal);
+  if (!config) return err('not-enrolled', 'This tablet is not enrolled.');
+  return writeRecord(db, {
+    schema: EntryReadSchema,
+    draft: { ...input, kind: 'entry-read', id: newId(), branchId: config.branch.id, createdAt: now() },
+    // The mark lives only in the outbox: no table of its own.
+    tables: [],
+    sign: async (read) => {
+      const attestation = attest ? await attest(read) : undefined;
+      if (attestation?.by !== 'server') return err('needs-verified-session', 'Marking an entry read takes a manager signed in with the server reachable.');
+      return ok({ ...read, attestation });
+    },
+    onFatal,
+  });
 }
 
 /** Reads made on this tablet that the server does not have yet, and those it refused. */

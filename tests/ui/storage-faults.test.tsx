@@ -1,4 +1,4 @@
-import { fireEvent, waitFor } from '@testing-library/preact';
+import { fireEvent, waitFor, within } from '@testing-library/preact';
 import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
 import { LANGUAGES } from '../../src/domain/language.ts';
@@ -11,9 +11,10 @@ import { SetupScreen } from '../../src/ui/setup/SetupScreen.tsx';
 import { UpgradedNotice } from '../../src/ui/UpgradedNotice.tsx';
 import { anEnrolledLobby } from '../builders/device.ts';
 import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
+import { givenCounterTablet } from './counter/given.tsx';
 import { anEnrolledDevice, renderWithServices, text, uniqueDbName } from './helpers.tsx';
 
-// What staff are told when the tablet's storage fails it (decision 0013). In Chromium, end to end:
+// What staff are told when the tablet's storage fails it (docs/decisions/0013-tablet-storage-faults.md). In Chromium, end to end:
 // tests/e2e/tablet-faults.test.ts; here, every language.
 describe('the status corner and a full storage', () => {
   it.each(LANGUAGES)('given %s, when a write is refused for lack of space, then the corner says the storage is full, and the warning goes once a write fits', async (language) => {
@@ -25,6 +26,43 @@ describe('the status corner and a full storage', () => {
     expect((await findByTestId('storage-full')).textContent).toBe(text(language, 'faults.storageFull'));
     services.db.storagePressure.relieved();
     await waitFor(() => expect(queryByTestId('storage-full')).toBeNull());
+  });
+});
+
+describe("the counter's staff menu when a write fails", () => {
+  it.each(LANGUAGES)('given %s and an unlocked staff menu, when the storage is full and the teller pauses, then the menu says the storage is full and the window stays open', async (language) => {
+    const { findByRole, services, unlockStaffMenu } = await givenCounterTablet({ language, shift: 'open' });
+    const dialog = await unlockStaffMenu();
+    const pause = await findByRole('button', { name: text(language, 'staff.pause') });
+    services.db.outbox.hook('creating', () => {
+      throw new DOMException('Quota exceeded', 'QuotaExceededError');
+    });
+
+    fireEvent.click(pause);
+
+    await waitFor(() => expect(within(dialog).getByRole('alert').textContent).toBe(text(language, 'errors.storage-full')));
+    expect(services.db.storagePressure.full).toBe(true);
+    expect(await services.db.shiftEvents.count()).toBe(0);
+    expect((await services.db.meta.get('shift'))?.value).toMatchObject({ state: 'open' });
+  });
+
+  it('given an unlocked staff menu, when signing out fails for another reason than space, then the menu says something went wrong and the window stays open', async () => {
+    const { findByRole, services, unlockStaffMenu } = await givenCounterTablet({ language: 'es', shift: 'open' });
+    const dialog = await unlockStaffMenu();
+    const signOut = await findByRole('button', { name: text('es', 'staff.signOut') });
+    services.db.outbox.hook('creating', () => {
+      throw new Error('disk said no');
+    });
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+
+    try {
+      fireEvent.click(signOut);
+      await waitFor(() => expect(within(dialog).getByRole('alert').textContent).toBe(text('es', 'errors.unknown')));
+      expect(quiet).toHaveBeenCalledWith(expect.objectContaining({ message: expect.stringContaining('disk said no') }));
+    } finally {
+      quiet.mockRestore();
+    }
+    expect((await services.db.meta.get('shift'))?.value).toMatchObject({ state: 'open' });
   });
 });
 

@@ -5,6 +5,7 @@ import { recordCaseEvent, type CaseEventInput } from '../../store/cases.ts';
 import { attesterOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { failureText } from './format.ts';
+import { writeAnswer } from '../components/write-answer.ts';
 
 /** Actions whose text is required; a follow-up's note is optional, a sign-off has none. */
 const NEEDS_TEXT: readonly CaseAction[] = ['restated', 'answered-on-spot', 'replied', 'fault-decided', 'escalated', 'head-office-answered', 'reopened'];
@@ -78,7 +79,7 @@ export function ActionForm({ caseId, action, session, role, config, onDone, onCa
     }
     setProblem(null);
     busy.current = true;
-    const result = await recordCaseEvent(db, made, { attest: attesterOf(session) });
+    const result = await writeAnswer(recordCaseEvent(db, made, { attest: attesterOf(session) }));
     busy.current = false;
     if (!result.ok) {
       setFailure(failureText(t, result.reason));

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { legalActions, type CaseAction, type CaseEvent, type StaffRole } from '../../domain/case.ts';
 import type { DeviceConfig } from '../../domain/config.ts';
-import { watchCase, type StoredCaseEvent } from '../../store/cases.ts';
+import { watchCase, type LocalCaseEvent } from '../../store/cases.ts';
 import { attestationKindOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
@@ -87,7 +87,7 @@ export function CaseView({ caseId, session, role, config, onBack }: { caseId: st
 }
 
 /** One event of the history: when, who, what, and whether the server has it or refused it. */
-function HistoryItem({ row, config }: { row: StoredCaseEvent; config: DeviceConfig }) {
+function HistoryItem({ row, config }: { row: LocalCaseEvent; config: DeviceConfig }) {
   const { t, language } = useT();
   const e = row.event;
   return (

@@ -10,6 +10,7 @@ import { labelIn } from '../lobby/steps.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
 import { dateTime, staffName } from './format.ts';
+import { writeAnswer } from '../components/write-answer.ts';
 
 type Load = { state: 'loading' } | { state: 'failed'; reason: TransportFailure } | { state: 'loaded'; entries: ReviewEntry[]; at: number };
 
@@ -65,7 +66,7 @@ export function DailyReview({ session, role, device, cases, onOpenCase, onNewCas
   }, [http, device.identity.token, session, attempt]);
 
   async function markRead(entry: ReviewEntry) {
-    const result = await recordEntryRead(db, { opinionId: entry.opinion.id, staffId: session.staff.id, role }, { attest: attesterOf(session) });
+    const result = await writeAnswer(recordEntryRead(db, { opinionId: entry.opinion.id, staffId: session.staff.id, role }, { attest: attesterOf(session) }));
     if (!result.ok) setFailure(t(`errors.${result.reason}`, { defaultValue: t('errors.unknown') }));
     else engine.requestSync('new-record');
   }

@@ -6,6 +6,7 @@ import { openCase } from '../../store/cases.ts';
 import { attesterOf, type StaffSession } from '../../sync/staff-session.ts';
 import { useServices, useT } from '../services.tsx';
 import { failureText, topicName } from './format.ts';
+import { writeAnswer } from '../components/write-answer.ts';
 
 /** Channels staff choose from; 'opinion-box' is set by opening a case from the daily review. */
 const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
@@ -43,10 +44,12 @@ export function NewCase({ from, session, role, config, onOpened, onCancel }: {
       return;
     }
     busy.current = true;
-    const result = await openCase(
-      db,
-      { channel, opinionId: from?.opinion.id ?? null, topicId: topicId || null, summary: summary.trim(), staffId: session.staff.id, role },
-      { attest: attesterOf(session) },
+    const result = await writeAnswer(
+      openCase(
+        db,
+        { channel, opinionId: from?.opinion.id ?? null, topicId: topicId || null, summary: summary.trim(), staffId: session.staff.id, role },
+        { attest: attesterOf(session) },
+      ),
     );
     busy.current = false;
     if (!result.ok) {

@@ -9,6 +9,7 @@ import { Face } from '../components/Face.tsx';
 import { TellerCard } from '../components/TellerCard.tsx';
 import { useServices, useT } from '../services.tsx';
 import { speak } from '../speech.ts';
+import { writeAnswer } from '../components/write-answer.ts';
 
 type Phase =
   | { name: 'ready' }
@@ -119,7 +120,7 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
     if (busy.current) return;
     busy.current = true;
     setPhase({ name: 'saving' });
-    const result = await recordRating(db, {
+    const result = await writeAnswer(recordRating(db, {
       branchId: config.branch.id,
       counterId: config.counter?.id ?? '',
       tellerId: shift.tellerId,
@@ -127,7 +128,7 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
       score,
       reasons,
       language: isLanguage(i18n.language) ? i18n.language : config.branch.defaultLanguage,
-    }).catch(() => ({ ok: false as const, reason: 'unknown', message: '' }));
+    }));
     if (result.ok) say(t('counter.thanks'));
     setPhase(result.ok ? { name: 'thanks' } : { name: 'failed', reason: result.reason });
   }

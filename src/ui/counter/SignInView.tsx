@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { addStaffLocales } from '../components/staff-locales.ts';
 import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
+import { writeAnswer } from '../components/write-answer.ts';
 
 /**
  * The teller's sign-in at the window: staff number and PIN, checked by the server when it can
@@ -26,7 +27,7 @@ export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () 
       void endStaffSession(services, session);
       return { ok: false, reason: 'teller-only' };
     }
-    const opened = await openShift(services.db, session.staff.id, { attest: attesterOf(session) });
+    const opened = await writeAnswer(openShift(services.db, session.staff.id, { attest: attesterOf(session) }));
     if (!opened.ok) return opened;
     onSignedIn(session);
     return { ok: true };

@@ -4,6 +4,7 @@ import { recordShiftCommand } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
 import { addStaffLocales } from '../components/staff-locales.ts';
+import { writeAnswer } from '../components/write-answer.ts';
 import { useServices, useT } from '../services.tsx';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 
@@ -47,7 +48,7 @@ export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
 
   async function run(command: 'pause' | 'resume' | 'sign-out') {
     if (!unlocked) return;
-    const result = await recordShiftCommand(db, { type: command }, { attest: attesterOf(unlocked) });
+    const result = await writeAnswer(recordShiftCommand(db, { type: command }, { attest: attesterOf(unlocked) }));
     if (!result.ok) return setError(result.reason);
     if (command === 'sign-out') {
       void endStaffSession(services, unlocked);

@@ -8,6 +8,7 @@ import { speak } from '../speech.ts';
 import { IdleGuard } from './IdleGuard.tsx';
 import { EMPTY_DRAFT, STEPS, problemsOf, stepOf, toOpinionInput, type Draft, type Step } from './draft.ts';
 import { ContactStep, KindStep, LanguageStep, ReviewStep, TextStep, TopicStep, VisitStep, type StepProps } from './steps.tsx';
+import { writeAnswer } from '../components/write-answer.ts';
 
 /** How long the thanks screen (and its reference code) stays before the kiosk is ready again. */
 export const THANKS_MS = 45_000;
@@ -89,7 +90,7 @@ export function OpinionFlow({ config, elderly, onEnd }: { config: DeviceConfig; 
     if (!input) return goTo(draft.kind ? 'topic' : 'kind');
     sending.current = true;
     setPhase({ name: 'saving' });
-    const result = await recordOpinion(db, input).catch(() => ({ ok: false as const, reason: 'unknown', message: '' }));
+    const result = await writeAnswer(recordOpinion(db, input));
     sending.current = false;
     if (!result.ok) return setPhase({ name: 'failed', reason: result.reason });
     engine.requestSync('new-record');
