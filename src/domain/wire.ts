@@ -123,7 +123,7 @@ export const PushResponseSchema = v.object({
       v.object({ id: v.string(), status: v.literal('conflict'), reason: v.string(), message: v.string() }),
     ]),
   ),
-  serverTime: v.pipe(v.number(), v.finite()),
+  serverTime: v.number(),
   configVersion: v.pipe(v.number(), v.integer()),
   rotateToken: v.optional(v.literal(true)),
 });
