@@ -18,7 +18,7 @@ type Session =
   | { state: 'password'; me: Me };
 
 /**
- * The dashboard (issue #7): sign-in, then the reports the viewer's role may see. A 401 from
+ * The dashboard: sign-in, then the reports the viewer's role may see. A 401 from
  * any report (the session expired or was ended elsewhere) comes back to sign-in, on the
  * same address, so signing in again returns to the same view; a 403 shows the page that
  * says this role cannot see reports. A password someone else chose (the first run's, an

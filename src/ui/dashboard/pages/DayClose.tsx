@@ -22,7 +22,7 @@ import type { PageProps } from './page.ts';
 const CLOSE_ICON: Record<CloseState, string> = { synced: '✓', waiting: '↻', 'not-heard': '⚠', never: '○' };
 
 /**
- * The branch manager's day close (日終, issue #7): where every tablet of the branch stands,
+ * The branch manager's day close (日終): where every tablet of the branch stands,
  * gaps first; the day report; and the confirmation, with every device synced or with the
  * gaps named and acknowledged. The report prints on its own, black on white.
  */

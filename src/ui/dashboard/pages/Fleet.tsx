@@ -17,7 +17,7 @@ const STATE_ORDER: Record<FleetState, number> = { copied: 0, silent: 1, behind: 
 
 /**
  * Every enrolled tablet, now: its state, when it was last heard from and the health it
- * reported with its last sync (DESIGN.md "Sync"); a lost or stolen one is revoked here,
+ * reported with its last sync (docs/architecture.md, "The sync protocol"); a lost or stolen one is revoked here,
  * which stops its sync at once. A tablet whose key is in use on another device too (decision
  * 0016) heads the page, with what was seen and the way out.
  */
