@@ -1,14 +1,14 @@
 import { err, ok, type Ok } from '../domain/result.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS } from '../domain/wire.ts';
-import { SYNC_STOPS, type BranchVoiceDB, type SyncState, type SyncStop } from '../store/db.ts';
+import type { BranchVoiceDB } from '../store/db.ts';
 import { loadDevice } from '../store/device.ts';
-import { getMeta, setMeta } from '../store/meta.ts';
 import type { Resign } from '../store/requeue.ts';
 import { isQuotaExceeded, probeStorage } from '../store/write.ts';
 import { pullCaseEvents } from './case-pull.ts';
 import type { HttpFailure, HttpOptions } from './http.ts';
 import { pushOutbox, type OutboxCursor, type PushOptions, type Pushed } from './push.ts';
 import { listenForTriggers, SyncSchedule, type SyncFailure, type SyncOutcome, type SyncTrigger } from './schedule.ts';
+import { readSyncState, recordRunOutcome } from './sync-state.ts';
 import { rotateToken } from './token-rotation.ts';
 
 export type { SyncFailure, SyncOutcome, SyncSkip, SyncTrigger } from './schedule.ts';
@@ -46,7 +46,8 @@ const LOCK_NAME = 'branchvoice-sync';
 /**
  * Moves the outbox to the server, coordinating the sync's parts: when to run (schedule.ts),
  * the push and its settling (push.ts), a lobby tablet's case events (case-pull.ts), a new
- * token when the server asks (token-rotation.ts), and the outcome kept for the status corner.
+ * token when the server asks (token-rotation.ts), and the outcome kept for the status corner
+ * (sync-state.ts).
  * It owns no records: everything it knows is read from IndexedDB on each run, so a reload, a
  * second tab or a new enrollment never finds it holding stale state.
  */
@@ -174,7 +175,7 @@ export class SyncEngine {
   async #run(): Promise<SyncOutcome> {
     const device = await loadDevice(this.#db);
     if (!device) return { ok: 'skipped', why: 'not-enrolled' };
-    const state = (await getMeta(this.#db, 'syncState')) ?? emptyState();
+    const state = await readSyncState(this.#db);
     if (state.stopped) return { ok: 'skipped', why: 'stopped' };
 
     const { db, http } = this.#push;
@@ -187,34 +188,13 @@ export class SyncEngine {
     }
     // Once the records are in: the old token works until the new one is used (decision 0016).
     if (result.ok && result.value.rotateToken) await rotateToken(db, http, device.identity);
-    await this.#recordOutcome(state, result);
+    // Kept in memory too: with the storage full, the outcome cannot be written to IndexedDB.
+    const at = this.#push.now();
+    this.#lastRun = { at, failure: result.ok ? null : result.reason };
+    await recordRunOutcome(db, state, result, at);
     // The outbox may have shrunk: staff who were told the storage is full learn whether a
     // record fits again without waiting for a customer to try.
     if (db.storagePressure.full) await probeStorage(db);
     return result.ok ? ok({ pushed: result.value.pushed, rejected: result.value.rejected }) : result;
   }
-
-  async #recordOutcome(previous: SyncState, result: Ok<Pushed> | HttpFailure): Promise<void> {
-    const at = this.#push.now();
-    const next: SyncState = result.ok
-      ? { ...previous, lastAttemptAt: at, lastSuccessAt: at, lastError: null, clockOffsetMs: result.value.clockOffsetMs ?? previous.clockOffsetMs }
-      : {
-          ...previous,
-          lastAttemptAt: at,
-          lastError: { reason: result.reason, message: result.message, at },
-          stopped: isStop(result.reason) ? result.reason : null,
-        };
-    this.#lastRun = { at, failure: result.ok ? null : result.reason };
-    try {
-      await setMeta(this.#db, 'syncState', next);
-    } catch (error) {
-      // With the storage full the outcome cannot be kept; #lastRun tells the status corner.
-      if (!isQuotaExceeded(error)) throw error;
-      this.#db.storagePressure.refused();
-    }
-  }
 }
-
-const isStop = (reason: string): reason is SyncStop => (SYNC_STOPS as readonly string[]).includes(reason);
-
-const emptyState = (): SyncState => ({ lastAttemptAt: null, lastSuccessAt: null, lastError: null, stopped: null, clockOffsetMs: null });
