@@ -1,6 +1,6 @@
 /**
  * The load's tablets, two ways. `lean`: each device's outbox is an array in memory and a
- * loop pushes it the way the sync engine does (src/sync/engine.ts `#drain`): batches of at
+ * loop pushes it the way the sync engine does (src/sync/push.ts `pushOutbox`): batches of at
  * most 200 records or 256 KB, one at a time, each with the device's health, answered per
  * record and paired by the engine's own `settlement()`; a failure (transport, 5xx, 429) is
  * retried after the engine's `retryDelay` (the server's Retry-After when it names one), whose attempt count starts over only once the
@@ -13,11 +13,12 @@
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, PROTOCOL_VERSION, type DeviceHealth, type PushResponse, type SyncRecord } from '../../src/domain/wire.ts';
+import { DeviceConfigSchema } from '../../src/domain/config.ts';
+import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, PROTOCOL_VERSION, PushResponseSchema, type DeviceHealth, type SyncRecord } from '../../src/domain/wire.ts';
 import type { OutboxRow } from '../../src/store/db.ts';
 import { retryDelay } from '../../src/sync/backoff.ts';
-import { settlement } from '../../src/sync/engine.ts';
 import { requestJson, type HttpOptions } from '../../src/sync/http.ts';
+import { settlement } from '../../src/sync/push.ts';
 import type { LoadDevice } from './fleet.ts';
 
 export type Driver = 'lean' | 'engine';
@@ -165,11 +166,12 @@ async function pushLikeTheEngine(device: LoadDevice, rows: readonly OutboxRow[],
       clockOffsetMs,
       reportedAt: sentAt,
     };
-    const answer = await requestJson<PushResponse>(http, '/api/sync/push', {
-      method: 'POST',
-      token: device.token,
-      body: { protocol: PROTOCOL_VERSION, records: batch.map((row) => row.record), health },
-    });
+    const answer = await requestJson(
+      http,
+      '/api/sync/push',
+      { method: 'POST', token: device.token, body: { protocol: PROTOCOL_VERSION, records: batch.map((row) => row.record), health } },
+      { schema: PushResponseSchema, what: 'a push answer' },
+    );
     if (!answer.ok) {
       // The engine stops on 401 (unauthorized, revoked) and retries every other failure.
       if (answer.reason === 'unauthorized' || answer.reason === 'device-revoked') {
@@ -198,7 +200,7 @@ async function pushLikeTheEngine(device: LoadDevice, rows: readonly OutboxRow[],
     next = end;
     first = false;
     if (answer.value.configVersion !== configVersion) {
-      const pulled = await requestJson<{ version: number }>(http, '/api/sync/config', { method: 'GET', token: device.token });
+      const pulled = await requestJson(http, '/api/sync/config', { method: 'GET', token: device.token }, { schema: DeviceConfigSchema, what: 'a configuration' });
       if (!pulled.ok) {
         await retry();
         continue;

@@ -109,6 +109,30 @@ export type PushResponse = {
   rotateToken?: true;
 };
 
+/**
+ * A push answer as the tablet reads it. A reason is any text, not only the lists above: a
+ * newer server may name one this app does not know, and the record then goes to the
+ * quarantine with it, where staff see it (decision 0017). Anything else out of shape fails
+ * the whole answer, so that no row is settled on an answer the tablet cannot read.
+ */
+export const PushResponseSchema = v.object({
+  results: v.array(
+    v.variant('status', [
+      v.object({ id: v.string(), status: v.literal('accepted') }),
+      v.object({ id: v.nullable(v.string()), status: v.literal('rejected'), reason: v.string(), message: v.string() }),
+      v.object({ id: v.string(), status: v.literal('conflict'), reason: v.string(), message: v.string() }),
+    ]),
+  ),
+  serverTime: v.number(),
+  configVersion: v.pipe(v.number(), v.integer()),
+  rotateToken: v.optional(v.literal(true)),
+});
+export type PushAnswer = v.InferOutput<typeof PushResponseSchema>;
+
+// Every answer the server can build must pass the tablet's schema: a change to either that
+// breaks this fails the typecheck here rather than a tablet's sync in the field.
+const _serverAnswersParse = (answer: PushResponse): v.InferInput<typeof PushResponseSchema> => answer;
+
 /** A pull of case events returns this many when the device does not say … */
 export const CASE_EVENTS_PAGE_DEFAULT = 200;
 /** … and never more than this many. */

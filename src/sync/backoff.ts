@@ -1,4 +1,4 @@
-/** The longest a device waits between two tries (DESIGN.md "Sync"). */
+/** The longest a device waits between two tries: five minutes (docs/architecture.md, "The sync protocol"). */
 export const MAX_BACKOFF_MS = 5 * 60 * 1000;
 export const BASE_BACKOFF_MS = 1000;
 

@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import { DayCloseStatusSchema, type DayCloseStatus } from '../domain/day-close.ts';
 import { err, ok, type Err, type Ok } from '../domain/result.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
@@ -10,7 +9,7 @@ import { requestJson, type HttpOptions, type TransportFailure } from './http.ts'
 import { staffSessionHeaders, type StaffSession } from './staff-session.ts';
 
 /**
- * "Close day" on a tablet (日終, issue #7): this tablet syncs at once, then asks the server for
+ * "Close day" on a tablet (日終): this tablet syncs at once, then asks the server for
  * the branch's day-close report, which starts the close the first time it is asked that day.
  * Pressing it again ("sync again") syncs again and brings the report up to date.
  */
@@ -72,12 +71,10 @@ export async function closeDay({ db, engine, http }: DayCloseServices, who: Staf
 
   // Read again: the sync may have given this tablet a new token (decision 0016).
   const token = (await loadDevice(db))?.identity.token ?? device.identity.token;
-  const answer = await requestJson<unknown>(http, '/api/day-close', { method: 'POST', token, body: {}, headers });
+  const answer = await requestJson(http, '/api/day-close', { method: 'POST', token, body: {}, headers }, { schema: DayCloseStatusSchema, what: 'a day-close report' });
   const tablet = await tabletOutcome(db, pushed, rejected);
   if (!answer.ok) return { ...answer, stage: 'close', tablet };
-  const status = v.safeParse(DayCloseStatusSchema, answer.value);
-  if (!status.success) return { ...err('bad-response', 'The server sent a day-close report this app does not understand.'), stage: 'close', tablet };
-  return ok({ status: status.output, tablet });
+  return ok({ status: answer.value, tablet });
 }
 
 const NOT_ENROLLED = 'This tablet is not enrolled: enroll it before closing the day.';

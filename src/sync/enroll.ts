@@ -1,6 +1,5 @@
-import * as v from 'valibot';
 import { normalizeEnrollmentCode } from '../domain/enrollment-code.ts';
-import { err, ok, type Result } from '../domain/result.ts';
+import { err, type Result } from '../domain/result.ts';
 import { EnrollResponseSchema, type EnrollRequest, type EnrollResponse } from '../domain/wire.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { saveEnrollment } from '../store/device.ts';
@@ -21,11 +20,9 @@ export async function enrollDevice(
   const code = normalizeEnrollmentCode(input.code);
   if (!code) return err('code-format', 'An enrollment code has eight letters and digits, like 4KQ7-MZ3D.');
   const body: EnrollRequest = { code, appVersion: input.appVersion, ...(input.deviceLabel ? { deviceLabel: input.deviceLabel } : {}) };
-  const answer = await requestJson<unknown>(http, '/api/enroll', { method: 'POST', body });
+  const answer = await requestJson(http, '/api/enroll', { method: 'POST', body }, { schema: EnrollResponseSchema, what: 'an enrollment' });
   if (!answer.ok) return answer;
-  const parsed = v.safeParse(EnrollResponseSchema, answer.value);
-  if (!parsed.success) return err('bad-response', 'The server sent an enrollment this app does not understand.');
-  const { deviceId, token, mode, referencePrefix, config } = parsed.output;
+  const { deviceId, token, mode, referencePrefix, config } = answer.value;
   await saveEnrollment(db, { identity: { deviceId, token, mode, referencePrefix, enrolledAt: now() }, config });
-  return ok(parsed.output);
+  return answer;
 }

@@ -1,11 +1,106 @@
+import * as v from 'valibot';
 import { err, ok, type Err, type Ok } from '../domain/result.ts';
-import type { ApiError } from '../domain/wire.ts';
+import { describeIssues } from '../domain/wire.ts';
+
+/**
+ * The one way from the browser to the API, for the tablet and the dashboard alike: a fetch
+ * made into a Result. Transport errors are wrapped once, here, into a stable reason; callers
+ * never see a thrown fetch error. Each side names the server's refusals in its own words
+ * (`refusalOf`): the tablet's sync and the dashboard's screens react to different ones.
+ */
+
+export interface HttpOptions {
+  baseUrl: string;
+  /** The browser's fetch unless given; tests give one that counts, loses or crafts answers. */
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface JsonRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Query parameters; those left undefined are not sent. */
+  query?: Record<string, string | undefined>;
+  /** The device's token, sent as a bearer token. */
+  token?: string;
+  /** 'same-origin' for the dashboard: its session cookie is httpOnly, the browser sends it and the page never sees it. */
+  credentials?: RequestCredentials;
+}
+
+/** Why no answer came back at all. */
+export type NoAnswer = 'offline' | 'unreachable' | 'timeout';
+
+/**
+ * A failed request; `retryAfterMs` when the server said how long to wait (Retry-After, on a
+ * 503 from a busy server or a 429), which the engine honours instead of its own backoff.
+ */
+export type HttpFailure<R extends string = TransportFailure> = Err<R> & { retryAfterMs?: number };
+
+/** Names a refusal (any answer outside 2xx) from its status and the `code` of its JSON body. */
+export type RefusalOf<R extends string> = (status: number, code: string | undefined) => R;
+
+/**
+ * One JSON request. A 2xx answer is its parsed body (null for 204: done, nothing to say); a
+ * 2xx whose body is not JSON, or was cut short, is 'bad-response'.
+ */
+export async function exchangeJson<R extends string>(
+  options: HttpOptions,
+  path: string,
+  init: JsonRequest,
+  refusalOf: RefusalOf<R>,
+): Promise<Ok<unknown> | HttpFailure<R | NoAnswer | 'bad-response'>> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const url = new URL(path, options.baseUrl);
+  for (const [key, value] of Object.entries(init.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let response: Response;
+  try {
+    response = await doFetch(url, {
+      method: init.method,
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      cache: 'no-store',
+      ...(init.credentials ? { credentials: init.credentials } : {}),
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') return err('timeout', 'The server did not answer in time.');
+    if (globalThis.navigator?.onLine === false) return err('offline', 'This device has no network connection.');
+    return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (response.status === 204) return ok(null);
+  const body = await response.json().then(
+    (value: unknown) => ({ value }),
+    () => null,
+  );
+  if (response.ok) return body ? ok(body.value) : err('bad-response', 'The server answered with something that is not JSON.');
+  const { code, message } = (body?.value ?? {}) as { code?: unknown; message?: unknown };
+  const failure: HttpFailure<R> = err(
+    refusalOf(response.status, typeof code === 'string' ? code : undefined),
+    typeof message === 'string' ? message : `The server answered ${response.status} ${response.statusText}.`,
+  );
+  const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+  return retryAfterMs === undefined ? failure : { ...failure, retryAfterMs };
+}
+
+/**
+ * Retry-After as milliseconds: delay-seconds, or an HTTP date; undefined when absent or
+ * unreadable. Every form of HTTP date names its month, so a value without a letter is not
+ * one: Date.parse would read '1.5' as a day in 2001, and the engine would retry at once.
+ */
+export function retryAfterOf(value: string | null, now: number = Date.now()): number | undefined {
+  const text = value?.trim() ?? '';
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = /[a-z]/i.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /** Why a request to the server did not give an answer the device can use. */
 export type TransportFailure =
-  | 'offline'
-  | 'unreachable'
-  | 'timeout'
+  | NoAnswer
   | 'server-error'
   | 'rate-limited'
   | 'unauthorized'
@@ -25,66 +120,28 @@ export type TransportFailure =
   | 'staff-session-required'
   /** A manager's PIN too short to sign in with any more. */
   | 'pin-too-short'
+  /** An answer that is not JSON, or not of the shape its schema in domain/wire.ts gives. */
   | 'bad-response';
 
 /**
- * A failed request; `retryAfterMs` when the server said how long to wait (Retry-After, on a
- * 503 from a busy server or a 429), which the engine honours instead of its own backoff.
+ * One request from the tablet, whose answer must match `expect.schema`: an answer out of
+ * shape is 'bad-response', named with `expect.what` ("a configuration") and its faults, and
+ * retried like any failure; nothing is ever read from it.
  */
-export type HttpFailure = Err<TransportFailure> & { retryAfterMs?: number };
-
-export interface HttpOptions {
-  baseUrl: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
-
-/**
- * One JSON request to the API. Transport errors are wrapped once, here, into a stable
- * reason; callers never see a thrown fetch error.
- */
-export async function requestJson<T>(
+export async function requestJson<S extends v.GenericSchema>(
   options: HttpOptions,
   path: string,
-  init: { method: 'GET' | 'POST' | 'DELETE'; token?: string; body?: unknown; headers?: Record<string, string> },
-): Promise<Ok<T> | HttpFailure> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  let response: Response;
-  try {
-    response = await doFetch(new URL(path, options.baseUrl), {
-      method: init.method,
-      headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-      cache: 'no-store',
-    });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') return err('timeout', 'The server did not answer in time.');
-    if (globalThis.navigator?.onLine === false) return err('offline', 'This device has no network connection.');
-    return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  // 204: done, nothing to say (a sign-out).
-  if (response.status === 204) return ok(null as T);
-  const body = await response.json().catch(() => null);
-  if (response.ok) return body === null ? err('bad-response', 'The server answered with something that is not JSON.') : ok(body as T);
-  const failure: HttpFailure = err(failureOf(response.status, body), messageOf(response, body));
-  const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
-  return retryAfterMs === undefined ? failure : { ...failure, retryAfterMs };
+  init: Omit<JsonRequest, 'credentials'>,
+  expect: { schema: S; what: string },
+): Promise<Ok<v.InferOutput<S>> | HttpFailure> {
+  const answer = await exchangeJson(options, path, init, deviceRefusal);
+  if (!answer.ok) return answer;
+  const parsed = v.safeParse(expect.schema, answer.value);
+  if (!parsed.success) return err('bad-response', `The server sent ${expect.what} this app does not understand: ${describeIssues(parsed.issues)}`);
+  return ok(parsed.output);
 }
 
-/** Retry-After as milliseconds: delay-seconds, or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterOf(value: string | null, now: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function failureOf(status: number, body: unknown): TransportFailure {
-  const code = (body as Partial<ApiError> | null)?.code;
+const deviceRefusal: RefusalOf<TransportFailure> = (status, code) => {
   if (code === 'staff-credentials-invalid' || code === 'staff-session-required' || code === 'pin-too-short') return code;
   if (status === 401) return code === 'device-revoked' || code === 'device-expired' || code === 'token-superseded' ? code : 'unauthorized';
   if (status === 403) return 'forbidden';
@@ -93,9 +150,4 @@ function failureOf(status: number, body: unknown): TransportFailure {
   if (code === 'enrollment-code-invalid') return 'enrollment-code-invalid';
   if (status >= 500) return 'server-error';
   return 'bad-request';
-}
-
-function messageOf(response: Response, body: unknown): string {
-  const message = (body as Partial<ApiError> | null)?.message;
-  return typeof message === 'string' ? message : `The server answered ${response.status} ${response.statusText}.`;
-}
+};

@@ -1,4 +1,3 @@
-import * as v from 'valibot';
 import { err, ok, type Result } from '../domain/result.ts';
 import { ReviewPageSchema, type ReviewEntry } from '../domain/review.ts';
 import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';
@@ -13,9 +12,7 @@ import { staffSessionHeaders, type StaffSession } from './staff-session.ts';
 export async function fetchReview(http: HttpOptions, token: string, since: number, session: StaffSession): Promise<Result<ReviewEntry[], TransportFailure>> {
   const headers = staffSessionHeaders(session);
   if (!headers) return err('staff-session-required', 'The review needs a manager signed in with the server reachable.');
-  const answer = await requestJson<unknown>(http, `/api/review?since=${Math.max(0, Math.floor(since))}`, { method: 'GET', token, headers });
-  if (!answer.ok) return answer;
-  const page = v.safeParse(ReviewPageSchema, answer.value);
-  if (!page.success) return err('bad-response', 'The server sent a review this app does not understand.');
-  return ok(page.output.entries);
+  const query = { since: String(Math.max(0, Math.floor(since))) };
+  const page = await requestJson(http, '/api/review', { method: 'GET', token, headers, query }, { schema: ReviewPageSchema, what: 'a review' });
+  return page.ok ? ok(page.value.entries) : page;
 }

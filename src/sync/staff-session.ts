@@ -76,36 +76,32 @@ export async function signInStaff(
 ): Promise<StaffSignIn> {
   const device = await loadDevice(db);
   if (!device) return err('not-enrolled', 'This tablet is not enrolled.');
-  const answer = await requestJson<unknown>({ ...http, timeoutMs: SIGN_IN_TIMEOUT_MS }, '/api/staff-session', {
-    method: 'POST',
-    token: device.identity.token,
-    body: { staffNumber: credentials.staffNumber, pin: credentials.pin, deviceTime: now() },
-  });
+  const answer = await requestJson(
+    { ...http, timeoutMs: SIGN_IN_TIMEOUT_MS },
+    '/api/staff-session',
+    { method: 'POST', token: device.identity.token, body: { staffNumber: credentials.staffNumber, pin: credentials.pin, deviceTime: now() } },
+    { schema: StaffSessionGrantSchema, what: 'a staff session' },
+  );
   if (answer.ok) {
-    const grant = v.safeParse(StaffSessionGrantSchema, answer.value);
-    if (grant.success) {
-      await appendPinAttempt(db, { at: now(), ok: true });
-      const { sessionId, key, expiresInMs, staff } = grant.output;
-      const session: StaffSession = { staff, verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs } };
-      staffKeys?.add(session);
-      return ok(session);
+    await appendPinAttempt(db, { at: now(), ok: true });
+    const { sessionId, key, expiresInMs, staff } = answer.value;
+    const session: StaffSession = { staff, verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs } };
+    staffKeys?.add(session);
+    return ok(session);
+  }
+  switch (answer.reason) {
+    case 'staff-credentials-invalid': {
+      const failures = await appendPinAttempt(db, { at: now(), ok: false });
+      return { ...err('wrong-credentials', answer.message), failuresLeft: Math.max(0, PIN_MAX_FAILURES - trailingFailures(failures)) };
     }
-    // An answer this app does not understand: the tablet checks the PIN itself.
-  } else {
-    switch (answer.reason) {
-      case 'staff-credentials-invalid': {
-        const failures = await appendPinAttempt(db, { at: now(), ok: false });
-        return { ...err('wrong-credentials', answer.message), failuresLeft: Math.max(0, PIN_MAX_FAILURES - trailingFailures(failures)) };
-      }
-      case 'rate-limited':
-        return { ...err('locked', answer.message), lockedUntil: now() + (answer.retryAfterMs ?? 15 * 60_000) };
-      case 'forbidden':
-        return err('not-here', answer.message);
-      case 'pin-too-short':
-        return err('pin-too-short', answer.message);
-      default:
-        break; // offline, unreachable, down, busy, not known: the tablet checks the PIN itself.
-    }
+    case 'rate-limited':
+      return { ...err('locked', answer.message), lockedUntil: now() + (answer.retryAfterMs ?? 15 * 60_000) };
+    case 'forbidden':
+      return err('not-here', answer.message);
+    case 'pin-too-short':
+      return err('pin-too-short', answer.message);
+    default:
+      break; // offline, unreachable, down, busy, an answer out of shape: the tablet checks the PIN itself.
   }
   return signInOffline(db, device.identity.mode, credentials, now);
 }
@@ -136,5 +132,5 @@ export async function endStaffSession({ db, http, staffKeys }: { db: BranchVoice
   const headers = staffSessionHeaders(session);
   const device = await loadDevice(db);
   if (!headers || !device) return;
-  await requestJson({ ...http, timeoutMs: SIGN_IN_TIMEOUT_MS }, '/api/staff-session', { method: 'DELETE', token: device.identity.token, headers });
+  await requestJson({ ...http, timeoutMs: SIGN_IN_TIMEOUT_MS }, '/api/staff-session', { method: 'DELETE', token: device.identity.token, headers }, { schema: v.null(), what: 'a sign-out' });
 }

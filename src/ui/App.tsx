@@ -3,9 +3,6 @@ import { watchConnection } from '../store/connection.ts';
 import { watchDevice } from '../store/device.ts';
 import { rememberEnrollment } from '../store/enrollment-marker.ts';
 import { CounterScreen } from './counter/CounterScreen.tsx';
-// A type only: erased from the build, so the lobby stays out of the first chunk.
-import type { LobbyScreen } from './lobby/LobbyScreen.tsx';
-import { SetupScreen } from './setup/SetupScreen.tsx';
 import { UpgradedNotice } from './UpgradedNotice.tsx';
 import { useServices } from './services.tsx';
 import { useObservable } from './use-observable.ts';
@@ -16,7 +13,10 @@ export function App() {
   const device = useObservable(() => watchDevice(db), [db]);
   // Setup stays on screen after enrollment until staff have read what it says.
   const [inSetup, setInSetup] = useState(false);
-  const lobby = useLobbyScreen(device?.identity.mode === 'lobby');
+  // Each its own chunk, loaded only by a tablet that shows it: a counter tablet never
+  // downloads the opinion box, and an enrolled one not the setup screen.
+  const lobby = useModule(device?.identity.mode === 'lobby', () => import('./lobby/LobbyScreen.tsx'));
+  const setup = useModule(device === null || inSetup, () => import('./setup/SetupScreen.tsx'));
   const [upgraded, setUpgraded] = useState(false);
   // A database deleted or closed under the app is opened afresh by watchConnection, and the
   // screens follow what is there (no device: the setup screen says it must be enrolled again);
@@ -26,22 +26,21 @@ export function App() {
   useEffect(() => void (device && rememberEnrollment(device)), [device]);
   if (upgraded) return <UpgradedNotice />;
   if (device === undefined) return null;
-  if (!device || inSetup) return <SetupScreen onEnrolling={() => setInSetup(true)} onStarted={() => setInSetup(false)} />;
+  if (!device || inSetup) return setup ? <setup.SetupScreen onEnrolling={() => setInSetup(true)} onStarted={() => setInSetup(false)} /> : null;
   if (device.identity.mode === 'lobby') return lobby ? <lobby.LobbyScreen device={device} /> : null;
   return <CounterScreen device={device} />;
 }
 
-type LobbyModule = { LobbyScreen: typeof LobbyScreen };
-
 /**
- * The opinion box is its own chunk, loaded only by a lobby tablet: a counter tablet never
- * downloads it (docs/architecture.md, "Adding a screen"). The service worker precaches it, so the
- * import works offline.
+ * A screen's module, loaded the first time it is `wanted` and kept: the first JavaScript of a
+ * counter tablet has a budget (85 KB gzipped;
+ * docs/architecture.md, "Adding a screen"). The service worker precaches
+ * every chunk, so the import works offline.
  */
-function useLobbyScreen(wanted: boolean): LobbyModule | null {
-  const [module, setModule] = useState<LobbyModule | null>(null);
+function useModule<M>(wanted: boolean, load: () => Promise<M>): M | null {
+  const [module, setModule] = useState<M | null>(null);
   useEffect(() => {
-    if (wanted && !module) void import('./lobby/LobbyScreen.tsx').then((loaded) => setModule(() => loaded));
+    if (wanted && !module) void load().then((loaded) => setModule(() => loaded));
   }, [wanted, module]);
   return module;
 }

@@ -1,10 +1,11 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
-import type { i18n as I18n, TFunction } from 'i18next';
+import { useContext } from 'preact/hooks';
+import type { i18n as I18n } from 'i18next';
 import type { BranchVoiceDB } from '../store/db.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import type { HttpOptions } from '../sync/http.ts';
 import type { StaffKeyring } from '../sync/staff-keyring.ts';
+import { I18nProvider } from './use-t.tsx';
 
 /** What every screen may use; made once by main.tsx, fresh in every test. */
 export interface Services {
@@ -20,7 +21,11 @@ export interface Services {
 const ServicesContext = createContext<Services | null>(null);
 
 export function ServicesProvider({ services, children }: { services: Services; children: ComponentChildren }) {
-  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+  return (
+    <ServicesContext.Provider value={services}>
+      <I18nProvider i18n={services.i18n}>{children}</I18nProvider>
+    </ServicesContext.Provider>
+  );
 }
 
 /** The app's services; a screen rendered outside the provider is a bug. */
@@ -30,16 +35,5 @@ export function useServices(): Services {
   return services;
 }
 
-/** `t` for the current language; the component renders again when the language changes. */
-export function useT(): { t: TFunction; language: string } {
-  const { i18n } = useServices();
-  const [language, setLanguage] = useState(i18n.language);
-  useEffect(() => {
-    // The language may have changed between the first render and this effect.
-    setLanguage(i18n.language);
-    const onChange = (next: string) => setLanguage(next);
-    i18n.on('languageChanged', onChange);
-    return () => i18n.off('languageChanged', onChange);
-  }, [i18n]);
-  return { t: i18n.getFixedT(language), language };
-}
+/** Screens take `t` with their services; the dashboard's are the same hook (use-t.tsx). */
+export { useT } from './use-t.tsx';

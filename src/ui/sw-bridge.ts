@@ -1,4 +1,5 @@
 import { Workbox } from 'workbox-window';
+import { watchIdle } from './components/idle.ts';
 
 /** How long without a touch before the screen counts as idle, so an update may reload it. */
 const IDLE_MS = 60_000;
@@ -6,17 +7,14 @@ const IDLE_MS = 60_000;
 /** Resolves once nobody has touched the screen for `idleMs`. */
 export function whenIdle(idleMs = IDLE_MS, target: EventTarget = globalThis): Promise<void> {
   return new Promise((resolve) => {
-    let timer = setTimeout(done, idleMs);
-    const touched = () => {
-      clearTimeout(timer);
-      timer = setTimeout(done, idleMs);
-    };
-    const events = ['pointerdown', 'keydown', 'input'] as const;
-    for (const name of events) target.addEventListener(name, touched, { passive: true, capture: true });
-    function done() {
-      for (const name of events) target.removeEventListener(name, touched, { capture: true });
-      resolve();
-    }
+    const stop = watchIdle(
+      idleMs,
+      () => {
+        stop();
+        resolve();
+      },
+      { target },
+    );
   });
 }
 

@@ -28,6 +28,9 @@ describe('a wait the server names (Retry-After)', () => {
     [' 12 ', 12000],
     ['', undefined],
     ['soon', undefined],
+    // Date.parse reads these as days in 2001: a past date, and a retry at once.
+    ['1.5', undefined],
+    ['-5', undefined],
   ])('reads Retry-After %j as %s ms', (header, ms) => {
     expect(retryAfterOf(header)).toBe(ms);
   });

@@ -7,7 +7,7 @@ import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { loadDevice } from '../../src/store/device.ts';
 import { getMeta, setMeta } from '../../src/store/meta.ts';
 import { enrollDevice } from '../../src/sync/enroll.ts';
-import { SyncEngine, type SyncEngineOptions } from '../../src/sync/engine.ts';
+import { SyncEngine, type EngineStatus, type SyncEngineOptions } from '../../src/sync/engine.ts';
 import { BRANCH_ID, SIGN_IN_ID, TELLER_ID } from '../builders/rating.ts';
 import { givenRatings as givenRatingsOn } from '../helpers/counter.ts';
 import { givenBranchWithCounter, givenEnrollmentCode, startTestServer, useTestDatabase, type TestServer } from '../server/fixtures.ts';
@@ -211,6 +211,104 @@ describe('SyncEngine against the real server', () => {
     await eventuallyTrue(async () => (await device.outbox.count()) === 0, 5000);
     sync.stop();
     expect(await countRatings(database.current.db)).toBe(3);
+  });
+});
+
+/** A fetch to the real server that hands the tablet `craft(answer)` in place of the server's first `times` answers on `path`. */
+function craftingFetch(path: string, craft: (answer: Response) => Promise<Response>, times = 1): typeof fetch {
+  let left = times;
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (new URL(String(input)).pathname !== path || left === 0) return response;
+    left--;
+    return craft(response);
+  };
+}
+
+const json = (body: unknown, init: ResponseInit = {}) => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' }, ...init });
+
+/** The first status that shows a failed run with a retry scheduled. */
+const failedWithRetry = (sync: SyncEngine) =>
+  new Promise<EngineStatus>((resolve) => {
+    const stop = sync.subscribe((status) => {
+      if (status.lastRun?.failure && status.nextAttemptAt !== null) {
+        resolve(status);
+        queueMicrotask(() => stop());
+      }
+    });
+  });
+
+describe('SyncEngine given an answer out of shape', () => {
+  type PushBody = { results: { id: unknown; status: string }[]; serverTime: unknown; configVersion: unknown };
+  const malformed: [string, (body: PushBody) => unknown, RegExp][] = [
+    ['a push answer without results', ({ results: _, ...rest }) => rest, /^The server sent a push answer this app does not understand: results: /],
+    ['a serverTime that is a string', (body) => ({ ...body, serverTime: String(body.serverTime) }), /: serverTime: /],
+    ['a configVersion that is missing', ({ configVersion: _, ...rest }) => rest, /: configVersion: /],
+    ['an accepted result whose id is a number', (body) => ({ ...body, results: body.results.map((r, i) => (i === 1 ? { ...r, id: 42 } : r)) }), /: results\.1\.id: /],
+    ['a result of a status this app does not know', (body) => ({ ...body, results: body.results.map((r) => ({ ...r, status: 'deferred' })) }), /: results\.0\.status: /],
+    ['a rotateToken that is not true', (body) => ({ ...body, rotateToken: 'yes' }), /: rotateToken: /],
+    ['no answer at all but null', () => null, /^The server sent a push answer this app does not understand: /],
+  ];
+
+  it.each(malformed)('given %s, when it syncs, then nothing settles, the status says bad-response, and the backoff retries until an answer it reads stores each rating once', async (_, mangle, message) => {
+    await givenEnrolledTablet();
+    await givenRatings(3);
+    const fetchFn = craftingFetch('/api/sync/push', async (answer) => json(mangle((await answer.json()) as PushBody)));
+    const sync = engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn }, random: () => 0 });
+    const failed = failedWithRetry(sync);
+    const outcome = sync.syncNow();
+    sync.start();
+
+    expect(await outcome).toEqual({ ok: false, reason: 'bad-response', message: expect.stringMatching(message) });
+    expect(await device.outbox.count()).toBe(3);
+    expect(await device.quarantine.count()).toBe(0);
+    const status = await failed;
+    expect(status.lastRun?.failure).toBe('bad-response');
+    // The backoff's first wait with no jitter: half a second.
+    expect(status.nextAttemptAt! - status.lastRun!.at).toBeGreaterThanOrEqual(500);
+    expect(status.nextAttemptAt! - status.lastRun!.at).toBeLessThan(600);
+    expect((await getMeta(device, 'syncState'))?.lastError).toMatchObject({ reason: 'bad-response', message: expect.stringMatching(message) });
+
+    await eventuallyTrue(async () => (await getMeta(device, 'syncState'))?.lastError === null);
+    sync.stop();
+    expect(await device.outbox.count()).toBe(0);
+    expect(await countRatings(database.current.db)).toBe(3);
+  });
+
+  it('given a push answered with a body that is not JSON, then it is bad-response and nothing settles', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(2);
+    const fetchFn = craftingFetch('/api/sync/push', async () => json('<html>busy</html>'));
+    expect(await engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } }).syncNow()).toEqual({ ok: false, reason: 'bad-response', message: 'The server answered with something that is not JSON.' });
+    expect(await device.outbox.count()).toBe(2);
+  });
+
+  it('given a configuration out of shape, when the server has a newer one, then the tablet keeps the one it has and the run fails as bad-response', async () => {
+    const enrolled = await givenEnrolledTablet();
+    await editBranch(database.current.db, BRANCH_ID, { name: 'Main Street (renovated)' });
+    const fetchFn = craftingFetch('/api/sync/config', async (answer) => json({ ...((await answer.json()) as object), version: 'seven' }));
+    const outcome = await engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } }).syncNow();
+    expect(outcome).toEqual({ ok: false, reason: 'bad-response', message: expect.stringMatching(/^The server sent a configuration this app does not understand: version: /) });
+    expect((await loadDevice(device))?.config).toEqual(enrolled.config);
+  });
+
+  it.each([
+    ['2', 2000, 'its word: two seconds'],
+    ['soon', 500, 'unreadable: the backoff'],
+    ['1.5', 500, 'not whole seconds nor a date: the backoff, not a day in 2001 and a retry at once'],
+    ['-5', 500, 'negative: the backoff'],
+  ])('given a busy server whose Retry-After is %j, then the engine waits %i ms (%s)', async (retryAfter, waitMs) => {
+    await givenEnrolledTablet();
+    await givenRatings(1);
+    const busy = async () => json({ code: 'unavailable', message: 'busy' }, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': retryAfter } });
+    const sync = engine({ http: { baseUrl: server.baseUrl, fetch: craftingFetch('/api/sync/push', busy, Infinity) }, random: () => 0 });
+    const failed = failedWithRetry(sync);
+    sync.start();
+    const status = await failed;
+    sync.stop();
+    expect(status.lastRun?.failure).toBe('server-error');
+    expect(status.nextAttemptAt! - status.lastRun!.at).toBeGreaterThanOrEqual(waitMs);
+    expect(status.nextAttemptAt! - status.lastRun!.at).toBeLessThan(waitMs + 100);
   });
 });
 

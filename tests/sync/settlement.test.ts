@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PushResponse, PushResult } from '../../src/domain/wire.ts';
 import type { OutboxRow } from '../../src/store/db.ts';
-import { settlement } from '../../src/sync/engine.ts';
+import { settlement } from '../../src/sync/push.ts';
 import { aRating } from '../builders/rating.ts';
 
 const rows: OutboxRow[] = [1, 2, 3].map((seq) => {

@@ -6,6 +6,7 @@ import type { Teller } from '../../domain/teller.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { recordRating } from '../../store/ratings.ts';
 import { Face } from '../components/Face.tsx';
+import { useIdle } from '../components/idle.ts';
 import { TellerCard } from '../components/TellerCard.tsx';
 import { useServices, useT } from '../services.tsx';
 import { speak } from '../speech.ts';
@@ -66,34 +67,12 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
     return () => clearTimeout(timer);
   }, [phase, config]);
 
-  useEffect(() => {
-    if (phase.name !== 'ready' || (language === config.branch.defaultLanguage && !largeText)) return;
-    let timer = setTimeout(nextCustomer, CUSTOMER_IDLE_MS);
-    const touched = () => {
-      clearTimeout(timer);
-      timer = setTimeout(nextCustomer, CUSTOMER_IDLE_MS);
-    };
-    document.addEventListener('pointerdown', touched, true);
-    return () => {
-      clearTimeout(timer);
-      document.removeEventListener('pointerdown', touched, true);
-    };
-  }, [phase, language, largeText, config]);
+  useIdle(CUSTOMER_IDLE_MS, nextCustomer, { enabled: phase.name === 'ready' && (language !== config.branch.defaultLanguage || largeText), events: ['pointerdown'] });
 
   // The attract state invites without adding a step: the faces stay live, one tap rates.
+  useIdle(ATTRACT_AFTER_MS, () => setAttract(true), { enabled: phase.name === 'ready', events: ['pointerdown'], onActivity: () => setAttract(false) });
   useEffect(() => {
-    if (phase.name !== 'ready') return setAttract(false);
-    let timer = setTimeout(() => setAttract(true), ATTRACT_AFTER_MS);
-    const touched = () => {
-      setAttract(false);
-      clearTimeout(timer);
-      timer = setTimeout(() => setAttract(true), ATTRACT_AFTER_MS);
-    };
-    document.addEventListener('pointerdown', touched, true);
-    return () => {
-      clearTimeout(timer);
-      document.removeEventListener('pointerdown', touched, true);
-    };
+    if (phase.name !== 'ready') setAttract(false);
   }, [phase]);
 
   useEffect(() => {

@@ -3,7 +3,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, newPasswordProblem, type NewP
 import type { Me } from '../../domain/reports.ts';
 import type { ApiFailure } from './api.ts';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { useDashboard, useText } from './services.tsx';
+import { useDashboard, useT } from './services.tsx';
 
 /** Why the form cannot change the password: what it can tell itself, or the server's answer. */
 type Problem = NewPasswordProblem | ApiFailure;
@@ -27,7 +27,7 @@ const FIELD_OF: Partial<Record<Problem, Field>> = {
  */
 export function ChangePassword({ me, onChanged, onCancel, onSignOut }: { me: Me; onChanged: (me: Me) => void; onCancel?: () => void; onSignOut: () => void }) {
   const { api } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [repeated, setRepeated] = useState('');

@@ -3,7 +3,7 @@ import type { Me } from '../../domain/reports.ts';
 import { ChangePassword } from './ChangePassword.tsx';
 import { Forbidden } from './Forbidden.tsx';
 import { RouterProvider } from './router.tsx';
-import { useDashboard, useText } from './services.tsx';
+import { useDashboard, useT } from './services.tsx';
 import { Shell } from './Shell.tsx';
 import { SignIn } from './SignIn.tsx';
 
@@ -27,7 +27,7 @@ type Session =
  */
 export function Dashboard() {
   const { api } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const [session, setSession] = useState<Session>({ state: 'checking' });
 
   const check = useCallback(async () => {

@@ -5,7 +5,7 @@ import { customFrom, seesAllBranches, type ResolvedRange } from './filters.ts';
 import { rangeLabel } from './format.ts';
 import type { Page } from './route.ts';
 import { useRouter } from './router.tsx';
-import { useText } from './services.tsx';
+import { useT } from './services.tsx';
 
 const isPeriod = (value: string): value is PeriodKind => (PERIOD_KINDS as readonly string[]).includes(value);
 
@@ -15,7 +15,7 @@ const isPeriod = (value: string): value is PeriodKind => (PERIOD_KINDS as readon
  * not show it: the fleet is now, the day close has its own day, Branches shows them all.
  */
 export function Filters({ me, page, branch, today, range }: { me: Me; page: Page; branch: BranchRef | null; today: LocalDay; range: ResolvedRange }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const { route, navigate } = useRouter();
   const ids = { branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
   const showBranch = page !== 'branches';

@@ -1,11 +1,11 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Me } from '../../domain/reports.ts';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { useText } from './services.tsx';
+import { useT } from './services.tsx';
 
 /** The 403 page: signed in, but in a role that sees no reports. */
 export function Forbidden({ me, onSignOut, onChangePassword }: { me: Me | null; onSignOut: () => void; onChangePassword?: () => void }) {
-  const { t } = useText();
+  const { t } = useT();
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${t('dashboard.forbidden.title')} · ${t('dashboard.title')}`;

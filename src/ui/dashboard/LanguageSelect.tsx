@@ -1,6 +1,6 @@
 import { useId } from 'preact/hooks';
 import { isLanguage, LANGUAGES } from '../../domain/language.ts';
-import { useDashboard, useText } from './services.tsx';
+import { useDashboard, useT } from './services.tsx';
 
 /**
  * The dashboard's language: a compact select for a desktop header, each language named in
@@ -9,7 +9,7 @@ import { useDashboard, useText } from './services.tsx';
  */
 export function LanguageSelect() {
   const { i18n } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const id = useId();
   return (
     <span class="language-select">

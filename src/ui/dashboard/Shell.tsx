@@ -13,7 +13,7 @@ import { Counters, Tellers } from './pages/Ratings.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
-import { useDashboard, useText } from './services.tsx';
+import { useDashboard, useT } from './services.tsx';
 
 const SCREENS: Record<Page, ComponentType<PageProps>> = {
   overview: Overview,
@@ -35,7 +35,7 @@ export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 
  */
 export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: () => void; onChangePassword: () => void }) {
   const { now, timeZone } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const { route, navigate, href } = useRouter();
   const pages = PAGES.filter((page) => page !== 'branches' || seesAllBranches(me));
   const page: Page = pages.includes(route.page) ? route.page : 'overview';

@@ -4,7 +4,7 @@ import type { Me } from '../../domain/reports.ts';
 import { StaffNumberSchema } from '../../domain/teller.ts';
 import type { ApiFailure } from './api.ts';
 import { LanguageSelect } from './LanguageSelect.tsx';
-import { useDashboard, useText } from './services.tsx';
+import { useDashboard, useT } from './services.tsx';
 
 /** Why the form cannot sign in: the server's answer, or what the form itself can tell. */
 type Problem = ApiFailure | 'staff-number-empty' | 'staff-number-format' | 'password-empty';
@@ -12,7 +12,7 @@ type Problem = ApiFailure | 'staff-number-empty' | 'staff-number-format' | 'pass
 /** Staff number and password; the session cookie comes back from the server. */
 export function SignIn({ ended, onSignedIn }: { ended: boolean; onSignedIn: (me: Me) => void }) {
   const { api } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const [staffNumber, setStaffNumber] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);

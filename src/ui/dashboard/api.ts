@@ -13,13 +13,13 @@ import type {
   RatingsReport,
   ReportQuery,
 } from '../../domain/reports.ts';
-import type { ApiError } from '../../domain/wire.ts';
+import { exchangeJson, type HttpOptions, type JsonRequest, type RefusalOf } from '../../sync/http.ts';
 
 /**
- * The dashboard's one way to the server (issue #7): its "store and sync". The dashboard is
- * online only, so there is nothing to keep; components ask through this client and never
- * call `fetch`. Every answer is a Result (STYLE.md §2.5); transport errors are wrapped once,
- * here. The routes and their types are listed in domain/reports.ts.
+ * The dashboard's one way to the server: its "store and sync". The dashboard is online only,
+ * so there is nothing to keep; components ask through this client and never call `fetch`.
+ * Every answer is a Result, made by the same fetch wrapper as the tablet's (sync/http.ts).
+ * The routes and their types are listed in domain/reports.ts.
  */
 
 /** Why a request gave no answer the dashboard can show. */
@@ -43,13 +43,8 @@ export type ApiResult<T> = Result<T, ApiFailure>;
 /** What the session did, for the screen that decides between sign-in, the password change, the 403 page and the reports. */
 export type SessionEvent = 'signed-out' | 'forbidden' | 'password-change-required';
 
-export interface DashboardApiOptions {
-  /** Where the API is: the page's own origin in the browser, a loopback server in tests. */
-  baseUrl: string;
-  /** The browser's fetch unless given; tests give one that keeps the session cookie. */
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
+/** Where the API is (the page's own origin in the browser, a loopback server in tests) and the fetch to reach it. */
+export type DashboardApiOptions = HttpOptions;
 
 export interface DashboardApi {
   me(): Promise<ApiResult<Me>>;
@@ -74,7 +69,6 @@ export interface DashboardApi {
   onSession(listener: (event: SessionEvent) => void): () => void;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
 type Query = Record<string, string | undefined>;
 
 /** Makes the client; one per page (or per test), no global. */
@@ -84,7 +78,7 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     for (const listener of listeners) listener(event);
   };
 
-  async function request<T>(method: Method, path: string, init: { query?: Query; body?: unknown; session?: boolean } = {}): Promise<ApiResult<T>> {
+  async function request<T>(method: JsonRequest['method'], path: string, init: { query?: Query; body?: unknown; session?: boolean } = {}): Promise<ApiResult<T>> {
     const result = await send<T>(options, method, path, init.query, init.body);
     // The sign-in's own 401 means a wrong password, not a session that ended.
     if (!result.ok && init.session !== false) {
@@ -121,41 +115,18 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
   };
 }
 
-async function send<T>(options: DashboardApiOptions, method: Method, path: string, query: Query = {}, body?: unknown): Promise<ApiResult<T>> {
-  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const url = new URL(path, options.baseUrl);
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      // The session cookie is httpOnly: the browser sends it, the page never sees it.
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') return err('timeout', 'The server did not answer in time.');
-    return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const text = await response.text().catch(() => '');
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    if (response.ok) return err('bad-response', 'The server answered with something that is not JSON.');
-  }
-  if (response.ok) return ok(parsed as T);
-  return err(failureOf(response.status, parsed), messageOf(response, parsed));
+/**
+ * A request in the dashboard's words. 'offline' is told apart only on a tablet, whose screens
+ * say so; to the dashboard, opened on a desktop, it is the server out of reach.
+ */
+async function send<T>(options: DashboardApiOptions, method: JsonRequest['method'], path: string, query: Query = {}, body?: unknown): Promise<ApiResult<T>> {
+  const answer = await exchangeJson(options, path, { method, query, body, credentials: 'same-origin' }, refusalOf);
+  if (answer.ok) return ok(answer.value as T);
+  return err(answer.reason === 'offline' ? 'unreachable' : answer.reason, answer.message);
 }
 
-function failureOf(status: number, body: unknown): ApiFailure {
+const refusalOf: RefusalOf<ApiFailure> = (status, code) => {
   // Two refusals of 403 are not about the role: the answer's code tells them apart.
-  const code = (body as Partial<ApiError> | null)?.code;
   if (status === 403 && (code === 'password-change-required' || code === 'wrong-password')) return code;
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
@@ -163,9 +134,4 @@ function failureOf(status: number, body: unknown): ApiFailure {
   if (status === 429) return 'rate-limited';
   if (status >= 500) return 'server-error';
   return 'bad-request';
-}
-
-function messageOf(response: Response, body: unknown): string {
-  const message = (body as Partial<ApiError> | null)?.message;
-  return typeof message === 'string' ? message : `The server answered ${response.status} ${response.statusText}.`;
-}
+};

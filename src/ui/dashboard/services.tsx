@@ -1,10 +1,11 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
-import type { i18n as I18n, TFunction } from 'i18next';
+import { useContext } from 'preact/hooks';
+import type { i18n as I18n } from 'i18next';
+import { I18nProvider } from '../use-t.tsx';
 import type { DashboardApi } from './api.ts';
 
 /**
- * What the dashboard's screens may use: made once by start.tsx, fresh in every test. The
+ * What the dashboard's screens may use: made once by start-dashboard.tsx, fresh in every test. The
  * tablet's services (Dexie, the sync engine) are not here: the dashboard is online only and
  * keeps nothing in the browser.
  */
@@ -24,7 +25,11 @@ export interface DashboardServices {
 const DashboardContext = createContext<DashboardServices | null>(null);
 
 export function DashboardProvider({ services, children }: { services: DashboardServices; children: ComponentChildren }) {
-  return <DashboardContext.Provider value={services}>{children}</DashboardContext.Provider>;
+  return (
+    <DashboardContext.Provider value={services}>
+      <I18nProvider i18n={services.i18n}>{children}</I18nProvider>
+    </DashboardContext.Provider>
+  );
 }
 
 /** The dashboard's services; a screen rendered outside the provider is a bug. */
@@ -34,19 +39,8 @@ export function useDashboard(): DashboardServices {
   return services;
 }
 
-/** `t` for the current language; the component renders again when the language changes. */
-export function useText(): { t: TFunction; language: string } {
-  const { i18n } = useDashboard();
-  const [language, setLanguage] = useState(i18n.language);
-  useEffect(() => {
-    // The language may have changed between the first render and this effect.
-    setLanguage(i18n.language);
-    const onChange = (next: string) => setLanguage(next);
-    i18n.on('languageChanged', onChange);
-    return () => i18n.off('languageChanged', onChange);
-  }, [i18n]);
-  return { t: i18n.getFixedT(language), language };
-}
+/** Screens take `t` with their services; the tablet's are the same hook (use-t.tsx). */
+export { useT } from '../use-t.tsx';
 
 /** Saves a file through a temporary link: the way a page starts a download without a server round trip. */
 export function downloadFile(name: string, content: Blob): void {

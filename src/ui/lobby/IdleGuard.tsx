@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { useIdle } from '../components/idle.ts';
 import { useT } from '../services.tsx';
 
 /** Untouched this long in the middle of an entry, the kiosk asks whether anyone is there. */
@@ -24,21 +25,14 @@ export function IdleGuard({ onExpired, idleMs = IDLE_MS, texts = 'lobby.idle' }:
   const expired = useRef(onExpired);
   expired.current = onExpired;
 
-  useEffect(() => {
-    if (asking) return;
-    let timer = setTimeout(() => setAsking(true), idleMs);
-    const touched = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => setAsking(true), idleMs);
-    };
-    setSecondsLeft(COUNTDOWN_MS / 1000);
-    const events = ['pointerdown', 'keydown', 'input'] as const;
-    for (const name of events) document.addEventListener(name, touched, true);
-    return () => {
-      clearTimeout(timer);
-      for (const name of events) document.removeEventListener(name, touched, true);
-    };
-  }, [asking, idleMs]);
+  useIdle(
+    idleMs,
+    () => {
+      setSecondsLeft(COUNTDOWN_MS / 1000);
+      setAsking(true);
+    },
+    { enabled: !asking },
+  );
 
   // One second at a time, with timeouts only: the countdown shown is the countdown run.
   useEffect(() => {

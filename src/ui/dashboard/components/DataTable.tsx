@@ -1,7 +1,7 @@
 import type { ComponentChild } from 'preact';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { toCsv, type CsvColumn, type CsvValue } from '../csv.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 
 /** One column of a report table. */
 export interface Column<Row> {
@@ -44,7 +44,7 @@ export interface DataTableProps<Row> {
  * by itself on a narrow screen, as a focusable region, so the page never does.
  */
 export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportName, empty, initialSort = null, rowClass, level = 2 }: DataTableProps<Row>) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const { saveFile } = useDashboard();
   const [sort, setSort] = useState<SortState>(initialSort);
   const headingId = useId();

@@ -1,6 +1,6 @@
 import type { ComponentChild } from 'preact';
 import type { Load } from '../use-load.ts';
-import { useText } from '../services.tsx';
+import { useT } from '../services.tsx';
 
 /**
  * What a page shows of a report: a quiet "loading" line, the report, or the reason it did
@@ -8,7 +8,7 @@ import { useText } from '../services.tsx';
  * goes to sign-in or the "cannot see reports" page instead (Dashboard.tsx).
  */
 export function Loaded<T>({ load, retry, children }: { load: Load<T>; retry: () => void; children: (value: T) => ComponentChild }) {
-  const { t } = useText();
+  const { t } = useT();
   if (load.state === 'loading') {
     return (
       <p class="loading" role="status">

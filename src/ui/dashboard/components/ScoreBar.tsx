@@ -1,14 +1,14 @@
 import { SCORES } from '../../../domain/rating.ts';
 import { totalRatings, type ScoreCounts } from '../../../domain/metrics.ts';
 import { count } from '../format.ts';
-import { useText } from '../services.tsx';
+import { useT } from '../services.tsx';
 
 /**
  * The four scores as a small stacked bar with the numbers beside it. The bar is a picture of
  * the numbers, so it is hidden from screen readers; the numbers are read with their names.
  */
 export function ScoreBar({ scores, wide = false }: { scores: ScoreCounts; wide?: boolean }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const total = totalRatings(scores);
   return (
     <span class={wide ? 'score-bar wide' : 'score-bar'}>
@@ -30,7 +30,7 @@ export function ScoreBar({ scores, wide = false }: { scores: ScoreCounts; wide?:
 
 /** The legend of the bars: which colour is which score, said once per table. */
 export function ScoreLegend() {
-  const { t } = useText();
+  const { t } = useT();
   return (
     <span class="score-legend">
       {SCORES.map((score) => (

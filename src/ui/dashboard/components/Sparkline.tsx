@@ -1,6 +1,6 @@
 import { share } from '../../../domain/metrics.ts';
 import { bucketLabel, count, percent } from '../format.ts';
-import { useText } from '../services.tsx';
+import { useT } from '../services.tsx';
 
 export interface SparkPoint {
   bucket: string;
@@ -17,7 +17,7 @@ const HEIGHT = 36;
  * A screen reader gets the same in a sentence.
  */
 export function Sparkline({ points }: { points: readonly SparkPoint[] }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const rated = points.filter((p) => p.ratings > 0);
   if (rated.length === 0) return <span class="muted">{t('dashboard.trend.none')}</span>;
   const most = Math.max(...points.map((p) => p.ratings));

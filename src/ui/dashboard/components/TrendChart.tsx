@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { bucketLabel, count, percent } from '../format.ts';
-import { useText } from '../services.tsx';
+import { useT } from '../services.tsx';
 
 /** One line or set of bars of a trend. */
 export interface TrendSeries {
@@ -22,7 +22,7 @@ const HEIGHT = 240;
  * is all there is, and nothing else breaks.
  */
 export function TrendChart({ title, buckets, series }: { title: string; buckets: readonly string[]; series: readonly TrendSeries[] }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const headingId = useId();
   const holder = useRef<HTMLDivElement>(null);
   const [drawn, setDrawn] = useState(false);

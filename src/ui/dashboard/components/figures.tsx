@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Figure } from '../../../domain/metrics.ts';
 import type { ScoreCounts } from '../../../domain/metrics.ts';
 import { count, percent } from '../format.ts';
-import { useText } from '../services.tsx';
+import { useT } from '../services.tsx';
 
 /**
  * The programme's three figures (domain/metrics.ts) as the dashboard shows them: the value,
@@ -35,7 +35,7 @@ export const targetText = (figure: Figure, t: TFunction, language: string): stri
 
 /** ✓ Target met, ✗ Target missed, – No data: the words carry it, the icon and colour help. */
 export function Judged({ figure }: { figure: Figure }) {
-  const { t } = useText();
+  const { t } = useT();
   const judgement = judgementOf(figure);
   return (
     <span class={`judged judged-${judgement}`}>
@@ -49,7 +49,7 @@ export function Judged({ figure }: { figure: Figure }) {
 
 /** A figure as a big card: the Overview's and the day report's. */
 export function FigureCard({ figure, scores }: { figure: Figure; scores: ScoreCounts | null }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   return (
     <article class={`figure-card judged-${judgementOf(figure)}`} data-figure={figure.id}>
       <h3>{t(`dashboard.figure.${figure.id}`)}</h3>
@@ -67,7 +67,7 @@ export function FigureCard({ figure, scores }: { figure: Figure; scores: ScoreCo
 
 /** A figure in a table cell: "83.9% ✓" with the sum under it. */
 export function FigureCell({ figure, scores }: { figure: Figure; scores: ScoreCounts | null }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   return (
     <span class="figure-cell">
       <span class="figure-cell-value">{percent(figure.value, language)}</span> <Judged figure={figure} />

@@ -4,14 +4,14 @@ import { figureColumns } from '../components/figure-columns.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { count } from '../format.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
 /** Head office: every branch beside the others on the three figures and the cases at hand. */
 export function Branches({ range, query }: PageProps) {
   const { api } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const [load, retry] = useLoad(query && `branches:${JSON.stringify(query)}`, () => api.branches(query!));
   const columns: Column<BranchRow>[] = [
     { id: 'name', header: t('dashboard.column.branch'), rowHeader: true, cell: (row) => row.name, sort: (row) => row.name, csv: (row) => row.name },

@@ -6,7 +6,7 @@ import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { count, dateTime, percent, relative } from '../format.ts';
 import { labelOf } from '../labels.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
@@ -19,7 +19,7 @@ const TALLY = ['opened', 'replied', 'followedUp', 'escalated', 'signedOff'] as c
  */
 export function Complaints({ me, branch, range, query }: PageProps) {
   const { api } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const [load, retry] = useLoad(query && `complaints:${JSON.stringify(query)}`, () => api.complaints(query!));
   return (
     <>
@@ -37,7 +37,7 @@ export function Complaints({ me, branch, range, query }: PageProps) {
 
 function ComplaintsView({ report, withBranch }: { report: ComplaintsReport; withBranch: boolean }) {
   const { now } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const { from, to } = report.period;
   const decided = report.cases.atFault + report.cases.notAtFault;
   const topicOf = (row: OpenCaseRow) => labelOf(row.topicLabels, row.topicId, t, language);

@@ -15,7 +15,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { ScoreBar, ScoreLegend } from '../components/ScoreBar.tsx';
 import { count, dateTime, dayLabel, percent, relative } from '../format.ts';
 import { useRouter } from '../router.tsx';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
@@ -27,7 +27,7 @@ const CLOSE_ICON: Record<CloseState, string> = { synced: '✓', waiting: '↻', 
  * gaps named and acknowledged. The report prints on its own, black on white.
  */
 export function DayClose({ branch, today }: PageProps) {
-  const { t } = useText();
+  const { t } = useT();
   const { route, navigate } = useRouter();
   const dayId = useId();
   const day = route.day ?? today;
@@ -85,7 +85,7 @@ function gapText(device: DayCloseDevice, t: TFunction, language: string): string
 
 function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfirmed: (report: DayCloseReport) => void }) {
   const { api, now } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const { status } = report;
   const gaps = closeGaps(status.devices);
   const [accept, setAccept] = useState(false);
@@ -223,7 +223,7 @@ function CloseStatus({ report, onConfirmed }: { report: DayCloseReport; onConfir
 
 function DayReportView({ report, status }: { report: DayReport; status: DayCloseStatus }) {
   const { print } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const deviceName = (d: DayCloseDevice) => deviceNameOf(d, t);
   const { confirmation } = status;
   const byCounter: Column<DayReport['byCounter'][number]>[] = [

@@ -6,7 +6,7 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { bytes, count, dateTime, offset, relative, shortDateTime } from '../format.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
@@ -23,7 +23,7 @@ const STATE_ORDER: Record<FleetState, number> = { copied: 0, silent: 1, behind: 
  */
 export function Fleet({ me, branch }: PageProps) {
   const { api, now } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const query = branch ? { branchId: branch.id } : {};
   const [load, retry] = useLoad(`fleet:${branch?.id ?? ''}`, () => api.fleet(query));
   const [revoking, setRevoking] = useState<FleetDevice | null>(null);
@@ -226,7 +226,7 @@ function CopiedKeys({ devices, nameOf, kindOf, addressText }: {
   kindOf: (d: FleetDevice) => string;
   addressText: (address: string | null) => string;
 }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   if (devices.length === 0) return null;
   return (
     <section class="copied-keys" aria-labelledby="copied-keys-title" data-testid="copied-keys">

@@ -7,14 +7,14 @@ import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { TrendChart } from '../components/TrendChart.tsx';
 import { count, percent } from '../format.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
 /** The three figures against their targets, the four scores, the trend and the opinion box. */
 export function Overview({ branch, range, query }: PageProps) {
   const { api } = useDashboard();
-  const { t } = useText();
+  const { t } = useT();
   const [load, retry] = useLoad(query && JSON.stringify(query), () => api.overview(query!));
   return (
     <>
@@ -25,7 +25,7 @@ export function Overview({ branch, range, query }: PageProps) {
 }
 
 function OverviewReportView({ report }: { report: OverviewReport }) {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const total = totalRatings(report.scores);
   const buckets = report.trend.map((p) => p.bucket);
   return (

@@ -8,7 +8,7 @@ import { ScoreBar, ScoreLegend } from '../components/ScoreBar.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { count, percent } from '../format.ts';
 import { labelOf } from '../labels.ts';
-import { useDashboard, useText } from '../services.tsx';
+import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
@@ -20,7 +20,7 @@ export const Counters = (props: PageProps) => <RatingsPage {...props} kind="coun
 
 function RatingsPage({ kind, me, branch, range, query }: PageProps & { kind: 'tellers' | 'counters' }) {
   const { api } = useDashboard();
-  const { t, language } = useText();
+  const { t, language } = useT();
   const [load, retry] = useLoad(query && `${kind}:${JSON.stringify(query)}`, () => api[kind](query!));
   const columns = useRatingColumns(kind, branch === null && me.branches.length > 1);
   return (
@@ -49,7 +49,7 @@ function RatingsPage({ kind, me, branch, range, query }: PageProps & { kind: 'te
 }
 
 function useRatingColumns(kind: 'tellers' | 'counters', withBranch: boolean): Column<RatingRow>[] {
-  const { t, language } = useText();
+  const { t, language } = useT();
   const reasons = (row: RatingRow) => row.topReasons.map((r) => `${labelOf(r.labels, r.reasonId, t, language)} (${r.count})`);
   const columns: (Column<RatingRow> | null)[] = [
     {

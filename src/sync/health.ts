@@ -1,0 +1,32 @@
+import type { DeviceHealth } from '../domain/wire.ts';
+import type { BranchVoiceDB } from '../store/db.ts';
+import { getMeta } from '../store/meta.ts';
+import { outboxStats } from '../store/outbox.ts';
+import { storageEstimate } from '../store/persistence.ts';
+
+/**
+ * The health sent with a push. It describes the outbox as it will be once that push is
+ * settled (`batch`: the keys it carries): reporting the depth before it would leave the
+ * server believing the last batch of a full sync is still waiting, and the day close would
+ * name a synced tablet as a gap. Should the push fail, the next one reports again.
+ * `clockOffsetMs`: this run's measure, if a push of it was answered; else the last one kept.
+ */
+export async function deviceHealth(
+  db: BranchVoiceDB,
+  { appVersion, now }: { appVersion: string; now: () => number },
+  clockOffsetMs: number | null,
+  batch: readonly number[],
+): Promise<DeviceHealth> {
+  const [stats, storage, persistence, state] = await Promise.all([outboxStats(db, batch), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState')]);
+  return {
+    outboxDepth: stats.depth,
+    oldestUnsyncedAt: stats.oldestCreatedAt,
+    quarantined: stats.quarantined,
+    storageUsed: storage.used,
+    storageQuota: storage.quota,
+    storagePersisted: persistence?.granted ?? null,
+    appVersion,
+    clockOffsetMs: clockOffsetMs ?? state?.clockOffsetMs ?? null,
+    reportedAt: now(),
+  };
+}

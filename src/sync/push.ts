@@ -1,0 +1,114 @@
+import { err, ok, type Ok, type Result } from '../domain/result.ts';
+import { PROTOCOL_VERSION, PushResponseSchema, type PushAnswer, type PushRequest } from '../domain/wire.ts';
+import type { BranchVoiceDB, OutboxRow } from '../store/db.ts';
+import type { EnrolledDevice } from '../store/device.ts';
+import { readOutboxBatch, settleOutbox, type Settlement } from '../store/outbox.ts';
+import type { Resign } from '../store/requeue.ts';
+import { pullConfig } from './config-pull.ts';
+import { deviceHealth } from './health.ts';
+import { requestJson, type HttpFailure, type HttpOptions } from './http.ts';
+
+export interface PushOptions {
+  db: BranchVoiceDB;
+  http: HttpOptions;
+  appVersion: string;
+  now: () => number;
+  limits: { maxRecords: number; maxBytes: number };
+  /** Signs records anew when they must go again under new ids (store/requeue.ts); without it they become the tablet's word. */
+  resign?: Resign | undefined;
+}
+
+/**
+ * Where the last push left off: reading resumes after the last outbox key pushed (see
+ * readOutboxBatch). It belongs to one device: a tablet whose database the browser deleted is
+ * enrolled again into a new one, whose outbox keys start again from 1 and must not be
+ * skipped. A failed push sets it back to 0, so the next run reads all that is left.
+ */
+export interface OutboxCursor {
+  deviceId: string | null;
+  seq: number;
+}
+
+export type Pushed = { pushed: number; rejected: number; clockOffsetMs: number | null; rotateToken: boolean };
+
+/**
+ * Pushes the outbox in batches and settles each answer, until it is empty. Always one push,
+ * even with nothing to send: it carries the health report and brings back the configuration
+ * version, pulled here when it differs. An answer out of shape settles nothing.
+ */
+export async function pushOutbox(options: PushOptions, device: EnrolledDevice, cursor: OutboxCursor): Promise<Ok<Pushed> | HttpFailure> {
+  const { db, http, now, limits, resign } = options;
+  if (cursor.deviceId !== device.identity.deviceId) Object.assign(cursor, { deviceId: device.identity.deviceId, seq: 0 });
+  let pushed = 0;
+  let rejected = 0;
+  let clockOffsetMs: number | null = null;
+  let rotateToken = false;
+  /** Keys of rows this run sent again under new ids: one answered id-taken once more waits for the next run. */
+  const requeued = new Set<number>();
+  for (let first = true; ; first = false) {
+    const rows = await readOutboxBatch(db, cursor.seq, limits);
+    if (rows.length === 0 && !first) break;
+    const sentAt = now();
+    const health = await deviceHealth(db, options, clockOffsetMs, rows.map((row) => row.seq));
+    const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health };
+    const answer = await requestJson(http, '/api/sync/push', { method: 'POST', token: device.identity.token, body }, { schema: PushResponseSchema, what: 'a push answer' });
+    if (!answer.ok) {
+      cursor.seq = 0;
+      return answer;
+    }
+    const settled = settlement(rows, answer.value);
+    if (!settled.ok) {
+      cursor.seq = 0;
+      return settled;
+    }
+    const appended = await settleOutbox(db, settled.value, { now: now(), resign });
+    // The server answered between sending and receiving: halfway is the best guess of when.
+    clockOffsetMs = answer.value.serverTime - (sentAt + now()) / 2;
+    rotateToken ||= answer.value.rotateToken === true;
+    pushed += settled.value.acknowledged.length;
+    rejected += settled.value.rejected.length;
+    // Re-queued rows were appended with keys above the last one read, so reading on from
+    // this batch's last key reaches them.
+    const last = rows.at(-1);
+    if (last) cursor.seq = last.seq;
+    const takenAgain = settled.value.taken.some((seq) => requeued.has(seq));
+    for (const seq of appended) requeued.add(seq);
+    if (answer.value.configVersion !== device.config.version) {
+      const pulled = await pullConfig(db, http, device);
+      if (!pulled.ok) return pulled;
+      device = { ...device, config: pulled.value };
+    }
+    // A server that keeps taking every new id would keep this loop going: it ends the run.
+    if (rows.length === 0 || takenAgain) break;
+  }
+  return ok({ pushed, rejected, clockOffsetMs, rotateToken });
+}
+
+/**
+ * Pairs the server's per-record answers with the rows sent. The answers come in request
+ * order; one that does not match is a protocol fault, and then nothing is settled. A
+ * conflict (decision 0017) names the record's own id: `id-taken` sends the record again
+ * under a new id; `changed-resend`, and any reason this app does not know, go to the
+ * quarantine as a rejection does, where staff see them.
+ */
+export function settlement(rows: readonly OutboxRow[], response: PushAnswer): Result<Settlement, 'bad-response'> {
+  // Checked again, for callers that hand in an answer the schema did not see.
+  if (!Array.isArray(response?.results)) return err('bad-response', 'The server answered a push without results.');
+  if (response.results.length !== rows.length) return err('bad-response', `The server answered ${response.results.length} results for ${rows.length} records.`);
+  const settled: Settlement = { acknowledged: [], rejected: [], taken: [] };
+  for (const [i, row] of rows.entries()) {
+    const result = response.results[i];
+    if (!result) return err('bad-response', `The server gave no result for record ${row.recordId}.`);
+    if (result.status === 'accepted') {
+      if (result.id !== row.recordId) return err('bad-response', `The server acknowledged ${result.id} in place of ${row.recordId}.`);
+      settled.acknowledged.push(row.seq);
+    } else if (result.status === 'conflict') {
+      if (result.id !== row.recordId) return err('bad-response', `The server answered a conflict for ${result.id} in place of ${row.recordId}.`);
+      if (result.reason === 'id-taken') settled.taken.push(row.seq);
+      else settled.rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
+    } else {
+      settled.rejected.push({ seq: row.seq, reason: result.reason, message: result.message });
+    }
+  }
+  return ok(settled);
+}
