@@ -22,7 +22,7 @@ import { addBranch, addCounter, defaultBranchTimeZone, editBranch } from '../ser
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
 import { addReason, editReason } from '../services/reasons.ts';
-import { rebuildRollups } from '../services/rollups.ts';
+import { rebuildRollups } from '../services/report-rollups.ts';
 import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
 import { addTopic, editTopic } from '../services/topics.ts';

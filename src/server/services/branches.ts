@@ -10,7 +10,7 @@ import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch 
 import { insertCounter, type Counter } from '../repositories/counters.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 import { insertDefaultReasons } from './reasons.ts';
-import { rebuildRollups } from './rollups.ts';
+import { rebuildRollups } from './report-rollups.ts';
 import { insertDefaultTopics } from './topics.ts';
 
 // The same rules the device checks its configuration with (STYLE.md §2.4), so an admin

@@ -18,20 +18,9 @@ import {
   type SyncRecord,
 } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
-import { isPostgres } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
-import {
-  countRows,
-  heldRecords,
-  insertPushedRows,
-  insertPushedRowsAndMarkSeen,
-  PUSHED_TABLES,
-  ROWS_PER_STATEMENT,
-  type HeldRecord,
-  type PushedRows,
-  type StoredIds,
-} from '../repositories/pushed-records.ts';
+import { heldRecords, insertPushedRows, PUSHED_TABLES, storePushAtOnce, type HeldRecord, type PushedRows, type StoredIds } from '../repositories/pushed-records.ts';
 import { counterIdsOfBranch } from '../repositories/counters.ts';
 import { entryReadToRow } from '../repositories/opinion-reads.ts';
 import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
@@ -142,7 +131,7 @@ const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
 
 /**
  * A device writes only the kinds of record its mode makes, only for its own branch
- * (DESIGN.md "Auth"), and then by kind: see checkCounterRecord and checkOpinion.
+ * (docs/architecture.md, "The trust model"), and then by kind: see checkCounterRecord and checkOpinion.
  */
 function checkScope(record: SyncRecord, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
   const madeBy = MADE_BY[record.kind];
@@ -336,15 +325,14 @@ export async function ingestPush(
   const scope = await readBranchScope(db, device, push.records);
   const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
   if (unverified.length > 0) onUnverified(unverified);
-  const count = countRows(rows);
   let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
-  if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
-    const stored = await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) });
+  const storedAtOnce = caseEvents.length === 0 ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) }) : null;
+  if (storedAtOnce) {
     // Read after the statement's commit: a row that kept an id from this push is committed
     // (the insert waited for it), and pushed rows are never changed or deleted.
-    claims = await judgePushedRows(db, rows, stored);
+    claims = await judgePushedRows(db, rows, storedAtOnce);
   } else {
     claims = await inTransaction(db, async (trx) => {
       const stored = await insertPushedRows(trx, rows);

@@ -9,7 +9,7 @@ import { listTellers } from '../../../src/server/repositories/tellers.ts';
 import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
 import { caseEventToRow } from '../../../src/server/repositories/case-events.ts';
-import { ensureRollupsCurrent } from '../../../src/server/services/rollups.ts';
+import { ensureRollupsCurrent } from '../../../src/server/services/report-rollups.ts';
 import { readCaseDeadlines } from '../../../src/server/services/settings.ts';
 import { aCaseEvent } from '../../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
