@@ -28,7 +28,7 @@ import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { staffSessionsOfDevice, type StaffSession } from '../repositories/staff-sessions.ts';
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
-import { topicIdsOfBranch } from '../repositories/topics.ts';
+import { itemIdsOfBranch } from '../repositories/labelled-lists.ts';
 import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
@@ -300,7 +300,7 @@ async function readBranchScope(db: Kysely<Database>, device: KnownDevice, record
   const sessionIds = claimedSessionIds(records);
   const [tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
-    opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
+    opinions ? itemIdsOfBranch(db, 'topics', branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
     staff ? staffRolesOfBranch(db, branchId) : NO_ONE,
     opinionIdsOfBranch(db, branchId, namedOpinionIds(records)),
