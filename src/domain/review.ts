@@ -5,7 +5,7 @@ import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
 import { OpinionSchema, type Opinion } from './opinion.ts';
 
 /**
- * The complaint manager's daily review of the opinion box (issue #6, seed 002 第十條): every
+ * The complaint manager's daily review of the opinion box (seed 002 第十條): every
  * entry is marked read; complaints and entries whose customer wants a reply become cases; an
  * entry with contact details is not closed until its case has a reply.
  */

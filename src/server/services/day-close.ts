@@ -21,7 +21,7 @@ import { branchNotFound, forbiddenBranch } from './report-scope.ts';
 import type { VerifiedStaff } from './staff-sessions.ts';
 
 /**
- * Day close (日終, issue #7). "Close day" on a tablet syncs that tablet, then tells the
+ * Day close (日終). "Close day" on a tablet syncs that tablet, then tells the
  * server, which notes the first press of the branch's day; from then on, every device of the
  * branch is judged against that moment (domain/day-close.ts closeStateOf). The branch manager
  * (or head office) confirms on the dashboard: with every device synced, or with the devices

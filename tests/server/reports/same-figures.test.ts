@@ -6,7 +6,7 @@ import { branchesReport, complaintsReport, countersReport, dayReport, overviewRe
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../../helpers/db.ts';
 import { BRANCH_A, BRANCH_B, givenNetwork, historyArb, historyPushes, pushHistory, REPORT_NOW, rollupsOf, type GivenBranch, type HistoryPush } from './given.ts';
 
-// Issue #7: "The figures computed on SQLite and on PostgreSQL are identical on the same data."
+// The figures computed on SQLite and on PostgreSQL must be identical on the same data.
 // One generated history (fixed seed: the same records every run) of both branches over five
 // days, pushed into a SQLite file and a PostgreSQL database through ingest, then every report
 // read from both. Needs both databases at once, so it is not a describeEachDatabase suite.
