@@ -14,7 +14,7 @@ import { hasAnyBranch } from '../src/server/repositories/branches.ts';
 import { recordDayCloseConfirmation, recordDayCloseStart } from '../src/server/repositories/day-closes.ts';
 import { openStaffSession } from '../src/server/services/staff-sessions.ts';
 import { addHeadOfficeAccount, addRosterAccount } from '../src/server/services/accounts.ts';
-import { ensureRollupsCurrent } from '../src/server/services/rollups.ts';
+import { ensureRollupsCurrent } from '../src/server/services/report-rollups.ts';
 
 /** The demo's dashboard password for every account it makes: a demo, not a bank. */
 export const DEMO_PASSWORD = 'demo-password';

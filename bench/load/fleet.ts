@@ -14,7 +14,7 @@ import type { SyncRecord } from '../../src/domain/wire.ts';
 import type { Database } from '../../src/server/db/schema.ts';
 import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
-import { ensureRollupsCurrent } from '../../src/server/services/rollups.ts';
+import { ensureRollupsCurrent } from '../../src/server/services/report-rollups.ts';
 import { seededRandom } from '../../src/server/demo/random.ts';
 import { hashNewPin, storeNewTeller } from '../../src/server/services/tellers.ts';
 

@@ -64,7 +64,8 @@ export const REVIEW_OPEN_MS = 92 * DAY;
 export const needsCase = (opinion: Opinion): boolean => opinion.opinionKind === 'complaint' || opinion.contact?.wantsReply === true;
 
 /** The customer left a way to reach them: the entry cannot close without a reply. */
-export const hasContact = (opinion: Opinion): boolean => Boolean(opinion.contact && (opinion.contact.phone || opinion.contact.email));
+export const hasContact = (opinion: { contact: Pick<NonNullable<Opinion['contact']>, 'phone' | 'email'> | null }): boolean =>
+  Boolean(opinion.contact && (opinion.contact.phone || opinion.contact.email));
 
 // How far along a case is; of two cases opened from one entry (two tablets offline), the one
 // further along speaks for the entry: the customer has had a reply if either replied.

@@ -9,7 +9,7 @@ import { firstRunFileOf, writeFirstRunFile } from './first-run-file.ts';
 import { makePrivateDir } from './private-files.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
-import { ensureRollupsCurrent } from './services/rollups.ts';
+import { ensureRollupsCurrent } from './services/report-rollups.ts';
 import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning } from './transport.ts';
 
 /**

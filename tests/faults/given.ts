@@ -7,7 +7,7 @@ import type { Score } from '../../src/domain/rating.ts';
 import type { Database } from '../../src/server/db/schema.ts';
 import { addCounter } from '../../src/server/services/branches.ts';
 import { issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
-import { rebuildRollups } from '../../src/server/services/rollups.ts';
+import { rebuildRollups } from '../../src/server/services/report-rollups.ts';
 export { seededRandom } from '../../src/server/demo/random.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { setMeta } from '../../src/store/meta.ts';

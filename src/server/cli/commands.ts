@@ -12,17 +12,17 @@ import { listCounters } from '../repositories/counters.ts';
 import { listDevices } from '../repositories/devices.ts';
 import { latestOpinions } from '../repositories/opinions.ts';
 import { latestRatings } from '../repositories/ratings.ts';
-import { listReasons } from '../repositories/reasons.ts';
+import { listItems, offeredOf, type ListedItem, type ListTable } from '../repositories/labelled-lists.ts';
 import { latestShiftEvents } from '../repositories/shift-events.ts';
 import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/tellers.ts';
-import { listTopics } from '../repositories/topics.ts';
 import { readPhotoFile } from '../photos.ts';
 import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf } from '../services/accounts.ts';
 import { addBranch, addCounter, defaultBranchTimeZone, editBranch } from '../services/branches.ts';
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
+import type { ItemEdit, ItemInput } from '../services/labelled-lists.ts';
 import { addReason, editReason } from '../services/reasons.ts';
-import { rebuildRollups } from '../services/rollups.ts';
+import { rebuildRollups } from '../services/report-rollups.ts';
 import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
 import { addTopic, editTopic } from '../services/topics.ts';
@@ -46,6 +46,97 @@ type Command = {
 
 const text = { type: 'string' } as const;
 const now = () => Date.now();
+
+/** What the commands of one labelled list say of it; the rest is the same for reasons and topics. */
+type ListCommands = {
+  list: ListTable;
+  noun: 'reason' | 'topic';
+  /** The option that names what offers an item, and an example value (every choice). */
+  offered: { option: 'scores' | 'kinds'; example: string };
+  listSummary: string;
+  /** Where `<noun>:add` puts the item: "a branch's list". */
+  addsTo: string;
+  add(db: Kysely<Database>, input: ItemInput & { scores?: string[]; kinds?: string[] }): Promise<Result<ListedItem<ListTable>>>;
+  edit(db: Kysely<Database>, branchId: string, id: string, changes: ItemEdit & { scores?: string[]; kinds?: string[] }): Promise<Result<ListedItem<ListTable>>>;
+};
+
+const REASON_COMMANDS: ListCommands = {
+  list: 'reasons',
+  noun: 'reason',
+  offered: { option: 'scores', example: 'neutral,dissatisfied' },
+  listSummary: 'list the reasons offered after a neutral or dissatisfied rating, in order',
+  addsTo: "a branch's list",
+  add: addReason,
+  edit: editReason,
+};
+
+const TOPIC_COMMANDS: ListCommands = {
+  list: 'topics',
+  noun: 'topic',
+  offered: { option: 'kinds', example: 'complaint,suggestion,praise,question' },
+  listSummary: 'list the topics the lobby opinion box offers, in order',
+  addsTo: "a branch's opinion-box list",
+  add: addTopic,
+  edit: editTopic,
+};
+
+/** `<list>`, `<noun>:add` and `<noun>:set` of a branch's labelled list. */
+function labelledListCommands({ list: listName, noun, offered: { option, example }, listSummary, addsTo, add, edit }: ListCommands): Record<string, Command> {
+  const Noun = noun[0]!.toUpperCase() + noun.slice(1);
+  return {
+    [listName]: {
+      usage: `${listName} [--branch <branchId>]`,
+      summary: listSummary,
+      options: { branch: text },
+      run: async (db, { values }) => {
+        const rows = (await listItems(db, listName, { branchId: str(values.branch) })).map((item) => [
+          item.branchId,
+          `${item.position}`,
+          item.id,
+          offeredOf(item).join(','),
+          item.active ? 'yes' : 'no',
+          ...LANGUAGES.map((lang) => item.labels[lang]),
+        ]);
+        return ok(table(['branch', '#', 'id', option, 'active', ...LANGUAGES], rows));
+      },
+    },
+    [`${noun}:add`]: {
+      usage: `${noun}:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--${option} ${example}]`,
+      summary: `add a ${noun} at the end of ${addsTo}`,
+      options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, [option]: text },
+      run: async (db, { values }) => {
+        const branch = required(values, 'branch', `${noun}:add`);
+        const id = required(values, 'id', `${noun}:add`);
+        const labels = LANGUAGES.map((lang) => required(values, lang, `${noun}:add`));
+        for (const r of [branch, id, ...labels]) if (!r.ok) return r;
+        const added = await add(db, { branchId: val(branch), id: val(id), [option]: list(values[option]), labels: labelsOf(values) });
+        return added.ok ? ok(`Added ${noun} "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
+      },
+    },
+    [`${noun}:set`]: {
+      usage: `${noun}:set --branch <branchId> <${noun}Id> [--en|--es|--zh-Hans|--zh-Hant <text>] [--${option} …] [--position N] [--active yes|no]`,
+      summary: `change a ${noun}'s labels, ${option} or place, or stop offering it`,
+      options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, [option]: text, position: text, active: text },
+      argument: `${noun}Id`,
+      run: async (db, { values, positionals }) => {
+        const branch = required(values, 'branch', `${noun}:set`);
+        const id = positional(positionals, `${noun}Id`, `${noun}:set`);
+        const position = wholeNumber(values.position, 'position');
+        const active = choice(values.active, 'active', 'yes', 'no');
+        if (!branch.ok) return branch;
+        if (!id.ok) return id;
+        if (!position.ok) return position;
+        if (!active.ok) return active;
+        const edited = await edit(db, branch.value, id.value, { labels: labelsOf(values), [option]: list(values[option]), position: position.value, active: active.value });
+        if (!edited.ok) return edited;
+        const item = edited.value;
+        return ok(
+          `${Noun} "${item.id}" of branch ${item.branchId}: position ${item.position}, ${offeredOf(item).join(',')}, ${item.active ? 'active' : 'inactive'}, "${item.labels.en}".`,
+        );
+      },
+    },
+  };
+}
 
 const COMMANDS: Record<string, Command> = {
   branches: {
@@ -273,120 +364,8 @@ const COMMANDS: Record<string, Command> = {
       return ok(`Account ${describeAccount(account)}; ${sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`} ended.`);
     },
   },
-  reasons: {
-    usage: 'reasons [--branch <branchId>]',
-    summary: 'list the reasons offered after a neutral or dissatisfied rating, in order',
-    options: { branch: text },
-    run: async (db, { values }) => {
-      const rows = (await listReasons(db, { branchId: str(values.branch) })).map((r) => [
-        r.branchId,
-        `${r.position}`,
-        r.id,
-        r.scores.join(','),
-        r.active ? 'yes' : 'no',
-        r.labels.en,
-        r.labels.es,
-        r.labels['zh-Hans'],
-        r.labels['zh-Hant'],
-      ]);
-      return ok(table(['branch', '#', 'id', 'scores', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
-    },
-  },
-  'reason:add': {
-    usage: 'reason:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--scores neutral,dissatisfied]',
-    summary: "add a reason at the end of a branch's list",
-    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text },
-    run: async (db, { values }) => {
-      const branch = required(values, 'branch', 'reason:add');
-      const id = required(values, 'id', 'reason:add');
-      const labels = LANGUAGES.map((lang) => required(values, lang, 'reason:add'));
-      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
-      const added = await addReason(db, { branchId: val(branch), id: val(id), scores: list(values.scores), labels: labelsOf(values) });
-      return added.ok ? ok(`Added reason "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
-    },
-  },
-  'reason:set': {
-    usage: 'reason:set --branch <branchId> <reasonId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--scores …] [--position N] [--active yes|no]',
-    summary: "change a reason's labels, scores or place, or stop offering it",
-    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, scores: text, position: text, active: text },
-    argument: 'reasonId',
-    run: async (db, { values, positionals }) => {
-      const branch = required(values, 'branch', 'reason:set');
-      const id = positional(positionals, 'reasonId', 'reason:set');
-      const position = wholeNumber(values.position, 'position');
-      const active = choice(values.active, 'active', 'yes', 'no');
-      if (!branch.ok) return branch;
-      if (!id.ok) return id;
-      if (!position.ok) return position;
-      if (!active.ok) return active;
-      const edited = await editReason(db, branch.value, id.value, {
-        labels: labelsOf(values),
-        scores: list(values.scores),
-        position: position.value,
-        active: active.value,
-      });
-      if (!edited.ok) return edited;
-      const r = edited.value;
-      return ok(`Reason "${r.id}" of branch ${r.branchId}: position ${r.position}, ${r.scores.join(',')}, ${r.active ? 'active' : 'inactive'}, "${r.labels.en}".`);
-    },
-  },
-  topics: {
-    usage: 'topics [--branch <branchId>]',
-    summary: 'list the topics the lobby opinion box offers, in order',
-    options: { branch: text },
-    run: async (db, { values }) => {
-      const rows = (await listTopics(db, { branchId: str(values.branch) })).map((t) => [
-        t.branchId,
-        `${t.position}`,
-        t.id,
-        t.kinds.join(','),
-        t.active ? 'yes' : 'no',
-        t.labels.en,
-        t.labels.es,
-        t.labels['zh-Hans'],
-        t.labels['zh-Hant'],
-      ]);
-      return ok(table(['branch', '#', 'id', 'kinds', 'active', 'en', 'es', 'zh-Hans', 'zh-Hant'], rows));
-    },
-  },
-  'topic:add': {
-    usage: 'topic:add --branch <branchId> --id <slug> --en <text> --es <text> --zh-Hans <text> --zh-Hant <text> [--kinds complaint,suggestion,praise,question]',
-    summary: "add a topic at the end of a branch's opinion-box list",
-    options: { branch: text, id: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text },
-    run: async (db, { values }) => {
-      const branch = required(values, 'branch', 'topic:add');
-      const id = required(values, 'id', 'topic:add');
-      const labels = LANGUAGES.map((lang) => required(values, lang, 'topic:add'));
-      for (const r of [branch, id, ...labels]) if (!r.ok) return r;
-      const added = await addTopic(db, { branchId: val(branch), id: val(id), kinds: list(values.kinds), labels: labelsOf(values) });
-      return added.ok ? ok(`Added topic "${added.value.id}" to branch ${added.value.branchId} at position ${added.value.position}.`) : added;
-    },
-  },
-  'topic:set': {
-    usage: 'topic:set --branch <branchId> <topicId> [--en|--es|--zh-Hans|--zh-Hant <text>] [--kinds …] [--position N] [--active yes|no]',
-    summary: "change a topic's labels, kinds or place, or stop offering it",
-    options: { branch: text, en: text, es: text, 'zh-Hans': text, 'zh-Hant': text, kinds: text, position: text, active: text },
-    argument: 'topicId',
-    run: async (db, { values, positionals }) => {
-      const branch = required(values, 'branch', 'topic:set');
-      const id = positional(positionals, 'topicId', 'topic:set');
-      const position = wholeNumber(values.position, 'position');
-      const active = choice(values.active, 'active', 'yes', 'no');
-      if (!branch.ok) return branch;
-      if (!id.ok) return id;
-      if (!position.ok) return position;
-      if (!active.ok) return active;
-      const edited = await editTopic(db, branch.value, id.value, {
-        labels: labelsOf(values),
-        kinds: list(values.kinds),
-        position: position.value,
-        active: active.value,
-      });
-      if (!edited.ok) return edited;
-      const t = edited.value;
-      return ok(`Topic "${t.id}" of branch ${t.branchId}: position ${t.position}, ${t.kinds.join(',')}, ${t.active ? 'active' : 'inactive'}, "${t.labels.en}".`);
-    },
-  },
+  ...labelledListCommands(REASON_COMMANDS),
+  ...labelledListCommands(TOPIC_COMMANDS),
   settings: {
     usage: 'settings',
     summary: "show the network's settings: the reply deadlines for complaint cases",

@@ -9,7 +9,7 @@ import { DEFAULT_TOPICS } from '../../domain/topic.ts';
 import type { DeviceHealth, SyncRecord } from '../../domain/wire.ts';
 import type { ShiftEvent } from '../../domain/shift.ts';
 import type { Database } from '../db/schema.ts';
-import { findDeviceByTokenHash, type DeviceIdentity } from '../repositories/devices.ts';
+import { findDeviceByTokenHash, type KnownDevice } from '../repositories/devices.ts';
 import { hashSecret } from '../secrets.ts';
 import { seededRandom } from './random.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
@@ -44,7 +44,7 @@ export interface SeededBranch {
   /** Staff ids by role, and every teller by staff number. */
   staff: Record<StaffRole, string>;
   tellers: Map<string, string>;
-  devices: { counters: DeviceIdentity[]; lobby: DeviceIdentity };
+  devices: { counters: KnownDevice[]; lobby: KnownDevice };
 }
 
 export interface DemoCounts {
@@ -130,13 +130,13 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
     const pin = isManagerRole(role) ? DEMO_MANAGER_PIN : DEMO_PIN;
     staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin, role }, createdAt)).id;
   }
-  const counters: DeviceIdentity[] = [];
+  const counters: KnownDevice[] = [];
   for (const counterId of counterIds) counters.push(await enroll(db, { counterId }, createdAt));
   const lobby = await enroll(db, { mode: 'lobby', branchId: branch.id }, createdAt);
   return { id: branch.id, key: plan.key, name: plan.name, counterIds, staff, tellers, devices: { counters, lobby } };
 }
 
-async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1], now: number): Promise<DeviceIdentity> {
+async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1], now: number): Promise<KnownDevice> {
   const code = must(await issueEnrollmentCode(db, target, now));
   const enrolled = must(await enrollDevice(db, { code: code.code, appVersion: '0.1.0' }, now));
   const identity = await findDeviceByTokenHash(db, hashSecret(enrolled.token));
@@ -144,12 +144,12 @@ async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrol
   return { ...identity, referencePrefix: enrolled.referencePrefix };
 }
 
-type Generated = { byDevice: Map<DeviceIdentity, SyncRecord[]>; ratings: number; opinions: number; caseEvents: number; shiftEvents: number };
+type Generated = { byDevice: Map<KnownDevice, SyncRecord[]>; ratings: number; opinions: number; caseEvents: number; shiftEvents: number };
 
 /** Every record of a branch over the demo's days, by the tablet that makes it. */
 function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOptions, random: Random): Generated {
-  const byDevice = new Map<DeviceIdentity, SyncRecord[]>();
-  const add = (device: DeviceIdentity, record: SyncRecord) => {
+  const byDevice = new Map<KnownDevice, SyncRecord[]>();
+  const add = (device: KnownDevice, record: SyncRecord) => {
     const list = byDevice.get(device) ?? [];
     list.push(record);
     byDevice.set(device, list);
@@ -355,7 +355,7 @@ async function signStaffActs(db: Kysely<Database>, branch: SeededBranch, records
  * Pushes a tablet's records in order, in batches as its sync engine would; each batch
  * arrives a little after its last record was made (tablets sync within the minute).
  */
-async function pushAll(db: Kysely<Database>, device: DeviceIdentity, records: SyncRecord[], now: number): Promise<void> {
+async function pushAll(db: Kysely<Database>, device: KnownDevice, records: SyncRecord[], now: number): Promise<void> {
   records.sort((a, b) => a.createdAt - b.createdAt);
   for (let start = 0; start < records.length; start += BATCH) {
     const batch = records.slice(start, start + BATCH);

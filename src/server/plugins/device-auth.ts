@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely';
 import { judgeToken, PREVIOUS_TOKEN_GRACE_MS, type CopySeen, type TokenRefusal } from '../../domain/device-token.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
-import { findDeviceByTokenHash, findRetiredToken, markTokenUsed, noteCopySeen, type DeviceIdentity } from '../repositories/devices.ts';
+import { findDeviceByTokenHash, findRetiredToken, markTokenUsed, noteCopySeen, type KnownDevice } from '../repositories/devices.ts';
 import { hashSecret } from '../secrets.ts';
 
 /** The device behind a request, and which of its tokens the request came with. */
-export type AuthenticatedDevice = DeviceIdentity & {
+export type AuthenticatedDevice = KnownDevice & {
   token: {
     /** sha256 of the token sent; the token itself is never kept. */
     hash: string;

@@ -6,7 +6,7 @@ import type { BranchSelection } from './common.ts';
 /** The statuses of a case still waiting for its reply: what "open" means in the reports. */
 export const OPEN_STATUSES = ['open', 'escalated'] as const;
 
-/** A case as the projection keeps it: the fold, with its topic resolved (repositories/rollups.ts). */
+/** A case as the projection keeps it: the fold, with its topic resolved (repositories/rollup-rows.ts). */
 export const caseOfState = (state: string): ComplaintCase => JSON.parse(state) as ComplaintCase;
 
 /**

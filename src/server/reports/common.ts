@@ -4,7 +4,7 @@ import { trendBucketOf, type DayRange, type TrendBucket } from '../../domain/per
 import { SCORES } from '../../domain/rating.ts';
 import type { Labels, Period } from '../../domain/reports.ts';
 import type { Database } from '../db/schema.ts';
-import { SCORE_COLUMNS, TALLY_COLUMNS } from '../repositories/rollups.ts';
+import { SCORE_COLUMNS, TALLY_COLUMNS } from '../repositories/rollup-rows.ts';
 
 /**
  * What the reports share (decision 0009): they read only the roll-ups and the case

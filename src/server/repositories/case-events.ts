@@ -104,6 +104,12 @@ export async function appliedEventsOfCases(db: Kysely<Database>, caseIds: readon
   return rows.map((r) => JSON.parse(r.payload) as CaseEvent);
 }
 
+/** Every applied event of a branch, in seq order: folded, they are its cases as they stand (a rebuild reads them so). */
+export async function appliedEventsOfBranch(db: Kysely<Database>, branchId: string): Promise<CaseEvent[]> {
+  const rows = await db.selectFrom('case_events').select('payload').where('branch_id', '=', branchId).where('status', '=', 'applied').orderBy('seq').execute();
+  return rows.map((r) => JSON.parse(r.payload) as CaseEvent);
+}
+
 /**
  * The cases opened (and applied) in a branch from these opinion-box entries, as pairs: two
  * tablets offline may each have opened one for the same entry.

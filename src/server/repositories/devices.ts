@@ -26,8 +26,8 @@ export type Device = {
   copySeen: CopySeen | null;
 };
 
-/** The device behind a bearer token, with what every push needs to answer. */
-export type DeviceIdentity = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'referencePrefix' | 'revokedAt'> & {
+/** A device the server enrolled, as found behind a bearer token, with what every push needs to answer (the tablet keeps its own DeviceIdentity in src/store). */
+export type KnownDevice = Pick<Device, 'id' | 'branchId' | 'counterId' | 'mode' | 'referencePrefix' | 'revokedAt'> & {
   configVersion: number;
   /** The branch's time zone: the day its records count in. */
   timeZone: string;
@@ -67,7 +67,7 @@ export type TokenMatch = TokenFacts & { use: 'current' | 'previous' };
 export async function findDeviceByTokenHash(
   db: Kysely<Database>,
   tokenHash: string,
-): Promise<(DeviceIdentity & { token: TokenMatch }) | undefined> {
+): Promise<(KnownDevice & { token: TokenMatch }) | undefined> {
   const row = await db
     .selectFrom('devices')
     .innerJoin('branches', 'branches.id', 'devices.branch_id')

@@ -1,17 +1,8 @@
-import { CompiledQuery, sql, type AliasedRawBuilder, type Kysely, type QueryCreator } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { isPostgres } from '../db/database.ts';
 import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
-import {
-  addOpinionRollups,
-  addRatingRollups,
-  OPINION_FACTS,
-  RATING_FACTS,
-  storedRows,
-  withOpinionRollups,
-  withRatingRollups,
-  type StoredRows,
-} from './rollups.ts';
+import { addOpinionRollups, addRatingRollups, rollupCtes, storedRows } from './rollup-rows.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
 export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events' | 'opinion_reads';
@@ -57,7 +48,7 @@ export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): 
   return { ratings: idsOf(ratings), shiftEvents: idsOf(shiftEvents), opinions: idsOf(opinions), entryReads: idsOf(entryReads) };
 }
 
-// A push's inserts, like the roll-ups' upserts (rollups.ts), are texts made once and kept:
+// A push's inserts, like the roll-ups' upserts (rollup-rows.ts), are texts made once and kept:
 // Kysely builds a 200-row insert afresh for about 3 µs of CPU a record, as much as the content
 // hash each record pays, and its text depends only on the table, the columns, the number of
 // rows and the database.
@@ -130,62 +121,44 @@ export async function countPushed(db: Kysely<Database>, table: PushedTable): Pro
 }
 
 /**
- * PostgreSQL only: stores a push's rows and marks the device seen in ONE statement, which
- * is its own transaction. Each statement is a round trip, and BEGIN and COMMIT are two
- * more; data-modifying CTEs make a push one round trip after the lookups (+10% ingest,
- * bench/ingest.ts). SQLite has no data-modifying CTEs, and no round trips to save.
- * Every CTE runs even though nothing reads it: PostgreSQL executes data-modifying CTEs.
- * The roll-up CTEs read the stored_ CTEs' RETURNING, so they count only what was inserted,
- * and the statement answers the ids stored from them too, as insertPushedRows does: a push
- * whose records are all new is answered without another round trip.
+ * Stores a push's rows and marks the device seen in ONE statement, which is its own
+ * transaction, where the database can: PostgreSQL, for a push of at most ROWS_PER_STATEMENT
+ * rows. Answers null where it cannot (SQLite has no data-modifying CTEs, and no round trips
+ * to save): the caller then stores the push in a transaction. Each statement is a round trip,
+ * and BEGIN and COMMIT are two more; data-modifying CTEs make a push one round trip after the
+ * lookups (+10% ingest, bench/ingest.ts). Every CTE runs even though nothing reads it:
+ * PostgreSQL executes data-modifying CTEs. The roll-up CTEs count only the records whose ids
+ * the inserts returned, and the statement answers those ids too, as insertPushedRows does: a
+ * push whose records are all new is answered without another round trip.
  */
-export async function insertPushedRowsAndMarkSeen(
+export async function storePushAtOnce(
   db: Kysely<Database>,
   rows: PushedRows,
   device: { id: string; seen: ReturnType<typeof seenAt> },
-): Promise<StoredIds> {
-  // The roll-ups and the answer read the stored_ CTEs (StoredRows names them); nothing reads
-  // the rest, so forgetting their names in the type (the casts) loses nothing.
-  let query = db as unknown as QueryCreator<StoredRows>;
+): Promise<StoredIds | null> {
+  const count = countRows(rows);
+  if (!isPostgres(db) || count === 0 || count > ROWS_PER_STATEMENT) return null;
+  // The CTEs' queries are parts of the one statement: built without plugins, so that a
+  // plugin sees (and transforms) the statement once, whole.
+  const bare = db.withoutPlugins();
+  const ctes: RawBuilder<unknown>[] = [];
   // One row, a JSON array of the ids each insert stored: pg makes an object of every row it
   // returns, and 200 rows of one id cost more than one JSON.parse.
-  const stored: AliasedRawBuilder<string[] | null, keyof PushedRows>[] = [];
-  if (rows.ratings.length > 0) {
-    query = withRatingRollups(
-      query.with('stored_ratings', (qb) =>
-        qb.insertInto('ratings').values(rows.ratings).onConflict((oc) => oc.column('id').doNothing()).returning(['id', ...RATING_FACTS]),
-      ) as unknown as QueryCreator<StoredRows>,
-      rows.ratings.some((r) => r.reasons !== '[]'),
-    );
-    stored.push(sql<string[] | null>`(select json_agg(id) from stored_ratings)`.as('ratings'));
+  const answers: RawBuilder<unknown>[] = [];
+  for (const kind of Object.keys(PUSHED_TABLES) as (keyof PushedRows)[]) {
+    const kindRows = rows[kind];
+    if (kindRows.length === 0) continue;
+    const table = PUSHED_TABLES[kind];
+    const stored = `stored_${table}`;
+    const insert = bare.insertInto(table).values(kindRows as never).onConflict((oc) => oc.column('id').doNothing()).returning('id');
+    ctes.push(sql`${sql.id(stored)} as (${insert})`);
+    if (kind === 'ratings') ctes.push(...rollupCtes('stored_ratings', rows.ratings));
+    if (kind === 'opinions') ctes.push(...rollupCtes('stored_opinions', rows.opinions));
+    answers.push(sql`(select json_agg(id) from ${sql.raw(stored)}) as ${sql.id(kind)}`);
   }
-  if (rows.shiftEvents.length > 0) {
-    query = query.with('stored_shift_events', (qb) =>
-      qb.insertInto('shift_events').values(rows.shiftEvents).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
-    ) as unknown as QueryCreator<StoredRows>;
-    stored.push(sql<string[] | null>`(select json_agg(id) from stored_shift_events)`.as('shiftEvents'));
-  }
-  if (rows.opinions.length > 0) {
-    query = withOpinionRollups(
-      query.with('stored_opinions', (qb) =>
-        qb.insertInto('opinions').values(rows.opinions).onConflict((oc) => oc.column('id').doNothing()).returning(['id', ...OPINION_FACTS]),
-      ) as unknown as QueryCreator<StoredRows>,
-    );
-    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinions)`.as('opinions'));
-  }
-  if (rows.entryReads.length > 0) {
-    query = query.with('stored_opinion_reads', (qb) =>
-      qb.insertInto('opinion_reads').values(rows.entryReads).onConflict((oc) => oc.column('id').doNothing()).returning('id'),
-    ) as unknown as QueryCreator<StoredRows>;
-    stored.push(sql<string[] | null>`(select json_agg(id) from stored_opinion_reads)`.as('entryReads'));
-  }
-  query = query.with('device_seen', (qb) => qb.updateTable('devices').set(device.seen).where('id', '=', device.id)) as unknown as QueryCreator<StoredRows>;
+  ctes.push(sql`${sql.id('device_seen')} as (${bare.updateTable('devices').set(device.seen).where('id', '=', device.id)})`);
+  const { rows: returned } = await sql<StoredIdLists>`with ${sql.join(ctes)} select ${sql.join(answers)}`.execute(db);
   const ids: StoredIds = { ratings: new Set(), shiftEvents: new Set(), opinions: new Set(), entryReads: new Set() };
-  if (stored.length === 0) {
-    await query.selectNoFrom(sql<number>`1`.as('done')).execute();
-    return ids;
-  }
-  const returned = (await query.selectNoFrom(stored).executeTakeFirstOrThrow()) as StoredIdLists;
-  for (const kind of Object.keys(ids) as (keyof PushedRows)[]) for (const id of returned[kind] ?? []) ids[kind].add(id);
+  for (const kind of Object.keys(ids) as (keyof PushedRows)[]) for (const id of returned[0]?.[kind] ?? []) ids[kind].add(id);
   return ids;
 }

@@ -10,11 +10,11 @@ import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch 
 import { insertCounter, type Counter } from '../repositories/counters.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 import { insertDefaultReasons } from './reasons.ts';
-import { rebuildRollups } from './rollups.ts';
+import { rebuildRollups } from './report-rollups.ts';
 import { insertDefaultTopics } from './topics.ts';
 
-// The same rules the device checks its configuration with (one schema in src/domain), so an admin
-// cannot save a setting that devices would refuse.
+// The same rules the device checks its configuration with (each shape is defined once, in
+// the domain), so an admin cannot save a setting that devices would refuse.
 const LanguageSchema = DeviceConfigSchema.entries.branch.entries.defaultLanguage;
 const CooldownSchema = DeviceConfigSchema.entries.ratingCooldownMs;
 const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));

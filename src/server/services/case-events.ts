@@ -7,7 +7,7 @@ import { contentHash } from '../content-hash.ts';
 import type { Database } from '../db/schema.ts';
 import { appliedEventsOfCases, caseEventsAfter, caseEventToRow, insertCaseEventRow, lockCaseEvents, openingsOf } from '../repositories/case-events.ts';
 import { heldRecords } from '../repositories/pushed-records.ts';
-import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries, upsertComplaintCases } from '../repositories/rollups.ts';
+import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries, upsertComplaintCases } from '../repositories/rollup-rows.ts';
 import { judgeIds, type Claim, type SentRecord } from './push-answers.ts';
 
 const NOUN = 'case event';

@@ -15,7 +15,7 @@ import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { findBranchRef } from '../repositories/branch-refs.ts';
 import { findDayClose, recordDayCloseConfirmation, recordDayCloseStart } from '../repositories/day-closes.ts';
-import { touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
+import { touchDevice, type KnownDevice } from '../repositories/devices.ts';
 import { listNamedDevices, type NamedDevice } from '../repositories/fleet.ts';
 import { branchNotFound, forbiddenBranch } from './report-scope.ts';
 import type { VerifiedStaff } from './staff-sessions.ts';
@@ -78,7 +78,7 @@ export async function dayCloseStatus(db: Kysely<Database>, branchId: string, day
  */
 export async function startDayClose(
   db: Kysely<Database>,
-  device: DeviceIdentity,
+  device: KnownDevice,
   closer: VerifiedStaff,
   now: number,
 ): Promise<Result<DayCloseStatus, DayCloseError>> {

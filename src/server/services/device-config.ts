@@ -5,9 +5,8 @@ import { OFFLINE_ROLES } from '../../domain/staff-session.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
 import { listCounters, type Counter } from '../repositories/counters.ts';
-import { listReasons, type StoredReason } from '../repositories/reasons.ts';
+import { listItems, type ListedItem } from '../repositories/labelled-lists.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
-import { listTopics, type StoredTopic } from '../repositories/topics.ts';
 import { readCaseDeadlines } from './settings.ts';
 
 /** What a device's configuration is made of, as the repositories answer it. */
@@ -20,8 +19,8 @@ export type DeviceConfigParts = {
   /** Every counter of the branch, in any order. */
   counters: readonly Counter[];
   tellers: readonly StoredTeller[];
-  reasons: readonly StoredReason[];
-  topics: readonly StoredTopic[];
+  reasons: readonly ListedItem<'reasons'>[];
+  topics: readonly ListedItem<'topics'>[];
   /** The network's reply deadlines for complaint cases (a head-office setting). */
   caseDeadlines: ReplyDeadlines;
 };
@@ -74,8 +73,8 @@ export async function deviceConfigFor(
   const [counters, tellers, reasons, topics, caseDeadlines] = await Promise.all([
     listCounters(db, branch.id),
     listTellers(db, { branchId: branch.id, activeOnly: true }),
-    listReasons(db, { branchId: branch.id, activeOnly: true }),
-    listTopics(db, { branchId: branch.id, activeOnly: true }),
+    listItems(db, 'reasons', { branchId: branch.id, activeOnly: true }),
+    listItems(db, 'topics', { branchId: branch.id, activeOnly: true }),
     readCaseDeadlines(db),
   ]);
   const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);

@@ -18,20 +18,9 @@ import {
   type SyncRecord,
 } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
-import { isPostgres } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { seenAt, touchDevice, type DeviceIdentity } from '../repositories/devices.ts';
-import {
-  countRows,
-  heldRecords,
-  insertPushedRows,
-  insertPushedRowsAndMarkSeen,
-  PUSHED_TABLES,
-  ROWS_PER_STATEMENT,
-  type HeldRecord,
-  type PushedRows,
-  type StoredIds,
-} from '../repositories/pushed-records.ts';
+import { seenAt, touchDevice, type KnownDevice } from '../repositories/devices.ts';
+import { heldRecords, insertPushedRows, PUSHED_TABLES, storePushAtOnce, type HeldRecord, type PushedRows, type StoredIds } from '../repositories/pushed-records.ts';
 import { counterIdsOfBranch } from '../repositories/counters.ts';
 import { entryReadToRow } from '../repositories/opinion-reads.ts';
 import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
@@ -39,7 +28,7 @@ import { ratingToRow } from '../repositories/ratings.ts';
 import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { staffSessionsOfDevice, type StaffSession } from '../repositories/staff-sessions.ts';
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
-import { topicIdsOfBranch } from '../repositories/topics.ts';
+import { itemIdsOfBranch } from '../repositories/labelled-lists.ts';
 import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
@@ -78,7 +67,7 @@ export type BranchScope = {
  */
 export function triageRecords(
   records: readonly unknown[],
-  device: DeviceIdentity,
+  device: KnownDevice,
   scope: BranchScope,
   receivedAt: number,
 ): Triage {
@@ -142,9 +131,9 @@ const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
 
 /**
  * A device writes only the kinds of record its mode makes, only for its own branch
- * (DESIGN.md "Auth"), and then by kind: see checkCounterRecord and checkOpinion.
+ * (docs/architecture.md, "The trust model"), and then by kind: see checkCounterRecord and checkOpinion.
  */
-function checkScope(record: SyncRecord, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+function checkScope(record: SyncRecord, device: KnownDevice, scope: BranchScope): PushResult | undefined {
   const madeBy = MADE_BY[record.kind];
   if (madeBy.mode !== device.mode) {
     return rejected(
@@ -179,7 +168,7 @@ const CODE_COMMAND: Record<DeviceMode, string> = {
  * teller deactivated since is still one: the tablet may have been offline through the
  * shift, and the ratings are theirs.
  */
-function checkCounterRecord(record: Rating | ShiftEvent, device: DeviceIdentity, tellerIds: ReadonlySet<string>): PushResult | undefined {
+function checkCounterRecord(record: Rating | ShiftEvent, device: KnownDevice, tellerIds: ReadonlySet<string>): PushResult | undefined {
   if (record.counterId !== device.counterId) {
     const own = device.counterId ?? 'no counter';
     return rejected(record.id, 'wrong-counter', `counterId: this device is enrolled at counter ${own}, not ${record.counterId}`);
@@ -193,7 +182,7 @@ function checkCounterRecord(record: Rating | ShiftEvent, device: DeviceIdentity,
  * customer said which visit it was about; its reference code carries the device's own
  * prefix, which is what keeps codes unique in the branch (decision 0004).
  */
-function checkOpinion(opinion: Opinion, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+function checkOpinion(opinion: Opinion, device: KnownDevice, scope: BranchScope): PushResult | undefined {
   const branch = device.branchId;
   if (!scope.topicIds.has(opinion.topicId)) {
     return rejected(opinion.id, 'unknown-topic', `topicId: "${opinion.topicId}" is not a topic of branch ${branch}; add it with \`npm run admin -- topic:add --branch ${branch}\``);
@@ -222,7 +211,7 @@ function checkOpinion(opinion: Opinion, device: DeviceIdentity, scope: BranchSco
  * A case event or an entry read is made by a member of the branch's staff in the role the
  * roster gives them: a tablet cannot make a lobby clerk a branch manager by saying so.
  */
-function checkStaff(record: CaseEvent | EntryRead, device: DeviceIdentity, staffRoles: ReadonlyMap<string, RosterRole>): PushResult | undefined {
+function checkStaff(record: CaseEvent | EntryRead, device: KnownDevice, staffRoles: ReadonlyMap<string, RosterRole>): PushResult | undefined {
   const role = staffRoles.get(record.staffId);
   if (role === record.role) return undefined;
   const fix = `set it with \`npm run admin -- teller:set ${record.staffId} --role ${record.role}\``;
@@ -240,7 +229,7 @@ function checkStaff(record: CaseEvent | EntryRead, device: DeviceIdentity, staff
  * no other role), for an entry of the branch the tablet fetched from the review. A second
  * manager's read of the same entry is accepted too: the review shows the first.
  */
-function checkEntryRead(read: EntryRead, device: DeviceIdentity, scope: BranchScope): PushResult | undefined {
+function checkEntryRead(read: EntryRead, device: KnownDevice, scope: BranchScope): PushResult | undefined {
   const refusal = checkStaff(read, device, scope.staffRoles);
   if (refusal) return refusal;
   if (!scope.opinionIds.has(read.opinionId)) {
@@ -252,7 +241,7 @@ function checkEntryRead(read: EntryRead, device: DeviceIdentity, scope: BranchSc
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
-function addRow(rows: PushedRows, record: SyncRecord, device: DeviceIdentity, receivedAt: number, attested: Attested): void {
+function addRow(rows: PushedRows, record: SyncRecord, device: KnownDevice, receivedAt: number, attested: Attested): void {
   switch (record.kind) {
     case 'rating':
       rows.ratings.push(ratingToRow(record, device.id, receivedAt, device.timeZone));
@@ -303,7 +292,7 @@ const namedOpinionIds = (records: readonly unknown[]): string[] =>
  * Opinions are append-only and a read comes only after the tablet fetched its entry from
  * here, so one read before the transaction answers as well as one inside it.
  */
-async function readBranchScope(db: Kysely<Database>, device: DeviceIdentity, records: readonly unknown[]): Promise<BranchScope> {
+async function readBranchScope(db: Kysely<Database>, device: KnownDevice, records: readonly unknown[]): Promise<BranchScope> {
   if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING, sessions: NO_SESSIONS };
   const branchId = device.branchId;
   const opinions = records.some((r) => isKind(r, 'opinion'));
@@ -311,7 +300,7 @@ async function readBranchScope(db: Kysely<Database>, device: DeviceIdentity, rec
   const sessionIds = claimedSessionIds(records);
   const [tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
-    opinions ? topicIdsOfBranch(db, branchId) : NOTHING,
+    opinions ? itemIdsOfBranch(db, 'topics', branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
     staff ? staffRolesOfBranch(db, branchId) : NO_ONE,
     opinionIdsOfBranch(db, branchId, namedOpinionIds(records)),
@@ -328,7 +317,7 @@ async function readBranchScope(db: Kysely<Database>, device: DeviceIdentity, rec
  */
 export async function ingestPush(
   db: Kysely<Database>,
-  device: DeviceIdentity,
+  device: KnownDevice,
   push: CheckedPush,
   now: number,
   onUnverified: (records: Triage['unverified']) => void = () => undefined,
@@ -336,15 +325,14 @@ export async function ingestPush(
   const scope = await readBranchScope(db, device, push.records);
   const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
   if (unverified.length > 0) onUnverified(unverified);
-  const count = countRows(rows);
   let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
-  if (isPostgres(db) && caseEvents.length === 0 && count > 0 && count <= ROWS_PER_STATEMENT) {
-    const stored = await insertPushedRowsAndMarkSeen(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) });
+  const storedAtOnce = caseEvents.length === 0 ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) }) : null;
+  if (storedAtOnce) {
     // Read after the statement's commit: a row that kept an id from this push is committed
     // (the insert waited for it), and pushed rows are never changed or deleted.
-    claims = await judgePushedRows(db, rows, stored);
+    claims = await judgePushedRows(db, rows, storedAtOnce);
   } else {
     claims = await inTransaction(db, async (trx) => {
       const stored = await insertPushedRows(trx, rows);

@@ -17,7 +17,7 @@ import {
 } from '../../domain/staff-session.ts';
 import type { RosterRole } from '../../domain/teller.ts';
 import type { Database } from '../db/schema.ts';
-import type { DeviceIdentity } from '../repositories/devices.ts';
+import type { KnownDevice } from '../repositories/devices.ts';
 import { endStaffSession, findStaffSession, insertStaffSession, type StaffSession } from '../repositories/staff-sessions.ts';
 import { findTeller, listTellers } from '../repositories/tellers.ts';
 
@@ -43,7 +43,7 @@ const decoyHash = () => (decoy ??= hashPin('0000', new Uint8Array(randomBytes(16
  */
 export async function startStaffSession(
   db: Kysely<Database>,
-  device: DeviceIdentity,
+  device: KnownDevice,
   input: StaffSignIn,
   now: number,
 ): Promise<Result<StaffSessionGrant, StaffSignInError>> {
@@ -101,7 +101,7 @@ export const STAFF_SESSION_REQUIRED =
  */
 export async function staffOfRequest(
   db: Kysely<Database>,
-  device: DeviceIdentity,
+  device: KnownDevice,
   header: string | undefined,
   now: number,
 ): Promise<Result<VerifiedStaff, 'staff-session-required'>> {
@@ -116,7 +116,7 @@ export async function staffOfRequest(
 }
 
 /** Ends the session a request names, when it is this device's and the key is right. */
-export async function endStaffSessionOfRequest(db: Kysely<Database>, device: DeviceIdentity, header: string | undefined, now: number): Promise<boolean> {
+export async function endStaffSessionOfRequest(db: Kysely<Database>, device: KnownDevice, header: string | undefined, now: number): Promise<boolean> {
   const [id, key] = parseHeader(header);
   if (!id || !key) return false;
   const session = await findStaffSession(db, device.id, id);

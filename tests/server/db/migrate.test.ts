@@ -4,16 +4,15 @@ import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { migrateTo, migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { latestRatings } from '../../../src/server/repositories/ratings.ts';
-import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
-import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
 import { caseEventToRow } from '../../../src/server/repositories/case-events.ts';
-import { ensureRollupsCurrent } from '../../../src/server/services/rollups.ts';
+import { ensureRollupsCurrent } from '../../../src/server/services/report-rollups.ts';
 import { readCaseDeadlines } from '../../../src/server/services/settings.ts';
 import { aCaseEvent } from '../../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
+import { listItems } from '../../../src/server/repositories/labelled-lists.ts';
 
 const AT = Date.UTC(2026, 10, 23, 10, 0);
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
@@ -61,7 +60,7 @@ describeEachDatabase('migrations', (kind) => {
 
     expect(await latestRatings(db, 10)).toEqual([expect.objectContaining({ id: 'r-old', tellerId: null, signInId: null, score: 'satisfied' })]);
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ speech: false, configVersion: 3 });
-    const reasons = await listReasons(db, { branchId: BRANCH_ID });
+    const reasons = await listItems(db, 'reasons', { branchId: BRANCH_ID });
     expect(reasons.map(({ id, scores, labels }) => ({ id, scores, labels }))).toEqual(DEFAULT_REASONS);
     expect(reasons.map((r) => [r.position, r.active])).toEqual(DEFAULT_REASONS.map((_, i) => [i + 1, true]));
   });
@@ -105,7 +104,7 @@ describeEachDatabase('migrations', (kind) => {
     expect((await findBranch(db, BRANCH_ID))?.configVersion).toBe(5);
     expect((await findBranch(db, OTHER_BRANCH_ID))?.configVersion).toBe(3);
     for (const branchId of [BRANCH_ID, OTHER_BRANCH_ID]) {
-      const topics = await listTopics(db, { branchId });
+      const topics = await listItems(db, 'topics', { branchId });
       expect(topics.map(({ id, kinds, labels }) => ({ id, kinds, labels }))).toEqual(DEFAULT_TOPICS);
       expect(topics.map((t) => [t.position, t.active])).toEqual(DEFAULT_TOPICS.map((_, i) => [i + 1, true]));
     }

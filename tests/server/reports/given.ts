@@ -6,7 +6,7 @@ import { OPINION_KINDS, referenceCode, type Opinion } from '../../../src/domain/
 import { SCORES, type Rating } from '../../../src/domain/rating.ts';
 import type { PushResponse, SyncRecord } from '../../../src/domain/wire.ts';
 import type { ComplaintCaseRow, Database } from '../../../src/server/db/schema.ts';
-import { findDeviceByTokenHash, type DeviceIdentity } from '../../../src/server/repositories/devices.ts';
+import { findDeviceByTokenHash, type KnownDevice } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';
@@ -42,8 +42,8 @@ export interface GivenBranch {
   counterNames: [string, string];
   tellerIds: [string, string];
   staff: Record<StaffRole, string>;
-  counters: [DeviceIdentity, DeviceIdentity];
-  lobby: DeviceIdentity;
+  counters: [KnownDevice, KnownDevice];
+  lobby: KnownDevice;
 }
 
 /** Sets up one branch of the plan through the admin services and enrolls its tablets. */
@@ -62,7 +62,7 @@ export async function givenBranch(db: Kysely<Database>, plan: BranchPlan): Promi
     staff[role] = idIn(plan.id, `f0${i + 1}`);
     must(await addTeller(db, { id: staff[role], branchId: plan.id, staffNumber: `${prefix}10${i + 1}`, name: `Staff ${role}`, pin: role === 'lobby-staff' ? '2468' : '246802', role }, SERVER_NOW));
   }
-  const counters = [await enroll(db, { counterId: counterIds[0] }), await enroll(db, { counterId: counterIds[1] })] as [DeviceIdentity, DeviceIdentity];
+  const counters = [await enroll(db, { counterId: counterIds[0] }), await enroll(db, { counterId: counterIds[1] })] as [KnownDevice, KnownDevice];
   const lobby = await enroll(db, { mode: 'lobby', branchId: plan.id });
   return { ...plan, counterIds, counterNames, tellerIds, staff, counters, lobby };
 }
@@ -74,7 +74,7 @@ export async function givenNetwork(db: Kysely<Database>): Promise<GivenBranch[]>
   return branches;
 }
 
-async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1]): Promise<DeviceIdentity> {
+async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1]): Promise<KnownDevice> {
   const code = must(await issueEnrollmentCode(db, target, SERVER_NOW));
   const enrolled = must(await enrollDevice(db, { code: code.code }, SERVER_NOW));
   const identity = await findDeviceByTokenHash(db, hashSecret(enrolled.token));
@@ -91,7 +91,7 @@ function must<T>(result: { ok: true; value: T } | { ok: false; message: string }
  * Pushes records as `device` does, its staff signed in with the server (but for the records
  * `offline` names, made with the tablet's own check), and checks every one was accepted.
  */
-export async function push(db: Kysely<Database>, device: DeviceIdentity, records: readonly SyncRecord[], now = SERVER_NOW, offline: ReadonlySet<string> = new Set()): Promise<PushResponse> {
+export async function push(db: Kysely<Database>, device: KnownDevice, records: readonly SyncRecord[], now = SERVER_NOW, offline: ReadonlySet<string> = new Set()): Promise<PushResponse> {
   const signed = await signAll(db, device, records.filter((r) => !offline.has(r.id)));
   const answer = await ingestPush(db, device, { records: records.map((r) => (offline.has(r.id) ? r : signed.shift()!)) }, now);
   const refused = answer.results.filter((r) => r.status !== 'accepted');
@@ -183,7 +183,7 @@ const stepArb: fc.Arbitrary<Step> = fc
 export const historyArb = (options: { minLength?: number; maxLength?: number } = {}) => fc.array(stepArb, { minLength: options.minLength ?? 1, maxLength: options.maxLength ?? 40 });
 
 /** One push of a history: which tablet, the records in the order sent. */
-export type HistoryPush = { device: DeviceIdentity; records: SyncRecord[] };
+export type HistoryPush = { device: KnownDevice; records: SyncRecord[] };
 
 /**
  * Turns generated steps into the pushes tablets make: records of each tablet in order, a
@@ -193,7 +193,7 @@ export type HistoryPush = { device: DeviceIdentity; records: SyncRecord[] };
  * Ids are made here: turn a history once and push the same pushes wherever they must agree.
  */
 export function historyPushes(steps: readonly Step[], branches: readonly GivenBranch[]): HistoryPush[] {
-  const pending = new Map<DeviceIdentity, SyncRecord[]>();
+  const pending = new Map<KnownDevice, SyncRecord[]>();
   const pushes: HistoryPush[] = [];
   const again: HistoryPush[] = [];
   const entries: Opinion[][] = branches.map(() => []);
@@ -201,7 +201,7 @@ export function historyPushes(steps: readonly Step[], branches: readonly GivenBr
   for (const step of steps) {
     const branch = branches[step.branch]!;
     const at = HISTORY_START + step.minute * 60_000;
-    let device: DeviceIdentity;
+    let device: KnownDevice;
     let record: SyncRecord;
     switch (step.kind) {
       case 'rating':

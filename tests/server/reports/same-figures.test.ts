@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eachDay } from '../../../src/domain/period.ts';
-import type { DeviceIdentity } from '../../../src/server/repositories/devices.ts';
+import type { KnownDevice } from '../../../src/server/repositories/devices.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport } from '../../../src/server/reports/index.ts';
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../../helpers/db.ts';
 import { BRANCH_A, BRANCH_B, givenNetwork, historyArb, historyPushes, pushHistory, REPORT_NOW, rollupsOf, type GivenBranch, type HistoryPush } from './given.ts';
@@ -15,7 +15,7 @@ const title = TEST_POSTGRES_URL ? 'figures on SQLite and PostgreSQL' : 'figures 
 
 /** The same pushes, from the tablets of another database's network (device ids differ; records do not). */
 function onNetwork(pushes: readonly HistoryPush[], from: readonly GivenBranch[], to: readonly GivenBranch[]): HistoryPush[] {
-  const devices = new Map<string, DeviceIdentity>();
+  const devices = new Map<string, KnownDevice>();
   from.forEach((branch, i) => {
     devices.set(branch.counters[0].id, to[i]!.counters[0]);
     devices.set(branch.counters[1].id, to[i]!.counters[1]);

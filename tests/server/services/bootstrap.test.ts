@@ -5,15 +5,14 @@ import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { listAccounts } from '../../../src/server/repositories/accounts.ts';
 import { listBranches } from '../../../src/server/repositories/branches.ts';
-import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
-import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { listCounters } from '../../../src/server/repositories/counters.ts';
 import { bootstrapFirstRun } from '../../../src/server/services/bootstrap.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
 import { signIn } from '../../../src/server/services/sessions.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { givenBranchWithCounter, SERVER_NOW, useTestDatabase } from '../fixtures.ts';
+import { listItems } from '../../../src/server/repositories/labelled-lists.ts';
 
 describeEachDatabase('first run', (kind) => {
   const database = useTestDatabase(kind);
@@ -32,14 +31,14 @@ describeEachDatabase('first run', (kind) => {
     expect(teller).toMatchObject({ branchId: branch.id, name: 'Teller 1', staffNumber: '1001', stars: 3, photo: null, active: true });
     expect(pin).toMatch(/^\d{4}$/);
     expect(await verifyPin(pin, teller.pin)).toBe(true);
-    expect((await listReasons(database.current.db, { branchId: branch.id })).map((r) => r.id)).toEqual(DEFAULT_REASONS.map((r) => r.id));
+    expect((await listItems(database.current.db, 'reasons', { branchId: branch.id })).map((r) => r.id)).toEqual(DEFAULT_REASONS.map((r) => r.id));
     expect(await listCounters(database.current.db)).toEqual([counter]);
     expect(counter).toMatchObject({ branchId: branch.id, name: 'Counter 1' });
     expect(code.formatted).toBe(formatEnrollmentCode(code.code));
     expect(code).toMatchObject({ mode: 'counter', branchId: branch.id, counterId: counter.id });
     expect(lobbyCode).toMatchObject({ mode: 'lobby', branchId: branch.id, counterId: null });
     expect(await codeCount()).toBe(2);
-    expect(await listTopics(database.current.db, { branchId: branch.id })).toHaveLength(DEFAULT_TOPICS.length);
+    expect(await listItems(database.current.db, 'topics', { branchId: branch.id })).toHaveLength(DEFAULT_TOPICS.length);
     // Typed from the first run's file: at least 12 characters, none of 0/O or 1/l/I to misread.
     expect(dashboard).toEqual({ staffNumber: 'HQ1', password: expect.stringMatching(/^[a-km-zA-HJ-NP-Z2-9]{12,}$/) });
     expect(await listAccounts(database.current.db)).toEqual([

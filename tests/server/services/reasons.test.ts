@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
-import { listReasons } from '../../../src/server/repositories/reasons.ts';
 import { addReason, editReason, type ReasonInput } from '../../../src/server/services/reasons.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { givenBranchWithCounter, useTestDatabase } from '../fixtures.ts';
+import { listItems } from '../../../src/server/repositories/labelled-lists.ts';
 
 const UNKNOWN_ID = '0190a0b0-0000-7000-8000-0000000000ff';
 const LABELS = { 'zh-Hans': '排队', 'zh-Hant': '排隊', en: 'Queue', es: 'Cola' };
@@ -13,12 +13,12 @@ const input = (overrides: Partial<ReasonInput> = {}): ReasonInput => ({ branchId
 
 describeEachDatabase('reason administration', (kind) => {
   const database = useTestDatabase(kind);
-  const ids = async () => (await listReasons(database.current.db, { branchId: BRANCH_ID })).map((r) => `${r.position}:${r.id}`);
+  const ids = async () => (await listItems(database.current.db, 'reasons', { branchId: BRANCH_ID })).map((r) => `${r.position}:${r.id}`);
   const version = async () => (await findBranch(database.current.db, BRANCH_ID))!.configVersion;
 
   it('given a new branch, then it has the default reasons, numbered 1 to 6, all active', async () => {
     await givenBranchWithCounter(database.current);
-    const reasons = await listReasons(database.current.db, { branchId: BRANCH_ID });
+    const reasons = await listItems(database.current.db, 'reasons', { branchId: BRANCH_ID });
     expect(reasons.map(({ id, scores, labels }) => ({ id, scores, labels }))).toEqual(DEFAULT_REASONS);
     expect(reasons.map((r) => [r.position, r.active])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, true]));
   });

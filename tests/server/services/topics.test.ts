@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
-import { listTopics } from '../../../src/server/repositories/topics.ts';
 import { addTopic, editTopic, type TopicInput } from '../../../src/server/services/topics.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { givenBranchWithCounter, useTestDatabase } from '../fixtures.ts';
+import { listItems } from '../../../src/server/repositories/labelled-lists.ts';
 
 const UNKNOWN_ID = '0190a0b0-0000-7000-8000-0000000000ff';
 const LABELS = { 'zh-Hans': '银行卡', 'zh-Hant': '銀行卡', en: 'Cards', es: 'Tarjetas' };
@@ -14,12 +14,12 @@ const input = (overrides: Partial<TopicInput> = {}): TopicInput => ({ branchId: 
 
 describeEachDatabase('topic administration', (kind) => {
   const database = useTestDatabase(kind);
-  const ids = async () => (await listTopics(database.current.db, { branchId: BRANCH_ID })).map((t) => `${t.position}:${t.id}`);
+  const ids = async () => (await listItems(database.current.db, 'topics', { branchId: BRANCH_ID })).map((t) => `${t.position}:${t.id}`);
   const version = async () => (await findBranch(database.current.db, BRANCH_ID))!.configVersion;
 
   it('given a new branch, then it has the default topics, numbered 1 to 7, all active', async () => {
     await givenBranchWithCounter(database.current);
-    const topics = await listTopics(database.current.db, { branchId: BRANCH_ID });
+    const topics = await listItems(database.current.db, 'topics', { branchId: BRANCH_ID });
     expect(topics.map(({ id, kinds, labels }) => ({ id, kinds, labels }))).toEqual(DEFAULT_TOPICS);
     expect(topics.map((t) => [t.position, t.active])).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, true]));
   });
@@ -56,7 +56,7 @@ describeEachDatabase('topic administration', (kind) => {
     const edited = await editTopic(database.current.db, BRANCH_ID, 'fees', { labels: { es: 'Cargos' }, kinds: ['complaint'], active: false });
     expect(edited).toMatchObject({ ok: true, value: { kinds: ['complaint'], labels: { ...DEFAULT_TOPICS[2]!.labels, es: 'Cargos' }, position: 3, active: false } });
     expect(await version()).toBe(before + 1);
-    expect(await listTopics(database.current.db, { branchId: BRANCH_ID, activeOnly: true })).toHaveLength(6);
+    expect(await listItems(database.current.db, 'topics', { branchId: BRANCH_ID, activeOnly: true })).toHaveLength(6);
   });
 
   it.each<[string, Partial<TopicInput>, string, string]>([

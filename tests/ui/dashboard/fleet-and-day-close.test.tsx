@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
-import { noteCopySeen, type DeviceIdentity } from '../../../src/server/repositories/devices.ts';
+import { noteCopySeen, type KnownDevice } from '../../../src/server/repositories/devices.ts';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { ingestPush } from '../../../src/server/services/ingest.ts';
 import { aHealth, givenRosterAccount } from '../../server/dashboard.ts';
@@ -13,7 +13,7 @@ describe('the fleet and the day close on the dashboard, against the real server'
   const database = useTestDatabase('sqlite');
 
   /** A tablet's sync as it reaches the server: its records and its health. */
-  const sync = (device: DeviceIdentity, health: Parameters<typeof aHealth>[0] = {}, records: unknown[] = []) =>
+  const sync = (device: KnownDevice, health: Parameters<typeof aHealth>[0] = {}, records: unknown[] = []) =>
     ingestPush(database.current.db, device, { records, health: aHealth(health) }, SERVER_NOW);
 
   /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { localDayOf } from '../../../src/domain/period.ts';
 import { readSettings } from '../../../src/server/repositories/settings.ts';
 import { editBranch } from '../../../src/server/services/branches.ts';
-import { daySegments, ensureRollupsCurrent, rebuildRollups, ROLLUPS_VERSION } from '../../../src/server/services/rollups.ts';
+import { daySegments, ensureRollupsCurrent, rebuildRollups, ROLLUPS_VERSION } from '../../../src/server/services/report-rollups.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { SERVER_NOW, useTestDatabase } from '../fixtures.ts';
 import { BRANCH_A, caseEventAt, clearRecords, givenBranch, givenNetwork, historyArb, historyPushes, NETWORK, opinionAt, push, pushHistory, ratingAt, rollupsOf } from '../reports/given.ts';
