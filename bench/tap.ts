@@ -23,7 +23,7 @@ const BLOCK = 25;
 const PREFILLS = [0, 50_000];
 const BASELINE: Variant = 'raw-strict';
 const OURS: Variant = 'recordRating';
-const BUDGET = { p95Ms: 5, ratio: 1.5, issueAimP95Ms: 30 };
+const BUDGET = { p95Ms: 5, ratio: 1.5, tapFeelsInstantP95Ms: 30 };
 
 
 /** Builds the page entry into `dir` as one ES module plus an index.html that loads it. */
@@ -108,7 +108,7 @@ function printVerdict(rows: readonly Row[]): void {
     const r = ours(prefill);
     console.log(`${mark(r.p95 <= BUDGET.p95Ms)} ${OURS} p95 ${r.p95.toFixed(2)} ms ≤ ${BUDGET.p95Ms} ms (${prefill.toLocaleString('en')} unsynced)`);
     console.log(`${mark(r.ratio <= BUDGET.ratio)} ${OURS} p95 ${r.ratio.toFixed(2)}× ≤ ${BUDGET.ratio}× raw-strict (${prefill.toLocaleString('en')} unsynced)`);
-    console.log(`${mark(r.p95 < BUDGET.issueAimP95Ms)} ${OURS} p95 < ${BUDGET.issueAimP95Ms} ms, the issue's aim (${prefill.toLocaleString('en')} unsynced)`);
+    console.log(`${mark(r.p95 < BUDGET.tapFeelsInstantP95Ms)} ${OURS} p95 < ${BUDGET.tapFeelsInstantP95Ms} ms, a tap that feels instant (${prefill.toLocaleString('en')} unsynced)`);
   }
   const [empty, full] = [ours(PREFILLS[0]!), ours(PREFILLS[1]!)];
   // "No worse than empty" read against the raw baseline of each run, so a slower disk moment
