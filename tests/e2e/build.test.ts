@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 // The production build as global-setup.ts made it, the one `npm start` serves: no source maps
@@ -13,7 +14,30 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
+/**
+ * What a counter tablet downloads before its first screen: the entry script and the modules
+ * index.html preloads. Its budget is 85 KB gzipped (docs/architecture.md, "Adding a screen");
+ * a screen that needs more loads its chunk when first shown.
+ */
+const FIRST_JS_BUDGET_BYTES = 85_000;
+
+function firstJavaScript(): string[] {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const entry = [...html.matchAll(/<script type="module"[^>]*src="\/([^"]+)"/g)].map((m) => m[1]!);
+  const preloads = [...html.matchAll(/<link rel="modulepreload"[^>]*href="\/([^"]+)"/g)].map((m) => m[1]!);
+  return [...entry, ...preloads];
+}
+
 describe('the production build', () => {
+  it('given the built app, then a counter\'s first JavaScript stays within its gzipped budget', () => {
+    const files = firstJavaScript();
+    expect(files.length).toBeGreaterThan(1);
+    const sizes = files.map((file) => ({ file, gzipped: gzipSync(readFileSync(join(DIST, file)), { level: 9 }).length }));
+    const total = sizes.reduce((sum, s) => sum + s.gzipped, 0);
+    console.log(`build: the counter's first JavaScript is ${(total / 1000).toFixed(1)} KB gzipped (${files.length} files; budget ${FIRST_JS_BUDGET_BYTES / 1000} KB)`);
+    expect(total, JSON.stringify(sizes)).toBeLessThanOrEqual(FIRST_JS_BUDGET_BYTES);
+  });
+
   it('given the built app, then it holds no source map and no script or stylesheet points to one', () => {
     const files = filesUnder(DIST);
     expect(files).toContain('index.html');
