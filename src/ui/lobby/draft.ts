@@ -50,7 +50,12 @@ export function problemsOf(draft: Draft, step: 'text' | 'contact' | 'review'): O
 export const stepOf = (problem: OpinionProblem): Step => (problem.field === 'text' ? 'text' : 'contact');
 
 export const hasVisit = (d: Draft): boolean => d.visitScore !== null || d.visitCounterId !== null || d.visitTellerId !== null;
-export const hasContact = (d: Draft): boolean => Boolean(d.name.trim() || d.phone.trim() || d.email.trim());
+/**
+ * Whether the customer filled in any contact field, a name alone included: the draft then
+ * carries contact details (and needs consent). Not the domain's hasContact, which asks whether
+ * the bank has a way to reply (a phone or an e-mail).
+ */
+export const hasContactFields = (d: Draft): boolean => Boolean(d.name.trim() || d.phone.trim() || d.email.trim());
 
 /** The entry as the store takes it: contact only when given (and then with consent). */
 export function toOpinionInput(draft: Draft, language: Language): OpinionInput | null {
@@ -60,7 +65,7 @@ export function toOpinionInput(draft: Draft, language: Language): OpinionInput |
     topicId: draft.topicId,
     text: draft.text,
     visit: hasVisit(draft) ? { score: draft.visitScore, counterId: draft.visitCounterId, tellerId: draft.visitTellerId } : null,
-    contact: hasContact(draft)
+    contact: hasContactFields(draft)
       ? { name: draft.name.trim(), phone: draft.phone.trim(), email: draft.email.trim(), wantsReply: draft.wantsReply, consent: draft.consent as true }
       : null,
     language,

@@ -6,7 +6,7 @@ import { charactersLeft, MAX_OPINION_TEXT, OPINION_KINDS, type OpinionKind, type
 import { SCORES, type Score } from '../../domain/rating.ts';
 import { Face } from '../components/Face.tsx';
 import { useT } from '../services.tsx';
-import { STEPS, hasContact, hasVisit, type Draft, type Step } from './draft.ts';
+import { STEPS, hasContactFields, hasVisit, type Draft, type Step } from './draft.ts';
 
 /** What every step gets from the flow. */
 export interface StepProps {
@@ -224,7 +224,7 @@ export function ReviewStep({ draft, config, goTo, back, send, sending }: StepPro
   const visit = hasVisit(draft)
     ? [draft.visitScore && t(`counter.score.${draft.visitScore}`), counter?.name, teller && t('lobby.visit.tellerOption', { name: teller.name, number: teller.staffNumber })].filter(Boolean).join(' · ')
     : t('lobby.review.none');
-  const contact = hasContact(draft)
+  const contact = hasContactFields(draft)
     ? [draft.name.trim(), draft.phone.trim(), draft.email.trim(), t(draft.wantsReply ? 'lobby.review.wantsReply' : 'lobby.review.noReply')].filter(Boolean).join(' · ')
     : t('lobby.review.anonymous');
   const rows: [Step, string, string][] = [
