@@ -62,3 +62,16 @@ export async function reasonLabels(db: Kysely<Database>, branchIds: readonly str
   const rows = await db.selectFrom('reasons').select(['branch_id', 'id', 'labels']).where('branch_id', 'in', branchIds).execute();
   return new Map(rows.map((r) => [`${r.branch_id}/${r.id}`, labelsOf(r.labels)]));
 }
+
+/** The entries of the selected branches in a period, by kind (opinion_days), summed in SQL. */
+export function opinionKindCounts(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<{ opinion_kind: string; count: number }[]> {
+  if (selectsNothing(selection)) return Promise.resolve([]);
+  return db
+    .selectFrom('opinion_days')
+    .select(['opinion_kind', sumOf('count').as('count')])
+    .where('day', '>=', range.from)
+    .where('day', '<=', range.to)
+    .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
+    .groupBy('opinion_kind')
+    .execute();
+}

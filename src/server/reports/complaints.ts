@@ -8,7 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
 import { readCaseDeadlines } from '../services/settings.ts';
 import { isOverdue, openCases } from './cases.ts';
-import { byText, labelsOf, periodOf, selectsNothing, sumOf, tallyOf, tallySums, type BranchSelection } from './common.ts';
+import { byText, labelsOf, opinionKindCounts, periodOf, selectsNothing, tallyOf, tallySums, type BranchSelection } from './common.ts';
 
 /**
  * The quarterly analysis (seeds 000, 001): the cases opened in the period by channel and by
@@ -29,16 +29,7 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
           .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
           .groupBy(['channel', 'topic_id'])
           .execute(),
-    nothing
-      ? []
-      : db
-          .selectFrom('opinion_days')
-          .select(['opinion_kind', sumOf('count').as('count')])
-          .where('day', '>=', range.from)
-          .where('day', '<=', range.to)
-          .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
-          .groupBy('opinion_kind')
-          .execute(),
+    opinionKindCounts(db, selection, range),
     openCases(db, selection),
     readCaseDeadlines(db),
     listBranchRefs(db, selection),

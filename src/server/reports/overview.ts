@@ -5,7 +5,7 @@ import { bucketOf, bucketsOf, type DayRange } from '../../domain/period.ts';
 import type { OverviewReport, TrendPoint } from '../../domain/reports.ts';
 import type { Database } from '../db/schema.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
-import { periodOf, scoresOf, scoreSums, selectsNothing, sumOf, tallyOf, tallySums, type BranchSelection } from './common.ts';
+import { opinionKindCounts, periodOf, scoresOf, scoreSums, selectsNothing, tallyOf, tallySums, type BranchSelection } from './common.ts';
 
 /**
  * The overview of a period: the three figures against their targets with what they rest on,
@@ -34,14 +34,7 @@ export async function overviewReport(db: Kysely<Database>, selection: BranchSele
           .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
           .groupBy('day')
           .execute(),
-        db
-          .selectFrom('opinion_days')
-          .select(['opinion_kind', sumOf('count').as('count')])
-          .where('day', '>=', range.from)
-          .where('day', '<=', range.to)
-          .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
-          .groupBy('opinion_kind')
-          .execute(),
+        opinionKindCounts(db, selection, range),
       ]);
 
   const scores = emptyScores();
