@@ -46,7 +46,10 @@ export default defineConfig({
           name: 'ui',
           include: ['tests/ui/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
-          setupFiles: ['tests/helpers/setup-unit.ts'],
+          setupFiles: ['tests/helpers/setup-unit.ts', 'tests/helpers/setup-ui.ts'],
+          // Each step waits for its condition (setup-ui.ts); a whole flow of them by keyboard, on
+          // two cores shared with other work, takes far more than the default five seconds.
+          testTimeout: 60_000,
         },
       },
       {
