@@ -1,9 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * `npm run test:quick` (TEST_QUICK=1) leaves out what takes minutes and is rarely what a change
+ * breaks first: the fault drills (real server processes killed, PostgreSQL restarted, loads),
+ * the tests that start the server or the admin CLI as processes, and the hostile-input fuzzing.
+ * `npm test` runs them all.
+ */
+const SLOW_TESTS = ['tests/faults/**', 'tests/server/main.test.ts', 'tests/server/cli/**', 'tests/server/hostile/logs.test.ts', 'tests/server/hostile/fuzz.test.ts'];
+const quick = process.env.TEST_QUICK === '1';
 
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(version) },
@@ -35,6 +44,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/{domain,store,sync,server}/**/*.test.ts', 'tests/faults/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...(quick ? SLOW_TESTS : [])],
           environment: 'node',
           setupFiles: ['tests/helpers/setup-unit.ts'],
           testTimeout: 20_000,
