@@ -66,7 +66,7 @@ export const LOG_REDACT = [
   '*.email',
 ];
 
-/** Builds the server: one plugin per concern, fresh for every test (STYLE.md §2.7). */
+/** Builds the server: one plugin per concern, made fresh by each call and kept in no module, so no two tests share one. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, staticDir, now = Date.now } = options;
   const limits = { ...ATTEMPT_LIMITS, ...options.attemptLimits };
