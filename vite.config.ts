@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -38,6 +39,10 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
+    // idle while its tests wait on a database, an HTTP answer or a child process. Two keep both
+    // cores busy; larger machines keep the default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
@@ -47,7 +52,10 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, ...(quick ? SLOW_TESTS : [])],
           environment: 'node',
           setupFiles: ['tests/helpers/setup-unit.ts'],
-          testTimeout: 20_000,
+          // Ceilings, not waits: a test ends when its conditions hold. A suite's database is made
+          // and migrated in a hook, and on two cores shared with other work that can take a while.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -60,6 +68,7 @@ export default defineConfig({
           // Each step waits for its condition (setup-ui.ts); a whole flow of them by keyboard, on
           // two cores shared with other work, takes far more than the default five seconds.
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
