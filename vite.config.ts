@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { configDefaults, defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * `npm run test:quick` (TEST_QUICK=1) leaves out what takes minutes and is rarely what a change
+ * breaks first: the fault drills (real server processes killed, PostgreSQL restarted, loads),
+ * the tests that start the server or the admin CLI as processes, and the hostile-input fuzzing.
+ * `npm test` runs them all.
+ */
+const SLOW_TESTS = ['tests/faults/**', 'tests/server/main.test.ts', 'tests/server/cli/**', 'tests/server/hostile/logs.test.ts', 'tests/server/hostile/fuzz.test.ts'];
+const quick = process.env.TEST_QUICK === '1';
 
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(version) },
@@ -29,15 +39,23 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: false },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,
+    // idle while its tests wait on a database, an HTTP answer or a child process. Two keep both
+    // cores busy; larger machines keep the default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
           include: ['tests/{domain,store,sync,server}/**/*.test.ts', 'tests/faults/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...(quick ? SLOW_TESTS : [])],
           environment: 'node',
           setupFiles: ['tests/helpers/setup-unit.ts'],
-          testTimeout: 20_000,
+          // Ceilings, not waits: a test ends when its conditions hold. A suite's database is made
+          // and migrated in a hook, and on two cores shared with other work that can take a while.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -46,7 +64,11 @@ export default defineConfig({
           name: 'ui',
           include: ['tests/ui/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
-          setupFiles: ['tests/helpers/setup-unit.ts'],
+          setupFiles: ['tests/helpers/setup-unit.ts', 'tests/helpers/setup-ui.ts'],
+          // Each step waits for its condition (setup-ui.ts); a whole flow of them by keyboard, on
+          // two cores shared with other work, takes far more than the default five seconds.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

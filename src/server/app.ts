@@ -7,7 +7,7 @@ import type { Database } from './db/schema.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './errors.ts';
 import { ATTEMPT_LIMITS, type AttemptLimits } from './plugins/attempt-limits.ts';
 import { closeConnectionsWhenClosing } from './plugins/close-connections.ts';
-import { createPushAdmission, PUSH_ADMISSION, type PushAdmissionLimits } from './plugins/push-admission.ts';
+import { createPushAdmission, PUSH_ADMISSION, type PushAdmission, type PushAdmissionLimits } from './plugins/push-admission.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
@@ -41,6 +41,8 @@ export type AppOptions = {
   attemptLimits?: Partial<AttemptLimits>;
   /** How many pushes are handled at once and may wait; PUSH_ADMISSION unless changed. */
   pushAdmission?: Partial<PushAdmissionLimits>;
+  /** The admission itself, made by the caller to read its stats(); made from pushAdmission unless given. */
+  admission?: PushAdmission;
 };
 
 /**
@@ -64,7 +66,7 @@ export const LOG_REDACT = [
   '*.email',
 ];
 
-/** Builds the server: one plugin per concern, fresh for every test (no hidden singletons). */
+/** Builds the server: one plugin per concern, made fresh by each call and kept in no module, so no two tests share one. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, staticDir, now = Date.now } = options;
   const limits = { ...ATTEMPT_LIMITS, ...options.attemptLimits };
@@ -77,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler(staticDir ? spaFallback(staticDir, handleNotFound) : handleNotFound);
   await app.register(healthRoutes, { prefix: '/api', db });
   await app.register(enrollRoutes, { prefix: '/api', db, now, limits });
-  const admission = createPushAdmission({ ...PUSH_ADMISSION, ...options.pushAdmission });
+  const admission = options.admission ?? createPushAdmission({ ...PUSH_ADMISSION, ...options.pushAdmission });
   await app.register(syncRoutes, { prefix: '/api/sync', db, now, admission });
   await app.register(staffSessionRoutes, { prefix: '/api', db, now, limits });
   await app.register(caseEventRoutes, { prefix: '/api', db, now });

@@ -144,10 +144,39 @@ describe('complaint case: properties over any history', () => {
     .map(({ type, role, caseId, minutes }) => anEvent(type, role, { caseId, createdAt: T0 + minutes * 60_000 }));
   const histories = fc.array(anyEvent, { maxLength: 40 });
 
-  it('replaying the same events in the same order gives the same cases and the same refusals', () => {
+  /**
+   * The same events with those of different cases interleaved another way (each case's own
+   * events keep their order): the positions are shuffled by `keys`, and each case takes back
+   * its positions in its own order. Two tablets' events reach the server so.
+   */
+  function interleavedOtherwise(events: readonly CaseEvent[], keys: readonly number[]): CaseEvent[] {
+    const positions = events.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+    const queues = new Map(CASES.map((id) => [id, events.filter((e) => e.caseId === id)]));
+    return positions.map((i) => queues.get(events[i]!.caseId)!.shift()!);
+  }
+
+  it('given the events of two cases interleaved in any other way, then each case folds the same and the same events are refused, for the same reasons', () => {
+    fc.assert(
+      fc.property(
+        histories.chain((events) => fc.tuple(fc.constant(events), fc.array(fc.nat(), { minLength: events.length, maxLength: events.length }))),
+        ([events, keys]) => {
+          const other = interleavedOtherwise(events, keys);
+          expect(other.map((e) => e.id).sort()).toEqual(events.map((e) => e.id).sort());
+          const [a, b] = [foldCases(events), foldCases(other)];
+          expect(b.cases).toEqual(a.cases);
+          const refusals = (fold: typeof a) => fold.refused.map(({ event, reason, message }) => ({ id: event.id, reason, message })).sort((x, y) => x.id.localeCompare(y.id));
+          expect(refusals(b)).toEqual(refusals(a));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('given one case, then its fold is a function of its events: the second case never changes the first', () => {
     fc.assert(
       fc.property(histories, (events) => {
-        expect(foldCases(events)).toEqual(foldCases([...events]));
+        const alone = foldCases(events.filter((e) => e.caseId === CASES[0]));
+        expect(foldCases(events).cases.get(CASES[0]!)).toEqual(alone.cases.get(CASES[0]!));
       }),
       { numRuns: 300 },
     );

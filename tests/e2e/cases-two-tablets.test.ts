@@ -56,12 +56,38 @@ async function caseList(page: Page): Promise<string[]> {
   return page.locator('.case-row').evaluateAll((rows) => rows.map((r) => `${r.querySelector('.case-summary')?.textContent} | ${r.querySelector('.chip')?.textContent}`).sort());
 }
 
-/** Syncs from staff mode and waits until nothing is waiting. */
+/** When the tablet's last sync run ended well (its syncState in IndexedDB), or null before the first. */
+function lastSyncedAt(page: Page): Promise<number | null> {
+  return page.evaluate(
+    () =>
+      new Promise<number | null>((resolve, reject) => {
+        const open = indexedDB.open('branchvoice');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('meta').objectStore('meta').get('syncState');
+          request.onsuccess = () => {
+            open.result.close();
+            resolve((request.result as { value?: { lastSuccessAt?: number | null } } | undefined)?.value?.lastSuccessAt ?? null);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+  );
+}
+
+/**
+ * Syncs from staff mode and waits until nothing is waiting and a run has ended well since the
+ * press: the pull follows the push in the same run, and the run's end is written after both.
+ */
 async function syncNow(page: Page) {
+  const before = await lastSyncedAt(page);
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
-  await eventually('the tablet to sync', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
-  // The pull follows the push in the same run: let it land.
-  await page.waitForTimeout(500);
+  await eventually(
+    'the tablet to sync',
+    async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced' && ((await lastSyncedAt(page)) ?? 0) > (before ?? 0),
+    30_000,
+    250,
+  );
 }
 
 describe('complaint cases on two lobby tablets, end to end', () => {

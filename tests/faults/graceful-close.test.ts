@@ -45,7 +45,9 @@ describe.skipIf(!TEST_POSTGRES_URL)('the server closing with a push in flight', 
       await closing;
       const closeMs = performance.now() - from;
 
-      expect(closeMs).toBeLessThan(3000);
+      // Far below the 72 s a kept-alive connection would hold close() for, and far above what
+      // storing the push takes on a machine busy with other work.
+      expect(closeMs).toBeLessThan(20_000);
       const figures = await expectExactlyOnce(database.db, tablet.written);
       console.log(`[faults] graceful close (postgres): a push in flight at close() answered and stored (${figures.records} ratings once); close() ended ${closeMs.toFixed(0)} ms after the push could go on (keep-alive timeout ${app.server.keepAliveTimeout} ms)`);
     } finally {

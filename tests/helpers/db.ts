@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { describe } from 'vitest';
 import { createDatabase, type DatabaseHandle, type DialectName } from '../../src/server/db/database.ts';
 import { migrateTo, migrateToLatest } from '../../src/server/db/migrate.ts';
@@ -19,7 +20,7 @@ export type TestDatabase = DatabaseHandle & { url: string };
  * `upTo` stops at an older migration, for tests of an upgrade.
  */
 export async function createTestDatabase(kind: DialectName, options: { upTo?: string } = {}): Promise<TestDatabase> {
-  const made = kind === 'sqlite' ? makeSqlite() : await makePostgres();
+  const made = kind === 'sqlite' ? await makeSqlite() : await makePostgres();
   const migrated = options.upTo === undefined ? await migrateToLatest(made.db) : await migrateTo(made.db, options.upTo);
   if (!migrated.ok) {
     await made.destroy();
@@ -28,10 +29,15 @@ export async function createTestDatabase(kind: DialectName, options: { upTo?: st
   return made;
 }
 
-function makeSqlite(): TestDatabase {
+async function makeSqlite(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'bv-test-'));
   const url = join(dir, 'branchvoice.sqlite');
   const handle = createDatabase({ sqliteFile: url });
+  // The server syncs the WAL at every commit so that an acknowledged batch survives a power
+  // cut; a test database need not survive one, and thousands of syncs to disk are minutes of
+  // a run. Only this connection: a server or CLI started as a process (the fault drills, the
+  // admin tests) opens the file with the server's own settings.
+  await sql`pragma synchronous = off`.execute(handle.db);
   return {
     ...handle,
     url,
@@ -45,7 +51,12 @@ function makeSqlite(): TestDatabase {
 async function makePostgres(): Promise<TestDatabase> {
   if (!TEST_POSTGRES_URL) throw new Error('TEST_POSTGRES_URL is not set');
   const name = `bv_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((admin) => admin.query(`create database ${name}`));
+  await withAdmin(async (admin) => {
+    await admin.query(`create database ${name}`);
+    // As for SQLite above: a commit need not wait for the disk in a test database, which no
+    // crash of this server is asked to keep (the restart drill runs a cluster of its own).
+    await admin.query(`alter database ${name} set synchronous_commit = off`);
+  });
   const url = new URL(TEST_POSTGRES_URL);
   url.pathname = `/${name}`;
   const handle = createDatabase({ url: url.toString() });
@@ -86,12 +97,12 @@ async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<v
   }
 }
 
-/** Empties every table, children first, so each test starts from nothing. */
+/** Empties every table, children first, so each test starts from nothing; in one transaction, one commit. */
 export async function clearDatabase(handle: DatabaseHandle): Promise<void> {
   const tables = ['attempts', 'retired_tokens', 'staff_sessions', 'sessions', 'staff_accounts', 'day_closes', 'case_days', 'complaint_cases', 'opinion_days', 'rating_reason_days', 'rating_branch_days', 'rating_days', 'ratings', 'shift_events', 'opinions', 'opinion_reads', 'case_events', 'settings', 'reasons', 'topics', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches'] as const;
-  for (const table of tables) {
-    await handle.db.deleteFrom(table).execute();
-  }
+  await handle.db.transaction().execute(async (trx) => {
+    for (const table of tables) await trx.deleteFrom(table).execute();
+  });
 }
 
 /**

@@ -10,10 +10,21 @@ import { SERVER_NOW, type ApiAnswer, type TestServer } from './fixtures.ts';
 /** The password of every test account. */
 export const PASSWORD = 'correct horse battery';
 
-// scrypt takes a quarter of a second by design: each test file hashes the password once and
-// stores every account with that hash through the service the CLI uses.
+/**
+ * scrypt at the production cost takes a quarter of a second by design, and well over a second
+ * on a busy machine; a stored hash names its own cost and every sign-in verifies at that cost
+ * (passwords.ts). So the test accounts' hash is made cheap: these tests are about who may
+ * sign in and see what, not about the hash. The production cost stays what passwords.ts
+ * says: a password changed or set through the services is hashed at it
+ * (routes/session-password.test.ts), and a sign-in without an account still costs one
+ * (routes/session.test.ts).
+ */
+const TEST_SCRYPT_COST = { N: 2 ** 10, r: 8, p: 1 };
+
+// Each test file hashes the password once and stores every account with that hash through
+// the service the CLI uses.
 let passwordHash: Promise<string> | undefined;
-const hashOfPassword = () => (passwordHash ??= hashPassword(PASSWORD));
+const hashOfPassword = () => (passwordHash ??= hashPassword(PASSWORD, TEST_SCRYPT_COST));
 
 /** A head-office dashboard account with PASSWORD, its owner's own unless `mustChangePassword`. */
 export async function givenHeadOfficeAccount(database: TestDatabase, staffNumber = 'HQ1', name = 'Ana Ruiz', { mustChangePassword = false } = {}) {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, onTestFinished } from 'vitest';
@@ -7,6 +8,7 @@ import { addBranch, addCounter } from '../../src/server/services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../../src/server/services/enrollment.ts';
 import { addTeller, type TellerInput } from '../../src/server/services/tellers.ts';
 import { STAFF_ROLES } from '../../src/domain/case.ts';
+import { hashPin } from '../../src/domain/pin.ts';
 import { isManagerRole } from '../../src/domain/staff-session.ts';
 import { STAFF_ID } from '../builders/case-event.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../builders/rating.ts';
@@ -61,31 +63,43 @@ export const MANAGER_PIN = '246802';
 export async function givenBranchWithCounter(
   database: TestDatabase,
   ids = { branchId: BRANCH_ID, counterId: COUNTER_ID, tellerId: TELLER_ID },
+  options: { pinCost?: PinCost } = {},
 ) {
   const branch = await addBranch(database.db, { id: ids.branchId, name: 'Main Street', defaultLanguage: 'zh-Hant' }, SERVER_NOW);
   if (!branch.ok) throw new Error(branch.message);
   const counter = await addCounter(database.db, { id: ids.counterId, branchId: ids.branchId, name: 'Window 3' }, SERVER_NOW);
   if (!counter.ok) throw new Error(counter.message);
-  const teller = await givenTeller(database, { id: ids.tellerId, branchId: ids.branchId, staffNumber: '1001', name: 'Mei Chen', pin: TELLER_PIN, stars: 4 });
+  const teller = await givenTeller(database, { id: ids.tellerId, branchId: ids.branchId, staffNumber: '1001', name: 'Mei Chen', pin: TELLER_PIN, stars: 4 }, options);
   return { branch: branch.value, counter: counter.value, teller };
 }
 
-/** A teller of a branch (a manager gets MANAGER_PIN unless given one); the PIN is hashed as the admin CLI does. */
-export async function givenTeller(database: TestDatabase, input: Partial<TellerInput> & { id?: string } = {}) {
+/**
+ * The PIN hash of the tellers tests add: PBKDF2 at the schema's lowest cost. A manager's PIN
+ * at the production cost (600,000 rounds) takes a fifth of a second to hash and again at each
+ * sign-in, more on a busy machine, and most tests are about who may do what, not about the
+ * hash. `pinCost: 'production'` hashes as the admin CLI does, for the tests about the cost.
+ */
+const cheapPinHash = (pin: string) => hashPin(pin, new Uint8Array(randomBytes(16)), 10_000);
+
+export type PinCost = 'cheap' | 'production';
+
+/** A teller of a branch (a manager gets MANAGER_PIN unless given one), added through the service the admin CLI uses. */
+export async function givenTeller(database: TestDatabase, input: Partial<TellerInput> & { id?: string } = {}, { pinCost = 'cheap' }: { pinCost?: PinCost } = {}) {
   const pin = isManagerRole(input.role ?? 'teller') ? MANAGER_PIN : TELLER_PIN;
   const teller = await addTeller(
     database.db,
     { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin, ...input },
     SERVER_NOW,
+    pinCost === 'cheap' ? cheapPinHash : undefined,
   );
   if (!teller.ok) throw new Error(teller.message);
   return teller.value;
 }
 
 /** The builders' staff of the branch in each complaint-handling role (builders/case-event.ts STAFF_ID). */
-export async function givenCaseStaff(database: TestDatabase) {
+export async function givenCaseStaff(database: TestDatabase, options: { pinCost?: PinCost } = {}) {
   for (const [i, role] of STAFF_ROLES.entries()) {
-    await givenTeller(database, { id: STAFF_ID[role], staffNumber: `300${i + 1}`, name: `Staff ${role}`, role });
+    await givenTeller(database, { id: STAFF_ID[role], staffNumber: `300${i + 1}`, name: `Staff ${role}`, role }, options);
   }
 }
 

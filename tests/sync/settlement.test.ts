@@ -36,7 +36,10 @@ describe('settlement: pairing the answers with the rows sent', () => {
   });
 
   it.each<[string, PushResponse, string]>([
+    ['no answer at all', null as unknown as PushResponse, 'The server answered a push without results.'],
     ['no results', { serverTime: 0, configVersion: 1 } as unknown as PushResponse, 'The server answered a push without results.'],
+    // As many answers as rows, but one of them empty: JSON's null where a result should be.
+    ['an empty answer among them', answer([{ id: a.recordId, status: 'accepted' }, null, { id: c.recordId, status: 'accepted' }]), `The server gave no result for record ${b.recordId}.`],
     ['too few results', answer([{ id: a.recordId, status: 'accepted' }]), 'The server answered 1 results for 3 records.'],
     ['another id acknowledged', answer([{ id: b.recordId, status: 'accepted' }, { id: b.recordId, status: 'accepted' }, { id: c.recordId, status: 'accepted' }]), `The server acknowledged ${b.recordId} in place of ${a.recordId}.`],
     [

@@ -68,7 +68,7 @@ describe('CounterScreen', () => {
       expect(outbox.map((row) => row.record)).toEqual([shiftEvents[0], ratings[0]]);
 
       // Back by itself after the cooldown, in the branch's language for the next customer.
-      await findByRole('heading', { level: 1, name: text(branchLanguage, 'counter.prompt') }, { timeout: 2000 });
+      await findByRole('heading', { level: 1, name: text(branchLanguage, 'counter.prompt') });
       expect(scoreButtons()).toHaveLength(4);
       expect(services.i18n.language).toBe(branchLanguage);
       expect(getByRole('button', { name: text(branchLanguage, `language.names.${branchLanguage}`) }).getAttribute('aria-pressed')).toBe('true');
@@ -140,7 +140,7 @@ describe('CounterScreen', () => {
     other.click();
     await findByRole('heading', { level: 1, name: text('en', 'counter.thanks') });
     // Wait for the buttons to come back, so that a second write, had one started, has landed.
-    await findByRole('button', { name: LABELS.en.neutral }, { timeout: 2000 });
+    await findByRole('button', { name: LABELS.en.neutral });
     const { ratings, outbox } = await storedRows(services.db);
     expect(ratings.map((r) => r.score)).toEqual(['very-satisfied']);
     expect(outbox).toHaveLength(1);

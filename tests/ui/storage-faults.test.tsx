@@ -74,7 +74,7 @@ describe('the setup screen of a tablet that was enrolled before', () => {
     const place = text(language, 'faults.place.counter', { counter: 'Counter 3', branch: 'Central Branch' });
     expect((await findByTestId('setup-lost')).textContent).toBe(text(language, 'faults.lost.detail', { place }));
     expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'faults.lost.title'));
-    expect(getByRole('button', { name: text(language, 'setup.submit') })).toBeTruthy();
+    expect(getByRole('button', { name: text(language, 'setup.submit') })).toHaveProperty('disabled', false);
   });
 
   it('given a lobby tablet whose database the browser deleted, then the place is the lobby of its branch', async () => {

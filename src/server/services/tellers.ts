@@ -59,19 +59,21 @@ const tellerNotFound = (id: string) =>
 /**
  * Adds a teller to a branch and bumps its config version, so the branch's tablets pull the
  * new roster. The PIN is hashed before the transaction: 100,000 PBKDF2 rounds must not hold
- * the write lock: a transaction holds storage only.
+ * the write lock, and a transaction holds storage only. `hash` is hashNewPin but in tests
+ * that are not about the hash's cost.
  */
 export async function addTeller(
   db: Kysely<Database>,
   input: TellerInput & { id?: string },
   now: number,
+  hash: (pin: string, role: string) => Promise<PinHash> = hashNewPin,
 ): Promise<Result<StoredTeller, TellerError>> {
   const parsed = parseInput(TellerInputSchema, input);
   if (!parsed.ok) return parsed;
   const { pin, ...fields } = parsed.value;
   const short = pinTooShort(pin, fields.role);
   if (short) return short;
-  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hashNewPin(pin, fields.role), active: true, createdAt: now };
+  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hash(pin, fields.role), active: true, createdAt: now };
   return storeNewTeller(db, teller);
 }
 

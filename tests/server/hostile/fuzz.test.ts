@@ -168,7 +168,7 @@ const TARGETS: Record<string, Target> = {
     runs: 150,
     accept: onlyTables('day_closes'),
   },
-  // Each valid-looking sign-in costs a PBKDF2 of a manager's PIN (600,000 rounds): fewer runs.
+  // Each valid-looking sign-in costs a PBKDF2 of a manager's PIN (at the fixtures' cheap cost here, 600,000 rounds in production): fewer runs.
   'POST /api/staff-session': {
     credentials: ['lobby', 'counter'],
     body: () => ({ staffNumber: '3003', pin: MANAGER_PIN, deviceTime: SERVER_NOW }),
@@ -176,7 +176,7 @@ const TARGETS: Record<string, Target> = {
     accept: (_a, _s, delta) => expect(delta).toEqual({ staff_sessions: 1 }),
   },
   'DELETE /api/staff-session': { credentials: ['lobby', 'counter'], runs: 100, accept: nothingChanges },
-  // Each valid-looking sign-in costs a scrypt (a quarter second): fewer runs.
+  // Each valid-looking sign-in costs a scrypt (the fixtures' cheap one here, a quarter second in production): fewer runs.
   'POST /api/session': {
     credentials: [],
     body: () => ({ staffNumber: 'HQ1', password: 'not the password' }),

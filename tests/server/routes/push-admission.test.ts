@@ -1,6 +1,7 @@
 import http from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
+import { createPushAdmission, PUSH_ADMISSION, type PushAdmission } from '../../../src/server/plugins/push-admission.ts';
 import { countRatings } from '../../../src/server/repositories/ratings.ts';
 import { aRating } from '../../builders/rating.ts';
 import { callApi, givenBranchWithCounter, givenEnrolledDevice, startTestServer, useTestDatabase, type TestServer } from '../fixtures.ts';
@@ -26,18 +27,29 @@ function slowPush(server: TestServer, token: string, body: string) {
   return { answer, finish: () => request.end(body.slice(10)) };
 }
 
+/**
+ * Waits until the server's admission holds what a test needs before its next step: a push is
+ * in flight or waiting once the server has read its headers, which takes no fixed time.
+ */
+const holding = (admission: PushAdmission, expected: Partial<ReturnType<PushAdmission['stats']>>) =>
+  vi.waitFor(() => expect(admission.stats()).toMatchObject(expected), { timeout: 15_000, interval: 10 });
+
+/** An admission with these limits, given to the app so the test can read what it holds. */
+const anAdmission = (limits: Partial<typeof PUSH_ADMISSION>) => createPushAdmission({ ...PUSH_ADMISSION, ...limits });
+
 const pushBody = () => JSON.stringify({ protocol: PROTOCOL_VERSION, records: [aRating()] });
 
 describe('push admission', () => {
   it('given the server busy with as many pushes as it takes, when more arrive, then one waits its turn, the rest are turned away at once with 503 and Retry-After, and nothing of theirs is stored', async () => {
     await givenBranchWithCounter(database.current);
     const device = await givenEnrolledDevice(database.current);
-    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 1, waitMs: 60_000 } });
+    const admission = anAdmission({ inFlight: 1, queue: 1, waitMs: 60_000 });
+    const server = await startTestServer({ db: database.current.db, admission });
 
     const first = slowPush(server, device.token, pushBody());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding(admission, { inFlight: 1 });
     const waiting = callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding(admission, { waiting: 1 });
     const turnedAway = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
 
     expect(turnedAway.status).toBe(503);
@@ -55,10 +67,11 @@ describe('push admission', () => {
   it('given a push that waited longer than the server lets it, then it is turned away, and the turn it would have had is not lost', async () => {
     await givenBranchWithCounter(database.current);
     const device = await givenEnrolledDevice(database.current);
-    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 4, waitMs: 150 } });
+    const admission = anAdmission({ inFlight: 1, queue: 4, waitMs: 150 });
+    const server = await startTestServer({ db: database.current.db, admission });
 
     const first = slowPush(server, device.token, pushBody());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding(admission, { inFlight: 1 });
     const late = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
     expect(late.status).toBe(503);
 
@@ -72,10 +85,11 @@ describe('push admission', () => {
   it('given a tablet that gives up while its push waits, then its turn goes to the next push', async () => {
     await givenBranchWithCounter(database.current);
     const device = await givenEnrolledDevice(database.current);
-    const server = await startTestServer({ db: database.current.db, pushAdmission: { inFlight: 1, queue: 1, waitMs: 60_000 } });
+    const admission = anAdmission({ inFlight: 1, queue: 1, waitMs: 60_000 });
+    const server = await startTestServer({ db: database.current.db, admission });
 
     const first = slowPush(server, device.token, pushBody());
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding(admission, { inFlight: 1 });
     const gaveUp = new AbortController();
     const abandoned = fetch(new URL('/api/sync/push', server.baseUrl), {
       method: 'POST',
@@ -83,7 +97,7 @@ describe('push admission', () => {
       body: pushBody(),
       signal: gaveUp.signal,
     }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await holding(admission, { waiting: 1 });
     gaveUp.abort();
     await abandoned;
 

@@ -36,8 +36,9 @@ const LABELS = { 'zh-Hans': '排队', 'zh-Hant': '排隊', en: 'Queue', es: 'Col
 describeEachDatabase('GET /api/sync/config', (kind) => {
   const database = useTestDatabase(kind);
 
+  // The roster's hashes as the admin CLI makes them: their cost is part of what a tablet gets.
   async function given() {
-    await givenBranchWithCounter(database.current);
+    await givenBranchWithCounter(database.current, undefined, { pinCost: 'production' });
     const device = await givenEnrolledDevice(database.current);
     const server = await startTestServer({ db: database.current.db });
     const getConfig = async (token = device.token) => callApi(server, 'GET', '/api/sync/config', { token });
@@ -98,7 +99,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
 
   it("given a branch with tellers and complaint staff, then a counter's roster holds its tellers only, and a lobby's the hashes of its staff and the tellers' names alone: no tablet carries a credential it does not check", async () => {
     const { config } = await given();
-    await givenCaseStaff(database.current);
+    await givenCaseStaff(database.current, { pinCost: 'production' });
     await givenTeller(database.current, { staffNumber: '0990', name: 'Ana Ruiz', photo: PHOTO });
     const lobby = await givenEnrolledLobby(database.current);
     const server = await startTestServer({ db: database.current.db });

@@ -90,7 +90,7 @@ describe('CustomerFlow: reasons', () => {
     done.click();
     await findByRole('heading', { level: 1, name: text('en', 'counter.thanks') });
     // Wait for the faces to come back, so that a second write, had one started, has landed.
-    await findByRole('button', { name: LABELS.en.neutral }, { timeout: 2000 });
+    await findByRole('button', { name: LABELS.en.neutral });
     expect((await services.db.ratings.toArray()).map((r) => r.score)).toEqual(['neutral']);
     expect(await services.db.outbox.count()).toBe(1);
   });
@@ -153,7 +153,7 @@ describe('CustomerFlow: large text', () => {
     await findByRole('heading', { level: 1, name: text(language, 'counter.thanks') });
     expect(root.className).toBe('counter large-text');
 
-    await findByRole('heading', { level: 1, name: text(language, 'counter.prompt') }, { timeout: 2000 });
+    await findByRole('heading', { level: 1, name: text(language, 'counter.prompt') });
     expect([root.className, largeText().getAttribute('aria-pressed')]).toEqual(['counter', 'false']);
   });
 });

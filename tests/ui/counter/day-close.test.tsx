@@ -90,7 +90,7 @@ describe('Close day on a counter tablet', () => {
     await givenRatings(services.db, 1);
 
     await openCloseDay();
-    expect(screen.getByText(t('dayClose.managerPrompt'))).toBeTruthy();
+    expect(screen.getByText(t('dayClose.managerPrompt'))).toBeVisible();
     await closeAs('2003');
 
     // While the server has not answered: "Syncing…" in the live region, nothing to press again yet.
@@ -104,7 +104,7 @@ describe('Close day on a counter tablet', () => {
     // Who closes is the server's word: the manager's session, not a name in the body.
     expect(network.calls[1]).toMatchObject({ body: {}, staffSession: expect.stringMatching(/^[0-9a-f-]{36}\.k{43}$/) });
     expect(screen.getByTestId('day-close-tablet').textContent).toBe(`${pluralText('en', 'dayClose.tablet.pushed', 1)} ${t('dayClose.tablet.allSent')}`);
-    expect(screen.getByText(t('dayClose.startedByChecked', { time: clock(since, 'en'), name: 'Chen Wei' }))).toBeTruthy();
+    expect(screen.getByText(t('dayClose.startedByChecked', { time: clock(since, 'en'), name: 'Chen Wei' }))).toBeVisible();
     expect(deviceLines()).toEqual([
       `${t('dayClose.lobbyTablet')} — ${t('dayClose.state.waitingSince_other', { count: 3, oldest: clock(todayAt(14, 2), 'en'), seen: clock(todayAt(16, 10), 'en') })}`,
       `Counter 2 — ${t('dayClose.state.notHeard', { time: clock(todayAt(9, 40), 'en') })}`,

@@ -90,7 +90,7 @@ describe('SignInView', () => {
     submit.click();
 
     await waitFor(() => expect((getByLabelText(text('en', 'signIn.pin')) as HTMLInputElement).value).toBe(''));
-    await waitFor(async () => expect((await getMeta(services.db, 'pinAttempts'))?.map((a) => a.ok)).toEqual([false, false]), { timeout: 500 });
+    await waitFor(async () => expect((await getMeta(services.db, 'pinAttempts'))?.map((a) => a.ok)).toEqual([false, false]));
   });
 
   it('given a wrong PIN, when the right one follows, then the teller is signed in and the count of failures starts again', async () => {

@@ -29,7 +29,7 @@ describe('StaffMenu', () => {
     if (opens) await waitFor(() => expect(queryByRole('dialog', { name: text('en', 'staff.title') })).not.toBeNull());
     else expect(queryByRole('dialog', { name: text('en', 'staff.title') })).toBeNull();
     // The customer's screen is still there, under the menu or alone.
-    expect(getByRole('button', { name: LABELS.en.satisfied })).toBeDefined();
+    expect(getByRole('button', { name: LABELS.en.satisfied })).toBeVisible();
   });
 
   it('given an open window, when the finger slides off the staff corner before HOLD_MS, then the menu does not open', async () => {
@@ -66,8 +66,8 @@ describe('StaffMenu', () => {
     await unlockStaffMenu(TELLER_PIN);
 
     await findByText(text(language, 'staff.signedInAs', { name: 'Li Mei', number: '1001' }));
-    expect(getByRole('button', { name: text(language, 'staff.pause') })).toBeDefined();
-    expect(getByRole('button', { name: text(language, 'staff.signOut') })).toBeDefined();
+    expect(getByRole('button', { name: text(language, 'staff.pause') })).toHaveProperty('disabled', false);
+    expect(getByRole('button', { name: text(language, 'staff.signOut') })).toHaveProperty('disabled', false);
     expect(queryByRole('button', { name: text(language, 'staff.resume') })).toBeNull();
   });
 

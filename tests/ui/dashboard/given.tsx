@@ -1,4 +1,4 @@
-import { cleanup, configure, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import userEvent from '@testing-library/user-event';
 import { expect, onTestFinished } from 'vitest';
 import type { Language } from '../../../src/domain/language.ts';
@@ -16,10 +16,6 @@ import { SERVER_NOW, startTestServer, type TestServer } from '../../server/fixtu
 import { PASSWORD } from '../../server/dashboard.ts';
 
 export { PASSWORD };
-
-// Every step here waits for a real server on a loaded 2-core machine (a sign-in runs scrypt,
-// a report reads the database): a second, the library's default wait, is not always enough.
-configure({ asyncUtilTimeout: 8_000 });
 
 /**
  * The dashboard against the REAL server: the app built in-process on a test database,

@@ -30,11 +30,11 @@ describe('the dashboard password change, against the real server', { timeout: 60
     await dashboard.signIn('HQ1');
 
     await screen.findByRole('heading', { level: 1, name: dashboard.t('dashboard.password.forcedTitle') });
-    expect(screen.getByText(dashboard.t('dashboard.password.forced'))).toBeTruthy();
-    expect(screen.getByText(dashboard.t('dashboard.password.account', { number: 'HQ1', name: 'Ana Ruiz' }))).toBeTruthy();
+    expect(screen.getByText(dashboard.t('dashboard.password.forced'))).toBeVisible();
+    expect(screen.getByText(dashboard.t('dashboard.password.account', { number: 'HQ1', name: 'Ana Ruiz' }))).toBeVisible();
     expect(screen.queryByRole('navigation')).toBeNull();
     expect(screen.queryByRole('button', { name: dashboard.t('dashboard.cancel') })).toBeNull();
-    expect(screen.getByRole('button', { name: dashboard.t('dashboard.signOut') })).toBeTruthy();
+    expect(screen.getByRole('button', { name: dashboard.t('dashboard.signOut') })).toHaveProperty('disabled', false);
     // The first field has the focus, and the address is kept for afterwards.
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText(dashboard.t('dashboard.password.current'))));
     expect(location.pathname).toBe('/dashboard/fleet');

@@ -28,7 +28,7 @@ describe('Opinion box: a whole entry, by keyboard only', () => {
     await press('English');
 
     await step('lobby.kind.title');
-    expect(screen.getByText(t('lobby.progress', { step: 2, total: 7 }))).toBeTruthy();
+    expect(screen.getByText(t('lobby.progress', { step: 2, total: 7 }))).toBeVisible();
     await press(new RegExp(t('lobby.kind.complaint')));
 
     await step('lobby.topic.title');
@@ -37,7 +37,7 @@ describe('Opinion box: a whole entry, by keyboard only', () => {
 
     await step('lobby.text.title');
     await type(t('lobby.text.title'), 'Only one window open at lunch.');
-    expect(screen.getByText(t('lobby.text.left_other', { count: 2000 - 30 }))).toBeTruthy();
+    expect(screen.getByText(t('lobby.text.left_other', { count: 2000 - 30 }))).toBeVisible();
     await press(t('lobby.next'));
 
     await step('lobby.visit.title');
@@ -62,7 +62,7 @@ describe('Opinion box: a whole entry, by keyboard only', () => {
 
     const code = await screen.findByTestId('reference-code');
     expect(code.textContent).toBe('2E-2223');
-    expect(screen.getByText(t('lobby.thanks.reply'))).toBeTruthy();
+    expect(screen.getByText(t('lobby.thanks.reply'))).toBeVisible();
     expect(await outboxOpinions(services.db)).toEqual([
       expect.objectContaining({
         opinionKind: 'complaint',
@@ -161,7 +161,7 @@ describe('Opinion box: inline validation in the customer language', () => {
     // Pasted, as the tablet's keyboard would for a long text: typing 2,005 keys is slow in jsdom.
     await user.click(field);
     await user.paste('é'.repeat(2005));
-    expect(screen.getByText(t('lobby.text.over_other', { count: 5, max: 2000 }))).toBeTruthy();
+    expect(screen.getByText(t('lobby.text.over_other', { count: 5, max: 2000 }))).toBeVisible();
     await press(t('lobby.next'));
     await step('lobby.text.title');
     expect(screen.getByRole('alert').textContent).toBe(t('opinion.errors.text-too-long'));
