@@ -7,12 +7,14 @@ import { VitePWA } from 'vite-plugin-pwa';
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
 /**
- * `npm run test:quick` (TEST_QUICK=1) leaves out what takes minutes and is rarely what a change
- * breaks first: the fault drills (real server processes killed, PostgreSQL restarted, loads),
- * the tests that start the server or the admin CLI as processes, and the hostile-input fuzzing.
- * `npm test` runs them all.
+ * `npm run test:quick` (TEST_QUICK=1), the loop for day-to-day work, keeps each layer's own
+ * tests (domain, store, sync, server services and repositories, every screen) on SQLite, and
+ * leaves to `npm test` what takes minutes: the HTTP route suites and reports (each builds
+ * a server per test), the fault drills (real server processes killed, PostgreSQL restarted,
+ * loads), the tests that start the server or the admin CLI as processes, and the
+ * hostile-input fuzzing.
  */
-const SLOW_TESTS = ['tests/faults/**', 'tests/server/main.test.ts', 'tests/server/cli/**', 'tests/server/hostile/logs.test.ts', 'tests/server/hostile/fuzz.test.ts'];
+const SLOW_TESTS = ['tests/faults/**', 'tests/server/routes/**', 'tests/server/reports/**', 'tests/server/hostile/**', 'tests/server/main.test.ts', 'tests/server/cli/**'];
 const quick = process.env.TEST_QUICK === '1';
 
 export default defineConfig({
