@@ -1,3 +1,4 @@
+import { options } from 'preact';
 import { configure } from '@testing-library/preact';
 import { expect } from 'vitest';
 
@@ -6,6 +7,12 @@ import { expect } from 'vitest';
 // machine. Every findBy and waitFor waits for its condition up to this long, and fails only
 // when the condition never comes; a test that passes never waits the whole time.
 configure({ asyncUtilTimeout: 15_000 });
+
+// Preact runs effects after the next frame, with a 100 ms timer in case no frame comes. When a
+// file ends within those 100 ms (a busy machine makes it likely), the timer fires after jsdom
+// is gone and calls a cancelAnimationFrame that no longer exists: an error in no test. jsdom
+// paints nothing, so the effects run on the next task instead, before the file can end.
+options.requestAnimationFrame = (flush: () => void) => void setTimeout(flush);
 
 /** Why `element` cannot be seen, or null when it can: what jest-dom's toBeVisible checks, as far as jsdom knows styles. */
 function hiddenBecause(element: Element): string | null {
