@@ -253,10 +253,13 @@ describe('the tablet in two tabs, in Chromium', () => {
       await Promise.all([rate(tablet.page, 3), rate(second, 3)]);
       // Both tabs asked to sync in the same moment (the network coming back is such a trigger).
       await Promise.all([tablet.page, second].map((page) => page.evaluate(() => window.dispatchEvent(new Event('online')))));
-      await tablet.page.waitForTimeout(1000);
+      // Waited for, not timed: the lock holder's push reaches the frozen server; the other tab,
+      // finding the lock taken, skips its run rather than pushing beside it.
+      const inFlight = () => pushes.flat().filter((push) => push.status === null);
+      await eventually('a push to reach the frozen server', async () => inFlight().length >= 1, 30_000, 100);
       const locks = await tablet.page.evaluate(() => navigator.locks.query());
       expect(locks.held?.filter((lock) => lock.name === 'branchvoice-sync')).toHaveLength(1);
-      expect(pushes.flat().filter((push) => push.status === null)).toHaveLength(1);
+      expect(inFlight()).toHaveLength(1);
     } finally {
       server.process.kill('SIGCONT');
     }
@@ -295,7 +298,7 @@ describe('a revoked tablet, in Chromium', () => {
     const revokedText = 'Revoked by the administrator: 3 records could not be sent. They stay on this tablet: ask the administrator.';
     await eventually('the corner to say the tablet was revoked', async () => (await error.innerText().catch(() => null)) === revokedText, 10_000, 200);
     expect(await error.getAttribute('data-reason')).toBe('device-revoked');
-    await eventually('the refused push to be answered', async () => pushes.at(-1)?.code !== null, 5_000, 100);
+    await eventually('the refused push to be answered', async () => pushes.at(-1)?.code !== null, 30_000, 100);
     expect(pushes.at(-1)).toMatchObject({ status: 401, code: 'device-revoked' });
     expect(pushes.at(-1)?.ids).toHaveLength(3);
     // In Traditional Chinese too.
