@@ -22,5 +22,12 @@ export function watchDeviceStatus(db: BranchVoiceDB) {
   );
 }
 
-/** Emits the outbox depth whenever it changes: the sync engine's "new record" trigger. */
+/** Emits the outbox depth whenever it changes. */
 export const watchOutboxDepth = (db: BranchVoiceDB) => liveQuery(() => db.outbox.count());
+
+/**
+ * Emits the outbox's newest key (0 when empty) whenever the outbox changes: the sync engine's
+ * "new record" trigger. Keys only grow, so a record added as another is settled is seen, where
+ * the depth would read the same before and after.
+ */
+export const watchNewestOutboxKey = (db: BranchVoiceDB) => liveQuery(async () => ((await db.outbox.toCollection().lastKey()) as number | undefined) ?? 0);

@@ -1,6 +1,6 @@
 import type { Ok } from '../domain/result.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
-import { watchOutboxDepth } from '../store/status.ts';
+import { watchNewestOutboxKey } from '../store/status.ts';
 import { retryDelay } from './backoff.ts';
 import type { HttpFailure, TransportFailure } from './http.ts';
 
@@ -110,11 +110,13 @@ export function listenForTriggers(db: BranchVoiceDB, request: (trigger: SyncTrig
   const onVisible = () => globalThis.document?.visibilityState === 'visible' && request('visible');
   globalThis.addEventListener?.('online', onOnline);
   globalThis.document?.addEventListener('visibilitychange', onVisible);
-  let depth: number | null = null;
-  const subscription = watchOutboxDepth(db).subscribe({
-    next: (next) => {
-      if (depth !== null && next > depth) request('new-record');
-      depth = next;
+  // The newest key at the last reading: keys only grow, so a key above it is a record written
+  // since (or one sent again under a new id), whichever rows were settled meanwhile.
+  let newest: number | null = null;
+  const subscription = watchNewestOutboxKey(db).subscribe({
+    next: (key) => {
+      if (newest !== null && key > newest) request('new-record');
+      newest = key;
     },
     error: () => undefined,
   });
