@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, tabletOutboxCount } from './harness.ts';
+import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, outboxDepth, tabletMeta } from './harness.ts';
 
 // Complaint cases on two lobby tablets of one branch, as the README tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
@@ -57,22 +57,8 @@ async function caseList(page: Page): Promise<string[]> {
 }
 
 /** When the tablet's last sync run ended well (its syncState in IndexedDB), or null before the first. */
-function lastSyncedAt(page: Page): Promise<number | null> {
-  return page.evaluate(
-    () =>
-      new Promise<number | null>((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('meta').objectStore('meta').get('syncState');
-          request.onsuccess = () => {
-            open.result.close();
-            resolve((request.result as { value?: { lastSuccessAt?: number | null } } | undefined)?.value?.lastSuccessAt ?? null);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
+async function lastSyncedAt(page: Page): Promise<number | null> {
+  return (await tabletMeta<{ lastSuccessAt?: number | null }>(page, 'syncState'))?.lastSuccessAt ?? null;
 }
 
 /**
@@ -84,7 +70,7 @@ async function syncNow(page: Page) {
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
   await eventually(
     'the tablet to sync',
-    async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced' && ((await lastSyncedAt(page)) ?? 0) > (before ?? 0),
+    async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced' && ((await lastSyncedAt(page)) ?? 0) > (before ?? 0),
     30_000,
     250,
   );

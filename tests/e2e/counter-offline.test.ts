@@ -14,7 +14,7 @@ import {
   serverRatings,
   signInAtCounter,
   startServer,
-  tabletOutboxCount,
+  outboxDepth,
   tabletRatingIds,
   tempDir,
   type RunningServer,
@@ -67,7 +67,7 @@ describe('a counter tablet, end to end', () => {
     await enrollTablet(page, `http://127.0.0.1:${port}/`, code);
     await signInAtCounter(page, teller.staffNumber, teller.pin);
     // The shift's opening is in the outbox before the ready screen shows; wait until it has left.
-    await eventually('the sign-in to reach the server', async () => (await tabletOutboxCount(page)) === 0 && (await unsynced(page)) === '0 unsynced', 15_000, 200);
+    await eventually('the sign-in to reach the server', async () => (await outboxDepth(page)) === 0 && (await unsynced(page)) === '0 unsynced', 15_000, 200);
 
     await server.stop();
     await page.reload();

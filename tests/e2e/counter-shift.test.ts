@@ -17,7 +17,7 @@ import {
   startServer,
   tempDir,
   type RunningServer,
-  tabletOutboxCount,
+  outboxDepth,
 } from './harness.ts';
 
 // A teller's shift, with the network down from sign-in to sign-out: one teller signs in and
@@ -104,7 +104,7 @@ describe('a teller shift at the counter, offline', () => {
     expect(await unsynced(page)).toBe('15 unsynced');
 
     server = await startServer(port, dataDir);
-    await eventually('the tablet to drain its outbox', async () => (await tabletOutboxCount(page)) === 0 && (await unsynced(page)) === '0 unsynced', 30_000, 250);
+    await eventually('the tablet to drain its outbox', async () => (await outboxDepth(page)) === 0 && (await unsynced(page)) === '0 unsynced', 30_000, 250);
     const ratings = (await serverRatings(dataDir)).sort((a, b) => a.seq - b.seq);
     expect(ratings).toHaveLength(10);
     const shifts = JSON.parse(await admin(dataDir, 'shifts', '--json', '--limit', '100')) as ShiftRow[];

@@ -18,7 +18,7 @@ import {
   startServer,
   tempDir,
   type RunningServer,
-  tabletOutboxCount,
+  outboxDepth,
 } from './harness.ts';
 
 // The day close, end to end: two counters rate with the server down; one tablet closes the day
@@ -94,7 +94,7 @@ describe('day close and the dashboard, end to end', () => {
     const b = await tablet(dirs.b);
     await enrollTablet(b, base, codeB);
     await signInAtCounter(b, SECOND_TELLER.staffNumber, SECOND_TELLER.pin);
-    for (const page of [a, b]) await eventually('the sign-ins to reach the server', async () => (await tabletOutboxCount(page)) === 0 && (await unsynced(page)) === '0 unsynced', 15_000, 200);
+    for (const page of [a, b]) await eventually('the sign-ins to reach the server', async () => (await outboxDepth(page)) === 0 && (await unsynced(page)) === '0 unsynced', 15_000, 200);
 
     // The server goes down; both counters keep serving customers.
     await server.stop();
@@ -134,7 +134,7 @@ describe('day close and the dashboard, end to end', () => {
     // Counter 2 comes back and its staff press "Sync now".
     await b.context().setOffline(false);
     await b.getByRole('button', { name: 'Sync now' }).click();
-    await eventually('counter 2 to sync', async () => (await tabletOutboxCount(b)) === 0 && (await unsynced(b)) === '0 unsynced', 30_000, 250);
+    await eventually('counter 2 to sync', async () => (await outboxDepth(b)) === 0 && (await unsynced(b)) === '0 unsynced', 30_000, 250);
     const onServer = await serverRatings(dataDir);
     expect(onServer).toHaveLength(7);
     expect(new Set(onServer.map((r) => r.id)).size).toBe(7);

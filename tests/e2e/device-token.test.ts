@@ -7,7 +7,7 @@ import faultsEn from '../../src/locales/faults/en.json';
 import faultsZhHant from '../../src/locales/faults/zh-Hant.json';
 import { HEAD_OFFICE, startClockedServer, TELLER, type ClockedServer } from './clocked-server.ts';
 import { collectPageErrors, deviceIdOf, drained, rate, unsynced, watchPushes } from './faults.ts';
-import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tempDir } from './harness.ts';
+import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tabletMeta, tempDir } from './harness.ts';
 
 // Decision 0016 end to end, in Chromium: a counter tablet's browser profile is copied whole to
 // a second profile (as a disk image or its IndexedDB would be), the original syncs two days
@@ -26,22 +26,8 @@ afterAll(async () => {
 });
 
 /** The token the tablet keeps in IndexedDB, read with the raw API. */
-function tokenIn(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('meta').objectStore('meta').get('device');
-          request.onsuccess = () => {
-            open.result.close();
-            resolve((request.result as { value: { token: string } }).value.token);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
+async function tokenIn(page: Page): Promise<string> {
+  return (await tabletMeta<{ token: string }>(page, 'device'))!.token;
 }
 
 async function tablet(profile: string) {

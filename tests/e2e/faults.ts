@@ -1,7 +1,7 @@
 // Helpers for the tablet's faults (decision 0013, tablet-faults.test.ts and the `faults` screenshots):
 // a tablet per case at a counter of its own, and the ways Chromium lets a test hurt its storage.
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { admin, enrollTablet, eventually, openTablet, removeDir, serverRatings, signInAtCounter, tempDir, type AdminRating } from './harness.ts';
+import { admin, enrollTablet, eventually, openTablet, outboxDepth, removeDir, serverRatings, signInAtCounter, tempDir, type AdminRating } from './harness.ts';
 
 export interface Branch {
   dataDir: string;
@@ -64,25 +64,6 @@ export async function rate(page: Page, count: number, score: 'very-satisfied' | 
 
 /** What the status corner says is waiting, e.g. "3 unsynced". */
 export const unsynced = (page: Page): Promise<string> => page.getByTestId('unsynced').innerText();
-
-/** The rows in the tablet's outbox, read with the raw API: no live query's lag. */
-export function outboxDepth(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').count();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
-}
 
 /** Waits until the tablet's outbox is empty: everything it accepted was acknowledged. */
 export function drained(page: Page, timeoutMs = 15_000): Promise<number> {

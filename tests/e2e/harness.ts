@@ -127,45 +127,49 @@ export async function eventually(what: string, check: () => Promise<boolean>, ti
   }
 }
 
-/** The ids of the ratings in the tablet's own IndexedDB, read with the raw API. */
-export async function tabletRatingIds(page: Page): Promise<string[]> {
+/** What one read of the tablet's IndexedDB asks of a store: a count, every row or key, or one row by key. */
+export type TabletRead = 'count' | 'getAll' | 'getAllKeys' | { get: string };
+
+/**
+ * One read of the tablet's own IndexedDB with the raw API, as a script on its page could: no
+ * live query's lag, none of the app's code in the way.
+ */
+export function readTabletDb<T>(page: Page, store: string, read: TabletRead): Promise<T> {
   return page.evaluate(
-    () =>
-      new Promise<string[]>((resolve, reject) => {
+    ({ store, read }) =>
+      new Promise<T>((resolve, reject) => {
         const open = indexedDB.open('branchvoice');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const request = open.result.transaction('ratings').objectStore('ratings').getAllKeys();
+          const rows = open.result.transaction(store).objectStore(store);
+          const request: IDBRequest = typeof read === 'object' ? rows.get(read.get) : read === 'count' ? rows.count() : read === 'getAll' ? rows.getAll() : rows.getAllKeys();
           request.onsuccess = () => {
             open.result.close();
-            resolve(request.result as string[]);
+            resolve(request.result as T);
           };
           request.onerror = () => reject(request.error);
         };
       }),
+    { store, read },
   );
+}
+
+/** A value the tablet keeps in its meta store (the device, its configuration, the sync state), or undefined. */
+export async function tabletMeta<T>(page: Page, key: string): Promise<T | undefined> {
+  return (await readTabletDb<{ value: T } | undefined>(page, 'meta', { get: key }))?.value;
+}
+
+/** The ids of the ratings in the tablet's own IndexedDB. */
+export function tabletRatingIds(page: Page): Promise<string[]> {
+  return readTabletDb<string[]>(page, 'ratings', 'getAllKeys');
 }
 
 /**
  * How many records wait in the tablet's outbox, read from IndexedDB itself: the corner's count
  * is a live query and may still show the number from before the last write.
  */
-export async function tabletOutboxCount(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('outbox').objectStore('outbox').count();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-  );
+export function outboxDepth(page: Page): Promise<number> {
+  return readTabletDb<number>(page, 'outbox', 'count');
 }
 
 /** The first-run teller's staff number and PIN, from the first run's file. */

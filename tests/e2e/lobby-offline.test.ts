@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, tabletOutboxCount } from './harness.ts';
+import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -77,7 +77,7 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByRole('button', { name: 'Start' }).click();
     await page.locator('[data-screen="lobby-attract"]').waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    await eventually('the enrollment sync to settle', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 15_000, 200);
+    await eventually('the enrollment sync to settle', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 15_000, 200);
 
     await server.stop();
     await page.reload();
@@ -143,7 +143,7 @@ describe('the lobby opinion box, end to end', () => {
 
     server = await startServer(port, dataDir);
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await eventually('both entries to reach the server', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
+    await eventually('both entries to reach the server', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
 
     type AdminOpinion = { referenceCode: string; text: string; contact: { name: string; phone: string; email: string; wantsReply: boolean } | null };
     const onServer = (JSON.parse(await admin(dataDir, 'opinions', '--json')) as AdminOpinion[]).sort((a, b) => a.referenceCode.localeCompare(b.referenceCode));

@@ -21,7 +21,9 @@ import {
   startServer,
   tempDir,
   type RunningServer,
-  tabletOutboxCount,
+  outboxDepth,
+  readTabletDb,
+  tabletMeta,
 } from './harness.ts';
 
 // Whose word a record carries, through the built app in Chromium and the real server
@@ -65,38 +67,12 @@ async function axeViolations(page: Page): Promise<string[]> {
 
 /** What a script on the tablet's page can read: the device token IndexedDB keeps. */
 async function tokenOf(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get('device');
-          get.onsuccess = () => {
-            open.result.close();
-            resolve((get.result as { value: { token: string } }).value.token);
-          };
-        };
-      }),
-  );
+  return (await tabletMeta<{ token: string }>(page, 'device'))!.token;
 }
 
 /** The tablet's stored configuration, as a script on its page reads it. */
 async function configOf(page: Page): Promise<{ tellers: { staffNumber: string; role: string; pin: unknown }[] }> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('branchvoice');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get('config');
-          get.onsuccess = () => {
-            open.result.close();
-            resolve((get.result as { value: { tellers: { staffNumber: string; role: string; pin: unknown }[] } }).value);
-          };
-        };
-      }),
-  );
+  return (await tabletMeta<{ tellers: { staffNumber: string; role: string; pin: unknown }[] }>(page, 'config'))!;
 }
 
 /** A request as a script with the token would send it, from the tablet's own page. */
@@ -119,7 +95,7 @@ async function signOut(page: Page) {
 
 async function syncNow(page: Page) {
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
-  await eventually('the tablet to sync', async () => (await tabletOutboxCount(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
+  await eventually('the tablet to sync', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
 }
 
 describe("whose word a record carries, end to end", () => {
@@ -176,19 +152,8 @@ describe("whose word a record carries, end to end", () => {
     expect(await asAttacker(page, token, 'POST', '/api/day-close', { staffId: uuidv7(), role: 'branch-manager' })).toMatchObject({ status: 403, body: { code: 'staff-session-required' } });
     const config = await configOf(page);
     const boss = (config as unknown as { tellers: { id: string; staffNumber: string }[]; branch: { id: string } }).tellers.find((m) => m.staffNumber === STAFF.boss.number)!;
-    const hostileCase = await page.evaluate(
-      () =>
-        new Promise<string>((resolve) => {
-          const open = indexedDB.open('branchvoice');
-          open.onsuccess = () => {
-            const all = open.result.transaction('caseEvents').objectStore('caseEvents').getAll();
-            all.onsuccess = () => {
-              open.result.close();
-              resolve((all.result as { caseId: string; event: { type: string; summary?: string } }[]).find((e) => e.event.type === 'opened' && e.event.summary?.startsWith('Fee taken'))!.caseId);
-            };
-          };
-        }),
-    );
+    const events = await readTabletDb<{ caseId: string; event: { type: string; summary?: string } }[]>(page, 'caseEvents', 'getAll');
+    const hostileCase = events.find((e) => e.event.type === 'opened' && e.event.summary?.startsWith('Fee taken'))!.caseId;
     const forged = {
       kind: 'case-event',
       id: uuidv7(),
