@@ -55,6 +55,19 @@ export interface SettleOptions {
 const PLAN_ATTEMPTS = 5;
 
 /**
+ * Deletes the rows `done` names. A batch all settled is one run of keys: one range deletion
+ * where the range holds exactly those rows (a count makes sure), else one deletion per key.
+ */
+async function leave(db: BranchVoiceDB, done: ReadonlySet<number>): Promise<void> {
+  if (done.size === 0) return;
+  const keys = [...done];
+  const [first, last] = [Math.min(...keys), Math.max(...keys)];
+  const range = db.outbox.where(':id').between(first, last, true, true);
+  if ((await range.count()) === done.size) await range.delete();
+  else await db.outbox.bulkDelete(keys);
+}
+
+/**
  * Settles a pushed batch in one transaction: acknowledged rows leave the outbox, rejected
  * ones move to the quarantine with the server's reason, and taken ones go again under new
  * ids at the end of the outbox (requeue.ts). Answers the keys of the rows appended.
@@ -78,7 +91,7 @@ export async function settleOutbox(db: BranchVoiceDB, settled: Settlement, { now
             return [{ recordId: row.recordId, kind: row.kind, record: row.record, reason: rejection.reason, message: rejection.message, quarantinedAt: now }];
           }),
         );
-        await db.outbox.bulkDelete([...done]);
+        await leave(db, done);
         return requeue && plan ? requeue.applyRequeue(db, plan, done) : [];
       });
     } catch (error) {
@@ -87,24 +100,40 @@ export async function settleOutbox(db: BranchVoiceDB, settled: Settlement, { now
   }
 }
 
+/** Outbox keys from `first` to `last`, both included: a batch, read as one run of keys (readOutboxBatch). */
+export interface KeyRange {
+  first: number;
+  last: number;
+}
+
+/** The keys a batch of rows spans, or null for none. */
+export function keyRangeOf(rows: readonly OutboxRow[]): KeyRange | null {
+  const [first, last] = [rows[0], rows.at(-1)];
+  return first && last ? { first: first.seq, last: last.seq } : null;
+}
+
 /**
  * How much is waiting, and since when: the health report and the status corner. `settling`
- * names rows (by seq) a push is carrying right now: they are left out, so that the health sent
- * with that push describes the outbox as it will be once the push is settled.
+ * is the run of keys a push is carrying right now: its rows are left out, so that the health
+ * sent with that push describes the outbox as it will be once the push is settled. Each part
+ * is one count or one row read through the key index, whatever the outbox's depth.
  */
-export async function outboxStats(
-  db: BranchVoiceDB,
-  settling: readonly number[] = [],
-): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
-  const leaving = new Set(settling);
+export async function outboxStats(db: BranchVoiceDB, settling: KeyRange | null = null): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
   return db.transaction('r', db.outbox, db.quarantine, async () => {
-    const [depth, leavingPresent, first, quarantined] = await Promise.all([
+    if (!settling) {
+      const [depth, first, quarantined] = await Promise.all([db.outbox.count(), db.outbox.orderBy(':id').first(), db.quarantine.count()]);
+      return { depth, oldestCreatedAt: first?.createdAt ?? null, quarantined };
+    }
+    const { first, last } = settling;
+    const [depth, leaving, before, after, quarantined] = await Promise.all([
       db.outbox.count(),
-      leaving.size === 0 ? 0 : db.outbox.where(':id').anyOf([...leaving]).count(),
-      // A batch is read from the front of the outbox, so this stops within one batch's length.
-      db.outbox.orderBy(':id').filter((row) => !leaving.has(row.seq)).first(),
+      db.outbox.where(':id').between(first, last, true, true).count(),
+      db.outbox.where(':id').below(first).first(),
+      db.outbox.where(':id').above(last).first(),
       db.quarantine.count(),
     ]);
-    return { depth: depth - leavingPresent, oldestCreatedAt: first?.createdAt ?? null, quarantined };
+    // The oldest waiting row is the first by key outside the batch (keys grow with time; a
+    // record sent again under a new id keeps its time, and is found as it was before).
+    return { depth: depth - leaving, oldestCreatedAt: (before ?? after)?.createdAt ?? null, quarantined };
   });
 }

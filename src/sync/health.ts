@@ -1,7 +1,7 @@
 import type { DeviceHealth } from '../domain/wire.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { getMeta } from '../store/meta.ts';
-import { outboxStats } from '../store/outbox.ts';
+import { outboxStats, type KeyRange } from '../store/outbox.ts';
 import { storageEstimate } from '../store/persistence.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function deviceHealth(
   db: BranchVoiceDB,
   { appVersion, now }: { appVersion: string; now: () => number },
   clockOffsetMs: number | null,
-  batch: readonly number[],
+  batch: KeyRange | null,
 ): Promise<DeviceHealth> {
   const [stats, storage, persistence, state] = await Promise.all([outboxStats(db, batch), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState')]);
   return {

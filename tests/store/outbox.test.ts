@@ -44,12 +44,23 @@ describe('the outbox', () => {
   });
 
   it.each([
-    { settling: 'nothing', batch: 0, depth: 4, oldest: 1_790_000_000_000 },
-    { settling: 'the first two rows', batch: 2, depth: 2, oldest: 1_790_000_000_002 },
-    { settling: 'every row', batch: 4, depth: 0, oldest: null },
-  ])('given 4 rows and a push carrying $settling, then the stats describe the outbox once it is settled', async ({ batch, depth, oldest }) => {
+    { settling: 'nothing', from: 0, to: -1, depth: 4, oldest: 1_790_000_000_000 },
+    { settling: 'the first two rows', from: 0, to: 1, depth: 2, oldest: 1_790_000_000_002 },
+    { settling: 'the middle two rows', from: 1, to: 2, depth: 2, oldest: 1_790_000_000_000 },
+    { settling: 'every row', from: 0, to: 3, depth: 0, oldest: null },
+  ])('given 4 rows and a push carrying $settling, then the stats describe the outbox once it is settled', async ({ from, to, depth, oldest }) => {
     await givenRatings(4, 1_790_000_000_000);
-    const seqs = (await readOutboxBatch(db, 0, { maxRecords: batch || 1, maxBytes: 1e6 })).map((r) => r.seq).slice(0, batch);
-    expect(await outboxStats(db, seqs)).toEqual({ depth, oldestCreatedAt: oldest, quarantined: 0 });
+    const seqs = (await db.outbox.toArray()).map((r) => r.seq);
+    const range = to < from ? null : { first: seqs[from]!, last: seqs[to]! };
+    expect(await outboxStats(db, range)).toEqual({ depth, oldestCreatedAt: oldest, quarantined: 0 });
+  });
+
+  it('given acknowledged rows that are not one run of keys, when settled, then only those leave the outbox', async () => {
+    await givenRatings(4, 1_790_000_000_000);
+    const seqs = (await db.outbox.toArray()).map((r) => r.seq);
+    await settleOutbox(db, { acknowledged: [seqs[0]!, seqs[2]!], rejected: [], taken: [] }, { now: 42 });
+    expect((await db.outbox.toArray()).map((r) => r.seq)).toEqual([seqs[1], seqs[3]]);
+    await settleOutbox(db, { acknowledged: [seqs[1]!, seqs[3]!], rejected: [], taken: [] }, { now: 43 });
+    expect(await db.outbox.count()).toBe(0);
   });
 });
