@@ -2,7 +2,7 @@ import { err, ok, type Ok, type Result } from '../domain/result.ts';
 import { PROTOCOL_VERSION, PushResponseSchema, type PushAnswer, type PushRequest } from '../domain/wire.ts';
 import type { BranchVoiceDB, OutboxRow } from '../store/db.ts';
 import type { EnrolledDevice } from '../store/device.ts';
-import { readOutboxBatch, settleOutbox, type Settlement } from '../store/outbox.ts';
+import { keyRangeOf, readOutboxBatch, settleOutbox, type KeyRange, type Settlement } from '../store/outbox.ts';
 import type { Resign } from '../store/requeue.ts';
 import { pullConfig } from './config-pull.ts';
 import { deviceHealth } from './health.ts';
@@ -35,6 +35,10 @@ export type Pushed = { pushed: number; rejected: number; clockOffsetMs: number |
  * Pushes the outbox in batches and settles each answer, until it is empty. Always one push,
  * even with nothing to send: it carries the health report and brings back the configuration
  * version, pulled here when it differs. An answer out of shape settles nothing.
+ *
+ * A batch the server acknowledged whole is settled while the next one travels: the next is
+ * read above its keys, and the health sent with it leaves both out. Any other answer (a
+ * rejection, an id taken, a new configuration) is settled before the next batch is read.
  */
 export async function pushOutbox(options: PushOptions, device: EnrolledDevice, cursor: OutboxCursor): Promise<Ok<Pushed> | HttpFailure> {
   const { db, http, now, limits, resign } = options;
@@ -45,13 +49,18 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
   let rotateToken = false;
   /** Keys of rows this run sent again under new ids: one answered id-taken once more waits for the next run. */
   const requeued = new Set<number>();
+  /** The last batch, acknowledged whole and not settled yet: it is settled while the next push travels. */
+  let unsettled: { range: KeyRange; settlement: Settlement } | null = null;
   for (let first = true; ; first = false) {
     const rows = await readOutboxBatch(db, cursor.seq, limits);
     if (rows.length === 0 && !first) break;
-    const sentAt = now();
-    const health = await deviceHealth(db, options, clockOffsetMs, rows.map((row) => row.seq));
+    const health = await deviceHealth(db, options, clockOffsetMs, span(unsettled?.range ?? null, keyRangeOf(rows)));
     const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health };
-    const answer = await requestJson(http, '/api/sync/push', { method: 'POST', token: device.identity.token, body }, { schema: PushResponseSchema, what: 'a push answer' });
+    const sentAt = now();
+    const answering = requestJson(http, '/api/sync/push', { method: 'POST', token: device.identity.token, body }, { schema: PushResponseSchema, what: 'a push answer' });
+    if (unsettled) await settleOutbox(db, unsettled.settlement, { now: now(), resign });
+    unsettled = null;
+    const answer = await answering;
     if (!answer.ok) {
       cursor.seq = 0;
       return answer;
@@ -61,19 +70,25 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
       cursor.seq = 0;
       return settled;
     }
-    const appended = await settleOutbox(db, settled.value, { now: now(), resign });
     // The server answered between sending and receiving: halfway is the best guess of when.
     clockOffsetMs = answer.value.serverTime - (sentAt + now()) / 2;
     rotateToken ||= answer.value.rotateToken === true;
     pushed += settled.value.acknowledged.length;
     rejected += settled.value.rejected.length;
-    // Re-queued rows were appended with keys above the last one read, so reading on from
+    // Re-queued rows are appended with keys above the last one read, so reading on from
     // this batch's last key reaches them.
     const last = rows.at(-1);
     if (last) cursor.seq = last.seq;
+    const range = keyRangeOf(rows);
+    const configChanged = answer.value.configVersion !== device.config.version;
+    if (range && !configChanged && settled.value.acknowledged.length === rows.length) {
+      unsettled = { range, settlement: settled.value };
+      continue;
+    }
+    const appended = await settleOutbox(db, settled.value, { now: now(), resign });
     const takenAgain = settled.value.taken.some((seq) => requeued.has(seq));
     for (const seq of appended) requeued.add(seq);
-    if (answer.value.configVersion !== device.config.version) {
+    if (configChanged) {
       const pulled = await pullConfig(db, http, device);
       if (!pulled.ok) return pulled;
       device = { ...device, config: pulled.value };
@@ -81,7 +96,14 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     // A server that keeps taking every new id would keep this loop going: it ends the run.
     if (rows.length === 0 || takenAgain) break;
   }
+  if (unsettled) await settleOutbox(db, unsettled.settlement, { now: now(), resign });
   return ok({ pushed, rejected, clockOffsetMs, rotateToken });
+}
+
+/** The keys from the first range's start to the second's end: a batch settling and the next one read above it. */
+function span(settling: KeyRange | null, sending: KeyRange | null): KeyRange | null {
+  if (!settling || !sending) return settling ?? sending;
+  return { first: settling.first, last: sending.last };
 }
 
 /**

@@ -101,6 +101,24 @@ describe('SyncEngine against the real server', () => {
     expect(await countRatings(database.current.db)).toBe(30);
   });
 
+  it('given the answer to the second push is lost while the first batch settles beside it, then the first batch has left, the second waits, and the next sync stores each rating once', async () => {
+    await givenEnrolledTablet();
+    await givenRatings(450);
+    let pushes = 0;
+    const fetchFn: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (new URL(String(input)).pathname === '/api/sync/push' && ++pushes === 2) throw new TypeError('fetch failed: connection reset after the server answered');
+      return response;
+    };
+    const sync = engine({ http: { baseUrl: server.baseUrl, fetch: fetchFn } });
+    expect(await sync.syncNow()).toMatchObject({ ok: false, reason: 'unreachable' });
+    expect(await device.outbox.count()).toBe(250);
+    expect(await countRatings(database.current.db)).toBe(400);
+    expect(await sync.syncNow()).toEqual({ ok: true, value: { pushed: 250, rejected: 0 } });
+    expect(await device.outbox.count()).toBe(0);
+    expect(await countRatings(database.current.db)).toBe(450);
+  });
+
   it('given a record the server refuses, when it syncs, then it moves to the quarantine with the reason and the rest go through', async () => {
     await givenEnrolledTablet();
     await givenRatings(2);
