@@ -11,86 +11,26 @@
  * requests and the gaps between one answer and the next request; a long-task observer in the
  * page says whether the screen stayed free for the next customer while it drained.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import type { Rating } from '../src/domain/rating.ts';
 import { PROTOCOL_VERSION } from '../src/domain/wire.ts';
-import { buildApp } from '../src/server/app.ts';
-import { createDatabase, type DatabaseHandle } from '../src/server/db/database.ts';
-import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { countRatings } from '../src/server/repositories/ratings.ts';
-import { addBranch, addCounter } from '../src/server/services/branches.ts';
-import { issueEnrollmentCode } from '../src/server/services/enrollment.ts';
-import { addTeller } from '../src/server/services/tellers.ts';
 import { enrollTablet, openTablet, readTabletDb, signInAtCounter, tabletMeta } from '../tests/e2e/harness.ts';
+import { buildTheApp, givenServer, TELLER } from './app-server.ts';
 
 const RECORDS = Number(process.env.DRAIN_RECORDS ?? 10_000);
 const ROUNDS = Number(process.env.DRAIN_ROUNDS ?? 3);
 const BATCH = 200;
 const AIM = { ofBare: 1.2 };
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const DIST = join(ROOT, 'dist');
-const TELLER = { staffNumber: '1001', pin: '2468' };
 
 /** Nearest-rank percentile of unsorted samples. */
 function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-/** The server, on a SQLite file as `npm start` keeps it, with a clock of push requests. */
-class Server {
-  app: FastifyInstance | null = null;
-  port = 0;
-  /** [start, end] of each push request, in the server's performance clock. */
-  pushes: Array<[number, number]> = [];
-
-  constructor(readonly handle: DatabaseHandle) {}
-
-  async start(): Promise<void> {
-    const app = await buildApp({ db: this.handle.db, staticDir: DIST });
-    const started = new WeakMap<object, number>();
-    app.addHook('onRequest', async (request) => void started.set(request, performance.now()));
-    app.addHook('onResponse', async (request) => {
-      if (request.url === '/api/sync/push') this.pushes.push([started.get(request) ?? performance.now(), performance.now()]);
-    });
-    await app.listen({ port: this.port, host: '127.0.0.1' });
-    this.port = (app.server.address() as { port: number }).port;
-    this.app = app;
-  }
-
-  async stop(): Promise<void> {
-    await this.app?.close();
-    this.app = null;
-  }
-
-  get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}/`;
-  }
-}
-
-async function givenServer(dir: string): Promise<{ server: Server; code: string }> {
-  const handle = createDatabase({ sqliteFile: join(dir, 'branchvoice.sqlite') });
-  const migrated = await migrateToLatest(handle.db);
-  if (!migrated.ok) throw new Error(migrated.message);
-  const now = Date.now();
-  const branch = await addBranch(handle.db, { name: 'Main Street', defaultLanguage: 'en', ratingCooldownMs: 0 }, now);
-  if (!branch.ok) throw new Error(branch.message);
-  const counter = await addCounter(handle.db, { branchId: branch.value.id, name: 'Window 3' }, now);
-  if (!counter.ok) throw new Error(counter.message);
-  const teller = await addTeller(handle.db, { branchId: branch.value.id, staffNumber: TELLER.staffNumber, name: 'Mei Chen', pin: TELLER.pin, stars: 4 }, now);
-  if (!teller.ok) throw new Error(teller.message);
-  const code = await issueEnrollmentCode(handle.db, { counterId: counter.value.id }, now);
-  if (!code.ok) throw new Error(code.message);
-  const server = new Server(handle);
-  await server.start();
-  return { server, code: code.value.formatted };
 }
 
 /** RECORDS ratings for the teller signed in at the tablet, a second apart and ending now. */
@@ -235,9 +175,9 @@ function describePushes(pushes: Array<[number, number]>): Pick<Round, 'pushes' |
 }
 
 async function main(): Promise<void> {
-  if (!process.env.DRAIN_NO_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (!process.env.BENCH_NO_BUILD) buildTheApp();
   const work = mkdtempSync(join(tmpdir(), 'bv-drain-bench-'));
-  const { server, code } = await givenServer(work);
+  const { server, code } = await givenServer(work, { ratingCooldownMs: 0 });
   const tablet = await openTablet(join(work, 'profile'));
   const rounds: Round[] = [];
   try {
