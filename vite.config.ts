@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
@@ -17,10 +18,32 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const SLOW_TESTS = ['tests/faults/**', 'tests/server/routes/**', 'tests/server/reports/**', 'tests/server/hostile/**', 'tests/server/main.test.ts', 'tests/server/cli/**'];
 const quick = process.env.TEST_QUICK === '1';
 
+/**
+ * The first screen's reading (src/ui/first-reading.ts) as a script of its own, ahead of the
+ * app's in the built page: it has no imports, so it runs while the app's modules still load.
+ * Vite joins an HTML page's module scripts into one entry, hence a build input of its own and
+ * its tag put in here. `npm run dev` has no such script; the app then reads through Dexie.
+ */
+function firstReadingScript(): Plugin {
+  return {
+    name: 'branchvoice-first-reading',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_, context) {
+        const chunk = Object.values(context.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'first-reading');
+        if (!chunk) throw new Error('the first-reading entry is missing from the build');
+        return [{ tag: 'script', attrs: { type: 'module', crossorigin: true, src: `/${chunk.fileName}` }, injectTo: 'head-prepend' }];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(version) },
   plugins: [
     preact(),
+    firstReadingScript(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',
@@ -38,7 +61,11 @@ export default defineConfig({
   ],
   // No source maps: served, they would hand anyone the app's source with its comments
   // (the server refuses any .map as well, static.ts).
-  build: { target: 'es2022', sourcemap: false },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    rollupOptions: { input: { index: 'index.html', 'first-reading': 'src/ui/first-reading-entry.ts' } },
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
   test: {
     // Vitest's default is one worker fewer than the cores: a single worker on a 2-core machine,

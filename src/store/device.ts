@@ -13,8 +13,13 @@ export interface EnrolledDevice {
 export async function loadDevice(db: BranchVoiceDB): Promise<EnrolledDevice | null> {
   return db.transaction('r', db.meta, async () => {
     const [identity, config] = await Promise.all([getMeta(db, 'device'), getMeta(db, 'config')]);
-    return identity && config ? { identity, config } : null;
+    return deviceFrom(identity, config);
   });
+}
+
+/** The enrolled device from its two stored values: enrolled only with both. */
+export function deviceFrom(identity: DeviceIdentity | undefined, config: DeviceConfig | undefined): EnrolledDevice | null {
+  return identity && config ? { identity, config } : null;
 }
 
 /**

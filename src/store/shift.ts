@@ -19,7 +19,12 @@ export type ShiftFailure = 'illegal-transition' | 'not-enrolled' | 'invalid-reco
 
 /** The counter's shift as last recorded; closed on a new tablet. */
 export async function loadShift(db: BranchVoiceDB): Promise<Shift> {
-  return (await getMeta(db, 'shift')) ?? CLOSED;
+  return shiftFrom(await getMeta(db, 'shift'));
+}
+
+/** The shift from its stored value: closed when none was ever stored. */
+export function shiftFrom(stored: Shift | undefined): Shift {
+  return stored ?? CLOSED;
 }
 
 /** How many times a command is tried again when the shift changed (another tab) while it was signed. */

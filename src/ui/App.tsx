@@ -9,8 +9,8 @@ import { useObservable } from './use-observable.ts';
 
 /** Picks the screen from what the device is: not enrolled yet, a counter evaluator or the lobby's opinion box. */
 export function App() {
-  const { db } = useServices();
-  const device = useObservable(() => watchDevice(db), [db]);
+  const { db, firstReading } = useServices();
+  const device = useObservable(() => watchDevice(db), [db], firstReading?.device);
   // Setup stays on screen after enrollment until staff have read what it says.
   const [inSetup, setInSetup] = useState(false);
   // Each its own chunk, loaded only by a tablet that shows it: a counter tablet never
@@ -33,7 +33,7 @@ export function App() {
 
 /**
  * A screen's module, loaded the first time it is `wanted` and kept: the first JavaScript of a
- * counter tablet has a budget (85 KB gzipped;
+ * counter tablet has a budget (83.5 KB gzipped;
  * docs/architecture.md, "Adding a screen"). The service worker precaches
  * every chunk, so the import works offline.
  */

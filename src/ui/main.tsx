@@ -1,13 +1,13 @@
 import { render } from 'preact';
 import { isLanguage } from '../domain/language.ts';
 import { createDatabase } from '../store/db.ts';
-import { getMeta } from '../store/meta.ts';
+import { deviceFrom, loadDevice } from '../store/device.ts';
+import { loadShift, shiftFrom } from '../store/shift.ts';
 import { SyncEngine } from '../sync/engine.ts';
 import { StaffKeyring } from '../sync/staff-keyring.ts';
 import { App } from './App.tsx';
 import { browserLanguage, createI18n } from './i18n.ts';
 import { ServicesProvider } from './services.tsx';
-import { registerServiceWorker } from './sw-bridge.ts';
 import './styles.css';
 
 async function main() {
@@ -18,8 +18,12 @@ async function main() {
     return startDashboard(document.getElementById('app')!);
   }
   const db = createDatabase();
-  const config = await getMeta(db, 'config');
-  const stored = config?.branch.defaultLanguage;
+  // What the first screen shows, read by first-reading.ts while this module was loading, or
+  // now through Dexie if that reading failed: either way the first frame of an enrolled
+  // counter has its faces.
+  const early = await (globalThis.branchvoiceFirstReading ?? Promise.resolve(null)).catch(() => null);
+  const [device, shift] = early ? [deviceFrom(early.device, early.config), shiftFrom(early.shift)] : await Promise.all([loadDevice(db), loadShift(db)]);
+  const stored = device?.config.branch.defaultLanguage;
   const i18n = createI18n(stored && isLanguage(stored) ? stored : browserLanguage());
   const setLang = (lng: string) => document.documentElement.setAttribute('lang', lng);
   setLang(i18n.language);
@@ -29,15 +33,17 @@ async function main() {
   const appVersion = __APP_VERSION__;
   const staffKeys = new StaffKeyring();
   const engine = new SyncEngine({ db, http, appVersion, resign: staffKeys.resign });
-  engine.start();
 
   render(
-    <ServicesProvider services={{ db, engine, i18n, http, appVersion, staffKeys }}>
+    <ServicesProvider services={{ db, engine, i18n, http, appVersion, staffKeys, firstReading: { device, shift } }}>
       <App />
     </ServicesProvider>,
     document.getElementById('app')!,
   );
-  registerServiceWorker();
+  // After the first screen is up: the first sync's reads queue behind the screen's, not before.
+  setTimeout(() => engine.start(), 0);
+  // The service worker's bridge too: the page already runs, from the worker's cache or not.
+  void import('./sw-bridge.ts').then(({ registerServiceWorker }) => registerServiceWorker());
 }
 
 void main();

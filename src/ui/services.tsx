@@ -1,7 +1,9 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { i18n as I18n } from 'i18next';
+import type { Shift } from '../domain/shift.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
+import type { EnrolledDevice } from '../store/device.ts';
 import type { SyncEngine } from '../sync/engine.ts';
 import type { HttpOptions } from '../sync/http.ts';
 import type { StaffKeyring } from '../sync/staff-keyring.ts';
@@ -16,6 +18,12 @@ export interface Services {
   appVersion: string;
   /** The keys of the staff sessions signed in on this page (sync/staff-session.ts). */
   staffKeys: StaffKeyring;
+  /**
+   * What the first screen shows, read before the first render, so that a counter's faces are
+   * on the first frame instead of after a live query per level of screens. Live queries take
+   * over at once.
+   */
+  firstReading?: { device: EnrolledDevice | null; shift: Shift };
 }
 
 const ServicesContext = createContext<Services | null>(null);

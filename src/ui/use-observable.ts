@@ -6,10 +6,11 @@ interface Subscribable<T> {
 
 /**
  * Follows a live query (or any observable); `undefined` until its first value, so a screen
- * can tell "loading" from "empty".
+ * can tell "loading" from "empty". `first`: the value read just before, if any (main.tsx's
+ * first reading), shown until the live query's own first value, which follows it.
  */
-export function useObservable<T>(make: () => Subscribable<T>, deps: unknown[]): T | undefined {
-  const [value, setValue] = useState<T | undefined>(undefined);
+export function useObservable<T>(make: () => Subscribable<T>, deps: unknown[], first?: T): T | undefined {
+  const [value, setValue] = useState<T | undefined>(first);
   useEffect(() => {
     const subscription = make().subscribe(
       (next) => setValue(() => next),

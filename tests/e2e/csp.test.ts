@@ -67,7 +67,10 @@ describe('the Content-Security-Policy in Chromium', () => {
     const shell = await fetch(base);
     expect(shell.headers.get('content-security-policy')).toBe(APP_CSP);
     const html = await shell.text();
-    expect(html.match(/<script\b[^>]*>/g)).toEqual([expect.stringMatching(/^<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">$/)]);
+    expect(html.match(/<script\b[^>]*>/g)).toEqual([
+      expect.stringMatching(/^<script type="module" crossorigin src="\/assets\/first-reading-[\w-]+\.js">$/),
+      expect.stringMatching(/^<script type="module" crossorigin src="\/assets\/index-[\w-]+\.js">$/),
+    ]);
     expect(html).not.toMatch(/<script\b[^>]*>[^<]+<\/script>|\sstyle=|\son[a-z]+=/i);
     expect((await fetch(`${base}sw.js`)).headers.get('content-security-policy')).toBe(APP_CSP);
 

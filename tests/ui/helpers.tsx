@@ -27,6 +27,8 @@ export interface RenderWithServicesOptions {
   language?: Language;
   db?: BranchVoiceDB;
   fetch?: typeof fetch;
+  /** What main.tsx read before the first render, if the test plays a start of the app. */
+  firstReading?: Services['firstReading'];
 }
 
 export type RenderWithServicesResult = RenderResult & { services: Services };
@@ -44,7 +46,7 @@ export function renderWithServices(ui: ComponentChild, options: RenderWithServic
   const staffKeys = new StaffKeyring();
   const engine = new SyncEngine({ db, http, appVersion, locks: null, resign: staffKeys.resign });
   const i18n = createI18n(options.language ?? 'en');
-  const services: Services = { db, engine, i18n, http, appVersion, staffKeys };
+  const services: Services = { db, engine, i18n, http, appVersion, staffKeys, ...(options.firstReading ? { firstReading: options.firstReading } : {}) };
 
   onTestFinished(async () => {
     // Unmount first, so no screen asks for a sync or follows a live query while the

@@ -16,9 +16,9 @@ import { LazySignInView, LazyStaffMenu } from './LazyStaff.tsx';
  * paused. The shift lives in IndexedDB, so a restart mid-shift comes back as it was.
  */
 export function CounterScreen({ device }: { device: EnrolledDevice }) {
-  const { db } = useServices();
+  const { db, firstReading } = useServices();
   const { t } = useT();
-  const shift = useObservable(() => watchShift(db), [db]);
+  const shift = useObservable(() => watchShift(db), [db], firstReading?.shift);
   const [signingIn, setSigningIn] = useState(false);
   const [staffMenu, setStaffMenu] = useState(false);
   const [closingDay, setClosingDay] = useState(false);
