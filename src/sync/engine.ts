@@ -4,7 +4,6 @@ import type { BranchVoiceDB } from '../store/db.ts';
 import { loadDevice } from '../store/device.ts';
 import type { Resign } from '../store/requeue.ts';
 import { isQuotaExceeded, probeStorage } from '../store/write.ts';
-import { pullCaseEvents } from './case-pull.ts';
 import type { HttpFailure, HttpOptions } from './http.ts';
 import { pushOutbox, type OutboxCursor, type PushOptions, type Pushed } from './push.ts';
 import { listenForTriggers, SyncSchedule, type SyncFailure, type SyncOutcome, type SyncTrigger } from './schedule.ts';
@@ -182,7 +181,9 @@ export class SyncEngine {
     let result: Ok<Pushed> | HttpFailure = await pushOutbox(this.#push, device, this.#cursor);
     // A lobby tablet also brings back its branch's case events: after the push, so that its
     // own events come back with the server's verdict in the same run.
+    // Loaded by a lobby tablet only: a counter's first JavaScript has no case code.
     if (result.ok && device.identity.mode === 'lobby') {
+      const { pullCaseEvents } = await import('./case-pull.ts');
       const pulled = await pullCaseEvents(db, http, device);
       if (!pulled.ok) result = pulled;
     }

@@ -15,11 +15,12 @@ function filesUnder(dir: string, prefix = ''): string[] {
 }
 
 /**
- * What a counter tablet downloads before its first screen: the entry script and the modules
- * index.html preloads. Its budget is 85 KB gzipped (docs/architecture.md, "Adding a screen");
- * a screen that needs more loads its chunk when first shown.
+ * What a counter tablet downloads before its first screen: index.html's scripts (the first
+ * screen's reading, the app's entry) and the modules it preloads. Its budget is 83.5 KB
+ * gzipped (docs/architecture.md, "Adding a screen"); a screen that needs more loads its chunk
+ * when first shown.
  */
-const FIRST_JS_BUDGET_BYTES = 85_000;
+const FIRST_JS_BUDGET_BYTES = 83_500;
 
 function firstJavaScript(): string[] {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
@@ -36,6 +37,16 @@ describe('the production build', () => {
     const total = sizes.reduce((sum, s) => sum + s.gzipped, 0);
     console.log(`build: the counter's first JavaScript is ${(total / 1000).toFixed(1)} KB gzipped (${files.length} files; budget ${FIRST_JS_BUDGET_BYTES / 1000} KB)`);
     expect(total, JSON.stringify(sizes)).toBeLessThanOrEqual(FIRST_JS_BUDGET_BYTES);
+  });
+
+  it('given the built app, then the first screen\'s reading is a script of its own with no imports, ahead of the app\'s', () => {
+    const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script type="module"[^>]*src="\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[0]).toMatch(/^assets\/first-reading-[\w-]+\.js$/);
+    const source = readFileSync(join(DIST, scripts[0]!), 'utf8');
+    expect(source).not.toMatch(/\bimport\b/);
+    expect(source).toContain('branchvoiceFirstReading');
   });
 
   it('given the built app, then it holds no source map and no script or stylesheet points to one', () => {
