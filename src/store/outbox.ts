@@ -113,27 +113,75 @@ export function keyRangeOf(rows: readonly OutboxRow[]): KeyRange | null {
 }
 
 /**
+ * The outbox's depth through one sync run, without counting the whole outbox for every push
+ * (a count walks every row). It counts once, at the run's first batch: the rows there were
+ * and the newest key then. Every batch read is noted. The depth once a batch is settled is
+ * the rows there were, less those read into batches since, plus those written since (keys
+ * above the newest then: few), less those of them in the batches being carried.
+ */
+export class OutboxTally {
+  #base: { depth: number; newestKey: number } | null = null;
+  #readBefore = 0;
+  /** The highest key noted: a batch read ahead and dropped is read again, and counts once. */
+  #noted = 0;
+
+  /** Notes a batch read this run (keys only grow along a run); the first takes the count. */
+  async noteRead(db: BranchVoiceDB, rows: readonly OutboxRow[]): Promise<void> {
+    if (!this.#base) {
+      const [depth, newestKey] = await db.transaction('r', db.outbox, () => Promise.all([db.outbox.count(), db.outbox.toCollection().lastKey()]));
+      this.#base = { depth, newestKey: (newestKey as number | undefined) ?? 0 };
+    }
+    const { newestKey } = this.#base;
+    const fresh = rows.filter((row) => row.seq > this.#noted);
+    this.#readBefore += fresh.filter((row) => row.seq <= newestKey).length;
+    this.#noted = Math.max(this.#noted, ...fresh.map((row) => row.seq));
+  }
+
+  /** The rows waiting once the rows of `carried` (a run of keys read this run) are settled; null before the first batch. */
+  async depthWithout(db: BranchVoiceDB, carried: KeyRange): Promise<number | null> {
+    if (!this.#base) return null;
+    const { depth, newestKey } = this.#base;
+    const newer = db.outbox.where(':id').above(newestKey);
+    const [written, carriedNewer] = await Promise.all([
+      newer.count(),
+      carried.last > newestKey ? db.outbox.where(':id').between(Math.max(carried.first, newestKey + 1), carried.last, true, true).count() : 0,
+    ]);
+    return depth - this.#readBefore + written - carriedNewer;
+  }
+}
+
+/**
  * How much is waiting, and since when: the health report and the status corner. `settling`
  * is the run of keys a push is carrying right now: its rows are left out, so that the health
- * sent with that push describes the outbox as it will be once the push is settled. Each part
- * is one count or one row read through the key index, whatever the outbox's depth.
+ * sent with that push describes the outbox as it will be once the push is settled. With a
+ * run's `tally`, the depth needs no count of the whole outbox; the rest is a row read either
+ * side of the batch and a count of the quarantine.
  */
-export async function outboxStats(db: BranchVoiceDB, settling: KeyRange | null = null): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
+export async function outboxStats(
+  db: BranchVoiceDB,
+  settling: KeyRange | null = null,
+  tally: OutboxTally | null = null,
+): Promise<{ depth: number; oldestCreatedAt: number | null; quarantined: number }> {
   return db.transaction('r', db.outbox, db.quarantine, async () => {
     if (!settling) {
       const [depth, first, quarantined] = await Promise.all([db.outbox.count(), db.outbox.orderBy(':id').first(), db.quarantine.count()]);
       return { depth, oldestCreatedAt: first?.createdAt ?? null, quarantined };
     }
     const { first, last } = settling;
-    const [depth, leaving, before, after, quarantined] = await Promise.all([
-      db.outbox.count(),
-      db.outbox.where(':id').between(first, last, true, true).count(),
+    const counted = async () => (await db.outbox.count()) - (await db.outbox.where(':id').between(first, last, true, true).count());
+    const [depth, before, after, quarantined] = await Promise.all([
+      tally ? tally.depthWithout(db, settling).then((known) => known ?? counted()) : counted(),
       db.outbox.where(':id').below(first).first(),
       db.outbox.where(':id').above(last).first(),
       db.quarantine.count(),
     ]);
     // The oldest waiting row is the first by key outside the batch (keys grow with time; a
     // record sent again under a new id keeps its time, and is found as it was before).
-    return { depth: depth - leaving, oldestCreatedAt: (before ?? after)?.createdAt ?? null, quarantined };
+    return { depth, oldestCreatedAt: (before ?? after)?.createdAt ?? null, quarantined };
   });
+}
+
+/** Settles a batch the server acknowledged whole, read as one run of keys: one range deletion. */
+export async function settleAcknowledgedRun(db: BranchVoiceDB, run: KeyRange): Promise<void> {
+  await db.outbox.where(':id').between(run.first, run.last, true, true).delete();
 }

@@ -1,7 +1,7 @@
 import type { DeviceHealth } from '../domain/wire.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { getMeta } from '../store/meta.ts';
-import { outboxStats, type KeyRange } from '../store/outbox.ts';
+import { outboxStats, type KeyRange, type OutboxTally } from '../store/outbox.ts';
 import { storageEstimate } from '../store/persistence.ts';
 
 /**
@@ -16,8 +16,9 @@ export async function deviceHealth(
   { appVersion, now }: { appVersion: string; now: () => number },
   clockOffsetMs: number | null,
   batch: KeyRange | null,
+  tally: OutboxTally | null = null,
 ): Promise<DeviceHealth> {
-  const [stats, storage, persistence, state] = await Promise.all([outboxStats(db, batch), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState')]);
+  const [stats, storage, persistence, state] = await Promise.all([outboxStats(db, batch, tally), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState')]);
   return {
     outboxDepth: stats.depth,
     oldestUnsyncedAt: stats.oldestCreatedAt,

@@ -1,8 +1,8 @@
 import { err, ok, type Ok, type Result } from '../domain/result.ts';
-import { PROTOCOL_VERSION, PushResponseSchema, type PushAnswer, type PushRequest } from '../domain/wire.ts';
+import { PROTOCOL_VERSION, PushResponseSchema, type DeviceHealth, type PushAnswer, type PushRequest } from '../domain/wire.ts';
 import type { BranchVoiceDB, OutboxRow } from '../store/db.ts';
 import type { EnrolledDevice } from '../store/device.ts';
-import { keyRangeOf, readOutboxBatch, settleOutbox, type KeyRange, type Settlement } from '../store/outbox.ts';
+import { keyRangeOf, OutboxTally, readOutboxBatch, settleAcknowledgedRun, settleOutbox, type KeyRange, type Settlement } from '../store/outbox.ts';
 import type { Resign } from '../store/requeue.ts';
 import { pullConfig } from './config-pull.ts';
 import { deviceHealth } from './health.ts';
@@ -36,12 +36,14 @@ export type Pushed = { pushed: number; rejected: number; clockOffsetMs: number |
  * even with nothing to send: it carries the health report and brings back the configuration
  * version, pulled here when it differs. An answer out of shape settles nothing.
  *
- * A batch the server acknowledged whole is settled while the next one travels: the next is
- * read above its keys, and the health sent with it leaves both out. Any other answer (a
- * rejection, an id taken, a new configuration) is settled before the next batch is read.
+ * Batches follow each other without a pause: while a push travels, the batch before it (if
+ * acknowledged whole) is settled and the batch after it is read, above its keys, with the
+ * health to send (leaving both out). When the answer is not an acknowledgement of every
+ * record (a rejection, an id taken, a new configuration), the batch read ahead is dropped, the
+ * answer settled, and the next batch read after it.
  */
 export async function pushOutbox(options: PushOptions, device: EnrolledDevice, cursor: OutboxCursor): Promise<Ok<Pushed> | HttpFailure> {
-  const { db, http, now, limits, resign } = options;
+  const { db, http, now, resign } = options;
   if (cursor.deviceId !== device.identity.deviceId) Object.assign(cursor, { deviceId: device.identity.deviceId, seq: 0 });
   let pushed = 0;
   let rejected = 0;
@@ -50,16 +52,22 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
   /** Keys of rows this run sent again under new ids: one answered id-taken once more waits for the next run. */
   const requeued = new Set<number>();
   /** The last batch, acknowledged whole and not settled yet: it is settled while the next push travels. */
-  let unsettled: { range: KeyRange; settlement: Settlement } | null = null;
+  let unsettled: KeyRange | null = null;
+  const tally = new OutboxTally();
+  let next = prepare(options, cursor.seq, null, tally);
   for (let first = true; ; first = false) {
-    const rows = await readOutboxBatch(db, cursor.seq, limits);
+    const { rows, health } = await next;
     if (rows.length === 0 && !first) break;
-    const health = await deviceHealth(db, options, clockOffsetMs, span(unsettled?.range ?? null, keyRangeOf(rows)));
-    const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health };
+    // As of sending: this run's clock offset once a push of it was answered.
+    const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health: { ...health, clockOffsetMs: clockOffsetMs ?? health.clockOffsetMs, reportedAt: now() } };
     const sentAt = now();
     const answering = requestJson(http, '/api/sync/push', { method: 'POST', token: device.identity.token, body }, { schema: PushResponseSchema, what: 'a push answer' });
-    if (unsettled) await settleOutbox(db, unsettled.settlement, { now: now(), resign });
+    if (unsettled) await settleAcknowledgedRun(db, unsettled);
     unsettled = null;
+    const range = keyRangeOf(rows);
+    const ahead = range ? prepare(options, range.last, range, tally) : null;
+    // Dropped when the answer is not the one it was read for; its failure then matters to no one.
+    ahead?.catch(() => undefined);
     const answer = await answering;
     if (!answer.ok) {
       cursor.seq = 0;
@@ -77,12 +85,11 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     rejected += settled.value.rejected.length;
     // Re-queued rows are appended with keys above the last one read, so reading on from
     // this batch's last key reaches them.
-    const last = rows.at(-1);
-    if (last) cursor.seq = last.seq;
-    const range = keyRangeOf(rows);
+    if (range) cursor.seq = range.last;
     const configChanged = answer.value.configVersion !== device.config.version;
-    if (range && !configChanged && settled.value.acknowledged.length === rows.length) {
-      unsettled = { range, settlement: settled.value };
+    if (range && ahead && !configChanged && settled.value.acknowledged.length === rows.length) {
+      unsettled = range;
+      next = ahead;
       continue;
     }
     const appended = await settleOutbox(db, settled.value, { now: now(), resign });
@@ -95,9 +102,21 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     }
     // A server that keeps taking every new id would keep this loop going: it ends the run.
     if (rows.length === 0 || takenAgain) break;
+    next = prepare(options, cursor.seq, null, tally);
   }
-  if (unsettled) await settleOutbox(db, unsettled.settlement, { now: now(), resign });
+  if (unsettled) await settleAcknowledgedRun(db, unsettled);
   return ok({ pushed, rejected, clockOffsetMs, rotateToken });
+}
+
+/**
+ * The batch after `afterSeq` and the health to send with it. `leaving`: the keys of a batch in
+ * flight or settling just below it, left out of the health with the batch's own.
+ */
+async function prepare(options: PushOptions, afterSeq: number, leaving: KeyRange | null, tally: OutboxTally): Promise<{ rows: OutboxRow[]; health: DeviceHealth }> {
+  const rows = await readOutboxBatch(options.db, afterSeq, options.limits);
+  await tally.noteRead(options.db, rows);
+  const health = await deviceHealth(options.db, options, null, span(leaving, keyRangeOf(rows)), tally);
+  return { rows, health };
 }
 
 /** The keys from the first range's start to the second's end: a batch settling and the next one read above it. */

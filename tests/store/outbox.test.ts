@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
-import { outboxStats, readOutboxBatch, settleOutbox } from '../../src/store/outbox.ts';
+import { OutboxTally, outboxStats, readOutboxBatch, settleAcknowledgedRun, settleOutbox, type KeyRange } from '../../src/store/outbox.ts';
 import { givenOpenCounter, givenRatings as givenRatingsOn } from '../helpers/counter.ts';
 
 let db: BranchVoiceDB;
@@ -62,5 +62,56 @@ describe('the outbox', () => {
     expect((await db.outbox.toArray()).map((r) => r.seq)).toEqual([seqs[1], seqs[3]]);
     await settleOutbox(db, { acknowledged: [seqs[1]!, seqs[3]!], rejected: [], taken: [] }, { now: 43 });
     expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('the outbox tally of a sync run', () => {
+  /** What a count of the whole outbox says once `carried` is settled: what the tally must equal. */
+  const counted = async ({ first, last }: KeyRange) => (await db.outbox.count()) - (await db.outbox.where(':id').between(first, last, true, true).count());
+  const rangeOf = (rows: { seq: number }[]): KeyRange => ({ first: rows[0]!.seq, last: rows.at(-1)!.seq });
+  const batch = (after: number, size: number) => readOutboxBatch(db, after, { maxRecords: size, maxBytes: 1e6 });
+
+  it('given batches read, records written meanwhile and a batch read twice, then its depth equals a count of the whole outbox at every step', async () => {
+    await givenRatings(5, 1_790_000_000_000);
+    const tally = new OutboxTally();
+    expect(await tally.depthWithout(db, { first: 1, last: 1 })).toBeNull();
+
+    const first = await batch(0, 2);
+    await tally.noteRead(db, first);
+    expect(await tally.depthWithout(db, rangeOf(first))).toBe(3);
+
+    // Two customers rate while the first batch travels.
+    await givenRatings(2, 1_790_000_100_000);
+    expect(await tally.depthWithout(db, rangeOf(first))).toBe(5);
+    expect(await tally.depthWithout(db, rangeOf(first))).toBe(await counted(rangeOf(first)));
+
+    // The second batch read ahead while the first travels: both carried.
+    const second = await batch(first.at(-1)!.seq, 3);
+    await tally.noteRead(db, second);
+    const both = { first: first[0]!.seq, last: second.at(-1)!.seq };
+    expect(await tally.depthWithout(db, both)).toBe(2);
+    expect(await tally.depthWithout(db, both)).toBe(await counted(both));
+
+    // The first acknowledged; the read ahead dropped (an answer that was not a full
+    // acknowledgement) and read again: it counts once.
+    await settleAcknowledgedRun(db, rangeOf(first));
+    await tally.noteRead(db, await batch(first.at(-1)!.seq, 3));
+    expect(await tally.depthWithout(db, rangeOf(second))).toBe(2);
+    expect(await tally.depthWithout(db, rangeOf(second))).toBe(await counted(rangeOf(second)));
+
+    // The records written meanwhile, the last batch: nothing left once it is settled.
+    await settleAcknowledgedRun(db, rangeOf(second));
+    const third = await batch(second.at(-1)!.seq, 200);
+    expect(third).toHaveLength(2);
+    await tally.noteRead(db, third);
+    expect(await tally.depthWithout(db, rangeOf(third))).toBe(0);
+    expect(await outboxStats(db, rangeOf(third), tally)).toEqual({ depth: 0, oldestCreatedAt: null, quarantined: 0 });
+  });
+
+  it('given a batch acknowledged whole, when settled as a run, then exactly its rows leave', async () => {
+    await givenRatings(4, 1_790_000_000_000);
+    const rows = await batch(0, 2);
+    await settleAcknowledgedRun(db, rangeOf(rows));
+    expect((await db.outbox.toArray()).map((r) => r.createdAt)).toEqual([1_790_000_000_002, 1_790_000_000_003]);
   });
 });
