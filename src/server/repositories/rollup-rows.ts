@@ -388,30 +388,39 @@ const REBUILD_PAGE = 5000;
  * order, by the same additions ingest makes: what a rebuild counts is what ingest counted.
  */
 export async function addStoredRecordsToRollups(trx: Kysely<Database>, branchId: string): Promise<void> {
+  await inPages(
+    (after) =>
+      trx
+        .selectFrom('ratings')
+        .select(['seq', 'id', 'branch_id', 'day', 'counter_id', 'teller_id', 'score', 'reasons'])
+        .where('branch_id', '=', branchId)
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(REBUILD_PAGE)
+        .execute(),
+    (ratings) => addRatingRollups(trx, ratings),
+  );
+  await inPages(
+    (after) =>
+      trx
+        .selectFrom('opinions')
+        .select(['seq', 'id', 'branch_id', 'day', 'opinion_kind', 'topic_id', 'contact_phone', 'contact_email'])
+        .where('branch_id', '=', branchId)
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(REBUILD_PAGE)
+        .execute(),
+    (opinions) => addOpinionRollups(trx, opinions),
+  );
+}
+
+/** Hands `add` each page `page(after)` reads, in seq order from the start, until one comes back empty. */
+async function inPages<Row extends { seq: number }>(page: (after: number) => Promise<Row[]>, add: (rows: Row[]) => Promise<void>): Promise<void> {
   for (let after = 0; ; ) {
-    const ratings = await trx
-      .selectFrom('ratings')
-      .select(['seq', 'id', 'branch_id', 'day', 'counter_id', 'teller_id', 'score', 'reasons'])
-      .where('branch_id', '=', branchId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(REBUILD_PAGE)
-      .execute();
-    if (ratings.length === 0) break;
-    await addRatingRollups(trx, ratings);
-    after = ratings.at(-1)!.seq;
-  }
-  for (let after = 0; ; ) {
-    const opinions = await trx
-      .selectFrom('opinions')
-      .select(['seq', 'id', 'branch_id', 'day', 'opinion_kind', 'topic_id', 'contact_phone', 'contact_email'])
-      .where('branch_id', '=', branchId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(REBUILD_PAGE)
-      .execute();
-    if (opinions.length === 0) break;
-    await addOpinionRollups(trx, opinions);
-    after = opinions.at(-1)!.seq;
+    const rows = await page(after);
+    const last = rows.at(-1);
+    if (!last) return;
+    await add(rows);
+    after = last.seq;
   }
 }
