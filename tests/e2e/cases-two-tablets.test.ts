@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, outboxDepth, tabletMeta } from './harness.ts';
+import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, outboxDepth, tabletMeta, unsyncedShows } from './harness.ts';
 
 // Complaint cases on two lobby tablets of one branch, as the README tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
@@ -102,8 +102,8 @@ describe('complaint cases on two lobby tablets, end to end', () => {
     await caseAction(a.page, 'Restate to the customer', { 'The complaint as you restated it, and the customer confirmed': 'Two debits of 120.00 on 20 November' });
     await b.page.locator('.case-row', { hasText: 'Card blocked while abroad' }).click();
     await caseAction(b.page, 'Record the reply', { 'What you told the customer': 'The card is unblocked; travel notice set' });
-    expect(await a.page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
-    expect(await b.page.getByTestId('unsynced').innerText()).toBe('1 unsynced');
+    await unsyncedShows(a.page, '2 unsynced');
+    await unsyncedShows(b.page, '1 unsynced');
 
     // Back online: A, then B, then A again, and both show the same two cases.
     server = await startServer(port, dataDir);

@@ -18,6 +18,7 @@ import {
   tabletRatingIds,
   tempDir,
   type RunningServer,
+  unsyncedShows,
 } from './harness.ts';
 
 // The whole path a branch takes: `npm start` on an empty database, a tablet enrolled with the
@@ -76,7 +77,7 @@ describe('a counter tablet, end to end', () => {
 
     await rate(page, 20);
     // The 20 ratings wait, and the sign-in sent before the outage did not.
-    expect(await unsynced(page)).toBe('20 unsynced');
+    await unsyncedShows(page, '20 unsynced');
     await expect(page.locator('[data-testid="sync-error"]').getAttribute('data-reason')).resolves.toBe('unreachable');
 
     server = await startServer(port, dataDir);
@@ -98,7 +99,7 @@ describe('a counter tablet, end to end', () => {
     server!.process.kill('SIGSTOP');
     await rate(page, 5);
     await page.waitForTimeout(2500);
-    expect(await unsynced(page)).toBe('5 unsynced');
+    await unsyncedShows(page, '5 unsynced');
     const madeOnTablet = await tabletRatingIds(page);
     await context.close();
     server!.process.kill('SIGCONT');

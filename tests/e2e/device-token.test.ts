@@ -6,8 +6,8 @@ import dashboardEn from '../../src/locales/dashboard/en.json';
 import faultsEn from '../../src/locales/faults/en.json';
 import faultsZhHant from '../../src/locales/faults/zh-Hant.json';
 import { HEAD_OFFICE, startClockedServer, TELLER, type ClockedServer } from './clocked-server.ts';
-import { collectPageErrors, deviceIdOf, drained, rate, unsynced, watchPushes } from './faults.ts';
-import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tabletMeta, tempDir } from './harness.ts';
+import { collectPageErrors, deviceIdOf, drained, rate, watchPushes } from './faults.ts';
+import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tabletMeta, tempDir, unsyncedShows } from './harness.ts';
 
 // Decision 0016 end to end, in Chromium: a counter tablet's browser profile is copied whole to
 // a second profile (as a disk image or its IndexedDB would be), the original syncs two days
@@ -81,7 +81,7 @@ describe("a tablet's token copied to another browser, in Chromium", () => {
     expect(pushes.map((p) => [p.status, p.code])).toEqual([[401, 'token-superseded']]);
     // A customer at the copy still rates; it is kept there, never sent, and the count shows.
     await rate(copy.page, 1);
-    expect(await unsynced(copy.page)).toBe('1 unsynced');
+    await unsyncedShows(copy.page, '1 unsynced');
     expect(await error.innerText()).toBe(faultsEn.faults.superseded_one.replace('{{count}}', '1'));
     await copy.page.getByRole('button', { name: '繁體中文', exact: true }).click();
     expect(await error.innerText()).toBe(faultsZhHant.faults.superseded_other.replace('{{count}}', '1'));

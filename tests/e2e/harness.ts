@@ -172,6 +172,19 @@ export function outboxDepth(page: Page): Promise<number> {
   return readTabletDb<number>(page, 'outbox', 'count');
 }
 
+/**
+ * Waits until the status corner shows `text` for what waits to sync: it follows the database
+ * at most every 250 ms (src/store/status.ts), so it is read when it has caught up.
+ */
+export async function unsyncedShows(page: Page, text: string, timeoutMs = 10_000): Promise<void> {
+  try {
+    await page.waitForFunction((expected) => document.querySelector('[data-testid="unsynced"]')?.textContent === expected, text, { timeout: timeoutMs });
+  } catch {
+    const shown = await page.getByTestId('unsynced').innerText().catch(() => null);
+    throw new Error(`the status corner shows ${JSON.stringify(shown)}, not ${JSON.stringify(text)}, after ${timeoutMs} ms`);
+  }
+}
+
 /** The first-run teller's staff number and PIN, from the first run's file. */
 export function firstTellerOf(output: string): { staffNumber: string; pin: string } {
   const match = /Teller sign-in: staff number (\S+), PIN (\d{4})/.exec(output);

@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth } from './harness.ts';
+import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth, unsyncedShows } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -92,7 +92,7 @@ describe('the lobby opinion box, end to end', () => {
     const second = await leaveEntry(page, { language: 'Español', kind: /Una sugerencia/, topic: 'Instalaciones de la oficina', message: 'Más sillas, por favor.' }, ES);
     expect([first, second]).toEqual([expect.stringMatching(/^[2-9A-Z]{2}-[2-9A-Z]{4}$/), expect.any(String)]);
     expect(second).not.toBe(first);
-    expect(await page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
+    await unsyncedShows(page, '2 unsynced');
 
     // The third customer writes, gives contact details, and walks away.
     const secrets = ['Zebra-Quince-Secret-4471', 'Olvido Escondida', '+34 699 123 456'];
@@ -129,7 +129,7 @@ describe('the lobby opinion box, end to end', () => {
     expect(webStorage).toMatchObject({ session: 0, keys: ['branchvoice.enrollment'] });
     for (const secret of secrets) expect(webStorage.values).not.toContain(secret);
     expect(await inHeap(cdp, secrets)).toEqual([]);
-    expect(await page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
+    await unsyncedShows(page, '2 unsynced');
 
     // Staff can still get in behind the kiosk lock, offline.
     await page.getByTestId('staff-corner').focus();
@@ -138,7 +138,7 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByLabel('PIN').fill(staff.pin);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.locator('[data-screen="staff-desk"]').waitFor();
-    expect(await page.getByTestId('unsynced').innerText()).toBe('2 unsynced');
+    await unsyncedShows(page, '2 unsynced');
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     server = await startServer(port, dataDir);
