@@ -33,7 +33,7 @@ export function App() {
 
 /**
  * A screen's module, loaded the first time it is `wanted` and kept: the first JavaScript of a
- * counter tablet has a budget (83.5 KB gzipped;
+ * counter tablet has a budget (84 KB gzipped;
  * docs/architecture.md, "Adding a screen"). The service worker precaches
  * every chunk, so the import works offline.
  */

@@ -16,11 +16,11 @@ function filesUnder(dir: string, prefix = ''): string[] {
 
 /**
  * What a counter tablet downloads before its first screen: index.html's scripts (the first
- * screen's reading, the app's entry) and the modules it preloads. Its budget is 83.5 KB
+ * screen's reading, the app's entry) and the modules it preloads. Its budget is 84 KB
  * gzipped (docs/architecture.md, "Adding a screen"); a screen that needs more loads its chunk
  * when first shown.
  */
-const FIRST_JS_BUDGET_BYTES = 83_500;
+const FIRST_JS_BUDGET_BYTES = 84_000;
 
 function firstJavaScript(): string[] {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
