@@ -3,39 +3,19 @@
  * disk, the server PouchDB ships) and a page that replicates a local PouchDB to it, served
  * from one origin, as a team would set it up had they picked PouchDB for the outbox.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import expressPouchDB from 'express-pouchdb';
 import PouchDB from 'pouchdb-node';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
+import { bundleBenchPage } from './page-bundle.ts';
 
 export interface PouchServer {
   origin: string;
   close(): Promise<void>;
-}
-
-/** Bundles bench/pouch-page.ts into `dir` with an index.html that loads it. */
-async function bundlePage(dir: string): Promise<void> {
-  await build({
-    configFile: false,
-    root: dirname(dir),
-    logLevel: 'warn',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production'), global: 'globalThis' },
-    // PouchDB imports Node's `events`; in the browser, the npm package of the same API.
-    resolve: { alias: { events: fileURLToPath(new URL('../node_modules/events/events.js', import.meta.url)) } },
-    build: {
-      outDir: dir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      lib: { entry: fileURLToPath(new URL('./pouch-page.ts', import.meta.url)), formats: ['es'], fileName: () => 'pouch-page.js' },
-    },
-  });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>pouch bench</title><script type="module" src="/pouch-page.js"></script>\n');
 }
 
 /** Starts the PouchDB server under /db and the page at /, on a free loopback port; data in `work`. */
@@ -44,7 +24,12 @@ export async function startPouch(work: string): Promise<PouchServer> {
   const dataDir = join(work, 'pouch-data');
   mkdirSync(pageDir, { recursive: true });
   mkdirSync(dataDir, { recursive: true });
-  await bundlePage(pageDir);
+  await bundleBenchPage('pouch-page.ts', pageDir, {
+    minify: true,
+    define: { global: 'globalThis' },
+    // PouchDB imports Node's `events`; in the browser, the npm package of the same API.
+    resolve: { alias: { events: fileURLToPath(new URL('../node_modules/events/events.js', import.meta.url)) } },
+  });
   const couch = expressPouchDB(PouchDB.defaults({ prefix: `${dataDir}/` }), { mode: 'minimumForPouchDB', inMemoryConfig: true });
   const server: HttpServer = createServer((request, response) => {
     const url = request.url ?? '/';

@@ -6,16 +6,15 @@
  * store function beside raw IndexedDB, Dexie alone, and raw IndexedDB with default durability,
  * on an empty database and with 50,000 unsynced rows (docs/architecture.md, "Tests").
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import type { RunOptions, RunResult, Variant } from './tap-page.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/helpers/chromium.ts';
+import { bundleBenchPage } from './page-bundle.ts';
 
 const TAPS = 300;
 const WARMUP = 30;
@@ -25,26 +24,6 @@ const BASELINE: Variant = 'raw-strict';
 const OURS: Variant = 'recordRating';
 const BUDGET = { p95Ms: 5, ratio: 1.5, tapFeelsInstantP95Ms: 30 };
 
-
-/** Builds the page entry into `dir` as one ES module plus an index.html that loads it. */
-async function bundlePage(dir: string): Promise<void> {
-  await build({
-    // Not the project's config: its PWA plugin and define are for the app, not this page.
-    configFile: false,
-    root: dirname(dir),
-    logLevel: 'warn',
-    // Library mode leaves process.env alone; the page has no process.
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-    build: {
-      outDir: dir,
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: false,
-      lib: { entry: fileURLToPath(new URL('./tap-page.ts', import.meta.url)), formats: ['es'], fileName: () => 'tap-page.js' },
-    },
-  });
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>tap bench</title><script type="module" src="/tap-page.js"></script>\n');
-}
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
@@ -124,7 +103,7 @@ async function main(): Promise<void> {
   const profileDir = join(work, 'profile');
   let server: Server | undefined;
   try {
-    await bundlePage(pageDir);
+    await bundleBenchPage('tap-page.ts', pageDir);
     const served = await serve(pageDir);
     server = served.server;
     const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
