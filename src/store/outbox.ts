@@ -61,9 +61,8 @@ const PLAN_ATTEMPTS = 5;
 async function leave(db: BranchVoiceDB, done: ReadonlySet<number>): Promise<void> {
   if (done.size === 0) return;
   const keys = [...done];
-  const [first, last] = [Math.min(...keys), Math.max(...keys)];
-  const range = db.outbox.where(':id').between(first, last, true, true);
-  if ((await range.count()) === done.size) await range.delete();
+  const run = { first: Math.min(...keys), last: Math.max(...keys) };
+  if ((await db.outbox.where(':id').between(run.first, run.last, true, true).count()) === done.size) await settleAcknowledgedRun(db, run);
   else await db.outbox.bulkDelete(keys);
 }
 

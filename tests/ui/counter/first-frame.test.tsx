@@ -8,15 +8,20 @@ import { givenOpenCounter } from '../../helpers/counter.ts';
 import { anEnrolledDevice, renderWithServices, uniqueDbName } from '../helpers.tsx';
 import { LABELS } from './given.tsx';
 
+/** A counter's database mid-shift, with what main.tsx would read from it before the first render. */
+async function givenCounterMidShift() {
+  const db = createDatabase(uniqueDbName());
+  await givenOpenCounter(db);
+  const device = anEnrolledDevice();
+  await saveEnrollment(db, device);
+  return { db, device, shift: await loadShift(db) };
+}
+
 const faces = (container: Element) => container.querySelectorAll('[data-screen="counter-ready"] button[data-score]');
 
 describe('the app started on an enrolled counter mid-shift', () => {
   it('given what main.tsx read before the first render, then the four faces are on the first render, and the live queries keep them', async () => {
-    const db = createDatabase(uniqueDbName());
-    await givenOpenCounter(db);
-    const device = anEnrolledDevice();
-    await saveEnrollment(db, device);
-    const shift = await loadShift(db);
+    const { db, device, shift } = await givenCounterMidShift();
 
     const { container, getByRole } = renderWithServices(<App />, { db, firstReading: { device, shift } });
 
@@ -29,9 +34,7 @@ describe('the app started on an enrolled counter mid-shift', () => {
   });
 
   it('given no first reading (a test, or a reading that failed), then the faces follow the live queries', async () => {
-    const db = createDatabase(uniqueDbName());
-    await givenOpenCounter(db);
-    await saveEnrollment(db, anEnrolledDevice());
+    const { db } = await givenCounterMidShift();
 
     const { container } = renderWithServices(<App />, { db });
 
@@ -40,11 +43,7 @@ describe('the app started on an enrolled counter mid-shift', () => {
   });
 
   it('given a first reading, when the shift is closed on another tab, then the screen follows the database, not the reading', async () => {
-    const db = createDatabase(uniqueDbName());
-    await givenOpenCounter(db);
-    const device = anEnrolledDevice();
-    await saveEnrollment(db, device);
-    const shift = await loadShift(db);
+    const { db, device, shift } = await givenCounterMidShift();
     const { container } = renderWithServices(<App />, { db, firstReading: { device, shift } });
     expect(faces(container)).toHaveLength(4);
 
