@@ -102,7 +102,9 @@ export class BranchVoiceDB extends Dexie {
     // 'strict' durability: Chromium otherwise reports a write transaction complete before it
     // reaches the disk ('relaxed' is its default), and a tap shown as saved must survive the
     // tab being killed a moment later. It costs a flush per tap; bench/ measures it.
-    super(name, { chromeTransactionDurability: 'strict' });
+    // No query cache: the outbox's hot deletion goes around Dexie (settleAcknowledgedRun) and
+    // tells it what changed, which wakes live queries but would leave a cached result stale.
+    super(name, { chromeTransactionDurability: 'strict', cache: 'disabled' });
     this.version(1).stores({
       ratings: 'id, createdAt',
       outbox: '++seq',

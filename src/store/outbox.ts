@@ -1,3 +1,4 @@
+import Dexie, { RangeSet } from 'dexie';
 import { uuidv7 } from 'uuidv7';
 import type { BranchVoiceDB, OutboxRow } from './db.ts';
 // Types only: the re-queue is loaded when a push first answers id-taken, rare enough to stay
@@ -62,7 +63,8 @@ async function leave(db: BranchVoiceDB, done: ReadonlySet<number>): Promise<void
   if (done.size === 0) return;
   const keys = [...done];
   const run = { first: Math.min(...keys), last: Math.max(...keys) };
-  if ((await db.outbox.where(':id').between(run.first, run.last, true, true).count()) === done.size) await settleAcknowledgedRun(db, run);
+  const inRun = db.outbox.where(':id').between(run.first, run.last, true, true);
+  if ((await inRun.count()) === done.size) await inRun.delete();
   else await db.outbox.bulkDelete(keys);
 }
 
@@ -180,7 +182,28 @@ export async function outboxStats(
   });
 }
 
-/** Settles a batch the server acknowledged whole, read as one run of keys: one range deletion. */
+/**
+ * Settles a batch the server acknowledged whole, read as one run of keys: one range deletion.
+ *
+ * It is the drain's hot step (a batch every few milliseconds), so it goes to IndexedDB
+ * directly: through Dexie, a range deletion counts the range first and costs the drain about
+ * a third of its time (docs/decisions/0018-tablet-speed.md). Relaxed durability is enough:
+ * the server holds these records, and should the deletion be lost with the power, the rows
+ * go again and the server answers them as duplicates. Dexie is then told what changed, as it
+ * tells itself after a commit, so live queries and the status corner in this tab and in
+ * others see the outbox shrink (the database runs without Dexie's query cache, which would
+ * not hear of it).
+ */
 export async function settleAcknowledgedRun(db: BranchVoiceDB, run: KeyRange): Promise<void> {
-  await db.outbox.where(':id').between(run.first, run.last, true, true).delete();
+  if (!db.isOpen()) await db.open();
+  const idb = db.backendDB();
+  await new Promise<void>((resolve, reject) => {
+    const tx = idb.transaction(db.outbox.name, 'readwrite', { durability: 'relaxed' });
+    tx.objectStore(db.outbox.name).delete(IDBKeyRange.bound(run.first, run.last));
+    tx.oncomplete = () => resolve();
+    // A failed request aborts the transaction, and the abort carries its error.
+    tx.onabort = () => reject(tx.error ?? new Error('The outbox deletion was aborted.'));
+  });
+  const table = `idb://${db.name}/${db.outbox.name}/`;
+  Dexie.on('storagemutated').fire({ [table]: new RangeSet(run.first, run.last), [`${table}:dels`]: new RangeSet(run.first, run.last) });
 }

@@ -36,9 +36,10 @@ export type Pushed = { pushed: number; rejected: number; clockOffsetMs: number |
  * even with nothing to send: it carries the health report and brings back the configuration
  * version, pulled here when it differs. An answer out of shape settles nothing.
  *
- * Batches follow each other without a pause: while a push travels, the batch before it (if
- * acknowledged whole) is settled and the batch after it is read, above its keys, with the
- * health to send (leaving both out). When the answer is not an acknowledgement of every
+ * Batches follow each other without a pause: while a push travels, the batch after it is
+ * read, above its keys, with the health to send (leaving out the batches not settled yet),
+ * and then the batch before it (if acknowledged whole) is settled; the next push goes as soon
+ * as its answer is in, whether or not that settling has ended. When the answer is not an acknowledgement of every
  * record (a rejection, an id taken, a new configuration), the batch read ahead is dropped, the
  * answer settled, and the next batch read after it.
  */
@@ -54,6 +55,7 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
   /** The last batch, acknowledged whole and not settled yet: it is settled while the next push travels. */
   let unsettled: KeyRange | null = null;
   const tally = new OutboxTally();
+  const settlings = new Settlings();
   let next = prepare(options, cursor.seq, null, tally);
   for (let first = true; ; first = false) {
     const { rows, health } = await next;
@@ -62,20 +64,26 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     const body: PushRequest = { protocol: PROTOCOL_VERSION, records: rows.map((row) => row.record), health: { ...health, clockOffsetMs: clockOffsetMs ?? health.clockOffsetMs, reportedAt: now() } };
     const sentAt = now();
     const answering = requestJson(http, '/api/sync/push', { method: 'POST', token: device.identity.token, body }, { schema: PushResponseSchema, what: 'a push answer' });
-    if (unsettled) await settleAcknowledgedRun(db, unsettled);
-    unsettled = null;
     const range = keyRangeOf(rows);
-    const ahead = range ? prepare(options, range.last, range, tally) : null;
+    // The read ahead starts before the settling: IndexedDB runs a deletion queued first ahead
+    // of any later read of the same store, and the next push would wait for it.
+    const ahead = range ? prepare(options, range.last, span(unsettled, range), tally) : null;
     // Dropped when the answer is not the one it was read for; its failure then matters to no one.
     ahead?.catch(() => undefined);
+    // The settling started with the push before is awaited now, after this one is sent.
+    await settlings.done();
+    if (unsettled) settlings.start(settleAcknowledgedRun(db, unsettled));
+    unsettled = null;
     const answer = await answering;
     if (!answer.ok) {
       cursor.seq = 0;
+      await settlings.done();
       return answer;
     }
     const settled = settlement(rows, answer.value);
     if (!settled.ok) {
       cursor.seq = 0;
+      await settlings.done();
       return settled;
     }
     // The server answered between sending and receiving: halfway is the best guess of when.
@@ -92,6 +100,7 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
       next = ahead;
       continue;
     }
+    await settlings.done();
     const appended = await settleOutbox(db, settled.value, { now: now(), resign });
     const takenAgain = settled.value.taken.some((seq) => requeued.has(seq));
     for (const seq of appended) requeued.add(seq);
@@ -104,13 +113,37 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     if (rows.length === 0 || takenAgain) break;
     next = prepare(options, cursor.seq, null, tally);
   }
+  await settlings.done();
   if (unsettled) await settleAcknowledgedRun(db, unsettled);
   return ok({ pushed, rejected, clockOffsetMs, rotateToken });
 }
 
 /**
- * The batch after `afterSeq` and the health to send with it. `leaving`: the keys of a batch in
- * flight or settling just below it, left out of the health with the batch's own.
+ * The settling of an acknowledged batch, running while the next push travels: awaited before
+ * the next one starts, before any other write of the outbox and before the run ends, so its
+ * failure fails the run as an awaited one would.
+ */
+class Settlings {
+  #pending: Promise<unknown> | null = null;
+
+  start(settling: Promise<void>): void {
+    // Held as a value until awaited: a failure meanwhile is not an unhandled rejection.
+    this.#pending = settling.then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  async done(): Promise<void> {
+    const outcome = (await this.#pending) as { error: unknown } | null;
+    this.#pending = null;
+    if (outcome) throw outcome.error;
+  }
+}
+
+/**
+ * The batch after `afterSeq` and the health to send with it. `leaving`: the keys of the
+ * batches in flight and settling just below it, left out of the health with the batch's own.
  */
 async function prepare(options: PushOptions, afterSeq: number, leaving: KeyRange | null, tally: OutboxTally): Promise<{ rows: OutboxRow[]; health: DeviceHealth }> {
   const rows = await readOutboxBatch(options.db, afterSeq, options.limits);

@@ -1,6 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { liveQuery } from 'dexie';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { OutboxTally, outboxStats, readOutboxBatch, settleAcknowledgedRun, settleOutbox, type KeyRange } from '../../src/store/outbox.ts';
+import { watchDeviceStatus, watchNewestOutboxKey, watchOutboxDepth } from '../../src/store/status.ts';
 import { givenOpenCounter, givenRatings as givenRatingsOn } from '../helpers/counter.ts';
 
 let db: BranchVoiceDB;
@@ -113,5 +115,31 @@ describe('the outbox tally of a sync run', () => {
     const rows = await batch(0, 2);
     await settleAcknowledgedRun(db, rangeOf(rows));
     expect((await db.outbox.toArray()).map((r) => r.createdAt)).toEqual([1_790_000_000_002, 1_790_000_000_003]);
+  });
+
+  it('given live queries and the status corner watching the outbox, when a run is settled, then each sees it shrink', async () => {
+    await givenRatings(4, 1_790_000_000_000);
+    const rows = await batch(0, 3);
+    const seen = { depth: [] as number[], newest: [] as number[], times: [] as number[][], unsynced: [] as number[] };
+    const watching = [
+      watchOutboxDepth(db).subscribe((depth) => seen.depth.push(depth)),
+      watchNewestOutboxKey(db).subscribe((key) => seen.newest.push(key)),
+      // Reads rows, not a count: a result Dexie could have cached.
+      liveQuery(() => db.outbox.toArray()).subscribe((all) => seen.times.push(all.map((row) => row.createdAt))),
+      watchDeviceStatus(db, 0).subscribe((status) => seen.unsynced.push(status.unsynced), () => undefined),
+    ];
+    try {
+      await vi.waitFor(() => expect([seen.depth.at(-1), seen.times.at(-1)?.length, seen.unsynced.at(-1)]).toEqual([4, 4, 4]));
+      await settleAcknowledgedRun(db, rangeOf(rows));
+      await vi.waitFor(() => {
+        expect(seen.depth.at(-1)).toBe(1);
+        expect(seen.times.at(-1)).toEqual([1_790_000_000_003]);
+        expect(seen.unsynced.at(-1)).toBe(1);
+      });
+      // The newest key stays: the trigger for new records does not fire on a settling.
+      expect(new Set(seen.newest)).toEqual(new Set([rows.at(-1)!.seq + 1]));
+    } finally {
+      for (const watch of watching) watch.unsubscribe();
+    }
   });
 });
