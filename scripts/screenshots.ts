@@ -403,10 +403,16 @@ async function allScreens() {
       await page.screenshot({ path: `${OUT}/thanks-${lang}-${orientation}.png` });
     }
   }
-  await page.reload();
-  await page.locator('[data-screen="counter-ready"]').waitFor();
-  await page.getByRole('button', { name: 'Large text' }).click();
-  await page.screenshot({ path: `${OUT}/large-text-en-portrait.png` });
+  for (const [lang, label, largeText] of [['en', 'English', 'Large text'], ['es', 'Español', 'Letra grande']] as const) {
+    for (const [orientation, viewport] of SIZES) {
+      await page.setViewportSize(viewport);
+      await page.reload();
+      await page.locator('[data-screen="counter-ready"]').waitFor();
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.getByRole('button', { name: largeText }).click();
+      await page.screenshot({ path: `${OUT}/large-text-${lang}-${orientation}.png` });
+    }
+  }
   await page.reload();
   await page.locator('[data-screen="counter-ready"]').waitFor();
   await page.setViewportSize({ width: 800, height: 1280 });

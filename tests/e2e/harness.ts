@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const run = promisify(execFile);
 
 
@@ -115,6 +117,13 @@ export async function openTablet(userDataDir: string, viewport = { width: 800, h
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
+}
+
+/** axe-core's violations on the page as it is (injected through the debugger: the app's CSP allows no inline script). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
 
 /** Polls until `check` returns true, or fails with `what` after `timeoutMs`. */

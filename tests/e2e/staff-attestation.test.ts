@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import Papa from 'papaparse';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
+  axeViolations,
   caseAction,
   enrollmentCodeOf,
   enrollTablet,
@@ -37,7 +37,6 @@ const dataDir = tempDir('attest-data');
 const profiles = { counter: tempDir('attest-counter'), lobby: tempDir('attest-lobby'), desk: tempDir('attest-desk') };
 let port: number;
 let server: RunningServer | undefined;
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
   port = await freePort();
@@ -57,13 +56,6 @@ const STAFF = {
 } as const;
 /** A case summary a customer could dictate: a formula once the CSV is split on `;` or `,`. */
 const HOSTILE = 'Fee taken twice;=1+2,@SUM(A1:A9),-3+3,=HYPERLINK("http://evil.example")';
-
-/** axe-core's violations on the page as it is (injected through the debugger: the app's CSP allows no inline script). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 /** What a script on the tablet's page can read: the device token IndexedDB keeps. */
 async function tokenOf(page: Page): Promise<string> {
