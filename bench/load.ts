@@ -11,7 +11,7 @@
  * at the same instant, as its sync engine would (bench/load/devices.ts). It prints
  * records/s, push latency, the answers and retries, then reads the tables back and checks
  * that they hold exactly what was sent, and that the roll-ups add up to it. It exits 1 when
- * anything was lost or a goal was missed: all in within 60 s, push p99 under 2 s.
+ * anything was lost or a goal was missed: all in within 20 s, push p99 under 2 s.
  * PostgreSQL runs when TEST_POSTGRES_URL or DATABASE_URL is set (a database of its own,
  * dropped afterwards).
  */

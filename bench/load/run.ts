@@ -75,7 +75,7 @@ export type LoadResult = {
 };
 
 /** The day-end goals (docs/architecture.md, "Tests"; docs/reliability.md, "Load"). */
-export const GOALS = { allInMs: 60_000, p99Ms: 2_000 };
+export const GOALS = { allInMs: 20_000, p99Ms: 2_000 };
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const log = options.log ?? (() => {});
