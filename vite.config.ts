@@ -53,7 +53,8 @@ function firstScreenChunk(): { plugin: Plugin; test: (id: string) => boolean } {
     apply: 'build',
     buildEnd() {
       const entry = [...this.getModuleIds()].find((id) => /src[\\/]ui[\\/]main\.tsx$/.test(id));
-      const stack = entry ? [entry] : [];
+      if (!entry) throw new Error("the app's entry, src/ui/main.tsx, is missing from the build");
+      const stack = [entry];
       while (stack.length > 0) {
         const id = stack.pop()!;
         if (closure.has(id)) continue;

@@ -24,6 +24,7 @@ import {
   signInAtCounter,
   signInStaff,
   startServer,
+  tellerIdOf,
   tempDir,
 } from '../tests/e2e/harness.ts';
 import { attestationScreens } from './screenshots-attestation.ts';
@@ -367,8 +368,7 @@ async function allScreens() {
   const branchId = await firstBranchId(dataDir);
   await admin(dataDir, 'branch:set', branchId, '--name', 'Main Street', '--cooldown', '60000', '--speech', 'on');
   const { context, page } = await openTablet(profile);
-  const tellerId = /^([0-9a-f-]{36})\s+[0-9a-f-]{36}\s+1001\s/m.exec(await admin(dataDir, 'tellers'))?.[1] ?? '';
-  await admin(dataDir, 'teller:set', tellerId, '--name', 'Wang Xiaoming', '--stars', '4', '--photo', await tellerPhoto(page));
+  await admin(dataDir, 'teller:set', await tellerIdOf(dataDir, '1001'), '--name', 'Wang Xiaoming', '--stars', '4', '--photo', await tellerPhoto(page));
 
   await page.setViewportSize({ width: 800, height: 1280 });
   await page.goto(`http://127.0.0.1:${port}/`);

@@ -62,9 +62,8 @@ const PLAN_ATTEMPTS = 5;
 async function leave(db: BranchVoiceDB, done: ReadonlySet<number>): Promise<void> {
   if (done.size === 0) return;
   const keys = [...done];
-  const run = { first: Math.min(...keys), last: Math.max(...keys) };
-  const inRun = db.outbox.where(':id').between(run.first, run.last, true, true);
-  if ((await inRun.count()) === done.size) await inRun.delete();
+  const range = db.outbox.where(':id').between(Math.min(...keys), Math.max(...keys), true, true);
+  if ((await range.count()) === done.size) await range.delete();
   else await db.outbox.bulkDelete(keys);
 }
 

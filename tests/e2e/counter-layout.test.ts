@@ -12,6 +12,7 @@ import {
   removeDir,
   signInAtCounter,
   startServer,
+  tellerIdOf,
   tempDir,
   type RunningServer,
 } from './harness.ts';
@@ -81,8 +82,7 @@ describe("the counter's rating and reasons screens on a tablet", () => {
     server = await startServer(port, dataDir);
     // The fullest screen a branch can have: read aloud offered, a long name, four stars.
     await admin(dataDir, 'branch:set', await firstBranchId(dataDir), '--speech', 'on');
-    const tellerId = /^([0-9a-f-]{36})\s+[0-9a-f-]{36}\s+1001\s/m.exec(await admin(dataDir, 'tellers'))?.[1] ?? '';
-    await admin(dataDir, 'teller:set', tellerId, '--name', 'María José Fernández de la Torre', '--stars', '4');
+    await admin(dataDir, 'teller:set', await tellerIdOf(dataDir, '1001'), '--name', 'María José Fernández de la Torre', '--stars', '4');
   });
 
   it('given each size, language and text size, then the rating screen is whole, uncovered and without a scroll, every reason can be reached, and axe finds nothing', async () => {

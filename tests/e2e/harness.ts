@@ -194,6 +194,13 @@ export async function unsyncedShows(page: Page, text: string, timeoutMs = 10_000
   }
 }
 
+/** A teller's id by staff number, as the admin CLI lists tellers. */
+export async function tellerIdOf(dataDir: string, staffNumber: string): Promise<string> {
+  const id = new RegExp(`^([0-9a-f-]{36})\\s+[0-9a-f-]{36}\\s+${staffNumber}\\s`, 'm').exec(await admin(dataDir, 'tellers'))?.[1];
+  if (!id) throw new Error(`no teller with staff number ${staffNumber}`);
+  return id;
+}
+
 /** The first-run teller's staff number and PIN, from the first run's file. */
 export function firstTellerOf(output: string): { staffNumber: string; pin: string } {
   const match = /Teller sign-in: staff number (\S+), PIN (\d{4})/.exec(output);
