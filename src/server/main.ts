@@ -9,6 +9,7 @@ import { firstRunFileOf, writeFirstRunFile } from './first-run-file.ts';
 import { makePrivateDir } from './private-files.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
+import { schedulePurge } from './services/privacy.ts';
 import { ensureRollupsCurrent } from './services/report-rollups.ts';
 import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning } from './transport.ts';
 
@@ -75,7 +76,9 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
   }
   console.log(`Listening on ${scheme}://${host}:${actualPort}`);
-  closeOnSignals(app, database);
+  // Retention (docs/privacy.md): each server tries hourly; the first to claim a day runs it.
+  const stopPurge = schedulePurge(database.db, app.log);
+  closeOnSignals(app, database, stopPurge);
 }
 
 function parsePort(value: string | undefined): number {
@@ -164,9 +167,10 @@ function firstRunBanner({ branch, counter, teller }: FirstRun, addresses: string
   ].join('\n');
 }
 
-function closeOnSignals(app: FastifyInstance, database: DatabaseHandle): void {
+function closeOnSignals(app: FastifyInstance, database: DatabaseHandle, stopPurge: () => void): void {
   const close = async (signal: NodeJS.Signals) => {
     app.log.info({ signal }, 'shutting down');
+    stopPurge();
     await app.close();
     await database.destroy();
     process.exit(0);

@@ -1,7 +1,9 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DAY_MS, DEFAULT_RETENTION } from '../../src/domain/privacy.ts';
 import { verifyPin } from '../../src/domain/pin.ts';
 import { PROTOCOL_VERSION, type EnrollResponse, type PushResponse } from '../../src/domain/wire.ts';
 import { referenceCode } from '../../src/domain/opinion.ts';
@@ -9,6 +11,9 @@ import { anOpinion, aRating, aShiftEvent } from '../builders/rating.ts';
 import { TEST_TLS } from './dashboard.ts';
 import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 import { exited, firstRunOf, LOBBY_CODE_LINE, lobbyEnrollmentCodeOf, runTsx, startTsx, waitForOutput } from './process.ts';
+
+/** The customer of the entry the lobby tablet pushes. */
+const CUSTOMER = { name: 'Lucía Gómez', phone: '+34 612 345 678', email: 'lucia@example.es', wantsReply: true, consent: true } as const;
 
 const INDEX_HTML = '<!doctype html><title>BranchVoice</title>';
 // The end-to-end tests read the code from exactly this line of the first run's file.
@@ -82,7 +87,7 @@ describe('npm run server', () => {
     });
     const lobbyDevice = (await lobby.json()) as EnrollResponse;
     expect(lobbyDevice).toMatchObject({ mode: 'lobby', referencePrefix: 1, config: { counter: null, counters: [config.counter] } });
-    const entry = anOpinion({ branchId: config.branch.id, referenceCode: referenceCode(lobbyDevice.referencePrefix, 1) });
+    const entry = anOpinion({ branchId: config.branch.id, referenceCode: referenceCode(lobbyDevice.referencePrefix, 1), contact: CUSTOMER });
     const opinion = await fetch(`${base}/api/sync/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${lobbyDevice.token}` },
@@ -129,6 +134,26 @@ describe('npm run server', () => {
     expect(server.output()).not.toMatch(DASHBOARD_LINE);
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
+  });
+
+  it('given an entry whose contact details are past their retention, when the server starts on a day not yet purged, then it blanks them and logs the counts, never the details', async () => {
+    const file = join(dataDir, 'branchvoice.sqlite');
+    const sqlite = new SQLite(file);
+    sqlite.prepare('update opinions set received_at = ?').run(Date.now() - (DEFAULT_RETENTION.contactDays + 1) * DAY_MS);
+    // Today's purge ran at the first start, and found nothing: as if today were a new day.
+    sqlite.prepare("delete from job_runs where job = 'purge'").run();
+    sqlite.close();
+    const server = startTsx('src/server/main.ts', env);
+    await waitForOutput(server.output, /"msg":"retention purge done"/);
+    expect(server.output()).toMatch(/"job":"purge","contacts":1,/);
+    for (const detail of [CUSTOMER.name, CUSTOMER.phone, CUSTOMER.email]) expect(server.output()).not.toContain(detail);
+    server.child.kill('SIGTERM');
+    expect(await exited(server.child)).toBe(0);
+    const reopened = new SQLite(file, { readonly: true });
+    expect(reopened.prepare('select contact_name, contact_phone, contact_email, had_contact from opinions').all()).toEqual([
+      { contact_name: null, contact_phone: null, contact_email: null, had_contact: 1 },
+    ]);
+    reopened.close();
   });
 });
 

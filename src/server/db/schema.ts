@@ -30,6 +30,9 @@ export interface Database {
   staff_sessions: StaffSessionTable;
   attempts: AttemptTable;
   retired_tokens: RetiredTokenTable;
+  audit_log: AuditLogTable;
+  blankings: BlankingTable;
+  job_runs: JobRunTable;
 }
 
 /** How a staff-made record was attested: a staff session the server checked, or the tablet's own PIN check. */
@@ -224,6 +227,11 @@ export interface OpinionTable extends ContentHashColumn {
   received_at: number;
   /** `created_at`'s calendar day in the branch's time zone, YYYY-MM-DD. */
   day: string;
+  /** 1: it came with contact details; kept when they are blanked, so the roll-ups still count it (migration 0008). */
+  had_contact: ColumnType<number, number | undefined, number>;
+  /** When retention or an erasure blanked the contact details; the customer's words. Null while kept. */
+  contact_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
+  text_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface CaseEventTable extends ContentHashColumn, AttestationColumns {
@@ -247,6 +255,8 @@ export interface CaseEventTable extends ContentHashColumn, AttestationColumns {
   /** The CaseRefusal and its message when refused; null when applied. */
   reason: string | null;
   message: string | null;
+  /** When retention or an erasure blanked the customer's words in `payload` (migration 0008). */
+  text_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface OpinionReadTable extends ContentHashColumn, AttestationColumns {
@@ -328,6 +338,8 @@ export interface ComplaintCaseTable {
   /** The domain ComplaintCase as JSON text (plus `topicId`). */
   state: string;
   updated_at: number;
+  /** When retention or an erasure blanked the summary in `state` (migration 0008). */
+  text_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** Case tallies (domain/metrics.ts CaseTally) by branch, opening day, channel and topic ('' for none). */
@@ -408,6 +420,47 @@ export interface AttemptTable {
   key: string;
   count: number;
   window_ends_at: number;
+}
+
+/** One act on customers' personal data (services/audit.ts): append-only. */
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  action: string;
+  /** Who, as the server verified them: a staff id, a dashboard staff number, an OS account. */
+  actor: string;
+  actor_role: string;
+  /** How: 'staff-session' (PIN checked by the server), 'dashboard-session' (password), 'server-shell' (the CLI). */
+  verified: string;
+  device_id: string | null;
+  address: string | null;
+  branch_id: string | null;
+  /** What it was about: a record id, a customer's request, a report. */
+  subject: string;
+  /** JSON: counts and record ids, never the data. */
+  detail: string;
+}
+
+/** What retention or an erasure blanked, in order: the feed the lobby tablets prune their copies by. */
+export interface BlankingTable {
+  seq: Generated<number>;
+  branch_id: string;
+  /** 'opinion' or 'case'. */
+  subject_kind: string;
+  subject_id: string;
+  /** 'retention' or 'erasure'. */
+  reason: string;
+  at: number;
+}
+
+/** A daily job's claim on its day: the server whose insert lands runs it. */
+export interface JobRunTable {
+  job: string;
+  day: string;
+  started_at: number;
+  finished_at: number | null;
+  /** JSON: what it did, as counts. */
+  detail: string | null;
 }
 
 export type BranchRow = Selectable<BranchTable>;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Language } from '../../domain/language.ts';
 import type { Opinion, OpinionKind } from '../../domain/opinion.ts';
 import { localDayOf } from '../../domain/period.ts';
+import { hasContact } from '../../domain/review.ts';
 import type { Score } from '../../domain/rating.ts';
 import { contentHash } from '../content-hash.ts';
 import type { Database, NewOpinionRow, OpinionRow } from '../db/schema.ts';
@@ -36,6 +37,7 @@ export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: num
   received_at: receivedAt,
   day: localDayOf(opinion.createdAt, timeZone),
   content_hash: contentHash(opinion),
+  had_contact: opinion.contact && hasContact(opinion) ? 1 : 0,
 });
 
 /** Maps a row back to the record it was, plus the server's stamps. */
@@ -52,8 +54,9 @@ export const opinionRowToStored = (row: OpinionRow): StoredOpinion => ({
     row.visit_score === null && row.visit_counter_id === null && row.visit_teller_id === null
       ? null
       : { score: row.visit_score as Score | null, counterId: row.visit_counter_id, tellerId: row.visit_teller_id },
+  // Blanked by retention or an erasure: the entry has no contact details any more.
   contact:
-    row.consent === null
+    row.consent === null || row.contact_blanked_at !== null
       ? null
       : { name: row.contact_name ?? '', phone: row.contact_phone ?? '', email: row.contact_email ?? '', wantsReply: row.wants_reply === 1, consent: true },
   referenceCode: row.reference_code,

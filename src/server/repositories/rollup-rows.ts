@@ -3,7 +3,6 @@ import type { ComplaintCase } from '../../domain/case.ts';
 import { CASE_TALLY_FIELDS, type CaseTally } from '../../domain/metrics.ts';
 import { localDayOf } from '../../domain/period.ts';
 import type { Score } from '../../domain/rating.ts';
-import { hasContact } from '../../domain/review.ts';
 import { isPostgres } from '../db/database.ts';
 import type {
   CaseDayTable,
@@ -34,8 +33,8 @@ import type {
 /** What a stored rating adds to the roll-ups (a row as inserted: the teller may be left out). */
 export type RatingFacts = Pick<RatingRow, 'id' | 'branch_id' | 'day' | 'counter_id' | 'score' | 'reasons'> & { teller_id?: string | null };
 
-/** What a stored opinion adds to the roll-ups (a row as inserted: contact columns may be left out). */
-export type OpinionFacts = Pick<OpinionRow, 'id' | 'branch_id' | 'day' | 'opinion_kind' | 'topic_id'> & { contact_phone?: string | null; contact_email?: string | null };
+/** What a stored opinion adds to the roll-ups: `had_contact` outlives the contact details themselves (retention). */
+export type OpinionFacts = Pick<OpinionRow, 'id' | 'branch_id' | 'day' | 'opinion_kind' | 'topic_id'> & { had_contact?: number };
 
 /**
  * The rows an insert stored, from the ids it returned: each id's first row, as an insert with
@@ -128,12 +127,11 @@ export function ratingAdditions(r: RatingFacts): Additions {
   };
 }
 
-/** What one stored opinion adds: 1 under its kind and topic, and 1 "with contact" when the domain says it has one. */
+/** What one stored opinion adds: 1 under its kind and topic, and 1 "with contact" when it came with contact details. */
 export function opinionAdditions(o: OpinionFacts): Additions {
-  const contact = { phone: o.contact_phone ?? '', email: o.contact_email ?? '' };
   return {
     opinion_days: [
-      { branch_id: o.branch_id, day: o.day, opinion_kind: o.opinion_kind, topic_id: o.topic_id, count: 1, with_contact: hasContact({ contact }) ? 1 : 0 },
+      { branch_id: o.branch_id, day: o.day, opinion_kind: o.opinion_kind, topic_id: o.topic_id, count: 1, with_contact: o.had_contact === 1 ? 1 : 0 },
     ],
   };
 }
@@ -404,7 +402,7 @@ export async function addStoredRecordsToRollups(trx: Kysely<Database>, branchId:
     (after) =>
       trx
         .selectFrom('opinions')
-        .select(['seq', 'id', 'branch_id', 'day', 'opinion_kind', 'topic_id', 'contact_phone', 'contact_email'])
+        .select(['seq', 'id', 'branch_id', 'day', 'opinion_kind', 'topic_id', 'had_contact'])
         .where('branch_id', '=', branchId)
         .where('seq', '>', after)
         .orderBy('seq')

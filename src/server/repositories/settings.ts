@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
  * The network-wide settings there are; a key without a row has its default (services/settings.ts).
  * `rollups-version` is the server's own: the definition its report roll-ups were last built by (services/report-rollups.ts).
  */
-export type SettingKey = 'reply_within_hours' | 'not_on_spot_within_hours' | 'rollups-version';
+export type SettingKey = 'reply_within_hours' | 'not_on_spot_within_hours' | 'rollups-version' | 'retention';
 
 /** The stored settings among `keys`, parsed from their JSON text; absent keys are left out. */
 export async function readSettings(db: Kysely<Database>, keys: readonly SettingKey[]): Promise<Map<SettingKey, unknown>> {

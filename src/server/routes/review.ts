@@ -6,6 +6,7 @@ import { describeIssues, type ApiError } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { deviceAuth } from '../plugins/device-auth.ts';
+import { recordAudit } from '../services/audit.ts';
 import { reviewOf } from '../services/review.ts';
 import { staffOfRequest } from '../services/staff-sessions.ts';
 import { QueryNumber } from './query.ts';
@@ -39,9 +40,22 @@ export const reviewRoutes: FastifyPluginAsync<ReviewRoutesOptions> = async (app,
     if (!query.success) {
       return sendApiError(reply, 'bad-request', `${describeIssues(query.issues)} (since: epoch milliseconds, e.g. the start of today)`);
     }
-    const page = await reviewOf(db, request.device.branchId, query.output.since, now());
+    const at = now();
+    const page = await reviewOf(db, request.device.branchId, query.output.since, at);
     // Who read customers' words and contact details, and how many entries: never the entries.
     request.log.info({ deviceId: request.device.id, staffId: reader.value.staff.id, sessionId: reader.value.sessionId, entries: page.entries.length }, 'review read');
+    // The audit log (docs/privacy.md): the entries whose contact details were shown, by id.
+    await recordAudit(
+      db,
+      { actor: reader.value.staff.id, role: reader.value.staff.role, verified: 'staff-session', deviceId: request.device.id, address: request.ip },
+      {
+        action: 'contact-view',
+        branchId: request.device.branchId,
+        subject: 'tablet-review',
+        detail: { sessionId: reader.value.sessionId, entries: page.entries.length, withContact: page.entries.filter((e) => e.opinion.contact !== null).map((e) => e.opinion.id) },
+      },
+      at,
+    );
     return page;
   });
 };

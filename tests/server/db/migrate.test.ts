@@ -30,7 +30,7 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual([
-      'attempts', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'opinion_days', 'opinion_reads', 'opinions',
+      'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'job_runs', 'opinion_days', 'opinion_reads', 'opinions',
       'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions',
       'tellers', 'topics',
     ]);
@@ -205,7 +205,7 @@ describeEachDatabase('migrations', (kind) => {
     await db.insertInto('case_events').values(row as never).execute();
 
     expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation', '0008_privacy'] });
     expect(await ensureRollupsCurrent(db, AT)).toBe(1);
 
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ timeZone: 'UTC' });
@@ -226,11 +226,11 @@ describeEachDatabase('migrations', (kind) => {
     database = await createTestDatabase(kind);
     expect(await migrateTo(database.db, '0001_initial')).toEqual({
       ok: true,
-      value: ['0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+      value: ['0008_privacy', '0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
     });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation'],
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation', '0008_privacy'],
     });
   });
 
@@ -244,7 +244,7 @@ describeEachDatabase('migrations', (kind) => {
     const { content_hash: _hash, attestation: _attestation, staff_session_id: _session, ...opened } = caseEventToRow(aCaseEvent('opened', CASE_ID, { createdAt: AT }), 'd1', AT, { status: 'applied' }) as Record<string, unknown>;
     await db.insertInto('case_events').values(opened as never).execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
+    expect(await migrateTo(db, '0007_staff_sessions_attestation')).toEqual({ ok: true, value: ['0007_staff_sessions_attestation'] });
 
     expect(await db.selectFrom('devices').select(['token_issued_at', 'previous_token_hash', 'clone_suspected_at']).execute()).toEqual([
       { token_issued_at: AT - 5, previous_token_hash: null, clone_suspected_at: null },
@@ -252,5 +252,25 @@ describeEachDatabase('migrations', (kind) => {
     expect(await db.selectFrom('day_closes').select(['started_attestation', 'started_session_id']).execute()).toEqual([{ started_attestation: 'tablet', started_session_id: null }]);
     expect(await db.selectFrom('case_events').select(['attestation', 'staff_session_id', 'content_hash']).execute()).toEqual([{ attestation: 'tablet', staff_session_id: null, content_hash: null }]);
     expect(await db.selectFrom('staff_accounts').selectAll().execute()).toEqual([]);
+  });
+
+  it('given entries from 0007, with and without contact details, when 0008 runs, then each knows whether it came with contact details and nothing is blanked', async () => {
+    database = await createTestDatabase(kind, { upTo: '0007_staff_sessions_attestation' });
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT }).execute();
+    const entry = (id: string, contact: { phone: string; email: string } | null) => ({
+      id, branch_id: BRANCH_ID, device_id: 'd1', opinion_kind: 'complaint', topic_id: 'waiting', text: 'Slow', visit_score: null, visit_counter_id: null, visit_teller_id: null,
+      contact_name: contact ? 'Wong' : null, contact_phone: contact?.phone ?? null, contact_email: contact?.email ?? null, wants_reply: contact ? 1 : null, consent: contact ? 1 : null,
+      reference_code: `R-${id}`, language: 'en', created_at: AT, received_at: AT, day: '2026-11-23', content_hash: null,
+    });
+    await db.insertInto('opinions').values([entry('o1', { phone: '+852 9123 4567', email: '' }), entry('o2', { phone: '', email: 'a@b.hk' }), entry('o3', null)] as never).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0008_privacy'] });
+
+    expect(await db.selectFrom('opinions').select(['id', 'had_contact', 'contact_blanked_at', 'text_blanked_at']).orderBy('id').execute()).toEqual([
+      { id: 'o1', had_contact: 1, contact_blanked_at: null, text_blanked_at: null },
+      { id: 'o2', had_contact: 1, contact_blanked_at: null, text_blanked_at: null },
+      { id: 'o3', had_contact: 0, contact_blanked_at: null, text_blanked_at: null },
+    ]);
   });
 });

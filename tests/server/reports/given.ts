@@ -349,3 +349,12 @@ export async function givenTwoBusyDays(db: Kysely<Database>): Promise<GivenBranc
   ]);
   return [a, b];
 }
+
+/** The figures: every roll-up, and each case's state but for its words and the mark of their blanking (retention, erasure). */
+export async function figuresOf(db: Kysely<Database>) {
+  const rollups = await rollupsOf(db);
+  return {
+    ...rollups,
+    complaintCases: rollups.complaintCases.map(({ text_blanked_at: _, state: { summary: __, ...state }, ...row }) => ({ ...row, state })),
+  };
+}

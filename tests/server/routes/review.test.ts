@@ -5,6 +5,7 @@ import { ReviewPageSchema, type EntryRead, type ReviewEntry } from '../../../src
 import { PROTOCOL_VERSION, type PushResponse } from '../../../src/domain/wire.ts';
 import { caseEventToRow } from '../../../src/server/repositories/case-events.ts';
 import { countOpinionReads } from '../../../src/server/repositories/opinion-reads.ts';
+import { readAudit } from '../../../src/server/services/audit.ts';
 import { reviewOf } from '../../../src/server/services/review.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { anEntryRead } from '../../builders/entry-read.ts';
@@ -109,6 +110,8 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
     expect((await callApi(server, 'DELETE', '/api/staff-session', { token: lobby.token, headers: manager })).status).toBe(204);
     expect(await ask(manager)).toMatchObject({ status: 403, body: { code: 'staff-session-required' } });
     for (const answer of [await ask(), await ask(clerk)]) expect(JSON.stringify(answer.body)).not.toContain(CONTACT.phone);
+    // The audit log holds the one view that showed contact details: the branch manager's.
+    expect((await readAudit(database.current.db, { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 })).map((a) => a.actor)).toEqual([STAFF_ID['branch-manager']]);
   });
 
   it('given entries of the last months, then the review reaches a week back whatever `since` asks, and an open entry a quarter back, no further', async () => {
@@ -149,7 +152,7 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
   });
 
   it("given today's entries, then the review lists them newest first, each as pushed with its contact details, received time and no reader", async () => {
-    const { entry, push, review } = await given();
+    const { entry, push, review, lobby } = await given();
     const complaint = entry({ contact: CONTACT, visit: { score: 'dissatisfied', counterId: null, tellerId: TELLER_ID } });
     const praise = entry({ opinionKind: 'praise', topicId: 'staff', text: 'Very kind.' });
     expect(await push([complaint], { at: SERVER_NOW - HOUR })).toEqual(accepted(complaint));
@@ -159,6 +162,23 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
       { opinion: praise, receivedAt: SERVER_NOW, readAt: null, readByStaffId: null },
       { opinion: complaint, receivedAt: SERVER_NOW - HOUR, readAt: null, readByStaffId: null },
     ]);
+    // Who saw which contact details, checked how, from where: in the audit log, without the details.
+    const audit = await readAudit(database.current.db, { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 10 });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        at: SERVER_NOW,
+        action: 'contact-view',
+        actor: STAFF_ID['complaint-manager'],
+        role: 'complaint-manager',
+        verified: 'staff-session',
+        deviceId: lobby.deviceId,
+        address: '127.0.0.1',
+        branchId: BRANCH_ID,
+        subject: 'tablet-review',
+        detail: expect.objectContaining({ entries: 2, withContact: [complaint.id] }),
+      }),
+    ]);
+    expect(JSON.stringify(audit)).not.toContain(CONTACT.phone);
   });
 
   it('given an entry read, when the same read is pushed again, then it is accepted both times and stored once', async () => {

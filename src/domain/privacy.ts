@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+
+/**
+ * How long customers' personal data lives (docs/privacy.md; the defaults and their reasons are
+ * in decision 0019). Every period is whole days; figures and roll-ups are never touched.
+ */
+export interface Retention {
+  /** Contact details of an entry: days after it arrived, or after its case was signed off; never while its case is open. */
+  contactDays: number;
+  /** The customer's words in an entry without a case: days after it arrived. */
+  entryTextDays: number;
+  /** The words in a signed-off case (summary, restatement, replies) and in its entry: days after the case last changed. */
+  closedCaseDays: number;
+  /** The audit log of who saw, exported or erased personal data. */
+  auditDays: number;
+  /** A lobby tablet keeps a signed-off case's events this many days after it last changed. */
+  tabletClosedCaseDays: number;
+  /** A record the server refused stays in a tablet's quarantine this many days for staff to see and act on. */
+  quarantineDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = {
+  contactDays: 90,
+  entryTextDays: 365,
+  closedCaseDays: 1095,
+  auditDays: 1826,
+  tabletClosedCaseDays: 14,
+  quarantineDays: 30,
+};
+
+const Days = (min: number, max: number) =>
+  v.pipe(v.number(), v.integer('must be whole days'), v.minValue(min, `must be at least ${min} days`), v.maxValue(max, `must be at most ${max} days`));
+
+/** What an admin may set: long enough to answer and analyse, short enough to mean something (ten years at most). */
+export const RetentionSchema = v.strictObject({
+  contactDays: Days(7, 3650),
+  entryTextDays: Days(30, 3650),
+  closedCaseDays: Days(30, 3650),
+  auditDays: Days(365, 3650),
+  tabletClosedCaseDays: Days(1, 365),
+  quarantineDays: Days(1, 365),
+});
+
+export const RETENTION_FIELDS = Object.keys(DEFAULT_RETENTION) as (keyof Retention)[];
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The instant before which a record is due under a period of `days`. */
+export const dueBefore = (now: number, days: number): number => now - days * DAY_MS;
+
+/**
+ * What replaces a customer's words once blanked: a case event's text may not be empty on the
+ * wire, and a dash reads the same in every language; screens show their own note beside it.
+ */
+export const BLANKED_TEXT = '—';
+
+/** What an erasure or retention blanked, as the tablets learn it at their next sync. */
+export type BlankingKind = 'opinion' | 'case';
+export type BlankingReason = 'retention' | 'erasure';
+export interface Blanking {
+  seq: number;
+  kind: BlankingKind;
+  id: string;
+  reason: BlankingReason;
+}
+
+/** A customer's request, by what they can tell us: their entry's reference code, their phone or their e-mail. */
+export const CustomerQuerySchema = v.union([
+  v.strictObject({ reference: v.pipe(v.string(), v.trim(), v.minLength(4, 'a reference code has at least 4 characters'), v.maxLength(40)) }),
+  v.strictObject({ phone: v.pipe(v.string(), v.trim(), v.regex(/\d{6,}/, 'a phone number has at least 6 digits'), v.maxLength(40)) }),
+  v.strictObject({ email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an e-mail address'), v.maxLength(254)) }),
+]);
+export type CustomerQuery = v.InferOutput<typeof CustomerQuerySchema>;
+
+/** A phone number's digits only, so "+852 9123-4567" and "85291234567" match. */
+export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');

@@ -1,0 +1,126 @@
+import { hostname, userInfo } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+/**
+ * The audit log of acts on customers' personal data (docs/privacy.md, "Audit"): who, as the
+ * server verified them, did what, when, from which device or address. Append-only: this
+ * module only adds rows and reads them; retention (services/privacy.ts) is the one deletion.
+ */
+export type AuditAction =
+  /** Contact details shown: the tablet review, the CLI's list, a customer's request. */
+  | 'contact-view'
+  /** Customers' words in cases shown on the dashboard. */
+  | 'case-text-view'
+  /** A customer's data found and shown, exported, or erased. */
+  | 'customer-search'
+  | 'customer-export'
+  | 'customer-erasure'
+  /** The daily retention purge. */
+  | 'purge'
+  /** The audit log itself read or exported. */
+  | 'audit-export'
+  /** Retention periods changed. */
+  | 'retention-change';
+
+/** How the actor was checked. */
+export type Verified =
+  /** A member of staff whose PIN the server checked, on the tablet the session is bound to. */
+  | 'staff-session'
+  /** A dashboard account signed in with its password. */
+  | 'dashboard-session'
+  /** Someone with a shell on the server and its database: the CLI. */
+  | 'server-shell'
+  /** The server itself: a scheduled job. */
+  | 'server';
+
+export interface Actor {
+  /** A staff id, a dashboard staff number, an OS account `user@host`, or 'server'. */
+  actor: string;
+  role: string;
+  verified: Verified;
+  deviceId?: string | null;
+  address?: string | null;
+}
+
+export interface AuditEntry {
+  action: AuditAction;
+  branchId?: string | null;
+  /** What it was about: a record id, a request's kind, a report. */
+  subject: string;
+  /** Counts and record ids: never names, phones, e-mails or words. */
+  detail: Record<string, unknown>;
+}
+
+export interface AuditRecord extends Required<Omit<Actor, 'deviceId' | 'address'>> {
+  seq: number;
+  at: number;
+  action: AuditAction;
+  deviceId: string | null;
+  address: string | null;
+  branchId: string | null;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+/** Adds one row; inside the caller's transaction when given one, so the act and its record stand or fall together. */
+export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: AuditEntry, at: number): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      at,
+      action: entry.action,
+      actor: actor.actor,
+      actor_role: actor.role,
+      verified: actor.verified,
+      device_id: actor.deviceId ?? null,
+      address: actor.address ?? null,
+      branch_id: entry.branchId ?? null,
+      subject: entry.subject,
+      detail: JSON.stringify(entry.detail),
+    })
+    .execute();
+}
+
+/** The CLI's actor: the operating-system account that ran it, on this host. */
+export function shellActor(): Actor {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // A container without a passwd entry for the uid: the uid itself says who.
+    user = `uid ${process.getuid?.() ?? '?'}`;
+  }
+  return { actor: `${user}@${hostname()}`, role: 'operator', verified: 'server-shell' };
+}
+
+export const SERVER_ACTOR: Actor = { actor: 'server', role: 'scheduler', verified: 'server' };
+
+/** The log between two instants (inclusive `from`, exclusive `to`), oldest first, at most `limit` rows after `afterSeq`. */
+export async function readAudit(
+  db: Kysely<Database>,
+  range: { from: number; to: number; afterSeq?: number; limit: number },
+): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('at', '>=', range.from)
+    .where('at', '<', range.to)
+    .where('seq', '>', range.afterSeq ?? 0)
+    .orderBy('seq')
+    .limit(range.limit)
+    .execute();
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    at: Number(r.at),
+    action: r.action as AuditAction,
+    actor: r.actor,
+    role: r.actor_role,
+    verified: r.verified as Verified,
+    deviceId: r.device_id,
+    address: r.address,
+    branchId: r.branch_id,
+    subject: r.subject,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
+}
