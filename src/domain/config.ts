@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DEFAULT_DEADLINES } from './case.ts';
 import { IdSchema } from './ids.ts';
 import { LanguageSchema } from './language.ts';
+import { DEFAULT_RETENTION, TabletRetentionSchema, tabletRetentionOf } from './privacy.ts';
 import { ReasonSchema } from './reason.ts';
 import { TellerSchema } from './teller.ts';
 import { TopicSchema } from './topic.ts';
@@ -55,5 +56,10 @@ export const DeviceConfigSchema = v.object({
     }),
     () => ({ ...DEFAULT_DEADLINES }),
   ),
+  /**
+   * How long a lobby tablet keeps a signed-off case and a refused record (docs/privacy.md).
+   * Absent from servers before retention: the defaults.
+   */
+  tabletRetention: v.optional(TabletRetentionSchema, () => tabletRetentionOf(DEFAULT_RETENTION)),
 });
 export type DeviceConfig = v.InferOutput<typeof DeviceConfigSchema>;

@@ -41,6 +41,30 @@ export const RetentionSchema = v.strictObject({
   quarantineDays: Days(1, 365),
 });
 
+/** What a tablet needs of the retention periods: it prunes its own stores by them (DeviceConfig). */
+export const TabletRetentionSchema = v.object({
+  closedCaseDays: RetentionSchema.entries.tabletClosedCaseDays,
+  quarantineDays: RetentionSchema.entries.quarantineDays,
+});
+export type TabletRetention = v.InferOutput<typeof TabletRetentionSchema>;
+export const tabletRetentionOf = (r: Retention): TabletRetention => ({ closedCaseDays: r.tabletClosedCaseDays, quarantineDays: r.quarantineDays });
+
+/** One page of the blankings feed: GET /api/blankings?after=<seq>, for lobby tablets. */
+export const BlankingsPageSchema = v.object({
+  blankings: v.array(
+    v.object({
+      seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      kind: v.picklist(['opinion', 'case']),
+      id: v.string(),
+      reason: v.picklist(['retention', 'erasure']),
+    }),
+  ),
+  next: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  more: v.boolean(),
+});
+export type BlankingsPage = v.InferOutput<typeof BlankingsPageSchema>;
+export const BLANKINGS_PAGE_MAX = 500;
+
 export const RETENTION_FIELDS = Object.keys(DEFAULT_RETENTION) as (keyof Retention)[];
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,3 +1,4 @@
+import { DEFAULT_RETENTION, tabletRetentionOf } from '../../src/domain/privacy.ts';
 import type { DeviceConfig } from '../../src/domain/config.ts';
 import { DEFAULT_DEADLINES } from '../../src/domain/case.ts';
 import { hashPin } from '../../src/domain/pin.ts';
@@ -50,6 +51,7 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
       reasons: [...DEFAULT_REASONS],
       topics: [...DEFAULT_TOPICS],
       caseDeadlines: { ...DEFAULT_DEADLINES },
+      tabletRetention: tabletRetentionOf(DEFAULT_RETENTION),
       ...overrides.config,
     },
   };

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { ReplyDeadlines } from '../../domain/case.ts';
 import type { DeviceConfig, DeviceMode } from '../../domain/config.ts';
+import { tabletRetentionOf, type Retention } from '../../domain/privacy.ts';
 import { OFFLINE_ROLES } from '../../domain/staff-session.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
 import { listCounters, type Counter } from '../repositories/counters.ts';
 import { listItems, type ListedItem } from '../repositories/labelled-lists.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { readRetention } from './privacy.ts';
 import { readCaseDeadlines } from './settings.ts';
 
 /** What a device's configuration is made of, as the repositories answer it. */
@@ -23,6 +25,8 @@ export type DeviceConfigParts = {
   topics: readonly ListedItem<'topics'>[];
   /** The network's reply deadlines for complaint cases (a head-office setting). */
   caseDeadlines: ReplyDeadlines;
+  /** The network's retention periods: a tablet gets those it prunes its own stores by. */
+  retention: Retention;
 };
 
 // Sorted here rather than by the database: PostgreSQL's collation and SQLite's byte order
@@ -39,7 +43,7 @@ const byName = new Intl.Collator('en', { numeric: true });
  * tablet gets its staff with their hashes, and the tellers' names alone (a customer says whom
  * a visit was about). Managers who close the day at a counter sign in with the server.
  */
-export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines }: DeviceConfigParts): DeviceConfig => ({
+export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention }: DeviceConfigParts): DeviceConfig => ({
   version: branch.configVersion,
   branch: { id: branch.id, name: branch.name, defaultLanguage: branch.defaultLanguage },
   counter: counter ? { id: counter.id, name: counter.name } : null,
@@ -57,6 +61,7 @@ export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reaso
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
   caseDeadlines: { replyWithinHours: caseDeadlines.replyWithinHours, notOnSpotWithinHours: caseDeadlines.notOnSpotWithinHours },
+  tabletRetention: tabletRetentionOf(retention),
 });
 
 /** Reads the configuration for a device of `mode` enrolled at `branchId` (and `counterId`, if any). */
@@ -70,13 +75,14 @@ export async function deviceConfigFor(
   const branch = await findBranch(db, device.branchId);
   // A device row references its branch by foreign key, so a missing one is a bug.
   if (!branch) throw new Error(`Branch ${device.branchId} of an enrolled device is missing`);
-  const [counters, tellers, reasons, topics, caseDeadlines] = await Promise.all([
+  const [counters, tellers, reasons, topics, caseDeadlines, retention] = await Promise.all([
     listCounters(db, branch.id),
     listTellers(db, { branchId: branch.id, activeOnly: true }),
     listItems(db, 'reasons', { branchId: branch.id, activeOnly: true }),
     listItems(db, 'topics', { branchId: branch.id, activeOnly: true }),
     readCaseDeadlines(db),
+    readRetention(db),
   ]);
   const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);
-  return toDeviceConfig({ mode: device.mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines });
+  return toDeviceConfig({ mode: device.mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention });
 }

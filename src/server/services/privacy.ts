@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import type { CaseEvent } from '../../domain/case.ts';
-import { BLANKED_TEXT, DEFAULT_RETENTION, dueBefore, RetentionSchema, type BlankingKind, type BlankingReason, type Retention } from '../../domain/privacy.ts';
+import { BLANKED_TEXT, DEFAULT_RETENTION, dueBefore, RetentionSchema, type BlankingKind, type BlankingReason, type BlankingsPage, type Retention } from '../../domain/privacy.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -251,4 +251,22 @@ export function schedulePurge(db: Kysely<Database>, log: PurgeLog, clock: () => 
     stopped = true;
     clearInterval(timer);
   };
+}
+
+/**
+ * One page of a branch's blankings after the cursor, for its lobby tablets: each removes or
+ * blanks its own copies of those subjects. Like the case-event pull, it asks for one more
+ * than the page to know whether more are waiting.
+ */
+export async function blankingsAfter(db: Kysely<Database>, branchId: string, after: number, limit: number): Promise<BlankingsPage> {
+  const rows = await db
+    .selectFrom('blankings')
+    .select(['seq', 'subject_kind', 'subject_id', 'reason'])
+    .where('branch_id', '=', branchId)
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit).map((r) => ({ seq: Number(r.seq), kind: r.subject_kind as BlankingKind, id: r.subject_id, reason: r.reason as BlankingReason }));
+  return { blankings: page, next: page.at(-1)?.seq ?? after, more: rows.length > limit };
 }

@@ -3,7 +3,9 @@ import { expect, it } from 'vitest';
 import * as v from 'valibot';
 import { applyAttestedCaseEvent, CASE_EVENT_TYPES, CaseEventSchema, foldCases, STAFF_ROLES, type CaseEvent, type ComplaintCase } from '../../../src/domain/case.ts';
 import { CaseEventsPageSchema, PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type StoredCaseEvent } from '../../../src/domain/wire.ts';
+import { BlankingsPageSchema } from '../../../src/domain/privacy.ts';
 import { allCaseEvents, countCaseEvents } from '../../../src/server/repositories/case-events.ts';
+import { blankCases, blankEntries } from '../../../src/server/services/privacy.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
@@ -262,5 +264,33 @@ describeEachDatabase('case events over HTTP', (kind) => {
       }),
       { numRuns: 20 },
     );
+  });
+});
+
+describeEachDatabase('GET /api/blankings', (kind) => {
+  const database = useTestDatabase(kind);
+
+  it("given an erased case and retention, then the branch's lobby tablets pull each blanking once by cursor, and a counter tablet or another branch's tablet gets none", async () => {
+    await givenBranchWithCounter(database.current);
+    await givenCaseStaff(database.current);
+    const lobby = await givenEnrolledLobby(database.current);
+    const counter = await givenEnrolledDevice(database.current);
+    const server = await startTestServer({ db: database.current.db });
+    const { db } = database.current;
+    const [a, b, c] = [aCaseId(), aCaseId(), aCaseId()];
+    await blankCases(db, [{ id: a, branch_id: BRANCH_ID }], 'erasure', 1);
+    await blankEntries(db, [{ id: b, branch_id: BRANCH_ID }, { id: c, branch_id: BRANCH_ID }], { contact: true, text: false }, 'retention', 2);
+    await blankEntries(db, [{ id: aCaseId(), branch_id: '0190a0b0-0000-7000-8000-0000000000b2' }], { contact: true, text: false }, 'retention', 2);
+
+    const first = await callApi(server, 'GET', '/api/blankings?limit=2', { token: lobby.token });
+    const page = v.parse(BlankingsPageSchema, first.body);
+    expect(page).toEqual({ blankings: [{ seq: expect.any(Number), kind: 'case', id: a, reason: 'erasure' }, { seq: expect.any(Number), kind: 'opinion', id: b, reason: 'retention' }], next: page.blankings[1]!.seq, more: true });
+    const second = v.parse(BlankingsPageSchema, (await callApi(server, 'GET', `/api/blankings?after=${page.next}`, { token: lobby.token })).body);
+    expect(second).toEqual({ blankings: [{ seq: expect.any(Number), kind: 'opinion', id: c, reason: 'retention' }], next: second.blankings[0]!.seq, more: false });
+    expect(v.parse(BlankingsPageSchema, (await callApi(server, 'GET', `/api/blankings?after=${second.next}`, { token: lobby.token })).body)).toEqual({ blankings: [], next: second.next, more: false });
+
+    expect(await callApi(server, 'GET', '/api/blankings', { token: counter.token })).toMatchObject({ status: 403, body: { code: 'forbidden' } });
+    expect(await callApi(server, 'GET', '/api/blankings')).toMatchObject({ status: 401 });
+    expect(await callApi(server, 'GET', '/api/blankings?after=x', { token: lobby.token })).toMatchObject({ status: 400, body: { code: 'bad-request' } });
   });
 });
