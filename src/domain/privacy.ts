@@ -88,13 +88,14 @@ export interface Blanking {
   reason: BlankingReason;
 }
 
+/** A phone number's digits only, so "+852 9123-4567" and "85291234567" match. */
+export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
+
 /** A customer's request, by what they can tell us: their entry's reference code, their phone or their e-mail. */
 export const CustomerQuerySchema = v.union([
   v.strictObject({ reference: v.pipe(v.string(), v.trim(), v.minLength(4, 'a reference code has at least 4 characters'), v.maxLength(40)) }),
-  v.strictObject({ phone: v.pipe(v.string(), v.trim(), v.regex(/\d{6,}/, 'a phone number has at least 6 digits'), v.maxLength(40)) }),
+  v.strictObject({ phone: v.pipe(v.string(), v.trim(), v.maxLength(40), v.check((phone) => phoneDigits(phone).length >= 7, 'a phone number has at least 7 digits')) }),
   v.strictObject({ email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an e-mail address'), v.maxLength(254)) }),
 ]);
 export type CustomerQuery = v.InferOutput<typeof CustomerQuerySchema>;
 
-/** A phone number's digits only, so "+852 9123-4567" and "85291234567" match. */
-export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');

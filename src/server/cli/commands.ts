@@ -1,4 +1,7 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import { PRIVACY_COMMANDS } from './privacy-commands.ts';
+import { recordAudit, shellActor } from '../services/audit.ts';
+import { choice, positional, required, str, table, text, time, wholeNumber, type Command, type Parsed } from './args.ts';
 import type { Kysely } from 'kysely';
 import { reportScope } from '../../domain/access.ts';
 import type { ReplyDeadlines } from '../../domain/case.ts';
@@ -33,18 +36,7 @@ import { addTopic, editTopic } from '../services/topics.ts';
  * call the same functions. Uses the server's DATABASE_URL / DATA_DIR.
  */
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
-type Command = {
-  usage: string;
-  summary: string;
-  options: Options;
-  /** The one positional argument the command takes, if any. */
-  argument?: string;
-  run(db: Kysely<Database>, args: Parsed, env: NodeJS.ProcessEnv): Promise<Result<string>>;
-};
 
-const text = { type: 'string' } as const;
 const now = () => Date.now();
 
 /** What the commands of one labelled list say of it; the rest is the same for reasons and topics. */
@@ -139,6 +131,7 @@ function labelledListCommands({ list: listName, noun, offered: { option, example
 }
 
 const COMMANDS: Record<string, Command> = {
+  ...PRIVACY_COMMANDS,
   branches: {
     usage: 'branches',
     summary: 'list branches',
@@ -466,6 +459,13 @@ const COMMANDS: Record<string, Command> = {
       if (limit.value !== undefined && (limit.value < 1 || limit.value > 10_000)) return err('invalid-input', '--limit must be from 1 to 10000');
       const branchId = str(values.branch);
       const opinions = await latestOpinions(db, { branchId, limit: limit.value ?? 20 });
+      // Contact details are about to be shown: the audit log says who saw which (docs/privacy.md).
+      await recordAudit(
+        db,
+        shellActor(),
+        { action: 'contact-view', branchId: branchId ?? null, subject: 'cli-opinions', detail: { entries: opinions.length, withContact: opinions.filter((o) => o.contact).map((o) => o.id) } },
+        now(),
+      );
       if (values.json) return ok(JSON.stringify(opinions, null, 2));
       // Names read better than ids for the person who answers the complaint.
       const [counters, tellers] = await Promise.all([listCounters(db, branchId), listTellers(db, { branchId })]);
@@ -575,40 +575,12 @@ function help(): string {
   ].join('\n');
 }
 
-const str = (value: string | boolean | undefined): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function required(values: Parsed['values'], name: string, command: string): Result<string> {
-  const value = str(values[name]);
-  return value ? ok(value) : err('invalid-input', `${command} needs --${name}; see \`npm run admin -- help\`.`);
-}
 
-function positional(positionals: string[], name: string, command: string): Result<string> {
-  const [value, ...extra] = positionals;
-  if (!value) return err('invalid-input', `${command} needs the <${name}>; see \`npm run admin -- help\`.`);
-  if (extra.length > 0) return err('invalid-input', `${command} takes one <${name}>, not also "${extra.join(' ')}".`);
-  return ok(value);
-}
 
-function wholeNumber(value: string | boolean | undefined, name: string): Result<number | undefined> {
-  if (value === undefined) return ok(undefined);
-  const n = Number(value);
-  return typeof value === 'string' && /^\d+$/.test(value) ? ok(n) : err('invalid-input', `--${name} must be a whole number, not "${value}".`);
-}
 
-/** A two-way option such as --active yes|no, as a boolean. */
-function choice(value: string | boolean | undefined, name: string, yes: string, no: string): Result<boolean | undefined> {
-  if (value === undefined) return ok(undefined);
-  if (value === yes || value === no) return ok(value === yes);
-  return err('invalid-input', `--${name} must be ${yes} or ${no}, not "${String(value)}".`);
-}
 
-const time = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function table(header: string[], rows: string[][]): string {
-  if (rows.length === 0) return '(none)';
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
-}
 
 /** Parses the command line; the options allowed are the command's own, strictly. */
 function parseCommand(argv: string[]): Result<{ command: Command; args: Parsed } | 'help'> {

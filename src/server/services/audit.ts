@@ -84,7 +84,7 @@ export async function recordAudit(db: Kysely<Database>, actor: Actor, entry: Aud
 
 /** The CLI's actor: the operating-system account that ran it, on this host. */
 export function shellActor(): Actor {
-  let user = 'unknown';
+  let user: string;
   try {
     user = userInfo().username;
   } catch {

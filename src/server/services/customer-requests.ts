@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseEvent, CaseStatus } from '../../domain/case.ts';
 import { phoneDigits, type CustomerQuery } from '../../domain/privacy.ts';
-import { ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { opinionRowToStored, type StoredOpinion } from '../repositories/opinions.ts';
@@ -152,7 +151,7 @@ const idsOf = (data: CustomerData) => ({ entries: data.entries.map((e) => e.id),
  * the complaint is being handled and the bank must be able to answer it; the erasure says so,
  * and a request made again after the sign-off finishes it. Figures and roll-ups stay.
  */
-export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQuery, actor: Actor, now: number): Promise<Result<Erasure, never>> {
+export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQuery, actor: Actor, now: number): Promise<Erasure> {
   return inTransaction(db, async (trx) => {
     const data = await collect(trx, query);
     const open = new Set(data.cases.filter((c) => c.status !== 'signed-off').map((c) => c.id));
@@ -170,6 +169,6 @@ export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQue
       ],
     };
     await recordAudit(trx, actor, { action: 'customer-erasure', subject: `by ${data.by}`, detail: { ...erasure } }, now);
-    return ok(erasure);
+    return erasure;
   });
 }
