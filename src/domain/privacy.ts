@@ -1,4 +1,6 @@
 import * as v from 'valibot';
+import type { CaseEvent, CaseStatus } from './case.ts';
+import type { Opinion } from './opinion.ts';
 
 /**
  * How long customers' personal data lives (docs/privacy.md; the defaults and their reasons are
@@ -99,3 +101,77 @@ export const CustomerQuerySchema = v.union([
 ]);
 export type CustomerQuery = v.InferOutput<typeof CustomerQuerySchema>;
 
+
+/** A customer's entry as held: the record as the tablet made it, and when the server received it. */
+export type CustomerEntry = Omit<Opinion, 'kind'> & { receivedAt: number };
+
+/** A case that holds the customer's words: from their entry, or one whose texts name their phone, e-mail or reference. */
+export interface CustomerCase {
+  id: string;
+  branchId: string;
+  status: CaseStatus;
+  /** Every event of the case as stored, in order: its history and the words in it. */
+  events: CaseEvent[];
+  /** Why it was found: it was opened from one of their entries, or its words name them. */
+  foundBy: 'entry' | 'text';
+}
+
+/** Everything held about one customer: what a search shows and an export carries. */
+export interface CustomerData {
+  /** What was asked by, never its value. */
+  by: 'reference' | 'phone' | 'email';
+  entries: CustomerEntry[];
+  cases: CustomerCase[];
+}
+
+/** What an erasure did: what it blanked, and what it kept because a complaint is still being handled. */
+export interface Erasure {
+  erasedEntries: string[];
+  erasedCases: string[];
+  /** An open case keeps the customer's words and their entry's contact details until it is signed off. */
+  kept: { kind: 'entry' | 'case'; id: string; why: 'case-open' }[];
+}
+
+/** POST /api/privacy/customer/erase: the request, and a confirmation that it cannot be undone. */
+export const EraseRequestSchema = v.strictObject({
+  query: CustomerQuerySchema,
+  confirm: v.literal(true, 'confirm must be true: an erasure cannot be undone'),
+});
+
+/** The acts the audit log records (services/audit.ts). */
+export const AUDIT_ACTIONS = ['contact-view', 'case-text-view', 'customer-search', 'customer-export', 'customer-erasure', 'purge', 'audit-export', 'retention-change'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** How the actor of an audited act was checked. */
+export type Verified = 'staff-session' | 'dashboard-session' | 'server-shell' | 'server';
+
+/** One row of the audit log, as the dashboard and the CLI show it. */
+export interface AuditRecord {
+  seq: number;
+  at: number;
+  action: AuditAction;
+  actor: string;
+  role: string;
+  verified: Verified;
+  deviceId: string | null;
+  address: string | null;
+  branchId: string | null;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+/** GET /api/privacy/audit?from&to: whole days (YYYY-MM-DD, UTC), at most a year. */
+export const AuditQuerySchema = v.pipe(
+  v.object({
+    from: v.pipe(v.string(), v.isoDate('must be a day as YYYY-MM-DD')),
+    to: v.pipe(v.string(), v.isoDate('must be a day as YYYY-MM-DD')),
+  }),
+  v.check((q) => q.from <= q.to, 'from must not be after to'),
+);
+
+/** The most rows one answer of the audit log carries; `more` says there were more. */
+export const AUDIT_PAGE_MAX = 5000;
+export interface AuditPage {
+  rows: AuditRecord[];
+  more: boolean;
+}

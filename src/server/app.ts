@@ -10,6 +10,7 @@ import { closeConnectionsWhenClosing } from './plugins/close-connections.ts';
 import { createPushAdmission, PUSH_ADMISSION, type PushAdmission, type PushAdmissionLimits } from './plugins/push-admission.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
 import { deviceTokenRoutes } from './routes/device-token.ts';
 import { enrollRoutes } from './routes/enroll.ts';
@@ -92,6 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fleetRoutes, { prefix: '/api/reports', db, now });
   await app.register(reportRoutes, { prefix: '/api/reports', db, now });
   await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
+  await app.register(privacyRoutes, { prefix: '/api/privacy', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

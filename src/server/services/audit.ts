@@ -1,39 +1,15 @@
 import { hostname, userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { AuditAction, AuditRecord, Verified } from '../../domain/privacy.ts';
 import type { Database } from '../db/schema.ts';
+
+export type { AuditAction, AuditRecord, Verified };
 
 /**
  * The audit log of acts on customers' personal data (docs/privacy.md, "Audit"): who, as the
  * server verified them, did what, when, from which device or address. Append-only: this
  * module only adds rows and reads them; retention (services/privacy.ts) is the one deletion.
  */
-export type AuditAction =
-  /** Contact details shown: the tablet review, the CLI's list, a customer's request. */
-  | 'contact-view'
-  /** Customers' words in cases shown on the dashboard. */
-  | 'case-text-view'
-  /** A customer's data found and shown, exported, or erased. */
-  | 'customer-search'
-  | 'customer-export'
-  | 'customer-erasure'
-  /** The daily retention purge. */
-  | 'purge'
-  /** The audit log itself read or exported. */
-  | 'audit-export'
-  /** Retention periods changed. */
-  | 'retention-change';
-
-/** How the actor was checked. */
-export type Verified =
-  /** A member of staff whose PIN the server checked, on the tablet the session is bound to. */
-  | 'staff-session'
-  /** A dashboard account signed in with its password. */
-  | 'dashboard-session'
-  /** Someone with a shell on the server and its database: the CLI. */
-  | 'server-shell'
-  /** The server itself: a scheduled job. */
-  | 'server';
-
 export interface Actor {
   /** A staff id, a dashboard staff number, an OS account `user@host`, or 'server'. */
   actor: string;
@@ -49,17 +25,6 @@ export interface AuditEntry {
   /** What it was about: a record id, a request's kind, a report. */
   subject: string;
   /** Counts and record ids: never names, phones, e-mails or words. */
-  detail: Record<string, unknown>;
-}
-
-export interface AuditRecord extends Required<Omit<Actor, 'deviceId' | 'address'>> {
-  seq: number;
-  at: number;
-  action: AuditAction;
-  deviceId: string | null;
-  address: string | null;
-  branchId: string | null;
-  subject: string;
   detail: Record<string, unknown>;
 }
 

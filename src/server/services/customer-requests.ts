@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { CaseEvent, CaseStatus } from '../../domain/case.ts';
-import { phoneDigits, type CustomerQuery } from '../../domain/privacy.ts';
+
+export type { CustomerCase, CustomerData, Erasure };
+import { phoneDigits, type CustomerCase, type CustomerData, type CustomerQuery, type Erasure } from '../../domain/privacy.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { opinionRowToStored, type StoredOpinion } from '../repositories/opinions.ts';
@@ -13,32 +15,6 @@ import { blankCases, blankEntries } from './privacy.ts';
  * erase it. Every one of these is audited with who asked and which records, never with the
  * phone or e-mail asked for.
  */
-
-/** A case that holds the customer's words: from their entry, or one whose texts name their phone, e-mail or reference. */
-export interface CustomerCase {
-  id: string;
-  branchId: string;
-  status: CaseStatus;
-  /** Every event of the case as stored, in order: its history and the words in it. */
-  events: CaseEvent[];
-  /** Why it was found: it was opened from one of their entries, or its words name them. */
-  foundBy: 'entry' | 'text';
-}
-
-export interface CustomerData {
-  /** What was asked by, never its value. */
-  by: 'reference' | 'phone' | 'email';
-  entries: StoredOpinion[];
-  cases: CustomerCase[];
-}
-
-/** What an erasure did: what it blanked, and what it kept because a complaint is still being handled. */
-export interface Erasure {
-  erasedEntries: string[];
-  erasedCases: string[];
-  /** An open case keeps the customer's words and their entry's contact details until it is signed off. */
-  kept: { kind: 'entry' | 'case'; id: string; why: 'case-open' }[];
-}
 
 /** How many rows a scan reads at a time. */
 const PAGE = 500;
