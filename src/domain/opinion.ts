@@ -101,6 +101,8 @@ const ContactSchema = v.strictObject({
   wantsReply: v.boolean(),
   /** Contact details are kept only with the customer's explicit consent to be contacted. */
   consent: v.literal(true, 'consent to be contacted is required with contact details'),
+  /** The version of the consent text they agreed to (domain/consent.ts); absent from entries made before versions: version 1. */
+  consentVersion: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000))),
 });
 
 /**

@@ -26,7 +26,7 @@ export const DEFAULT_RETENTION: Retention = {
   entryTextDays: 365,
   closedCaseDays: 1095,
   auditDays: 1826,
-  tabletClosedCaseDays: 14,
+  tabletClosedCaseDays: 30,
   quarantineDays: 30,
 };
 
@@ -102,8 +102,11 @@ export const CustomerQuerySchema = v.union([
 export type CustomerQuery = v.InferOutput<typeof CustomerQuerySchema>;
 
 
-/** A customer's entry as held: the record as the tablet made it, and when the server received it. */
-export type CustomerEntry = Omit<Opinion, 'kind'> & { receivedAt: number };
+/**
+ * A customer's entry as held: the record as the tablet made it, when the server received it,
+ * and, with contact details, the consent text they agreed to in the language they read it.
+ */
+export type CustomerEntry = Omit<Opinion, 'kind'> & { receivedAt: number; consentGiven: { version: number; text: string | null } | null };
 
 /** A case that holds the customer's words: from their entry, or one whose texts name their phone, e-mail or reference. */
 export interface CustomerCase {

@@ -156,6 +156,7 @@ function readableExport(data: CustomerData): string {
     lines.push(`    Words: ${e.text}`);
     if (e.contact) {
       lines.push(`    Contact: name ${e.contact.name || '-'}, phone ${e.contact.phone || '-'}, e-mail ${e.contact.email || '-'}, reply wanted: ${e.contact.wantsReply ? 'yes' : 'no'}, consent to be contacted: given`);
+      if (e.consentGiven) lines.push(`    Consent agreed to (version ${e.consentGiven.version}): ${e.consentGiven.text ?? '(text not in this version of the app)'}`);
     } else lines.push('    Contact: none held');
     if (e.visit) lines.push(`    Visit: score ${e.visit.score ?? '-'}, counter ${e.visit.counterId ?? '-'}, teller ${e.visit.tellerId ?? '-'}`);
   }

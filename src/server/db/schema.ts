@@ -229,6 +229,8 @@ export interface OpinionTable extends ContentHashColumn {
   day: string;
   /** 1: it came with contact details; kept when they are blanked, so the roll-ups still count it (migration 0008). */
   had_contact: ColumnType<number, number | undefined, number>;
+  /** The consent text's version (domain/consent.ts) agreed to; null without contact details or before versions (version 1). */
+  consent_version: ColumnType<number | null, number | null | undefined, number | null>;
   /** When retention or an erasure blanked the contact details; the customer's words. Null while kept. */
   contact_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
   text_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;

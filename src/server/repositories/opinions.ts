@@ -38,6 +38,7 @@ export const opinionToRow = (opinion: Opinion, deviceId: string, receivedAt: num
   day: localDayOf(opinion.createdAt, timeZone),
   content_hash: contentHash(opinion),
   had_contact: opinion.contact && hasContact(opinion) ? 1 : 0,
+  consent_version: opinion.contact?.consentVersion ?? null,
 });
 
 /** Maps a row back to the record it was, plus the server's stamps. */
@@ -58,7 +59,14 @@ export const opinionRowToStored = (row: OpinionRow): StoredOpinion => ({
   contact:
     row.consent === null || row.contact_blanked_at !== null
       ? null
-      : { name: row.contact_name ?? '', phone: row.contact_phone ?? '', email: row.contact_email ?? '', wantsReply: row.wants_reply === 1, consent: true },
+      : {
+          name: row.contact_name ?? '',
+          phone: row.contact_phone ?? '',
+          email: row.contact_email ?? '',
+          wantsReply: row.wants_reply === 1,
+          consent: true,
+          ...(row.consent_version === null ? {} : { consentVersion: row.consent_version }),
+        },
   referenceCode: row.reference_code,
   language: row.language as Language,
   createdAt: row.created_at,

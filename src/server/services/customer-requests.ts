@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import type { CaseEvent, CaseStatus } from '../../domain/case.ts';
 
 export type { CustomerCase, CustomerData, Erasure };
-import { phoneDigits, type CustomerCase, type CustomerData, type CustomerQuery, type Erasure } from '../../domain/privacy.ts';
-import type { Database } from '../db/schema.ts';
+import { consentTextOf } from '../../domain/consent.ts';
+import { phoneDigits, type CustomerCase, type CustomerData, type CustomerEntry, type CustomerQuery, type Erasure } from '../../domain/privacy.ts';
+import type { Database, OpinionRow } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { opinionRowToStored, type StoredOpinion } from '../repositories/opinions.ts';
+import { opinionRowToStored } from '../repositories/opinions.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { blankCases, blankEntries } from './privacy.ts';
 
@@ -29,15 +30,15 @@ const byOf = (query: CustomerQuery): CustomerData['by'] => ('reference' in query
 async function collect(db: Kysely<Database>, query: CustomerQuery): Promise<CustomerData> {
   const matchesContact = contactMatcher(query);
   const matchesText = textMatcher(query);
-  const entries: StoredOpinion[] = [];
+  const entries: CustomerEntry[] = [];
   if ('reference' in query) {
     const rows = await db.selectFrom('opinions').selectAll().where('reference_code', '=', query.reference.trim().toUpperCase()).execute();
-    entries.push(...rows.map(opinionRowToStored));
+    entries.push(...rows.map(customerEntryOf));
   } else {
     for (let after = 0; ; ) {
       const rows = await db.selectFrom('opinions').selectAll().where('seq', '>', after).where('consent', 'is not', null).where('contact_blanked_at', 'is', null).orderBy('seq').limit(PAGE).execute();
       if (rows.length === 0) break;
-      entries.push(...rows.filter((r) => matchesContact(r.contact_phone ?? '', r.contact_email ?? '')).map(opinionRowToStored));
+      entries.push(...rows.filter((r) => matchesContact(r.contact_phone ?? '', r.contact_email ?? '')).map(customerEntryOf));
       after = rows.at(-1)!.seq;
     }
   }
@@ -73,6 +74,13 @@ async function collect(db: Kysely<Database>, query: CustomerQuery): Promise<Cust
     }
   }
   return { by: byOf(query), entries, cases };
+}
+
+/** An entry as the customer's export shows it: the consent they gave, in their language, beside it. */
+function customerEntryOf(row: OpinionRow): CustomerEntry {
+  const stored = opinionRowToStored(row);
+  const version = stored.contact?.consentVersion ?? 1;
+  return { ...stored, consentGiven: stored.contact ? { version, text: consentTextOf(version, stored.language) } : null };
 }
 
 function contactMatcher(query: CustomerQuery): (phone: string, email: string) => boolean {

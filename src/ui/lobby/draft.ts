@@ -1,3 +1,4 @@
+import { CONSENT_VERSION } from '../../domain/consent.ts';
 import type { Language } from '../../domain/language.ts';
 import { checkOpinionDraft, type OpinionKind, type OpinionProblem } from '../../domain/opinion.ts';
 import type { Score } from '../../domain/rating.ts';
@@ -66,7 +67,7 @@ export function toOpinionInput(draft: Draft, language: Language): OpinionInput |
     text: draft.text,
     visit: hasVisit(draft) ? { score: draft.visitScore, counterId: draft.visitCounterId, tellerId: draft.visitTellerId } : null,
     contact: hasContactFields(draft)
-      ? { name: draft.name.trim(), phone: draft.phone.trim(), email: draft.email.trim(), wantsReply: draft.wantsReply, consent: draft.consent as true }
+      ? { name: draft.name.trim(), phone: draft.phone.trim(), email: draft.email.trim(), wantsReply: draft.wantsReply, consent: draft.consent as true, consentVersion: CONSENT_VERSION }
       : null,
     language,
   };

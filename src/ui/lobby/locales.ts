@@ -1,4 +1,6 @@
 import type { i18n as I18n } from 'i18next';
+import { CONSENT_VERSION, consentTextOf } from '../../domain/consent.ts';
+import type { Language } from '../../domain/language.ts';
 import { addTexts } from '../i18n.ts';
 import casesEn from '../../locales/cases/en.json';
 import casesEs from '../../locales/cases/es.json';
@@ -15,11 +17,20 @@ import zhHant from '../../locales/lobby/zh-Hant.json';
  * the service worker precaches the chunk, so a lobby tablet has them offline all the same.
  */
 export const lobbyResources = {
-  'zh-Hans': { ...zhHans, ...casesZhHans },
-  'zh-Hant': { ...zhHant, ...casesZhHant },
-  en: { ...en, ...casesEn },
-  es: { ...es, ...casesEs },
+  'zh-Hans': { ...withConsent(zhHans, 'zh-Hans'), ...casesZhHans },
+  'zh-Hant': { ...withConsent(zhHant, 'zh-Hant'), ...casesZhHant },
+  en: { ...withConsent(en, 'en'), ...casesEn },
+  es: { ...withConsent(es, 'es'), ...casesEs },
 } as const;
+
+/**
+ * The consent text the customer ticks is the current version's of the versioned catalogue
+ * (domain/consent.ts), not a lobby text of its own: what the entry records as agreed is
+ * exactly what the screen showed.
+ */
+function withConsent<T extends typeof en>(texts: T, language: Language) {
+  return { ...texts, lobby: { ...texts.lobby, contact: { ...texts.lobby.contact, consent: consentTextOf(CONSENT_VERSION, language)! } } };
+}
 
 /** Adds the lobby texts to an i18next instance; doing it again changes nothing. */
 export function addLobbyLocales(i18n: I18n): true {

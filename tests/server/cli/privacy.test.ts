@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
 import { expect, it } from 'vitest';
+import { consentTextOf } from '../../../src/domain/consent.ts';
 import { DEFAULT_RETENTION } from '../../../src/domain/privacy.ts';
 import { runAdmin } from '../../../src/server/cli/commands.ts';
 import { readAudit } from '../../../src/server/services/audit.ts';
@@ -41,6 +42,7 @@ describeEachDatabase('npm run admin, privacy', (kind) => {
     expect(readable.stdout).toContain('Personal data held, found by phone: 1 entries, 0 cases.');
     expect(readable.stdout).toContain(`    Words: ${entry.text}`);
     expect(readable.stdout).toContain(`    Contact: name ${CUSTOMER.name}, phone ${CUSTOMER.phone}, e-mail ${CUSTOMER.email}, reply wanted: yes, consent to be contacted: given`);
+    expect(readable.stdout).toContain(`    Consent agreed to (version 1): ${consentTextOf(1, 'en')}`);
     const json = JSON.parse((await admin('customer:export', '--email', CUSTOMER.email, '--json')).stdout) as { entries: { id: string; contact: unknown }[] };
     expect(json.entries).toEqual([expect.objectContaining({ id: entry.id, contact: expect.objectContaining({ phone: CUSTOMER.phone }) })]);
 

@@ -45,7 +45,7 @@ describeEachDatabase("head office's privacy desk", (kind) => {
       body: { code: 'bad-request', message: expect.stringContaining('confirm') },
     });
     const erased = await ask('POST', '/api/privacy/customer/erase', 'hq', { query: { phone: '612345678' }, confirm: true });
-    expect(erased).toMatchObject({ status: 200, body: { erasedEntries: [], erasedCases: [], kept: [{ kind: 'entry', id: entry.id }, { kind: 'case', id: caseId }] } satisfies Erasure });
+    expect(erased).toMatchObject({ status: 200, body: { erasedEntries: [], erasedCases: [], kept: [{ kind: 'entry', id: entry.id, why: 'case-open' }, { kind: 'case', id: caseId, why: 'case-open' }] } satisfies Erasure });
 
     const audit = await ask('GET', `/api/privacy/audit?from=${DAY}&to=${DAY}`, 'hq');
     expect(audit.status).toBe(200);

@@ -153,7 +153,8 @@ describeEachDatabase('GET /api/review and entry reads', (kind) => {
 
   it("given today's entries, then the review lists them newest first, each as pushed with its contact details, received time and no reader", async () => {
     const { entry, push, review, lobby } = await given();
-    const complaint = entry({ contact: CONTACT, visit: { score: 'dissatisfied', counterId: null, tellerId: TELLER_ID } });
+    // With the version of the consent text the customer agreed to: it comes back as pushed.
+    const complaint = entry({ contact: { ...CONTACT, consentVersion: 1 }, visit: { score: 'dissatisfied', counterId: null, tellerId: TELLER_ID } });
     const praise = entry({ opinionKind: 'praise', topicId: 'staff', text: 'Very kind.' });
     expect(await push([complaint], { at: SERVER_NOW - HOUR })).toEqual(accepted(complaint));
     expect(await push([praise])).toEqual(accepted(praise));

@@ -63,7 +63,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       reasons: DEFAULT_REASONS,
       topics: DEFAULT_TOPICS,
       caseDeadlines: { replyWithinHours: 24, notOnSpotWithinHours: 72 },
-      tabletRetention: { closedCaseDays: 14, quarantineDays: 30 },
+      tabletRetention: { closedCaseDays: 30, quarantineDays: 30 },
     } satisfies Record<keyof DeviceConfig, unknown>);
   });
 

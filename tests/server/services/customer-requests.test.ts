@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
+import { consentTextOf } from '../../../src/domain/consent.ts';
 import { BLANKED_TEXT } from '../../../src/domain/privacy.ts';
 import type { Database } from '../../../src/server/db/schema.ts';
 import { readAudit, type Actor } from '../../../src/server/services/audit.ts';
@@ -59,7 +60,12 @@ describeEachDatabase("a customer's requests", (kind) => {
 
     const found = await findCustomerData(db, { phone: '612345678' }, HEAD_OFFICE, T0 + HOUR);
     expect(found.entries.map((e) => e.id).sort()).toEqual([h.e1.id, h.e5.id].sort());
-    expect(found.entries.find((e) => e.id === h.e1.id)).toMatchObject({ contact: { name: LUCIA.name, phone: LUCIA.phone, email: LUCIA.email }, text: h.e1.text });
+    expect(found.entries.find((e) => e.id === h.e1.id)).toMatchObject({
+      contact: { name: LUCIA.name, phone: LUCIA.phone, email: LUCIA.email },
+      text: h.e1.text,
+      // Made before consent versions: version 1, in the language she wrote in.
+      consentGiven: { version: 1, text: consentTextOf(1, 'en') },
+    });
     expect(found.cases.map((c) => [c.id, c.foundBy, c.status]).sort()).toEqual(
       [[h.c4, 'text', 'signed-off'], [h.c5, 'entry', 'open']].sort(),
     );

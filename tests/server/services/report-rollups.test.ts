@@ -146,6 +146,7 @@ describeEachDatabase('report roll-ups', (kind) => {
         opened_at: at(23, 22, 30),
         state: expect.objectContaining({ topicId: 'fees', replies: 1, status: 'replied', eventIds: [opened.id, replied.id] }),
         updated_at: at(24, 9),
+        text_blanked_at: null,
       },
     ]);
 

@@ -1,3 +1,4 @@
+import { CONSENT_VERSION } from '../../../src/domain/consent.ts';
 import { screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LANGUAGES, type Language } from '../../../src/domain/language.ts';
@@ -69,7 +70,7 @@ describe('Opinion box: a whole entry, by keyboard only', () => {
         topicId: 'waiting',
         text: 'Only one window open at lunch.',
         visit: { score: 'dissatisfied', counterId: COUNTER_ID, tellerId: TELLER_ID },
-        contact: { name: 'Wang Fang', phone: '+86 138 0000 0000', email: '', wantsReply: true, consent: true },
+        contact: { name: 'Wang Fang', phone: '+86 138 0000 0000', email: '', wantsReply: true, consent: true, consentVersion: CONSENT_VERSION },
         referenceCode: '2E-2223',
         language: 'en',
       }),

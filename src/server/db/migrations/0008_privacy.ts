@@ -47,6 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .set({ had_contact: 1 })
     .where((eb: any) => eb.or([eb('contact_phone', '<>', ''), eb('contact_email', '<>', '')]))
     .execute();
+  // The version of the consent text the customer agreed to with their contact details; null
+  // for entries without contact details, and for those made before versions (version 1).
+  await db.schema.alterTable('opinions').addColumn('consent_version', 'integer').execute();
   // When the contact details, and the customer's words, were blanked (retention or erasure).
   await db.schema.alterTable('opinions').addColumn('contact_blanked_at', 'bigint').execute();
   await db.schema.alterTable('opinions').addColumn('text_blanked_at', 'bigint').execute();
@@ -87,7 +90,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('complaint_cases').dropColumn('text_blanked_at').execute();
   await db.schema.alterTable('case_events').dropColumn('text_blanked_at').execute();
   await db.schema.dropIndex('opinions_received_at').execute();
-  for (const column of ['text_blanked_at', 'contact_blanked_at', 'had_contact']) {
+  for (const column of ['text_blanked_at', 'contact_blanked_at', 'consent_version', 'had_contact']) {
     await db.schema.alterTable('opinions').dropColumn(column).execute();
   }
   await db.schema.dropTable('audit_log').execute();
