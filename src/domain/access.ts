@@ -46,6 +46,19 @@ export function maySeeBranch(viewer: Viewer, branchId: string): boolean {
   return scope.kind === 'all' || (scope.kind === 'branch' && scope.branchId === branchId);
 }
 
+/**
+ * Whether the viewer may read a complaint case's own text (its summary: often the customer's
+ * words, sometimes their phone number), on a need-to-know basis: the manager of the branch
+ * that owns the case, who handles and signs off its complaints; head office only once the
+ * case was escalated to it, since it must then answer it. Seeing a branch's reports is not
+ * enough: anyone else gets the case without its text.
+ */
+export function maySeeCaseText(viewer: Viewer, subject: { branchId: string; escalated: boolean }): boolean {
+  if (viewer.role === 'branch-manager') return viewer.branchId !== null && viewer.branchId === subject.branchId;
+  if (viewer.role === HEAD_OFFICE) return subject.escalated;
+  return false;
+}
+
 export const isRosterRole = (role: AccountRole): role is RosterRole => role !== HEAD_OFFICE;
 
 /** Passwords: long enough to resist guessing, short enough to type; any characters. */

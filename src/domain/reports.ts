@@ -148,8 +148,15 @@ export interface BranchesReport {
   rows: BranchRow[];
 }
 
+/**
+ * A case's summary as a report carries it: the text when the viewer may read it
+ * (`maySeeCaseText` in access.ts), otherwise nothing but the fact that it is hidden. The
+ * server never sends a hidden summary, so the dashboard cannot show or export it by mistake.
+ */
+export type CaseSummary = { summary: string; summaryHidden: false } | { summary: null; summaryHidden: true };
+
 /** An open case as the complaints report lists it. */
-export interface OpenCaseRow {
+export type OpenCaseRow = CaseSummary & {
   id: string;
   branchId: string;
   branchName: string;
@@ -157,7 +164,6 @@ export interface OpenCaseRow {
   topicId: string | null;
   /** The topic's labels as its branch lists them; null without a topic or for one since removed. */
   topicLabels: Labels | null;
-  summary: string;
   status: CaseStatus;
   openedAt: number;
   dueAt: number | null;
@@ -165,7 +171,7 @@ export interface OpenCaseRow {
   escalated: boolean;
   /** Steps of the case (applied) whose maker only a tablet checked, offline: the tablet's word. */
   tabletOnlySteps: number;
-}
+};
 
 /** GET /api/reports/complaints: the quarterly analysis the programme asks for. */
 export interface ComplaintsReport {

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { maySeeCaseText, type Viewer } from '../../domain/access.ts';
 import { CASE_CHANNELS, compareCases, replyDueAt, type CaseChannel } from '../../domain/case.ts';
 import { addTally, atFaultShare, emptyTally } from '../../domain/metrics.ts';
 import { OPINION_KINDS, type OpinionKind } from '../../domain/opinion.ts';
 import type { DayRange } from '../../domain/period.ts';
-import type { ComplaintsReport, Labels, OpenCaseRow } from '../../domain/reports.ts';
+import type { CaseSummary, ComplaintsReport, Labels, OpenCaseRow } from '../../domain/reports.ts';
 import type { Database } from '../db/schema.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
 import { readCaseDeadlines } from '../services/settings.ts';
@@ -14,8 +15,10 @@ import { byText, labelsOf, opinionKindCounts, periodOf, selectsNothing, tallyOf,
  * The quarterly analysis (seeds 000, 001): the cases opened in the period by channel and by
  * topic and what became of them (case_days), the entries by kind (opinion_days), and every
  * case of the selection still waiting for its reply now, overdue first (the projection).
+ * Each case's summary only for a `viewer` who may read it (`maySeeCaseText`): seeing a
+ * branch's reports is not a need to know what its customers wrote.
  */
-export async function complaintsReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, now: number): Promise<ComplaintsReport> {
+export async function complaintsReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, now: number, viewer: Viewer): Promise<ComplaintsReport> {
   const period = periodOf(range);
   const nothing = selectsNothing(selection);
   const [groups, kinds, open, deadlines, branches] = await Promise.all([
@@ -61,7 +64,7 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
       channel: c.channel,
       topicId: c.topicId,
       topicLabels: c.topicId === null ? null : (topicLabels.get(c.topicId) ?? null),
-      summary: c.summary,
+      ...summaryFor(viewer, c),
       status: c.status,
       openedAt: c.openedAt,
       dueAt: replyDueAt(c, deadlines),
@@ -90,6 +93,10 @@ export async function complaintsReport(db: Kysely<Database>, selection: BranchSe
     },
   };
 }
+
+/** The case's summary for this viewer: the text, or only that it is hidden (never the text). */
+const summaryFor = (viewer: Viewer, c: { branchId: string; escalated: boolean; summary: string }): CaseSummary =>
+  maySeeCaseText(viewer, c) ? { summary: c.summary, summaryHidden: false } : { summary: null, summaryHidden: true };
 
 /**
  * Each topic's labels among the branches (branches keep their own lists): those of the first

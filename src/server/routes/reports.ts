@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
-import { HEAD_OFFICE } from '../../domain/access.ts';
+import { HEAD_OFFICE, type Viewer } from '../../domain/access.ts';
 import type { DayRange } from '../../domain/period.ts';
 import { ConfirmDayCloseSchema, type DayCloseStatus } from '../../domain/day-close.ts';
 import {
@@ -18,14 +18,15 @@ import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
+import { recordAudit } from '../services/audit.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
 import { branchNotFound, resolveSelection, selectionFor } from '../services/report-scope.ts';
 import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
 
 export type ReportRoutesOptions = { db: Kysely<Database>; now: () => number };
 
-/** A report over a period, for the branches selected, at `now`. */
-type PeriodReport<R> = (selection: BranchSelection, range: DayRange, now: number) => Promise<R>;
+/** A report over a period, for the branches selected, at `now`, as `viewer` may read it. */
+type PeriodReport<R> = (selection: BranchSelection, range: DayRange, now: number, viewer: Viewer, request: FastifyRequest) => Promise<R>;
 
 /**
  * The dashboard's reports over a period (domain/reports.ts lists the API): a session and a
@@ -43,7 +44,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
       const { from, to, branchId } = query.output;
       const selection = await resolveSelection(db, request.viewer, branchId);
       if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
-      return report(selection.value, { from, to }, now());
+      return report(selection.value, { from, to }, now(), request.viewer, request);
     };
 
   /** GET /api/reports/overview?from&to[&branchId]: the three figures against their targets. */
@@ -55,8 +56,20 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
   /** GET /api/reports/counters?from&to[&branchId]: each counter's ratings. */
   app.get('/counters', periodRoute<RatingsReport>((selection, range) => countersReport(db, selection, range)));
 
-  /** GET /api/reports/complaints?from&to[&branchId]: the quarterly analysis, and the open cases now. */
-  app.get('/complaints', periodRoute<ComplaintsReport>((selection, range, at) => complaintsReport(db, selection, range, at)));
+  /** GET /api/reports/complaints?from&to[&branchId]: the quarterly analysis, and the open cases now (their summaries as the viewer may read them). */
+  app.get(
+    '/complaints',
+    periodRoute<ComplaintsReport>(async (selection, range, at, viewer, request) => {
+      const report = await complaintsReport(db, selection, range, at, viewer);
+      // Customers' words went to this viewer: the audit log says whose, by case (docs/privacy.md).
+      const shown = report.open.filter((row) => !row.summaryHidden).map((row) => row.id);
+      if (shown.length > 0) {
+        const actor = { actor: viewer.staffNumber, role: viewer.role, verified: 'dashboard-session', address: request.ip } as const;
+        await recordAudit(db, actor, { action: 'case-text-view', subject: 'complaints-report', detail: { cases: shown } }, at);
+      }
+      return report;
+    }),
+  );
 
   /** GET /api/reports/branches?from&to: branches side by side, for head office only. */
   app.get(

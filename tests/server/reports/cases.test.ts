@@ -5,7 +5,7 @@ import { branchesReport, complaintsReport } from '../../../src/server/reports/in
 import { setCaseDeadlines } from '../../../src/server/services/settings.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { SERVER_NOW, useTestDatabase } from '../fixtures.ts';
-import { BRANCH_A, BRANCH_B, CASES, givenTwoBusyDays, REPORT_NOW } from './given.ts';
+import { BRANCH_A, BRANCH_B, CASES, givenTwoBusyDays, HEAD_OFFICE_VIEWER, managerOf, REPORT_NOW } from './given.ts';
 
 const TWO_DAYS = { from: '2026-11-23', to: '2026-11-24' };
 const HOUR = 3_600_000;
@@ -15,9 +15,9 @@ const t = (day: number, hour: number) => Date.UTC(2026, 10, day, hour);
 describeEachDatabase('complaints and branches reports', (kind) => {
   const database = useTestDatabase(kind);
 
-  it('given two busy days, then the analysis counts the cases opened in the period by channel and topic, and lists every case still waiting, overdue first', async () => {
+  it('given two busy days, then the analysis counts the cases opened in the period by channel and topic, and lists every case still waiting, overdue first, with the text of the escalated one only for head office', async () => {
     await givenTwoBusyDays(database.current.db);
-    const report = await complaintsReport(database.current.db, 'all', TWO_DAYS, REPORT_NOW);
+    const report = await complaintsReport(database.current.db, 'all', TWO_DAYS, REPORT_NOW, HEAD_OFFICE_VIEWER);
     expect(report).toEqual({
       period: { ...TWO_DAYS, bucket: 'day' },
       cases: { opened: 3, replied: 1, followedUp: 1, atFault: 1, notAtFault: 1, escalated: 1, signedOff: 0 },
@@ -43,9 +43,9 @@ describeEachDatabase('complaints and branches reports', (kind) => {
       atFaultShare: 0.5,
       open: [
         // Opened before the period, and still waiting: the work at hand, whenever it came in.
-        { id: CASES.forgotten, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'in-person', topicId: 'waiting', topicLabels: labelsOf('waiting'), summary: 'Charged twice for a transfer', status: 'open', openedAt: t(22, 9), dueAt: t(23, 9), overdue: true, escalated: false, tabletOnlySteps: 0 },
-        { id: CASES.escalated, branchId: BRANCH_B, branchName: 'Nanjing Road', channel: 'opinion-box', topicId: 'staff', topicLabels: labelsOf('staff'), summary: 'Charged twice for a transfer', status: 'escalated', openedAt: t(23, 14), dueAt: t(24, 14), overdue: true, escalated: true, tabletOnlySteps: 0 },
-        { id: CASES.handedOn, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'phone', topicId: null, topicLabels: null, summary: 'Charged twice for a transfer', status: 'open', openedAt: t(24, 8), dueAt: t(27, 8), overdue: false, escalated: false, tabletOnlySteps: 1 },
+        { id: CASES.forgotten, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'in-person', topicId: 'waiting', topicLabels: labelsOf('waiting'), summary: null, summaryHidden: true, status: 'open', openedAt: t(22, 9), dueAt: t(23, 9), overdue: true, escalated: false, tabletOnlySteps: 0 },
+        { id: CASES.escalated, branchId: BRANCH_B, branchName: 'Nanjing Road', channel: 'opinion-box', topicId: 'staff', topicLabels: labelsOf('staff'), summary: 'Charged twice for a transfer', summaryHidden: false, status: 'escalated', openedAt: t(23, 14), dueAt: t(24, 14), overdue: true, escalated: true, tabletOnlySteps: 0 },
+        { id: CASES.handedOn, branchId: BRANCH_A, branchName: 'Harbour Road', channel: 'phone', topicId: null, topicLabels: null, summary: null, summaryHidden: true, status: 'open', openedAt: t(24, 8), dueAt: t(27, 8), overdue: false, escalated: false, tabletOnlySteps: 1 },
       ],
       openCount: 3,
       overdueCount: 2,
@@ -57,7 +57,7 @@ describeEachDatabase('complaints and branches reports', (kind) => {
   it('given the network gives 96 hours to reply, then fewer cases are overdue', async () => {
     await givenTwoBusyDays(database.current.db);
     expect(await setCaseDeadlines(database.current.db, { replyWithinHours: 96, notOnSpotWithinHours: 120 }, SERVER_NOW)).toMatchObject({ ok: true });
-    const report = await complaintsReport(database.current.db, [BRANCH_A], TWO_DAYS, REPORT_NOW);
+    const report = await complaintsReport(database.current.db, [BRANCH_A], TWO_DAYS, REPORT_NOW, managerOf(BRANCH_A));
     expect(report.open.map((c) => [c.id, c.dueAt, c.overdue])).toEqual([
       [CASES.forgotten, t(22, 9) + 96 * HOUR, false],
       [CASES.handedOn, t(24, 8) + 120 * HOUR, false],

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
+import { HEAD_OFFICE, type Viewer } from '../../../src/domain/access.ts';
 import { CASE_CHANNELS, ROLES_FOR, STAFF_ROLES, type CaseEvent, type CaseEventType, type ComplaintCase, type StaffRole } from '../../../src/domain/case.ts';
 import { OPINION_KINDS, referenceCode, type Opinion } from '../../../src/domain/opinion.ts';
 import { SCORES, type Rating } from '../../../src/domain/rating.ts';
@@ -66,6 +67,16 @@ export async function givenBranch(db: Kysely<Database>, plan: BranchPlan): Promi
   const lobby = await enroll(db, { mode: 'lobby', branchId: plan.id });
   return { ...plan, counterIds, counterNames, tellerIds, staff, counters, lobby };
 }
+
+/** Who reads a report called directly: head office, and the manager of a branch of NETWORK (staff numbers as givenBranch makes them). */
+export const HEAD_OFFICE_VIEWER: Viewer = { staffNumber: 'HQ1', name: 'Ana Ruiz', role: HEAD_OFFICE, branchId: null, mustChangePassword: false };
+export const managerOf = (branchId: string): Viewer => ({
+  staffNumber: `${branchId === BRANCH_A ? '1' : '2'}103`,
+  name: 'Staff branch-manager',
+  role: 'branch-manager',
+  branchId,
+  mustChangePassword: false,
+});
 
 /** Both branches of NETWORK. */
 export async function givenNetwork(db: Kysely<Database>): Promise<GivenBranch[]> {

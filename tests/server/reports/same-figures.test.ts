@@ -4,7 +4,7 @@ import { eachDay } from '../../../src/domain/period.ts';
 import type { KnownDevice } from '../../../src/server/repositories/devices.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport } from '../../../src/server/reports/index.ts';
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from '../../helpers/db.ts';
-import { BRANCH_A, BRANCH_B, givenNetwork, historyArb, historyPushes, pushHistory, REPORT_NOW, rollupsOf, type GivenBranch, type HistoryPush } from './given.ts';
+import { BRANCH_A, BRANCH_B, givenNetwork, HEAD_OFFICE_VIEWER, historyArb, historyPushes, managerOf, pushHistory, REPORT_NOW, rollupsOf, type GivenBranch, type HistoryPush } from './given.ts';
 
 // The figures computed on SQLite and on PostgreSQL are identical on the same data (decision 0009).
 // One generated history (fixed seed: the same records every run) of both branches over five
@@ -61,7 +61,8 @@ suite(title, () => {
     ['the tellers', (db: TestDatabase['db']) => tellersReport(db, 'all', days)],
     ['the counters by month', (db: TestDatabase['db']) => countersReport(db, [BRANCH_A], months)],
     ['the branches side by side', (db: TestDatabase['db']) => branchesReport(db, 'all', days, REPORT_NOW)],
-    ['the complaints', (db: TestDatabase['db']) => complaintsReport(db, 'all', days, REPORT_NOW)],
+    ['the complaints, as head office reads them', (db: TestDatabase['db']) => complaintsReport(db, 'all', days, REPORT_NOW, HEAD_OFFICE_VIEWER)],
+    ['the complaints of one branch, as its manager reads them', (db: TestDatabase['db']) => complaintsReport(db, [BRANCH_A], days, REPORT_NOW, managerOf(BRANCH_A))],
     ['every day report of both branches', (db: TestDatabase['db']) => Promise.all([BRANCH_A, BRANCH_B].flatMap((branchId) => eachDay(days.from, days.to).map((day) => dayReport(db, branchId, day, REPORT_NOW))))],
   ])('given the same records, then %s is identical on both', async (_, report) => {
     const onSqlite = await report(sqlite.db);

@@ -58,7 +58,16 @@ function ComplaintsView({ report, withBranch }: { report: ComplaintsReport; with
     { id: 'count', header: t('dashboard.column.entries'), numeric: true, cell: (row) => count(row.count, language), sort: (row) => row.count, csv: (row) => row.count },
   ];
   const openColumns: (Column<OpenCaseRow> | null)[] = [
-    { id: 'summary', header: t('dashboard.column.summary'), rowHeader: true, cell: (row) => <span class="summary">{row.summary}</span>, sort: (row) => row.summary, csv: (row) => row.summary },
+    {
+      id: 'summary',
+      header: t('dashboard.column.summary'),
+      rowHeader: true,
+      // A summary the viewer may not read never reaches the page (the server sends null): the
+      // row says why instead, and its CSV cell says the same. Hidden ones sort last.
+      cell: (row) => (row.summaryHidden ? <span class="summary muted">{t('dashboard.complaints.summaryHidden')}</span> : <span class="summary">{row.summary}</span>),
+      sort: (row) => row.summary,
+      csv: (row) => (row.summaryHidden ? t('dashboard.complaints.summaryHidden') : row.summary),
+    },
     withBranch ? { id: 'branch', header: t('dashboard.column.branch'), cell: (row) => row.branchName, sort: (row) => row.branchName, csv: (row) => row.branchName } : null,
     { id: 'channel', header: t('dashboard.column.channel'), cell: (row) => t(`dashboard.channel.${row.channel}`), sort: (row) => t(`dashboard.channel.${row.channel}`), csv: (row) => t(`dashboard.channel.${row.channel}`) },
     { id: 'topic', header: t('dashboard.column.topic'), cell: topicOf, sort: topicOf, csv: topicOf },
