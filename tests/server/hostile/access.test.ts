@@ -122,6 +122,19 @@ const withManager = (request: InjectOptions, branch: Branch, caller: Caller, wor
 const STAFF_SESSION_REQUIRED = '403 staff-session-required';
 const branchesIn = (ids: string[]) => [...new Set(ids.map(branchOf))].sort().join(',') || 'none';
 
+/** Head office's privacy desk: head office alone, whichever branch; every other dashboard role 403, anyone else 401. */
+function privacyRows(): Record<string, Row> {
+  const headOffice = forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN));
+  const customer = { phone: '+34 612 345 678' };
+  return {
+    'POST /api/privacy/customer/search': { call: () => json('POST', '/api/privacy/customer/search', customer), expected: headOffice },
+    'POST /api/privacy/customer/export': { call: () => json('POST', '/api/privacy/customer/export', customer), expected: headOffice },
+    'POST /api/privacy/customer/erase': { call: () => json('POST', '/api/privacy/customer/erase', { query: customer, confirm: true }), expected: headOffice },
+    'GET /api/privacy/audit': { call: () => ({ method: 'GET', url: `/api/privacy/audit?from=${DAY}&to=${DAY}` }), expected: headOffice },
+    'GET /api/privacy/retention': { call: () => ({ method: 'GET', url: '/api/privacy/retention' }), expected: headOffice },
+  };
+}
+
 const ROWS: Record<string, Row> = {
   'GET /api/health': { call: () => ({ method: 'GET', url: '/api/health' }), expected: () => '200' },
   'POST /api/enroll': { call: () => json('POST', '/api/enroll', { code: 'ACDE-FGHJ' }), expected: () => '400 enrollment-code-invalid' },
@@ -153,6 +166,10 @@ const ROWS: Record<string, Row> = {
     call: () => ({ method: 'GET', url: '/api/case-events?after=0' }),
     summary: (body: CaseEventsPage) => `events of ${branchesIn(body.events.map((e) => e.event.branchId))}`,
     expected: forDevices((caller) => (caller.mode === 'lobby' ? `200 events of ${caller.branch}` : FORBIDDEN)),
+  },
+  'GET /api/blankings': {
+    call: () => ({ method: 'GET', url: '/api/blankings?after=0' }),
+    expected: forDevices((caller) => (caller.mode === 'lobby' ? '200' : FORBIDDEN)),
   },
   'GET /api/review': {
     // The branch manager of A or B signed in: on this tablet, or on the other branch's.
@@ -194,6 +211,7 @@ const ROWS: Record<string, Row> = {
   'GET /api/reports/counters': { call: (b) => ({ method: 'GET', url: `/api/reports/counters?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
   'GET /api/reports/complaints': { call: (b) => ({ method: 'GET', url: `/api/reports/complaints?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
   'GET /api/reports/branches': { call: (b) => ({ method: 'GET', url: `/api/reports/branches?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200', true) },
+  ...privacyRows(),
   'GET /api/reports/fleet': {
     call: (b) => ({ method: 'GET', url: `/api/reports/fleet?branchId=${BRANCH_IDS[b]}` }),
     summary: (body: FleetReport) => `devices of ${branchesIn(body.devices.map((d) => d.branchId))}`,

@@ -161,7 +161,9 @@ const TARGETS: Record<string, Target> = {
     },
   },
   'GET /api/case-events': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 250, accept: nothingChanges },
-  'GET /api/review': { credentials: ['lobby-manager', 'lobby', 'counter-manager'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: nothingChanges },
+  'GET /api/blankings': { credentials: ['lobby', 'counter'], query: () => ({ after: '0', limit: '50' }), runs: 150, accept: nothingChanges },
+  // A review read is audited: one row of audit_log, nothing else.
+  'GET /api/review': { credentials: ['lobby-manager', 'lobby', 'counter-manager'], query: () => ({ since: String(SERVER_NOW - 86_400_000) }), runs: 150, accept: onlyTables('audit_log') },
   'POST /api/day-close': {
     credentials: ['lobby-manager', 'counter-manager', 'counter'],
     body: () => ({}),
@@ -201,11 +203,22 @@ const TARGETS: Record<string, Target> = {
   'GET /api/reports/overview': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
   'GET /api/reports/tellers': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
   'GET /api/reports/counters': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
-  'GET /api/reports/complaints': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: nothingChanges },
+  'GET /api/reports/complaints': { credentials: ['dashboard'], query: () => reportQuery(), runs: 150, accept: onlyTables('audit_log') },
   'GET /api/reports/branches': { credentials: ['dashboard'], query: () => ({ from: DAY, to: DAY }), runs: 150, accept: nothingChanges },
   'GET /api/reports/fleet': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID }), runs: 150, accept: nothingChanges },
   'POST /api/reports/fleet/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialDeviceId, runs: 200, accept: nothingChanges },
   'GET /api/reports/day-close': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID, day: DAY }), runs: 150, accept: nothingChanges },
+  // Head office's privacy desk: each act is audited; an erasure blanks rows (their count stays) and tells the tablets.
+  'POST /api/privacy/customer/search': { credentials: ['dashboard'], body: () => ({ phone: '+34 612 345 678' }), runs: 150, accept: onlyTables('audit_log') },
+  'POST /api/privacy/customer/export': { credentials: ['dashboard'], body: () => ({ email: 'lucia@example.es' }), runs: 100, accept: onlyTables('audit_log') },
+  'POST /api/privacy/customer/erase': {
+    credentials: ['dashboard'],
+    body: () => ({ query: { reference: 'ZZ-9999' }, confirm: true }),
+    runs: 150,
+    accept: onlyTables('audit_log', 'blankings'),
+  },
+  'GET /api/privacy/audit': { credentials: ['dashboard'], query: () => ({ from: DAY, to: DAY }), runs: 150, accept: onlyTables('audit_log') },
+  'GET /api/privacy/retention': { credentials: ['dashboard'], runs: 100, accept: nothingChanges },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
