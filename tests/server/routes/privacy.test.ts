@@ -2,9 +2,24 @@ import { expect, it } from 'vitest';
 import { DEFAULT_RETENTION, type AuditPage, type CustomerData, type Erasure } from '../../../src/domain/privacy.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard, givenHeadOfficeAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
-import { givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
+import {
+  callApi,
+  givenBranchWithCounter,
+  givenCaseStaff,
+  givenEnrolledLobby,
+  givenTeller,
+  MANAGER_PIN,
+  SERVER_NOW,
+  staffSessionOn,
+  startTestServer,
+  useTestDatabase,
+} from '../fixtures.ts';
 import { caseEventAt, givenNetwork, opinionAt, push } from '../reports/given.ts';
 import { aCaseId } from '../../builders/case-event.ts';
+import { anOpinion } from '../../builders/rating.ts';
+import { referenceCode } from '../../../src/domain/opinion.ts';
+import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
+import { LOG_REDACT } from '../../../src/server/app.ts';
 
 const CUSTOMER = { name: 'Lucía Gómez', phone: '+34 612 345 678', email: 'lucia@example.es', wantsReply: true, consent: true } as const;
 const DAY = '2026-11-23';
@@ -94,5 +109,35 @@ describeEachDatabase("head office's privacy desk", (kind) => {
     const { ask } = await given();
     const answer = await ask('POST', '/api/privacy/customer/search', 'hq', body);
     expect(answer).toMatchObject({ status: 400, body: { code: 'bad-request', message: expect.stringContaining(message) } });
+  });
+});
+
+describeEachDatabase("a customer's data and the server's log", (kind) => {
+  const database = useTestDatabase(kind);
+
+  it('given her entry pushed, reviewed by a manager, found, exported and erased over HTTP with the log at debug, then the log never holds her name, phone, e-mail or words', async () => {
+    await givenBranchWithCounter(database.current);
+    await givenCaseStaff(database.current);
+    await givenHeadOfficeAccount(database.current);
+    const lobby = await givenEnrolledLobby(database.current);
+    const lines: string[] = [];
+    const server = await startTestServer({ db: database.current.db, logger: { level: 'debug', redact: LOG_REDACT, stream: { write: (line: string) => void lines.push(line) } } });
+    const entry = anOpinion({ referenceCode: referenceCode(lobby.referencePrefix, 1), contact: CUSTOMER, text: 'El cajero se tragó mi tarjeta en la calle Mayor' });
+
+    expect((await callApi(server, 'POST', '/api/sync/push', { token: lobby.token, body: { protocol: PROTOCOL_VERSION, records: [entry] } })).status).toBe(200);
+    const manager = await staffSessionOn(server, lobby.token, '3002', MANAGER_PIN);
+    expect(JSON.stringify((await callApi(server, 'GET', '/api/review?since=0', { token: lobby.token, headers: manager })).body)).toContain(CUSTOMER.phone);
+    const cookie = await signedIn(server, 'HQ1');
+    for (const path of ['/api/privacy/customer/search', '/api/privacy/customer/export']) {
+      expect((await callDashboard(server, 'POST', path, { cookie, body: { phone: CUSTOMER.phone } })).status).toBe(200);
+    }
+    expect(await callDashboard(server, 'POST', '/api/privacy/customer/erase', { cookie, body: { query: { email: CUSTOMER.email }, confirm: true } })).toMatchObject({
+      status: 200,
+      body: { erasedEntries: [entry.id] },
+    });
+
+    const log = lines.join('');
+    expect(log).toContain('"msg":"customer data erased"');
+    for (const trace of [CUSTOMER.name, CUSTOMER.phone, '612', CUSTOMER.email, 'tarjeta']) expect({ trace, found: log.includes(trace) }).toEqual({ trace, found: false });
   });
 });
