@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { appliedEventsOfCases, caseEventsAfter, caseEventToRow, insertCaseEventRow, lockCaseEvents, openingsOf } from '../repositories/case-events.ts';
 import { heldRecords } from '../repositories/pushed-records.ts';
 import { addCaseDays, caseDayRow, complaintCaseRow, topicOfCase, topicsOfEntries, upsertComplaintCases } from '../repositories/rollup-rows.ts';
+import { blankedEvent } from './privacy.ts';
 import { judgeIds, type Claim, type SentRecord } from './push-answers.ts';
 
 const NOUN = 'case event';
@@ -50,6 +51,7 @@ export async function storeCaseEvents(
   // the state machine. No branch's opening of a case id held elsewhere is stored (below), so
   // the applied events of a case are all of the branch that opened it.
   const { cases } = foldCases(await appliedEventsOfCases(trx, fresh.map((e) => e.caseId), 'every-branch'));
+  const blanked = await blankedCasesOf(trx, fresh.map((e) => e.caseId));
   // applyCaseEvent makes a new case on every applied event, so a case changed when its object did.
   const before = new Map(cases);
   /** Cases of this push whose events are not stored from here on, with the event that stopped them. */
@@ -69,7 +71,14 @@ export async function storeCaseEvents(
     const { attested } = attestedEvents[i]!;
     const step = applyAttestedCaseEvent(cases.get(event.caseId), event, attested.kind);
     const outcome = step.ok ? ({ status: 'applied' } as const) : ({ status: 'refused', reason: step.reason, message: step.message } as const);
-    if (await insertCaseEventRow(trx, caseEventToRow(event, deviceId, receivedAt, outcome, attested))) {
+    // A step made before its case's words were blanked (an erasure, retention) that arrives
+    // after it, from a tablet that was offline: its words go the way of the case's.
+    const blankedAt = blanked.get(event.caseId);
+    const row =
+      blankedAt !== undefined && event.createdAt <= blankedAt
+        ? { ...caseEventToRow(blankedEvent(event), deviceId, receivedAt, outcome, attested), content_hash: null, text_blanked_at: blankedAt }
+        : caseEventToRow(event, deviceId, receivedAt, outcome, attested);
+    if (await insertCaseEventRow(trx, row)) {
       if (step.ok) cases.set(event.caseId, step.case);
       return { status: 'accepted' };
     }
@@ -78,6 +87,13 @@ export async function storeCaseEvents(
     if (claim.status === 'fresh') throw new Error(`ingest: the case event ${event.id} was neither stored nor found held`);
     return claim;
   }
+}
+
+/** When each of these cases had its words blanked, for those that had. */
+async function blankedCasesOf(trx: Kysely<Database>, caseIds: readonly string[]): Promise<Map<string, number>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await trx.selectFrom('complaint_cases').select(['id', 'text_blanked_at']).where('id', 'in', [...new Set(caseIds)]).where('text_blanked_at', 'is not', null).execute();
+  return new Map(rows.map((r) => [r.id, r.text_blanked_at!]));
 }
 
 /** A later event of a case this push could not store an event of: it waits for that one. */

@@ -48,6 +48,12 @@ async function everything(db: Kysely<Database>): Promise<string> {
   return JSON.stringify(rows);
 }
 
+const eventTexts = async (db: Kysely<Database>, caseId: string) =>
+  (await db.selectFrom('case_events').select('payload').where('case_id', '=', caseId).orderBy('seq').execute()).map((r) => {
+    const event = JSON.parse(r.payload) as { summary?: string; text?: string };
+    return event.summary ?? event.text ?? null;
+  });
+
 const traces = (all: string) => ['Lucía', 'lucia@example.es', '612 345 678', '612-345-678', '612345678'].filter((trace) => all.includes(trace));
 
 describeEachDatabase("a customer's requests", (kind) => {
@@ -119,5 +125,19 @@ describeEachDatabase("a customer's requests", (kind) => {
       { subject_kind: 'opinion', subject_id: h.e5.id, reason: 'erasure' },
       { subject_kind: 'case', subject_id: h.c5, reason: 'erasure' },
     ]);
+  });
+
+  it('given an erased case, when a step made before the erasure arrives late from an offline tablet, then its words are blanked on arrival; a step made after keeps its own', async () => {
+    const { db } = database.current;
+    const [branch] = await givenNetwork(db);
+    const h = await givenHistory(db, branch!);
+    await eraseCustomerData(db, { phone: '612345678' }, HEAD_OFFICE, T0 + HOUR);
+
+    const late = caseEventAt(branch!, 'followed-up', h.c4, T0 + HOUR / 2, { outcome: 'satisfied', text: 'Called her back on 612 345 678' });
+    const after = caseEventAt(branch!, 'reopened', h.c4, T0 + 2 * HOUR, { text: 'Customer called back about the new card' });
+    await push(db, branch!.lobby, [late, after], T0 + 2 * HOUR);
+
+    expect(await eventTexts(db, h.c4)).toEqual([BLANKED_TEXT, BLANKED_TEXT, null, BLANKED_TEXT, 'Customer called back about the new card']);
+    expect(JSON.stringify(await db.selectFrom('case_events').selectAll().where('case_id', '=', h.c4).execute())).not.toContain('612');
   });
 });
