@@ -76,6 +76,8 @@ export interface MetaValues {
   opinionSequence: number;
   /** The last case-event `seq` pulled from the server: the next pull starts after it. */
   caseCursor: number;
+  /** The last blanking `seq` pulled from the server (sync/blankings-pull.ts): the next pull starts after it. */
+  blankingsCursor: number;
   /** Written and deleted in one transaction to learn whether a record would fit (probeStorage). */
   storageProbe: string;
 }

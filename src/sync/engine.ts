@@ -1,7 +1,7 @@
 import { err, ok, type Ok } from '../domain/result.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS } from '../domain/wire.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
-import { loadDevice } from '../store/device.ts';
+import { loadDevice, type EnrolledDevice } from '../store/device.ts';
 import type { Resign } from '../store/requeue.ts';
 import { isQuotaExceeded, probeStorage } from '../store/write.ts';
 import type { HttpFailure, HttpOptions } from './http.ts';
@@ -44,9 +44,10 @@ const LOCK_NAME = 'branchvoice-sync';
 
 /**
  * Moves the outbox to the server, coordinating the sync's parts: when to run (schedule.ts),
- * the push and its settling (push.ts), a lobby tablet's case events (case-pull.ts), a new
- * token when the server asks (token-rotation.ts), and the outcome kept for the status corner
- * (sync-state.ts).
+ * the push and its settling (push.ts), a lobby tablet's case events (case-pull.ts) and what
+ * the server blanked (blankings-pull.ts), a new token when the server asks (token-rotation.ts),
+ * the outcome kept for the status corner (sync-state.ts), and the tablet's pruning after a
+ * good run and at start-up (#prune).
  * It owns no records: everything it knows is read from IndexedDB on each run, so a reload, a
  * second tab or a new enrollment never finds it holding stale state.
  */
@@ -83,12 +84,18 @@ export class SyncEngine {
     );
   }
 
-  /** Listens to the triggers and syncs once now. */
+  /**
+   * Listens to the triggers and syncs once now. At start-up the tablet also prunes what it
+   * keeps past its retention, network or not (#prune); every successful run prunes again.
+   */
   start(): void {
     if (this.#started) return;
     this.#started = true;
     this.#stopListening = listenForTriggers(this.#db, (trigger) => this.requestSync(trigger));
     this.requestSync('start');
+    void loadDevice(this.#db)
+      .then((device) => device && this.#prune(device))
+      .catch((error: unknown) => console.error('sync: the start-up pruning failed', error));
   }
 
   /** Stops listening and cancels the next try; a run under way finishes. */
@@ -187,15 +194,40 @@ export class SyncEngine {
       const pulled = await pullCaseEvents(db, http, device);
       if (!pulled.ok) result = pulled;
     }
+    // Then what the server blanked (retention, a customer's erasure): after the case events,
+    // so that a case pulled in this very run is removed in it too.
+    if (result.ok && device.identity.mode === 'lobby') {
+      const { pullBlankings } = await import('./blankings-pull.ts');
+      const pulled = await pullBlankings(db, http, device);
+      if (!pulled.ok) result = pulled;
+    }
     // Once the records are in: the old token works until the new one is used (decision 0016).
     if (result.ok && result.value.rotateToken) await rotateToken(db, http, device.identity);
     // Kept in memory too: with the storage full, the outcome cannot be written to IndexedDB.
     const at = this.#push.now();
     this.#lastRun = { at, failure: result.ok ? null : result.reason };
     await recordRunOutcome(db, state, result, at);
+    // A run that went well: the tablet drops what it no longer needs to keep.
+    if (result.ok) await this.#prune(device);
     // The outbox may have shrunk: staff who were told the storage is full learn whether a
     // record fits again without waiting for a customer to try.
     if (db.storagePressure.full) await probeStorage(db);
     return result.ok ? ok({ pushed: result.value.pushed, rejected: result.value.rejected }) : result;
+  }
+
+  /**
+   * Prunes by the configuration's retention, at the engine's clock (store/quarantine.ts,
+   * store/case-retention.ts): refused records past `quarantineDays` on every tablet, and on a
+   * lobby tablet the events of cases signed off more than `closedCaseDays` ago. Nothing in the
+   * outbox is touched. Loaded when first run, so a counter's first JavaScript carries none of
+   * it. A failure is logged and tried again next time: it never fails a sync.
+   */
+  async #prune(device: EnrolledDevice): Promise<void> {
+    try {
+      const { pruneTablet } = await import('../store/quarantine.ts');
+      await pruneTablet(this.#db, device, this.#push.now());
+    } catch (error) {
+      console.error('sync: pruning the tablet failed; it is tried again after the next sync', error);
+    }
   }
 }

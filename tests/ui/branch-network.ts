@@ -1,5 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import type { DayCloseStatus } from '../../src/domain/day-close.ts';
+import type { BlankingsPage } from '../../src/domain/privacy.ts';
 import { STAFF_SESSION_MS, type StaffSessionGrant } from '../../src/domain/staff-session.ts';
 import type { ApiError, CaseEventsPage, PushResponse } from '../../src/domain/wire.ts';
 import { aCaseRoster, aTeller, MANAGER_PIN, SECOND_TELLER_ID, TELLER_PIN } from '../builders/device.ts';
@@ -10,7 +11,7 @@ type Answer = DayCloseStatus | { status: number; error: ApiError };
 
 /**
  * The network a tablet sees at day close, for screen tests: the server signs staff in (see
- * aStaffServer), accepts every record pushed, has no new case events, and answers POST
+ * aStaffServer), accepts every record pushed, has no new case events nor blankings, and answers POST
  * /api/day-close with `answer(n)` for the n-th close (1, 2 …): a report or a refusal, or a
  * promise of one to hold the answer back. The shapes are the real routes' (tests/sync/
  * day-close.test.ts runs the client against the real server). Every call but the sign-ins is
@@ -31,6 +32,8 @@ export function aBranchNetwork(answer: (close: number) => Answer | Promise<Answe
     }
     // A lobby tablet pulls the branch's case events after each push: none new here.
     if (path === '/api/case-events') return Response.json({ events: [], next: 0, more: false } satisfies CaseEventsPage);
+    // … and then what the server blanked: nothing here.
+    if (path === '/api/blankings') return Response.json({ blankings: [], next: 0, more: false } satisfies BlankingsPage);
     if (path === '/api/day-close') {
       const next = await answer(++closes);
       return 'error' in next ? Response.json(next.error, { status: next.status }) : Response.json(next);

@@ -12,6 +12,7 @@ import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts'
 import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { staffResources } from '../../src/ui/components/staff-locales.ts';
+import { QUARANTINE_REASONS } from '../../src/ui/components/RefusedRecords.tsx';
 
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
 // compiler refuse this table when a reason is added to the code and not here (and the other
@@ -107,6 +108,11 @@ describe('locales', () => {
       .filter(([key, value]) => flat[lng].has(key) && placeholders(flat[lng].get(key)).join() !== placeholders(value).join())
       .map(([key]) => key);
     expect(differing, `${lng} differs from en in the placeholders of: ${differing.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then every reason a record can be refused for has its quarantine.reason.<reason> text, and so has one this app does not know', (lng) => {
+    const missing = [...QUARANTINE_REASONS, 'other'].filter((reason) => !flat[lng].has(`quarantine.reason.${reason}`));
+    expect(missing, `${lng} has no quarantine.reason.* text for: ${missing.join(', ')}`).toEqual([]);
   });
 
   it.each(LANGUAGES)('given %s, then there is an errors.<reason> text for every reason the code can produce', (lng) => {

@@ -5,9 +5,11 @@ import { canReview, type ReviewEntry } from '../../domain/review.ts';
 import type { SessionStaff } from '../../domain/staff-session.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { watchCases } from '../../store/cases.ts';
+import { watchQuarantineCount } from '../../store/quarantine.ts';
 import type { StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
+import { RefusedRecords } from '../components/RefusedRecords.tsx';
 import { IdleGuard } from '../lobby/IdleGuard.tsx';
 import { useServices, useT } from '../services.tsx';
 import { useObservable } from '../use-observable.ts';
@@ -19,7 +21,7 @@ import { NewCase } from './NewCase.tsx';
 /** Left alone this long, the desk asks, then signs out: the lobby tablet is in a public room. */
 export const STAFF_IDLE_MS = 180_000;
 
-export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' } | { name: 'day-close' };
+export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' } | { name: 'day-close' } | { name: 'refused' };
 
 const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
 
@@ -29,6 +31,7 @@ const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as
  * list, a case and its actions, a new case, and for the complaint and branch managers the daily
  * review of the opinion box and the day close. All of it but those two works offline;
  * what the tablet writes goes through the outbox, and the branch's events come back on every sync.
+ * While the tablet keeps records the server refused, any of them may open "Refused records".
  */
 export function StaffDesk({ session, device, onSignOut }: { session: StaffSession; device: EnrolledDevice; onSignOut: () => void }) {
   const { db, engine } = useServices();
@@ -37,6 +40,7 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
   const role = staffRoleOf(staff);
   const [view, setView] = useState<DeskView>({ name: 'cases' });
   const board = useObservable(() => watchCases(db), [db]);
+  const refused = useObservable(() => watchQuarantineCount(db), [db]) ?? 0;
 
   // Opening the desk brings the branch's newest events, network permitting.
   useEffect(() => engine.requestSync('manual'), [engine]);
@@ -65,6 +69,7 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
           {tab('new', t('cases.nav.new'), { name: 'new', from: null })}
           {canReview(role) && tab('review', t('cases.nav.review'))}
           {canCloseDay(role) && tab('day-close', t('cases.nav.closeDay'))}
+          {(refused > 0 || view.name === 'refused') && tab('refused', t('quarantine.open', { count: refused }))}
         </nav>
       )}
       <main class="desk-main" ref={main}>
@@ -78,6 +83,8 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
           <NewCase from={view.from} session={session} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
         ) : view.name === 'day-close' ? (
           canCloseDay(role) && <DayCloseResult session={session} onDone={() => setView({ name: 'cases' })} />
+        ) : view.name === 'refused' ? (
+          <RefusedRecords config={device.config} />
         ) : canReview(role) ? (
           <DailyReview session={session} role={role} device={device} cases={board?.cases ?? []} onOpenCase={(id) => setView({ name: 'case', id })} onNewCase={(from) => setView({ name: 'new', from })} />
         ) : null}

@@ -66,7 +66,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
         )}
       </main>
       {staffMenu && shift.state !== 'closed' && (
-        <LazyStaffMenu shift={shift} staffNumber={teller?.staffNumber} session={session} onSession={setSession} onClose={() => setStaffMenu(false)} />
+        <LazyStaffMenu shift={shift} staffNumber={teller?.staffNumber} session={session} config={config} onSession={setSession} onClose={() => setStaffMenu(false)} />
       )}
       <StatusCorner />
     </div>

@@ -1,25 +1,31 @@
 import { useState } from 'preact/hooks';
+import type { DeviceConfig } from '../../domain/config.ts';
 import type { Shift } from '../../domain/shift.ts';
+import { watchQuarantineCount } from '../../store/quarantine.ts';
 import { recordShiftCommand } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
+import { RefusedRecords } from '../components/RefusedRecords.tsx';
 import { addStaffLocales } from '../components/staff-locales.ts';
 import { writeAnswer } from '../components/write-answer.ts';
 import { useServices, useT } from '../services.tsx';
+import { useObservable } from '../use-observable.ts';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
 
 /**
  * Behind the kiosk lock: the signed-in teller's PIN (checked by the server when it can be,
  * which renews the teller's session), then pause/resume, sign out, sync and close day (which
- * asks for a manager: DayCloseFlow). Every action returns to the customer screen, so the menu
- * is never left open.
+ * asks for a manager: DayCloseFlow), and the records the server refused while there are any.
+ * Every action returns to the customer screen, so the menu is never left open.
  */
-export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
+export function StaffMenu({ shift, staffNumber, session, config, onSession, onClose }: {
   shift: Exclude<Shift, { state: 'closed' }>;
   /** The staff number of the teller signed in, from the roster; undefined if they left it. */
   staffNumber: string | undefined;
   /** The teller's session from sign-in, while this page has lived; null after a reload. */
   session: StaffSession | null;
+  /** The counter's configuration: refused records name topics and the retention period. */
+  config: DeviceConfig;
   onSession: (session: StaffSession | null) => void;
   onClose: () => void;
 }) {
@@ -31,6 +37,8 @@ export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [closingDay, setClosingDay] = useState(false);
+  const [refusedOpen, setRefusedOpen] = useState(false);
+  const refused = useObservable(() => watchQuarantineCount(db), [db]) ?? 0;
 
   async function unlock(event: Event) {
     event.preventDefault();
@@ -65,6 +73,15 @@ export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
       </div>
     );
   }
+  if (unlocked && refusedOpen) {
+    return (
+      <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="refused-title" data-screen="counter-refused">
+        <div class="panel refused-panel">
+          <RefusedRecords config={config} onBack={() => setRefusedOpen(false)} />
+        </div>
+      </div>
+    );
+  }
   return (
     <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="staff-menu-title" data-screen="counter-staff-menu">
       <section class="panel">
@@ -88,6 +105,7 @@ export function StaffMenu({ shift, staffNumber, session, onSession, onClose }: {
             <button type="button" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>
             <button type="button" onClick={() => { engine.requestSync('manual'); onClose(); }}>{t('status.syncNow')}</button>
             <button type="button" onClick={() => setClosingDay(true)}>{t('staff.closeDay')}</button>
+            {refused > 0 && <button type="button" onClick={() => setRefusedOpen(true)}>{t('quarantine.open', { count: refused })}</button>}
             <button type="button" onClick={onClose}>{t('staff.back')}</button>
             <p class="error" role="alert">{error ? t(`errors.${error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
           </div>
