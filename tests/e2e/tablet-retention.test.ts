@@ -257,6 +257,14 @@ describe('the lobby tablet follows the server’s erasures, and shows what it re
     expect(await axeViolations(page)).toEqual([]);
     await checkSizes(page, 'refused-zh-Hant-large');
 
+    // A month on by the tablet's clock: at its next start the refused step is past its 30 days
+    // and goes; the open case stays, however old.
+    await page.clock.setFixedTime(Date.now() + 31 * 24 * 3_600_000);
+    await page.reload();
+    await page.locator('[data-screen="lobby-attract"]').waitFor();
+    await eventually('the quarantine pruned at start-up', async () => (await readTabletDb<number>(page, 'quarantine', 'count')) === 0);
+    expect((await tabletEvents(page)).filter((e) => e.caseId === open).map((e) => e.event.type)).toEqual(['opened', 'restated']);
+
     await context.close();
   });
 });
