@@ -2,12 +2,12 @@
 // Seeds the demo's month of four branches into a data directory of its own
 // (`npm run demo -- --seed-only`: the same ingest as the tablets), starts the server on it,
 // signs in as head office and photographs every page at 1440×900 in English, the overview in
-// Simplified Chinese and at a 1024 px tablet's width, the revoke question, the 403 page, and
-// the day report as it prints.
+// Simplified Chinese and at a 1024 px tablet's width, the revoke question, the 403 page, the
+// day report as it prints, and head office's privacy page with a customer found and the erasure's question.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { freePort, openTablet, removeDir, startServer, tempDir } from '../tests/e2e/harness.ts';
+import { admin, freePort, openTablet, removeDir, startServer, tempDir } from '../tests/e2e/harness.ts';
 
 const OUT = 'docs/screens';
 const DESKTOP = { width: 1440, height: 900 };
@@ -78,6 +78,23 @@ export async function dashboardScreens(): Promise<void> {
     await page.emulateMedia({ media: 'print' });
     await shot('day-report-print-en');
     await page.emulateMedia({ media: 'screen' });
+
+    // Head office's privacy desk: a customer found by the phone on one of the demo's entries
+    // (the CLI lists them, and the audit log records that it did), the erasure's question.
+    const entries = JSON.parse(await admin(dataDir, 'opinions', '--json', '--limit', '500')) as { opinionKind: string; contact: { phone: string } | null }[];
+    const customer = entries.find((o) => o.opinionKind === 'complaint' && o.contact?.phone);
+    if (!customer) throw new Error("the demo has no complaint with a phone: the privacy page's shot needs one");
+    await open('/privacy');
+    await page.getByRole('radio', { name: 'Phone number' }).check();
+    await page.getByLabel("The customer's phone number").fill(customer.contact!.phone);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('.held').waitFor();
+    await settled();
+    await shot('privacy-en');
+    await page.getByRole('button', { name: "Erase this customer's data…" }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.screenshot({ path: `${OUT}/dashboard-privacy-erase-en.png` });
+    await page.keyboard.press('Escape');
 
     await open('/');
     await branch('上海中山东路支行');

@@ -3,7 +3,7 @@ import { PERIOD_KINDS, type LocalDay, type PeriodKind } from '../../domain/perio
 import type { BranchRef, Me } from '../../domain/reports.ts';
 import { customFrom, seesAllBranches, type ResolvedRange } from './filters.ts';
 import { rangeLabel } from './format.ts';
-import type { Page } from './route.ts';
+import { usesPeriod, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
 import { useT } from './services.tsx';
 
@@ -12,14 +12,16 @@ const isPeriod = (value: string): value is PeriodKind => (PERIOD_KINDS as readon
 /**
  * The branch and the period of the reports, kept in the address. Head office picks a branch
  * or all of them; a branch manager's branch is simply named. Pages that ignore a filter do
- * not show it: the fleet is now, the day close has its own day, Branches shows them all.
+ * not show it: the fleet is now, the day close has its own day, Branches shows them all, the
+ * privacy desk shows neither.
  */
 export function Filters({ me, page, branch, today, range }: { me: Me; page: Page; branch: BranchRef | null; today: LocalDay; range: ResolvedRange }) {
   const { t, language } = useT();
   const { route, navigate } = useRouter();
   const ids = { branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
-  const showBranch = page !== 'branches';
-  const showPeriod = page !== 'fleet' && page !== 'day-close';
+  // The privacy desk finds a customer across the network, over days of its own: neither filter applies.
+  const showBranch = page !== 'branches' && page !== 'privacy';
+  const showPeriod = usesPeriod(page);
 
   const choosePeriod = (period: string) => {
     if (!isPeriod(period)) return;
@@ -28,6 +30,7 @@ export function Filters({ me, page, branch, today, range }: { me: Me; page: Page
     navigate({ period, from: days.from, to: days.to });
   };
 
+  if (!showBranch && !showPeriod) return null;
   return (
     <div class="db-filters" role="group" aria-label={t('dashboard.filters.label')}>
       {showBranch &&

@@ -1,7 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Me } from '../../domain/reports.ts';
-import { branchOf, rangeOf, reportQuery, seesAllBranches, todayOf } from './filters.ts';
+import { branchOf, mayOpen, rangeOf, reportQuery, todayOf } from './filters.ts';
 import { Filters } from './Filters.tsx';
 import { LanguageSelect } from './LanguageSelect.tsx';
 import { Branches } from './pages/Branches.tsx';
@@ -9,6 +9,7 @@ import { Complaints } from './pages/Complaints.tsx';
 import { DayClose } from './pages/DayClose.tsx';
 import { Fleet } from './pages/Fleet.tsx';
 import { Overview } from './pages/Overview.tsx';
+import { Privacy } from './pages/Privacy.tsx';
 import { Counters, Tellers } from './pages/Ratings.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
@@ -23,10 +24,8 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   complaints: Complaints,
   fleet: Fleet,
   'day-close': DayClose,
+  privacy: Privacy,
 };
-
-/** Pages that read a period; the fleet is now, and a day close has its own day. */
-export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close';
 
 /**
  * The signed-in frame: the header with the filters, who is signed in and sign-out; the
@@ -37,7 +36,7 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
   const { now, timeZone } = useDashboard();
   const { t } = useT();
   const { route, navigate, href } = useRouter();
-  const pages = PAGES.filter((page) => page !== 'branches' || seesAllBranches(me));
+  const pages = PAGES.filter((page) => mayOpen(page, me));
   const page: Page = pages.includes(route.page) ? route.page : 'overview';
   const branch = branchOf(route, me);
   const today = todayOf(branch, now(), timeZone);
@@ -46,7 +45,7 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
   const main = useRef<HTMLElement>(null);
   const firstPage = useRef(true);
 
-  // Branches is head office's page: anyone else is sent to the overview, in place.
+  // Branches and Privacy are head office's pages: anyone else is sent to the overview, in place.
   useEffect(() => {
     if (page !== route.page) navigate({ page }, { replace: true });
   }, [page, route.page, navigate]);

@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { ChangePassword, SignIn } from '../../domain/access.ts';
 import type { ConfirmDayClose } from '../../domain/day-close.ts';
 import type { LocalDay } from '../../domain/period.ts';
+import type { AuditPage, CustomerData, CustomerQuery, Erasure, Retention } from '../../domain/privacy.ts';
 import type {
   BranchesReport,
   ComplaintsReport,
@@ -62,6 +63,18 @@ export interface DashboardApi {
   dayClose(query: { branchId: string; day: LocalDay }): Promise<ApiResult<DayCloseReport>>;
   confirmDayClose(body: ConfirmDayClose): Promise<ApiResult<DayCloseReport>>;
   /**
+   * Head office's privacy desk (src/server/routes/privacy.ts). A customer is asked for in the
+   * body, never in the address, so their phone or e-mail reaches no access log. Each is audited.
+   */
+  customerSearch(query: CustomerQuery): Promise<ApiResult<CustomerData>>;
+  /** The same as a search, audited as the export handed to the customer. */
+  customerExport(query: CustomerQuery): Promise<ApiResult<CustomerData>>;
+  /** Erases what may be; an open case keeps what it needs, and the answer says so. Cannot be undone. */
+  eraseCustomer(query: CustomerQuery): Promise<ApiResult<Erasure>>;
+  /** The audit log of whole UTC days; reading it is audited too. */
+  audit(query: { from: LocalDay; to: LocalDay }): Promise<ApiResult<AuditPage>>;
+  retention(): Promise<ApiResult<Retention>>;
+  /**
    * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
    * see reports" page wherever it was.
@@ -108,6 +121,12 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     revokeDevice: (deviceId) => request<FleetDevice>('POST', `/api/reports/fleet/${encodeURIComponent(deviceId)}/revoke`, { body: {} }),
     dayClose: (query) => request<DayCloseReport>('GET', '/api/reports/day-close', { query }),
     confirmDayClose: (body) => request<DayCloseReport>('POST', '/api/reports/day-close/confirm', { body }),
+    customerSearch: (query) => request<CustomerData>('POST', '/api/privacy/customer/search', { body: query }),
+    customerExport: (query) => request<CustomerData>('POST', '/api/privacy/customer/export', { body: query }),
+    // The server wants the confirmation in the request itself: the dialog asked it first.
+    eraseCustomer: (query) => request<Erasure>('POST', '/api/privacy/customer/erase', { body: { query, confirm: true } }),
+    audit: (query) => request<AuditPage>('GET', '/api/privacy/audit', { query }),
+    retention: () => request<Retention>('GET', '/api/privacy/retention'),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { HEAD_OFFICE } from '../../domain/access.ts';
 import { DayRangeSchema, localDayOf, MAX_RANGE_DAYS, daysInRange, periodRange, type DayRange, type LocalDay } from '../../domain/period.ts';
 import type { BranchRef, Me, ReportQuery } from '../../domain/reports.ts';
-import type { DashboardRoute } from './route.ts';
+import type { DashboardRoute, Page } from './route.ts';
 
 /**
  * What the filters in the address mean for one viewer: which branch, which zone's "today",
@@ -17,6 +17,12 @@ export function branchOf(route: DashboardRoute, me: Me): BranchRef | null {
 
 /** Head office compares branches; a branch manager has one. */
 export const seesAllBranches = (me: Me): boolean => me.role === HEAD_OFFICE;
+
+/** Pages for head office alone: the branches side by side, and the privacy desk (customers' requests, the audit log). */
+const HEAD_OFFICE_PAGES: readonly Page[] = ['branches', 'privacy'];
+
+/** Whether the viewer's role opens a page: the server answers 403 anyway; the nav does not offer it. */
+export const mayOpen = (page: Page, me: Me): boolean => !HEAD_OFFICE_PAGES.includes(page) || me.role === HEAD_OFFICE;
 
 /**
  * Today where the report's branch is: a branch in Madrid closes its day on Madrid's clock.

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_ROLES, type NewPasswordProblem } from '../../../src/domain/access.ts';
-import { CASE_CHANNELS } from '../../../src/domain/case.ts';
+import { CASE_CHANNELS, CASE_EVENT_TYPES, FOLLOW_UP_OUTCOMES, REPLY_CHANNELS } from '../../../src/domain/case.ts';
 import { CLOSE_STATES } from '../../../src/domain/day-close.ts';
 import { LANGUAGES } from '../../../src/domain/language.ts';
 import { FIGURE_IDS } from '../../../src/domain/metrics.ts';
 import { OPINION_KINDS } from '../../../src/domain/opinion.ts';
 import { PERIOD_KINDS } from '../../../src/domain/period.ts';
+import { AUDIT_ACTIONS, RETENTION_FIELDS, type Erasure, type Verified } from '../../../src/domain/privacy.ts';
 import { FLEET_STATES } from '../../../src/domain/reports.ts';
 import type { ApiFailure } from '../../../src/ui/dashboard/api.ts';
 import type { RangeProblem } from '../../../src/ui/dashboard/filters.ts';
+import { QUERY_KINDS, QUERY_PROBLEMS, type AuditDaysProblem } from '../../../src/ui/dashboard/privacy.ts';
 import { dashboardResources } from '../../../src/ui/dashboard/locales.ts';
 import { PAGES } from '../../../src/ui/dashboard/route.ts';
 import { resources } from '../../../src/ui/i18n.ts';
@@ -31,6 +33,10 @@ const FAILURES = {
 // Every rule of a new password the change screen may name, as `dashboard.password.problem.<problem>`.
 const NEW_PASSWORD_PROBLEMS = { 'current-empty': '', 'too-short': '', 'too-long': '', 'same-as-current': '', mismatch: '' } as const satisfies Record<NewPasswordProblem, string>;
 const RANGE_PROBLEMS = { incomplete: '', reversed: '', 'too-long': '' } as const satisfies Record<RangeProblem, string>;
+// The privacy desk: how the server checked an actor, why an erasure kept something, what is wrong with the audit log's days.
+const VERIFIED = { 'staff-session': '', 'dashboard-session': '', 'server-shell': '', server: '' } as const satisfies Record<Verified, string>;
+const KEPT_WHY = { 'case-open': '' } as const satisfies Record<Erasure['kept'][number]['why'], string>;
+const AUDIT_DAYS_PROBLEMS = { incomplete: '', reversed: '', 'too-long': '' } as const satisfies Record<AuditDaysProblem, string>;
 
 function flatten(node: unknown, prefix = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
@@ -60,6 +66,17 @@ const BUILT_KEYS = [
   ...FLEET_STATES.map((s) => `dashboard.fleetState.${s}`),
   ...CLOSE_STATES.map((s) => `dashboard.closeState.${s}`),
   ...['open', 'escalated', 'replied', 'signed-off'].map((s) => `dashboard.caseStatus.${s}`),
+  ...AUDIT_ACTIONS.map((a) => `dashboard.privacy.action.${a}`),
+  ...Object.keys(VERIFIED).map((v) => `dashboard.privacy.verified.${v}`),
+  ...Object.keys(KEPT_WHY).map((w) => `dashboard.privacy.kept.${w}`),
+  ...Object.keys(AUDIT_DAYS_PROBLEMS).map((p) => `dashboard.privacy.audit.problem.${p}`),
+  ...QUERY_KINDS.flatMap((k) => [`dashboard.privacy.by.${k}`, `dashboard.privacy.field.${k}`, `dashboard.privacy.hint.${k}`, `dashboard.privacy.nothing.${k}`, `dashboard.privacy.subjectBy.${k}`]),
+  ...QUERY_PROBLEMS.map((p) => `dashboard.privacy.problem.${p}`),
+  ...OPINION_KINDS.map((k) => `dashboard.privacy.entryKind.${k}`),
+  ...CASE_EVENT_TYPES.map((type) => `dashboard.privacy.step.${type}`),
+  ...REPLY_CHANNELS.map((c) => `dashboard.privacy.replyChannel.${c}`),
+  ...FOLLOW_UP_OUTCOMES.map((o) => `dashboard.privacy.outcome.${o}`),
+  ...RETENTION_FIELDS.flatMap((f) => [`dashboard.privacy.retention.field.${f}`, `dashboard.privacy.retention.rule.${f}`]),
 ];
 
 describe('the dashboard locales', () => {

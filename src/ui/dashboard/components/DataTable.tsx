@@ -36,6 +36,8 @@ export interface DataTableProps<Row> {
   rowClass?: (row: Row) => string | undefined;
   /** The heading level: h2 on a page, h3 inside a section. */
   level?: 2 | 3;
+  /** More buttons beside the CSV download, for the same rows (the audit log's JSON). */
+  actions?: ComponentChild;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface DataTableProps<Row> {
  * with aria-sort, and a CSV of exactly what is shown, in the order shown. It scrolls sideways
  * by itself on a narrow screen, as a focusable region, so the page never does.
  */
-export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportName, empty, initialSort = null, rowClass, level = 2 }: DataTableProps<Row>) {
+export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportName, empty, initialSort = null, rowClass, level = 2, actions }: DataTableProps<Row>) {
   const { t, language } = useT();
   const { saveFile } = useDashboard();
   const [sort, setSort] = useState<SortState>(initialSort);
@@ -77,11 +79,14 @@ export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportNam
           {detail && <p class="table-detail">{detail}</p>}
         </div>
         {rows.length > 0 && (
-          <button type="button" class="secondary" onClick={exportCsv}>
-            <span aria-hidden="true">⤓ </span>
-            {t('dashboard.table.export')}
-            <span class="visually-hidden">{t('dashboard.table.exportOf', { title })}</span>
-          </button>
+          <div class="table-actions">
+            {actions}
+            <button type="button" class="secondary" onClick={exportCsv}>
+              <span aria-hidden="true">⤓ </span>
+              {t('dashboard.table.export')}
+              <span class="visually-hidden">{t('dashboard.table.exportOf', { title })}</span>
+            </button>
+          </div>
         )}
       </div>
       {rows.length === 0 ? (
