@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { CaseEvent, CaseStatus } from './case.ts';
+import { IdSchema } from './ids.ts';
 import type { Opinion } from './opinion.ts';
 
 /**
@@ -95,7 +96,8 @@ export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
 
 /** A customer's request, by what they can tell us: their entry's reference code, their phone or their e-mail. */
 export const CustomerQuerySchema = v.union([
-  v.strictObject({ reference: v.pipe(v.string(), v.trim(), v.minLength(4, 'a reference code has at least 4 characters'), v.maxLength(40)) }),
+  // A reference code is unique within its branch: the branch, when given, narrows it to one.
+  v.strictObject({ reference: v.pipe(v.string(), v.trim(), v.minLength(4, 'a reference code has at least 4 characters'), v.maxLength(40)), branchId: v.optional(IdSchema) }),
   v.strictObject({ phone: v.pipe(v.string(), v.trim(), v.maxLength(40), v.check((phone) => phoneDigits(phone).length >= 7, 'a phone number has at least 7 digits')) }),
   v.strictObject({ email: v.pipe(v.string(), v.trim(), v.toLowerCase(), v.email('must be an e-mail address'), v.maxLength(254)) }),
 ]);

@@ -34,7 +34,8 @@ function customerQuery(values: Parsed['values'], command: string): Result<Custom
   const given = (['reference', 'phone', 'email'] as const).filter((k) => values[k] !== undefined);
   if (given.length !== 1) return err('invalid-input', `${command} takes one of --reference, --phone or --email; see \`npm run admin -- help\`.`);
   const key = given[0]!;
-  const parsed = v.safeParse(CustomerQuerySchema, { [key]: str(values[key]) });
+  if (values.branch !== undefined && key !== 'reference') return err('invalid-input', `--branch goes with --reference: a reference code is unique within its branch.`);
+  const parsed = v.safeParse(CustomerQuerySchema, { [key]: str(values[key]), ...(values.branch === undefined ? {} : { branchId: str(values.branch) }) });
   return parsed.success ? ok(parsed.output) : err('invalid-input', `--${key}: ${describeIssues(parsed.issues).replace(/^[^:]*: /, '')}`);
 }
 
@@ -45,7 +46,7 @@ function dayOption(value: string | boolean | undefined, name: string): Result<nu
   return Number.isNaN(ms) ? err('invalid-input', `--${name} must be a day as YYYY-MM-DD, not "${String(value)}".`) : ok(ms);
 }
 
-const customerOptions = { reference: text, phone: text, email: text } as const;
+const customerOptions = { reference: text, branch: text, phone: text, email: text } as const;
 
 export const PRIVACY_COMMANDS: Record<string, Command> = {
   retention: {
@@ -111,7 +112,7 @@ export const PRIVACY_COMMANDS: Record<string, Command> = {
     },
   },
   'customer:export': {
-    usage: 'customer:export (--reference <code> | --phone <number> | --email <address>) [--json]',
+    usage: 'customer:export (--reference <code> [--branch <branchId>] | --phone <number> | --email <address>) [--json]',
     summary: "everything held about one customer (their entries, contact details, and the cases that hold their words), readable or as JSON; audited",
     options: { ...customerOptions, json: { type: 'boolean' } },
     run: async (db, { values }) => {
@@ -122,7 +123,7 @@ export const PRIVACY_COMMANDS: Record<string, Command> = {
     },
   },
   'customer:erase': {
-    usage: 'customer:erase (--reference <code> | --phone <number> | --email <address>) --yes',
+    usage: 'customer:erase (--reference <code> [--branch <branchId>] | --phone <number> | --email <address>) --yes',
     summary: "erase one customer's contact details and words (an open case keeps them until it is signed off, and says so); figures stay; tablets forget at their next sync; audited",
     options: { ...customerOptions, yes: { type: 'boolean' } },
     run: async (db, { values }) => {
@@ -130,7 +131,7 @@ export const PRIVACY_COMMANDS: Record<string, Command> = {
       if (!query.ok) return query;
       if (!values.yes) return err('invalid-input', 'customer:erase cannot be undone: run `customer:export` first, then add --yes.');
       const erased = await eraseCustomerData(db, query.value, shellActor(), now());
-      return ok(describeErasure(erased));
+      return erased.ok ? ok(describeErasure(erased.value)) : erased;
     },
   },
 };

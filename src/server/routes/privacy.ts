@@ -63,7 +63,9 @@ export const privacyRoutes: FastifyPluginAsync<PrivacyRoutesOptions> = async (ap
   app.post<{ Reply: Erasure | ApiError }>('/customer/erase', async (request, reply) => {
     const body = v.safeParse(EraseRequestSchema, request.body);
     if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
-    const erasure = await eraseCustomerData(db, body.output.query, actorOf(request), now());
+    const erased = await eraseCustomerData(db, body.output.query, actorOf(request), now());
+    if (!erased.ok) return sendApiError(reply, 'bad-request', erased.message);
+    const erasure = erased.value;
     request.log.info({ by: request.viewer.staffNumber, entries: erasure.erasedEntries.length, cases: erasure.erasedCases.length, kept: erasure.kept.length }, 'customer data erased');
     return erasure;
   });

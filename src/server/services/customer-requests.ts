@@ -4,6 +4,7 @@ import type { CaseEvent, CaseStatus } from '../../domain/case.ts';
 export type { CustomerCase, CustomerData, Erasure };
 import { consentTextOf } from '../../domain/consent.ts';
 import { phoneDigits, type CustomerCase, type CustomerData, type CustomerEntry, type CustomerQuery, type Erasure } from '../../domain/privacy.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database, OpinionRow } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { opinionRowToStored } from '../repositories/opinions.ts';
@@ -32,7 +33,13 @@ async function collect(db: Kysely<Database>, query: CustomerQuery): Promise<Cust
   const matchesText = textMatcher(query);
   const entries: CustomerEntry[] = [];
   if ('reference' in query) {
-    const rows = await db.selectFrom('opinions').selectAll().where('reference_code', '=', query.reference.trim().toUpperCase()).execute();
+    const branchId = query.branchId;
+    const rows = await db
+      .selectFrom('opinions')
+      .selectAll()
+      .where('reference_code', '=', query.reference.trim().toUpperCase())
+      .$if(branchId !== undefined, (qb) => qb.where('branch_id', '=', branchId!))
+      .execute();
     entries.push(...rows.map(customerEntryOf));
   } else {
     for (let after = 0; ; ) {
@@ -50,7 +57,15 @@ async function collect(db: Kysely<Database>, query: CustomerQuery): Promise<Cust
   }
   const fromText = new Set<string>();
   for (let after = 0; ; ) {
-    const rows = await db.selectFrom('case_events').select(['seq', 'case_id', 'payload']).where('seq', '>', after).where('text_blanked_at', 'is', null).orderBy('seq').limit(PAGE).execute();
+    const rows = await db
+      .selectFrom('case_events')
+      .select(['seq', 'case_id', 'payload'])
+      .where('seq', '>', after)
+      .where('text_blanked_at', 'is', null)
+      .$if('reference' in query && query.branchId !== undefined, (qb) => qb.where('branch_id', '=', (query as { branchId: string }).branchId))
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     if (rows.length === 0) break;
     for (const r of rows) if (!fromEntries.has(r.case_id) && matchesText(wordsOf(JSON.parse(r.payload) as CaseEvent))) fromText.add(r.case_id);
     after = rows.at(-1)!.seq;
@@ -135,9 +150,18 @@ const idsOf = (data: CustomerData) => ({ entries: data.entries.map((e) => e.id),
  * the complaint is being handled and the bank must be able to answer it; the erasure says so,
  * and a request made again after the sign-off finishes it. Figures and roll-ups stay.
  */
-export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQuery, actor: Actor, now: number): Promise<Erasure> {
+export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQuery, actor: Actor, now: number): Promise<Result<Erasure, 'ambiguous-reference'>> {
   return inTransaction(db, async (trx) => {
     const data = await collect(trx, query);
+    // Each branch numbers its own entries: the same code in two branches is two customers.
+    const branches = new Set(data.entries.map((e) => e.branchId));
+    if ('reference' in query && query.branchId === undefined && branches.size > 1) {
+      return err(
+        'ambiguous-reference',
+        `The reference ${query.reference} is an entry of ${branches.size} branches (${[...branches].join(', ')}): ` +
+          'each is a different customer. Say which branch the customer left it at (branchId, or --branch).',
+      );
+    }
     const open = new Set(data.cases.filter((c) => c.status !== 'signed-off').map((c) => c.id));
     const openEntryIds = new Set(data.cases.filter((c) => open.has(c.id)).flatMap((c) => c.events.flatMap((e) => (e.type === 'opened' && e.opinionId ? [e.opinionId] : []))));
     const entries = data.entries.filter((e) => !openEntryIds.has(e.id));
@@ -153,6 +177,6 @@ export async function eraseCustomerData(db: Kysely<Database>, query: CustomerQue
       ],
     };
     await recordAudit(trx, actor, { action: 'customer-erasure', subject: `by ${data.by}`, detail: { ...erasure } }, now);
-    return erasure;
+    return ok(erasure);
   });
 }

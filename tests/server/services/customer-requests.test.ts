@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { consentTextOf } from '../../../src/domain/consent.ts';
+import { referenceCode } from '../../../src/domain/opinion.ts';
 import { BLANKED_TEXT } from '../../../src/domain/privacy.ts';
 import type { Database } from '../../../src/server/db/schema.ts';
 import { readAudit, type Actor } from '../../../src/server/services/audit.ts';
@@ -99,7 +100,7 @@ describeEachDatabase("a customer's requests", (kind) => {
     const figures = await figuresOf(db);
 
     const first = await eraseCustomerData(db, { phone: '+34 612 345 678' }, HEAD_OFFICE, T0 + HOUR);
-    expect(first).toEqual({ erasedEntries: [h.e1.id], erasedCases: [h.c4], kept: [{ kind: 'entry', id: h.e5.id, why: 'case-open' }, { kind: 'case', id: h.c5, why: 'case-open' }] });
+    expect(first).toEqual({ ok: true, value: { erasedEntries: [h.e1.id], erasedCases: [h.c4], kept: [{ kind: 'entry', id: h.e5.id, why: 'case-open' }, { kind: 'case', id: h.c5, why: 'case-open' }] } });
     const e1 = await db.selectFrom('opinions').select(['text', 'contact_name', 'contact_phone', 'contact_email', 'had_contact']).where('id', '=', h.e1.id).executeTakeFirstOrThrow();
     expect(e1).toEqual({ text: BLANKED_TEXT, contact_name: null, contact_phone: null, contact_email: null, had_contact: 1 });
     // The other customer is untouched.
@@ -108,7 +109,7 @@ describeEachDatabase("a customer's requests", (kind) => {
     // The open case is handled to its end, and she asks again.
     await push(db, branch!.lobby, [caseEventAt(branch!, 'replied', h.c5, T0 + 2 * HOUR, { text: 'Card returned' }), caseEventAt(branch!, 'signed-off', h.c5, T0 + 3 * HOUR)], T0 + 3 * HOUR);
     const figuresAfterSignOff = await figuresOf(db);
-    expect(await eraseCustomerData(db, { phone: '612345678' }, HEAD_OFFICE, T0 + 4 * HOUR)).toEqual({ erasedEntries: [h.e5.id], erasedCases: [h.c5], kept: [] });
+    expect(await eraseCustomerData(db, { phone: '612345678' }, HEAD_OFFICE, T0 + 4 * HOUR)).toEqual({ ok: true, value: { erasedEntries: [h.e5.id], erasedCases: [h.c5], kept: [] } });
 
     expect(traces(await everything(db))).toEqual([]);
     expect((await findCustomerData(db, { phone: '612345678' }, HEAD_OFFICE, T0 + 4 * HOUR)).entries).toEqual([]);
@@ -139,5 +140,25 @@ describeEachDatabase("a customer's requests", (kind) => {
 
     expect(await eventTexts(db, h.c4)).toEqual([BLANKED_TEXT, BLANKED_TEXT, null, BLANKED_TEXT, 'Customer called back about the new card']);
     expect(JSON.stringify(await db.selectFrom('case_events').selectAll().where('case_id', '=', h.c4).execute())).not.toContain('612');
+  });
+
+  it('given the same reference code in two branches, then the search finds both, an erasure without the branch is refused and changes nothing, and with it erases that branch\'s only', async () => {
+    const { db } = database.current;
+    const [a, b] = await givenNetwork(db);
+    expect(a!.lobby.referencePrefix).toBe(b!.lobby.referencePrefix);
+    const code = referenceCode(a!.lobby.referencePrefix!, 4242);
+    const inA = { ...opinionAt(a!, T0, { contact: LUCIA }), referenceCode: code };
+    const inB = { ...opinionAt(b!, T0, { contact: OTHER }), referenceCode: code };
+    await push(db, a!.lobby, [inA], T0);
+    await push(db, b!.lobby, [inB], T0);
+
+    expect((await findCustomerData(db, { reference: code }, HEAD_OFFICE, T0)).entries.map((e) => e.id).sort()).toEqual([inA.id, inB.id].sort());
+    const refused = await eraseCustomerData(db, { reference: code }, HEAD_OFFICE, T0);
+    expect(refused).toMatchObject({ ok: false, reason: 'ambiguous-reference', message: expect.stringContaining('is an entry of 2 branches') });
+    expect((await findCustomerData(db, { phone: OTHER.phone }, HEAD_OFFICE, T0)).entries.map((e) => e.id)).toEqual([inB.id]);
+
+    expect(await eraseCustomerData(db, { reference: code, branchId: a!.id }, HEAD_OFFICE, T0)).toEqual({ ok: true, value: { erasedEntries: [inA.id], erasedCases: [], kept: [] } });
+    expect((await findCustomerData(db, { phone: OTHER.phone }, HEAD_OFFICE, T0)).entries.map((e) => e.id)).toEqual([inB.id]);
+    expect((await findCustomerData(db, { reference: code, branchId: b!.id }, HEAD_OFFICE, T0)).entries.map((e) => e.id)).toEqual([inB.id]);
   });
 });

@@ -3,6 +3,7 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { consentTextOf } from '../../../src/domain/consent.ts';
+import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { CustomerData } from '../../../src/domain/privacy.ts';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { recordAudit } from '../../../src/server/services/audit.ts';
@@ -185,6 +186,33 @@ describe("head office's privacy page, against the real server", { timeout: 30_00
     expect(entry.textContent).toContain(dashboard.t('dashboard.privacy.blanked'));
     expect(entry.textContent).toContain(dashboard.t('dashboard.privacy.contact.none'));
     expect(entry.textContent).not.toContain(CUSTOMER.phone);
+  });
+
+  it("given a reference code both branches gave, then the erasure asks which branch's customer it is and erases that branch's entry only", async () => {
+    const { db } = database.current;
+    const [harbour, nanjing] = (await givenNetwork(db)) as [GivenBranch, GivenBranch];
+    const code = referenceCode(harbour.lobby.referencePrefix!, 4242);
+    const inHarbour = { ...opinionAt(harbour, SERVER_NOW - HOUR, { contact: CUSTOMER }), referenceCode: code };
+    const inNanjing = { ...opinionAt(nanjing, SERVER_NOW - HOUR, { contact: { ...CUSTOMER, name: 'Wong Tai Sin', phone: '+852 9123 4567', email: '' } }), referenceCode: code };
+    await push(db, harbour.lobby, [inHarbour]);
+    await push(db, nanjing.lobby, [inNanjing]);
+    await givenHeadOfficeAccount(database.current);
+    const dashboard = await signedInOnPrivacy(await startDashboardServer(database.current));
+    await search(dashboard, 'reference', code);
+    await screen.findByText(dashboard.t('dashboard.privacy.sharedReference', { n: 2 }));
+
+    await dashboard.press(dashboard.t('dashboard.privacy.erase'));
+    const dialog = await screen.findByRole('dialog', { name: dashboard.t('dashboard.privacy.confirm.title') });
+    await dashboard.user.click(within(dialog).getByRole('button', { name: dashboard.t('dashboard.privacy.confirm.erase') }));
+    await within(dialog).findByText(dashboard.t('dashboard.privacy.confirm.chooseBranch'));
+    expect(await auditActions()).not.toContain('customer-erasure');
+
+    const branchChoice = within(dialog).getByRole('group', { name: dashboard.t('dashboard.privacy.confirm.branch') });
+    await dashboard.user.click(within(branchChoice).getByRole('radio', { name: harbour.name }));
+    await dashboard.user.click(within(dialog).getByRole('button', { name: dashboard.t('dashboard.privacy.confirm.erase') }));
+    await screen.findByRole('heading', { level: 3, name: dashboard.t('dashboard.privacy.erased.title') });
+    const left = await db.selectFrom('opinions').select(['id', 'contact_phone']).orderBy('id').execute();
+    expect(Object.fromEntries(left.map((r) => [r.id, r.contact_phone]))).toEqual({ [inHarbour.id]: null, [inNanjing.id]: '+852 9123 4567' });
   });
 
   it('given the last 30 days, then the audit log lists every act in the reader\'s words, and its CSV says the same with no cell a spreadsheet would run', async () => {

@@ -63,6 +63,8 @@ function CustomerRequest({ branches, today }: { branches: BranchRef[]; today: st
   const [asking, setAsking] = useState(false);
   const [dialogProblem, setDialogProblem] = useState<string | null>(null);
   const [erasure, setErasure] = useState<Erasure | null>(null);
+  /** The branch a shared reference code's erasure is for: chosen in the dialog. */
+  const [eraseBranch, setEraseBranch] = useState<string | null>(null);
   const [printing, setPrinting] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const erasedHeading = useRef<HTMLHeadingElement>(null);
@@ -142,9 +144,12 @@ function CustomerRequest({ branches, today }: { branches: BranchRef[]; today: st
 
   const erase = async () => {
     if (!found || busy) return;
+    // The same code at two branches is two customers: the erasure is for the one chosen.
+    if (branchesOfReference > 1 && eraseBranch === null) return setDialogProblem(t('dashboard.privacy.confirm.chooseBranch'));
     setBusy('erase');
     setDialogProblem(null);
-    const answer = await api.eraseCustomer(found.query);
+    const query = branchesOfReference > 1 && 'reference' in found.query ? { ...found.query, branchId: eraseBranch! } : found.query;
+    const answer = await api.eraseCustomer(query);
     setBusy(null);
     if (!answer.ok) return setDialogProblem(t(`dashboard.errors.${answer.reason}`));
     setAsking(false);
@@ -156,6 +161,7 @@ function CustomerRequest({ branches, today }: { branches: BranchRef[]; today: st
 
   const held = found ? found.data.entries.length + found.data.cases.length : 0;
   const openCases = found ? found.data.cases.filter((c) => c.status !== 'signed-off').length : 0;
+  const branchNameOf = (id: string) => branches.find((b) => b.id === id)?.name ?? shortId(id);
   const referenceOf = (entryId: string) => found?.data.entries.find((e) => e.id === entryId)?.referenceCode ?? shortId(entryId);
   // A reference code is unique within its branch only: found at several, the entries may be different customers'.
   const branchesOfReference = found?.by === 'reference' ? new Set(found.data.entries.map((e) => e.branchId)).size : 0;
@@ -276,6 +282,7 @@ function CustomerRequest({ branches, today }: { branches: BranchRef[]; today: st
               onClick={() => {
                 if (busy) return;
                 setDialogProblem(null);
+                setEraseBranch(null);
                 setAsking(true);
               }}
             >
@@ -308,6 +315,17 @@ function CustomerRequest({ branches, today }: { branches: BranchRef[]; today: st
           <p>{t('dashboard.privacy.confirm.what', { entries: entriesText(found.data.entries.length), cases: casesText(found.data.cases.length) })}</p>
           <p>{t('dashboard.privacy.confirm.figures')}</p>
           {sharedReference}
+          {branchesOfReference > 1 && (
+            <fieldset class="query-kinds">
+              <legend>{t('dashboard.privacy.confirm.branch')}</legend>
+              {[...new Set(found.data.entries.map((e) => e.branchId))].map((id) => (
+                <label key={id} class="query-choice">
+                  <input type="radio" name="privacy-erase-branch" value={id} checked={eraseBranch === id} onChange={() => setEraseBranch(id)} />
+                  <span>{branchNameOf(id)}</span>
+                </label>
+              ))}
+            </fieldset>
+          )}
           <p class={openCases > 0 ? 'warn-text' : undefined}>
             {openCases > 0 && <span aria-hidden="true">⚠ </span>}
             {t('dashboard.privacy.confirm.open')}
