@@ -355,6 +355,9 @@ try {
   else if (process.argv.includes('tokens')) await tokenScreens();
   // `… attestation`: a case as the server-checked branch manager and as the tablet-checked one sees it (decision 0014).
   else if (process.argv.includes('attestation')) await attestationScreens();
+  // `… counter`: the counter's screens only; `… lobby`: the opinion box's only.
+  else if (process.argv.includes('counter')) await counterScreens();
+  else if (process.argv.includes('lobby')) await lobbyScreens(lobbyCodeOf(server.firstRun()));
   else await allScreens();
 } finally {
   await server.stop();
@@ -363,6 +366,17 @@ try {
 }
 
 async function allScreens() {
+  await counterScreens();
+  await lobbyScreens(lobbyCodeOf(server.firstRun()));
+  const branchId = await firstBranchId(dataDir);
+  const teller = firstTellerOf(server.firstRun());
+  await caseScreens(dataDir, port, branchId);
+  await dayCloseScreens(dataDir, port, branchId, teller);
+  await dashboardScreens();
+}
+
+/** The counter tablet from enrollment to the attract state, in English and Traditional Chinese. */
+async function counterScreens() {
   const code = enrollmentCodeOf(server.firstRun());
   const teller = firstTellerOf(server.firstRun());
   const branchId = await firstBranchId(dataDir);
@@ -403,13 +417,14 @@ async function allScreens() {
       await page.screenshot({ path: `${OUT}/thanks-${lang}-${orientation}.png` });
     }
   }
-  for (const [lang, label, largeText] of [['en', 'English', 'Large text'], ['es', 'Español', 'Letra grande']] as const) {
+  for (const [lang, label] of [['en', 'English'], ['es', 'Español'], ['zh-Hant', '繁體中文']] as const) {
     for (const [orientation, viewport] of SIZES) {
       await page.setViewportSize(viewport);
       await page.reload();
       await page.locator('[data-screen="counter-ready"]').waitFor();
       await page.getByRole('button', { name: label, exact: true }).click();
-      await page.getByRole('button', { name: largeText }).click();
+      await page.locator('.assist button[aria-pressed="false"]').click();
+      await page.locator('.counter.large-text').waitFor();
       await page.screenshot({ path: `${OUT}/large-text-${lang}-${orientation}.png` });
     }
   }
@@ -433,9 +448,4 @@ async function allScreens() {
   await page.locator('[data-attract]').waitFor();
   await page.screenshot({ path: `${OUT}/attract-en-landscape.png` });
   await context.close();
-
-  await lobbyScreens(lobbyCodeOf(server.firstRun()));
-  await caseScreens(dataDir, port, branchId);
-  await dayCloseScreens(dataDir, port, branchId, teller);
-  await dashboardScreens();
 }

@@ -6,6 +6,7 @@ import { DEFAULT_RETENTION, TabletRetentionSchema, tabletRetentionOf } from './p
 import { ReasonSchema } from './reason.ts';
 import { TellerSchema } from './teller.ts';
 import { TopicSchema } from './topic.ts';
+import { VoicesSchema } from './voice.ts';
 
 /**
  * What a device is enrolled as: a counter evaluator at one teller window, or the lobby's
@@ -39,6 +40,12 @@ export const DeviceConfigSchema = v.object({
   ratingCooldownMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000)),
   /** Spoken prompts for customers who cannot read the screen well (a branch setting). */
   speech: v.boolean(),
+  /**
+   * The locale of the voice that speaks each screen language (a branch setting): Cantonese
+   * (zh-HK) or Mandarin (zh-TW) for 繁體中文, and so on. Absent from servers before the
+   * setting: what tablets spoke before it (zh-CN, zh-TW, en-GB, es-ES).
+   */
+  voices: v.optional(VoicesSchema, {}),
   /** The branch's tellers: any of them can sign in at any counter of the branch. */
   tellers: v.array(TellerSchema),
   /** Reasons offered after a neutral or dissatisfied rating, in the branch's order. */

@@ -99,6 +99,11 @@ export interface OverviewReport {
   /** Opinion-box entries in the period, by kind. */
   opinions: Record<OpinionKind, number>;
   trend: TrendPoint[];
+  /**
+   * The same figures over the period of the same length just before this one (1–6 December:
+   * 25–30 November), for each figure's change.
+   */
+  previous: { from: LocalDay; to: LocalDay; figures: Figure[] };
 }
 
 export interface ReasonCount {

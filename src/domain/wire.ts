@@ -1,3 +1,4 @@
+import { VoiceLocaleSchema } from './voice.ts';
 import * as v from 'valibot';
 import { ATTESTATIONS } from './attestation.ts';
 import { CaseEventSchema, type CaseRefusal } from './case.ts';
@@ -39,6 +40,11 @@ export const DeviceHealthSchema = v.object({
   appVersion: v.pipe(v.string(), storableText(), v.maxLength(64)),
   clockOffsetMs: v.nullable(v.number()),
   reportedAt: EpochMsSchema,
+  /**
+   * The voices the branch set that the tablet cannot speak (zh-HK: no Cantonese voice), whose
+   * prompts it leaves unsaid; absent when it speaks them all, does not speak, or has not listed its voices yet.
+   */
+  speechVoiceMissing: v.optional(v.pipe(v.array(VoiceLocaleSchema), v.maxLength(8))),
 });
 export type DeviceHealth = v.InferOutput<typeof DeviceHealthSchema>;
 

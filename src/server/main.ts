@@ -11,7 +11,7 @@ import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
 import { schedulePurge } from './services/privacy.ts';
 import { ensureRollupsCurrent } from './services/report-rollups.ts';
-import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning } from './transport.ts';
+import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning, tabletsNeedHttps } from './transport.ts';
 
 /**
  * The server process: `npm run server`. Reads its settings from the environment (see the
@@ -65,17 +65,25 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const scheme = https ? 'https' : 'http';
   const { port: actualPort } = app.server.address() as AddressInfo;
   const addresses = addressesToOpen(scheme, host, actualPort);
-  if (firstRun.value) console.log(firstRunBanner(firstRun.value, addresses, saveFirstRun(dataDir, firstRun.value, addresses)));
-  else if (existsSync(firstRunFileOf(dataDir))) {
-    console.log(`${firstRunFileOf(dataDir)} still holds the first run's codes, PIN and password: delete it once they are used and changed.`);
+  // What the console says at start, as one block written at once: the first run's banner (or
+  // the reminder of its file), what tablets need when this is plain HTTP on the network, the
+  // warning about it, and where the server listens. The logger writes its JSON lines
+  // asynchronously ("Server listening at …" among them): they are flushed first, so that they
+  // come before the block, and what it logs later comes after it.
+  const httpsHelp = plainHttp ? tabletsNeedHttps(lanHostOf(addresses), actualPort) : null;
+  const block: string[] = [];
+  if (firstRun.value) block.push(firstRunBanner(firstRun.value, addresses, saveFirstRun(dataDir, firstRun.value, addresses), httpsHelp));
+  else {
+    if (existsSync(firstRunFileOf(dataDir))) block.push(`${firstRunFileOf(dataDir)} still holds the first run's codes, PIN and password: delete it once they are used and changed.`);
+    if (httpsHelp) block.push(['', ...httpsHelp].join('\n'));
   }
-  if (plainHttp) {
-    // Loud on the console for the person who started it, after the first run's banner so it is
-    // the last thing they see, and in the log for whoever reads it later.
-    console.warn(plainHttpWarning(host, actualPort));
-    app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
-  }
-  console.log(`Listening on ${scheme}://${host}:${actualPort}`);
+  // Loud for the person who started it, after the banner so it is the last thing they see.
+  if (plainHttp) block.push(plainHttpWarning(host, actualPort));
+  block.push(`Listening on ${scheme}://${host}:${actualPort}`);
+  await flushLog(app);
+  process.stdout.write(`${block.join('\n')}\n`);
+  // And in the log, for whoever reads it later.
+  if (plainHttp) app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
   // Retention (docs/privacy.md): each server tries hourly; the first to claim a day runs it.
   const stopPurge = schedulePurge(database.db, app.log);
   closeOnSignals(app, database, stopPurge);
@@ -122,6 +130,27 @@ function addressesToOpen(scheme: string, host: string, port: number): string[] {
   return hosts.map((h) => `${scheme}://${h}:${port}/`);
 }
 
+/** The first address of this machine on the LAN (not localhost), for the HTTPS example. */
+function lanHostOf(addresses: string[]): string | null {
+  const host = addresses.map((a) => new URL(a).hostname).find((h) => h !== 'localhost');
+  return host ?? null;
+}
+
+/**
+ * Waits until the logger has written what it holds. Its destination (pino's, SonicBoom on
+ * fd 1) writes asynchronously, beside process.stdout: "Server listening at …" would land
+ * inside the start's block. It says it is idle with a 'drain' event once no write is in
+ * flight. At most a second: a log that cannot drain does not stop a start.
+ */
+async function flushLog(app: FastifyInstance): Promise<void> {
+  type Destination = { _writing?: boolean; once?: (event: 'drain', listener: () => void) => unknown };
+  const log = app.log as unknown as Record<symbol, unknown>;
+  const symbol = Object.getOwnPropertySymbols(log).find((s) => s.description === 'pino.stream') ?? Object.getOwnPropertySymbols(Object.getPrototypeOf(log) as object).find((s) => s.description === 'pino.stream');
+  const destination = (symbol ? log[symbol] : undefined) as Destination | undefined;
+  if (!destination?._writing || typeof destination.once !== 'function') return;
+  await Promise.race([new Promise<void>((resolve) => destination.once!('drain', resolve)), new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+}
+
 /**
  * Writes the first run's secrets to their file; if that fails, says how to make new ones, as
  * the database holds only their hashes and a later start will not make them again.
@@ -143,7 +172,7 @@ function saveFirstRun(dataDir: string, firstRun: FirstRun, addresses: string[]):
  * where the secrets are. No code, PIN or password: the console's output often lands in a log
  * that others can read (decision 0015).
  */
-function firstRunBanner({ branch, counter, teller }: FirstRun, addresses: string[], secretsFile: string): string {
+function firstRunBanner({ branch, counter, teller }: FirstRun, addresses: string[], secretsFile: string, httpsHelp: string[] | null): string {
   return [
     '',
     '================ BranchVoice: first run ================',
@@ -153,6 +182,7 @@ function firstRunBanner({ branch, counter, teller }: FirstRun, addresses: string
     'and the dashboard (head office, every branch) in a desktop browser at:',
     `  ${addresses[0] ?? '/'}dashboard`,
     '',
+    ...(httpsHelp ? [...httpsHelp, ''] : []),
     "The tablets' enrollment codes, the teller's PIN and the dashboard's first password are in",
     `  ${secretsFile}`,
     'which only this account can read. Delete it once they are used; the dashboard asks for a',

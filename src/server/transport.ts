@@ -1,4 +1,4 @@
-import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 import { err, ok, type Result } from '../domain/result.ts';
 
 /**
@@ -49,6 +49,27 @@ const IN_CLEAR = [
   "staff PINs, dashboard passwords and session cookies, and customers' names, phone numbers",
   "and e-mail addresses. (Nor will the tablets' browsers run the offline app from it.)",
 ];
+
+/**
+ * What the first-run banner says when tablets would reach the server over plain HTTP: a
+ * browser runs a service worker only from https:// (or localhost), so a tablet could neither
+ * install the app nor reopen it offline. The shortest way to HTTPS on a LAN, with what
+ * every server already has (openssl): a certificate for this machine's address, made in one
+ * line, that the tablets trust. 825 days is the longest iPadOS accepts.
+ */
+export function tabletsNeedHttps(lanHost: string | null, port: number): string[] {
+  const address = lanHost ?? '<this machine\'s LAN address>';
+  const subject = lanHost && isIP(lanHost) ? `IP:${lanHost}` : `DNS:${address}`;
+  return [
+    'Tablets need HTTPS: over http:// a browser does not run the offline app (only on localhost),',
+    'so a tablet could neither install it nor reopen it without the network. The shortest way on',
+    "a LAN is a certificate for this machine's address, then a start with it:",
+    `  openssl req -x509 -newkey rsa:2048 -nodes -days 825 -keyout key.pem -out cert.pem -subj "/CN=${address}" -addext "subjectAltName=${subject}"`,
+    '  TLS_CERT=cert.pem TLS_KEY=key.pem npm start',
+    `Install cert.pem on each tablet as a trusted (CA) certificate, then open https://${address}:${port}/ there.`,
+    'Or put a reverse proxy that speaks HTTPS in front and set TRUST_PROXY (README, "Settings").',
+  ];
+}
 
 /** The multi-line warning printed at start when plain HTTP reaches beyond loopback. */
 export function plainHttpWarning(host: string, port: number): string {

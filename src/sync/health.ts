@@ -1,4 +1,7 @@
+import { LANGUAGES } from '../domain/language.ts';
+import { chooseVoice, DEFAULT_VOICES, type VoiceLocale } from '../domain/voice.ts';
 import type { DeviceHealth } from '../domain/wire.ts';
+import { loadDevice } from '../store/device.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { getMeta } from '../store/meta.ts';
 import { outboxStats, type KeyRange, type OutboxTally } from '../store/outbox.ts';
@@ -18,7 +21,8 @@ export async function deviceHealth(
   batch: KeyRange | null,
   tally: OutboxTally | null = null,
 ): Promise<DeviceHealth> {
-  const [stats, storage, persistence, state] = await Promise.all([outboxStats(db, batch, tally), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState')]);
+  const [stats, storage, persistence, state, device] = await Promise.all([outboxStats(db, batch, tally), storageEstimate(), getMeta(db, 'persistence'), getMeta(db, 'syncState'), loadDevice(db)]);
+  const missing = device && (device.identity.mode === 'lobby' || device.config.speech) ? missingVoicesNow(device.config.voices) : [];
   return {
     outboxDepth: stats.depth,
     oldestUnsyncedAt: stats.oldestCreatedAt,
@@ -29,5 +33,17 @@ export async function deviceHealth(
     appVersion,
     clockOffsetMs: clockOffsetMs ?? state?.clockOffsetMs ?? null,
     reportedAt: now(),
+    ...(missing.length > 0 && { speechVoiceMissing: missing }),
   };
+}
+
+/**
+ * The branch's voices this tablet's browser lacks, from the voices it has listed so far: none
+ * listed yet (Chrome lists them a moment after start) says nothing rather than "all missing".
+ */
+function missingVoicesNow(voices: Partial<Record<string, VoiceLocale>> | undefined): VoiceLocale[] {
+  const listed = globalThis.speechSynthesis?.getVoices?.() ?? [];
+  if (listed.length === 0) return [];
+  const wanted = { ...DEFAULT_VOICES, ...voices };
+  return [...new Set(LANGUAGES.map((language) => wanted[language]))].filter((locale) => !chooseVoice(listed, locale));
 }

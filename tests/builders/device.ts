@@ -4,6 +4,7 @@ import { DEFAULT_DEADLINES } from '../../src/domain/case.ts';
 import { hashPin } from '../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../src/domain/topic.ts';
+import { DEFAULT_VOICES } from '../../src/domain/voice.ts';
 import type { Teller } from '../../src/domain/teller.ts';
 import type { EnrolledDevice } from '../../src/store/device.ts';
 import { STAFF_ID } from './case-event.ts';
@@ -47,6 +48,7 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
       counters: [{ id: COUNTER_ID, name: 'Counter 3' }, { id: SECOND_COUNTER_ID, name: 'Counter 4' }],
       ratingCooldownMs: 200,
       speech: false,
+      voices: { ...DEFAULT_VOICES },
       tellers: [aTeller(), aTeller({ id: SECOND_TELLER_ID, staffNumber: '1002', name: 'Carlos Ruiz', stars: 5 })],
       reasons: [...DEFAULT_REASONS],
       topics: [...DEFAULT_TOPICS],

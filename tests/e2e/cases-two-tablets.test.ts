@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, outboxDepth, tabletMeta, unsyncedShows } from './harness.ts';
+import { admin, caseAction, eventually, firstBranchId, freePort, openCase, openTablet, removeDir, signInStaff, startServer, tempDir, type RunningServer, outboxDepth, tabletMeta, unsyncedShows, openStatusCorner } from './harness.ts';
 
 // Complaint cases on two lobby tablets of one branch, as the README tells it: tablet A,
 // offline, opens a case from an in-person complaint and restates it; tablet B, offline,
@@ -67,6 +67,7 @@ async function lastSyncedAt(page: Page): Promise<number | null> {
  */
 async function syncNow(page: Page) {
   const before = await lastSyncedAt(page);
+  await openStatusCorner(page);
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
   await eventually(
     'the tablet to sync',

@@ -50,7 +50,7 @@ function layoutProblems(page: Page, { scrolls }: { scrolls: boolean }): Promise<
     if (!main) return ['no counter on screen'];
     if (!scrolls && main.scrollHeight > main.clientHeight + 1) problems.push(`the customer area needs a scroll: ${main.scrollHeight} px in ${main.clientHeight}`);
     const targets = document.querySelectorAll<HTMLElement>(
-      '.counter-header button, .counter-main button, .counter-main h1, .counter-main .detail, .teller-name, .teller-number, .teller-stars, .status-corner button',
+      '.counter-header button, .counter-main button, .counter-main h1, .counter-main .detail, .teller-name, .teller-number, .teller-stars, .status-corner .status-mark',
     );
     for (const element of targets) {
       // Where the customer area may scroll, each element is judged once scrolled to.

@@ -20,6 +20,7 @@ import {
   type RunningServer,
   outboxDepth,
   unsyncedShows,
+  openStatusCorner,
 } from './harness.ts';
 
 // The day close, end to end: two counters rate with the server down; one tablet closes the day
@@ -134,6 +135,7 @@ describe('day close and the dashboard, end to end', () => {
 
     // Counter 2 comes back and its staff press "Sync now".
     await b.context().setOffline(false);
+    await openStatusCorner(b);
     await b.getByRole('button', { name: 'Sync now' }).click();
     await eventually('counter 2 to sync', async () => (await outboxDepth(b)) === 0 && (await unsynced(b)) === '0 unsynced', 30_000, 250);
     const onServer = await serverRatings(dataDir);

@@ -7,7 +7,7 @@ import faultsEn from '../../src/locales/faults/en.json';
 import faultsZhHant from '../../src/locales/faults/zh-Hant.json';
 import { HEAD_OFFICE, startClockedServer, TELLER, type ClockedServer } from './clocked-server.ts';
 import { collectPageErrors, deviceIdOf, drained, rate, watchPushes } from './faults.ts';
-import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tabletMeta, tempDir, unsyncedShows } from './harness.ts';
+import { enrollTablet, eventually, openTablet, removeDir, signInAtCounter, tabletMeta, tempDir, unsyncedShows, openStatusCorner } from './harness.ts';
 
 // Decision 0016 end to end, in Chromium: a counter tablet's browser profile is copied whole to
 // a second profile (as a disk image or its IndexedDB would be), the original syncs two days
@@ -86,6 +86,7 @@ describe("a tablet's token copied to another browser, in Chromium", () => {
     await copy.page.getByRole('button', { name: '繁體中文', exact: true }).click();
     expect(await error.innerText()).toBe(faultsZhHant.faults.superseded_other.replace('{{count}}', '1'));
     await copy.page.getByRole('button', { name: 'English', exact: true }).click();
+    await openStatusCorner(copy.page);
     expect(await copy.page.getByRole('button', { name: 'Enroll again' }).isVisible()).toBe(true);
     expect(pushes).toHaveLength(1);
     const seen = await server.device(deviceId);
@@ -112,6 +113,7 @@ describe("a tablet's token copied to another browser, in Chromium", () => {
 
     // Sixty days on without a sync, the original is refused too, and says why.
     server.advance(DEVICE_EXPIRES_AFTER_MS + MINUTE);
+    await openStatusCorner(original.page);
     await original.page.getByRole('button', { name: 'Sync now' }).click();
     const expired = original.page.getByTestId('sync-error');
     await eventually('the original to say it expired', async () => (await expired.innerText().catch(() => null)) === faultsEn.faults.expired_zero, 15_000, 200);

@@ -194,6 +194,16 @@ export async function unsyncedShows(page: Page, text: string, timeoutMs = 10_000
   }
 }
 
+/**
+ * Opens the tablet's status for staff: on a customer's screen it is a small mark in the bottom
+ * corner, and its details (Sync now, Enroll again) show once it is tapped.
+ */
+export async function openStatusCorner(page: Page): Promise<void> {
+  const mark = page.getByTestId('status-corner').locator('.status-mark[aria-expanded="false"]');
+  if ((await mark.count()) > 0) await mark.click();
+  await page.locator('[data-testid="status-corner"] .status-details:not(.visually-hidden)').waitFor();
+}
+
 /** A teller's id by staff number, as the admin CLI lists tellers. */
 export async function tellerIdOf(dataDir: string, staffNumber: string): Promise<string> {
   const id = new RegExp(`^([0-9a-f-]{36})\\s+[0-9a-f-]{36}\\s+${staffNumber}\\s`, 'm').exec(await admin(dataDir, 'tellers'))?.[1];

@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth, unsyncedShows } from './harness.ts';
+import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth, unsyncedShows, openStatusCorner } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -142,6 +142,7 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     server = await startServer(port, dataDir);
+    await openStatusCorner(page);
     await page.getByRole('button', { name: 'Sync now' }).click();
     await eventually('both entries to reach the server', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
 

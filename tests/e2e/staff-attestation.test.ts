@@ -25,6 +25,7 @@ import {
   readTabletDb,
   tabletMeta,
   tellerIdOf,
+  openStatusCorner,
 } from './harness.ts';
 
 // Whose word a record carries, through the built app in Chromium and the real server
@@ -87,6 +88,7 @@ async function signOut(page: Page) {
 }
 
 async function syncNow(page: Page) {
+  await openStatusCorner(page);
   await page.getByTestId('status-corner').getByRole('button', { name: 'Sync now' }).click();
   await eventually('the tablet to sync', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 30_000, 250);
 }

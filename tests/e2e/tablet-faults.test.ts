@@ -17,6 +17,7 @@ import {
   tempDir,
   type RunningServer,
   unsyncedShows,
+  openStatusCorner,
 } from './harness.ts';
 import {
   clearIndexedDb,
@@ -118,6 +119,7 @@ describe('the tablet under storage faults, in Chromium', () => {
     // record still would not fit.
     await context.setOffline(false);
     const syncStarted = Date.now();
+    await openStatusCorner(page);
     await page.getByRole('button', { name: /Sync now|Sincronizar ahora/ }).click();
     await drained(page);
     const drainedMs = Date.now() - syncStarted;
@@ -230,6 +232,7 @@ describe('the tablet in two tabs, in Chromium', () => {
     // The app goes on against the upgraded database, and everything reaches the server once.
     await rate(tablet.page, 1);
     await tablet.context.setOffline(false);
+    await openStatusCorner(tablet.page);
     await tablet.page.getByRole('button', { name: 'Sync now' }).click();
     await drained(tablet.page);
     const accepted = await tabletRatingIds(tablet.page);
@@ -294,6 +297,7 @@ describe('a revoked tablet, in Chromium', () => {
     // The network back: the next push is refused, and the tablet stops.
     await tablet.context.setOffline(false);
     // The network's return starts a sync by itself; the button too, if it is still there.
+    await openStatusCorner(tablet.page);
     await tablet.page.getByRole('button', { name: 'Sync now' }).click({ timeout: 1000 }).catch(() => undefined);
     const error = tablet.page.getByTestId('sync-error');
     const revokedText = 'Revoked by the administrator: 3 records could not be sent. They stay on this tablet: ask the administrator.';
@@ -316,6 +320,7 @@ describe('a revoked tablet, in Chromium', () => {
     expect(await ratingsAt(branch, tablet.counterId)).toHaveLength(2);
 
     // How the admin gets them: a new code for the same counter, entered after "Enroll again".
+    await openStatusCorner(tablet.page);
     await tablet.page.getByRole('button', { name: 'Enroll again' }).click();
     await tablet.page.getByRole('button', { name: 'Tap again to forget this enrollment' }).click();
     const pending = tablet.page.getByTestId('setup-pending');

@@ -23,6 +23,7 @@ import {
   signInStaff,
   tabletMeta,
   tempDir,
+  openStatusCorner,
 } from './harness.ts';
 
 // A lobby tablet in Chromium, through the built app and a real server whose database the test
@@ -66,6 +67,7 @@ async function lastSyncedAt(page: Page): Promise<number> {
 /** Sync now from the status corner, and wait until a run has ended well since and nothing waits. */
 async function syncNow(page: Page, label = 'Sync now') {
   const before = await lastSyncedAt(page);
+  await openStatusCorner(page);
   await page.getByTestId('status-corner').getByRole('button', { name: label }).click();
   await eventually('the tablet to sync', async () => (await outboxDepth(page)) === 0 && (await lastSyncedAt(page)) > before, 30_000, 250);
 }

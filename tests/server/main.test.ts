@@ -43,6 +43,8 @@ describe('npm run server', () => {
     expect(server.output()).toContain(`  http://127.0.0.1:${port}/dashboard\n`);
     expect(server.output()).toContain(`  ${firstRunFileOf(dataDir)}\n`);
     for (const line of [CODE_LINE, TELLER_LINE, DASHBOARD_LINE, LOBBY_CODE_LINE]) expect(server.output()).not.toMatch(line);
+    // On loopback only, plain HTTP is fine for the browser: no word of HTTPS for tablets.
+    expect(server.output()).not.toContain('Tablets need HTTPS');
     // Only the server's account can read the file, the folder and the database.
     expect({ dataDir: modeOf(dataDir), file: modeOf(firstRunFileOf(dataDir)), database: modeOf(join(dataDir, 'branchvoice.sqlite')) }).toEqual({ dataDir: '700', file: '600', database: '600' });
     const firstRun = firstRunOf(dataDir);
@@ -201,6 +203,19 @@ describe('npm run server, on the network', () => {
       expect(warning).toContain(named);
     }
     expect(warning.split('\n').length).toBeGreaterThan(8);
+    // The first run's banner says that tablets need HTTPS, and the shortest way to it on the LAN.
+    const output = server.output();
+    const banner = output.slice(output.indexOf('BranchVoice: first run'), output.search(ANY_LISTENING));
+    expect(banner).toContain('Tablets need HTTPS');
+    expect(banner).toMatch(/ {2}openssl req -x509 .*-keyout key\.pem -out cert\.pem .*subjectAltName=/);
+    expect(banner).toContain('  TLS_CERT=cert.pem TLS_KEY=key.pem npm start');
+    expect(banner).toContain(`:${port}/ there`);
+    expect(banner).toContain('TRUST_PROXY');
+    // One block, from the banner to "Listening on": no log line and no build warning inside it.
+    expect(banner).toContain('WARNING: plain HTTP on the network');
+    expect(banner.split('\n').filter((line) => line.startsWith('{') || /(^|\s)WARN\s|deprecated|PLUGIN_TIMINGS/.test(line))).toEqual([]);
+    // The logger's "Server listening at" lines come before the block, not inside it.
+    expect(output.indexOf('"msg":"Server listening at')).toBeLessThan(output.indexOf('BranchVoice: first run'));
     const logged = await waitForOutput(server.output, /^\{.*"msg":"plain HTTP beyond loopback[^\n]*$/m);
     expect(JSON.parse(logged[0])).toMatchObject({ level: 40, host: '0.0.0.0', port: Number(port) });
     // `npm start` out of the box still works.
@@ -234,6 +249,7 @@ describe('npm run server, on the network', () => {
     const [, spoken] = await waitForOutput(server.output, ANY_LISTENING);
     expect(spoken).toBe(scheme);
     expect(server.output()).not.toMatch(WARNING);
+    expect(server.output()).not.toContain('Tablets need HTTPS');
     expect(server.output()).not.toContain('plain HTTP beyond loopback');
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);

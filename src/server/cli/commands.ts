@@ -5,7 +5,9 @@ import { choice, positional, required, str, table, text, time, wholeNumber, type
 import type { Kysely } from 'kysely';
 import { reportScope } from '../../domain/access.ts';
 import type { ReplyDeadlines } from '../../domain/case.ts';
+import { isLanguage, LANGUAGES as SCREEN_LANGUAGES, type Language } from '../../domain/language.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import type { Voices } from '../../domain/voice.ts';
 import { createDatabaseFromEnv } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { Database } from '../db/schema.ts';
@@ -38,6 +40,23 @@ import { addTopic, editTopic } from '../services/topics.ts';
 
 
 const now = () => Date.now();
+
+/** A branch's voices as `branch:set --voice` takes them: zh-Hans=zh-CN,zh-Hant=zh-HK,en=en-GB,es=es-ES. */
+const voicesText = (voices: Voices): string => SCREEN_LANGUAGES.map((language) => `${language}=${voices[language]}`).join(',');
+
+/** `--voice zh-Hant=zh-HK,es=es-MX`: the language each locale speaks; the service checks the pairs. */
+function voicePairs(value: string | boolean | undefined): Result<Partial<Record<Language, string>> | undefined> {
+  if (value === undefined) return ok(undefined);
+  const pairs: Partial<Record<Language, string>> = {};
+  for (const pair of String(value).split(',')) {
+    const [language = '', locale, ...extra] = pair.trim().split('=');
+    if (!isLanguage(language) || !locale || extra.length > 0) {
+      return err('invalid-input', `--voice takes <lang>=<locale> pairs such as zh-Hant=zh-HK (lang one of ${SCREEN_LANGUAGES.join(', ')}), not "${pair.trim()}".`);
+    }
+    pairs[language] = locale;
+  }
+  return ok(pairs);
+}
 
 /** What the commands of one labelled list say of it; the rest is the same for reasons and topics. */
 type ListCommands = {
@@ -145,9 +164,10 @@ const COMMANDS: Record<string, Command> = {
         `${b.configVersion}`,
         time(b.createdAt),
         b.speech ? 'on' : 'off',
+        voicesText(b.voices),
         b.timeZone,
       ]);
-      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech', 'time zone'], rows));
+      return ok(table(['id', 'name', 'lang', 'cooldown ms', 'config v', 'created', 'speech', 'voices', 'time zone'], rows));
     },
   },
   'branch:add': {
@@ -163,28 +183,32 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'branch:set': {
-    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--time-zone <IANA zone>]',
-    summary: "change a branch's name, language, rating cooldown, spoken prompts or time zone (a new zone moves its records to their days there)",
-    options: { name: text, lang: text, cooldown: text, speech: text, 'time-zone': text },
+    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--voice <lang>=<locale>[,…]] [--time-zone <IANA zone>]',
+    summary:
+      "change a branch's name, language, rating cooldown, spoken prompts, the voice each language is spoken in (--voice zh-Hant=zh-HK for Cantonese, zh-Hant=zh-TW for Mandarin; es=es-ES|es-MX, en=en-GB|en-US, zh-Hans=zh-CN) or time zone (a new zone moves its records to their days there)",
+    options: { name: text, lang: text, cooldown: text, speech: text, voice: text, 'time-zone': text },
     argument: 'branchId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'branchId', 'branch:set');
       const cooldown = wholeNumber(values.cooldown, 'cooldown');
       const speech = choice(values.speech, 'speech', 'on', 'off');
+      const voices = voicePairs(values.voice);
       if (!id.ok) return id;
       if (!cooldown.ok) return cooldown;
       if (!speech.ok) return speech;
+      if (!voices.ok) return voices;
       const edited = await editBranch(db, id.value, {
         name: str(values.name),
         defaultLanguage: str(values.lang),
         ratingCooldownMs: cooldown.value,
         speech: speech.value,
+        voices: voices.value,
         timeZone: str(values['time-zone']),
       });
       if (!edited.ok) return edited;
       const b = edited.value;
       return ok(
-        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, time zone ${b.timeZone}, speech ${b.speech ? 'on' : 'off'}, config version ${b.configVersion}.`,
+        `Branch ${b.id}: "${b.name}", ${b.defaultLanguage}, cooldown ${b.ratingCooldownMs} ms, time zone ${b.timeZone}, speech ${b.speech ? 'on' : 'off'}, voices ${voicesText(b.voices)}, config version ${b.configVersion}.`,
       );
     },
   },

@@ -9,6 +9,7 @@ import * as review from './migrations/0005_opinion_reads_settings.ts';
 import * as reports from './migrations/0006_reports_day_close_accounts.ts';
 import * as attestation from './migrations/0007_staff_sessions_attestation.ts';
 import * as privacy from './migrations/0008_privacy.ts';
+import * as voices from './migrations/0009_branch_voices.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_reports_day_close_accounts': reports,
   '0007_staff_sessions_attestation': attestation,
   '0008_privacy': privacy,
+  '0009_branch_voices': voices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

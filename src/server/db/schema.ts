@@ -61,6 +61,8 @@ export interface BranchTable {
   speech_enabled: ColumnType<number, number | undefined, number>;
   /** IANA time zone of the branch: its report days are its calendar days (migration 0006). */
   time_zone: ColumnType<string, string | undefined, string>;
+  /** The voice's locale per screen language, JSON such as {"zh-Hant":"zh-HK"}; null: the defaults (migration 0009). */
+  voices: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import { addScores, addTally, emptyScores, emptyTally, programmeFigures, satisfiedRatings, totalRatings } from '../../domain/metrics.ts';
+import { addScores, addTally, emptyScores, emptyTally, programmeFigures, satisfiedRatings, totalRatings, type Figure } from '../../domain/metrics.ts';
 import { OPINION_KINDS, type OpinionKind } from '../../domain/opinion.ts';
-import { bucketOf, bucketsOf, type DayRange } from '../../domain/period.ts';
+import { addDays, bucketOf, bucketsOf, daysInRange, type DayRange } from '../../domain/period.ts';
 import type { OverviewReport, TrendPoint } from '../../domain/reports.ts';
 import type { Database } from '../db/schema.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
@@ -15,8 +15,9 @@ import { opinionKindCounts, periodOf, scoresOf, scoreSums, selectsNothing, tally
 export async function overviewReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<OverviewReport> {
   const period = periodOf(range);
   const branches = await listBranchRefs(db, selection);
-  const [ratingDays, caseDays, opinionKinds] = selectsNothing(selection)
-    ? [[], [], []]
+  const before = previousRange(range);
+  const [ratingDays, caseDays, opinionKinds, previousFigures] = selectsNothing(selection)
+    ? [[], [], [], programmeFigures({ scores: emptyScores(), cases: emptyTally() })]
     : await Promise.all([
         db
           .selectFrom('rating_branch_days')
@@ -35,6 +36,7 @@ export async function overviewReport(db: Kysely<Database>, selection: BranchSele
           .groupBy('day')
           .execute(),
         opinionKindCounts(db, selection, range),
+        figuresOver(db, selection, before),
       ]);
 
   const scores = emptyScores();
@@ -56,5 +58,46 @@ export async function overviewReport(db: Kysely<Database>, selection: BranchSele
   const opinions = Object.fromEntries(OPINION_KINDS.map((kind) => [kind, 0])) as Record<OpinionKind, number>;
   for (const row of opinionKinds) opinions[row.opinion_kind as OpinionKind] += Number(row.count);
 
-  return { period, branches, figures: programmeFigures({ scores, cases }), scores, cases, opinions, trend: [...trend.values()] };
+  return {
+    period,
+    branches,
+    figures: programmeFigures({ scores, cases }),
+    scores,
+    cases,
+    opinions,
+    trend: [...trend.values()],
+    previous: { ...before, figures: previousFigures },
+  };
+}
+
+/**
+ * The period of the same length that ends the day before this one starts: 1–6 December is
+ * compared with 25–30 November, not with the whole of November, so a partial period is
+ * weighed against as many days as it has.
+ */
+export function previousRange(range: DayRange): DayRange {
+  const days = daysInRange(range.from, range.to);
+  return { from: addDays(range.from, -days), to: addDays(range.from, -1) };
+}
+
+/** The three figures over a period, from the same roll-ups, summed in the database. */
+async function figuresOver(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<Figure[]> {
+  const [ratings, cases] = await Promise.all([
+    db
+      .selectFrom('rating_branch_days')
+      .select(scoreSums())
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
+      .executeTakeFirst(),
+    db
+      .selectFrom('case_days')
+      .select(tallySums())
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
+      .executeTakeFirst(),
+  ]);
+  // Without rows the sums are null: scoresOf and tallyOf read those as zero.
+  return programmeFigures({ scores: ratings ? scoresOf(ratings) : emptyScores(), cases: cases ? tallyOf(cases) : emptyTally() });
 }

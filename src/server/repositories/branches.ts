@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Language } from '../../domain/language.ts';
+import { DEFAULT_VOICES, type Voices } from '../../domain/voice.ts';
 import type { BranchRow, Database } from '../db/schema.ts';
 
 /** A branch as the server works with it. */
@@ -10,6 +11,8 @@ export type Branch = {
   ratingCooldownMs: number;
   /** Spoken prompts on the branch's tablets. */
   speech: boolean;
+  /** The locale of the voice that speaks each screen language (zh-HK: Cantonese for 繁體中文). */
+  voices: Voices;
   /** IANA time zone: the branch's report days are its calendar days. */
   timeZone: string;
   configVersion: number;
@@ -17,7 +20,7 @@ export type Branch = {
 };
 
 /** What an edit of a branch may change; absent fields stay as they are. */
-export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs' | 'speech' | 'timeZone'>>;
+export type BranchChanges = Partial<Pick<Branch, 'name' | 'defaultLanguage' | 'ratingCooldownMs' | 'speech' | 'timeZone'>> & { voices?: Partial<Voices> };
 
 /** Maps a row to a Branch; the language was checked when it was written. */
 export const branchRowToBranch = (row: BranchRow): Branch => ({
@@ -26,10 +29,14 @@ export const branchRowToBranch = (row: BranchRow): Branch => ({
   defaultLanguage: row.default_language as Language,
   ratingCooldownMs: row.rating_cooldown_ms,
   speech: row.speech_enabled === 1,
+  voices: voicesOf(row.voices),
   timeZone: row.time_zone,
   configVersion: row.config_version,
   createdAt: row.created_at,
 });
+
+/** The stored voices over the defaults; each was checked when it was written. */
+const voicesOf = (stored: string | null): Voices => ({ ...DEFAULT_VOICES, ...(stored ? (JSON.parse(stored) as Partial<Voices>) : {}) });
 
 /** All branches, oldest first. */
 export async function listBranches(db: Kysely<Database>): Promise<Branch[]> {
@@ -49,10 +56,10 @@ export async function hasAnyBranch(db: Kysely<Database>): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Stores a new branch at config version 1, speech off. */
+/** Stores a new branch at config version 1, speech off, every language with its default voice. */
 export async function insertBranch(
   db: Kysely<Database>,
-  branch: Omit<Branch, 'configVersion' | 'speech'>,
+  branch: Omit<Branch, 'configVersion' | 'speech' | 'voices'>,
 ): Promise<Branch> {
   await db
     .insertInto('branches')
@@ -65,11 +72,20 @@ export async function insertBranch(
       created_at: branch.createdAt,
     })
     .execute();
-  return { ...branch, speech: false, configVersion: 1 };
+  return { ...branch, speech: false, voices: { ...DEFAULT_VOICES }, configVersion: 1 };
 }
 
-/** Applies changes and bumps the config version, so devices pull the new configuration. */
+/**
+ * Applies changes and bumps the config version, so devices pull the new configuration. New
+ * voices join the stored ones: setting zh-Hant leaves Spanish's as it was.
+ */
 export async function updateBranch(db: Kysely<Database>, id: string, changes: BranchChanges): Promise<boolean> {
+  let voices: string | undefined;
+  if (changes.voices !== undefined) {
+    const row = await db.selectFrom('branches').select('voices').where('id', '=', id).executeTakeFirst();
+    if (!row) return false;
+    voices = JSON.stringify({ ...(row.voices ? (JSON.parse(row.voices) as Partial<Voices>) : {}), ...changes.voices });
+  }
   const result = await db
     .updateTable('branches')
     .set({
@@ -78,6 +94,7 @@ export async function updateBranch(db: Kysely<Database>, id: string, changes: Br
       ...(changes.ratingCooldownMs !== undefined && { rating_cooldown_ms: changes.ratingCooldownMs }),
       ...(changes.speech !== undefined && { speech_enabled: changes.speech ? 1 : 0 }),
       ...(changes.timeZone !== undefined && { time_zone: changes.timeZone }),
+      ...(voices !== undefined && { voices }),
       config_version: sql<number>`config_version + 1`,
     })
     .where('id', '=', id)

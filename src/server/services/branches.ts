@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
 import { DEFAULT_RATING_COOLDOWN_MS, DeviceConfigSchema } from '../../domain/config.ts';
 import { TimeZoneSchema } from '../../domain/period.ts';
+import { VoicesSchema, type Voices } from '../../domain/voice.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -17,6 +18,8 @@ import { insertDefaultTopics } from './topics.ts';
 // the domain), so an admin cannot save a setting that devices would refuse.
 const LanguageSchema = DeviceConfigSchema.entries.branch.entries.defaultLanguage;
 const CooldownSchema = DeviceConfigSchema.entries.ratingCooldownMs;
+// A partial set: the languages named change, the others keep theirs.
+const VoicesChangeSchema = v.partial(VoicesSchema);
 const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
 
 const BranchInputSchema = v.object({
@@ -27,12 +30,12 @@ const BranchInputSchema = v.object({
   timeZone: v.optional(TimeZoneSchema, 'UTC'),
 });
 const BranchChangesSchema = v.partial(
-  v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema, speech: v.boolean(), timeZone: TimeZoneSchema }),
+  v.object({ name: NameSchema, defaultLanguage: LanguageSchema, ratingCooldownMs: CooldownSchema, speech: v.boolean(), timeZone: TimeZoneSchema, voices: VoicesChangeSchema }),
 );
 const CounterInputSchema = v.object({ name: NameSchema });
 
 export type BranchInput = { name: string; defaultLanguage?: string; ratingCooldownMs?: number; timeZone?: string };
-export type BranchEdit = Partial<BranchInput> & { speech?: boolean };
+export type BranchEdit = Partial<BranchInput> & { speech?: boolean; voices?: Partial<Record<keyof Voices, string>> };
 export type { AdminError };
 
 /** Adds a branch with the default reasons and opinion-box topics; the id is made here unless a test fixes it. */
@@ -67,17 +70,22 @@ export async function editBranch(
 ): Promise<Result<Branch, AdminError>> {
   const parsed = parseInput(BranchChangesSchema, changes);
   if (!parsed.ok) return parsed;
-  if (Object.values(parsed.value).every((value) => value === undefined)) {
-    return err('invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting or time zone.');
+  const { voices, ...rest } = parsed.value;
+  const noVoices = voices === undefined || Object.values(voices).every((value) => value === undefined);
+  if (Object.values(rest).every((value) => value === undefined) && noVoices) {
+    return err('invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting, voice or time zone.');
   }
   return inTransaction(db, async (trx) => {
     const before = await findBranch(trx, id);
-    if (!before || !(await updateBranch(trx, id, parsed.value))) return branchNotFound(id);
+    if (!before || !(await updateBranch(trx, id, { ...rest, ...(!noVoices && { voices: definedOnly(voices) }) }))) return branchNotFound(id);
     if (parsed.value.timeZone !== undefined && parsed.value.timeZone !== before.timeZone) await rebuildRollups(trx, id);
     const branch = await findBranch(trx, id);
     return branch ? ok(branch) : branchNotFound(id);
   });
 }
+
+const definedOnly = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The zone a new branch gets unless told: BRANCH_TIME_ZONE, else the zone of the server's clock. */
 export const defaultBranchTimeZone = (env: NodeJS.ProcessEnv = process.env): string =>

@@ -52,6 +52,7 @@ export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reaso
     .map(({ id, name }) => ({ id, name })),
   ratingCooldownMs: branch.ratingCooldownMs,
   speech: branch.speech,
+  voices: { ...branch.voices },
   tellers: tellers
     .filter((t) => mode === 'lobby' || OFFLINE_ROLES.counter.includes(t.role))
     .map(({ id, staffNumber, name, photo, stars, pin, role }) => {

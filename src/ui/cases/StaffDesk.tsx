@@ -8,6 +8,7 @@ import { watchCases } from '../../store/cases.ts';
 import { watchQuarantineCount } from '../../store/quarantine.ts';
 import type { StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
+import { VoiceNotice } from '../components/VoiceNotice.tsx';
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { RefusedRecords } from '../components/RefusedRecords.tsx';
 import { IdleGuard } from '../lobby/IdleGuard.tsx';
@@ -60,6 +61,8 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
         <div class="desk-who">
           <p>{t('cases.signedInAs', { name: staff.name, number: staff.staffNumber, role: t(`cases.role.${staff.role}`) })}</p>
           <CheckedBy session={session} />
+          {/* The mode for the elderly speaks on every lobby tablet. */}
+          <VoiceNotice config={device.config} speaks />
         </div>
         <button type="button" class="desk-signout" onClick={onSignOut}>{t('cases.signOut')}</button>
       </header>

@@ -102,7 +102,13 @@ export function RefusedRecords({ config, onBack }: { config: DeviceConfig; onBac
                   </details>
                 )}
                 {confirming === row.recordId ? (
-                  <div class="refused-confirm" role="group" aria-labelledby={`${id}-question`}>
+                  // Escape answers the question with its safe choice, Keep, before it could close a dialog around it.
+                  <div class="refused-confirm" role="group" aria-labelledby={`${id}-question`} onKeyDown={(event) => {
+                    if (event.key !== 'Escape' || event.defaultPrevented) return;
+                    event.preventDefault();
+                    setConfirming(null);
+                    setFocus(`${id}-discard`);
+                  }}>
                     <p id={`${id}-question`}>{t('quarantine.confirmQuestion')}</p>
                     <div class="actions">
                       <button type="button" id={`${id}-keep`} onClick={() => { setConfirming(null); setFocus(`${id}-discard`); }}>{t('quarantine.keep')}</button>

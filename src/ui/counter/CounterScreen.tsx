@@ -6,6 +6,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
+import { useDocumentTitle } from '../use-document-title.ts';
 import { useObservable } from '../use-observable.ts';
 import { CustomerFlow } from './CustomerFlow.tsx';
 import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
@@ -18,8 +19,11 @@ import { LazySignInView, LazyStaffMenu } from './LazyStaff.tsx';
 export function CounterScreen({ device }: { device: EnrolledDevice }) {
   const { db, firstReading } = useServices();
   const { t } = useT();
+  useDocumentTitle('app.counterTitle');
   const shift = useObservable(() => watchShift(db), [db], firstReading?.shift);
-  const [signingIn, setSigningIn] = useState(false);
+  // Signing in from the closed window: `staff` when through the staff corner, which also offers
+  // the day close (a staff matter, never on the customer's screen); `teller` from its button.
+  const [signingIn, setSigningIn] = useState<false | 'teller' | 'staff'>(false);
   const [staffMenu, setStaffMenu] = useState(false);
   const [closingDay, setClosingDay] = useState(false);
   const [largeText, setLargeText] = useState(false);
@@ -41,7 +45,7 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
   return (
     <div class={largeText ? 'counter large-text' : 'counter'} data-shift={shift.state}>
       <header class="counter-header">
-        <StaffCorner onOpen={() => (shift.state === 'closed' ? setSigningIn(true) : setStaffMenu(true))} />
+        <StaffCorner onOpen={() => (shift.state === 'closed' ? setSigningIn('staff') : setStaffMenu(true))} />
         <span class="place">{config.branch.name} · {config.counter?.name}</span>
         <LanguageSwitch />
       </header>
@@ -56,12 +60,12 @@ export function CounterScreen({ device }: { device: EnrolledDevice }) {
         ) : closingDay ? (
           <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={() => { setClosingDay(false); setSigningIn(false); }} />
         ) : signingIn ? (
-          <LazySignInView onCancel={() => setSigningIn(false)} onCloseDay={() => setClosingDay(true)} onSignedIn={setSession} />
+          <LazySignInView onCancel={() => setSigningIn(false)} onCloseDay={signingIn === 'staff' ? () => setClosingDay(true) : undefined} onSignedIn={setSession} />
         ) : (
           <section class="closed" data-screen="counter-closed">
             <h1>{t('counter.closed.title')}</h1>
             <p>{t('counter.closed.detail')}</p>
-            <button type="button" class="quiet" onClick={() => setSigningIn(true)}>{t('counter.closed.signIn')}</button>
+            <button type="button" class="quiet" onClick={() => setSigningIn('teller')}>{t('counter.closed.signIn')}</button>
           </section>
         )}
       </main>

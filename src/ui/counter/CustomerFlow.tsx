@@ -47,7 +47,7 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
   // A ref, not state: two taps in one frame both see the state from before the first.
   const busy = useRef(false);
   const { config } = device;
-  const say = (text: string) => config.speech && speak(text, language);
+  const say = (text: string) => config.speech && speak(text, language, config.voices);
 
   function nextCustomer() {
     void i18n.changeLanguage(config.branch.defaultLanguage);

@@ -46,7 +46,12 @@ export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDon
     );
   }
   return (
-    <section class="panel day-close-sign-in" data-screen="day-close-sign-in" aria-labelledby="day-close-sign-in-title">
+    // Escape cancels the manager's sign-in, as its Cancel does (in the staff menu's dialog too); the result has Done.
+    <section class="panel day-close-sign-in" data-screen="day-close-sign-in" aria-labelledby="day-close-sign-in-title" onKeyDown={(event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      event.preventDefault();
+      onCancel();
+    }}>
       <h1 id="day-close-sign-in-title">{t('dayClose.title')}</h1>
       <p class="hint" id="day-close-sign-in-hint">{t('dayClose.managerPrompt')}</p>
       <StaffCredentialsForm idPrefix="day-close" submitLabel={t('dayClose.action')} check={check} onCancel={onCancel} />

@@ -9,10 +9,11 @@ import { writeAnswer } from '../components/write-answer.ts';
 /**
  * The teller's sign-in at the window: staff number and PIN, checked by the server when it can
  * be reached (the teller's records then carry the server's check), else by the tablet against
- * its roster. With the window closed this is also where a manager finds "close day" at the
- * end of the day.
+ * its roster. Opened through the staff corner with the window closed (`onCloseDay` given), it
+ * is also where a manager finds "close day" at the end of the day; from the customer's screen,
+ * it is the sign-in alone.
  */
-export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () => void; onCloseDay: () => void; onSignedIn: (session: StaffSession) => void }) {
+export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () => void; onCloseDay?: (() => void) | undefined; onSignedIn: (session: StaffSession) => void }) {
   const services = useServices();
   // Its texts come with the staff screens' chunk: added before the first is read.
   useState(() => addStaffLocales(services.i18n));
@@ -37,7 +38,7 @@ export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () 
     <section class="panel sign-in" data-screen="counter-sign-in">
       <h1>{t('signIn.title')}</h1>
       <StaffCredentialsForm idPrefix="staff" submitLabel={t('signIn.submit')} check={signIn} onCancel={onCancel} />
-      <button type="button" class="day-close-link" onClick={onCloseDay}>{t('staff.closeDay')}</button>
+      {onCloseDay && <button type="button" class="day-close-link" onClick={onCloseDay}>{t('staff.closeDay')}</button>}
     </section>
   );
 }

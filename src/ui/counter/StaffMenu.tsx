@@ -5,7 +5,9 @@ import { watchQuarantineCount } from '../../store/quarantine.ts';
 import { recordShiftCommand } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
+import { ModalDialog } from '../components/ModalDialog.tsx';
 import { RefusedRecords } from '../components/RefusedRecords.tsx';
+import { VoiceNotice } from '../components/VoiceNotice.tsx';
 import { addStaffLocales } from '../components/staff-locales.ts';
 import { writeAnswer } from '../components/write-answer.ts';
 import { useServices, useT } from '../services.tsx';
@@ -16,7 +18,10 @@ import { LazyDayCloseFlow } from './LazyDayCloseFlow.tsx';
  * Behind the kiosk lock: the signed-in teller's PIN (checked by the server when it can be,
  * which renews the teller's session), then pause/resume, sign out, sync and close day (which
  * asks for a manager: DayCloseFlow), and the records the server refused while there are any.
- * Every action returns to the customer screen, so the menu is never left open.
+ * Every action returns to the customer screen, so the menu is never left open. One dialog
+ * throughout (ModalDialog): the focus starts on the PIN, then on pause or resume; Escape
+ * closes the menu, or goes back to it from the refused records; Sign out stands apart from
+ * pause, at the end, so that a slip of the finger never ends the shift.
  */
 export function StaffMenu({ shift, staffNumber, session, config, onSession, onClose }: {
   shift: Exclude<Shift, { state: 'closed' }>;
@@ -38,6 +43,8 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
   const [error, setError] = useState<string | null>(null);
   const [closingDay, setClosingDay] = useState(false);
   const [refusedOpen, setRefusedOpen] = useState(false);
+  // Back in the menu from the refused records or the day close, the focus goes to the button that left it.
+  const [cameBack, setCameBack] = useState<'refused' | 'day-close' | null>(null);
   const refused = useObservable(() => watchQuarantineCount(db), [db]) ?? 0;
 
   async function unlock(event: Event) {
@@ -67,23 +74,25 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
   }
 
   if (closingDay) {
+    // No Escape here: the day close's sign-in answers it itself (cancel), and its result ends the manager's session with Done.
     return (
-      <div class="overlay" role="dialog" aria-modal="true" aria-label={t('staff.closeDay')} data-screen="counter-day-close">
-        <LazyDayCloseFlow onCancel={() => setClosingDay(false)} onDone={onClose} />
-      </div>
+      <ModalDialog label={t('staff.closeDay')} screen="counter-day-close">
+        <LazyDayCloseFlow onCancel={() => { setClosingDay(false); setCameBack('day-close'); }} onDone={onClose} />
+      </ModalDialog>
     );
   }
   if (unlocked && refusedOpen) {
+    const back = () => { setRefusedOpen(false); setCameBack('refused'); };
     return (
-      <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="refused-title" data-screen="counter-refused">
+      <ModalDialog labelledBy="refused-title" screen="counter-refused" onEscape={back}>
         <div class="panel refused-panel">
-          <RefusedRecords config={config} onBack={() => setRefusedOpen(false)} />
+          <RefusedRecords config={config} onBack={back} />
         </div>
-      </div>
+      </ModalDialog>
     );
   }
   return (
-    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="staff-menu-title" data-screen="counter-staff-menu">
+    <ModalDialog labelledBy="staff-menu-title" screen="counter-staff-menu" onEscape={onClose}>
       <section class="panel">
         <h1 id="staff-menu-title">{t('staff.title')}</h1>
         {!unlocked ? (
@@ -100,17 +109,19 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
           <div class="staff-actions">
             <p>{t('staff.signedInAs', { name: unlocked.staff.name, number: unlocked.staff.staffNumber })}</p>
             <CheckedBy session={unlocked} />
-            {shift.state === 'open' && <button type="button" class="primary" onClick={() => void run('pause')}>{t('staff.pause')}</button>}
-            {shift.state === 'paused' && <button type="button" class="primary" onClick={() => void run('resume')}>{t('staff.resume')}</button>}
-            <button type="button" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>
+            <VoiceNotice config={config} speaks={config.speech} />
+            {shift.state === 'open' && <button type="button" class="primary" onClick={() => void run('pause')} autoFocus={!cameBack}>{t('staff.pause')}</button>}
+            {shift.state === 'paused' && <button type="button" class="primary" onClick={() => void run('resume')} autoFocus={!cameBack}>{t('staff.resume')}</button>}
             <button type="button" onClick={() => { engine.requestSync('manual'); onClose(); }}>{t('status.syncNow')}</button>
-            <button type="button" onClick={() => setClosingDay(true)}>{t('staff.closeDay')}</button>
-            {refused > 0 && <button type="button" onClick={() => setRefusedOpen(true)}>{t('quarantine.open', { count: refused })}</button>}
+            <button type="button" onClick={() => setClosingDay(true)} autoFocus={cameBack === 'day-close'}>{t('staff.closeDay')}</button>
+            {refused > 0 && <button type="button" onClick={() => setRefusedOpen(true)} autoFocus={cameBack === 'refused'}>{t('quarantine.open', { count: refused })}</button>}
             <button type="button" onClick={onClose}>{t('staff.back')}</button>
+            <hr class="staff-actions-apart" />
+            <button type="button" class="staff-sign-out" onClick={() => void run('sign-out')}>{t('staff.signOut')}</button>
             <p class="error" role="alert">{error ? t(`errors.${error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
           </div>
         )}
       </section>
-    </div>
+    </ModalDialog>
   );
 }

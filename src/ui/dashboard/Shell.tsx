@@ -76,7 +76,7 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
           <div class="db-user">
             <LanguageSelect />
             <p class="db-who">
-              {me.name} <span class="db-role">{t(`dashboard.role.${me.role}`)}</span>
+              {me.name} {roleAdds(me.name, t(`dashboard.role.${me.role}`)) && <span class="db-role">{t(`dashboard.role.${me.role}`)}</span>}
             </p>
             <button type="button" class="db-password" onClick={onChangePassword}>
               {t('dashboard.password.open')}
@@ -114,3 +114,9 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
     </div>
   );
 }
+
+/**
+ * Whether the role says something the name does not: head office's account is named "Head
+ * office", and "Head office head office" says it twice. A person's name never holds their role.
+ */
+export const roleAdds = (name: string, role: string): boolean => !name.toLowerCase().includes(role.toLowerCase());

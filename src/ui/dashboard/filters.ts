@@ -35,16 +35,20 @@ export function todayOf(branch: BranchRef | null, now: number, viewerZone: strin
 /** Why a custom period cannot be asked for yet. */
 export type RangeProblem = 'incomplete' | 'reversed' | 'too-long';
 
-export type ResolvedRange = { ok: true; range: DayRange } | { ok: false; problem: RangeProblem };
+/**
+ * `soFar`: the period reaches today, so its last day (and, for this week, month or quarter,
+ * the period itself) is not over yet. The header says so ("1 – 6 Dec 2026, so far").
+ */
+export type ResolvedRange = { ok: true; range: DayRange; soFar: boolean } | { ok: false; problem: RangeProblem };
 
 /** The days of the chosen period; a custom one as typed, once it is a range a report takes. */
 export function rangeOf(route: DashboardRoute, today: LocalDay): ResolvedRange {
-  if (route.period !== 'custom') return { ok: true, range: periodRange(route.period, today) };
+  if (route.period !== 'custom') return { ok: true, range: periodRange(route.period, today), soFar: true };
   const { from, to } = route;
   if (!from || !to) return { ok: false, problem: 'incomplete' };
   if (from > to) return { ok: false, problem: 'reversed' };
   if (daysInRange(from, to) > MAX_RANGE_DAYS || !v.is(DayRangeSchema, { from, to })) return { ok: false, problem: 'too-long' };
-  return { ok: true, range: { from, to } };
+  return { ok: true, range: { from, to }, soFar: to >= today };
 }
 
 /** The query of a report over the chosen period and branch. */

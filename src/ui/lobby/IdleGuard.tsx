@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useIdle } from '../components/idle.ts';
+import { ModalDialog } from '../components/ModalDialog.tsx';
 import { useT } from '../services.tsx';
 
 /** Untouched this long in the middle of an entry, the kiosk asks whether anyone is there. */
@@ -11,6 +12,7 @@ export const COUNTDOWN_MS = 10_000;
  * Watches a customer's session: after IDLE_MS with no touch, key or typing it asks "are you
  * still there?" with a visible countdown; at zero it calls `onExpired`, which clears the
  * entry. Any touch, key or input while the question is not shown starts the wait again.
+ * The question holds the focus (ModalDialog), on "yes, continue"; Escape means yes too.
  */
 export function IdleGuard({ onExpired, idleMs = IDLE_MS, texts = 'lobby.idle' }: {
   onExpired: () => void;
@@ -44,8 +46,8 @@ export function IdleGuard({ onExpired, idleMs = IDLE_MS, texts = 'lobby.idle' }:
 
   if (!asking) return null;
   return (
-    <div class="overlay" data-screen="lobby-idle">
-      <section class="panel idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" aria-describedby="idle-detail">
+    <ModalDialog role="alertdialog" labelledBy="idle-title" describedBy="idle-detail" screen="lobby-idle" onEscape={() => setAsking(false)}>
+      <section class="panel idle">
         <h1 id="idle-title">{t(`${texts}.title`)}</h1>
         <p id="idle-detail" aria-live="polite">{t(`${texts}.detail`, { count: secondsLeft })}</p>
         <p class="countdown" aria-hidden="true">{secondsLeft}</p>
@@ -54,6 +56,6 @@ export function IdleGuard({ onExpired, idleMs = IDLE_MS, texts = 'lobby.idle' }:
           <button type="button" class="primary" onClick={() => setAsking(false)} autoFocus>{t(`${texts}.continue`)}</button>
         </div>
       </section>
-    </div>
+    </ModalDialog>
   );
 }

@@ -6,7 +6,7 @@ import { StaffDesk } from '../cases/StaffDesk.tsx';
 import { StaffCorner } from '../components/StaffCorner.tsx';
 import { StatusCorner } from '../components/StatusCorner.tsx';
 import { useServices, useT } from '../services.tsx';
-import { speak } from '../speech.ts';
+import { useDocumentTitle } from '../use-document-title.ts';
 import { addStaffLocales } from '../components/staff-locales.ts';
 import { addLobbyLocales } from './locales.ts';
 import { LobbyStaffDialog } from './LobbyStaffDialog.tsx';
@@ -24,7 +24,8 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const { i18n } = services;
   // The lobby's texts come with its chunk: added once, before the first text is read.
   useState(() => addLobbyLocales(i18n) && addStaffLocales(i18n));
-  const { t, language } = useT();
+  const { t } = useT();
+  useDocumentTitle('app.lobbyTitle');
   const [session, setSession] = useState<Session | null>(null);
   const [locked, setLocked] = useState(false);
   // The signed-in member of staff's session lives here, in memory: leaving staff mode ends it.
@@ -33,8 +34,9 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const { config } = device;
 
   function start(elderly: boolean) {
+    // The mode for the elderly speaks each step's question itself (OpinionFlow), the first
+    // one in every language: nothing is said here, or the first question would be said twice.
     setSession({ id: ++sessions.current, elderly });
-    if (elderly) speak(t('lobby.language.title'), language);
   }
   function end() {
     setSession(null);
@@ -53,7 +55,7 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
             setStaff(null);
           }}
         />
-        <StatusCorner />
+        <StatusCorner staff />
       </div>
     );
   }

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DeviceConfig } from '../../domain/config.ts';
-import { isLanguage, type Language } from '../../domain/language.ts';
+import { isLanguage, LANGUAGES, type Language } from '../../domain/language.ts';
 import type { OpinionProblem } from '../../domain/opinion.ts';
 import { recordOpinion } from '../../store/opinions.ts';
 import { useServices, useT } from '../services.tsx';
-import { speak } from '../speech.ts';
+import { speak, speakInTurn } from '../speech.ts';
 import { IdleGuard } from './IdleGuard.tsx';
 import { EMPTY_DRAFT, STEPS, problemsOf, stepOf, toOpinionInput, type Draft, type Step } from './draft.ts';
 import { ContactStep, KindStep, LanguageStep, ReviewStep, TextStep, TopicStep, VisitStep, type StepProps } from './steps.tsx';
@@ -34,11 +34,17 @@ export function OpinionFlow({ config, elderly, onEnd }: { config: DeviceConfig; 
   const sending = useRef(false);
 
   const step = phase.name === 'step' ? phase.step : null;
-  // Spoken prompts in the mode for the elderly: each screen says its question.
+  // Spoken prompts in the mode for the elderly: each screen says its question, once, in the
+  // voice the branch set for the language. The language step asks in all four, one after the
+  // other, the branch's own first: the customer has not chosen one yet.
   useEffect(() => {
     if (!elderly) return;
-    if (step) speak(t(`lobby.${step}.title`), language);
-    if (phase.name === 'thanks') speak(`${t('lobby.thanks.title')}. ${t('lobby.thanks.code')}: ${phase.referenceCode.split('').join(' ')}`, language);
+    if (step === 'language') {
+      const first = config.branch.defaultLanguage;
+      const order = [first, ...LANGUAGES.filter((lng) => lng !== first)];
+      speakInTurn(order.map((lng) => ({ text: i18n.getFixedT(lng)('lobby.language.title'), language: lng })), config.voices);
+    } else if (step) speak(t(`lobby.${step}.title`), language, config.voices);
+    if (phase.name === 'thanks') speak(`${t('lobby.thanks.title')}. ${t('lobby.thanks.code')}: ${phase.referenceCode.split('').join(' ')}`, language, config.voices);
   }, [step, phase.name, elderly, language]);
 
   useEffect(() => {
@@ -129,7 +135,7 @@ export function OpinionFlow({ config, elderly, onEnd }: { config: DeviceConfig; 
     body = <ReviewStep {...props} send={() => void send()} sending={phase.name === 'saving'} />;
   } else {
     const views: Record<Exclude<Step, 'review'>, () => preact.JSX.Element> = {
-      language: () => <LanguageStep back={back} onPick={(lng: Language) => { void i18n.changeLanguage(lng); goTo('kind'); }} />,
+      language: () => <LanguageStep back={back} first={config.branch.defaultLanguage} onPick={(lng: Language) => { void i18n.changeLanguage(lng); goTo('kind'); }} />,
       kind: () => <KindStep {...props} />,
       topic: () => <TopicStep {...props} />,
       text: () => <TextStep {...props} />,

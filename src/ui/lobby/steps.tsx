@@ -5,8 +5,13 @@ import { LANGUAGES, isLanguage, type Language } from '../../domain/language.ts';
 import { charactersLeft, MAX_OPINION_TEXT, OPINION_KINDS, type OpinionKind, type OpinionProblem } from '../../domain/opinion.ts';
 import { SCORES, type Score } from '../../domain/rating.ts';
 import { Face } from '../components/Face.tsx';
-import { useT } from '../services.tsx';
+import { useServices, useT } from '../services.tsx';
 import { STEPS, hasContactFields, hasVisit, type Draft, type Step } from './draft.ts';
+
+/** `t` for the screen's language, and i18next for the texts of the others. */
+function useTexts() {
+  return { ...useT(), i18n: useServices().i18n };
+}
 
 /** What every step gets from the flow. */
 export interface StepProps {
@@ -46,13 +51,23 @@ function BackButton({ back }: { back: () => void }) {
   return <button type="button" class="back" onClick={back}>{t('lobby.back')}</button>;
 }
 
-export function LanguageStep({ onPick, back }: { onPick: (language: Language) => void; back: () => void }) {
-  const { t, language } = useT();
+/**
+ * The customer has not chosen a language yet: the question in all four, each in its own
+ * (the screen's first, as the heading), and the four languages with the branch's own first.
+ * None is marked as chosen: the customer chooses.
+ */
+export function LanguageStep({ onPick, back, first }: { onPick: (language: Language) => void; back: () => void; first: Language }) {
+  const { t, language, i18n } = useTexts();
+  const others = LANGUAGES.filter((lng) => lng !== language);
+  const order = [first, ...LANGUAGES.filter((lng) => lng !== first)];
   return (
     <StepFrame step="language" title={t('lobby.language.title')} footer={<BackButton back={back} />}>
+      <ul class="question-others">
+        {others.map((lng) => <li key={lng} lang={lng}>{i18n.getFixedT(lng)('lobby.language.title')}</li>)}
+      </ul>
       <div class="choice-grid languages">
-        {LANGUAGES.map((lng) => (
-          <button key={lng} type="button" class="choice" lang={lng} aria-pressed={lng === language} onClick={() => onPick(lng)}>
+        {order.map((lng) => (
+          <button key={lng} type="button" class="choice" lang={lng} data-default={lng === first || undefined} onClick={() => onPick(lng)}>
             {t(`language.names.${lng}`)}
           </button>
         ))}

@@ -104,7 +104,7 @@ describeEachDatabase('npm run admin', (kind) => {
     const branches = await admin('branches');
     const devices = await admin('devices', '--branch', branchId!);
     // config version: 1, +1 for the counter, +1 for the teller
-    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+3\\s+\\S+\\s+off\\s+\\S+$`, 'm'));
+    expect(branches.stdout).toMatch(new RegExp(`^${branchId}\\s+Harbour Road\\s+es\\s+3000\\s+3\\s+\\S+\\s+off\\s+zh-Hans=zh-CN,zh-Hant=zh-TW,en=en-GB,es=es-ES\\s+UTC$`, 'm'));
     expect(devices.stdout).toContain(device.value.deviceId);
 
     const revoked = await admin('device:revoke', device.value.deviceId);
@@ -190,7 +190,17 @@ describeEachDatabase('npm run admin', (kind) => {
 
     const speech = await admin('branch:set', branchId, '--speech', 'on');
     // version 1, and one more for each of the four edits
-    expect(speech.stdout).toMatch(/speech on, config version 5\.$/m);
+    expect(speech.stdout).toMatch(/speech on, voices zh-Hans=zh-CN,zh-Hant=zh-TW,en=en-GB,es=es-ES, config version 5\.$/m);
+  });
+
+  it('given a Hong Kong branch, when the admin sets Cantonese for 繁體中文 and Mexico\'s Spanish, then the branch and `branches` show them, the rest unchanged', async () => {
+    const branchId = (await admin('branch:add', '--name', 'Hong Kong Central', '--lang', 'zh-Hant')).stdout.match(/Added branch (\S+)/)![1]!;
+    const set = await admin('branch:set', branchId, '--voice', 'zh-Hant=zh-HK,es=es-MX');
+    expect(set).toMatchObject({ code: 0, stderr: '' });
+    expect(set.stdout).toMatch(/voices zh-Hans=zh-CN,zh-Hant=zh-HK,en=en-GB,es=es-MX, config version 2\.$/m);
+    const again = await admin('branch:set', branchId, '--voice', 'en=en-US');
+    expect(again.stdout).toMatch(/voices zh-Hans=zh-CN,zh-Hant=zh-HK,en=en-US,es=es-MX, config version 3\.$/m);
+    expect((await admin('branches')).stdout).toContain('zh-Hans=zh-CN,zh-Hant=zh-HK,en=en-US,es=es-MX');
   });
 
   it('given a lobby tablet, when the admin makes its code and reads the opinions, then the table and the JSON show every entry with its contact details, newest first', async () => {
@@ -423,6 +433,8 @@ describe('npm run admin, given bad input', () => {
     [['reason:set', '--branch', 'b', 'speed', '--position', '0'], 'position: must be 1 or more'],
     [['reason:set', '--branch', 'b', 'speed', '--en', 'Slow'], 'No branch has the id b; list them with `npm run admin -- branches`.'],
     [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--speech', 'loud'], '--speech must be on or off, not "loud".'],
+    [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--voice', 'zh-HK'], '--voice takes <lang>=<locale> pairs such as zh-Hant=zh-HK (lang one of zh-Hans, zh-Hant, en, es), not "zh-HK".'],
+    [['branch:set', '0190a0b0-0000-7000-8000-0000000000ff', '--voice', 'zh-Hant=zh-CN'], 'voices.zh-Hant: must be one of zh-HK, zh-TW'],
     [['shifts', '--limit', 'x'], '--limit must be a whole number, not "x".'],
     [['settings:set', '--reply-within-hours', '0'], 'replyWithinHours: must be at least 1 hour'],
     [['account:add', '--password', 'long enough pw'], 'account:add needs --teller; see `npm run admin -- help`.'],

@@ -205,7 +205,7 @@ describeEachDatabase('migrations', (kind) => {
     await db.insertInto('case_events').values(row as never).execute();
 
     expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation', '0008_privacy'] });
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation', '0008_privacy', '0009_branch_voices'] });
     expect(await ensureRollupsCurrent(db, AT)).toBe(1);
 
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ timeZone: 'UTC' });
@@ -226,11 +226,11 @@ describeEachDatabase('migrations', (kind) => {
     database = await createTestDatabase(kind);
     expect(await migrateTo(database.db, '0001_initial')).toEqual({
       ok: true,
-      value: ['0008_privacy', '0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+      value: ['0009_branch_voices', '0008_privacy', '0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
     });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation', '0008_privacy'],
+      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation', '0008_privacy', '0009_branch_voices'],
     });
   });
 
@@ -265,12 +265,23 @@ describeEachDatabase('migrations', (kind) => {
     });
     await db.insertInto('opinions').values([entry('o1', { phone: '+852 9123 4567', email: '' }), entry('o2', { phone: '', email: 'a@b.hk' }), entry('o3', null)] as never).execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0008_privacy'] });
+    expect(await migrateTo(db, '0008_privacy')).toEqual({ ok: true, value: ['0008_privacy'] });
 
     expect(await db.selectFrom('opinions').select(['id', 'had_contact', 'contact_blanked_at', 'text_blanked_at']).orderBy('id').execute()).toEqual([
       { id: 'o1', had_contact: 1, contact_blanked_at: null, text_blanked_at: null },
       { id: 'o2', had_contact: 1, contact_blanked_at: null, text_blanked_at: null },
       { id: 'o3', had_contact: 0, contact_blanked_at: null, text_blanked_at: null },
     ]);
+  });
+
+  it('given a branch from 0008, when 0009 runs, then it speaks every language with the voice it spoke before: zh-TW for 繁體中文', async () => {
+    database = await createTestDatabase(kind, { upTo: '0008_privacy' });
+    const db = database.db;
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'zh-Hant', created_at: AT } as never).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0009_branch_voices'] });
+
+    expect(await findBranch(db, BRANCH_ID)).toMatchObject({ voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-ES' } });
+    expect(await migrateTo(db, '0008_privacy')).toEqual({ ok: true, value: ['0009_branch_voices'] });
   });
 });

@@ -26,12 +26,26 @@ describeEachDatabase('overview report', (kind) => {
         { bucket: '2026-11-23', ratings: 5, satisfied: 3, complaints: 2 },
         { bucket: '2026-11-24', ratings: 3, satisfied: 2, complaints: 1 },
       ],
+      // The two days before, from the same roll-ups: one rating and one case then.
+      previous: { from: '2026-11-21', to: '2026-11-22', figures: [figure('satisfaction', 1, 1), figure('complaint-rate', 1, 1), figure('follow-up-rate', 0, 0)] },
     });
     expect(report.figures.map((f) => [f.id, f.value, f.met])).toEqual([
       ['satisfaction', 0.625, false],
       ['complaint-rate', 0.375, false],
       ['follow-up-rate', 1, true],
     ]);
+  });
+
+  it('given two busy days, when head office reads the second day, then each figure comes with the same figure over the day before, from the same roll-ups', async () => {
+    await givenTwoBusyDays(database.current.db);
+    const report = await overviewReport(database.current.db, 'all', { from: '2026-11-24', to: '2026-11-24' });
+    expect(report.figures.slice(0, 2)).toEqual([figure('satisfaction', 2, 3), figure('complaint-rate', 1, 3)]);
+    expect(report.previous.from).toBe('2026-11-23');
+    expect(report.previous.to).toBe('2026-11-23');
+    expect(report.previous.figures.slice(0, 2)).toEqual([figure('satisfaction', 3, 5), figure('complaint-rate', 2, 5)]);
+    // A branch of its own: only its day before counts.
+    const b = await overviewReport(database.current.db, [BRANCH_B], { from: '2026-11-24', to: '2026-11-24' });
+    expect(b.previous.figures.slice(0, 2)).toEqual([figure('satisfaction', 1, 1), figure('complaint-rate', 1, 1)]);
   });
 
   it('given two busy days, when one branch is selected, then only its records count', async () => {

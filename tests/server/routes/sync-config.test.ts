@@ -59,6 +59,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       counters: [{ id: COUNTER_ID, name: 'Window 3' }],
       ratingCooldownMs: 3000,
       speech: false,
+      voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-ES' },
       tellers: [{ id: TELLER_ID, staffNumber: '1001', name: 'Mei Chen', photo: null, stars: 4, pin: expect.any(Object), role: 'teller' }],
       reasons: DEFAULT_REASONS,
       topics: DEFAULT_TOPICS,
@@ -148,6 +149,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
   it.each<[string, () => Promise<unknown>]>([
     ['a branch edit', () => editBranch(database.current.db, BRANCH_ID, { name: 'Main St.' })],
     ['speech switched on', () => editBranch(database.current.db, BRANCH_ID, { speech: true })],
+    ['Cantonese chosen for 繁體中文', () => editBranch(database.current.db, BRANCH_ID, { voices: { 'zh-Hant': 'zh-HK' } })],
     ['a new counter', () => addCounter(database.current.db, { branchId: BRANCH_ID, name: 'Window 4' }, SERVER_NOW)],
     ['a new teller', () => addTeller(database.current.db, { branchId: BRANCH_ID, staffNumber: '3003', name: 'New', pin: '1111' }, SERVER_NOW)],
     ['a teller renamed', () => editTeller(database.current.db, TELLER_ID, { name: 'Mei C.' })],

@@ -38,9 +38,34 @@ describeEachDatabase('branch administration', (kind) => {
     expect(edited).toMatchObject({ ok: true, value: { name: 'Main Street', ratingCooldownMs: 4500, configVersion: before!.configVersion + 1 } });
   });
 
+  it('given a new branch, then every language speaks its default voice', async () => {
+    const added = await addBranch(database.current.db, { name: 'Harbour Road' }, SERVER_NOW);
+    expect(added).toMatchObject({ ok: true, value: { voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-ES' } } });
+  });
+
+  it('given Cantonese for 繁體中文, then the branch keeps it, the other languages keep theirs, and a later edit of another language keeps it too', async () => {
+    await givenBranchWithCounter(database.current);
+    const before = await findBranch(database.current.db, BRANCH_ID);
+    const edited = await editBranch(database.current.db, BRANCH_ID, { voices: { 'zh-Hant': 'zh-HK' } });
+    expect(edited).toMatchObject({ ok: true, value: { voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-GB', es: 'es-ES' }, configVersion: before!.configVersion + 1 } });
+    await editBranch(database.current.db, BRANCH_ID, { voices: { es: 'es-MX' } });
+    expect((await findBranch(database.current.db, BRANCH_ID))!.voices).toEqual({ 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-GB', es: 'es-MX' });
+  });
+
+  it.each([
+    ['Mandarin of the mainland for 繁體中文', { 'zh-Hant': 'zh-CN' }, 'voices.zh-Hant: must be one of zh-HK, zh-TW'],
+    ['Argentinian Spanish', { es: 'es-AR' }, 'voices.es: must be one of es-ES, es-MX'],
+    ['a language of no screen', { de: 'de-DE' }, 'Nothing to change: give a new name, language, rating cooldown, speech setting, voice or time zone.'],
+  ])('given %s, then the voice is refused and nothing changes', async (_, voices, message) => {
+    await givenBranchWithCounter(database.current);
+    const before = await findBranch(database.current.db, BRANCH_ID);
+    expect(await editBranch(database.current.db, BRANCH_ID, { voices } as never)).toEqual({ ok: false, reason: 'invalid-input', message });
+    expect(await findBranch(database.current.db, BRANCH_ID)).toEqual(before);
+  });
+
   it.each([
     ['an unknown branch', UNKNOWN_ID, { name: 'X' }, 'branch-not-found', `No branch has the id ${UNKNOWN_ID}; list them with \`npm run admin -- branches\`.`],
-    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting or time zone.'],
+    ['nothing to change', BRANCH_ID, {}, 'invalid-input', 'Nothing to change: give a new name, language, rating cooldown, speech setting, voice or time zone.'],
     ['an unknown time zone', BRANCH_ID, { timeZone: 'Europe/Atlantis' }, 'invalid-input', 'timeZone: must be an IANA time zone such as Europe/Madrid or Asia/Shanghai'],
   ])('given %s, then the edit is refused', async (_, id, changes, reason, message) => {
     await givenBranchWithCounter(database.current);

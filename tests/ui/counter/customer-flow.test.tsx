@@ -4,6 +4,7 @@ import { LANGUAGES, type Language } from '../../../src/domain/language.ts';
 import { SCORES } from '../../../src/domain/rating.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { ATTRACT_AFTER_MS, REASONS_TIMEOUT_MS } from '../../../src/ui/counter/CustomerFlow.tsx';
+import { aVoice, givenSpeechSynthesis as givenSpeech } from '../../helpers/fake-speech.ts';
 import { text } from '../helpers.tsx';
 import { givenCounterTablet, LABELS, nextFrame } from './given.tsx';
 
@@ -159,20 +160,10 @@ describe('CustomerFlow: large text', () => {
 });
 
 describe('CustomerFlow: read aloud', () => {
-  /** The browser's speech API, as much of it as speak() uses; jsdom has none. */
-  function givenSpeechSynthesis() {
-    const spoken: { text: string; lang: string }[] = [];
-    class SpeechSynthesisUtterance {
-      lang = '';
-      rate = 1;
-      constructor(public text: string) {}
-    }
-    vi.stubGlobal('SpeechSynthesisUtterance', SpeechSynthesisUtterance);
-    vi.stubGlobal('speechSynthesis', { cancel: vi.fn(), speak: vi.fn((u: SpeechSynthesisUtterance) => spoken.push({ text: u.text, lang: u.lang })) });
-    return spoken;
-  }
+  /** The browser's speech API with a voice of every locale (tests/helpers/fake-speech.ts). */
+  const givenSpeechSynthesis = () => givenSpeech().spoken;
 
-  const BCP47: Record<Language, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en', es: 'es' };
+  const BCP47: Record<Language, string> = { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-ES' };
 
   it.each(LANGUAGES.map((language) => ({ language })))('given a branch with speech on and a customer who switched to $language, when they tap Read aloud, then the prompt and the four faces are spoken in $language', async ({ language }) => {
     const spoken = givenSpeechSynthesis();
@@ -211,12 +202,63 @@ describe('CustomerFlow: read aloud', () => {
     expect(spoken).toEqual([]);
   });
 
+  it('given a Hong Kong branch that chose Cantonese, when a customer taps Read aloud, then the Cantonese voice speaks, not the Mandarin one', async () => {
+    const { spoken } = givenSpeech({ voices: [aVoice('zh-TW'), aVoice('zh-HK'), aVoice('en-GB')] });
+    const { getByRole } = await givenCounterTablet({ language: 'zh-Hant', shift: 'open', config: { speech: true, voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-GB', es: 'es-ES' } } });
+
+    fireEvent.click(getByRole('button', { name: text('zh-Hant', 'counter.readAloud') }));
+
+    expect(spoken).toEqual([{ text: expect.stringContaining(text('zh-Hant', 'counter.prompt')), lang: 'zh-HK' }]);
+  });
+
+  it('given Cantonese chosen and a tablet with Mandarin voices only, when a customer taps Read aloud, then nothing is said in Mandarin, and the staff menu names the missing voice', async () => {
+    const { spoken } = givenSpeech({ voices: [aVoice('zh-TW'), aVoice('zh-CN'), aVoice('en-GB'), aVoice('es-ES')] });
+    const { getByRole, findByTestId, unlockStaffMenu } = await givenCounterTablet({ language: 'zh-Hant', shift: 'open', config: { speech: true, voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-GB', es: 'es-ES' } } });
+
+    fireEvent.click(getByRole('button', { name: text('zh-Hant', 'counter.readAloud') }));
+    await nextFrame();
+    expect(spoken).toEqual([]);
+
+    await unlockStaffMenu();
+    const notice = await findByTestId('voice-missing');
+    expect(notice.textContent).toBe(text('zh-Hant', 'speech.voiceMissing', { voices: text('zh-Hant', 'speech.voices.zh-HK') }));
+  });
+
+  it('given a browser that lists its voices late (voiceschanged), when a customer taps Read aloud at once, then the prompt is spoken once they are listed', async () => {
+    const speech = givenSpeech({ late: true });
+    const { getByRole } = await givenCounterTablet({ language: 'es', shift: 'open', config: { speech: true, voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-MX' } } });
+
+    fireEvent.click(getByRole('button', { name: text('es', 'counter.readAloud') }));
+    expect(speech.spoken).toEqual([]);
+    speech.listVoices();
+
+    expect(speech.spoken).toEqual([{ text: expect.stringContaining(text('es', 'counter.prompt')), lang: 'es-MX' }]);
+  });
+
+  it('given every voice there, then the staff menu has no voice notice', async () => {
+    givenSpeech();
+    const { findByRole, queryByTestId, unlockStaffMenu } = await givenCounterTablet({ shift: 'open', config: { speech: true } });
+    await unlockStaffMenu();
+    await findByRole('button', { name: text('en', 'staff.pause') });
+    await nextFrame();
+    expect(queryByTestId('voice-missing')).toBeNull();
+  });
+
   it('given speech on and a browser with no speechSynthesis, when Read aloud is tapped, then nothing breaks', async () => {
     const { getByRole, queryByRole } = await givenCounterTablet({ shift: 'open', config: { speech: true } });
     expect('speechSynthesis' in globalThis).toBe(false);
     fireEvent.click(getByRole('button', { name: text('en', 'counter.readAloud') }));
     await waitFor(() => expect(getByRole('heading', { level: 1 }).textContent).toBe(text('en', 'counter.prompt')));
     expect(queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('CounterScreen: the page title', () => {
+  it.each(LANGUAGES)('given a customer who switches to %s, then the page title and language are in it', async (language) => {
+    const { getByRole, findByRole } = await givenCounterTablet({ language: language === 'en' ? 'es' : 'en', shift: 'open' });
+    fireEvent.click(getByRole('button', { name: text(language, `language.names.${language}`) }));
+    await findByRole('heading', { level: 1, name: text(language, 'counter.prompt') });
+    await waitFor(() => expect([document.title, document.documentElement.lang]).toEqual([text(language, 'app.counterTitle'), language]));
   });
 });
 

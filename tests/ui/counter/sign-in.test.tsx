@@ -25,7 +25,7 @@ describe('SignInView', () => {
     expect(root.dataset.shift).toBe('open');
     expect([...card.querySelectorAll('p')].map((p) => p.textContent)).toEqual(['Carlos Ruiz', text(language, 'teller.staffNumber', { number: '1002' }), '★★★★★']);
     expect(getByRole('img', { name: text(language, 'teller.stars', { count: 5 }) })).toBe(card.querySelector('.teller-stars'));
-    expect(card.querySelector('.teller-initials')?.textContent).toBe('Ca');
+    expect(card.querySelector('.teller-initials')?.textContent).toBe('CR');
     expect(getByRole('heading', { level: 1 }).textContent).toBe(text(language, 'counter.prompt'));
     const events = await services.db.shiftEvents.toArray();
     expect(events).toEqual([expect.objectContaining({ type: 'signed-in', tellerId: SECOND_TELLER_ID, branchId: BRANCH_ID, counterId: COUNTER_ID })]);

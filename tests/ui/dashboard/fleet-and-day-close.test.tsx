@@ -35,8 +35,8 @@ describe('the fleet and the day close on the dashboard, against the real server'
     const dashboard = await givenDashboard(server, { path: '/dashboard/fleet' });
     await dashboard.signIn(managerNumber);
     const table = await screen.findByRole('table', { name: dashboard.t('dashboard.fleet.title') });
-    // A device is named by its place, then the start of its id (two lobby tablets share a name).
-    const rowOf = (name: string) => within(table).getByRole('rowheader', { name: new RegExp(`^${name} [0-9a-f]{8}$`) }).closest('tr')!;
+    // A device is named by its place, then the end of its id (two lobby tablets share a name).
+    const rowOf = (name: string) => within(table).getByRole('rowheader', { name: new RegExp(`^${name} …[0-9a-f]{8}$`) }).closest('tr')!;
     expect(rowOf('Window 1').textContent).toContain(dashboard.t('dashboard.fleetState.ok'));
     expect(rowOf('Window 2').textContent).toContain(dashboard.t('dashboard.fleetState.behind'));
     expect(rowOf(dashboard.t('dashboard.fleet.lobby')).textContent).toContain(dashboard.t('dashboard.fleetState.never'));
@@ -65,6 +65,40 @@ describe('the fleet and the day close on the dashboard, against the real server'
     expect(screen.queryByRole('button', { name: dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 2' }) })).toBeNull();
     const fleet = await dashboard.services.api.fleet({});
     expect(fleet.ok && fleet.value.devices.find((d) => d.counterName === 'Window 2')?.state).toBe('revoked');
+  });
+
+  it('given tablets enrolled in the same minute, when one reports storage nearly full and not persistent, records refused and records waiting for two days, then its row flags each in words, and ids differ by their end, the whole id in the title', async () => {
+    const { server, managerNumber, harbour } = await given();
+    await sync(harbour.counters[0], { quarantined: 2, storageUsed: 900_000_000, storageQuota: 1_000_000_000, storagePersisted: false, outboxDepth: 4, oldestUnsyncedAt: SERVER_NOW - 2 * 24 * 60 * 60_000 });
+    const dashboard = await givenDashboard(server, { path: '/dashboard/fleet' });
+    await dashboard.signIn(managerNumber);
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.fleet.title') });
+    const header = within(table).getByRole('rowheader', { name: /^Window 1 / });
+    const row = header.closest('tr')!;
+    for (const flag of [
+      dashboard.t('dashboard.fleet.flag.storageFull'),
+      dashboard.t('dashboard.fleet.notPersisted'),
+      dashboard.t('dashboard.fleet.flag.longUnsynced'),
+      dashboard.t('dashboard.fleet.flag.quarantined_other', { count: 2 }),
+    ]) {
+      expect(row.textContent).toContain(flag);
+    }
+    // Window 2 (20 minutes waiting, nothing refused) has none of them.
+    const other = within(table).getByRole('rowheader', { name: /^Window 2 / }).closest('tr')!;
+    expect(other.textContent).not.toContain(dashboard.t('dashboard.fleet.flag.longUnsynced'));
+    expect(other.textContent).not.toContain(dashboard.t('dashboard.fleet.flag.quarantined_other', { count: 2 }));
+    // The end of the id (the start of a UUIDv7 is its minute), as on the Privacy pages; the whole id in the title.
+    const id = harbour.counters[0].id;
+    const shown = header.querySelector('.device-id')!;
+    expect(shown.textContent).toBe(`…${id.slice(-8)}`);
+    expect(shown.getAttribute('title')).toContain(id);
+    const ids = within(table).getAllByRole('rowheader').map((cell) => cell.querySelector('.device-id')!.textContent);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Revoking is a quiet action on each row; it still asks first.
+    const revoke = within(row).getByRole('button', { name: dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 1' }) });
+    expect(revoke.className).not.toMatch(/danger/);
+    await dashboard.press(dashboard.t('dashboard.fleet.revokeNamed', { device: 'Window 1' }));
+    await screen.findByRole('dialog', { name: dashboard.t('dashboard.fleet.confirmTitle', { device: 'Window 1' }) });
   });
 
   it("given a copy of Window 2's key refused, then the fleet says so above the table, with when and from where, its row comes first, and revoking it ends the warning", async () => {

@@ -74,6 +74,49 @@ describe('the dashboard reports, against the real server', { timeout: 30_000 }, 
     expect(rows.slice(1).map((row) => row.textContent?.trim())).toEqual(['Very satisfied330%', 'Satisfied440%', 'Neutral220%', 'Dissatisfied110%']);
   });
 
+  it('given a dissatisfied rating the day before, when the manager reads today, then each figure shows its change against the day before, better or worse in words, and the period says it is not over', async () => {
+    const { server, managerNumber, harbour } = await given();
+    await push(database.current.db, harbour.counters[0], [ratingAt(harbour, AT - 24 * 60 * 60_000, { teller: 0, counter: 0, score: 'dissatisfied' })]);
+    const dashboard = await givenDashboard(server, { path: '/dashboard?period=today' });
+    await dashboard.signIn(managerNumber);
+    await dashboard.page('dashboard.nav.overview');
+    const card = async (id: string) => (await screen.findByRole('heading', { level: 3, name: dashboard.t(`dashboard.figure.${id}`) })).closest('article')!;
+    // The day before: 0 of 1 satisfied, no case; today 7 of 10, 1 case.
+    const satisfaction = (await card('satisfaction')).querySelector('.figure-change')!.textContent!;
+    expect(satisfaction).toMatch(/^▲ Up 70\.0 points on .+ \(0%\) · better$/);
+    const complaints = (await card('complaint-rate')).querySelector('.figure-change')!.textContent!;
+    expect(complaints).toMatch(/^▲ Up 10\.0 points on .+ \(0%\) · worse$/);
+    // No case replied to the day before: nothing to compare with, said as such.
+    expect((await card('follow-up-rate')).querySelector('.figure-change')!.textContent).toMatch(/^No figure for .+ to compare with$/);
+    // Today is not over.
+    expect(document.querySelector('.page-scope')!.textContent).toMatch(/\(so far\)$/);
+  });
+
+  it('given head office signed in as an account named "Head office", then the header does not repeat its role', async () => {
+    const { server } = await given();
+    await givenHeadOfficeAccount(database.current, 'HQ2', 'Head office');
+    const dashboard = await givenDashboard(server);
+    await dashboard.signIn('HQ2');
+    await dashboard.page('dashboard.nav.overview');
+    const who = screen.getByRole('banner').querySelector('.db-who')!;
+    expect(who.textContent?.trim()).toBe('Head office');
+  });
+
+  it('given the tellers, then a teller below the programme\'s target is marked in words with an icon, and one above it is not', async () => {
+    const { server, managerNumber } = await given();
+    const dashboard = await givenDashboard(server, { path: '/dashboard/tellers' });
+    await dashboard.signIn(managerNumber);
+    await dashboard.page('dashboard.nav.tellers');
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.ratings.tellers') });
+    const rowOf = (name: string) => within(table).getByRole('rowheader', { name: new RegExp(`^${name}`) }).closest('tr')!;
+    // Teller 12: 3 of 6 satisfied, 50%, below 80%.
+    expect(rowOf('Teller 12').textContent).toContain(dashboard.t('dashboard.judgement.missed'));
+    expect(rowOf('Teller 12').querySelector('.judged-icon')?.textContent).toBe('✗');
+    expect(rowOf('Teller 11').textContent).not.toContain(dashboard.t('dashboard.judgement.missed'));
+    // A manager's name says nothing of their role: the header shows it.
+    expect(screen.getByRole('banner').querySelector('.db-role')?.textContent).toBe(dashboard.t('dashboard.role.branch-manager'));
+  });
+
   it('given the overview, when the manager switches to Simplified Chinese, then every text changes, the sums too', async () => {
     const { server, managerNumber } = await given();
     const dashboard = await givenDashboard(server);
@@ -125,13 +168,13 @@ describe('the dashboard reports, against the real server', { timeout: 30_000 }, 
     expect(file.bom).toBe(true);
     const score = (key: string) => text('es', `counter.score.${key}`);
     // Opened as a spreadsheet reads it: text quoted, numbers bare, one column per field.
-    expect(file.text.split('\r\n')[2]).toBe('"Teller 11","1001",4,1,3,1,0,0,""');
+    expect(file.text.split('\r\n')[2]).toBe(`"Teller 11","1001",4,1,"${text('es', 'dashboard.judgement.met')}",3,1,0,0,""`);
     const parsed = Papa.parse<string[]>(file.text, { delimiter: ',', newline: '\r\n', skipEmptyLines: true });
     expect(parsed.errors).toEqual([]);
     expect(parsed.data).toEqual([
-      ['Cajero', 'Número de empleado', 'Valoraciones', 'Satisfacción', score('very-satisfied'), score('satisfied'), score('neutral'), score('dissatisfied'), 'Motivos principales'],
-      ['Teller 12', '1002', '6', '0.5', '0', '3', '2', '1', expect.stringMatching(/ \(1\)$/)],
-      ['Teller 11', '1001', '4', '1', '3', '1', '0', '0', ''],
+      ['Cajero', 'Número de empleado', 'Valoraciones', 'Satisfacción', text('es', 'dashboard.csv.met', { figure: 'Satisfacción' }), score('very-satisfied'), score('satisfied'), score('neutral'), score('dissatisfied'), 'Motivos principales'],
+      ['Teller 12', '1002', '6', '0.5', text('es', 'dashboard.judgement.missed'), '0', '3', '2', '1', expect.stringMatching(/ \(1\)$/)],
+      ['Teller 11', '1001', '4', '1', text('es', 'dashboard.judgement.met'), '3', '1', '0', '0', ''],
     ]);
   });
 

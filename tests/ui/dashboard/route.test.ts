@@ -50,11 +50,11 @@ describe('the filters of a viewer', () => {
   });
 
   it.each([
-    [route({ period: 'today' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' } }],
-    [route({ period: 'week' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' } }],
-    [route({ period: 'month' }), { ok: true, range: { from: '2026-11-01', to: '2026-11-23' } }],
-    [route({ period: 'quarter' }), { ok: true, range: { from: '2026-10-01', to: '2026-11-23' } }],
-    [route({ period: 'custom', from: '2026-06-01', to: '2026-06-30' }), { ok: true, range: { from: '2026-06-01', to: '2026-06-30' } }],
+    [route({ period: 'today' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' }, soFar: true }],
+    [route({ period: 'week' }), { ok: true, range: { from: '2026-11-23', to: '2026-11-23' }, soFar: true }],
+    [route({ period: 'month' }), { ok: true, range: { from: '2026-11-01', to: '2026-11-23' }, soFar: true }],
+    [route({ period: 'quarter' }), { ok: true, range: { from: '2026-10-01', to: '2026-11-23' }, soFar: true }],
+    [route({ period: 'custom', from: '2026-06-01', to: '2026-06-30' }), { ok: true, range: { from: '2026-06-01', to: '2026-06-30' }, soFar: false }],
     [route({ period: 'custom', from: '2026-06-01' }), { ok: false, problem: 'incomplete' }],
     [route({ period: 'custom', from: '2026-06-30', to: '2026-06-01' }), { ok: false, problem: 'reversed' }],
     [route({ period: 'custom', from: '2020-01-01', to: '2026-06-01' }), { ok: false, problem: 'too-long' }],

@@ -7,6 +7,7 @@ import { COUNTDOWN_MS, IDLE_MS } from '../../../src/ui/lobby/IdleGuard.tsx';
 import { THANKS_MS } from '../../../src/ui/lobby/OpinionFlow.tsx';
 import { aCaseRoster, aTeller, TELLER_PIN } from '../../builders/device.ts';
 import { COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { aVoice, givenSpeechSynthesis } from '../../helpers/fake-speech.ts';
 import { nextFrame } from '../counter/given.tsx';
 import { text } from '../helpers.tsx';
 import { givenLobbyTablet, topicLabel } from './given.tsx';
@@ -274,14 +275,7 @@ describe('Opinion box: an abandoned entry', () => {
 
 describe('Opinion box: the mode for the elderly', () => {
   it('given the attract screen, when the customer taps the large-text button, then text is larger, hints go and each question is spoken; the next customer gets the normal mode', async () => {
-    const spoken: string[] = [];
-    class Utterance {
-      lang = '';
-      rate = 1;
-      constructor(readonly text: string) {}
-    }
-    vi.stubGlobal('SpeechSynthesisUtterance', Utterance);
-    vi.stubGlobal('speechSynthesis', { cancel: () => undefined, speak: (u: Utterance) => spoken.push(`${u.lang}: ${u.text}`) });
+    const { spoken } = givenSpeechSynthesis();
     const { press, step, root, t } = await givenLobbyTablet();
 
     await press(t('lobby.attract.elderly'));
@@ -290,12 +284,77 @@ describe('Opinion box: the mode for the elderly', () => {
     await press('繁體中文');
     await step('lobby.kind.title');
     await nextFrame();
-    expect(spoken).toContain(`zh-TW: ${text('zh-Hant', 'lobby.kind.title')}`);
+    expect(spoken).toContainEqual({ text: text('zh-Hant', 'lobby.kind.title'), lang: 'zh-TW' });
 
     await press(text('zh-Hant', 'lobby.back'));
     await press(text('zh-Hant', 'lobby.back'));
     await screen.findByRole('button', { name: /Start/ });
     expect(root().classList.contains('elderly')).toBe(false);
+  });
+
+  it('given a Spanish branch, when an elderly customer starts, then "choose your language" is spoken once in each language, each in its own voice, the branch\'s first', async () => {
+    const { spoken } = givenSpeechSynthesis();
+    const { press, step, t } = await givenLobbyTablet({ language: 'es', config: { voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-US', es: 'es-MX' } } });
+
+    await press(t('lobby.attract.elderly'));
+    await step('lobby.language.title');
+    await nextFrame();
+
+    expect(spoken).toEqual([
+      { text: text('es', 'lobby.language.title'), lang: 'es-MX' },
+      { text: text('zh-Hans', 'lobby.language.title'), lang: 'zh-CN' },
+      { text: text('zh-Hant', 'lobby.language.title'), lang: 'zh-HK' },
+      { text: text('en', 'lobby.language.title'), lang: 'en-US' },
+    ]);
+  });
+
+  it('given Cantonese chosen and a tablet without it, when an elderly customer starts, then the question is spoken in the three others and never in Mandarin for 繁體中文; staff mode names the missing voice', async () => {
+    const { spoken } = givenSpeechSynthesis({ voices: [aVoice('zh-CN'), aVoice('zh-TW'), aVoice('en-GB'), aVoice('es-ES')] });
+    const { press, step, t, tabTo, type, user } = await givenLobbyTablet({ config: { tellers: [aTeller(), ...aCaseRoster()], voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-HK', en: 'en-GB', es: 'es-ES' } } });
+
+    await press(t('lobby.attract.elderly'));
+    await step('lobby.language.title');
+    await nextFrame();
+    expect(spoken.map((s) => s.lang)).toEqual(['en-GB', 'zh-CN', 'es-ES']);
+    expect(spoken.map((s) => s.text)).not.toContain(text('zh-Hant', 'lobby.language.title'));
+
+    await tabTo(t('staff.corner'));
+    await user.keyboard('{Enter}');
+    await screen.findByRole('dialog', { name: t('staff.title') });
+    await type(t('signIn.staffNumber'), '2001');
+    await type(t('signIn.pin'), TELLER_PIN);
+    await press(t('staff.unlock'));
+    const notice = await screen.findByTestId('voice-missing');
+    expect(notice.textContent).toBe(t('speech.voiceMissing', { voices: t('speech.voices.zh-HK') }));
+  });
+});
+
+describe('Opinion box: the language step', () => {
+  it.each(LANGUAGES)('given a %s branch, then the question is asked in all four languages, each marked with its own, and no language is shown as chosen', async (language) => {
+    const { press, step, t } = await givenLobbyTablet({ language });
+    await press(new RegExp(t('lobby.attract.start')));
+    const heading = await step('lobby.language.title');
+
+    const section = heading.closest('section')!;
+    const others = [...section.querySelectorAll('.question-others [lang]')].map((li) => [li.getAttribute('lang'), li.textContent]);
+    expect(others).toEqual(LANGUAGES.filter((lng) => lng !== language).map((lng) => [lng, text(lng, 'lobby.language.title')]));
+    const choices = [...section.querySelectorAll<HTMLButtonElement>('.choice-grid.languages button')];
+    expect(choices.map((b) => b.lang)).toEqual([language, ...LANGUAGES.filter((lng) => lng !== language)]);
+    expect(choices.filter((b) => b.getAttribute('aria-pressed') === 'true')).toEqual([]);
+  });
+});
+
+describe('Opinion box: the page title', () => {
+  it('given an English branch, when a customer picks 简体中文, then the title and the page language follow', async () => {
+    const { press, step, t } = await givenLobbyTablet();
+    expect([document.title, document.documentElement.lang]).toEqual([t('app.lobbyTitle'), 'en']);
+
+    await press(/Start/);
+    await step('lobby.language.title');
+    await press('简体中文');
+    await step('lobby.kind.title');
+    await waitFor(() => expect([document.title, document.documentElement.lang]).toEqual([text('zh-Hans', 'app.lobbyTitle'), 'zh-Hans']));
+    expect(document.title).not.toBe('BranchVoice');
   });
 });
 

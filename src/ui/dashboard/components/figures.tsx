@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import type { Figure } from '../../../domain/metrics.ts';
 import type { ScoreCounts } from '../../../domain/metrics.ts';
-import { count, percent } from '../format.ts';
+import type { LocalDay } from '../../../domain/period.ts';
+import { count, percent, rangeLabel } from '../format.ts';
 import { useT } from '../services.tsx';
 
 /**
@@ -47,8 +48,35 @@ export function Judged({ figure }: { figure: Figure }) {
   );
 }
 
+/** The period a figure is compared with, and its figure then. */
+export type Earlier = { from: LocalDay; to: LocalDay; figure: Figure };
+
+/**
+ * "▲ Up 4.2 points on 25 – 30 Nov (65.8%) · better": the change in percentage points, its
+ * direction in words and an arrow, and whether that is better or worse against the target's
+ * direction (a complaint rate going down is better).
+ */
+export function FigureChange({ figure, earlier }: { figure: Figure; earlier: Earlier }) {
+  const { t, language } = useT();
+  const period = rangeLabel(earlier.from, earlier.to, language);
+  const before = earlier.figure.value;
+  if (figure.value === null || before === null) return <p class="figure-change muted">{t('dashboard.change.none', { period })}</p>;
+  // Rounded to the tenth of a point it is shown with, so "0.0 points up" is never said.
+  const points = Math.round((figure.value - before) * 1000) / 10;
+  const args = { period, previous: percent(before, language), points: new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(Math.abs(points)) };
+  if (points === 0) return <p class="figure-change">{t('dashboard.change.same', args)}</p>;
+  const up = points > 0;
+  const better = figure.target.comparison === 'at-least' ? up : !up;
+  return (
+    <p class="figure-change">
+      <span aria-hidden="true">{up ? '▲' : '▼'} </span>
+      {t(up ? 'dashboard.change.up' : 'dashboard.change.down', args)} · <span class={better ? 'better' : 'worse'}>{t(better ? 'dashboard.change.better' : 'dashboard.change.worse')}</span>
+    </p>
+  );
+}
+
 /** A figure as a big card: the Overview's and the day report's. */
-export function FigureCard({ figure, scores }: { figure: Figure; scores: ScoreCounts | null }) {
+export function FigureCard({ figure, scores, earlier }: { figure: Figure; scores: ScoreCounts | null; earlier?: Earlier }) {
   const { t, language } = useT();
   return (
     <article class={`figure-card judged-${judgementOf(figure)}`} data-figure={figure.id}>
@@ -57,6 +85,7 @@ export function FigureCard({ figure, scores }: { figure: Figure; scores: ScoreCo
       <p class="figure-target">
         {targetText(figure, t, language)} · <Judged figure={figure} />
       </p>
+      {earlier && <FigureChange figure={figure} earlier={earlier} />}
       <p class="figure-formula">
         <span class="visually-hidden">{t('dashboard.computedAs')} </span>
         {figureFormula(figure, scores, t, language)}

@@ -6,6 +6,7 @@ import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { bytes, count, dateTime, offset, relative, shortDateTime } from '../format.ts';
+import { shortId } from '../privacy.ts';
 import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
@@ -14,6 +15,32 @@ const STATE_ICON: Record<FleetState, string> = { ok: '✓', behind: '↻', silen
 
 /** The order of trouble: what needs looking at first. */
 const STATE_ORDER: Record<FleetState, number> = { copied: 0, silent: 1, behind: 2, never: 3, expired: 4, ok: 5, revoked: 6 };
+
+/** Storage this full leaves a tablet little room for a day's records offline: flagged. */
+export const STORAGE_NEARLY_FULL = 0.8;
+/** Records waiting this long mean the tablet has been offline (or failing) for too long. */
+export const LONG_UNSYNCED_MS = 24 * 60 * 60_000;
+
+/** A tablet's own problems, from the health it reported: each is flagged on its row, in words. */
+export type HealthProblem = 'notPersisted' | 'storageFull' | 'longUnsynced' | 'quarantined';
+export function healthProblemsOf(device: FleetDevice, now: number): HealthProblem[] {
+  const health = device.health;
+  if (!health || device.state === 'revoked') return [];
+  const problems: HealthProblem[] = [];
+  if (health.storagePersisted === false) problems.push('notPersisted');
+  if (health.storageUsed !== null && health.storageQuota !== null && health.storageQuota > 0 && health.storageUsed / health.storageQuota >= STORAGE_NEARLY_FULL) problems.push('storageFull');
+  if (health.oldestUnsyncedAt !== null && now - health.oldestUnsyncedAt >= LONG_UNSYNCED_MS) problems.push('longUnsynced');
+  if (health.quarantined > 0) problems.push('quarantined');
+  return problems;
+}
+
+/** A flag in a cell: the icon helps, the words carry it. */
+const Flag = ({ text }: { text: string }) => (
+  <span class="sub warn-text flag">
+    <span aria-hidden="true">⚠ </span>
+    {text}
+  </span>
+);
 
 /**
  * Every enrolled tablet, now: its state, when it was last heard from and the health it
@@ -57,12 +84,14 @@ export function Fleet({ me, branch }: PageProps) {
       id: 'device',
       header: t('dashboard.column.device'),
       rowHeader: true,
-      // Two lobby tablets share a name: the id tells them apart, the browser is for support.
+      // Two lobby tablets share a name: the id tells them apart. Its last 8 characters, as on the
+      // Privacy pages (the first 8 of a UUIDv7 are its time, the same for tablets enrolled in the
+      // same minute); the whole id and the browser are in the title, for support, and in the CSV.
       cell: (d) => (
         <>
           {nameOf(d)}{' '}
-          <span class="sub" title={d.label ?? undefined}>
-            {d.id.slice(0, 8)}
+          <span class="sub device-id" title={[d.id, d.label].filter(Boolean).join('\n')}>
+            …{shortId(d.id)}
           </span>
         </>
       ),
@@ -83,11 +112,16 @@ export function Fleet({ me, branch }: PageProps) {
           <span aria-hidden="true">{STATE_ICON[d.state]} </span>
           {stateText(d)}
           {d.copySeen && <span class="sub">{t('dashboard.fleet.copySeen', { at: shortDateTime(d.copySeen.at, language), address: addressText(d.copySeen.address) })}</span>}
+          {/* Records the server refused, kept aside on the tablet (its quarantine): someone must look. */}
+          {healthProblemsOf(d, at).includes('quarantined') && <Flag text={t('dashboard.fleet.flag.quarantined', { count: d.health!.quarantined })} />}
         </span>
       ),
-      sort: (d) => STATE_ORDER[d.state],
+      // A tablet with a problem of its own comes before others of its state.
+      sort: (d) => STATE_ORDER[d.state] - (healthProblemsOf(d, at).length > 0 ? 0.5 : 0),
       csv: [
         { header: t('dashboard.column.state'), value: stateText },
+        { header: t('dashboard.csv.problems'), value: (d: FleetDevice) => healthProblemsOf(d, at).map((p) => t(`dashboard.fleet.problem.${p}`)).join('; ') },
+        { header: t('dashboard.column.quarantined'), value: (d: FleetDevice) => d.health?.quarantined },
         { header: t('dashboard.csv.copySeenAt'), value: (d: FleetDevice) => (d.copySeen ? dateTime(d.copySeen.at, language) : null) },
         { header: t('dashboard.csv.copySeenAddress'), value: (d: FleetDevice) => d.copySeen?.address ?? null },
       ],
@@ -119,7 +153,15 @@ export function Fleet({ me, branch }: PageProps) {
       header: t('dashboard.column.oldestUnsynced'),
       cell: (d) => {
         const oldest = d.health?.oldestUnsyncedAt ?? null;
-        return oldest === null ? <span class="muted">{t('dashboard.fleet.none')}</span> : <time dateTime={new Date(oldest).toISOString()} title={dateTime(oldest, language)}>{relative(oldest, at, language)}</time>;
+        if (oldest === null) return <span class="muted">{t('dashboard.fleet.none')}</span>;
+        return (
+          <>
+            <time dateTime={new Date(oldest).toISOString()} title={dateTime(oldest, language)}>
+              {relative(oldest, at, language)}
+            </time>
+            {healthProblemsOf(d, at).includes('longUnsynced') && <Flag text={t('dashboard.fleet.flag.longUnsynced')} />}
+          </>
+        );
       },
       sort: (d) => d.health?.oldestUnsyncedAt ?? null,
       csv: (d) => (d.health?.oldestUnsyncedAt ? dateTime(d.health.oldestUnsyncedAt, language) : null),
@@ -134,7 +176,8 @@ export function Fleet({ me, branch }: PageProps) {
         return (
           <>
             <span class="nowrap">{quota === null ? bytes(used, language) : t('dashboard.fleet.storageOf', { used: bytes(used, language), quota: bytes(quota, language) })}</span>
-            {d.health?.storagePersisted === false && <span class="sub warn-text">{t('dashboard.fleet.notPersisted')}</span>}
+            {healthProblemsOf(d, at).includes('storageFull') && <Flag text={t('dashboard.fleet.flag.storageFull')} />}
+            {d.health?.storagePersisted === false && <Flag text={t('dashboard.fleet.notPersisted')} />}
           </>
         );
       },
@@ -161,7 +204,8 @@ export function Fleet({ me, branch }: PageProps) {
           <span class="muted">{d.revokedAt === null ? '' : t('dashboard.fleet.revokedAt', { at: dateTime(d.revokedAt, language) })}</span>
         ) : (
           // Named with its device: a screen reader lists many "Revoke" buttons otherwise.
-          <button type="button" class="danger-quiet" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
+          // A quiet action: a tablet's row is not an invitation to revoke it; the dialog still asks.
+          <button type="button" class="quiet-action" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
             {t('dashboard.fleet.revoke')}
           </button>
         ),
@@ -238,7 +282,7 @@ function CopiedKeys({ devices, nameOf, kindOf, addressText }: {
       <ul>
         {devices.map((d) => (
           <li key={d.id}>
-            <strong>{nameOf(d)}</strong> ({kindOf(d)}, {d.branchName}, <span class="nowrap">{d.id.slice(0, 8)}</span>):{' '}
+            <strong>{nameOf(d)}</strong> ({kindOf(d)}, {d.branchName}, <span class="nowrap" title={d.id}>{shortId(d.id)}</span>):{' '}
             {t('dashboard.fleet.copied.seen', { at: dateTime(d.copySeen!.at, language), address: addressText(d.copySeen!.address), lastAddress: addressText(d.lastAddress) })}
           </li>
         ))}

@@ -1,8 +1,9 @@
 import { SCORES } from '../../../domain/rating.ts';
 import { OPINION_KINDS } from '../../../domain/opinion.ts';
-import { share, totalRatings } from '../../../domain/metrics.ts';
+import { bucketOf, type LocalDay } from '../../../domain/period.ts';
+import { share, totalRatings, type FigureId } from '../../../domain/metrics.ts';
 import type { OverviewReport } from '../../../domain/reports.ts';
-import { FigureCard } from '../components/figures.tsx';
+import { FigureCard, type Earlier } from '../components/figures.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { TrendChart } from '../components/TrendChart.tsx';
@@ -12,29 +13,38 @@ import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
 /** The three figures against their targets, the four scores, the trend and the opinion box. */
-export function Overview({ branch, range, query }: PageProps) {
+export function Overview({ branch, range, query, today }: PageProps) {
   const { api } = useDashboard();
   const { t } = useT();
   const [load, retry] = useLoad(query && JSON.stringify(query), () => api.overview(query!));
   return (
     <>
       <PageHeader title={t('dashboard.nav.overview')} branch={branch} range={range} />
-      {query ? <Loaded load={load} retry={retry}>{(report) => <OverviewReportView report={report} />}</Loaded> : <NoPeriod />}
+      {query ? <Loaded load={load} retry={retry}>{(report) => <OverviewReportView report={report} today={today} />}</Loaded> : <NoPeriod />}
     </>
   );
 }
 
-function OverviewReportView({ report }: { report: OverviewReport }) {
+/** A figure over the period of the same length just before (the server's `previous`). */
+function earlierOf(report: OverviewReport, id: FigureId): Earlier | undefined {
+  const figure = report.previous.figures.find((f) => f.id === id);
+  return figure && { from: report.previous.from, to: report.previous.to, figure };
+}
+
+function OverviewReportView({ report, today }: { report: OverviewReport; today: LocalDay }) {
   const { t, language } = useT();
   const total = totalRatings(report.scores);
-  const buckets = report.trend.map((p) => p.bucket);
+  // The days so far only: a period that runs past today (a custom one to the month's end) would
+  // otherwise draw its days to come as zeros, a drop that is not one.
+  const trend = report.trend.filter((p) => p.bucket <= bucketOf(today, report.period.bucket));
+  const buckets = trend.map((p) => p.bucket);
   return (
     <>
       <section aria-labelledby="overview-figures">
         <h2 id="overview-figures">{t('dashboard.overview.figures')}</h2>
         <div class="figure-grid">
           {report.figures.map((figure) => (
-            <FigureCard key={figure.id} figure={figure} scores={report.scores} />
+            <FigureCard key={figure.id} figure={figure} scores={report.scores} earlier={earlierOf(report, figure.id)} />
           ))}
         </div>
       </section>
@@ -103,14 +113,14 @@ function OverviewReportView({ report }: { report: OverviewReport }) {
             title={t('dashboard.overview.ratingsTrend')}
             buckets={buckets}
             series={[
-              { label: t('dashboard.column.ratings'), values: report.trend.map((p) => p.ratings), unit: 'count', style: 'bars', colour: '#8fb3cc' },
-              { label: t('dashboard.figure.satisfaction'), values: report.trend.map((p) => share(p.satisfied, p.ratings)), unit: 'share', style: 'line', colour: '#1b7f3b' },
+              { label: t('dashboard.column.ratings'), values: trend.map((p) => p.ratings), unit: 'count', style: 'bars', colour: '#8fb3cc' },
+              { label: t('dashboard.figure.satisfaction'), values: trend.map((p) => share(p.satisfied, p.ratings)), unit: 'share', style: 'line', colour: '#1b7f3b' },
             ]}
           />
           <TrendChart
             title={t('dashboard.overview.complaintsTrend')}
             buckets={buckets}
-            series={[{ label: t('dashboard.cases.opened'), values: report.trend.map((p) => p.complaints), unit: 'count', style: 'bars', colour: '#b3261e' }]}
+            series={[{ label: t('dashboard.cases.opened'), values: trend.map((p) => p.complaints), unit: 'count', style: 'bars', colour: '#b3261e' }]}
           />
         </div>
       </section>

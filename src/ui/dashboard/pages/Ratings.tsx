@@ -1,7 +1,9 @@
+import { figure as figureOf, satisfiedRatings, totalRatings } from '../../../domain/metrics.ts';
 import { SCORES } from '../../../domain/rating.ts';
 import type { RatingRow } from '../../../domain/reports.ts';
 import type { Column } from '../components/DataTable.tsx';
 import { DataTable } from '../components/DataTable.tsx';
+import { judgementOf, Judged } from '../components/figures.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { ScoreBar, ScoreLegend } from '../components/ScoreBar.tsx';
@@ -37,6 +39,7 @@ function RatingsPage({ kind, me, branch, range, query }: PageProps & { kind: 'te
               rowKey={(row) => row.id}
               exportName={`${kind}-${report.period.from}-${report.period.to}`}
               empty={t(`dashboard.ratings.empty.${kind}`)}
+              rowClass={(row) => (row.satisfaction !== null && judgementOf(satisfactionOf(row)) === 'missed' ? 'row-below-target' : undefined)}
             />
           )}
         </Loaded>
@@ -47,6 +50,9 @@ function RatingsPage({ kind, me, branch, range, query }: PageProps & { kind: 'te
     </>
   );
 }
+
+/** A row's satisfaction as the programme's figure, judged against its target. */
+const satisfactionOf = (row: RatingRow) => figureOf('satisfaction', satisfiedRatings(row.scores), totalRatings(row.scores));
 
 function useRatingColumns(kind: 'tellers' | 'counters', withBranch: boolean): Column<RatingRow>[] {
   const { t, language } = useT();
@@ -74,10 +80,23 @@ function useRatingColumns(kind: 'tellers' | 'counters', withBranch: boolean): Co
       id: 'satisfaction',
       header: t('dashboard.figure.satisfaction'),
       numeric: true,
-      cell: (row) => percent(row.satisfaction, language),
+      // Below the programme's target (domain/metrics.ts) is said in words with an icon, not by colour.
+      cell: (row) => (
+        <>
+          {percent(row.satisfaction, language)}
+          {row.satisfaction !== null && judgementOf(satisfactionOf(row)) === 'missed' && (
+            <span class="rating-judged">
+              <Judged figure={satisfactionOf(row)} />
+            </span>
+          )}
+        </>
+      ),
       sort: (row) => row.satisfaction,
-      // A share as a number with four decimals: a spreadsheet formats it as it likes.
-      csv: (row) => (row.satisfaction === null ? null : Number(row.satisfaction.toFixed(4))),
+      csv: [
+        // A share as a number with four decimals: a spreadsheet formats it as it likes.
+        { header: t('dashboard.figure.satisfaction'), value: (row: RatingRow) => (row.satisfaction === null ? null : Number(row.satisfaction.toFixed(4))) },
+        { header: t('dashboard.csv.met', { figure: t('dashboard.figure.satisfaction') }), value: (row: RatingRow) => t(`dashboard.judgement.${judgementOf(satisfactionOf(row))}`) },
+      ],
     },
     {
       id: 'scores',
