@@ -69,7 +69,7 @@ describe('the fleet and the day close on the dashboard, against the real server'
 
   it('given tablets enrolled in the same minute, when one reports storage nearly full and not persistent, records refused and records waiting for two days, then its row flags each in words, and ids differ by their end, the whole id in the title', async () => {
     const { server, managerNumber, harbour } = await given();
-    await sync(harbour.counters[0], { quarantined: 2, storageUsed: 900_000_000, storageQuota: 1_000_000_000, storagePersisted: false, outboxDepth: 4, oldestUnsyncedAt: SERVER_NOW - 2 * 24 * 60 * 60_000 });
+    await sync(harbour.counters[0], { quarantined: 2, storageUsed: 900_000_000, storageQuota: 1_000_000_000, storagePersisted: false, outboxDepth: 4, oldestUnsyncedAt: SERVER_NOW - 2 * 24 * 60 * 60_000, speechVoiceMissing: ['zh-HK'] });
     const dashboard = await givenDashboard(server, { path: '/dashboard/fleet' });
     await dashboard.signIn(managerNumber);
     const table = await screen.findByRole('table', { name: dashboard.t('dashboard.fleet.title') });
@@ -80,6 +80,7 @@ describe('the fleet and the day close on the dashboard, against the real server'
       dashboard.t('dashboard.fleet.notPersisted'),
       dashboard.t('dashboard.fleet.flag.longUnsynced'),
       dashboard.t('dashboard.fleet.flag.quarantined_other', { count: 2 }),
+      dashboard.t('dashboard.fleet.flag.voiceMissing', { voices: 'zh-HK' }),
     ]) {
       expect(row.textContent).toContain(flag);
     }
@@ -87,6 +88,7 @@ describe('the fleet and the day close on the dashboard, against the real server'
     const other = within(table).getByRole('rowheader', { name: /^Window 2 / }).closest('tr')!;
     expect(other.textContent).not.toContain(dashboard.t('dashboard.fleet.flag.longUnsynced'));
     expect(other.textContent).not.toContain(dashboard.t('dashboard.fleet.flag.quarantined_other', { count: 2 }));
+    expect(other.textContent).not.toContain(dashboard.t('dashboard.fleet.flag.voiceMissing', { voices: 'zh-HK' }));
     // The end of the id (the start of a UUIDv7 is its minute), as on the Privacy pages; the whole id in the title.
     const id = harbour.counters[0].id;
     const shown = header.querySelector('.device-id')!;

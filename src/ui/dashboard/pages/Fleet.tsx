@@ -22,7 +22,7 @@ export const STORAGE_NEARLY_FULL = 0.8;
 export const LONG_UNSYNCED_MS = 24 * 60 * 60_000;
 
 /** A tablet's own problems, from the health it reported: each is flagged on its row, in words. */
-export type HealthProblem = 'notPersisted' | 'storageFull' | 'longUnsynced' | 'quarantined';
+export type HealthProblem = 'notPersisted' | 'storageFull' | 'longUnsynced' | 'quarantined' | 'voiceMissing';
 export function healthProblemsOf(device: FleetDevice, now: number): HealthProblem[] {
   const health = device.health;
   if (!health || device.state === 'revoked') return [];
@@ -31,6 +31,8 @@ export function healthProblemsOf(device: FleetDevice, now: number): HealthProble
   if (health.storageUsed !== null && health.storageQuota !== null && health.storageQuota > 0 && health.storageUsed / health.storageQuota >= STORAGE_NEARLY_FULL) problems.push('storageFull');
   if (health.oldestUnsyncedAt !== null && now - health.oldestUnsyncedAt >= LONG_UNSYNCED_MS) problems.push('longUnsynced');
   if (health.quarantined > 0) problems.push('quarantined');
+  // Read aloud is on and the tablet has no voice of the branch's locale: it stays silent rather than speak another language.
+  if ((health.speechVoiceMissing?.length ?? 0) > 0) problems.push('voiceMissing');
   return problems;
 }
 
@@ -114,6 +116,7 @@ export function Fleet({ me, branch }: PageProps) {
           {d.copySeen && <span class="sub">{t('dashboard.fleet.copySeen', { at: shortDateTime(d.copySeen.at, language), address: addressText(d.copySeen.address) })}</span>}
           {/* Records the server refused, kept aside on the tablet (its quarantine): someone must look. */}
           {healthProblemsOf(d, at).includes('quarantined') && <Flag text={t('dashboard.fleet.flag.quarantined', { count: d.health!.quarantined })} />}
+          {healthProblemsOf(d, at).includes('voiceMissing') && <Flag text={t('dashboard.fleet.flag.voiceMissing', { voices: d.health!.speechVoiceMissing!.join(', ') })} />}
         </span>
       ),
       // A tablet with a problem of its own comes before others of its state.
