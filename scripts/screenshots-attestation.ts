@@ -17,6 +17,7 @@ import {
   firstTellerOf,
   freePort,
   openCase,
+  openStatusCorner,
   openTablet,
   removeDir,
   signInAtCounter,
@@ -46,8 +47,8 @@ async function counterMenus(page: Page, pin: string, name: string) {
       await page.locator('[data-screen="counter-staff-menu"] button[type=submit]').click();
       await page.locator('.staff-actions').waitFor();
       await page.screenshot({ path: `${OUT}/${name}-${language}-${orientation}.png` });
-      // Back to the customer screen, the menu's last button.
-      await page.locator('.staff-actions button').last().click();
+      // Back to the customer screen: the button just above the separator (Sign out stands apart after it).
+      await page.locator('.staff-actions hr.staff-actions-apart').locator('xpath=preceding-sibling::button[1]').click();
       await page.locator('[data-screen="counter-staff-menu"]').waitFor({ state: 'detached' });
     }
   }
@@ -130,6 +131,8 @@ export async function attestationScreens(): Promise<void> {
       server ??= await startServer(port, dataDir);
       await admin(dataDir, 'branch:set', branchId, '--lang', language);
       // The new language reaches the tablet with its configuration, at its next sync.
+      // Sync now is in the status mark's details, opened by a tap.
+      await openStatusCorner(page);
       await page.getByTestId('status-corner').getByRole('button').last().click();
       await eventually(`the ${language} configuration to reach the tablet`, () => page.evaluate(branchLanguageIs, language), 30_000, 250);
       await signIn(page);
