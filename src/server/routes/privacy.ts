@@ -17,19 +17,14 @@ import { describeIssues, type ApiError } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
-import { readAudit, recordAudit, type Actor } from '../services/audit.ts';
+import { dashboardActor, readAudit, recordAudit, type Actor } from '../services/audit.ts';
 import { eraseCustomerData, findCustomerData } from '../services/customer-requests.ts';
 import { readRetention } from '../services/privacy.ts';
 
 export type PrivacyRoutesOptions = { db: Kysely<Database>; now: () => number };
 
 /** Who is acting, as the server checked them: the dashboard account, from its address. */
-const actorOf = (request: FastifyRequest): Actor => ({
-  actor: request.viewer.staffNumber,
-  role: request.viewer.role,
-  verified: 'dashboard-session',
-  address: request.ip,
-});
+const actorOf = (request: FastifyRequest): Actor => dashboardActor(request.viewer, request.ip);
 
 /**
  * Head office's privacy desk (docs/privacy.md): a customer's search, export and erasure, and

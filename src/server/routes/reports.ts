@@ -18,7 +18,7 @@ import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
-import { recordAudit } from '../services/audit.ts';
+import { dashboardActor, recordAudit } from '../services/audit.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
 import { branchNotFound, resolveSelection, selectionFor } from '../services/report-scope.ts';
 import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
@@ -64,8 +64,7 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
       // Customers' words went to this viewer: the audit log says whose, by case (docs/privacy.md).
       const shown = report.open.filter((row) => !row.summaryHidden).map((row) => row.id);
       if (shown.length > 0) {
-        const actor = { actor: viewer.staffNumber, role: viewer.role, verified: 'dashboard-session', address: request.ip } as const;
-        await recordAudit(db, actor, { action: 'case-text-view', subject: 'complaints-report', detail: { cases: shown } }, at);
+        await recordAudit(db, dashboardActor(viewer, request.ip), { action: 'case-text-view', subject: 'complaints-report', detail: { cases: shown } }, at);
       }
       return report;
     }),

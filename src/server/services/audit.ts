@@ -1,5 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { Viewer } from '../../domain/access.ts';
 import type { AuditAction, AuditRecord, Verified } from '../../domain/privacy.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -58,6 +59,14 @@ export function shellActor(): Actor {
   }
   return { actor: `${user}@${hostname()}`, role: 'operator', verified: 'server-shell' };
 }
+
+/** A dashboard account signed in with its password, from the request's address. */
+export const dashboardActor = (viewer: Pick<Viewer, 'staffNumber' | 'role'>, address: string): Actor => ({
+  actor: viewer.staffNumber,
+  role: viewer.role,
+  verified: 'dashboard-session',
+  address,
+});
 
 export const SERVER_ACTOR: Actor = { actor: 'server', role: 'scheduler', verified: 'server' };
 

@@ -369,3 +369,10 @@ export async function figuresOf(db: Kysely<Database>) {
     complaintCases: rollups.complaintCases.map(({ text_blanked_at: _, state: { summary: __, ...state }, ...row }) => ({ ...row, state })),
   };
 }
+
+/** The words of a case's events, in order: an opening's summary, another step's text, null for a step without words. */
+export const eventTexts = async (db: Kysely<Database>, caseId: string) =>
+  (await db.selectFrom('case_events').select('payload').where('case_id', '=', caseId).orderBy('seq').execute()).map((r) => {
+    const event = JSON.parse(r.payload) as { summary?: string; text?: string };
+    return event.summary ?? event.text ?? null;
+  });

@@ -9,7 +9,7 @@ import { rebuildRollups } from '../../../src/server/services/report-rollups.ts';
 import { aCaseId } from '../../builders/case-event.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { SERVER_NOW, useTestDatabase } from '../fixtures.ts';
-import { caseEventAt, figuresOf, givenNetwork, opinionAt, push, type GivenBranch } from '../reports/given.ts';
+import { caseEventAt, eventTexts, figuresOf, givenNetwork, opinionAt, push, type GivenBranch } from '../reports/given.ts';
 
 const T0 = SERVER_NOW;
 const HOUR = 3_600_000;
@@ -41,12 +41,6 @@ async function givenHistory(db: Kysely<Database>, branch: GivenBranch) {
 
 const entry = (db: Kysely<Database>, id: string) =>
   db.selectFrom('opinions').select(['text', 'contact_name', 'contact_phone', 'contact_email', 'consent', 'had_contact', 'contact_blanked_at', 'text_blanked_at']).where('id', '=', id).executeTakeFirstOrThrow();
-
-const eventTexts = async (db: Kysely<Database>, caseId: string) =>
-  (await db.selectFrom('case_events').select('payload').where('case_id', '=', caseId).orderBy('seq').execute()).map((r) => {
-    const event = JSON.parse(r.payload) as { summary?: string; text?: string };
-    return event.summary ?? event.text ?? null;
-  });
 
 const blankings = (db: Kysely<Database>) =>
   db.selectFrom('blankings').select(['subject_kind', 'subject_id', 'reason']).orderBy('seq').execute();
