@@ -9,7 +9,9 @@ import {
   firstBranchId,
   firstTellerOf,
   freePort,
+  eventually,
   lobbyCodeOf,
+  openStatusCorner,
   removeDir,
   signInAtCounter,
   startServer,
@@ -22,7 +24,7 @@ import {
 // languages, with normal text and in large text (the counter) or the mode for the elderly (the
 // lobby, with spoken prompts): every control is on screen, under nothing else (the element at
 // its centre and near its corners is the control or inside it), at least as large as a
-// customer's finger needs, and axe-core finds nothing to report.
+// customer's finger needs, with its words inside it, and axe-core finds nothing to report.
 
 /**
  * A customer's finger on a 160-dpi tablet: 2 cm is about 120 CSS px. Primary controls (the
@@ -87,6 +89,8 @@ function problemsOn(page: Page, fixed: string): Promise<string[]> {
       const primary = control.matches('.primary, .score, .choice, .reason');
       const height = primary ? min.primaryHeight : min.secondaryHeight;
       if (box.width < min.width - 0.5 || box.height < height - 0.5) problems.push(`${name} is ${Math.round(box.width)}×${Math.round(box.height)}, under ${min.width}×${height}`);
+      // Words wider than their button spill over its edge, or are cut off by it.
+      if (control.scrollWidth > control.clientWidth + 1) problems.push(`${name} has words wider than itself (${control.scrollWidth} in ${control.clientWidth})`);
       const inset = Math.min(12, box.width / 4, box.height / 4);
       const points = [
         [box.left + box.width / 2, box.top + box.height / 2],
@@ -167,6 +171,26 @@ describe('every customer screen on a tablet', () => {
           }
         }
       }
+      // The attract state speaks the branch's language: each of the others, once the branch chose it.
+      const branch = await firstBranchId(dataDir);
+      for (const [lang] of LANGUAGES.filter(([lang]) => lang !== 'en')) {
+        await admin(dataDir, 'branch:set', branch, '--lang', lang);
+        await openStatusCorner(page);
+        await page.locator('[data-testid="status-corner"] .status-details > button').click();
+        // Untouched, the tablet turns to the branch's new language, then invites.
+        await eventually(`the counter in ${lang}`, async () => {
+          await page.clock.fastForward(31_000);
+          return (await page.locator(`html[lang="${lang}"]`).count()) > 0;
+        });
+        await page.clock.fastForward(61_000);
+        await page.locator('[data-screen="counter-ready"][data-attract]').waitFor();
+        for (const [orientation, viewport] of SIZES) {
+          await page.setViewportSize(viewport);
+          await check(page, found, `attract, ${orientation}, ${lang}`, 'button');
+        }
+      }
+      // The lobby's test finds the branch as it was.
+      await admin(dataDir, 'branch:set', branch, '--lang', 'en');
     } finally {
       await page.context().close();
     }
@@ -191,14 +215,14 @@ describe('every customer screen on a tablet', () => {
             const where = `${orientation}, ${lang}${elderly ? ', elderly' : ''}`;
             await page.locator(elderly ? '.elderly-start' : '.lobby-attract .start').click();
             await page.locator('[data-screen="lobby-language"]').waitFor();
-            await check(page, found, `language, ${where}`, footer);
+            await check(page, found, `language, ${where}`, `${footer}, .choice`);
             await page.locator(`.choice[lang="${lang}"]`).click();
             await page.locator(`html[lang="${lang}"]`).waitFor();
             await page.locator('[data-screen="lobby-kind"]').waitFor();
-            await check(page, found, `kind, ${where}`, footer);
+            await check(page, found, `kind, ${where}`, `${footer}, .choice`);
             await page.locator('.choice.kind-suggestion').click();
             await page.locator('[data-screen="lobby-topic"]').waitFor();
-            await check(page, found, `topic, ${where}`, footer);
+            await check(page, found, `topic, ${where}`, `${footer}, .choice`);
             await page.locator('.choice[data-topic]').first().click();
             await page.locator('[data-screen="lobby-text"]').waitFor();
             await page.locator('#opinion-text').fill('More seats near the counters, please.');
@@ -207,7 +231,7 @@ describe('every customer screen on a tablet', () => {
             await page.locator('[data-screen="lobby-visit"]').waitFor();
             await page.locator('.visit-scores .score').first().click();
             await page.locator('.visit-scores .score[aria-pressed="true"]').waitFor();
-            await check(page, found, `visit, ${where}`, footer);
+            await check(page, found, `visit, ${where}`, `${footer}, .score`);
             await page.locator('.step-footer .primary').click();
             await page.locator('[data-screen="lobby-contact"]').waitFor();
             await check(page, found, `contact, ${where}`, footer);

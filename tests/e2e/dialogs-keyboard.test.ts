@@ -5,6 +5,7 @@ import {
   axeViolations,
   enrollmentCodeOf,
   enrollTablet,
+  eventually,
   firstBranchId,
   firstRunOf,
   firstTellerOf,
@@ -12,14 +13,13 @@ import {
   lobbyCodeOf,
   openTablet,
   removeDir,
-  signInAtCounter,
   startServer,
   tempDir,
   type RunningServer,
 } from './harness.ts';
 
 // Every dialog of the tablets, by keyboard alone, in the built app in Chromium: the counter's
-// staff PIN prompt, its staff menu, the refused records and the day close opened from it; the
+// teller sign-in (a screen of its own, which takes the focus too), its staff PIN prompt, its staff menu, the refused records and the day close opened from it; the
 // lobby's staff sign-in and its "are you still there?". Each takes the focus when it opens,
 // Tab and Shift+Tab go round it and never behind it (the page behind is inert), Escape closes
 // it where that is safe and gives the focus back to what opened it, and axe finds nothing.
@@ -117,7 +117,16 @@ describe('the tablets’ dialogs, by keyboard alone', () => {
     const counter = await openTablet(profiles.counter);
     const page = counter.page;
     await enrollTablet(page, base, enrollmentCodeOf(firstRunOf(dataDir)));
-    await signInAtCounter(page, teller.staffNumber, teller.pin);
+    // The teller's sign-in at the closed window, opened by Enter: the focus on the staff number, then the PIN, then in.
+    await tabTo(page, /^button Teller sign-in/);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-screen="counter-sign-in"]').waitFor();
+    await eventually('the focus on the staff number', async () => /^input#staff-number/.test((await focused(page)).what));
+    await page.keyboard.type(teller.staffNumber);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(teller.pin);
+    await page.keyboard.press('Enter');
+    await page.locator('[data-screen="counter-ready"]').waitFor();
     await page.evaluate(
       () =>
         new Promise<void>((resolve, reject) => {
@@ -138,7 +147,8 @@ describe('the tablets’ dialogs, by keyboard alone', () => {
     // The staff PIN prompt: from the corner by Enter, the focus on the PIN; Escape back to the corner.
     await tabTo(page, /Staff/);
     const corner = (await focused(page)).what;
-    // What is inert with no dialog open (the status corner's closed details): the same once the dialog has gone.
+    // What is inert with no dialog open (the status corner's closed details, once it is there): the same once the dialog has gone.
+    await page.locator('[data-testid="status-corner"] .status-details').waitFor({ state: 'attached' });
     const inertAlone = await page.locator('[inert]').count();
     await page.keyboard.press('Enter');
     await focusIsOn(page, 'Staff menu', /^input#staff-menu-pin/);
@@ -216,6 +226,8 @@ describe('the tablets’ dialogs, by keyboard alone', () => {
     await tabTo(kiosk, /^button Start/);
     await kiosk.keyboard.press('Enter');
     await kiosk.locator('.lobby-step').waitFor();
+    // The step's title takes the focus as the step opens; the next stop from there.
+    await eventually('the focus on the step title', async () => /^h1#step-title/.test((await focused(kiosk)).what));
     await kiosk.keyboard.press('Tab');
     const before = (await focused(kiosk)).what;
     const now = await kiosk.evaluate(() => Date.now());

@@ -196,12 +196,20 @@ export async function unsyncedShows(page: Page, text: string, timeoutMs = 10_000
 
 /**
  * Opens the tablet's status for staff: on a customer's screen it is a small mark in the bottom
- * corner, and its details (Sync now, Enroll again) show once it is tapped.
+ * corner, and its details (Sync now, Enroll again) show once it is held, as staff do.
  */
 export async function openStatusCorner(page: Page): Promise<void> {
   const mark = page.getByTestId('status-corner').locator('.status-mark[aria-expanded="false"]');
-  if ((await mark.count()) > 0) await mark.click();
-  await page.locator('[data-testid="status-corner"] .status-details:not(.visually-hidden)').waitFor();
+  const details = page.locator('[data-testid="status-corner"] .status-details:not(.visually-hidden)');
+  if ((await mark.count()) > 0) {
+    const box = await mark.boundingBox();
+    if (!box) throw new Error('the status mark is not on screen');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await details.waitFor();
+    await page.mouse.up();
+  }
+  await details.waitFor();
 }
 
 /** A teller's id by staff number, as the admin CLI lists tellers. */

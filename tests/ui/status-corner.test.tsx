@@ -1,9 +1,9 @@
-import { fireEvent, waitFor } from '@testing-library/preact';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LANGUAGES, type Language } from '../../src/domain/language.ts';
 import { loadDevice } from '../../src/store/device.ts';
 import { getMeta, setMeta } from '../../src/store/meta.ts';
-import { StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
+import { STATUS_HOLD_MS, StatusCorner } from '../../src/ui/components/StatusCorner.tsx';
 import { givenOpenCounter, givenRatings } from '../helpers/counter.ts';
 import { renderWithServices, text } from './helpers.tsx';
 
@@ -23,6 +23,40 @@ afterEach(() => {
 });
 
 describe('StatusCorner', () => {
+  it('given the mark on a customer screen, then a tap leaves the details folded, a held press opens them, and a key (a click with no press count) opens and folds them', async () => {
+    const { getByTestId } = await givenStatusCorner('en');
+    const mark = getByTestId('status-corner').querySelector<HTMLButtonElement>('.status-mark')!;
+    const expanded = () => mark.getAttribute('aria-expanded');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // A customer's tap: down, up a moment later, a click.
+      fireEvent.pointerDown(mark);
+      act(() => { vi.advanceTimersByTime(STATUS_HOLD_MS / 4); });
+      fireEvent.pointerUp(mark);
+      fireEvent.click(mark, { detail: 1 });
+      act(() => { vi.advanceTimersByTime(STATUS_HOLD_MS * 2); });
+      expect(expanded()).toBe('false');
+      expect(getByTestId('status-corner').classList.contains('status-folded')).toBe(true);
+
+      // Staff hold it: open while the finger is still down, and the click as it lifts changes nothing.
+      fireEvent.pointerDown(mark);
+      act(() => { vi.advanceTimersByTime(STATUS_HOLD_MS); });
+      expect(expanded()).toBe('true');
+      fireEvent.pointerUp(mark);
+      fireEvent.click(mark, { detail: 1 });
+      expect(expanded()).toBe('true');
+      expect(getByTestId('status-corner').classList.contains('status-folded')).toBe(false);
+
+      // Enter on the focused mark: folds, then opens again.
+      act(() => { fireEvent.click(mark, { detail: 0 }); });
+      expect(expanded()).toBe('false');
+      act(() => { fireEvent.click(mark, { detail: 0 }); });
+      expect(expanded()).toBe('true');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it.each(LANGUAGES)('given %s, when three ratings are recorded, then it shows three unsynced and no error', async (language) => {
     const { getByTestId, queryByTestId, services } = await givenStatusCorner(language);
     expect(getByTestId('unsynced').textContent).toBe(text(language, 'status.unsynced_other', { count: 0 }));

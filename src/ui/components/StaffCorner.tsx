@@ -1,5 +1,5 @@
-import { useRef } from 'preact/hooks';
 import { useT } from '../services.tsx';
+import { useHold } from './hold.ts';
 
 /** How long the corner must be held: long enough that a customer's tap never opens it. */
 export const HOLD_MS = 2000;
@@ -10,25 +10,14 @@ export const HOLD_MS = 2000;
  */
 export function StaffCorner({ onOpen }: { onOpen: () => void }) {
   const { t } = useT();
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const cancel = () => {
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = null;
-  };
+  const hold = useHold(HOLD_MS, onOpen);
   return (
     <button
       type="button"
       class="staff-corner"
       aria-label={t('staff.corner')}
       data-testid="staff-corner"
-      onPointerDown={() => {
-        cancel();
-        timer.current = setTimeout(onOpen, HOLD_MS);
-      }}
-      onPointerUp={cancel}
-      onPointerLeave={cancel}
-      onPointerCancel={cancel}
-      onContextMenu={(event) => event.preventDefault()}
+      {...hold}
       onKeyDown={(event) => event.key === 'Enter' && onOpen()}
     />
   );

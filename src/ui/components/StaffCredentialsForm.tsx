@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useServices, useT } from '../services.tsx';
 import { addStaffLocales } from './staff-locales.ts';
 
@@ -27,6 +27,14 @@ export function StaffCredentialsForm({ idPrefix, submitLabel, check, onCancel }:
   const [busy, setBusy] = useState(false);
   // A ref as well as state: two submits in one tick both see the state from before the first.
   const submitting = useRef(false);
+  // The browser honours `autofocus` only as the page loads; a form shown later as a screen of
+  // its own takes the focus itself, so a teller (or a keyboard) types the staff number at once.
+  // In a dialog, ModalDialog starts on the same field, once it knows what to give the focus back to.
+  const numberField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const field = numberField.current;
+    if (field && !field.closest('[aria-modal="true"]')) field.focus();
+  }, []);
   const [failure, setFailure] = useState<Failure | null>(null);
 
   async function submit(event: Event) {
@@ -45,7 +53,7 @@ export function StaffCredentialsForm({ idPrefix, submitLabel, check, onCancel }:
   return (
     <form onSubmit={submit} noValidate>
       <label for={`${idPrefix}-number`}>{t('signIn.staffNumber')}</label>
-      <input id={`${idPrefix}-number`} value={staffNumber} onInput={(e) => setStaffNumber(e.currentTarget.value)} autocomplete="off" autoFocus required />
+      <input ref={numberField} id={`${idPrefix}-number`} value={staffNumber} onInput={(e) => setStaffNumber(e.currentTarget.value)} autocomplete="off" autoFocus required />
       <label for={`${idPrefix}-pin`}>{t('signIn.pin')}</label>
       <input id={`${idPrefix}-pin`} type="password" inputMode="numeric" autocomplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} required />
       <p class="error" role="alert">

@@ -4,6 +4,7 @@ import { forgetEnrollment } from '../../store/device.ts';
 import { watchDeviceStatus } from '../../store/status.ts';
 import type { EngineStatus } from '../../sync/engine.ts';
 import { useServices, useT } from '../services.tsx';
+import { fromKeyboard, useHold } from './hold.ts';
 import { useFaultTexts } from './use-fault-texts.ts';
 import { useObservable } from '../use-observable.ts';
 
@@ -13,11 +14,15 @@ export type StatusLevel = 'ok' | 'warn' | 'error';
 /** Opened from the mark, the details close by themselves: the next customer finds the mark alone. */
 export const STATUS_OPEN_MS = 20_000;
 
+/** How long staff hold the mark to open the details: a customer's tap on it does nothing. */
+export const STATUS_HOLD_MS = 800;
+
 /**
  * The tablet's state for staff: what is waiting, when the last sync worked, what went wrong.
  * On a customer's screen it is a small mark in the bottom corner that means nothing to a
  * customer (a grey dot; amber, or a red triangle, only on a real problem) and opens the
- * details with a tap; in staff mode (`staff`) the details show at once.
+ * details when held (or by Enter from a keyboard), never at a passing tap; in staff mode
+ * (`staff`) the details show at once.
  * It reads IndexedDB, so it tells the truth after a reload too; what IndexedDB cannot hold
  * when the storage is full (that it is full, how the last sync went) comes from memory.
  */
@@ -29,6 +34,7 @@ export function StatusCorner({ staff = false }: { staff?: boolean }) {
   const [engineStatus, setEngineStatus] = useState<EngineStatus>({ syncing: false, nextAttemptAt: null, lastRun: null });
   useEffect(() => engine.subscribe(setEngineStatus), [engine]);
   const [open, setOpen] = useState(false);
+  const hold = useHold(STATUS_HOLD_MS, () => setOpen((was) => !was));
   useEffect(() => {
     if (!open) return;
     const timer = setTimeout(() => setOpen(false), STATUS_OPEN_MS);
@@ -48,7 +54,7 @@ export function StatusCorner({ staff = false }: { staff?: boolean }) {
   return (
     <aside class={shown ? `status-corner status-${level}-level` : `status-corner status-folded status-${level}-level`} aria-label={t('status.label')} data-testid="status-corner" data-level={level}>
       {!staff && (
-        <button type="button" class="status-mark" aria-expanded={open} aria-controls="status-details" aria-label={t('status.label')} onClick={() => setOpen(!open)}>
+        <button type="button" class="status-mark" aria-expanded={open} aria-controls="status-details" aria-label={t('status.label')} {...hold} onClick={(event) => fromKeyboard(event) && setOpen(!open)}>
           <span class={`status-glyph status-glyph-${level}`} aria-hidden="true" />
         </button>
       )}
