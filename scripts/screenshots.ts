@@ -218,8 +218,8 @@ async function caseScreens(dataDir: string, port: number, branchId: string) {
     await page.screenshot({ path: `${OUT}/staff-cases-en-landscape.png` });
     await page.getByRole('button', { name: 'Daily review' }).click();
     await page.locator('.entry').first().waitFor();
-    await page.locator('.entry', { hasText: 'Ms Li' }).getByRole('button', { name: 'Mark read' }).click();
-    await page.locator('.entry', { hasText: 'Wang Fang' }).getByRole('button', { name: 'Mark read' }).click();
+    await page.locator('.entry', { hasText: 'Ms Li' }).getByRole('button', { name: 'Mark read' }).first().click();
+    await page.locator('.entry', { hasText: 'Wang Fang' }).getByRole('button', { name: 'Mark read' }).first().click();
     await top();
     await page.screenshot({ path: `${OUT}/staff-review-en-landscape.png` });
     await page.getByRole('button', { name: 'New case' }).click();
@@ -366,9 +366,10 @@ try {
 }
 
 async function allScreens() {
+  // Before the counter's screens rename it "Main Street".
+  const branchId = await firstBranchId(dataDir);
   await counterScreens();
   await lobbyScreens(lobbyCodeOf(server.firstRun()));
-  const branchId = await firstBranchId(dataDir);
   const teller = firstTellerOf(server.firstRun());
   await caseScreens(dataDir, port, branchId);
   await dayCloseScreens(dataDir, port, branchId, teller);
