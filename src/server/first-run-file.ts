@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { enrollmentLinkOf } from '../domain/enrollment-link.ts';
 import { makePrivateDir, writePrivateFile } from './private-files.ts';
 import type { FirstRun } from './services/bootstrap.ts';
 
@@ -41,10 +42,12 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
     '',
     `Enrollment code: ${code.formatted}`,
     `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
+    ...linkLines('Enrollment link', code.formatted, addresses),
     '',
     'For the lobby opinion box, open the same address on another tablet and enter:',
     '',
     `Lobby enrollment code: ${lobbyCode.formatted}`,
+    ...linkLines('Lobby enrollment link', lobbyCode.formatted, addresses),
     '',
     'For the dashboard (head office, every branch), open in a desktop browser:',
     '',
@@ -58,4 +61,10 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
     `           npm run admin -- code:create --lobby --branch ${branch.id}`,
     '',
   ].join('\n');
+}
+
+/** The link that opens the app with the code filled in (domain/enrollment-link.ts): one tap on the tablet. */
+function linkLines(label: string, code: string, addresses: string[]): string[] {
+  const app = addresses[0];
+  return app ? ['Or open this link on the tablet (send it to the tablet, or show it as a QR code): the code is filled in.', `${label}: ${enrollmentLinkOf(app, code)}`] : [];
 }

@@ -17,6 +17,11 @@ async function main() {
     const { startDashboard } = await import('./dashboard/start-dashboard.tsx');
     return startDashboard(document.getElementById('app')!);
   }
+  // The fragment the page was opened with (an enrollment link's code, domain/enrollment-link.ts):
+  // taken out of the address at once, so that it is neither kept in the history nor used again
+  // by a reload; the setup screen reads it.
+  const fragment = location.hash;
+  if (fragment) history.replaceState(history.state, '', location.pathname + location.search);
   const db = createDatabase();
   // What the first screen shows, read by first-reading.ts while this module was loading, or
   // now through Dexie if that reading failed: either way the first frame of an enrolled
@@ -35,7 +40,7 @@ async function main() {
   const engine = new SyncEngine({ db, http, appVersion, resign: staffKeys.resign });
 
   render(
-    <ServicesProvider services={{ db, engine, i18n, http, appVersion, staffKeys, firstReading: { device, shift } }}>
+    <ServicesProvider services={{ db, engine, i18n, http, appVersion, staffKeys, firstReading: { device, shift }, fragment }}>
       <App />
     </ServicesProvider>,
     document.getElementById('app')!,

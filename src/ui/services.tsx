@@ -24,6 +24,8 @@ export interface Services {
    * over at once.
    */
   firstReading?: { device: EnrolledDevice | null; shift: Shift };
+  /** The fragment of the address the page was opened with: an enrollment link's code for the setup screen (domain/enrollment-link.ts). */
+  fragment?: string;
 }
 
 const ServicesContext = createContext<Services | null>(null);

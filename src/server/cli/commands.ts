@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { reportScope } from '../../domain/access.ts';
 import type { ReplyDeadlines } from '../../domain/case.ts';
 import { isLanguage, LANGUAGES as SCREEN_LANGUAGES, type Language } from '../../domain/language.ts';
+import { enrollmentLinkOf } from '../../domain/enrollment-link.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Voices } from '../../domain/voice.ts';
 import { createDatabaseFromEnv } from '../db/database.ts';
@@ -246,18 +247,21 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'code:create': {
-    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24]',
-    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box",
-    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text },
+    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24] [--url <the app\'s address>]',
+    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box; with --url, the link that fills it in too",
+    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text, url: text },
     run: async (db, { values }) => {
       const target = codeTarget(values);
       if (!target.ok) return target;
+      const app = appUrl(values.url);
+      if (!app.ok) return app;
       const hours = values.hours === undefined ? undefined : Number(values.hours);
       const issued = await issueEnrollmentCode(db, { ...target.value, hours }, now());
       if (!issued.ok) return issued;
       // "Lobby enrollment code:" for the lobby, so a script reading "Enrollment code:" cannot mistake one for the other.
       const label = issued.value.mode === 'lobby' ? 'Lobby enrollment code' : 'Enrollment code';
-      return ok(`${label}: ${issued.value.formatted}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
+      const link = app.value ? `\n${issued.value.mode === 'lobby' ? 'Lobby enrollment link' : 'Enrollment link'}: ${enrollmentLinkOf(app.value, issued.value.formatted)}` : '';
+      return ok(`${label}: ${issued.value.formatted}${link}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
     },
   },
   tellers: {
@@ -535,6 +539,14 @@ function codeTarget(values: Parsed['values']): Result<CodeTarget> {
   if (values.branch !== undefined) return err('invalid-input', `code:create --branch goes with --lobby; a counter tablet's code names its counter: --counter <counterId>; ${usage}`);
   const counter = required(values, 'counter', 'code:create');
   return counter.ok ? ok({ counterId: counter.value }) : counter;
+}
+
+/** --url: the address the tablets open the app at (https://, or http:// on a test bench), for the enrollment link; none without it. */
+function appUrl(value: unknown): Result<string | null> {
+  if (value === undefined) return ok(null);
+  const url = URL.canParse(String(value)) ? new URL(String(value)) : null;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return err('invalid-input', `--url must be the app's address, such as https://branchvoice.example.com/, not "${String(value)}".`);
+  return ok(url.toString());
 }
 
 const LANGUAGES = ['en', 'es', 'zh-Hans', 'zh-Hant'] as const;

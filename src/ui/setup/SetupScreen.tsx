@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StoragePersistence } from '../../store/db.ts';
 import { readEnrollmentMarker, type EnrollmentMarker } from '../../store/enrollment-marker.ts';
 import { requestPersistentStorage } from '../../store/persistence.ts';
 import { watchOutboxDepth } from '../../store/status.ts';
 import { enrollDevice } from '../../sync/enroll.ts';
+import { enrollmentCodeInFragment } from '../../domain/enrollment-link.ts';
 import type { EnrollResponse } from '../../domain/wire.ts';
 import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { useFaultTexts } from '../components/use-fault-texts.ts';
@@ -19,9 +20,17 @@ type Phase =
  * browser will keep its storage. `onStarted` is called when it may give way to the counter.
  */
 export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => void; onStarted: () => void }) {
-  const { db, http, engine, appVersion, i18n } = useServices();
+  const { db, http, engine, appVersion, i18n, fragment } = useServices();
   const { t } = useT();
-  const [code, setCode] = useState('');
+  // Opened from an enrollment link: its code, filled in; enrolling is one tap.
+  const [linkedCode] = useState(() => enrollmentCodeInFragment(fragment ?? ''));
+  const [code, setCode] = useState(linkedCode ?? '');
+  const fromLink = Boolean(linkedCode) && code === linkedCode;
+  // The one tap left, where a keyboard or a screen reader is too.
+  const enroll = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (linkedCode) enroll.current?.focus();
+  }, []);
   const [phase, setPhase] = useState<Phase>({ name: 'form', error: null, busy: false });
   // Read once: what this browser was enrolled as before, if it was (enrollment-marker.ts).
   const [marker] = useState(() => readEnrollmentMarker());
@@ -87,9 +96,9 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
           maxLength={20}
           required
         />
-        <p id="enrollment-code-hint" class="hint">{t('setup.codeHint')}</p>
+        <p id="enrollment-code-hint" class="hint">{fromLink ? t('setup.codeFromLink') : t('setup.codeHint')}</p>
         <p id="enrollment-code-error" class="error" role="alert">{phase.error ? t(`errors.${phase.error}`, { defaultValue: t('errors.unknown') }) : ''}</p>
-        <button type="submit" class="primary" disabled={phase.busy}>{phase.busy ? t('setup.submitting') : t('setup.submit')}</button>
+        <button ref={enroll} type="submit" class="primary" disabled={phase.busy}>{phase.busy ? t('setup.submitting') : t('setup.submit')}</button>
       </form>
     </main>
   );
