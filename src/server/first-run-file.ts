@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { enrollmentLinkOf } from '../domain/enrollment-link.ts';
+import { enrollmentQrSvg } from './enrollment-qr.ts';
 import { makePrivateDir, writePrivateFile } from './private-files.ts';
 import type { FirstRun } from './services/bootstrap.ts';
 
@@ -24,12 +25,22 @@ export const firstRunFileOf = (dataDir: string): string => resolve(dataDir, FIRS
 export function writeFirstRunFile(dataDir: string, firstRun: FirstRun, addresses: string[], now: number): string {
   makePrivateDir(dataDir);
   const file = firstRunFileOf(dataDir);
-  writePrivateFile(file, firstRunText(firstRun, addresses, now));
+  const app = addresses[0];
+  // Beside it, each code's link as a QR code, readable by the same account only: it holds the code.
+  if (app) {
+    const { branch, counter, code, lobbyCode } = firstRun;
+    writePrivateFile(resolve(dataDir, FIRST_RUN_QR.counter), enrollmentQrSvg(enrollmentLinkOf(app, code.formatted), `${counter.name} · ${branch.name} · ${code.formatted}`));
+    writePrivateFile(resolve(dataDir, FIRST_RUN_QR.lobby), enrollmentQrSvg(enrollmentLinkOf(app, lobbyCode.formatted), `Lobby · ${branch.name} · ${lobbyCode.formatted}`));
+  }
+  writePrivateFile(file, firstRunText(firstRun, addresses, now, app ? { counter: resolve(dataDir, FIRST_RUN_QR.counter), lobby: resolve(dataDir, FIRST_RUN_QR.lobby) } : null));
   return file;
 }
 
+/** The QR codes of the first run's enrollment links, in the data folder beside its file. */
+export const FIRST_RUN_QR = { counter: 'first-run-counter-qr.svg', lobby: 'first-run-lobby-qr.svg' } as const;
+
 /** What the file says: every secret of the first run, and how to replace each one. */
-export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, dashboard }: FirstRun, addresses: string[], now: number): string {
+export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, dashboard }: FirstRun, addresses: string[], now: number, qr: { counter: string; lobby: string } | null = null): string {
   return [
     `BranchVoice: first run, ${new Date(now).toISOString()}`,
     'Only the account the server runs as can read this file. Delete it once the tablets are',
@@ -42,12 +53,12 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
     '',
     `Enrollment code: ${code.formatted}`,
     `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
-    ...linkLines('Enrollment link', code.formatted, addresses),
+    ...linkLines('Enrollment link', code.formatted, addresses, qr?.counter),
     '',
     'For the lobby opinion box, open the same address on another tablet and enter:',
     '',
     `Lobby enrollment code: ${lobbyCode.formatted}`,
-    ...linkLines('Lobby enrollment link', lobbyCode.formatted, addresses),
+    ...linkLines('Lobby enrollment link', lobbyCode.formatted, addresses, qr?.lobby),
     '',
     'For the dashboard (head office, every branch), open in a desktop browser:',
     '',
@@ -64,7 +75,12 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
 }
 
 /** The link that opens the app with the code filled in (domain/enrollment-link.ts): one tap on the tablet. */
-function linkLines(label: string, code: string, addresses: string[]): string[] {
+function linkLines(label: string, code: string, addresses: string[], qrFile: string | undefined): string[] {
   const app = addresses[0];
-  return app ? ['Or open this link on the tablet (send it to the tablet, or show it as a QR code): the code is filled in.', `${label}: ${enrollmentLinkOf(app, code)}`] : [];
+  if (!app) return [];
+  return [
+    'Or open this link on the tablet, and the code is filled in:',
+    `${label}: ${enrollmentLinkOf(app, code)}`,
+    ...(qrFile ? [`As a QR code for the tablet's camera: ${qrFile}`] : []),
+  ];
 }

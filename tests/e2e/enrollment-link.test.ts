@@ -1,4 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 import { axeViolations, freePort, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
@@ -30,7 +33,44 @@ function linkOf(label: string): string {
   return link;
 }
 
+/** What a camera reads from an SVG QR code: the file drawn by Chromium onto a canvas, its pixels decoded by jsQR. */
+async function scan(page: Page, svg: string): Promise<string | null> {
+  const { width, height, pixels } = await page.evaluate(async (source) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(source)}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(image, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: data.width, height: data.height, pixels: Array.from(data.data) };
+  }, svg);
+  return jsQR(Uint8ClampedArray.from(pixels), width, height)?.data ?? null;
+}
+
 describe('an enrollment link', () => {
+  it('given the QR code the first run wrote for the lobby, when a tablet scans it and opens what it reads, then one tap enrolls it as the lobby opinion box', async () => {
+    const file = /^As a QR code for the tablet's camera: (\S+lobby\S+)$/m.exec(server!.firstRun())?.[1];
+    expect(file).toBe(join(dataDir, 'first-run-lobby-qr.svg'));
+    // As secret as the code it holds: readable by the server's account only.
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const read = await scan(page, readFileSync(file!, 'utf8'));
+      expect(read).toBe(linkOf('Lobby enrollment link'));
+      await page.goto(read!);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Enroll this tablet');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-screen="setup-done"]').waitFor();
+      expect(await page.locator('.setup-result').textContent()).toContain('lobby');
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('given the counter link from the first run, when a new tablet opens it, then the code is filled in and gone from the address, Enroll has the focus, and one tap enrolls it', async () => {
     const link = linkOf('Enrollment link');
     const code = /^Enrollment code: (\S+)$/m.exec(server!.firstRun())![1]!;

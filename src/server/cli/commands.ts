@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRIVACY_COMMANDS } from './privacy-commands.ts';
 import { recordAudit, shellActor } from '../services/audit.ts';
@@ -7,6 +8,8 @@ import { reportScope } from '../../domain/access.ts';
 import type { ReplyDeadlines } from '../../domain/case.ts';
 import { isLanguage, LANGUAGES as SCREEN_LANGUAGES, type Language } from '../../domain/language.ts';
 import { enrollmentLinkOf } from '../../domain/enrollment-link.ts';
+import { enrollmentQrSvg } from '../enrollment-qr.ts';
+import { writePrivateFile } from '../private-files.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Voices } from '../../domain/voice.ts';
 import { createDatabaseFromEnv } from '../db/database.ts';
@@ -247,21 +250,28 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'code:create': {
-    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24] [--url <the app\'s address>]',
-    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box; with --url, the link that fills it in too",
-    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text, url: text },
+    usage: 'code:create (--counter <counterId> | --lobby --branch <branchId>) [--hours 24] [--url <the app\'s address> [--qr <file.svg>]]',
+    summary: "make a one-time code that enrolls a tablet at a counter, or as a branch's lobby opinion box; with --url, the link that fills it in too, and with --qr, that link as a QR code",
+    options: { counter: text, lobby: { type: 'boolean' }, branch: text, hours: text, url: text, qr: text },
     run: async (db, { values }) => {
       const target = codeTarget(values);
       if (!target.ok) return target;
       const app = appUrl(values.url);
       if (!app.ok) return app;
+      const qrFile = str(values.qr);
+      if (qrFile !== undefined && !app.value) return err('invalid-input', '--qr needs --url: the QR code holds the link to the app, at its address.');
+      if (qrFile !== undefined && !qrFile.endsWith('.svg')) return err('invalid-input', `--qr writes an SVG file: give a name ending in .svg, not "${qrFile}".`);
       const hours = values.hours === undefined ? undefined : Number(values.hours);
       const issued = await issueEnrollmentCode(db, { ...target.value, hours }, now());
       if (!issued.ok) return issued;
       // "Lobby enrollment code:" for the lobby, so a script reading "Enrollment code:" cannot mistake one for the other.
       const label = issued.value.mode === 'lobby' ? 'Lobby enrollment code' : 'Enrollment code';
-      const link = app.value ? `\n${issued.value.mode === 'lobby' ? 'Lobby enrollment link' : 'Enrollment link'}: ${enrollmentLinkOf(app.value, issued.value.formatted)}` : '';
-      return ok(`${label}: ${issued.value.formatted}${link}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
+      const url = app.value ? enrollmentLinkOf(app.value, issued.value.formatted) : null;
+      const link = url ? `\n${issued.value.mode === 'lobby' ? 'Lobby enrollment link' : 'Enrollment link'}: ${url}` : '';
+      // Readable by this account only: the QR code holds the code.
+      if (url && qrFile) writePrivateFile(qrFile, enrollmentQrSvg(url, issued.value.formatted));
+      const qr = url && qrFile ? `\nQR code: ${resolve(qrFile)}` : '';
+      return ok(`${label}: ${issued.value.formatted}${link}${qr}\nExpires: ${time(issued.value.expiresAt)} (it works once)`);
     },
   },
   tellers: {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -208,9 +208,17 @@ describeEachDatabase('npm run admin', (kind) => {
     const { branch, counter, teller } = await givenBranchWithCounter(database.current);
     const counterDevice = await givenEnrolledDevice(database.current);
 
-    const code = await admin('code:create', '--lobby', '--branch', branch.id, '--hours', '2', '--url', 'https://branch.example/app');
+    const qrDir = mkdtempSync(join(tmpdir(), 'bv-qr-'));
+    const qrFile = join(qrDir, 'lobby.svg');
+    const code = await admin('code:create', '--lobby', '--branch', branch.id, '--hours', '2', '--url', 'https://branch.example/app', '--qr', qrFile);
     expect(code).toMatchObject({ code: 0, stderr: '' });
-    expect(code.stdout).toMatch(/^Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})\nLobby enrollment link: https:\/\/branch\.example\/app#enroll=\1\nExpires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(it works once\)\n$/);
+    expect(code.stdout).toMatch(/^Lobby enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})\nLobby enrollment link: https:\/\/branch\.example\/app#enroll=\1\nQR code: \S+lobby\.svg\nExpires: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(it works once\)\n$/);
+    // The QR code (read by a camera in tests/e2e/enrollment-link.test.ts) holds the code: its file is the owner's only.
+    const svg = readFileSync(qrFile, 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain(`>${code.stdout.match(LOBBY_CODE_LINE)![1]!}</text>`);
+    if (process.platform !== 'win32') expect(statSync(qrFile).mode & 0o777).toBe(0o600);
+    rmSync(qrDir, { recursive: true, force: true });
     expect(code.stdout).not.toMatch(CODE_LINE);
     const lobby = await enrollDevice(database.current.db, { code: code.stdout.match(LOBBY_CODE_LINE)![1]! }, SERVER_NOW);
     if (!lobby.ok) throw new Error(lobby.message);
@@ -412,6 +420,8 @@ describe('npm run admin, given bad input', () => {
     [['code:create', '--lobby', '--branch', 'nope'], 'No branch has the id nope; list them with `npm run admin -- branches`.'],
     [['code:create', '--lobby', '--branch', 'b', '--counter', 'c'], 'code:create takes --counter or --lobby, not both: a lobby tablet has no counter; see `npm run admin -- help`.'],
     [['code:create', '--branch', 'b'], "code:create --branch goes with --lobby; a counter tablet's code names its counter: --counter <counterId>; see `npm run admin -- help`."],
+    [['code:create', '--counter', 'c', '--qr', 'c.svg'], '--qr needs --url: the QR code holds the link to the app, at its address.'],
+    [['code:create', '--counter', 'c', '--url', 'https://branch.example/', '--qr', 'c.png'], '--qr writes an SVG file: give a name ending in .svg, not "c.png".'],
     [['code:create', '--counter', 'c', '--url', 'ftp://branch.example/'], '--url must be the app\'s address, such as https://branchvoice.example.com/, not "ftp://branch.example/".'],
     [['opinions', '--limit', '0'], '--limit must be from 1 to 10000'],
     [['topic:add', '--branch', 'b', '--id', 'x', '--en', 'X', '--es', 'X', '--zh-Hans', 'X', '--zh-Hant', 'X', '--kinds', 'rant'], 'kinds.0: must be complaint, suggestion, praise or question'],
