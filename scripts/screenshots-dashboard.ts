@@ -3,7 +3,8 @@
 // (`npm run demo -- --seed-only`: the same ingest as the tablets), starts the server on it,
 // signs in as head office and photographs every page at 1440×900 in English, the overview in
 // Simplified Chinese and at a 1024 px tablet's width, the revoke question, the 403 page, the
-// day report as it prints, and head office's privacy page with a customer found and the erasure's question.
+// day report as it prints, head office's privacy page with a customer found and the erasure's question,
+// and a branch's enrollment sheet at 1280×800, on screen and as it prints.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -96,6 +97,8 @@ export async function dashboardScreens(): Promise<void> {
     await page.screenshot({ path: `${OUT}/dashboard-privacy-erase-en.png` });
     await page.keyboard.press('Escape');
 
+    await enrollScreens(page, base, settled);
+
     await open('/');
     await branch('上海中山东路支行');
     await page.getByLabel('Language').selectOption('zh-Hans');
@@ -114,6 +117,26 @@ export async function dashboardScreens(): Promise<void> {
     removeDir(profile);
     removeDir(dataDir);
   }
+}
+
+/**
+ * Enroll tablets at 1280×800 with Madrid's codes made: the page, and the sheet as it prints
+ * (`enroll-en`, `enroll-print-en`). Signed in as head office already; the codes are the demo's own.
+ */
+export async function enrollScreens(page: Page, base: string, settled: () => Promise<void>): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${base}/enroll`);
+  await settled();
+  await page.getByLabel('Branch', { exact: true }).selectOption({ label: 'Madrid Gran Vía' });
+  await page.getByRole('button', { name: 'Make codes for this branch' }).click();
+  await page.locator('.enroll-sheet').waitFor();
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.enroll-qr')].every((img) => img.complete && img.naturalWidth > 0));
+  await page.screenshot({ path: `${OUT}/dashboard-enroll-en.png`, fullPage: true });
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: `${OUT}/dashboard-enroll-print-en.png`, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  if (viewport) await page.setViewportSize(viewport);
 }
 
 async function signIn(page: Page, staffNumber: string): Promise<void> {

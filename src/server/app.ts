@@ -16,6 +16,7 @@ import { deviceTokenRoutes } from './routes/device-token.ts';
 import { enrollRoutes } from './routes/enroll.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
+import { manageRoutes } from './routes/manage.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes, { prefix: '/api/reports', db, now });
   await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
   await app.register(privacyRoutes, { prefix: '/api/privacy', db, now });
+  await app.register(manageRoutes, { prefix: '/api/manage', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

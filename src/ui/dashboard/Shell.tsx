@@ -7,6 +7,7 @@ import { LanguageSelect } from './LanguageSelect.tsx';
 import { Branches } from './pages/Branches.tsx';
 import { Complaints } from './pages/Complaints.tsx';
 import { DayClose } from './pages/DayClose.tsx';
+import { Enroll } from './pages/Enroll.tsx';
 import { Fleet } from './pages/Fleet.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { Privacy } from './pages/Privacy.tsx';
@@ -25,6 +26,7 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   fleet: Fleet,
   'day-close': DayClose,
   privacy: Privacy,
+  enroll: Enroll,
 };
 
 /**

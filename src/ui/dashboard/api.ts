@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { ChangePassword, SignIn } from '../../domain/access.ts';
 import type { ConfirmDayClose } from '../../domain/day-close.ts';
+import type { EnrollmentSheet } from '../../domain/manage.ts';
 import type { LocalDay } from '../../domain/period.ts';
 import type { AuditPage, CustomerData, CustomerQuery, Erasure, Retention } from '../../domain/privacy.ts';
 import type {
@@ -75,6 +76,11 @@ export interface DashboardApi {
   audit(query: { from: LocalDay; to: LocalDay }): Promise<ApiResult<AuditPage>>;
   retention(): Promise<ApiResult<Retention>>;
   /**
+   * Makes a fresh one-time code for every counter of the branch and one for its lobby, with
+   * their links and QR codes: the printable enrollment sheet (src/server/routes/manage.ts).
+   */
+  enrollmentSheet(branchId: string): Promise<ApiResult<EnrollmentSheet>>;
+  /**
    * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
    * see reports" page wherever it was.
@@ -127,6 +133,7 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     eraseCustomer: (query) => request<Erasure>('POST', '/api/privacy/customer/erase', { body: { query, confirm: true } }),
     audit: (query) => request<AuditPage>('GET', '/api/privacy/audit', { query }),
     retention: () => request<Retention>('GET', '/api/privacy/retention'),
+    enrollmentSheet: (branchId) => request<EnrollmentSheet>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/enrollment-codes`, { body: {} }),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/domain/access.ts';
 import type { DayCloseStatus } from '../../../src/domain/day-close.ts';
 import type { DeviceConfig } from '../../../src/domain/config.ts';
+import type { EnrollmentSheet } from '../../../src/domain/manage.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { DayCloseReport, FleetReport, Me } from '../../../src/domain/reports.ts';
 import type { ReviewPage } from '../../../src/domain/review.ts';
@@ -221,6 +222,11 @@ const ROWS: Record<string, Row> = {
     call: (b, _caller, world) => json('POST', `/api/reports/fleet/${world.revocable[b]}/revoke`, {}),
     summary: (body: { branchId: string }) => `revoked in ${branchOf(body.branchId)}`,
     expected: reports((b) => `200 revoked in ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/enrollment-codes': {
+    call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/enrollment-codes`, {}),
+    summary: (body: EnrollmentSheet) => `codes of ${branchOf(body.branch.id)}`,
+    expected: reports((b) => `200 codes of ${b}`),
   },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),

@@ -219,6 +219,8 @@ const TARGETS: Record<string, Target> = {
   },
   'GET /api/privacy/audit': { credentials: ['dashboard'], query: () => ({ from: DAY, to: DAY }), runs: 150, accept: onlyTables('audit_log') },
   'GET /api/privacy/retention': { credentials: ['dashboard'], runs: 100, accept: nothingChanges },
+  // A sheet of enrollment codes: the codes and the audit row of their making, nothing else.
+  'POST /api/manage/branches/:branchId/enrollment-codes': { credentials: ['dashboard'], body: () => ({}), param: () => BRANCH_ID, runs: 100, accept: onlyTables('enrollment_codes', 'audit_log') },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
@@ -335,7 +337,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
   /** The request an input makes of a route, from a valid one with fresh ids. */
   async function requestOf(route: string, target: Target, credentials: Credentials, input: Input, hostile: Record<string, string>): Promise<Sent> {
     const [method, template] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
-    let path = template.replace(':id', input.aspect === 'param' ? input.param : (target.param?.() ?? ''));
+    let path = template.replace(/:\w+/, input.aspect === 'param' ? input.param : (target.param?.() ?? ''));
     const query = input.aspect === 'query' ? input.query : queryString(Object.entries(target.query?.() ?? {}));
     if (query) path += `?${query}`;
     const headers: Record<string, string> = { ...(await headersOf(credentials, hostile)), ...(input.aspect === 'headers' ? input.headers : {}) };
