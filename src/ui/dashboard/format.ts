@@ -32,6 +32,10 @@ export const rangeLabel = (from: LocalDay, to: LocalDay, language: string): stri
 export const dateTime = (at: number, language: string, timeZone?: string): string =>
   new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(at);
 
+/** An instant with its zone named, for a time read far from where it was shown: "Dec 8, 2026, 5:57 AM GMT+1". */
+export const zonedDateTime = (at: number, language: string, timeZone: string): string =>
+  new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(at);
+
 /** An instant, short, for a narrow column: "11/30/26, 10:08 AM". */
 export const shortDateTime = (at: number, language: string): string =>
   new Intl.DateTimeFormat(language, { dateStyle: 'short', timeStyle: 'short' }).format(at);

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { enrollDevice } from '../../../src/server/services/enrollment.ts';
-import { dateTime } from '../../../src/ui/dashboard/format.ts';
+import { zonedDateTime } from '../../../src/ui/dashboard/format.ts';
 import { givenHeadOfficeAccount, givenRosterAccount } from '../../server/dashboard.ts';
 import { SERVER_NOW, useTestDatabase } from '../../server/fixtures.ts';
 import { givenNetwork, type GivenBranch } from '../../server/reports/given.ts';
@@ -45,7 +45,7 @@ describe('enroll tablets on the dashboard, against the real server', { timeout: 
 
     const sheet = await screen.findByRole('region', { name: dashboard.t('dashboard.enroll.sheetTitle', { branch: harbour.name }) });
     await waitFor(() => expect(document.activeElement).toBe(within(sheet).getByRole('heading', { level: 2 })));
-    const expires = dashboard.t('dashboard.enroll.expires', { at: dateTime(SERVER_NOW + DAY_MS, 'en', harbour.timeZone) });
+    const expires = dashboard.t('dashboard.enroll.expires', { at: zonedDateTime(SERVER_NOW + DAY_MS, 'en', harbour.timeZone) });
     const places = [...harbour.counterNames, dashboard.t('dashboard.enroll.lobby')];
     const cards = cardsOf(sheet);
     expect(cards.map((card) => within(card).getByRole('heading', { level: 3 }).textContent)).toEqual(places);
@@ -83,7 +83,7 @@ describe('enroll tablets on the dashboard, against the real server', { timeout: 
     expect(cardsOf(sheet).map((card) => within(card).getByRole('heading', { level: 3 }).textContent)).toEqual([...nanjing.counterNames, lobby]);
     expect(within(sheet).getByRole('img', { name: dashboard.t('dashboard.enroll.qrAlt', { place: lobby }) })).toBeTruthy();
     expect(within(sheet).getAllByText(dashboard.t('dashboard.enroll.code'))).toHaveLength(3);
-    expect(within(sheet).getAllByText(dashboard.t('dashboard.enroll.expires', { at: dateTime(SERVER_NOW + DAY_MS, 'zh-Hant', nanjing.timeZone) })).length).toBeGreaterThanOrEqual(3);
+    expect(within(sheet).getAllByText(dashboard.t('dashboard.enroll.expires', { at: zonedDateTime(SERVER_NOW + DAY_MS, 'zh-Hant', nanjing.timeZone) })).length).toBeGreaterThanOrEqual(3);
     expect(sheet.textContent).toContain(dashboard.t('dashboard.enroll.sheetNote'));
 
     await dashboard.press(dashboard.t('dashboard.enroll.print'));

@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { EnrollmentSheet, EnrollmentSheetCode } from '../../../domain/manage.ts';
 import type { BranchRef } from '../../../domain/reports.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { dateTime } from '../format.ts';
+import { zonedDateTime } from '../format.ts';
 import { useDashboard, useT } from '../services.tsx';
 import type { PageProps } from './page.ts';
 
@@ -43,7 +43,8 @@ function EnrollBranch({ branch }: { branch: BranchRef }) {
     setTimeout(() => heading.current?.focus(), 0);
   };
 
-  const expires = sheet ? dateTime(sheet.expiresAt, language, branch.timeZone) : null;
+  // In the branch's zone, named: head office may print another city's sheet.
+  const expires = sheet ? zonedDateTime(sheet.expiresAt, language, branch.timeZone) : null;
   return (
     <>
       <section class="enroll-make no-print" aria-labelledby="enroll-make-title">
