@@ -4,7 +4,7 @@
 // signs in as head office and photographs every page at 1440×900 in English, the overview in
 // Simplified Chinese and at a 1024 px tablet's width, the revoke question, the 403 page, the
 // day report as it prints, head office's privacy page with a customer found and the erasure's question,
-// and a branch's enrollment sheet at 1280×800, on screen and as it prints.
+// a branch's enrollment sheet at 1280×800, on screen and as it prints, and its Staff page with a new PIN shown once.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -98,6 +98,7 @@ export async function dashboardScreens(): Promise<void> {
     await page.keyboard.press('Escape');
 
     await enrollScreens(page, base, settled);
+    await staffScreens(page, base, settled);
 
     await open('/');
     await branch('上海中山东路支行');
@@ -136,6 +137,27 @@ export async function enrollScreens(page: Page, base: string, settled: () => Pro
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: `${OUT}/dashboard-enroll-print-en.png`, fullPage: true });
   await page.emulateMedia({ media: 'screen' });
+  if (viewport) await page.setViewportSize(viewport);
+}
+
+/**
+ * Staff at 1280×800, Madrid's roster with a member just added and their PIN shown once
+ * (`staff-en`). Signed in as head office already; the member is added to the demo's data.
+ */
+export async function staffScreens(page: Page, base: string, settled: () => Promise<void>): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${base}/staff`);
+  await settled();
+  await page.getByLabel('Branch', { exact: true }).selectOption({ label: 'Madrid Gran Vía' });
+  await page.getByRole('table').waitFor();
+  const add = page.getByRole('region', { name: /^Add someone to / });
+  await add.getByLabel('Staff number').fill('X9150');
+  await add.getByLabel('Name').fill('Rosa Delgado');
+  await add.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.locator('.staff-pin').waitFor();
+  await settled();
+  await page.screenshot({ path: `${OUT}/dashboard-staff-en.png`, fullPage: true });
   if (viewport) await page.setViewportSize(viewport);
 }
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { DeviceMode } from './config.ts';
 import { IdSchema } from './ids.ts';
+import { PhotoSchema, ROSTER_ROLES, StaffNumberSchema, StarsSchema, type RosterRole } from './teller.ts';
 
 /**
  * The dashboard's acts on a branch's set-up, under /api/manage (src/server/routes/manage.ts):
@@ -33,4 +34,77 @@ export interface EnrollmentSheet {
   branch: { id: string; name: string };
   expiresAt: number;
   codes: EnrollmentSheetCode[];
+}
+
+/**
+ * Manage › Staff: a branch's roster on the dashboard (src/server/routes/manage.ts). The same
+ * rules as `npm run admin -- teller:add / teller:set` (services/tellers.ts); PINs are made by
+ * the server, answered once, and stored only hashed.
+ */
+
+/** PATCH /api/manage/staff/:tellerId and its PIN and photo: the member in the path. */
+export const StaffParamsSchema = v.object({ tellerId: IdSchema });
+
+const StaffNameSchema = v.pipe(
+  v.string('must be text'),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(80, 'is longer than 80 characters'),
+);
+const StaffRoleSchema = v.picklist(ROSTER_ROLES, `must be one of ${ROSTER_ROLES.join(', ')}`);
+const StaffStarsSchema = v.pipe(v.number('must be a whole number from 1 to 5'), StarsSchema);
+
+/** POST /api/manage/branches/:branchId/staff: a new member; the server makes their PIN. */
+export const StaffAddSchema = v.strictObject({
+  staffNumber: v.pipe(v.string('must be text'), v.trim(), StaffNumberSchema),
+  name: StaffNameSchema,
+  role: StaffRoleSchema,
+  stars: StaffStarsSchema,
+});
+export type StaffAdd = v.InferOutput<typeof StaffAddSchema>;
+
+/** PATCH /api/manage/staff/:tellerId: what changes; at least one field. */
+export const StaffEditSchema = v.pipe(
+  v.strictObject({
+    name: v.optional(StaffNameSchema),
+    stars: v.optional(StaffStarsSchema),
+    active: v.optional(v.boolean('must be true or false')),
+    role: v.optional(StaffRoleSchema),
+  }),
+  v.check((edit) => Object.values(edit).some((value) => value !== undefined), 'nothing to change: give a name, stars, active or role'),
+);
+export type StaffEdit = v.InferOutput<typeof StaffEditSchema>;
+
+/** POST /api/manage/staff/:tellerId/pin: `{}`; the server makes the PIN. */
+export const StaffPinRequestSchema = v.strictObject({});
+
+/** PUT /api/manage/staff/:tellerId/photo: a small JPEG, PNG or WebP data URL, or null to remove it. */
+export const StaffPhotoSchema = v.strictObject({ photo: v.nullable(PhotoSchema) });
+export type StaffPhoto = v.InferOutput<typeof StaffPhotoSchema>;
+
+/** A member of a branch's roster as the dashboard shows them: never their PIN hash, nor the photo's bytes. */
+export interface StaffMember {
+  id: string;
+  branchId: string;
+  staffNumber: string;
+  name: string;
+  role: RosterRole;
+  stars: number;
+  active: boolean;
+  hasPhoto: boolean;
+}
+
+/** GET /api/manage/branches/:branchId/staff. */
+export interface StaffList {
+  branch: { id: string; name: string };
+  staff: StaffMember[];
+}
+
+/**
+ * An answer that changed a member: the member, and a PIN made just now (a new member, a
+ * reset, a role that now needs a longer PIN) or null. The PIN is answered this once.
+ */
+export interface StaffChange {
+  member: StaffMember;
+  pin: string | null;
 }

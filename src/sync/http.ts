@@ -17,7 +17,7 @@ export interface HttpOptions {
 }
 
 export interface JsonRequest {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   headers?: Record<string, string>;
   /** Query parameters; those left undefined are not sent. */

@@ -54,7 +54,7 @@ export async function givenRosterAccount(database: TestDatabase, teller: StoredT
  */
 export async function callDashboard(
   server: TestServer,
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   path: string,
   options: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiAnswer & { setCookie: string[] }> {

@@ -50,8 +50,11 @@ export function pinTooShort(pin: string, role: string): ReturnType<typeof err<'i
   return err('invalid-input', `pin: a ${role}'s PIN must be ${MANAGER_PIN_MIN_DIGITS} to 8 digits: their acts weigh most, and lobby tablets carry its hash`);
 }
 
-/** A random 4-digit PIN, for a teller made without one (the first run). */
-export const randomPin = (): string => String(randomInt(0, 10_000)).padStart(4, '0');
+/** A random PIN of `digits` digits (4 unless asked), for a teller made without one (the first run, the dashboard). */
+export const randomPin = (digits = 4): string => String(randomInt(0, 10 ** digits)).padStart(digits, '0');
+
+/** A random PIN as short as the role allows: a manager's has MANAGER_PIN_MIN_DIGITS digits. */
+export const randomPinFor = (role: string): string => randomPin(isManagerRole(role) ? MANAGER_PIN_MIN_DIGITS : 4);
 
 const tellerNotFound = (id: string) =>
   err('teller-not-found', `No teller has the id ${id}; list them with \`npm run admin -- tellers\`.`);

@@ -12,6 +12,7 @@ import { Fleet } from './pages/Fleet.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { Privacy } from './pages/Privacy.tsx';
 import { Counters, Tellers } from './pages/Ratings.tsx';
+import { Staff } from './pages/Staff.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
@@ -27,6 +28,7 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   'day-close': DayClose,
   privacy: Privacy,
   enroll: Enroll,
+  staff: Staff,
 };
 
 /**

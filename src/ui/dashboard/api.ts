@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { ChangePassword, SignIn } from '../../domain/access.ts';
 import type { ConfirmDayClose } from '../../domain/day-close.ts';
-import type { EnrollmentSheet } from '../../domain/manage.ts';
+import type { EnrollmentSheet, StaffAdd, StaffChange, StaffEdit, StaffList } from '../../domain/manage.ts';
 import type { LocalDay } from '../../domain/period.ts';
 import type { AuditPage, CustomerData, CustomerQuery, Erasure, Retention } from '../../domain/privacy.ts';
 import type {
@@ -81,6 +81,16 @@ export interface DashboardApi {
    */
   enrollmentSheet(branchId: string): Promise<ApiResult<EnrollmentSheet>>;
   /**
+   * Manage › Staff (src/server/routes/manage.ts): a branch's roster, and its changes. A new
+   * member or a new PIN comes with the PIN, answered this once. A 403 here is a rule of the
+   * roster (a branch manager cannot make one), not the end of the session: the page says it.
+   */
+  staff(branchId: string): Promise<ApiResult<StaffList>>;
+  addStaff(branchId: string, member: StaffAdd): Promise<ApiResult<StaffChange>>;
+  editStaff(tellerId: string, edit: StaffEdit): Promise<ApiResult<StaffChange>>;
+  newStaffPin(tellerId: string): Promise<ApiResult<StaffChange>>;
+  setStaffPhoto(tellerId: string, photo: string | null): Promise<ApiResult<StaffChange>>;
+  /**
    * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
    * see reports" page wherever it was.
@@ -97,12 +107,17 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     for (const listener of listeners) listener(event);
   };
 
-  async function request<T>(method: JsonRequest['method'], path: string, init: { query?: Query; body?: unknown; session?: boolean } = {}): Promise<ApiResult<T>> {
+  async function request<T>(
+    method: Method,
+    path: string,
+    init: { query?: Query; body?: unknown; session?: boolean; ownForbidden?: boolean } = {},
+  ): Promise<ApiResult<T>> {
     const result = await send<T>(options, method, path, init.query, init.body);
     // The sign-in's own 401 means a wrong password, not a session that ended.
     if (!result.ok && init.session !== false) {
       if (result.reason === 'unauthorized') emit('signed-out');
-      if (result.reason === 'forbidden') emit('forbidden');
+      // A staff change's 403 is a refusal of that change, which its page explains.
+      if (result.reason === 'forbidden' && !init.ownForbidden) emit('forbidden');
       if (result.reason === 'password-change-required') emit('password-change-required');
     }
     return result;
@@ -134,6 +149,11 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     audit: (query) => request<AuditPage>('GET', '/api/privacy/audit', { query }),
     retention: () => request<Retention>('GET', '/api/privacy/retention'),
     enrollmentSheet: (branchId) => request<EnrollmentSheet>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/enrollment-codes`, { body: {} }),
+    staff: (branchId) => request<StaffList>('GET', `/api/manage/branches/${encodeURIComponent(branchId)}/staff`),
+    addStaff: (branchId, member) => request<StaffChange>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/staff`, { body: member, ownForbidden: true }),
+    editStaff: (tellerId, edit) => request<StaffChange>('PATCH', `/api/manage/staff/${encodeURIComponent(tellerId)}`, { body: edit, ownForbidden: true }),
+    newStaffPin: (tellerId) => request<StaffChange>('POST', `/api/manage/staff/${encodeURIComponent(tellerId)}/pin`, { body: {}, ownForbidden: true }),
+    setStaffPhoto: (tellerId, photo) => request<StaffChange>('PUT', `/api/manage/staff/${encodeURIComponent(tellerId)}/photo`, { body: { photo }, ownForbidden: true }),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -141,11 +161,15 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
   };
 }
 
+/** The methods the dashboard sends, as exchangeJson (src/sync/http.ts) takes them. */
+type Method = JsonRequest['method'];
+
 /**
  * A request in the dashboard's words. 'offline' is told apart only on a tablet, whose screens
  * say so; to the dashboard, opened on a desktop, it is the server out of reach.
  */
-async function send<T>(options: DashboardApiOptions, method: JsonRequest['method'], path: string, query: Query = {}, body?: unknown): Promise<ApiResult<T>> {
+
+async function send<T>(options: DashboardApiOptions, method: Method, path: string, query: Query = {}, body?: unknown): Promise<ApiResult<T>> {
   const answer = await exchangeJson(options, path, { method, query, body, credentials: 'same-origin' }, refusalOf);
   if (answer.ok) return ok(answer.value as T);
   return err(answer.reason === 'offline' ? 'unreachable' : answer.reason, answer.message);

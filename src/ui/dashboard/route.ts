@@ -7,11 +7,11 @@ import { LocalDaySchema, PERIOD_KINDS, type LocalDay, type PeriodKind } from '..
  * Pure: parsing and writing an address; router.ts follows the browser's history.
  */
 
-export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll'] as const;
+export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll', 'staff'] as const;
 export type Page = (typeof PAGES)[number];
 
-/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now. */
-export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll';
+/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now, the roster is as it is now. */
+export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll' && page !== 'staff';
 
 export const BASE_PATH = '/dashboard';
 

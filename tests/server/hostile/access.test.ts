@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/domain/access.ts';
 import type { DayCloseStatus } from '../../../src/domain/day-close.ts';
 import type { DeviceConfig } from '../../../src/domain/config.ts';
-import type { EnrollmentSheet } from '../../../src/domain/manage.ts';
+import type { EnrollmentSheet, StaffChange, StaffList } from '../../../src/domain/manage.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { DayCloseReport, FleetReport, Me } from '../../../src/domain/reports.ts';
 import type { ReviewPage } from '../../../src/domain/review.ts';
@@ -110,7 +110,7 @@ const reports = (ok: (branch: Branch) => string, headOfficeOnly = false) =>
     return scope === 'own' ? ok(branchFor(caller, scope)) : FORBIDDEN;
   });
 
-const json = (method: 'POST' | 'DELETE', url: string, payload: unknown): InjectOptions => ({ method, url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+const json = (method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload: unknown): InjectOptions => ({ method, url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
 /**
  * A tablet's act with the branch manager of `branch` signed in: for its own branch, the session
  * made on that very tablet; for the other, one made on the other branch's tablet of its kind.
@@ -227,6 +227,32 @@ const ROWS: Record<string, Row> = {
     call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/enrollment-codes`, {}),
     summary: (body: EnrollmentSheet) => `codes of ${branchOf(body.branch.id)}`,
     expected: reports((b) => `200 codes of ${b}`),
+  },
+  'GET /api/manage/branches/:branchId/staff': {
+    call: (b) => ({ method: 'GET', url: `/api/manage/branches/${BRANCH_IDS[b]}/staff` }),
+    summary: (body: StaffList) => `staff of ${branchOf(body.branch.id)}`,
+    expected: reports((b) => `200 staff of ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/staff': {
+    // A new staff number each call: every caller that may adds one.
+    call: (b, _caller, world) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/staff`, { staffNumber: `9${world.sequence++}`, name: 'New Teller', role: 'teller', stars: 3 }),
+    summary: (body: StaffChange) => `member of ${branchOf(body.member.branchId)}`,
+    expected: reports((b) => `200 member of ${b}`),
+  },
+  'PATCH /api/manage/staff/:tellerId': {
+    call: (b) => json('PATCH', `/api/manage/staff/${STAFF[`lobby-staff ${b}`].id}`, { stars: 3 }),
+    summary: (body: StaffChange) => `member of ${branchOf(body.member.branchId)}`,
+    expected: reports((b) => `200 member of ${b}`),
+  },
+  'POST /api/manage/staff/:tellerId/pin': {
+    call: (b) => json('POST', `/api/manage/staff/${STAFF[`lobby-staff ${b}`].id}/pin`, {}),
+    summary: (body: StaffChange) => `member of ${branchOf(body.member.branchId)}`,
+    expected: reports((b) => `200 member of ${b}`),
+  },
+  'PUT /api/manage/staff/:tellerId/photo': {
+    call: (b) => json('PUT', `/api/manage/staff/${STAFF[`lobby-staff ${b}`].id}/photo`, { photo: null }),
+    summary: (body: StaffChange) => `member of ${branchOf(body.member.branchId)}`,
+    expected: reports((b) => `200 member of ${b}`),
   },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),

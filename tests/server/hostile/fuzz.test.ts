@@ -14,7 +14,7 @@ import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
-import { anOpinion, aRating, aShiftEvent, BRANCH_ID } from '../../builders/rating.ts';
+import { anOpinion, aRating, aShiftEvent, BRANCH_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, givenHeadOfficeAccount, PASSWORD, routesOf } from '../dashboard.ts';
 import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
@@ -221,6 +221,19 @@ const TARGETS: Record<string, Target> = {
   'GET /api/privacy/retention': { credentials: ['dashboard'], runs: 100, accept: nothingChanges },
   // A sheet of enrollment codes: the codes and the audit row of their making, nothing else.
   'POST /api/manage/branches/:branchId/enrollment-codes': { credentials: ['dashboard'], body: () => ({}), param: () => BRANCH_ID, runs: 100, accept: onlyTables('enrollment_codes', 'audit_log') },
+  // A branch's staff: a new member (a fresh staff number each time) and its audit row; edits, a
+  // new PIN and a photo change the member and add an audit row; the roster read changes nothing.
+  'GET /api/manage/branches/:branchId/staff': { credentials: ['dashboard'], param: () => BRANCH_ID, runs: 100, accept: nothingChanges },
+  'POST /api/manage/branches/:branchId/staff': {
+    credentials: ['dashboard'],
+    body: () => ({ staffNumber: `F${staffSequence++}`, name: 'New Teller', role: 'teller', stars: 3 }),
+    param: () => BRANCH_ID,
+    runs: 60,
+    accept: onlyTables('tellers', 'audit_log'),
+  },
+  'PATCH /api/manage/staff/:tellerId': { credentials: ['dashboard'], body: () => ({ name: 'Mei Chen' }), param: () => TELLER_ID, runs: 100, accept: onlyTables('audit_log') },
+  'POST /api/manage/staff/:tellerId/pin': { credentials: ['dashboard'], body: () => ({}), param: () => TELLER_ID, runs: 60, accept: onlyTables('audit_log') },
+  'PUT /api/manage/staff/:tellerId/photo': { credentials: ['dashboard'], body: () => ({ photo: null }), param: () => TELLER_ID, runs: 100, accept: onlyTables('audit_log') },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
@@ -233,6 +246,7 @@ const reportQuery = () => ({ from: DAY, to: DAY, branchId: BRANCH_ID });
 
 let lobbyPrefix = 0;
 let lobbySequence = 1;
+let staffSequence = 1;
 let sacrificialDeviceId = '';
 
 const counterRecords = (): unknown[] => [aShiftEvent(), aRating({ score: 'neutral', reasons: ['queue'] }), aRating()];
@@ -336,7 +350,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
 
   /** The request an input makes of a route, from a valid one with fresh ids. */
   async function requestOf(route: string, target: Target, credentials: Credentials, input: Input, hostile: Record<string, string>): Promise<Sent> {
-    const [method, template] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+    const [method, template] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', string];
     let path = template.replace(/:\w+/, input.aspect === 'param' ? input.param : (target.param?.() ?? ''));
     const query = input.aspect === 'query' ? input.query : queryString(Object.entries(target.query?.() ?? {}));
     if (query) path += `?${query}`;

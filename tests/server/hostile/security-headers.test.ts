@@ -110,7 +110,7 @@ describe('security headers and CORS', () => {
       const routes = routesOf(app).filter((route) => route.includes(' /api/'));
       expect(routes.length).toBeGreaterThan(15);
       for (const route of routes) {
-        const [method, path] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+        const [method, path] = route.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', string];
         const url = path.replace(/:\w+/, '0190a0b0-0000-7000-8000-0000000000ff');
         for (const headers of [{ origin: EVIL }, { origin: EVIL, authorization: `Bearer ${token}` }, { origin: EVIL, cookie }]) {
           const answer = await app.inject({ method, url, headers: { ...headers, 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
