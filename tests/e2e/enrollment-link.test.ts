@@ -87,6 +87,13 @@ describe('an enrollment link', () => {
       // A reload does not bring the code back.
       await page.reload();
       await expect.poll(() => page.getByLabel('Enrollment code').inputValue()).toBe('');
+      // The link opened in this same tab, the app already up: only the fragment changes, no load.
+      await page.evaluate(() => document.body.setAttribute('data-same-page', ''));
+      await page.goto(link);
+      await expect.poll(() => page.getByLabel('Enrollment code').inputValue()).toBe(code);
+      expect(await page.locator('body[data-same-page]').count()).toBe(1);
+      expect(new URL(page.url()).hash).toBe('');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Enroll this tablet');
       // Opened again, as from a scanner: a new page load, not a jump within this one.
       await page.goto('about:blank');
       await page.goto(link);

@@ -23,13 +23,27 @@ export function SetupScreen({ onEnrolling, onStarted }: { onEnrolling: () => voi
   const { db, http, engine, appVersion, i18n, fragment } = useServices();
   const { t } = useT();
   // Opened from an enrollment link: its code, filled in; enrolling is one tap.
-  const [linkedCode] = useState(() => enrollmentCodeInFragment(fragment ?? ''));
+  const [linkedCode, setLinkedCode] = useState(() => enrollmentCodeInFragment(fragment ?? ''));
   const [code, setCode] = useState(linkedCode ?? '');
   const fromLink = Boolean(linkedCode) && code === linkedCode;
   // The one tap left, where a keyboard or a screen reader is too.
   const enroll = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (linkedCode) enroll.current?.focus();
+  }, [linkedCode]);
+  // A link opened while this screen is up (the app already open in the tab a scanner uses)
+  // changes only the fragment, and the page does not load again: taken here as main.tsx
+  // takes it at load, out of the address at once.
+  useEffect(() => {
+    const onLink = () => {
+      const linked = enrollmentCodeInFragment(location.hash);
+      if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+      if (!linked) return;
+      setLinkedCode(linked);
+      setCode(linked);
+    };
+    addEventListener('hashchange', onLink);
+    return () => removeEventListener('hashchange', onLink);
   }, []);
   const [phase, setPhase] = useState<Phase>({ name: 'form', error: null, busy: false });
   // Read once: what this browser was enrolled as before, if it was (enrollment-marker.ts).
