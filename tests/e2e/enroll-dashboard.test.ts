@@ -1,30 +1,13 @@
 import jsQR from 'jsqr';
-import { chromium, type Browser, type Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
-import { axeViolations, freePort, removeDir, signInToDashboard, startServer, tempDir, type RunningServer } from './harness.ts';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, signInToDashboard, useServerAndChromium } from './harness.ts';
 
 // The dashboard's enrollment sheet, the whole way: `npm start` on an empty database; head office
 // signs in, makes the codes of the first branch on the Enroll tablets page, and a new tablet reads
 // the counter card's QR code off the page as a camera would (drawn on a canvas, decoded by jsQR),
 // opens what it read and is enrolled with one key. Real Chromium, axe-core on the page.
-const dataDir = tempDir('enroll-sheet-data');
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let base: string;
-
-beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = await startServer(port, dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dataDir);
-});
+const app = useServerAndChromium('enroll-sheet-data');
 
 /** What a camera reads from a QR code shown on the page: the img drawn onto a canvas at its natural size, its pixels decoded by jsQR. */
 async function scan(image: Locator): Promise<string | null> {
@@ -44,12 +27,12 @@ async function scan(image: Locator): Promise<string | null> {
 
 describe('the enrollment sheet on the dashboard, end to end', () => {
   it('given head office on Enroll tablets, when it makes the first branch\'s codes, then a new tablet that scans the counter card enrolls at Counter 1 with one key, only the sheet prints, and axe finds nothing', async () => {
-    const desk = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-    const tablet = await browser!.newContext({ viewport: { width: 800, height: 1280 } });
+    const desk = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tablet = await app.browser.newContext({ viewport: { width: 800, height: 1280 } });
     try {
       const page = await desk.newPage();
-      const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server!.firstRun())!;
-      await signInToDashboard(page, base, { staffNumber: staffNumber!, password: password!, newPassword: 'head office own password' });
+      const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(app.server.firstRun())!;
+      await signInToDashboard(page, app.base, { staffNumber: staffNumber!, password: password!, newPassword: 'head office own password' });
       await page.getByRole('link', { name: 'Enroll tablets', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Enroll tablets' }).waitFor();
       await page.getByText('Choose a branch in the filter above to make its codes.').waitFor();
@@ -76,7 +59,7 @@ describe('the enrollment sheet on the dashboard, end to end', () => {
 
       // A new tablet, as a camera would: it reads the card's QR code and opens what it read.
       const read = await scan(counterCard.getByRole('img', { name: 'QR code that enrolls a tablet at Counter 1' }));
-      expect(read).toBe(`${base}#enroll=${code}`);
+      expect(read).toBe(`${app.base}#enroll=${code}`);
       const setup = await tablet.newPage();
       await setup.goto(read!);
       await expect.poll(() => setup.evaluate(() => document.activeElement?.textContent)).toBe('Enroll this tablet');

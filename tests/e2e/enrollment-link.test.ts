@@ -1,34 +1,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
-import { axeViolations, freePort, removeDir, startServer, tempDir, type RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, useServerAndChromium } from './harness.ts';
 
 // An enrollment link, as the first run's file gives it, opened in the built app in Chromium:
 // the code filled in, out of the address at once, and the tablet enrolled with one tap.
-const dataDir = tempDir('link-data');
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let base: string;
-
-beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = await startServer(port, dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dataDir);
-});
+const app = useServerAndChromium('link-data');
 
 /** The link on the line `label: …` of the first run's file. */
 function linkOf(label: string): string {
-  const link = new RegExp(`^${label}: (\\S+)$`, 'm').exec(server!.firstRun())?.[1];
+  const link = new RegExp(`^${label}: (\\S+)$`, 'm').exec(app.server.firstRun())?.[1];
   if (!link) throw new Error(`no "${label}" line in the first run's file`);
   return link;
 }
@@ -52,11 +35,11 @@ async function scan(page: Page, svg: string): Promise<string | null> {
 
 describe('an enrollment link', () => {
   it('given the QR code the first run wrote for the lobby, when a tablet scans it and opens what it reads, then one tap enrolls it as the lobby opinion box', async () => {
-    const file = /^As a QR code for the tablet's camera: (\S+lobby\S+)$/m.exec(server!.firstRun())?.[1];
-    expect(file).toBe(join(dataDir, 'first-run-lobby-qr.svg'));
+    const file = /^As a QR code for the tablet's camera: (\S+lobby\S+)$/m.exec(app.server.firstRun())?.[1];
+    expect(file).toBe(join(app.dataDir, 'first-run-lobby-qr.svg'));
     // As secret as the code it holds: readable by the server's account only.
     expect(statSync(file!).mode & 0o777).toBe(0o600);
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();
       const read = await scan(page, readFileSync(file!, 'utf8'));
@@ -73,9 +56,9 @@ describe('an enrollment link', () => {
 
   it('given the counter link from the first run, when a new tablet opens it, then the code is filled in and gone from the address, Enroll has the focus, and one tap enrolls it', async () => {
     const link = linkOf('Enrollment link');
-    const code = /^Enrollment code: (\S+)$/m.exec(server!.firstRun())![1]!;
-    expect(link).toBe(`${base}#enroll=${code}`);
-    const context = await browser!.newContext({ viewport: { width: 800, height: 1280 } });
+    const code = /^Enrollment code: (\S+)$/m.exec(app.server.firstRun())![1]!;
+    expect(link).toBe(`${app.base}#enroll=${code}`);
+    const context = await app.browser.newContext({ viewport: { width: 800, height: 1280 } });
     try {
       const page = await context.newPage();
       await page.goto(link);
@@ -108,10 +91,10 @@ describe('an enrollment link', () => {
 
   it('given the lobby link, when it is opened with a mistyped code in it, then nothing is filled in and the address is clean', async () => {
     expect(linkOf('Lobby enrollment link')).toMatch(/#enroll=[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    const context = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();
-      await page.goto(`${base}#enroll=NOT-A-CODE`);
+      await page.goto(`${app.base}#enroll=NOT-A-CODE`);
       await page.locator('[data-screen="setup"]').waitFor();
       expect(await page.getByLabel('Enrollment code').inputValue()).toBe('');
       expect(new URL(page.url()).hash).toBe('');

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
@@ -355,4 +356,40 @@ export async function signInToDashboard(page: Page, baseUrl: string, account: { 
   await page.getByLabel('New password again').fill(account.newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/**
+ * For a test file's whole run: `npm start` on a data dir of its own (`prefix`) and one Chromium,
+ * both stopped and the data dir removed at the end. Read the parts once `beforeAll` has run.
+ */
+export function useServerAndChromium(prefix: string): { readonly server: RunningServer; readonly browser: Browser; readonly base: string; readonly dataDir: string } {
+  const dataDir = tempDir(prefix);
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let base = '';
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}/`;
+    server = await startServer(port, dataDir);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    removeDir(dataDir);
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the server is not started yet');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium is not launched yet');
+      return browser;
+    },
+    get base() {
+      return base;
+    },
+    dataDir,
+  };
 }

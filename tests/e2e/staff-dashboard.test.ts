@@ -1,40 +1,22 @@
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
-import { axeViolations, enrollmentCodeOf, enrollTablet, freePort, removeDir, signInAtCounter, signInToDashboard, startServer, tempDir, type RunningServer } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { axeViolations, enrollmentCodeOf, enrollTablet, signInAtCounter, signInToDashboard, useServerAndChromium } from './harness.ts';
 
 // Manage › Staff, the whole way: `npm start` on an empty database; head office signs in, adds a
 // teller to the first branch on the Staff page and reads the PIN shown once; a counter tablet
 // enrolled after that holds the new teller in its roster, and the teller signs in with that PIN
 // (checked on the tablet against the pulled hash). Real Chromium, axe-core on the page.
-const dataDir = tempDir('staff-dashboard-data');
+const app = useServerAndChromium('staff-dashboard-data');
 /** A 1×1 PNG: the browser scales it to the roster's 240×240. */
 const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let base: string;
-
-beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = await startServer(port, dataDir);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  removeDir(dataDir);
-});
 
 describe('the staff page on the dashboard, end to end', () => {
   it('given head office on Staff, when it adds a teller to Branch 1, then the PIN is shown once, a photo is made square in the browser, and a counter tablet enrolled next signs the teller in with that PIN and shows their name and photo; axe finds nothing', async () => {
-    const desk = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
-    const tablet = await browser!.newContext({ viewport: { width: 800, height: 1280 } });
+    const desk = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tablet = await app.browser.newContext({ viewport: { width: 800, height: 1280 } });
     try {
       const page = await desk.newPage();
-      const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(server!.firstRun())!;
-      await signInToDashboard(page, base, { staffNumber: staffNumber!, password: password!, newPassword: 'head office own password' });
+      const [, staffNumber, password] = /Dashboard: .* staff number (\S+), password (\S+)/.exec(app.server.firstRun())!;
+      await signInToDashboard(page, app.base, { staffNumber: staffNumber!, password: password!, newPassword: 'head office own password' });
       await page.getByRole('link', { name: 'Staff', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Staff' }).waitFor();
       await page.getByText('Choose a branch in the filter above to see its staff.').waitFor();
@@ -74,7 +56,7 @@ describe('the staff page on the dashboard, end to end', () => {
 
       // The counter tablet enrolled now pulls the roster with the new teller in it.
       const counter = await tablet.newPage();
-      await enrollTablet(counter, base, enrollmentCodeOf(server!.firstRun()));
+      await enrollTablet(counter, app.base, enrollmentCodeOf(app.server.firstRun()));
       await signInAtCounter(counter, '4242', pin);
       await expect(counter.getByTestId('teller-card').innerText()).resolves.toContain('Rosa Delgado');
       // The photo came with the roster, as the square the browser made.

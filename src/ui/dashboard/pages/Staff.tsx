@@ -179,6 +179,43 @@ function StaffTable({ me, staff, branch, busy, onEdit, onNewPin }: {
 }
 
 /** The roles a viewer may give: a branch manager only by head office. */
+/** The role and star fields, as the Add and Edit forms both have them. */
+function RoleAndStars({ ids, roles, roleLocked = false, role, setRole, stars, setStars }: {
+  ids: { role: string; stars: string };
+  roles: RosterRole[];
+  roleLocked?: boolean;
+  role: RosterRole;
+  setRole: (role: RosterRole) => void;
+  stars: number;
+  setStars: (stars: number) => void;
+}) {
+  const { t } = useT();
+  return (
+    <>
+      <div class="field">
+        <label for={ids.role}>{t('dashboard.staff.column.role')}</label>
+        <select id={ids.role} value={role} disabled={roleLocked} onChange={(e) => setRole(e.currentTarget.value as RosterRole)}>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {t(`dashboard.role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for={ids.stars}>{t('dashboard.staff.column.stars')}</label>
+        <select id={ids.stars} value={String(stars)} onChange={(e) => setStars(Number(e.currentTarget.value))}>
+          {STARS.map((n) => (
+            <option key={n} value={String(n)}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}
+
 const rolesFor = (me: Me): RosterRole[] => ROSTER_ROLES.filter((role) => me.role === HEAD_OFFICE || role !== 'branch-manager');
 
 function AddMember({ me, branch, staff, errorText, onAdded }: {
@@ -229,26 +266,7 @@ function AddMember({ me, branch, staff, errorText, onAdded }: {
           <label for={ids.name}>{t('dashboard.staff.column.name')}</label>
           <input id={ids.name} value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="off" maxLength={80} required />
         </div>
-        <div class="field">
-          <label for={ids.role}>{t('dashboard.staff.column.role')}</label>
-          <select id={ids.role} value={role} onChange={(e) => setRole(e.currentTarget.value as RosterRole)}>
-            {rolesFor(me).map((r) => (
-              <option key={r} value={r}>
-                {t(`dashboard.role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for={ids.stars}>{t('dashboard.staff.column.stars')}</label>
-          <select id={ids.stars} value={String(stars)} onChange={(e) => setStars(Number(e.currentTarget.value))}>
-            {STARS.map((n) => (
-              <option key={n} value={String(n)}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleAndStars ids={ids} roles={rolesFor(me)} role={role} setRole={setRole} stars={stars} setStars={setStars} />
         <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
           {busy ? t('dashboard.staff.adding') : t('dashboard.staff.add')}
         </button>
@@ -332,26 +350,7 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
           <label for={ids.name}>{t('dashboard.staff.column.name')}</label>
           <input id={ids.name} value={name} onInput={(e) => setName(e.currentTarget.value)} autoComplete="off" maxLength={80} required />
         </div>
-        <div class="field">
-          <label for={ids.role}>{t('dashboard.staff.column.role')}</label>
-          <select id={ids.role} value={role} disabled={roleLocked} onChange={(e) => setRole(e.currentTarget.value as RosterRole)}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {t(`dashboard.role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for={ids.stars}>{t('dashboard.staff.column.stars')}</label>
-          <select id={ids.stars} value={String(stars)} onChange={(e) => setStars(Number(e.currentTarget.value))}>
-            {STARS.map((n) => (
-              <option key={n} value={String(n)}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleAndStars ids={ids} roles={roles} roleLocked={roleLocked} role={role} setRole={setRole} stars={stars} setStars={setStars} />
         <div class="field field-check">
           <input id={ids.active} type="checkbox" checked={active} disabled={self} onChange={(e) => setActive(e.currentTarget.checked)} />
           <label for={ids.active}>{t('dashboard.staff.column.active')}</label>
