@@ -25,7 +25,7 @@ export const firstRunFileOf = (dataDir: string): string => resolve(dataDir, FIRS
 export function writeFirstRunFile(dataDir: string, firstRun: FirstRun, addresses: string[], now: number): string {
   makePrivateDir(dataDir);
   const file = firstRunFileOf(dataDir);
-  const app = addresses[0];
+  const app = tabletAddressOf(addresses);
   // Beside it, each code's link as a QR code, readable by the same account only: it holds the code.
   if (app) {
     const { branch, counter, code, lobbyCode } = firstRun;
@@ -76,11 +76,16 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
 
 /** The link that opens the app with the code filled in (domain/enrollment-link.ts): one tap on the tablet. */
 function linkLines(label: string, code: string, addresses: string[], qrFile: string | undefined): string[] {
-  const app = addresses[0];
+  const app = tabletAddressOf(addresses);
   if (!app) return [];
   return [
     'Or open this link on the tablet, and the code is filled in:',
     `${label}: ${enrollmentLinkOf(app, code)}`,
     ...(qrFile ? [`As a QR code for the tablet's camera: ${qrFile}`] : []),
   ];
+}
+
+/** The address a tablet opens the app at: the first on the LAN, for a tablet cannot reach the server's localhost; localhost when there is no other. */
+function tabletAddressOf(addresses: string[]): string | undefined {
+  return addresses.find((a) => new URL(a).hostname !== 'localhost') ?? addresses[0];
 }
