@@ -7,11 +7,13 @@ import { ROSTER_ROLES, StaffNumberSchema, type RosterRole } from './teller.ts';
  * from the roster, or a member of head office's service department, who has no branch.
  */
 export const HEAD_OFFICE = 'head-office';
-export const ACCOUNT_ROLES = [...ROSTER_ROLES, HEAD_OFFICE] as const;
+/** Sees and manages the branches of one region: the level between head office and a branch. */
+export const REGIONAL_MANAGER = 'regional-manager';
+export const ACCOUNT_ROLES = [...ROSTER_ROLES, REGIONAL_MANAGER, HEAD_OFFICE] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
-/** The roles that see reports: a branch manager their branch, head office every branch. */
-export const REPORT_ROLES = ['branch-manager', HEAD_OFFICE] as const satisfies readonly AccountRole[];
+/** The roles that see reports: a branch manager their branch, a regional manager their region's, head office every branch. */
+export const REPORT_ROLES = ['branch-manager', REGIONAL_MANAGER, HEAD_OFFICE] as const satisfies readonly AccountRole[];
 export type ReportRole = (typeof REPORT_ROLES)[number];
 
 /** The signed-in person, as the server knows them on every request. */
@@ -19,8 +21,13 @@ export interface Viewer {
   staffNumber: string;
   name: string;
   role: AccountRole;
-  /** The roster's branch; null for head office. */
+  /** The roster's branch; null for head office and a regional manager. */
   branchId: string | null;
+  /**
+   * A regional manager's region, with the branches in it as they are now (read on every
+   * request, like a roster member's branch); absent for every other role.
+   */
+  region?: ViewerRegion;
   /**
    * The password was chosen by someone else (the first run, an admin): until they choose
    * their own, the server answers nothing but who they are, the change itself and sign-out.
@@ -28,23 +35,34 @@ export interface Viewer {
   mustChangePassword: boolean;
 }
 
+export interface ViewerRegion {
+  id: string;
+  name: string;
+  branchIds: readonly string[];
+}
+
 /**
- * The branches a viewer's reports cover: every branch for head office, their own for a
- * branch manager, none for anyone else (the server answers 403).
+ * The branches a viewer's reports cover: every branch for head office, their region's for a
+ * regional manager (none yet in a new region), their own for a branch manager, none for
+ * anyone else (the server answers 403).
  */
-export type ReportScope = { kind: 'all' } | { kind: 'branch'; branchId: string } | { kind: 'none' };
+export type ReportScope = { kind: 'all' } | { kind: 'branches'; branchIds: readonly string[] } | { kind: 'none' };
 
 export function reportScope(viewer: Viewer): ReportScope {
   if (viewer.role === HEAD_OFFICE) return { kind: 'all' };
-  if (viewer.role === 'branch-manager' && viewer.branchId !== null) return { kind: 'branch', branchId: viewer.branchId };
+  if (viewer.role === REGIONAL_MANAGER && viewer.region) return { kind: 'branches', branchIds: viewer.region.branchIds };
+  if (viewer.role === 'branch-manager' && viewer.branchId !== null) return { kind: 'branches', branchIds: [viewer.branchId] };
   return { kind: 'none' };
 }
 
 /** Whether the viewer may see (and act on) one branch. */
 export function maySeeBranch(viewer: Viewer, branchId: string): boolean {
   const scope = reportScope(viewer);
-  return scope.kind === 'all' || (scope.kind === 'branch' && scope.branchId === branchId);
+  return scope.kind === 'all' || (scope.kind === 'branches' && scope.branchIds.includes(branchId));
 }
+
+/** Whether the viewer manages a whole level above branches (head office, a region): they give and take the branch-manager role. */
+export const managesBranchManagers = (viewer: { role: AccountRole }): boolean => viewer.role === HEAD_OFFICE || viewer.role === REGIONAL_MANAGER;
 
 /**
  * Whether the viewer may read a complaint case's own text (its summary: often the customer's

@@ -1,29 +1,11 @@
-import jsQR from 'jsqr';
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { axeViolations, signInToDashboard, useServerAndChromium } from './harness.ts';
+import { axeViolations, scanQr, signInToDashboard, useServerAndChromium } from './harness.ts';
 
 // The dashboard's enrollment sheet, the whole way: `npm start` on an empty database; head office
 // signs in, makes the codes of the first branch on the Enroll tablets page, and a new tablet reads
 // the counter card's QR code off the page as a camera would (drawn on a canvas, decoded by jsQR),
 // opens what it read and is enrolled with one key. Real Chromium, axe-core on the page.
 const app = useServerAndChromium('enroll-sheet-data');
-
-/** What a camera reads from a QR code shown on the page: the img drawn onto a canvas at its natural size, its pixels decoded by jsQR. */
-async function scan(image: Locator): Promise<string | null> {
-  const { width, height, pixels } = await image.evaluate(async (element) => {
-    const img = element as HTMLImageElement;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = img.naturalWidth;
-    canvas.height = img.naturalHeight;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(img, 0, 0);
-    const data = context.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: data.width, height: data.height, pixels: Array.from(data.data) };
-  });
-  return jsQR(Uint8ClampedArray.from(pixels), width, height)?.data ?? null;
-}
 
 describe('the enrollment sheet on the dashboard, end to end', () => {
   it('given head office on Enroll tablets, when it makes the first branch\'s codes, then a new tablet that scans the counter card enrolls at Counter 1 with one key, only the sheet prints, and axe finds nothing', async () => {
@@ -58,7 +40,7 @@ describe('the enrollment sheet on the dashboard, end to end', () => {
       await page.emulateMedia({ media: 'screen' });
 
       // A new tablet, as a camera would: it reads the card's QR code and opens what it read.
-      const read = await scan(counterCard.getByRole('img', { name: 'QR code that enrolls a tablet at Counter 1' }));
+      const read = await scanQr(counterCard.getByRole('img', { name: 'QR code that enrolls a tablet at Counter 1' }));
       expect(read).toBe(`${app.base}#enroll=${code}`);
       const setup = await tablet.newPage();
       await setup.goto(read!);

@@ -30,7 +30,18 @@ const hashOfPassword = () => (passwordHash ??= hashPassword(PASSWORD, TEST_SCRYP
 export async function givenHeadOfficeAccount(database: TestDatabase, staffNumber = 'HQ1', name = 'Ana Ruiz', { mustChangePassword = false } = {}) {
   const stored = await storeNewAccount(
     database.db,
-    { staffNumber, tellerId: null, name, headOffice: true, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
+    { staffNumber, tellerId: null, name, headOffice: true, regionId: null, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
+    await hashOfPassword(),
+  );
+  if (!stored.ok) throw new Error(stored.message);
+  return stored.value;
+}
+
+/** A regional manager's dashboard account with PASSWORD for one region, their own unless `mustChangePassword`. */
+export async function givenRegionalAccount(database: TestDatabase, regionId: string, staffNumber = 'RM1', name = 'Marta Vidal', { mustChangePassword = false } = {}) {
+  const stored = await storeNewAccount(
+    database.db,
+    { staffNumber, tellerId: null, name, headOffice: false, regionId, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
     await hashOfPassword(),
   );
   if (!stored.ok) throw new Error(stored.message);
@@ -41,7 +52,7 @@ export async function givenHeadOfficeAccount(database: TestDatabase, staffNumber
 export async function givenRosterAccount(database: TestDatabase, teller: StoredTeller, { mustChangePassword = false } = {}) {
   const stored = await storeNewAccount(
     database.db,
-    { staffNumber: teller.staffNumber, tellerId: teller.id, name: teller.name, headOffice: false, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
+    { staffNumber: teller.staffNumber, tellerId: teller.id, name: teller.name, headOffice: false, regionId: null, active: true, mustChangePassword, createdAt: SERVER_NOW, updatedAt: SERVER_NOW },
     await hashOfPassword(),
   );
   if (!stored.ok) throw new Error(stored.message);

@@ -10,6 +10,8 @@ export type StoredAccount = {
   /** The name given at creation; a roster member's current name is the roster's. */
   name: string;
   headOffice: boolean;
+  /** A regional manager's region; null for every other account. */
+  regionId: string | null;
   active: boolean;
   /** Set when someone else chose the password (the first run, an admin); cleared when its owner changes it. */
   mustChangePassword: boolean;
@@ -20,14 +22,18 @@ export type StoredAccount = {
 /** The roster entry behind a branch account, as it is now: role and branch are never copied. */
 export type RosterEntry = { name: string; role: RosterRole; branchId: string; active: boolean };
 
-/** An account with its roster entry (null for head office, or a roster member since deleted). */
-export type AccountHolder = StoredAccount & { roster: RosterEntry | null };
+/** A regional manager's region as it is now: its name and branches are never copied either. */
+export type RegionEntry = { id: string; name: string; branchIds: string[] };
+
+/** An account with its roster entry (null for head office, or a roster member since deleted), and a regional manager's region. */
+export type AccountHolder = StoredAccount & { roster: RosterEntry | null; region: RegionEntry | null };
 
 export const accountRowToAccount = (row: StaffAccountRow): StoredAccount => ({
   staffNumber: row.staff_number,
   tellerId: row.teller_id,
   name: row.name,
   headOffice: row.head_office === 1,
+  regionId: row.region_id,
   active: row.active === 1,
   mustChangePassword: row.must_change_password === 1,
   createdAt: row.created_at,
@@ -39,30 +45,50 @@ function selectHolders(db: Kysely<Database>) {
   return db
     .selectFrom('staff_accounts')
     .leftJoin('tellers', 'tellers.id', 'staff_accounts.teller_id')
+    .leftJoin('regions', 'regions.id', 'staff_accounts.region_id')
     .selectAll('staff_accounts')
-    .select(['tellers.name as roster_name', 'tellers.role as roster_role', 'tellers.branch_id as roster_branch_id', 'tellers.active as roster_active']);
+    .select(['tellers.name as roster_name', 'tellers.role as roster_role', 'tellers.branch_id as roster_branch_id', 'tellers.active as roster_active'])
+    .select('regions.name as region_name');
 }
 
-type HolderRow = StaffAccountRow & { roster_name: string | null; roster_role: string | null; roster_branch_id: string | null; roster_active: number | null };
+type HolderRow = StaffAccountRow & {
+  roster_name: string | null;
+  roster_role: string | null;
+  roster_branch_id: string | null;
+  roster_active: number | null;
+  region_name: string | null;
+};
 
-export const holderRowToHolder = (row: HolderRow): AccountHolder => ({
+/** A holder from its row; a regional manager's region's branches come from `branchIds`, read beside it. */
+export const holderRowToHolder = (row: HolderRow, branchIds: string[] = []): AccountHolder => ({
   ...accountRowToAccount(row),
   roster:
     row.roster_name === null
       ? null
       : { name: row.roster_name, role: row.roster_role as RosterRole, branchId: row.roster_branch_id!, active: row.roster_active === 1 },
+  region: row.region_id === null || row.region_name === null ? null : { id: row.region_id, name: row.region_name, branchIds },
 });
+
+/** The holder of a row, with its region's branches read now when it has a region. */
+async function holderOf(db: Kysely<Database>, row: HolderRow): Promise<AccountHolder> {
+  if (row.region_id === null) return holderRowToHolder(row);
+  const branches = await db.selectFrom('branches').select('id').where('region_id', '=', row.region_id).orderBy('id').execute();
+  return holderRowToHolder(
+    row,
+    branches.map((b) => b.id),
+  );
+}
 
 /** Every account with its roster entry, head office first, then by staff number. */
 export async function listAccounts(db: Kysely<Database>): Promise<AccountHolder[]> {
   const rows = await selectHolders(db).orderBy('staff_accounts.head_office', 'desc').orderBy('staff_accounts.staff_number').execute();
-  return rows.map(holderRowToHolder);
+  return Promise.all(rows.map((row) => holderOf(db, row)));
 }
 
 /** One account with its roster entry and its password hash: what a sign-in checks. */
 export async function findAccountHolder(db: Kysely<Database>, staffNumber: string): Promise<{ holder: AccountHolder; password: string } | undefined> {
   const row = await selectHolders(db).where('staff_accounts.staff_number', '=', staffNumber).executeTakeFirst();
-  return row && { holder: holderRowToHolder(row), password: row.password };
+  return row && { holder: await holderOf(db, row), password: row.password };
 }
 
 export async function findAccount(db: Kysely<Database>, staffNumber: string): Promise<StoredAccount | undefined> {
@@ -84,6 +110,7 @@ export async function insertAccount(db: Kysely<Database>, account: StoredAccount
       teller_id: account.tellerId,
       name: account.name,
       head_office: account.headOffice ? 1 : 0,
+      region_id: account.regionId,
       password: passwordHash,
       active: account.active ? 1 : 0,
       must_change_password: account.mustChangePassword ? 1 : 0,

@@ -15,6 +15,8 @@ export type Branch = {
   voices: Voices;
   /** IANA time zone: the branch's report days are its calendar days. */
   timeZone: string;
+  /** The region it belongs to; null: none, head office alone oversees it. */
+  regionId: string | null;
   configVersion: number;
   createdAt: number;
 };
@@ -31,6 +33,7 @@ export const branchRowToBranch = (row: BranchRow): Branch => ({
   speech: row.speech_enabled === 1,
   voices: voicesOf(row.voices),
   timeZone: row.time_zone,
+  regionId: row.region_id,
   configVersion: row.config_version,
   createdAt: row.created_at,
 });
@@ -59,7 +62,7 @@ export async function hasAnyBranch(db: Kysely<Database>): Promise<boolean> {
 /** Stores a new branch at config version 1, speech off, every language with its default voice. */
 export async function insertBranch(
   db: Kysely<Database>,
-  branch: Omit<Branch, 'configVersion' | 'speech' | 'voices'>,
+  branch: Omit<Branch, 'configVersion' | 'speech' | 'voices' | 'regionId'> & { regionId?: string | null },
 ): Promise<Branch> {
   await db
     .insertInto('branches')
@@ -69,10 +72,11 @@ export async function insertBranch(
       default_language: branch.defaultLanguage,
       rating_cooldown_ms: branch.ratingCooldownMs,
       time_zone: branch.timeZone,
+      region_id: branch.regionId ?? null,
       created_at: branch.createdAt,
     })
     .execute();
-  return { ...branch, speech: false, voices: { ...DEFAULT_VOICES }, configVersion: 1 };
+  return { ...branch, regionId: branch.regionId ?? null, speech: false, voices: { ...DEFAULT_VOICES }, configVersion: 1 };
 }
 
 /**

@@ -22,7 +22,7 @@ export const fleetRoutes: FastifyPluginAsync<FleetRoutesOptions> = async (app, {
   app.get<{ Reply: FleetReport | ApiError }>('/fleet', async (request, reply) => {
     const query = v.safeParse(FleetQuerySchema, request.query);
     if (!query.success) return sendApiError(reply, 'bad-request', describeIssues(query.issues));
-    const selection = await resolveSelection(db, request.viewer, query.output.branchId);
+    const selection = await resolveSelection(db, request.viewer, query.output.branchId, query.output.regionId);
     if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
     return fleetReport(db, selection.value, now());
   });

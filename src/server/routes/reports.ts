@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
-import { HEAD_OFFICE, type Viewer } from '../../domain/access.ts';
+import { HEAD_OFFICE, REGIONAL_MANAGER, type Viewer } from '../../domain/access.ts';
 import type { DayRange } from '../../domain/period.ts';
 import { ConfirmDayCloseSchema, type DayCloseStatus } from '../../domain/day-close.ts';
 import {
@@ -20,6 +20,7 @@ import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
 import { dashboardActor, recordAudit } from '../services/audit.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
+import { readTargets } from '../services/settings.ts';
 import { branchNotFound, resolveSelection, selectionFor } from '../services/report-scope.ts';
 import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
 
@@ -41,14 +42,14 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     async (request: FastifyRequest, reply: FastifyReply): Promise<R | FastifyReply> => {
       const query = v.safeParse(ReportQuerySchema, request.query);
       if (!query.success) return sendApiError(reply, 'bad-request', describeIssues(query.issues));
-      const { from, to, branchId } = query.output;
-      const selection = await resolveSelection(db, request.viewer, branchId);
+      const { from, to, branchId, regionId } = query.output;
+      const selection = await resolveSelection(db, request.viewer, branchId, regionId);
       if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
       return report(selection.value, { from, to }, now(), request.viewer, request);
     };
 
   /** GET /api/reports/overview?from&to[&branchId]: the three figures against their targets. */
-  app.get('/overview', periodRoute<OverviewReport>((selection, range) => overviewReport(db, selection, range)));
+  app.get('/overview', periodRoute<OverviewReport>(async (selection, range) => overviewReport(db, selection, range, await readTargets(db))));
 
   /** GET /api/reports/tellers?from&to[&branchId]: each teller's ratings. */
   app.get('/tellers', periodRoute<RatingsReport>((selection, range) => tellersReport(db, selection, range)));
@@ -70,16 +71,16 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
     }),
   );
 
-  /** GET /api/reports/branches?from&to: branches side by side, for head office only. */
+  /** GET /api/reports/branches?from&to[&regionId]: branches side by side, for head office and a regional manager (their region's). */
   app.get(
     '/branches',
     {
       onRequest: async (request, reply) => {
-        if (request.viewer.role === HEAD_OFFICE) return undefined;
-        return sendApiError(reply, 'forbidden', `Branches side by side are for head office; ${request.viewer.staffNumber} sees their own branch in the other reports.`);
+        if (request.viewer.role === HEAD_OFFICE || request.viewer.role === REGIONAL_MANAGER) return undefined;
+        return sendApiError(reply, 'forbidden', `Branches side by side are for head office and regional managers; ${request.viewer.staffNumber} sees their own branch in the other reports.`);
       },
     },
-    periodRoute<BranchesReport>((selection, range, at) => branchesReport(db, selection, range, at)),
+    periodRoute<BranchesReport>(async (selection, range, at) => branchesReport(db, selection, range, at, await readTargets(db))),
   );
 };
 
@@ -92,7 +93,7 @@ export const dayCloseReportRoutes: FastifyPluginAsync<DayCloseRoutesOptions> = a
 
   /** The close with the day report of its branch and day; undefined when there is no such branch. */
   async function withDayReport(status: DayCloseStatus | undefined): Promise<DayCloseReport | undefined> {
-    const report = status && (await dayReport(db, status.branchId, status.day, now()));
+    const report = status && (await dayReport(db, status.branchId, status.day, now(), await readTargets(db)));
     return status && report && { status, report };
   }
   const noBranch = (reply: FastifyReply, branchId: string) => sendApiError(reply, 'not-found', branchNotFound(branchId).message);

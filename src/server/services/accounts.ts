@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import * as v from 'valibot';
-import { HEAD_OFFICE, PasswordSchema, type Viewer } from '../../domain/access.ts';
+import { HEAD_OFFICE, PasswordSchema, REGIONAL_MANAGER, type Viewer } from '../../domain/access.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { StaffNumberSchema } from '../../domain/teller.ts';
 import type { Database } from '../db/schema.ts';
@@ -43,6 +43,11 @@ export function viewerOf(holder: AccountHolder): Viewer | undefined {
   if (!holder.active) return undefined;
   const { staffNumber, mustChangePassword } = holder;
   if (holder.headOffice) return { staffNumber, name: holder.name, role: HEAD_OFFICE, branchId: null, mustChangePassword };
+  if (holder.regionId !== null) {
+    // A region since removed leaves its manager without a dashboard, like a roster entry gone.
+    if (!holder.region) return undefined;
+    return { staffNumber, name: holder.name, role: REGIONAL_MANAGER, branchId: null, region: holder.region, mustChangePassword };
+  }
   // Off the roster (inactive, or the roster entry gone) means off the dashboard too.
   if (!holder.roster?.active) return undefined;
   return { staffNumber, name: holder.roster.name, role: holder.roster.role, branchId: holder.roster.branchId, mustChangePassword };
@@ -72,6 +77,7 @@ export async function addRosterAccount(
     tellerId: teller.id,
     name: teller.name,
     headOffice: false,
+    regionId: null,
     active: true,
     mustChangePassword: input.mustChangePassword,
     createdAt: now,
@@ -90,7 +96,7 @@ export async function addHeadOfficeAccount(
   if (!parsed.ok) return parsed;
   const passwordHash = await hashPassword(parsed.value.password);
   const { staffNumber, name } = parsed.value;
-  const account = { staffNumber, tellerId: null, name, headOffice: true, active: true, mustChangePassword: input.mustChangePassword, createdAt: now, updatedAt: now };
+  const account = { staffNumber, tellerId: null, name, headOffice: true, regionId: null, active: true, mustChangePassword: input.mustChangePassword, createdAt: now, updatedAt: now };
   return storeNewAccount(db, account, passwordHash);
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { newPasswordProblem, reportScope, SESSION_IDLE_MS, SESSION_MAX_MS, type ChangePassword, type SignIn, type Viewer } from '../../domain/access.ts';
+import { HEAD_OFFICE, newPasswordProblem, reportScope, SESSION_IDLE_MS, SESSION_MAX_MS, type ChangePassword, type SignIn, type Viewer } from '../../domain/access.ts';
 import type { Me } from '../../domain/reports.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
@@ -8,6 +8,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { hashPassword, NO_ACCOUNT_HASH, verifyPassword } from '../passwords.ts';
 import { findAccountHolder, updateAccount } from '../repositories/accounts.ts';
 import { listBranchRefs } from '../repositories/branch-refs.ts';
+import { listRegions } from '../repositories/regions.ts';
 import { deleteExpiredSessions, deleteSession, deleteSessionsOf, findSession, insertSession, touchSession } from '../repositories/sessions.ts';
 import { hashSecret } from '../secrets.ts';
 import { viewerOf } from './accounts.ts';
@@ -102,6 +103,9 @@ export async function changeOwnPassword(
 /** GET /api/me: the viewer, with the branches their reports may cover. */
 export async function meOf(db: Kysely<Database>, viewer: Viewer): Promise<Me> {
   const scope = reportScope(viewer);
-  const branches = scope.kind === 'none' ? [] : await listBranchRefs(db, scope.kind === 'all' ? 'all' : [scope.branchId]);
-  return { ...viewer, branches, canViewReports: scope.kind !== 'none' };
+  const branches = scope.kind === 'none' ? [] : await listBranchRefs(db, scope.kind === 'all' ? 'all' : scope.branchIds);
+  const regions = viewer.role === HEAD_OFFICE ? (await listRegions(db)).map(({ id, name }) => ({ id, name })) : viewer.region ? [{ id: viewer.region.id, name: viewer.region.name }] : [];
+  // The region's branch ids are the server's to know; the viewer gets its branches by name above.
+  const { region: _region, ...who } = viewer;
+  return { ...who, branches, regions, canViewReports: scope.kind !== 'none' };
 }

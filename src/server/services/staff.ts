@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { HEAD_OFFICE, maySeeBranch, type Viewer } from '../../domain/access.ts';
+import { HEAD_OFFICE, managesBranchManagers, maySeeBranch, type Viewer } from '../../domain/access.ts';
 import type { StaffAdd, StaffChange, StaffEdit, StaffList, StaffMember } from '../../domain/manage.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { isManagerRole } from '../../domain/staff-session.ts';
@@ -63,9 +63,9 @@ function fromTellers(result: { reason: TellerError; message: string }): Result<n
   return err('bad-request', result.message);
 }
 
-/** Only head office makes or unmakes a branch manager: a branch manager cannot raise anyone to their own powers. */
+/** Only head office (or the branch's regional manager) makes or unmakes a branch manager: a branch manager cannot raise anyone to their own powers. */
 function mayGiveRole(viewer: Viewer, from: string | null, to: string): boolean {
-  if (from === to || viewer.role === HEAD_OFFICE) return true;
+  if (from === to || managesBranchManagers(viewer)) return true;
   return from !== BRANCH_MANAGER && to !== BRANCH_MANAGER;
 }
 
@@ -77,8 +77,8 @@ const isSelf = (viewer: Viewer, teller: StoredTeller) => viewer.branchId === tel
  * them. Their own entry a branch manager may change, within the rules above.
  */
 const coManager = (viewer: Viewer, teller: StoredTeller): Result<never, StaffError> | null =>
-  viewer.role !== HEAD_OFFICE && teller.role === BRANCH_MANAGER && !isSelf(viewer, teller)
-    ? err('forbidden', 'Another branch manager is managed by head office; ask head office.')
+  !managesBranchManagers(viewer) && teller.role === BRANCH_MANAGER && !isSelf(viewer, teller)
+    ? err('forbidden', 'Another branch manager is managed by head office or the regional manager; ask them.')
     : null;
 
 export async function listStaff(db: Kysely<Database>, viewer: Viewer, branchId: string): Promise<Result<StaffList, StaffError>> {

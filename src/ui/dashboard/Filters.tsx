@@ -1,7 +1,8 @@
 import { useId } from 'preact/hooks';
 import { PERIOD_KINDS, type LocalDay, type PeriodKind } from '../../domain/period.ts';
-import type { BranchRef, Me } from '../../domain/reports.ts';
-import { customFrom, seesAllBranches, type ResolvedRange } from './filters.ts';
+import { HEAD_OFFICE } from '../../domain/access.ts';
+import type { BranchRef, Me, RegionRef } from '../../domain/reports.ts';
+import { branchesOf, customFrom, seesAllBranches, type ResolvedRange } from './filters.ts';
 import { rangeLabel } from './format.ts';
 import { usesPeriod, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
@@ -15,13 +16,30 @@ const isPeriod = (value: string): value is PeriodKind => (PERIOD_KINDS as readon
  * not show it: the fleet is now, the day close has its own day, Branches shows them all, the
  * privacy desk shows neither.
  */
-export function Filters({ me, page, branch, today, range }: { me: Me; page: Page; branch: BranchRef | null; today: LocalDay; range: ResolvedRange }) {
+export function Filters({
+  me,
+  page,
+  branch,
+  region,
+  today,
+  range,
+}: {
+  me: Me;
+  page: Page;
+  branch: BranchRef | null;
+  region: RegionRef | null;
+  today: LocalDay;
+  range: ResolvedRange;
+}) {
   const { t, language } = useT();
   const { route, navigate } = useRouter();
-  const ids = { branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
+  const ids = { region: useId(), branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
   // The privacy desk finds a customer across the network, over days of its own: neither filter applies.
   const showBranch = page !== 'branches' && page !== 'privacy';
   const showPeriod = usesPeriod(page);
+  // Regions come above branches: head office picks one (or all), a regional manager's is named.
+  const regions = me.regions ?? [];
+  const showRegion = page !== 'privacy' && seesAllBranches(me) && regions.length > 0;
 
   const choosePeriod = (period: string) => {
     if (!isPeriod(period)) return;
@@ -30,16 +48,34 @@ export function Filters({ me, page, branch, today, range }: { me: Me; page: Page
     navigate({ period, from: days.from, to: days.to });
   };
 
-  if (!showBranch && !showPeriod) return null;
+  if (!showBranch && !showPeriod && !showRegion) return null;
   return (
     <div class="db-filters" role="group" aria-label={t('dashboard.filters.label')}>
+      {showRegion &&
+        (me.role === HEAD_OFFICE ? (
+          <span class="filter">
+            <label for={ids.region}>{t('dashboard.filters.region')}</label>
+            <select id={ids.region} value={region?.id ?? ''} onChange={(event) => navigate({ regionId: event.currentTarget.value || null, branchId: null })}>
+              <option value="">{t('dashboard.filters.allRegions')}</option>
+              {regions.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </span>
+        ) : (
+          <p class="filter">
+            <span class="filter-name">{t('dashboard.filters.region')}</span> <strong>{regions.map((r) => r.name).join(', ')}</strong>
+          </p>
+        ))}
       {showBranch &&
         (seesAllBranches(me) ? (
           <span class="filter">
             <label for={ids.branch}>{t('dashboard.filters.branch')}</label>
             <select id={ids.branch} value={branch?.id ?? ''} onChange={(event) => navigate({ branchId: event.currentTarget.value || null })}>
               <option value="">{t('dashboard.filters.allBranches')}</option>
-              {me.branches.map((b) => (
+              {branchesOf(me, region).map((b) => (
                 <option key={b.id} value={b.id}>
                   {b.name}
                 </option>

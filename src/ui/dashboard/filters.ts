@@ -1,7 +1,7 @@
 import * as v from 'valibot';
-import { HEAD_OFFICE } from '../../domain/access.ts';
+import { HEAD_OFFICE, managesBranchManagers } from '../../domain/access.ts';
 import { DayRangeSchema, localDayOf, MAX_RANGE_DAYS, daysInRange, periodRange, type DayRange, type LocalDay } from '../../domain/period.ts';
-import type { BranchRef, Me, ReportQuery } from '../../domain/reports.ts';
+import type { BranchRef, Me, RegionRef, ReportQuery } from '../../domain/reports.ts';
 import type { DashboardRoute, Page } from './route.ts';
 
 /**
@@ -9,20 +9,26 @@ import type { DashboardRoute, Page } from './route.ts';
  * which days. Pure; the clock and the viewer's zone are passed in.
  */
 
-/** The branch the reports cover: head office picks one or all (null); a branch manager sees theirs. */
+/** The branch the reports cover: head office and a regional manager pick one or all (null); a branch manager sees theirs. */
 export function branchOf(route: DashboardRoute, me: Me): BranchRef | null {
-  if (me.role !== HEAD_OFFICE && me.branches.length === 1) return me.branches[0]!;
+  if (!managesBranchManagers(me) && me.branches.length === 1) return me.branches[0]!;
   return me.branches.find((b) => b.id === route.branchId) ?? null;
 }
 
-/** Head office compares branches; a branch manager has one. */
-export const seesAllBranches = (me: Me): boolean => me.role === HEAD_OFFICE;
+/** Head office and a regional manager compare branches; a branch manager has one. */
+export const seesAllBranches = (me: Me): boolean => managesBranchManagers(me);
 
-/** Pages for head office alone: the branches side by side, and the privacy desk (customers' requests, the audit log). */
-const HEAD_OFFICE_PAGES: readonly Page[] = ['branches', 'privacy'];
+/** Pages for head office alone: the privacy desk (customers' requests, the audit log). */
+const HEAD_OFFICE_PAGES: readonly Page[] = ['privacy'];
+/** Pages above a branch: the branches side by side (head office every branch, a regional manager their region's). */
+const ABOVE_BRANCH_PAGES: readonly Page[] = ['branches', 'network'];
 
 /** Whether the viewer's role opens a page: the server answers 403 anyway; the nav does not offer it. */
-export const mayOpen = (page: Page, me: Me): boolean => !HEAD_OFFICE_PAGES.includes(page) || me.role === HEAD_OFFICE;
+export const mayOpen = (page: Page, me: Me): boolean => {
+  if (HEAD_OFFICE_PAGES.includes(page)) return me.role === HEAD_OFFICE;
+  if (ABOVE_BRANCH_PAGES.includes(page)) return managesBranchManagers(me);
+  return true;
+};
 
 /**
  * Today where the report's branch is: a branch in Madrid closes its day on Madrid's clock.
@@ -51,8 +57,20 @@ export function rangeOf(route: DashboardRoute, today: LocalDay): ResolvedRange {
   return { ok: true, range: { from, to }, soFar: to >= today };
 }
 
-/** The query of a report over the chosen period and branch. */
-export const reportQuery = (range: DayRange, branch: BranchRef | null): ReportQuery => (branch ? { ...range, branchId: branch.id } : { ...range });
+/**
+ * The region the reports cover: one the viewer may see (head office any, a regional manager
+ * their own), else null (all of them). A branch chosen narrows it further.
+ */
+export function regionOf(route: DashboardRoute, me: Me): RegionRef | null {
+  return me.regions?.find((r) => r.id === route.regionId) ?? null;
+}
+
+/** The branches offered in the branch filter: the region's when one is chosen. */
+export const branchesOf = (me: Me, region: RegionRef | null): BranchRef[] => (region ? me.branches.filter((b) => b.regionId === region.id) : me.branches);
+
+/** The query of a report over the chosen period and branch, or else the chosen region. */
+export const reportQuery = (range: DayRange, branch: BranchRef | null, region: RegionRef | null = null): ReportQuery =>
+  branch ? { ...range, branchId: branch.id } : region ? { ...range, regionId: region.id } : { ...range };
 
 /** A custom period starts where the chosen one was: switching to "custom" keeps the days on screen. */
 export function customFrom(route: DashboardRoute, today: LocalDay): DayRange {

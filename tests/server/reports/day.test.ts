@@ -14,7 +14,7 @@ describeEachDatabase('day report', (kind) => {
     const [a] = await givenTwoBusyDays(database.current.db);
     const report = await dayReport(database.current.db, BRANCH_A, '2026-11-23', REPORT_NOW);
     expect(report).toEqual({
-      branch: { id: BRANCH_A, name: 'Harbour Road', timeZone: 'Europe/Madrid' },
+      branch: { id: BRANCH_A, name: 'Harbour Road', timeZone: 'Europe/Madrid', regionId: null },
       day: '2026-11-23',
       figures: [figure('satisfaction', 2, 4), figure('complaint-rate', 1, 4), figure('follow-up-rate', 1, 1)],
       scores: scores(1, 1, 1, 1),

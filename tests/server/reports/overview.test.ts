@@ -6,7 +6,7 @@ import { useTestDatabase } from '../fixtures.ts';
 import { BRANCH_A, BRANCH_B, givenTwoBusyDays, NETWORK } from './given.ts';
 
 const TWO_DAYS = { from: '2026-11-23', to: '2026-11-24' };
-const refs = NETWORK.map(({ id, name, timeZone }) => ({ id, name, timeZone }));
+const refs = NETWORK.map(({ id, name, timeZone }) => ({ id, name, timeZone, regionId: null }));
 
 describeEachDatabase('overview report', (kind) => {
   const database = useTestDatabase(kind);

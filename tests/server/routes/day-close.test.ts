@@ -308,7 +308,7 @@ describeEachDatabase('day close on the dashboard', (kind) => {
       'otherManager',
       { branchId: BRANCH_ID, day: TODAY, acceptGaps: true },
       403,
-      { code: 'forbidden', message: `9001 manages branch ${OTHER_BRANCH_ID}; branch ${BRANCH_ID} is for its own manager and head office.` },
+      { code: 'forbidden', message: `9001 manages branch ${OTHER_BRANCH_ID}; branch ${BRANCH_ID} is for its own manager, its region's and head office.` },
     ],
     [
       'a branch that does not exist',

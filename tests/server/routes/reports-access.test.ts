@@ -3,14 +3,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../src/server/app.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
+import { addRegion, moveBranchToRegion } from '../../../src/server/services/regions.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { callDashboard, givenHeadOfficeAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
+import { callDashboard, givenHeadOfficeAccount, givenRegionalAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
 import { givenBranchWithCounter, givenEnrolledDevice, givenTeller, SERVER_NOW, type TestServer } from '../fixtures.ts';
 
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 const UNKNOWN_ID = '0190a0b0-0000-7000-8000-0000000000ff';
+/** Branch A's region; B is in none. */
+const REGION_ID = '0190a0b0-0000-7000-8000-0000000000e1';
+const OTHER_REGION_ID = '0190a0b0-0000-7000-8000-0000000000e2';
 /** SERVER_NOW's day in both branches (UTC). */
 const DAY = '2026-11-23';
 
@@ -22,12 +26,12 @@ type Call = { method: 'GET' | 'POST'; url: string; body?: unknown };
  * Every route under /api/reports, with how to ask it about branch A or B. A new route without
  * a row here fails the first test below: no report goes out without its access checked.
  */
-const ENDPOINTS: { route: string; call: (branch: Branch, devices: Record<Branch, string>) => Call; headOfficeOnly?: true }[] = [
+const ENDPOINTS: { route: string; call: (branch: Branch, devices: Record<Branch, string>) => Call; aboveBranch?: true }[] = [
   { route: 'GET /api/reports/overview', call: (b) => ({ method: 'GET', url: `/api/reports/overview?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }) },
   { route: 'GET /api/reports/tellers', call: (b) => ({ method: 'GET', url: `/api/reports/tellers?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }) },
   { route: 'GET /api/reports/counters', call: (b) => ({ method: 'GET', url: `/api/reports/counters?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }) },
   { route: 'GET /api/reports/complaints', call: (b) => ({ method: 'GET', url: `/api/reports/complaints?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }) },
-  { route: 'GET /api/reports/branches', call: (b) => ({ method: 'GET', url: `/api/reports/branches?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }), headOfficeOnly: true },
+  { route: 'GET /api/reports/branches', call: (b) => ({ method: 'GET', url: `/api/reports/branches?from=${DAY}&to=${DAY}&branchId=${BRANCH[b]}` }), aboveBranch: true },
   { route: 'GET /api/reports/fleet', call: (b) => ({ method: 'GET', url: `/api/reports/fleet?branchId=${BRANCH[b]}` }) },
   { route: 'POST /api/reports/fleet/:id/revoke', call: (b, devices) => ({ method: 'POST', url: `/api/reports/fleet/${devices[b]}/revoke`, body: {} }) },
   { route: 'GET /api/reports/day-close', call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH[b]}&day=${DAY}` }) },
@@ -66,10 +70,17 @@ describeEachDatabase('who may see the reports', (kind) => {
       await givenRosterAccount(database, await givenTeller(database, { staffNumber, name: `Staff ${staffNumber}`, role }));
     }
     await givenHeadOfficeAccount(database);
+    for (const [id, name] of [[REGION_ID, 'North'], [OTHER_REGION_ID, 'South']] as const) {
+      const region = await addRegion(database.db, { id, name }, SERVER_NOW);
+      if (!region.ok) throw new Error(region.message);
+    }
+    const moved = await moveBranchToRegion(database.db, BRANCH_ID, REGION_ID);
+    if (!moved.ok) throw new Error(moved.message);
+    await givenRegionalAccount(database, REGION_ID);
     app = await buildApp({ db: database.db, now: () => SERVER_NOW });
     await app.listen({ port: 0, host: '127.0.0.1' });
     server = { app, baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
-    for (const staffNumber of ['2001', '2002', '2003', '2004', 'HQ1']) cookie[staffNumber] = await signedIn(server, staffNumber);
+    for (const staffNumber of ['2001', '2002', '2003', '2004', 'RM1', 'HQ1']) cookie[staffNumber] = await signedIn(server, staffNumber);
   });
   afterAll(async () => {
     await app?.close();
@@ -82,7 +93,7 @@ describeEachDatabase('who may see the reports', (kind) => {
     expect(routesOf(app).filter((route) => route.includes(' /api/reports'))).toEqual(ENDPOINTS.map((e) => e.route).sort());
   });
 
-  it.for(ENDPOINTS)('given $route, then no session 401, roles without reports 403, a manager of another branch 403, its own manager and head office 200', async ({ call, headOfficeOnly }) => {
+  it.for(ENDPOINTS)('given $route, then no session 401, roles without reports 403, a manager of another branch or region 403, its own manager, its region\'s and head office 200', async ({ call, aboveBranch }) => {
     const forA = call('A', devices);
     const forB = call('B', devices);
 
@@ -93,7 +104,7 @@ describeEachDatabase('who may see the reports', (kind) => {
     for (const { staffNumber, role } of NO_REPORTS) {
       expect(await ask(forA, staffNumber)).toMatchObject({
         status: 403,
-        body: { code: 'forbidden', message: `Reports are for branch managers and head office; ${staffNumber} is signed in as ${role}.` },
+        body: { code: 'forbidden', message: `Reports are for branch managers, regional managers and head office; ${staffNumber} is signed in as ${role}.` },
       });
     }
     const otherBranch = await ask(forB, '2004');
@@ -101,13 +112,16 @@ describeEachDatabase('who may see the reports', (kind) => {
       status: 403,
       body: {
         code: 'forbidden',
-        message: headOfficeOnly
-          ? 'Branches side by side are for head office; 2004 sees their own branch in the other reports.'
-          : `2004 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager and head office.`,
+        message: aboveBranch
+          ? 'Branches side by side are for head office and regional managers; 2004 sees their own branch in the other reports.'
+          : `2004 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager, its region's and head office.`,
       },
     });
     const ownBranch = await ask(forA, '2004');
-    expect({ status: ownBranch.status, code: (ownBranch.body as { code?: string }).code }).toEqual(headOfficeOnly ? { status: 403, code: 'forbidden' } : { status: 200, code: undefined });
+    expect({ status: ownBranch.status, code: (ownBranch.body as { code?: string }).code }).toEqual(aboveBranch ? { status: 403, code: 'forbidden' } : { status: 200, code: undefined });
+    expect(await ask(forB, 'RM1')).toMatchObject({ status: 403, body: { code: 'forbidden', message: `RM1 manages the region North; branch ${OTHER_BRANCH_ID} is not in it.` } });
+    const ownRegion = await ask(forA, 'RM1');
+    expect({ url: forA.url, status: ownRegion.status }).toEqual({ url: forA.url, status: 200 });
     for (const branch of [forA, forB]) {
       const headOffice = await ask(branch, 'HQ1');
       expect({ url: branch.url, status: headOffice.status }).toEqual({ url: branch.url, status: 200 });
@@ -118,7 +132,29 @@ describeEachDatabase('who may see the reports', (kind) => {
     const url = `/api/reports/fleet`;
     const branchesOf = async (as: string) => new Set(((await ask({ method: 'GET', url }, as)).body as { devices: { branchId: string }[] }).devices.map((d) => d.branchId));
     expect(await branchesOf('2004')).toEqual(new Set([BRANCH_ID]));
+    expect(await branchesOf('RM1')).toEqual(new Set([BRANCH_ID]));
     expect(await branchesOf('HQ1')).toEqual(new Set([BRANCH_ID, OTHER_BRANCH_ID]));
+  });
+
+  it("given reports by region, then head office gets any region's branches, a regional manager only their own region, a branch manager none", async () => {
+    const fleetOf = (regionId: string) => ({ method: 'GET' as const, url: `/api/reports/fleet?regionId=${regionId}` });
+    const branchesIn = (answer: { body: unknown }) => new Set((answer.body as { devices: { branchId: string }[] }).devices.map((d) => d.branchId));
+    expect(branchesIn(await ask(fleetOf(REGION_ID), 'HQ1'))).toEqual(new Set([BRANCH_ID]));
+    expect(branchesIn(await ask(fleetOf(OTHER_REGION_ID), 'HQ1'))).toEqual(new Set());
+    expect(branchesIn(await ask(fleetOf(REGION_ID), 'RM1'))).toEqual(new Set([BRANCH_ID]));
+    expect(await ask(fleetOf(OTHER_REGION_ID), 'RM1')).toMatchObject({ status: 403, body: { message: `RM1 manages the region North; region ${OTHER_REGION_ID} is another's.` } });
+    expect(await ask(fleetOf(REGION_ID), '2004')).toMatchObject({ status: 403, body: { message: 'Reports by region are for head office and regional managers; 2004 is signed in as branch-manager.' } });
+    expect(await ask(fleetOf(UNKNOWN_ID), 'HQ1')).toMatchObject({ status: 404, body: { message: `No region has the id ${UNKNOWN_ID}; GET /api/me lists the regions you may see.` } });
+    const overview = await ask({ method: 'GET', url: `/api/reports/overview?from=${DAY}&to=${DAY}&regionId=${OTHER_REGION_ID}` }, 'HQ1');
+    expect(overview.status).toBe(200);
+  });
+
+  it('given a regional manager, then /api/me lists their region and its branches only', async () => {
+    const me = await ask({ method: 'GET', url: '/api/me' }, 'RM1');
+    expect(me).toMatchObject({ status: 200, body: { role: 'regional-manager', branchId: null, regions: [{ id: REGION_ID, name: 'North' }], branches: [{ id: BRANCH_ID, regionId: REGION_ID }], canViewReports: true } });
+    expect(me.body).not.toHaveProperty('region');
+    const headOffice = await ask({ method: 'GET', url: '/api/me' }, 'HQ1');
+    expect(headOffice.body).toMatchObject({ regions: [{ id: REGION_ID, name: 'North' }, { id: OTHER_REGION_ID, name: 'South' }] });
   });
 
   it.for<[string, string, number, string]>([

@@ -10,7 +10,7 @@ import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard, givenHeadOfficeAccount, givenRosterAccount, PASSWORD, sessionCookieOf, signedIn, TEST_TLS } from '../dashboard.ts';
 import { givenBranchWithCounter, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
-const MAIN_STREET = { id: BRANCH_ID, name: 'Main Street', timeZone: 'UTC' };
+const MAIN_STREET = { id: BRANCH_ID, name: 'Main Street', timeZone: 'UTC', regionId: null };
 const SIGN_IN_FIRST = 'Sign in first: POST /api/session with your staff number and password.';
 const SESSION_ENDED = 'Your session has ended (signed out, unused too long, or the account was changed); sign in again.';
 /** Set-Cookie of a fresh session over plain HTTP: a 32-byte token, base64url. */
@@ -59,6 +59,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
       role: 'branch-manager',
       branchId: BRANCH_ID,
       branches: [MAIN_STREET],
+      regions: [],
       canViewReports: true,
       mustChangePassword: false,
     });
@@ -68,6 +69,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
       role: 'teller',
       branchId: BRANCH_ID,
       branches: [],
+      regions: [],
       canViewReports: false,
       mustChangePassword: false,
     });
@@ -196,7 +198,7 @@ describeEachDatabase('dashboard sessions', (kind) => {
     expect(await me(cookie)).toMatchObject({ status: 200, body: { role: 'teller', canViewReports: false, branches: [] } });
     expect(await callDashboard(server, 'GET', '/api/reports/fleet', { cookie })).toMatchObject({
       status: 403,
-      body: { code: 'forbidden', message: 'Reports are for branch managers and head office; 2002 is signed in as teller.' },
+      body: { code: 'forbidden', message: 'Reports are for branch managers, regional managers and head office; 2002 is signed in as teller.' },
     });
 
     await editTeller(database.current.db, manager.id, { role: 'branch-manager', pin: '135790', active: false });

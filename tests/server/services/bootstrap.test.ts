@@ -43,7 +43,7 @@ describeEachDatabase('first run', (kind) => {
     expect(dashboard).toEqual({ staffNumber: 'HQ1', password: expect.stringMatching(/^[a-km-zA-HJ-NP-Z2-9]{12,}$/) });
     expect(await listAccounts(database.current.db)).toEqual([
       // Its password is the first run's file's: its owner must choose their own at the first sign-in.
-      { staffNumber: 'HQ1', tellerId: null, name: 'Head office', headOffice: true, active: true, mustChangePassword: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW, roster: null },
+      { staffNumber: 'HQ1', tellerId: null, name: 'Head office', headOffice: true, regionId: null, active: true, mustChangePassword: true, createdAt: SERVER_NOW, updatedAt: SERVER_NOW, roster: null, region: null },
     ]);
     expect(await signIn(database.current.db, dashboard, SERVER_NOW)).toMatchObject({ ok: true, value: { viewer: { staffNumber: 'HQ1', role: 'head-office', branchId: null, mustChangePassword: true } } });
     expect(await enrollDevice(database.current.db, { code: code.formatted }, SERVER_NOW)).toMatchObject({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { branchOf, rangeOf } from '../../../src/ui/dashboard/filters.ts';
+import { branchesOf, branchOf, rangeOf, regionOf, reportQuery } from '../../../src/ui/dashboard/filters.ts';
 import { parseRoute, routeUrl, type DashboardRoute } from '../../../src/ui/dashboard/route.ts';
 import type { Me } from '../../../src/domain/reports.ts';
 
 const BRANCH = '0190a0b0-0000-7000-8000-000000000001';
 const OTHER = '0190a0b0-0000-7000-8000-0000000000b2';
-const route = (overrides: Partial<DashboardRoute> = {}): DashboardRoute => ({ page: 'overview', period: 'month', from: null, to: null, branchId: null, day: null, ...overrides });
+const route = (overrides: Partial<DashboardRoute> = {}): DashboardRoute => ({ page: 'overview', period: 'month', from: null, to: null, branchId: null, regionId: null, day: null, ...overrides });
 
 describe('the address of a dashboard view', () => {
   it.each([
@@ -15,6 +15,7 @@ describe('the address of a dashboard view', () => {
     ['/dashboard/complaints', '?period=custom&from=2026-10-01&to=2026-11-23', route({ page: 'complaints', period: 'custom', from: '2026-10-01', to: '2026-11-23' })],
     ['/dashboard/day-close', '?branch=' + BRANCH + '&day=2026-11-22', route({ page: 'day-close', branchId: BRANCH, day: '2026-11-22' })],
     ['/dashboard/nowhere', '?period=decade&from=2026-02-30', route()],
+    ['/dashboard/branches', '?region=' + OTHER, route({ page: 'branches', regionId: OTHER })],
   ])('given %s%s, then it reads as that view (anything unknown falls back)', (path, search, expected) => {
     expect(parseRoute(path, search)).toEqual(expected);
   });
@@ -23,6 +24,7 @@ describe('the address of a dashboard view', () => {
     [route(), '/dashboard'],
     [route({ page: 'tellers', period: 'week' }), '/dashboard/tellers?period=week'],
     [route({ page: 'counters', branchId: BRANCH }), `/dashboard/counters?branch=${BRANCH}`],
+    [route({ page: 'tellers', regionId: OTHER, branchId: BRANCH }), `/dashboard/tellers?region=${OTHER}&branch=${BRANCH}`],
     [route({ page: 'branches', period: 'custom', from: '2026-01-01', to: '2026-03-31' }), '/dashboard/branches?period=custom&from=2026-01-01&to=2026-03-31'],
     [route({ page: 'day-close', branchId: BRANCH, day: '2026-11-22' }), `/dashboard/day-close?branch=${BRANCH}&day=2026-11-22`],
     // A day belongs to the day close only; the period's days to a custom period only.
@@ -42,6 +44,25 @@ describe('the filters of a viewer', () => {
     expect(branchOf(route({ branchId: OTHER }), headOffice)?.name).toBe('Harbour Road');
     expect(branchOf(route({ branchId: 'not-a-branch' }), headOffice)).toBeNull();
     expect(branchOf(route(), headOffice)).toBeNull();
+  });
+
+  it('given regions, then a region narrows the branches offered and the query; a branch chosen is narrower still', () => {
+    const NORTH = { id: 'north', name: 'North' };
+    const withRegions: Me = { ...headOffice, regions: [NORTH], branches: [{ ...headOffice.branches[0]!, regionId: NORTH.id }, { ...headOffice.branches[1]!, regionId: null }] };
+    const days = { from: '2026-11-01', to: '2026-11-23' } as const;
+    expect(regionOf(route({ regionId: 'north' }), withRegions)).toEqual(NORTH);
+    expect(regionOf(route({ regionId: 'south' }), withRegions)).toBeNull();
+    expect(branchesOf(withRegions, NORTH).map((b) => b.name)).toEqual(['Main Street']);
+    expect(branchesOf(withRegions, null)).toHaveLength(2);
+    expect(reportQuery(days, null, NORTH)).toEqual({ ...days, regionId: 'north' });
+    expect(reportQuery(days, withRegions.branches[0]!, NORTH)).toEqual({ ...days, branchId: BRANCH });
+    expect(reportQuery(days, null, null)).toEqual(days);
+  });
+
+  it('given a regional manager, then they pick among their branches as head office does', () => {
+    const regional: Me = { ...headOffice, staffNumber: 'RM1', role: 'regional-manager', regions: [{ id: 'north', name: 'North' }] };
+    expect(branchOf(route({ branchId: OTHER }), regional)?.name).toBe('Harbour Road');
+    expect(branchOf(route(), regional)).toBeNull();
   });
 
   it('given a branch manager, then their branch whatever the address says', () => {

@@ -8,12 +8,22 @@ import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
-/** Head office: every branch beside the others on the three figures and the cases at hand. */
-export function Branches({ range, query }: PageProps) {
+/**
+ * Head office and a regional manager: every branch they oversee beside the others on the
+ * three figures and the cases at hand, with its region, so the table sorts and exports by
+ * head office → region → branch.
+ */
+export function Branches({ me, range, query }: PageProps) {
   const { api } = useDashboard();
   const { t, language } = useT();
   const [load, retry] = useLoad(query && `branches:${JSON.stringify(query)}`, () => api.branches(query!));
+  const regionName = (row: BranchRow): string => {
+    const regionId = me.branches.find((b) => b.id === row.branchId)?.regionId;
+    return me.regions?.find((r) => r.id === regionId)?.name ?? t('dashboard.column.noRegion');
+  };
+  const hasRegions = (me.regions ?? []).length > 0;
   const columns: Column<BranchRow>[] = [
+    ...(hasRegions ? [{ id: 'region', header: t('dashboard.column.region'), cell: regionName, sort: regionName, csv: regionName } satisfies Column<BranchRow>] : []),
     { id: 'name', header: t('dashboard.column.branch'), rowHeader: true, cell: (row) => row.name, sort: (row) => row.name, csv: (row) => row.name },
     { id: 'ratings', header: t('dashboard.column.ratings'), numeric: true, cell: (row) => count(row.ratings, language), sort: (row) => row.ratings, csv: (row) => row.ratings },
     ...figureColumns<BranchRow>(t, (row) => row.figures, (row) => row.scores),
