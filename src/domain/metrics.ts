@@ -41,8 +41,15 @@ export type FigureId = (typeof FIGURE_IDS)[number];
 
 export type Target = { comparison: 'at-least' | 'at-most'; value: number };
 
-/** The programme's targets (seed 001): satisfaction ≥ 80%, complaint rate ≤ 5%, follow-up rate ≥ 30%. */
-export const TARGETS: Record<FigureId, Target> = {
+/** The programme's targets, one per figure. */
+export type Targets = Record<FigureId, Target>;
+
+/**
+ * The programme's targets (seed 001): satisfaction ≥ 80%, complaint rate ≤ 5%, follow-up rate ≥ 30%.
+ * The defaults: head office may set other values (services/settings.ts readTargets), which the
+ * reports pass in; the comparison of each figure is fixed.
+ */
+export const TARGETS: Targets = {
   satisfaction: { comparison: 'at-least', value: 0.8 },
   'complaint-rate': { comparison: 'at-most', value: 0.05 },
   'follow-up-rate': { comparison: 'at-least', value: 0.3 },
@@ -59,9 +66,9 @@ export interface Figure {
   met: boolean | null;
 }
 
-export function figure(id: FigureId, numerator: number, denominator: number): Figure {
+export function figure(id: FigureId, numerator: number, denominator: number, targets: Targets = TARGETS): Figure {
   const value = share(numerator, denominator);
-  const target = TARGETS[id];
+  const target = targets[id];
   const met = value === null ? null : target.comparison === 'at-least' ? value >= target.value : value <= target.value;
   return { id, value, numerator, denominator, target, met };
 }
@@ -118,12 +125,12 @@ export interface FigureInputs {
   cases: CaseTally;
 }
 
-/** The three figures, in the programme's order. */
-export function programmeFigures({ scores, cases }: FigureInputs): Figure[] {
+/** The three figures, in the programme's order, judged against `targets` (the stored ones in reports). */
+export function programmeFigures({ scores, cases }: FigureInputs, targets: Targets = TARGETS): Figure[] {
   return [
-    figure('satisfaction', satisfiedRatings(scores), totalRatings(scores)),
-    figure('complaint-rate', cases.opened, totalRatings(scores)),
-    figure('follow-up-rate', cases.followedUp, cases.replied),
+    figure('satisfaction', satisfiedRatings(scores), totalRatings(scores), targets),
+    figure('complaint-rate', cases.opened, totalRatings(scores), targets),
+    figure('follow-up-rate', cases.followedUp, cases.replied, targets),
   ];
 }
 

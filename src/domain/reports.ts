@@ -29,8 +29,8 @@ import type { DeviceHealth } from './wire.ts';
  *   GET    /api/reports/day-close          ?branchId&day       → DayCloseReport
  *   POST   /api/reports/day-close/confirm  ConfirmDayCloseSchema → DayCloseReport
  *
- * Without `branchId`, a report covers every branch the viewer may see; with one they may
- * not, it answers 403.
+ * Without `branchId`, a report covers every branch the viewer may see, or those of `regionId`;
+ * with a branch or region they may not see, it answers 403.
  */
 
 /** The query of a report over a period. */
@@ -39,6 +39,8 @@ export const ReportQuerySchema = v.pipe(
     from: LocalDaySchema,
     to: LocalDaySchema,
     branchId: v.optional(IdSchema),
+    /** The branches of one region (ignored beside a branchId, which is narrower). */
+    regionId: v.optional(IdSchema),
   }),
   // Judged only once both days are real days, so a bad day is reported once, as itself.
   v.forward(
@@ -48,7 +50,7 @@ export const ReportQuerySchema = v.pipe(
 );
 export type ReportQuery = v.InferOutput<typeof ReportQuerySchema>;
 
-export const FleetQuerySchema = v.strictObject({ branchId: v.optional(IdSchema) });
+export const FleetQuerySchema = v.strictObject({ branchId: v.optional(IdSchema), regionId: v.optional(IdSchema) });
 export const DayCloseQuerySchema = v.strictObject({ branchId: IdSchema, day: LocalDaySchema });
 
 /** Labels in every product language, as the branch configured them (reasons, topics). */
@@ -58,6 +60,14 @@ export interface BranchRef {
   id: string;
   name: string;
   timeZone: string;
+  /** The region it belongs to; null or absent: none. */
+  regionId?: string | null;
+}
+
+/** A region by name: the level between head office and its branches. */
+export interface RegionRef {
+  id: string;
+  name: string;
 }
 
 /** GET /api/me: who is signed in, and the branches their reports may cover. */
@@ -68,6 +78,8 @@ export interface Me {
   branchId: string | null;
   /** Every branch the viewer may see, by name; empty for a role without reports. */
   branches: BranchRef[];
+  /** The regions the viewer sees: every region for head office, their own for a regional manager; none for anyone else. */
+  regions?: RegionRef[];
   canViewReports: boolean;
   /** A password someone else chose: the dashboard asks for a new one before anything else. */
   mustChangePassword: boolean;
@@ -227,7 +239,11 @@ export interface FleetDevice {
   branchId: string;
   branchName: string;
   mode: DeviceMode;
+  /** The browser it enrolled with (its user agent, cut short). */
   label: string | null;
+  /** What staff call it, e.g. "Window 3, left" (Manage › tablets); null: none. */
+  placeLabel: string | null;
+  counterId: string | null;
   counterName: string | null;
   enrolledAt: number;
   revokedAt: number | null;

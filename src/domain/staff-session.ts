@@ -72,6 +72,11 @@ export const StaffSessionGrantSchema = v.object({
   expiresAt: EpochMsSchema,
   expiresInMs: v.pipe(v.number(), v.integer(), v.minValue(0)),
   staff: SessionStaffSchema,
+  /**
+   * True when the PIN signed in with is one-time (decision 0021): the tablet asks for the
+   * member's own before anything else. Absent from servers before one-time PINs.
+   */
+  pinMustChange: v.optional(v.boolean()),
 });
 export type StaffSessionGrant = v.InferOutput<typeof StaffSessionGrantSchema>;
 

@@ -33,6 +33,12 @@ export const TellerSchema = v.object({
   stars: StarsSchema,
   /** Null: this tablet does not check this member's PIN; they sign in only with the server reachable. */
   pin: v.nullable(PinHashSchema),
+  /**
+   * True while the PIN is one-time (decision 0021): the server made it or an admin set it, and
+   * its owner must choose their own, online, before doing anything else. Absent: not one-time
+   * (servers before one-time PINs, and members who do not sign in on this tablet).
+   */
+  pinMustChange: v.optional(v.boolean()),
   /** Absent in configurations pulled from servers before staff roles: a teller then. */
   role: v.optional(v.picklist(ROSTER_ROLES), 'teller'),
 });

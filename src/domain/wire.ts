@@ -220,6 +220,8 @@ export const API_ERROR_CODES = [
   'token-superseded',
   'payload-too-large',
   'not-found',
+  /** What the request would make exists already: a staff number that has a dashboard account. */
+  'conflict',
   /** The device is known but its mode may not do this: a counter tablet asking for case events. */
   'forbidden',
   'enrollment-code-invalid',

@@ -17,6 +17,10 @@ import { enrollRoutes } from './routes/enroll.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
 import { manageRoutes } from './routes/manage.ts';
+import { manageNetworkRoutes } from './routes/manage-network.ts';
+import { manageTabletsRoutes } from './routes/manage-tablets.ts';
+import { manageSetupRoutes } from './routes/manage-setup.ts';
+import { manageAccountsRoutes } from './routes/manage-accounts.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -96,6 +100,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
   await app.register(privacyRoutes, { prefix: '/api/privacy', db, now });
   await app.register(manageRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageNetworkRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageTabletsRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageSetupRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageAccountsRoutes, { prefix: '/api/manage', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

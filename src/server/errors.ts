@@ -18,6 +18,7 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   'password-change-required': 403,
   'wrong-password': 403,
   'not-found': 404,
+  conflict: 409,
   'payload-too-large': 413,
   'rate-limited': 429,
   internal: 500,

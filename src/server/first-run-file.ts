@@ -53,6 +53,7 @@ export function firstRunText({ branch, counter, code, lobbyCode, teller, pin, da
     '',
     `Enrollment code: ${code.formatted}`,
     `Teller sign-in: staff number ${teller.staffNumber}, PIN ${pin}`,
+    'The PIN is one-time: at the first sign-in on the tablet, with the network up, the teller must choose their own.',
     ...linkLines('Enrollment link', code.formatted, addresses, qr?.counter),
     '',
     'For the lobby opinion box, open the same address on another tablet and enter:',

@@ -10,7 +10,10 @@ cleanupOutdatedCaches();
 
 // Every page address opens the app; the API is never answered from a cache. Business data
 // never waits in a service-worker queue either: it lives in IndexedDB's outbox (Workbox's request queue drops requests after 7 days).
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//] }));
+// The dashboard is online only, and its pages come from the server with their own
+// Permissions-Policy (the camera for staff photos, plugins/security-headers.ts), which the
+// cached shell's headers would take away on a tablet that also opens the dashboard.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/dashboard(\/|\?|$)/] }));
 
 // A new version waits until the page says the screen is idle (see ui/sw-bridge.ts).
 self.addEventListener('message', (event) => {

@@ -24,6 +24,11 @@ export interface StaffSession {
   staff: SessionStaff;
   /** Set when the server checked the PIN: the session's id, its key and when it ends on this tablet's clock. */
   verified: { sessionId: string; key: CryptoKey; header: string; expiresAt: number } | null;
+  /**
+   * True when the PIN signed in with is one-time (decision 0021): the member chooses their own
+   * (changeStaffPin) before anything else, and the screens show nothing else until they have.
+   */
+  pinMustChange?: boolean;
 }
 
 export type StaffSignInFailure =
@@ -37,6 +42,8 @@ export type StaffSignInFailure =
   | 'pin-too-short'
   /** The server cannot be reached and this tablet does not check this member's PIN itself. */
   | 'needs-server'
+  /** Offline, with a one-time PIN: it must be changed first, which takes the server (decision 0021). */
+  | 'pin-must-change'
   | 'not-enrolled';
 
 export type StaffSignIn = Result<StaffSession, StaffSignInFailure> & { lockedUntil?: number | null; failuresLeft?: number };
@@ -85,7 +92,11 @@ export async function signInStaff(
   if (answer.ok) {
     await appendPinAttempt(db, { at: now(), ok: true });
     const { sessionId, key, expiresInMs, staff } = answer.value;
-    const session: StaffSession = { staff, verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs } };
+    const session: StaffSession = {
+      staff,
+      verified: { sessionId, key: await importSessionKey(key), header: `${sessionId}.${key}`, expiresAt: now() + expiresInMs },
+      ...(answer.value.pinMustChange && { pinMustChange: true }),
+    };
     staffKeys?.add(session);
     return ok(session);
   }
@@ -113,6 +124,9 @@ async function signInOffline(db: BranchVoiceDB, mode: DeviceMode, credentials: {
   if (!SIGN_IN_ROLES[mode].includes(member.role)) return err('not-here', `${member.name} does not sign in on this tablet.`);
   // The server would refuse it; offline, the tablet does too.
   if (isManagerRole(member.role) && credentials.pin.length < MANAGER_PIN_MIN_DIGITS) return err('pin-too-short', `A manager's PIN must have at least ${MANAGER_PIN_MIN_DIGITS} digits.`);
+  // Someone else knows a one-time PIN (who made it, who saw it handed over): offline, the
+  // tablet cannot have it changed, so it lets no one act with it (decision 0021).
+  if (member.pinMustChange) return err('pin-must-change', 'This PIN must be changed first, which needs the server.');
   return ok({ staff: { id: member.id, staffNumber: member.staffNumber, name: member.name, role: member.role }, verified: null });
 }
 

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Score } from '../../src/domain/rating.ts';
 import {
   admin,
+  chooseOwnPinsOnline,
   enrollTablet,
   enrollmentCodeOf,
   eventually,
@@ -67,6 +68,8 @@ describe('a teller shift at the counter, offline', () => {
 
     const { context, page } = await openTablet(profileDir);
     await enrollTablet(page, `http://127.0.0.1:${port}/`, code);
+    // Their PINs are one-time (decision 0021): each chooses their own while the server is up.
+    await chooseOwnPinsOnline(page, [{ staffNumber: first.staffNumber, pin: first.pin }, { staffNumber: '1002', pin: '1357' }]);
     await server.stop();
     await page.reload();
     await page.locator('[data-screen="counter-closed"]').waitFor();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Score } from '../../src/domain/rating.ts';
 import {
+  chooseOwnPinIfAsked,
   admin,
   enrollTablet,
   enrollmentCodeOf,
@@ -116,7 +117,8 @@ describe('day close and the dashboard, end to end', () => {
     await a.locator('#day-close-pin').fill(MANAGER.pin);
     await a.locator('[data-screen="day-close-sign-in"]').getByRole('button', { name: 'Close day' }).click();
     const result = a.locator('[data-screen="day-close"][aria-busy="false"]');
-    await result.waitFor({ timeout: 30_000 });
+    // The manager's PIN is one-time (decision 0021): they choose their own first.
+    await chooseOwnPinIfAsked(a, MANAGER.staffNumber, MANAGER.pin, result);
     await expect(result.getByTestId('day-close-tablet').innerText()).resolves.toMatch(/Nothing is waiting/);
     await expect(result.locator('li[data-state="not-heard"]').innerText()).resolves.toMatch(/Counter 2[\s\S]*not heard from since/);
     expect((await serverRatings(dataDir)).map((r) => r.counterId)).not.toContain(counterB);

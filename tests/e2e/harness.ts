@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import jsQR from 'jsqr';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { firstRunFileOf } from '../../src/server/first-run-file.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
@@ -245,12 +246,85 @@ export async function enrollTablet(page: Page, baseUrl: string, code: string): P
 }
 
 /** A teller signs in from the closed window. */
-export async function signInAtCounter(page: Page, staffNumber: string, pin: string): Promise<void> {
+export async function signInAtCounter(page: Page, staffNumber: string, pin: string): Promise<string> {
+  const inUse = pinInUse(page, staffNumber, pin);
   await page.getByRole('button', { name: 'Teller sign-in' }).click();
   await page.getByLabel('Staff number').fill(staffNumber);
-  await page.getByLabel('PIN').fill(pin);
+  await page.getByLabel('PIN').fill(inUse);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('[data-screen="counter-ready"]').waitFor();
+  return chooseOwnPinIfAsked(page, staffNumber, pin, page.locator('[data-screen="counter-ready"]'));
+}
+
+/**
+ * One-time PINs (decision 0021): every PIN the first run, the admin CLI or the dashboard gives
+ * must be changed at its owner's first sign-in on a tablet. The helpers here do it when the
+ * tablet asks, with a PIN of their own choosing (ownPinFor), and remember it per server, so a
+ * test goes on signing the member in with the PIN it was given.
+ */
+const chosenPins = new Map<string, string>();
+const pinKey = (page: Page, staffNumber: string, given: string) => `${new URL(page.url()).origin}|${staffNumber.trim().toLowerCase()}|${given}`;
+
+/** The PIN the helpers choose in place of a one-time `pin`: each digit moved by five, so as long and never the same. */
+export const ownPinFor = (pin: string): string => pin.replace(/\d/g, (d) => String((Number(d) + 5) % 10));
+
+/** The PIN a member given `pin` signs in with now on this page's server: their own once the helpers chose it. */
+export const pinInUse = (page: Page, staffNumber: string, pin: string): string => chosenPins.get(pinKey(page, staffNumber, pin)) ?? pin;
+
+/**
+ * After a sign-in: waits for `done`, or for the choose-PIN screen, which it completes with
+ * ownPinFor(given) before waiting for `done`; then until this tablet's roster no longer says the
+ * member's PIN is one-time, so that an offline sign-in later checks the new hash. Answers the
+ * PIN the member signs in with from now on.
+ */
+export async function chooseOwnPinIfAsked(page: Page, staffNumber: string, given: string, done: Locator): Promise<string> {
+  const choose = page.locator('[data-screen="choose-pin"]');
+  await done.or(choose).first().waitFor();
+  if (!(await choose.isVisible())) return pinInUse(page, staffNumber, given);
+  const own = ownPinFor(given);
+  await page.getByLabel('New PIN', { exact: true }).fill(own);
+  await page.getByLabel('New PIN again').fill(own);
+  await page.getByRole('button', { name: 'Save my PIN' }).click();
+  await done.waitFor();
+  chosenPins.set(pinKey(page, staffNumber, given), own);
+  const wanted = staffNumber.trim().toLowerCase();
+  await eventually(`the tablet's roster to carry ${staffNumber}'s own PIN`, async () => {
+    const config = await tabletMeta<{ tellers: { staffNumber: string; pinMustChange?: boolean }[] }>(page, 'config');
+    return !config?.tellers.some((t) => t.staffNumber.toLowerCase() === wanted && t.pinMustChange);
+  });
+  return own;
+}
+
+/**
+ * For a test that signs staff in on a tablet with the server down: their one-time PINs are
+ * replaced first (decision 0021), through the server as the choose-PIN screen does it, with
+ * this tablet's token, and the tablet pulls the roster that carries the new hashes. No shift
+ * or other record is made. Later helpers sign them in with the PIN they were given.
+ */
+export async function chooseOwnPinsOnline(page: Page, members: readonly { staffNumber: string; pin: string }[]): Promise<void> {
+  const identity = await tabletMeta<{ token: string }>(page, 'device');
+  if (!identity) throw new Error('the tablet is not enrolled');
+  for (const { staffNumber, pin } of members) {
+    const own = ownPinFor(pin);
+    const status = await page.evaluate(async ({ token, staffNumber, pin, own }) => {
+      const json = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      const signIn = await fetch('/api/staff-session', { method: 'POST', headers: json, body: JSON.stringify({ staffNumber, pin, deviceTime: Date.now() }) });
+      if (!signIn.ok) return `sign-in ${signIn.status}`;
+      const { sessionId, key } = (await signIn.json()) as { sessionId: string; key: string };
+      const session = { ...json, 'x-staff-session': `${sessionId}.${key}` };
+      const changed = await fetch('/api/staff-session/pin', { method: 'POST', headers: session, body: JSON.stringify({ currentPin: pin, newPin: own }) });
+      await fetch('/api/staff-session', { method: 'DELETE', headers: session });
+      return changed.status === 204 ? 'ok' : `change ${changed.status}`;
+    }, { token: identity.token, staffNumber, pin, own });
+    if (status !== 'ok') throw new Error(`choosing ${staffNumber}'s own PIN: ${status}`);
+    chosenPins.set(pinKey(page, staffNumber, pin), own);
+  }
+  // A reload syncs at once: the tablet then holds the new hashes, for sign-ins without the server.
+  await page.reload();
+  const wanted = new Set(members.map((m) => m.staffNumber.toLowerCase()));
+  await eventually('the tablet to pull the roster with the new PINs', async () => {
+    const config = await tabletMeta<{ tellers: { staffNumber: string; pinMustChange?: boolean }[] }>(page, 'config');
+    return config !== undefined && !config.tellers.some((t) => wanted.has(t.staffNumber.toLowerCase()) && t.pinMustChange);
+  });
 }
 
 /** The kiosk's way out: hold the corner, then the teller's PIN. */
@@ -260,7 +334,10 @@ export async function openStaffMenu(page: Page, pin: string): Promise<void> {
   await page.mouse.down();
   await page.waitForTimeout(2300);
   await page.mouse.up();
-  await page.getByLabel('PIN of the teller signed in').fill(pin);
+  // The teller signed in with the PIN they were given: the one the helpers chose for them, if they did.
+  const origin = `${new URL(page.url()).origin}|`;
+  const chosen = [...chosenPins].find(([key]) => key.startsWith(origin) && key.endsWith(`|${pin}`))?.[1];
+  await page.getByLabel('PIN of the teller signed in').fill(chosen ?? pin);
   await page.getByRole('button', { name: 'Open' }).click();
   await page.locator('.staff-actions').waitFor();
 }
@@ -314,13 +391,13 @@ export const ES: Labels = { next: 'Siguiente', skip: 'Omitir', wantsReply: 'Dese
 
 
 /** Staff mode on a lobby tablet: the kiosk corner, then staff number and PIN. */
-export async function signInStaff(page: Page, member: { number: string; pin: string }) {
+export async function signInStaff(page: Page, member: { number: string; pin: string }): Promise<string> {
   await page.getByTestId('staff-corner').focus();
   await page.keyboard.press('Enter');
   await page.getByLabel('Staff number').fill(member.number);
-  await page.getByLabel('PIN').fill(member.pin);
+  await page.getByLabel('PIN').fill(pinInUse(page, member.number, member.pin));
   await page.getByRole('button', { name: 'Open' }).click();
-  await page.locator('[data-screen="staff-desk"]').waitFor();
+  return chooseOwnPinIfAsked(page, member.number, member.pin, page.locator('[data-screen="staff-desk"]'));
 }
 
 /** Opens a complaint case in staff mode, received by `channel`; resolves on the case's screen. */
@@ -361,8 +438,9 @@ export async function signInToDashboard(page: Page, baseUrl: string, account: { 
 /**
  * For a test file's whole run: `npm start` on a data dir of its own (`prefix`) and one Chromium,
  * both stopped and the data dir removed at the end. Read the parts once `beforeAll` has run.
+ * `extraArgs` go to Chromium after the usual ones (e.g. its synthetic camera).
  */
-export function useServerAndChromium(prefix: string): { readonly server: RunningServer; readonly browser: Browser; readonly base: string; readonly dataDir: string } {
+export function useServerAndChromium(prefix: string, extraArgs: string[] = []): { readonly server: RunningServer; readonly browser: Browser; readonly base: string; readonly dataDir: string } {
   const dataDir = tempDir(prefix);
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
@@ -371,7 +449,7 @@ export function useServerAndChromium(prefix: string): { readonly server: Running
     const port = await freePort();
     base = `http://127.0.0.1:${port}/`;
     server = await startServer(port, dataDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -392,4 +470,20 @@ export function useServerAndChromium(prefix: string): { readonly server: Running
     },
     dataDir,
   };
+}
+
+/** What a camera reads from a QR code shown on the page: the img drawn onto a canvas at its natural size, its pixels decoded by jsQR. */
+export async function scanQr(image: Locator): Promise<string | null> {
+  const { width, height, pixels } = await image.evaluate(async (element) => {
+    const img = element as HTMLImageElement;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const context = canvas.getContext('2d')!;
+    context.drawImage(img, 0, 0);
+    const data = context.getImageData(0, 0, canvas.width, canvas.height);
+    return { width: data.width, height: data.height, pixels: Array.from(data.data) };
+  });
+  return jsQR(Uint8ClampedArray.from(pixels), width, height)?.data ?? null;
 }

@@ -1,6 +1,6 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, EN, ES, eventually, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth, unsyncedShows, openStatusCorner } from './harness.ts';
+import { admin, chooseOwnPinsOnline, EN, ES, eventually, pinInUse, freePort, firstBranchId, leaveEntry, lobbyCodeOf, openTablet, removeDir, startServer, tempDir, type RunningServer, outboxDepth, unsyncedShows, openStatusCorner } from './harness.ts';
 
 // The lobby opinion box, the whole way: `npm start` on an empty database, a tablet enrolled
 // with the printed lobby code, the server gone; two customers leave entries offline (one with
@@ -78,6 +78,9 @@ describe('the lobby opinion box, end to end', () => {
     await page.locator('[data-screen="lobby-attract"]').waitFor();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     await eventually('the enrollment sync to settle', async () => (await outboxDepth(page)) === 0 && (await page.getByTestId('unsynced').innerText()) === '0 unsynced', 15_000, 200);
+    // Their PIN is one-time (decision 0021): they choose their own while the server is up.
+    await chooseOwnPinsOnline(page, [staff]);
+    await page.locator('[data-screen="lobby-attract"]').waitFor();
 
     await server.stop();
     await page.reload();
@@ -135,7 +138,7 @@ describe('the lobby opinion box, end to end', () => {
     await page.getByTestId('staff-corner').focus();
     await page.keyboard.press('Enter');
     await page.getByLabel('Staff number').fill(staff.staffNumber);
-    await page.getByLabel('PIN').fill(staff.pin);
+    await page.getByLabel('PIN').fill(pinInUse(page, staff.staffNumber, staff.pin));
     await page.getByRole('button', { name: 'Open' }).click();
     await page.locator('[data-screen="staff-desk"]').waitFor();
     await unsyncedShows(page, '2 unsynced');

@@ -50,6 +50,10 @@ describe('the staff page on the dashboard, end to end', () => {
       await edit.waitFor();
       expect(await axeViolations(page)).toEqual([]);
       await edit.getByLabel(/^Photo/).setInputFiles({ name: 'rosa.png', mimeType: 'image/png', buffer: Buffer.from(PIXEL_PNG, 'base64') });
+      // The square is shown as it will be saved, and sent on "Use photo".
+      const preview = page.getByRole('dialog', { name: 'New photo of Rosa Delgado' });
+      await preview.getByRole('img', { name: 'The new photo of Rosa Delgado, as it will be saved' }).waitFor();
+      await preview.getByRole('button', { name: 'Use photo' }).click();
       await page.getByText('The photo of Rosa Delgado was saved.').waitFor();
       const row = roster.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Rosa Delgado' }) });
       await expect.poll(() => row.getByRole('cell').nth(4).textContent()).toBe('Yes');

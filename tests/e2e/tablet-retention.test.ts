@@ -20,6 +20,7 @@ import {
   readTabletDb,
   removeDir,
   signInAtCounter,
+  pinInUse,
   signInStaff,
   tabletMeta,
   tempDir,
@@ -246,7 +247,8 @@ describe('the lobby tablet follows the server’s erasures, and shows what it re
     await page.getByTestId('staff-corner').focus();
     await page.keyboard.press('Enter');
     await page.locator('[id$="-number"]').fill(STAFF.boss.number);
-    await page.locator('[id$="-pin"]').fill(STAFF.boss.pin);
+    // The PIN they chose at their first sign-in (one-time PINs, decision 0021).
+    await page.locator('[id$="-pin"]').fill(pinInUse(page, STAFF.boss.number, STAFF.boss.pin));
     await page.locator('form button[type="submit"]').click();
     await page.locator('[data-screen="staff-desk"]').waitFor();
     await page.getByRole('button', { name: '被拒絕的記錄（1）' }).click();

@@ -88,7 +88,8 @@ export async function givenTeller(database: TestDatabase, input: Partial<TellerI
   const pin = isManagerRole(input.role ?? 'teller') ? MANAGER_PIN : TELLER_PIN;
   const teller = await addTeller(
     database.db,
-    { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin, ...input },
+    // Staff who chose their own PINs long ago: one-time PINs have tests of their own (staff-pin-change.test.ts).
+    { branchId: BRANCH_ID, staffNumber: '2002', name: 'Teller Two', pin, oneTime: false, ...input },
     SERVER_NOW,
     pinCost === 'cheap' ? cheapPinHash : undefined,
   );

@@ -3,6 +3,7 @@ import { LANGUAGES } from '../../src/domain/language.ts';
 import type { OpinionFailure } from '../../src/store/opinions.ts';
 import type { RatingFailure } from '../../src/store/ratings.ts';
 import type { ShiftFailure } from '../../src/store/shift.ts';
+import type { StaffPinChangeFailure } from '../../src/sync/staff-pin.ts';
 import type { StaffSignInFailure } from '../../src/sync/staff-session.ts';
 import type { WriteFailure } from '../../src/store/write.ts';
 import type { EnrollFailure } from '../../src/sync/enroll.ts';
@@ -51,9 +52,22 @@ const REASONS = {
   'pin-too-short': 'http: 403 { code: pin-too-short }, or a short manager PIN offline',
   'needs-server': 'sync: a member this tablet has no PIN hash for, with the server out of reach',
   'not-here': 'sync: a member who does not sign in on this kind of tablet',
+  'pin-must-change': 'sync: a one-time PIN offline (decision 0021)',
   'needs-verified-session': 'store: an entry read without a live staff session',
   unknown: 'ui: a write that threw',
 } as const satisfies Record<Reason, string>;
+
+// Every reason the choose-PIN screen can show as `pinChange.errors.<reason>` (decision 0021).
+const PIN_CHANGE_REASONS = {
+  'pin-digits': 'a new PIN that is not 4 to 8 digits',
+  'pin-manager-digits': "a manager's new PIN under 6 digits",
+  'pin-same': 'the one-time PIN again',
+  'pin-mismatch': 'the two new PINs differ',
+  'wrong-credentials': 'http: 401, the one-time PIN no longer the member\'s',
+  locked: 'http: 429',
+  'needs-verified-session': 'no live staff session, or http: 403 { code: staff-session-required }',
+  'needs-server': 'the server out of reach',
+} as const satisfies Record<StaffPinChangeFailure, string>;
 
 /** "a.b.c" for every leaf; plural forms (`_one`, `_other`) are keys of their own. */
 function flatten(node: unknown, prefix = ''): Map<string, unknown> {
@@ -113,6 +127,11 @@ describe('locales', () => {
   it.each(LANGUAGES)('given %s, then every reason a record can be refused for has its quarantine.reason.<reason> text, and so has one this app does not know', (lng) => {
     const missing = [...QUARANTINE_REASONS, 'other'].filter((reason) => !flat[lng].has(`quarantine.reason.${reason}`));
     expect(missing, `${lng} has no quarantine.reason.* text for: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it.each(LANGUAGES)('given %s, then the choose-PIN screen has a pinChange.errors.<reason> text for every reason a PIN change can fail', (lng) => {
+    const missing = Object.keys(PIN_CHANGE_REASONS).filter((reason) => !flat[lng].has(`pinChange.errors.${reason}`));
+    expect(missing, `${lng} has no pinChange.errors.* text for: ${missing.join(', ')}`).toEqual([]);
   });
 
   it.each(LANGUAGES)('given %s, then there is an errors.<reason> text for every reason the code can produce', (lng) => {

@@ -26,15 +26,21 @@ import { latestShiftEvents } from '../repositories/shift-events.ts';
 import { listTellers, ROSTER_ROLES, type StoredTeller } from '../repositories/tellers.ts';
 import { readPhotoFile } from '../photos.ts';
 import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf } from '../services/accounts.ts';
-import { addBranch, addCounter, defaultBranchTimeZone, editBranch } from '../services/branches.ts';
+import { addRegionalAccount } from '../services/regions.ts';
+import { listRegions } from '../repositories/regions.ts';
+import { addBranch, addCounter, defaultBranchTimeZone, editBranch, renameCounter } from '../services/branches.ts';
+import { editNetworkBranch, addNetworkRegion, renameNetworkRegion, setNetworkSettings, type NetworkActor } from '../services/network.ts';
 import { issueEnrollmentCode, referencePrefixText, type CodeTarget } from '../services/enrollment.ts';
 import { revokeDeviceById } from '../services/fleet.ts';
+import { parseInput } from '../services/input.ts';
+import { editTablet, replacementSheet, replaceTablet } from '../services/tablets.ts';
+import { TabletEditSchema } from '../../domain/manage-tablets.ts';
 import type { ItemEdit, ItemInput } from '../services/labelled-lists.ts';
-import { addReason, editReason } from '../services/reasons.ts';
+import { addReason, editReason, setReasonOrder } from '../services/reasons.ts';
 import { rebuildRollups } from '../services/report-rollups.ts';
-import { readCaseDeadlines, setCaseDeadlines } from '../services/settings.ts';
+import { readCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
-import { addTopic, editTopic } from '../services/topics.ts';
+import { addTopic, editTopic, setTopicOrder } from '../services/topics.ts';
 
 /**
  * The admin CLI: `npm run admin -- <command>`. Thin on purpose: each command parses its
@@ -62,6 +68,12 @@ function voicePairs(value: string | boolean | undefined): Result<Partial<Record<
   return ok(pairs);
 }
 
+/** The shell's operator: head office's powers, audited as the OS account that ran the command. */
+const operator = (): NetworkActor => ({ actor: shellActor() });
+
+/** `--region <regionId|none>`: a region, none (null), or unchanged (undefined); the service checks the id. */
+const regionOption = (value: string | boolean | undefined): string | null | undefined => (value === undefined ? undefined : String(value) === 'none' ? null : String(value));
+
 /** What the commands of one labelled list say of it; the rest is the same for reasons and topics. */
 type ListCommands = {
   list: ListTable;
@@ -73,6 +85,7 @@ type ListCommands = {
   addsTo: string;
   add(db: Kysely<Database>, input: ItemInput & { scores?: string[]; kinds?: string[] }): Promise<Result<ListedItem<ListTable>>>;
   edit(db: Kysely<Database>, branchId: string, id: string, changes: ItemEdit & { scores?: string[]; kinds?: string[] }): Promise<Result<ListedItem<ListTable>>>;
+  order(db: Kysely<Database>, branchId: string, ids: readonly string[]): Promise<Result<ListedItem<ListTable>[]>>;
 };
 
 const REASON_COMMANDS: ListCommands = {
@@ -83,6 +96,7 @@ const REASON_COMMANDS: ListCommands = {
   addsTo: "a branch's list",
   add: addReason,
   edit: editReason,
+  order: setReasonOrder,
 };
 
 const TOPIC_COMMANDS: ListCommands = {
@@ -93,10 +107,11 @@ const TOPIC_COMMANDS: ListCommands = {
   addsTo: "a branch's opinion-box list",
   add: addTopic,
   edit: editTopic,
+  order: setTopicOrder,
 };
 
 /** `<list>`, `<noun>:add` and `<noun>:set` of a branch's labelled list. */
-function labelledListCommands({ list: listName, noun, offered: { option, example }, listSummary, addsTo, add, edit }: ListCommands): Record<string, Command> {
+function labelledListCommands({ list: listName, noun, offered: { option, example }, listSummary, addsTo, add, edit, order }: ListCommands): Record<string, Command> {
   const Noun = noun[0]!.toUpperCase() + noun.slice(1);
   return {
     [listName]: {
@@ -150,6 +165,19 @@ function labelledListCommands({ list: listName, noun, offered: { option, example
         );
       },
     },
+    [`${noun}s:order`]: {
+      usage: `${noun}s:order --branch <branchId> --ids <id>,<id>,…`,
+      summary: `put every ${noun} of a branch in a new order (the dashboard's move up and down)`,
+      options: { branch: text, ids: text },
+      run: async (db, { values }) => {
+        const branch = required(values, 'branch', `${noun}s:order`);
+        const ids = required(values, 'ids', `${noun}s:order`);
+        if (!branch.ok) return branch;
+        if (!ids.ok) return ids;
+        const ordered = await order(db, branch.value, list(ids.value) ?? []);
+        return ordered.ok ? ok(`${Noun}s of branch ${branch.value}: ${ordered.value.map((item) => item.id).join(', ')}.`) : ordered;
+      },
+    },
   };
 }
 
@@ -175,22 +203,30 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'branch:add': {
-    usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant] [--time-zone <IANA zone>]',
-    summary: "add a branch (with the default reasons and opinion-box topics); its zone is BRANCH_TIME_ZONE's or the server's unless given",
-    options: { name: text, lang: text, 'time-zone': text },
+    usage: 'branch:add --name <name> [--lang en|es|zh-Hans|zh-Hant] [--time-zone <IANA zone>] [--region <regionId|none>]',
+    summary: "add a branch (with the default reasons and opinion-box topics), in a region or none; its zone is BRANCH_TIME_ZONE's or the server's unless given",
+    options: { name: text, lang: text, 'time-zone': text, region: text },
     run: async (db, { values }, env) => {
       const name = required(values, 'name', 'branch:add');
       if (!name.ok) return name;
       const timeZone = str(values['time-zone']) ?? defaultBranchTimeZone(env);
+      const region = regionOption(values.region);
       const added = await addBranch(db, { name: name.value, defaultLanguage: str(values.lang), timeZone }, now());
-      return added.ok ? ok(`Added branch ${added.value.id} "${added.value.name}" (${added.value.defaultLanguage}). Time zone: ${added.value.timeZone}.`) : added;
+      if (!added.ok) return added;
+      // Through the same service as the dashboard's move, so the operator's act is audited.
+      if (region !== undefined && region !== null) {
+        const moved = await editNetworkBranch(db, operator(), added.value.id, { regionId: region }, now());
+        if (!moved.ok) return err('invalid-input', `Added branch ${added.value.id}, but not to the region: ${moved.message}`);
+      }
+      const inRegion = region === undefined ? '' : ` Region: ${region ?? 'none'}.`;
+      return ok(`Added branch ${added.value.id} "${added.value.name}" (${added.value.defaultLanguage}). Time zone: ${added.value.timeZone}.${inRegion}`);
     },
   },
   'branch:set': {
-    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--voice <lang>=<locale>[,…]] [--time-zone <IANA zone>]',
+    usage: 'branch:set <branchId> [--name <name>] [--lang <lang>] [--cooldown <ms>] [--speech on|off] [--voice <lang>=<locale>[,…]] [--time-zone <IANA zone>] [--region <regionId|none>]',
     summary:
       "change a branch's name, language, rating cooldown, spoken prompts, the voice each language is spoken in (--voice zh-Hant=zh-HK for Cantonese, zh-Hant=zh-TW for Mandarin; es=es-ES|es-MX, en=en-GB|en-US, zh-Hans=zh-CN) or time zone (a new zone moves its records to their days there)",
-    options: { name: text, lang: text, cooldown: text, speech: text, voice: text, 'time-zone': text },
+    options: { name: text, lang: text, cooldown: text, speech: text, voice: text, 'time-zone': text, region: text },
     argument: 'branchId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'branchId', 'branch:set');
@@ -201,6 +237,13 @@ const COMMANDS: Record<string, Command> = {
       if (!cooldown.ok) return cooldown;
       if (!speech.ok) return speech;
       if (!voices.ok) return voices;
+      const region = regionOption(values.region);
+      if (region !== undefined) {
+        const moved = await editNetworkBranch(db, operator(), id.value, { regionId: region }, now());
+        if (!moved.ok) return err('invalid-input', moved.message);
+        const onlyRegion = ['name', 'lang', 'cooldown', 'speech', 'voice', 'time-zone'].every((option) => values[option] === undefined);
+        if (onlyRegion) return ok(`Branch ${id.value} is now in region ${region ?? 'none'}.`);
+      }
       const edited = await editBranch(db, id.value, {
         name: str(values.name),
         defaultLanguage: str(values.lang),
@@ -247,6 +290,20 @@ const COMMANDS: Record<string, Command> = {
       if (!name.ok) return name;
       const added = await addCounter(db, { branchId: branch.value, name: name.value }, now());
       return added.ok ? ok(`Added counter ${added.value.id} "${added.value.name}" to branch ${added.value.branchId}.`) : added;
+    },
+  },
+  'counter:set': {
+    usage: 'counter:set <counterId> --name <name>',
+    summary: 'rename a counter (counters are never deleted: their ratings name them)',
+    options: { name: text },
+    argument: 'counterId',
+    run: async (db, { values, positionals }) => {
+      const id = positional(positionals, 'counterId', 'counter:set');
+      const name = required(values, 'name', 'counter:set');
+      if (!id.ok) return id;
+      if (!name.ok) return name;
+      const renamed = await renameCounter(db, id.value, name.value);
+      return renamed.ok ? ok(`Counter ${renamed.value.id} of branch ${renamed.value.branchId} is now "${renamed.value.name}".`) : renamed;
     },
   },
   'code:create': {
@@ -313,7 +370,7 @@ const COMMANDS: Record<string, Command> = {
         { branchId: val(branch), staffNumber: val(staffNumber), name: val(name), pin: val(pin), stars: val(stars), photo: photo.value, role: str(values.role) },
         now(),
       );
-      return added.ok ? ok(`Added teller ${added.value.id}: ${describeTeller(added.value)}.`) : added;
+      return added.ok ? ok(`Added teller ${added.value.id}: ${describeTeller(added.value)}.\n${ONE_TIME_PIN}`) : added;
     },
   },
   'teller:set': {
@@ -338,7 +395,7 @@ const COMMANDS: Record<string, Command> = {
         role: str(values.role),
         active: active.value,
       });
-      return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.`) : edited;
+      return edited.ok ? ok(`Teller ${edited.value.id}: ${describeTeller(edited.value)}.${values.pin === undefined ? '' : `\n${ONE_TIME_PIN}`}`) : edited;
     },
   },
   accounts: {
@@ -351,20 +408,22 @@ const COMMANDS: Record<string, Command> = {
         return [
           a.staffNumber,
           viewer?.name ?? a.roster?.name ?? a.name,
-          a.headOffice ? 'head-office' : (a.roster?.role ?? '-'),
+          a.headOffice ? 'head-office' : a.regionId !== null ? 'regional-manager' : (a.roster?.role ?? '-'),
           a.headOffice ? 'all' : (a.roster?.branchId ?? '-'),
+          a.regionId === null ? '-' : `${a.region?.name ?? 'removed'} (${a.regionId})`,
           a.active ? (viewer ? 'yes' : 'off roster') : 'no',
           a.mustChangePassword ? 'must change' : 'own',
           time(a.createdAt),
         ];
       });
-      return ok(table(['staff no', 'name', 'role', 'branch', 'active', 'password', 'created'], rows));
+      return ok(table(['staff no', 'name', 'role', 'branch', 'region', 'active', 'password', 'created'], rows));
     },
   },
   'account:add': {
-    usage: 'account:add (--teller <tellerId> | --head-office --staff-number <n> --name <name>) --password <password>',
-    summary: "give a member of a branch's roster (staff number, name, role and branch from the roster) or of head office a dashboard sign-in; they choose their own password at the first sign-in",
-    options: { teller: text, 'head-office': { type: 'boolean' }, 'staff-number': text, name: text, password: text },
+    usage: 'account:add (--teller <tellerId> | --head-office --staff-number <n> --name <name> | --region <regionId> --staff-number <n> --name <name>) --password <password>',
+    summary:
+      "give a member of a branch's roster (staff number, name, role and branch from the roster), of head office, or a region's regional manager a dashboard sign-in; they choose their own password at the first sign-in",
+    options: { teller: text, 'head-office': { type: 'boolean' }, region: text, 'staff-number': text, name: text, password: text },
     run: async (db, { values }) => {
       const target = accountTarget(values);
       const password = required(values, 'password', 'account:add');
@@ -372,10 +431,13 @@ const COMMANDS: Record<string, Command> = {
       if (!password.ok) return password;
       // The admin chose this password and may have typed it where others can read it (the
       // shell's history): its owner chooses their own at the first sign-in.
+      const t = target.value;
       const added =
-        target.value.kind === 'teller'
-          ? await addRosterAccount(db, { tellerId: target.value.tellerId, password: password.value, mustChangePassword: true }, now())
-          : await addHeadOfficeAccount(db, { staffNumber: target.value.staffNumber, name: target.value.name, password: password.value, mustChangePassword: true }, now());
+        t.kind === 'teller'
+          ? await addRosterAccount(db, { tellerId: t.tellerId, password: password.value, mustChangePassword: true }, now())
+          : t.kind === 'region'
+            ? await addRegionalAccount(db, { staffNumber: t.staffNumber, name: t.name, regionId: t.regionId, password: password.value, mustChangePassword: true }, now())
+            : await addHeadOfficeAccount(db, { staffNumber: t.staffNumber, name: t.name, password: password.value, mustChangePassword: true }, now());
       return added.ok ? ok(`Added dashboard account ${describeAccount(added.value)}.`) : added;
     },
   },
@@ -395,6 +457,42 @@ const COMMANDS: Record<string, Command> = {
       return ok(`Account ${describeAccount(account)}; ${sessionsEnded === 1 ? '1 session' : `${sessionsEnded} sessions`} ended.`);
     },
   },
+  regions: {
+    usage: 'regions',
+    summary: 'list regions: the level between head office and the branches, each with a regional manager',
+    options: {},
+    run: async (db) => {
+      const branches = await listBranches(db);
+      const rows = (await listRegions(db)).map((r) => [r.id, r.name, `${branches.filter((b) => b.regionId === r.id).length}`, time(r.createdAt)]);
+      return ok(table(['id', 'name', 'branches', 'created'], rows));
+    },
+  },
+  'region:add': {
+    usage: 'region:add --name <name>',
+    summary: 'add a region (its name unique); give it a regional manager with account:add --region <id>',
+    options: { name: text },
+    run: async (db, { values }) => {
+      const name = required(values, 'name', 'region:add');
+      if (!name.ok) return name;
+      // Through the same audited service as the dashboard: the audit log names the shell operator.
+      const added = await addNetworkRegion(db, operator(), { name: name.value }, now());
+      return added.ok ? ok(`Added region ${added.value.id} "${added.value.name}".`) : err('invalid-input', added.message);
+    },
+  },
+  'region:set': {
+    usage: 'region:set <regionId> --name <name>',
+    summary: 'rename a region',
+    options: { name: text },
+    argument: 'regionId',
+    run: async (db, { values, positionals }) => {
+      const id = positional(positionals, 'regionId', 'region:set');
+      const name = required(values, 'name', 'region:set');
+      if (!id.ok) return id;
+      if (!name.ok) return name;
+      const renamed = await renameNetworkRegion(db, operator(), id.value, { name: name.value }, now());
+      return renamed.ok ? ok(`Region ${renamed.value.id} is now "${renamed.value.name}".`) : err('invalid-input', renamed.message);
+    },
+  },
   ...labelledListCommands(REASON_COMMANDS),
   ...labelledListCommands(TOPIC_COMMANDS),
   settings: {
@@ -404,16 +502,28 @@ const COMMANDS: Record<string, Command> = {
     run: async (db) => ok(describeDeadlines(await readCaseDeadlines(db))),
   },
   'settings:set': {
-    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72]',
-    summary: 'change the reply deadlines of every branch (1 to 720 hours); every tablet pulls them at its next sync',
-    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text },
+    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72] [--target-satisfaction 80] [--target-complaint-rate 5] [--target-follow-up-rate 30]',
+    summary: "change the reply deadlines of every branch (1 to 720 hours; every tablet pulls them at its next sync) or the programme's targets (0 to 100 %), which the reports judge the figures against",
+    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text, 'target-satisfaction': text, 'target-complaint-rate': text, 'target-follow-up-rate': text },
     run: async (db, { values }) => {
       const reply = wholeNumber(values['reply-within-hours'], 'reply-within-hours');
       const notOnSpot = wholeNumber(values['not-on-spot-within-hours'], 'not-on-spot-within-hours');
       if (!reply.ok) return reply;
       if (!notOnSpot.ok) return notOnSpot;
-      const set = await setCaseDeadlines(db, { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value }, now());
-      return set.ok ? ok(`${describeDeadlines(set.value)}\nEvery branch's config version was bumped: tablets pull the new deadlines at their next sync.`) : set;
+      const targets: Record<string, number | undefined> = {};
+      for (const id of ['satisfaction', 'complaint-rate', 'follow-up-rate'] as const) {
+        const given = str(values[`target-${id}`]);
+        if (given === undefined) continue;
+        if (!/^\d+(\.\d+)?$/.test(given)) return err('invalid-input', `--target-${id} takes a percentage from 0 to 100, not "${given}".`);
+        targets[id] = Number(given);
+      }
+      const set = await setNetworkSettings(db, operator(), { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value, targets }, now());
+      if (!set.ok) return err('invalid-input', set.message);
+      const { satisfaction, 'complaint-rate': complaints, 'follow-up-rate': followUp } = set.value.targets;
+      const lines = [describeDeadlines(set.value.deadlines)];
+      if (reply.value !== undefined || notOnSpot.value !== undefined) lines.push("Every branch's config version was bumped: tablets pull the new deadlines at their next sync.");
+      if (Object.keys(targets).length > 0) lines.push(`Targets: satisfaction at least ${satisfaction}%, complaint rate at most ${complaints}%, follow-up rate at least ${followUp}%.`);
+      return ok(lines.join('\n'));
     },
   },
   devices: {
@@ -448,6 +558,51 @@ const COMMANDS: Record<string, Command> = {
       if (!id.ok) return id;
       const revoked = await revokeDeviceById(db, id.value, now());
       return revoked.ok ? ok(`Revoked device ${revoked.value.id} at ${time(revoked.value.revokedAt ?? now())}.`) : revoked;
+    },
+  },
+  'device:set': {
+    usage: "device:set <deviceId> [--label <text, '' clears it>] [--counter <counterId>]",
+    summary: "name a tablet's place (up to 60 characters), or move a counter tablet to another counter of its branch (it pulls it at its next sync)",
+    options: { label: text, counter: text },
+    argument: 'deviceId',
+    run: async (db, { positionals, values }) => {
+      const id = positional(positionals, 'deviceId', 'device:set');
+      if (!id.ok) return id;
+      const edit = parseInput(TabletEditSchema, { label: str(values.label), counterId: str(values.counter) });
+      if (!edit.ok) return err('invalid-input', `${edit.message.replace(/^nothing to change: give a label or a counterId$/, 'nothing to change: give --label or --counter')}`);
+      const set = await editTablet(db, 'shell', { deviceId: id.value, edit: edit.value, actor: shellActor() }, now());
+      if (!set.ok) return err(set.reason === 'not-found' ? 'device-not-found' : 'invalid-input', set.message);
+      const d = set.value;
+      return ok(`Device ${d.id}: ${d.mode === 'counter' ? `counter ${d.counterName ?? '-'}` : 'lobby'}, label ${d.placeLabel === null ? '(none)' : `"${d.placeLabel}"`}.`);
+    },
+  },
+  'device:replace': {
+    usage: "device:replace <deviceId> [--url <the app's address> [--qr <file.svg>]]",
+    summary: 'make a one-time code (24 hours) for a new tablet at the same place: as it enrolls, the old one is revoked and its label passes on',
+    options: { url: text, qr: text },
+    argument: 'deviceId',
+    run: async (db, { positionals, values }) => {
+      const id = positional(positionals, 'deviceId', 'device:replace');
+      if (!id.ok) return id;
+      const app = appUrl(values.url);
+      if (!app.ok) return app;
+      const qrFile = str(values.qr);
+      if (qrFile !== undefined && !app.value) return err('invalid-input', '--qr needs --url: the QR code holds the link to the app, at its address.');
+      if (qrFile !== undefined && !qrFile.endsWith('.svg')) return err('invalid-input', `--qr writes an SVG file: give a name ending in .svg, not "${qrFile}".`);
+      const replaced = await replaceTablet(db, 'shell', { deviceId: id.value, actor: shellActor() }, now());
+      if (!replaced.ok) return err(replaced.reason === 'not-found' ? 'device-not-found' : 'invalid-input', replaced.message);
+      const { issued, place, branchName } = replaced.value;
+      const sheet = app.value ? replacementSheet(replaced.value, app.value) : null;
+      // Readable by this account only: the QR code holds the code.
+      if (sheet && qrFile) writePrivateFile(qrFile, sheet.qrSvg);
+      return ok(
+        [
+          `Replacement code for device ${id.value} (${place ?? 'lobby'}, ${branchName}): ${issued.formatted}`,
+          ...(sheet ? [`Enrollment link: ${sheet.link}`] : []),
+          ...(sheet && qrFile ? [`QR code: ${resolve(qrFile)}`] : []),
+          `Expires: ${time(issued.expiresAt)} (it works once). The old tablet syncs until the new one enrolls, then it is revoked: let it send what it holds first.`,
+        ].join('\n'),
+      );
     },
   },
   ratings: {
@@ -580,8 +735,19 @@ async function photoOption(value: string | boolean | undefined): Promise<Result<
 const describeDeadlines = (d: ReplyDeadlines): string =>
   `Reply within: ${d.replyWithinHours} hours\nNot answered on the spot (handed on): ${d.notOnSpotWithinHours} hours`;
 
-/** --teller <id> for a roster member, or --head-office with a staff number and name of its own. */
-function accountTarget(values: Parsed['values']): Result<{ kind: 'teller'; tellerId: string } | { kind: 'head-office'; staffNumber: string; name: string }> {
+/** --teller <id> for a roster member, or --head-office or --region <id> with a staff number and name of its own. */
+function accountTarget(
+  values: Parsed['values'],
+): Result<{ kind: 'teller'; tellerId: string } | { kind: 'head-office'; staffNumber: string; name: string } | { kind: 'region'; regionId: string; staffNumber: string; name: string }> {
+  if (values.region !== undefined) {
+    if (values.teller !== undefined || values['head-office']) return err('invalid-input', 'account:add takes one of --teller, --head-office or --region: a regional manager has no branch roster.');
+    const regionId = required(values, 'region', 'account:add --region');
+    const staffNumber = required(values, 'staff-number', 'account:add --region');
+    const name = required(values, 'name', 'account:add --region');
+    if (!regionId.ok) return regionId;
+    if (!staffNumber.ok) return staffNumber;
+    return name.ok ? ok({ kind: 'region', regionId: regionId.value, staffNumber: staffNumber.value, name: name.value }) : name;
+  }
   if (values['head-office']) {
     if (values.teller !== undefined) return err('invalid-input', 'account:add takes --teller or --head-office, not both: head office has no branch roster.');
     const staffNumber = required(values, 'staff-number', 'account:add --head-office');
@@ -590,7 +756,7 @@ function accountTarget(values: Parsed['values']): Result<{ kind: 'teller'; telle
     return name.ok ? ok({ kind: 'head-office', staffNumber: staffNumber.value, name: name.value }) : name;
   }
   if (values['staff-number'] !== undefined || values.name !== undefined) {
-    return err('invalid-input', "account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office.");
+    return err('invalid-input', 'account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office or --region.');
   }
   const teller = required(values, 'teller', 'account:add');
   return teller.ok ? ok({ kind: 'teller', tellerId: teller.value }) : teller;
@@ -599,11 +765,20 @@ function accountTarget(values: Parsed['values']): Result<{ kind: 'teller'; telle
 /** `1001 "Mei Chen", branch-manager of branch <id>, active`: what the account may see is the roster's say. */
 function describeAccount(a: AccountHolder): string {
   const viewer = viewerOf(a);
-  const who = a.headOffice ? 'head office, every branch' : a.roster ? `${a.roster.role} of branch ${a.roster.branchId}` : 'no longer on a roster';
+  const who = a.headOffice
+    ? 'head office, every branch'
+    : a.regionId !== null
+      ? `regional manager of ${a.region ? `region "${a.region.name}"` : 'a region since removed'}`
+      : a.roster
+        ? `${a.roster.role} of branch ${a.roster.branchId}`
+        : 'no longer on a roster';
   const status = !a.active ? 'inactive' : !viewer ? 'off the roster: cannot sign in' : reportScope(viewer).kind === 'none' ? 'active, sees no reports in this role' : 'active';
   const password = a.mustChangePassword ? ', chooses a password of their own at the next sign-in' : '';
   return `${a.staffNumber} "${viewer?.name ?? a.roster?.name ?? a.name}", ${who}, ${status}${password}`;
 }
+
+/** Said wherever the CLI sets a PIN (decision 0021). */
+const ONE_TIME_PIN = 'The PIN is one-time: at the first sign-in on a tablet, with the network up, its owner must choose their own.';
 
 const describeTeller = (t: StoredTeller): string =>
   `${t.staffNumber} "${t.name}", ${t.role}, ${t.stars} stars, ${t.photo === null ? 'no photo' : 'photo'}, ${t.active ? 'active' : 'inactive'}, branch ${t.branchId}`;

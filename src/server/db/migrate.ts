@@ -10,6 +10,9 @@ import * as reports from './migrations/0006_reports_day_close_accounts.ts';
 import * as attestation from './migrations/0007_staff_sessions_attestation.ts';
 import * as privacy from './migrations/0008_privacy.ts';
 import * as voices from './migrations/0009_branch_voices.ts';
+import * as regions from './migrations/0010_regions.ts';
+import * as replacementCodes from './migrations/0011_replacement_codes.ts';
+import * as oneTimePins from './migrations/0012_one_time_pins.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -23,7 +26,13 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_staff_sessions_attestation': attestation,
   '0008_privacy': privacy,
   '0009_branch_voices': voices,
+  '0010_regions': regions,
+  '0011_replacement_codes': replacementCodes,
+  '0012_one_time_pins': oneTimePins,
 };
+
+/** Every migration's name, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS).sort();
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 

@@ -5,6 +5,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * Every time is an integer of epoch milliseconds, so SQLite and PostgreSQL answer alike.
  */
 export interface Database {
+  regions: RegionTable;
   branches: BranchTable;
   counters: CounterTable;
   devices: DeviceTable;
@@ -50,6 +51,13 @@ interface AttestationColumns {
   staff_session_id: string | null;
 }
 
+/** A region: branches grouped under one regional manager (migration 0010). */
+export interface RegionTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
 export interface BranchTable {
   id: string;
   name: string;
@@ -63,6 +71,8 @@ export interface BranchTable {
   time_zone: ColumnType<string, string | undefined, string>;
   /** The voice's locale per screen language, JSON such as {"zh-Hant":"zh-HK"}; null: the defaults (migration 0009). */
   voices: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The region the branch belongs to; null: none, head office alone oversees it (migration 0010). */
+  region_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
 }
 
@@ -102,6 +112,8 @@ export interface DeviceTable {
   clone_detail: string | null;
   /** The address of the last request, as the server saw it. */
   last_address: string | null;
+  /** What staff call the tablet, e.g. "Window 3, left"; null: none (migration 0011). */
+  place_label: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Tokens a device held before its current and previous ones; any use of one is a copy's. */
@@ -121,6 +133,8 @@ export interface EnrollmentCodeTable {
   expires_at: number;
   used_at: number | null;
   device_id: string | null;
+  /** The device a tablet enrolled with this code replaces, revoked as it enrolls; null: none (migration 0011). */
+  replaces_device_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RatingTable extends ContentHashColumn {
@@ -157,6 +171,8 @@ export interface TellerTable {
   pin_salt: string;
   pin_hash: string;
   pin_iterations: number;
+  /** 0 or 1: 1 while the PIN is one the server made or an admin set, until its owner chooses their own (0012). */
+  pin_must_change: ColumnType<number, number | undefined, number>;
   /** 0 or 1. An inactive teller leaves the roster but stays known to ingest. */
   active: ColumnType<number, number | undefined, number>;
   /** 'teller', 'lobby-staff', 'complaint-manager' or 'branch-manager' (repositories/tellers.ts ROSTER_ROLES). */
@@ -392,6 +408,8 @@ export interface StaffAccountTable {
   updated_at: number;
   /** 1: the password was set by someone else (first run, an admin's reset) and must be changed at sign-in. */
   must_change_password: ColumnType<number, number | undefined, number>;
+  /** A regional manager's region (migration 0010); null for every other account. */
+  region_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A dashboard session: only the hash of the cookie's token is kept. */
@@ -467,6 +485,7 @@ export interface JobRunTable {
   detail: string | null;
 }
 
+export type RegionRow = Selectable<RegionTable>;
 export type BranchRow = Selectable<BranchTable>;
 export type CounterRow = Selectable<CounterTable>;
 export type DeviceRow = Selectable<DeviceTable>;

@@ -122,13 +122,13 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
   for (const name of plan.counters) counterIds.push(must(await addCounter(db, { branchId: branch.id, name }, createdAt)).id);
   const tellers = new Map<string, string>();
   for (const t of plan.tellers) {
-    const teller = must(await addTeller(db, { branchId: branch.id, staffNumber: t.staffNumber, name: t.name, pin: DEMO_PIN, stars: PROFILES[t.profile].stars }, createdAt));
+    const teller = must(await addTeller(db, { branchId: branch.id, staffNumber: t.staffNumber, name: t.name, pin: DEMO_PIN, stars: PROFILES[t.profile].stars, oneTime: false }, createdAt));
     tellers.set(t.staffNumber, teller.id);
   }
   const staff = {} as Record<StaffRole, string>;
   for (const [role, person] of [['lobby-staff', plan.lobbyStaff], ['complaint-manager', plan.complaintManager], ['branch-manager', plan.branchManager]] as const) {
     const pin = isManagerRole(role) ? DEMO_MANAGER_PIN : DEMO_PIN;
-    staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin, role }, createdAt)).id;
+    staff[role] = must(await addTeller(db, { branchId: branch.id, staffNumber: person.staffNumber, name: person.name, pin, role, oneTime: false }, createdAt)).id;
   }
   const counters: KnownDevice[] = [];
   for (const counterId of counterIds) counters.push(await enroll(db, { counterId }, createdAt));

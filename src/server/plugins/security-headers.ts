@@ -68,6 +68,15 @@ export const PERMISSIONS_POLICY_DENIED = [
 /** `camera=(), microphone=(), …`: each feature allowed to no origin at all. */
 export const PERMISSIONS_POLICY = PERMISSIONS_POLICY_DENIED.map((feature) => `${feature}=()`).join(', ');
 
+/**
+ * The dashboard's pages, and only they, may use the camera of this origin: a manager takes a
+ * staff member's photo with the laptop's or tablet's camera (ui/dashboard/photo.ts), after the
+ * browser's own prompt. The counter and lobby pages, where an injected script would face a
+ * customer, keep every feature off; and they cannot frame the dashboard (frame-ancestors).
+ */
+export const DASHBOARD_PERMISSIONS_POLICY = PERMISSIONS_POLICY_DENIED.map((feature) => `${feature}=${feature === 'camera' ? '(self)' : '()'}`).join(', ');
+const isDashboardPage = (url: string): boolean => /^\/dashboard(\/|\?|$)/.test(url);
+
 /** A year, the usual HSTS lifetime; sent only over HTTPS, as browsers ignore it otherwise. */
 export const HSTS = 'max-age=31536000';
 
@@ -88,6 +97,7 @@ const isApi = (url: string): boolean => /^\/api(\/|\?|$)/.test(url);
 export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
   reply.headers(ALWAYS);
   reply.header('content-security-policy', isApi(request.url) ? API_CSP : APP_CSP);
+  if (isDashboardPage(request.url)) reply.header('permissions-policy', DASHBOARD_PERMISSIONS_POLICY);
   // request.protocol is 'https' on a TLS socket, or behind a proxy trusted with TRUST_PROXY that says so.
   if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
 }

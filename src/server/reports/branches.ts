@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { emptyScores, emptyTally, programmeFigures, totalRatings } from '../../domain/metrics.ts';
+import { emptyScores, emptyTally, programmeFigures, TARGETS, totalRatings, type Targets } from '../../domain/metrics.ts';
 import type { DayRange } from '../../domain/period.ts';
 import type { BranchesReport, BranchRow } from '../../domain/reports.ts';
 import type { Database } from '../db/schema.ts';
@@ -13,7 +13,7 @@ import { periodOf, scoresOf, scoreSums, selectsNothing, tallyOf, tallySums, type
  * period (rating_branch_days and case_days grouped by branch), and its open and overdue
  * cases now. Every selected branch has a row, with zeros when it had nothing.
  */
-export async function branchesReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, now: number): Promise<BranchesReport> {
+export async function branchesReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, now: number, targets: Targets = TARGETS): Promise<BranchesReport> {
   const period = periodOf(range);
   if (selectsNothing(selection)) return { period, rows: [] };
   const [branches, ratings, cases, open, deadlines] = await Promise.all([
@@ -48,7 +48,7 @@ export async function branchesReport(db: Kysely<Database>, selection: BranchSele
       name: branch.name,
       ratings: totalRatings(scores),
       scores,
-      figures: programmeFigures({ scores, cases: tally }),
+      figures: programmeFigures({ scores, cases: tally }, targets),
       cases: tally,
       openCases: waiting.length,
       overdueCases: waiting.filter((c) => isOverdue(c, now, deadlines)).length,

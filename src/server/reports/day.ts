@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { emptyScores, emptyTally, programmeFigures, satisfactionRate, totalRatings, type ScoreCounts } from '../../domain/metrics.ts';
+import { emptyScores, emptyTally, programmeFigures, satisfactionRate, TARGETS, totalRatings, type ScoreCounts, type Targets } from '../../domain/metrics.ts';
 import { OPINION_KINDS, type OpinionKind } from '../../domain/opinion.ts';
 import { addDays, localDayOf, startOfLocalDay, type LocalDay } from '../../domain/period.ts';
 import type { DayReport } from '../../domain/reports.ts';
@@ -20,7 +20,7 @@ import { byText, scoresOf, scoreSums, sumOf, tallyOf, tallySums } from './common
  * counts as overdue at its end, and one replied that day and again later counts on the later
  * day: the report is exact when printed at the day's close, which is what it is for.
  */
-export async function dayReport(db: Kysely<Database>, branchId: string, day: LocalDay, now: number): Promise<DayReport | undefined> {
+export async function dayReport(db: Kysely<Database>, branchId: string, day: LocalDay, now: number, targets: Targets = TARGETS): Promise<DayReport | undefined> {
   const branch = await findBranchRef(db, branchId);
   if (!branch) return undefined;
   const dayStart = startOfLocalDay(day, branch.timeZone);
@@ -60,7 +60,7 @@ export async function dayReport(db: Kysely<Database>, branchId: string, day: Loc
   return {
     branch,
     day,
-    figures: programmeFigures({ scores, cases: tally }),
+    figures: programmeFigures({ scores, cases: tally }, targets),
     scores,
     byCounter: counterIds
       .map((id) => ({ id, name: counterNames.get(id) ?? '', ...counted(counterScores.get(id) ?? emptyScores()) }))

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { addScores, addTally, emptyScores, emptyTally, programmeFigures, satisfiedRatings, totalRatings, type Figure } from '../../domain/metrics.ts';
+import { addScores, addTally, emptyScores, emptyTally, programmeFigures, satisfiedRatings, TARGETS, totalRatings, type Figure, type Targets } from '../../domain/metrics.ts';
 import { OPINION_KINDS, type OpinionKind } from '../../domain/opinion.ts';
 import { addDays, bucketOf, bucketsOf, daysInRange, type DayRange } from '../../domain/period.ts';
 import type { OverviewReport, TrendPoint } from '../../domain/reports.ts';
@@ -12,12 +12,12 @@ import { opinionKindCounts, periodOf, scoresOf, scoreSums, selectsNothing, tally
  * entries by kind, and a trend. Reads rating_branch_days (one row per branch and day: a year
  * of a thousand branches is 365,000 rows), case_days and opinion_days, each grouped by day.
  */
-export async function overviewReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<OverviewReport> {
+export async function overviewReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, targets: Targets = TARGETS): Promise<OverviewReport> {
   const period = periodOf(range);
   const branches = await listBranchRefs(db, selection);
   const before = previousRange(range);
   const [ratingDays, caseDays, opinionKinds, previousFigures] = selectsNothing(selection)
-    ? [[], [], [], programmeFigures({ scores: emptyScores(), cases: emptyTally() })]
+    ? [[], [], [], programmeFigures({ scores: emptyScores(), cases: emptyTally() }, targets)]
     : await Promise.all([
         db
           .selectFrom('rating_branch_days')
@@ -36,7 +36,7 @@ export async function overviewReport(db: Kysely<Database>, selection: BranchSele
           .groupBy('day')
           .execute(),
         opinionKindCounts(db, selection, range),
-        figuresOver(db, selection, before),
+        figuresOver(db, selection, before, targets),
       ]);
 
   const scores = emptyScores();
@@ -61,7 +61,7 @@ export async function overviewReport(db: Kysely<Database>, selection: BranchSele
   return {
     period,
     branches,
-    figures: programmeFigures({ scores, cases }),
+    figures: programmeFigures({ scores, cases }, targets),
     scores,
     cases,
     opinions,
@@ -81,7 +81,7 @@ export function previousRange(range: DayRange): DayRange {
 }
 
 /** The three figures over a period, from the same roll-ups, summed in the database. */
-async function figuresOver(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<Figure[]> {
+async function figuresOver(db: Kysely<Database>, selection: BranchSelection, range: DayRange, targets: Targets): Promise<Figure[]> {
   const [ratings, cases] = await Promise.all([
     db
       .selectFrom('rating_branch_days')
@@ -99,5 +99,5 @@ async function figuresOver(db: Kysely<Database>, selection: BranchSelection, ran
       .executeTakeFirst(),
   ]);
   // Without rows the sums are null: scoresOf and tallyOf read those as zero.
-  return programmeFigures({ scores: ratings ? scoresOf(ratings) : emptyScores(), cases: cases ? tallyOf(cases) : emptyTally() });
+  return programmeFigures({ scores: ratings ? scoresOf(ratings) : emptyScores(), cases: cases ? tallyOf(cases) : emptyTally() }, targets);
 }

@@ -39,3 +39,9 @@ export async function insertCounter(db: Kysely<Database>, counter: Counter): Pro
     .execute();
   return counter;
 }
+
+/** Renames a counter; false when there is none. The caller bumps the branch's config version in the same transaction. */
+export async function updateCounterName(db: Kysely<Database>, id: string, name: string): Promise<boolean> {
+  const result = await db.updateTable('counters').set({ name }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -12,6 +12,8 @@ export type Device = {
   counterId: string | null;
   mode: DeviceMode;
   label: string | null;
+  /** What staff call it, e.g. "Window 3, left"; null: none (migration 0011). */
+  placeLabel: string | null;
   enrolledAt: number;
   revokedAt: number | null;
   lastSeenAt: number | null;
@@ -40,6 +42,7 @@ export const deviceRowToDevice = (row: DeviceRow): Device => ({
   counterId: row.counter_id,
   mode: row.mode as DeviceMode,
   label: row.label,
+  placeLabel: row.place_label,
   enrolledAt: row.enrolled_at,
   revokedAt: row.revoked_at,
   lastSeenAt: row.last_seen_at,

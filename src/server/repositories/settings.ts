@@ -5,7 +5,15 @@ import type { Database } from '../db/schema.ts';
  * The network-wide settings there are; a key without a row has its default (services/settings.ts).
  * `rollups-version` is the server's own: the definition its report roll-ups were last built by (services/report-rollups.ts).
  */
-export type SettingKey = 'reply_within_hours' | 'not_on_spot_within_hours' | 'rollups-version' | 'retention';
+export type SettingKey =
+  | 'reply_within_hours'
+  | 'not_on_spot_within_hours'
+  | 'rollups-version'
+  | 'retention'
+  // The programme's targets, as fractions (0.8 for 80%): services/settings.ts readTargets.
+  | 'target_satisfaction'
+  | 'target_complaint_rate'
+  | 'target_follow_up_rate';
 
 /** The stored settings among `keys`, parsed from their JSON text; absent keys are left out. */
 export async function readSettings(db: Kysely<Database>, keys: readonly SettingKey[]): Promise<Map<SettingKey, unknown>> {

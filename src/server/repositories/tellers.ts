@@ -10,7 +10,7 @@ export { ROSTER_ROLES, type RosterRole };
 export type StoredTeller = Omit<Teller, 'pin'> & { pin: PinHash; branchId: string; active: boolean; createdAt: number };
 
 /** What an edit of a teller may change; absent fields stay as they are. */
-export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'role' | 'active'>>;
+export type TellerChanges = Partial<Pick<StoredTeller, 'name' | 'stars' | 'photo' | 'pin' | 'pinMustChange' | 'role' | 'active'>>;
 
 /** Maps a row to a teller; every column was checked by the service that wrote it. */
 export const tellerRowToTeller = (row: TellerRow): StoredTeller => ({
@@ -21,6 +21,7 @@ export const tellerRowToTeller = (row: TellerRow): StoredTeller => ({
   photo: row.photo,
   stars: row.stars,
   pin: { salt: row.pin_salt, hash: row.pin_hash, iterations: row.pin_iterations },
+  pinMustChange: row.pin_must_change === 1,
   role: row.role as RosterRole,
   active: row.active === 1,
   createdAt: row.created_at,
@@ -85,6 +86,7 @@ export async function insertTeller(db: Kysely<Database>, teller: StoredTeller): 
       photo: teller.photo,
       stars: teller.stars,
       ...pinColumns(teller.pin),
+      pin_must_change: teller.pinMustChange ? 1 : 0,
       role: teller.role,
       active: teller.active ? 1 : 0,
       created_at: teller.createdAt,
@@ -101,6 +103,7 @@ export async function updateTeller(db: Kysely<Database>, id: string, changes: Te
       ...(changes.stars !== undefined && { stars: changes.stars }),
       ...(changes.photo !== undefined && { photo: changes.photo }),
       ...(changes.pin !== undefined && pinColumns(changes.pin)),
+      ...(changes.pinMustChange !== undefined && { pin_must_change: changes.pinMustChange ? 1 : 0 }),
       ...(changes.role !== undefined && { role: changes.role }),
       ...(changes.active !== undefined && { active: changes.active ? 1 : 0 }),
     })

@@ -7,6 +7,8 @@ import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { limitAttempts, type AttemptLimits } from '../plugins/attempt-limits.ts';
 import { deviceAuth } from '../plugins/device-auth.ts';
+import { StaffPinChangeSchema } from '../../domain/pin-change.ts';
+import { changeOwnPin } from '../services/staff-pins.ts';
 import { endStaffSessionOfRequest, startStaffSession, type StaffSignInError } from '../services/staff-sessions.ts';
 
 export type StaffSessionRoutesOptions = { db: Kysely<Database>; now: () => number; limits: AttemptLimits };
@@ -61,6 +63,23 @@ export const staffSessionRoutes: FastifyPluginAsync<StaffSessionRoutesOptions> =
     // The key is a secret: never kept by a cache on the way.
     reply.header('cache-control', 'no-store');
     return started.value;
+  });
+
+  /**
+   * POST /api/staff-session/pin {currentPin, newPin} (x-staff-session): the member signed in
+   * chooses their own PIN (decision 0021). A wrong current PIN counts against this tablet's
+   * PIN allowance like a wrong sign-in; 204 once stored.
+   */
+  app.post('/staff-session/pin', limited, async (request, reply) => {
+    const body = v.safeParse(StaffPinChangeSchema, request.body);
+    if (!body.success) return sendApiError(reply, 'bad-request', describeIssues(body.issues));
+    const changed = await changeOwnPin(db, request.device, headerOf(request), body.output, { now: now(), address: request.ip });
+    if (!changed.ok) {
+      request.log.info({ deviceId: request.device.id, reason: changed.reason }, 'staff PIN change refused');
+      return sendApiError(reply, changed.reason, changed.message);
+    }
+    request.log.info({ deviceId: request.device.id }, 'staff PIN changed');
+    return reply.code(204).send();
   });
 
   /** DELETE /api/staff-session (x-staff-session): sign-out; fine when the session is already over. */

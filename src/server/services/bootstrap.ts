@@ -57,12 +57,12 @@ export async function bootstrapFirstRun(
     if (!branch.ok) return branch; // validated before anything was written
     const counter = mustSucceed(await addCounter(trx, { branchId: branch.value.id, name: FIRST_COUNTER_NAME }, now));
     const teller = mustSucceed(
-      await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, role: 'teller', active: true, createdAt: now }),
+      await storeNewTeller(trx, { id: uuidv7(), branchId: branch.value.id, ...FIRST_TELLER, photo: null, pin: pinHash, pinMustChange: true, role: 'teller', active: true, createdAt: now }),
     );
     const code = mustSucceed(await issueEnrollmentCode(trx, { counterId: counter.id }, now));
     const lobbyCode = mustSucceed(await issueEnrollmentCode(trx, { mode: 'lobby', branchId: branch.value.id }, now));
     // Its password is in the first run's file: its owner chooses their own at the first sign-in.
-    const account = { ...FIRST_DASHBOARD_ACCOUNT, tellerId: null, headOffice: true, active: true, mustChangePassword: true, createdAt: now, updatedAt: now };
+    const account = { ...FIRST_DASHBOARD_ACCOUNT, tellerId: null, headOffice: true, regionId: null, active: true, mustChangePassword: true, createdAt: now, updatedAt: now };
     mustSucceed(await storeNewAccount(trx, account, passwordHash));
     // The counter and teller bumped the config version; show what is stored.
     const stored = await findBranch(trx, branch.value.id);

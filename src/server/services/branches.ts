@@ -8,7 +8,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { findBranch, insertBranch, updateBranch, bumpConfigVersion, type Branch } from '../repositories/branches.ts';
-import { insertCounter, type Counter } from '../repositories/counters.ts';
+import { findCounter, insertCounter, updateCounterName, type Counter } from '../repositories/counters.ts';
 import { branchNotFound, parseInput, type AdminError } from './input.ts';
 import { insertDefaultReasons } from './reasons.ts';
 import { rebuildRollups } from './report-rollups.ts';
@@ -106,4 +106,21 @@ export async function addCounter(
     await bumpConfigVersion(trx, counter.branchId);
   });
   return ok(counter);
+}
+
+/**
+ * Renames a counter and bumps its branch's config version, in one transaction. A counter is
+ * never deleted: its ratings name it.
+ */
+export async function renameCounter(db: Kysely<Database>, id: string, name: string): Promise<Result<Counter, AdminError | 'counter-not-found'>> {
+  const parsed = parseInput(CounterInputSchema, { name });
+  if (!parsed.ok) return parsed;
+  return inTransaction(db, async (trx) => {
+    const counter = await findCounter(trx, id);
+    if (!counter || !(await updateCounterName(trx, id, parsed.value.name))) {
+      return err('counter-not-found', `No counter has the id ${id}; list them with \`npm run admin -- counters\`.`);
+    }
+    await bumpConfigVersion(trx, counter.branchId);
+    return ok({ ...counter, name: parsed.value.name });
+  });
 }

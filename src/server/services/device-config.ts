@@ -55,9 +55,10 @@ export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reaso
   voices: { ...branch.voices },
   tellers: tellers
     .filter((t) => mode === 'lobby' || OFFLINE_ROLES.counter.includes(t.role))
-    .map(({ id, staffNumber, name, photo, stars, pin, role }) => {
+    .map(({ id, staffNumber, name, photo, stars, pin, pinMustChange, role }) => {
       const signsInHere = OFFLINE_ROLES[mode].includes(role);
-      return { id, staffNumber, name, photo: mode === 'counter' ? photo : null, stars, pin: signsInHere ? pin : null, role };
+      // The flag goes with the hash: a tablet that checks this PIN offline must know it is one-time (decision 0021).
+      return { id, staffNumber, name, photo: mode === 'counter' ? photo : null, stars, pin: signsInHere ? pin : null, ...(signsInHere && pinMustChange && { pinMustChange: true }), role };
     }),
   reasons: reasons.map(({ id, scores, labels }) => ({ id, scores, labels })),
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),

@@ -9,7 +9,8 @@ import type { Database } from '../db/schema.ts';
 import { findBranch } from '../repositories/branches.ts';
 import { findCounter } from '../repositories/counters.ts';
 import { claimEnrollmentCode, findUsableEnrollmentCode, insertEnrollmentCode, type ClaimedCode } from '../repositories/enrollment-codes.ts';
-import { insertDevice, referencePrefixesOfBranch } from '../repositories/devices.ts';
+import { findDevice, insertDevice, referencePrefixesOfBranch } from '../repositories/devices.ts';
+import { revokeActiveDevice } from '../repositories/tablets.ts';
 import { hashSecret, newDeviceToken, newEnrollmentCode } from '../secrets.ts';
 import { deviceConfigFor } from './device-config.ts';
 import { branchNotFound } from './input.ts';
@@ -36,13 +37,26 @@ export type CodeTarget = { mode?: 'counter'; counterId: string } | { mode: 'lobb
 export type IssueCodeError = 'counter-not-found' | 'branch-not-found' | 'invalid-input';
 export type EnrollError = 'enrollment-code-invalid' | 'reference-prefixes-used';
 
+const replacedAlready = (deviceId: string) =>
+  err(
+    'enrollment-code-invalid',
+    `This code replaces tablet ${deviceId}, which is revoked already: a revoked tablet is replaced once. Make a new enrollment code on the dashboard's Devices page.`,
+  );
+
+/** A replacement that lost a race: its transaction is rolled back whole, the code unspent. */
+class ReplacedAlready extends Error {
+  constructor(readonly deviceId: string) {
+    super(`device ${deviceId} was revoked by another enrollment`);
+  }
+}
+
 export const ENROLLMENT_CODE_INVALID_MESSAGE =
   'This enrollment code is unknown, expired or already used. Ask the admin for a new one (`npm run admin -- code:create`).';
 
 /** Makes a one-time code that enrolls one tablet at a counter or in a branch's lobby; only its hash is stored. */
 export async function issueEnrollmentCode(
   db: Kysely<Database>,
-  input: CodeTarget & { hours?: number },
+  input: CodeTarget & { hours?: number; replacesDeviceId?: string },
   now: number,
 ): Promise<Result<IssuedCode, IssueCodeError>> {
   const hours = input.hours ?? DEFAULT_CODE_HOURS;
@@ -61,6 +75,7 @@ export async function issueEnrollmentCode(
     mode,
     created_at: now,
     expires_at: expiresAt,
+    replaces_device_id: input.replacesDeviceId ?? null,
   });
   return ok({ code, formatted: formatEnrollmentCode(code), mode, branchId, counterId, expiresAt });
 }
@@ -104,15 +119,24 @@ export async function enrollDevice(
       // Looked at before it is used: a branch without a free prefix must leave the code unspent.
       const usable = await findUsableEnrollmentCode(trx, codeHash, now);
       if (!usable) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
+      // A replacement code (services/tablets.ts) is for a tablet still enrolled: nothing is spent for one revoked since.
+      const replaced = usable.replaces_device_id === null ? undefined : await findDevice(trx, usable.replaces_device_id);
+      if (replaced && replaced.revokedAt !== null) return replacedAlready(replaced.id);
       const referencePrefix = lowestUnused(await referencePrefixesOfBranch(trx, usable.branch_id));
       if (referencePrefix === undefined) return prefixesUsed(usable.branch_id);
       // The claim decides between tablets racing for this one code.
       const grant = await claimEnrollmentCode(trx, codeHash, deviceId, now);
       if (!grant) return err('enrollment-code-invalid', ENROLLMENT_CODE_INVALID_MESSAGE);
-      await insertDevice(trx, { ...deviceRow(deviceId, token, grant, request, now), reference_prefix: referencePrefix });
+      await insertDevice(trx, { ...deviceRow(deviceId, token, grant, request, now), reference_prefix: referencePrefix, place_label: replaced?.placeLabel ?? null });
+      // The old tablet stops syncing as the new one starts: its token is refused from now on.
+      // A second enrollment that revoked it first (another of its codes, at the same moment) wins.
+      if (replaced && !(await revokeActiveDevice(trx, replaced.id, now))) throw new ReplacedAlready(replaced.id);
       return ok({ grant, referencePrefix });
     }),
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof ReplacedAlready) return replacedAlready(error.deviceId);
+    throw error;
+  });
   if (!enrolled.ok) return enrolled;
   const { grant, referencePrefix } = enrolled.value;
   const config = await deviceConfigFor(db, { mode: grant.mode as DeviceMode, branchId: grant.branch_id, counterId: grant.counter_id });

@@ -27,6 +27,8 @@ export const toFleetDevice = (d: NamedDevice, now: number): FleetDevice => ({
   branchName: d.branchName,
   mode: d.mode,
   label: d.label,
+  placeLabel: d.placeLabel,
+  counterId: d.counterId,
   counterName: d.counterName,
   enrolledAt: d.enrolledAt,
   revokedAt: d.revokedAt,

@@ -120,3 +120,30 @@ export async function editItem<L extends ListTable, C extends CheckedChanges>(
     return stored ? ok(stored) : notFound(rules.noun, list, branchId, id);
   });
 }
+
+/**
+ * Puts a branch's whole list in the order given (every item once, active or not) and bumps
+ * the config version once. The whole order, not a move, so that an admin who was looking at an
+ * older list is refused rather than moving another item than the one they meant.
+ */
+export async function setItemOrder<L extends ListTable, C extends CheckedChanges>(
+  db: Kysely<Database>,
+  rules: ListRules<L, C>,
+  branchId: string,
+  ids: readonly string[],
+): Promise<Result<ListedItem<L>[], ListError<ListRules<L, C>['noun']>>> {
+  return inTransaction(db, async (trx) => {
+    const items = await listItems(trx, rules.list, { branchId });
+    if (items.length === 0 && !(await findBranch(trx, branchId))) return branchNotFound(branchId);
+    const known = new Map(items.map((item) => [item.id, item]));
+    if (ids.length !== items.length || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
+      return err('invalid-input', `ids: must name each of the branch's ${items.length} ${rules.noun}s once; the list has changed since it was read.`);
+    }
+    for (const [i, id] of ids.entries()) {
+      const item = known.get(id)!;
+      if (item.position !== i + 1) await replaceItem(trx, rules.list, { ...item, position: i + 1 });
+    }
+    await bumpConfigVersion(trx, branchId);
+    return ok(await listItems(trx, rules.list, { branchId }));
+  });
+}

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { DEFAULT_REASONS, REASON_SCORES, ReasonSchema } from '../../domain/reason.ts';
 import type { Database } from '../db/schema.ts';
-import { addItem, editItem, insertDefaultItems, ITEM_CHANGES, LabelsSchema, type ItemEdit, type ItemInput, type ListRules } from './labelled-lists.ts';
+import { addItem, editItem, insertDefaultItems, setItemOrder, ITEM_CHANGES, LabelsSchema, type ItemEdit, type ItemInput, type ListRules } from './labelled-lists.ts';
 
 // The roster's own rule for scores (domain/reason.ts), with the admin's messages.
 const ScoresSchema = v.pipe(
@@ -33,3 +33,6 @@ export const addReason = (db: Kysely<Database>, input: ReasonInput) => addItem(d
 
 /** Edits a reason's labels, scores, place or status, and bumps the config version (editItem). */
 export const editReason = (db: Kysely<Database>, branchId: string, id: string, changes: ReasonEdit) => editItem(db, REASONS, branchId, id, changes);
+
+/** Puts the branch's reasons in the order given (every one once) and bumps the config version (setItemOrder). */
+export const setReasonOrder = (db: Kysely<Database>, branchId: string, ids: readonly string[]) => setItemOrder(db, REASONS, branchId, ids);

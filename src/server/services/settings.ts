@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { DEFAULT_DEADLINES, type ReplyDeadlines } from '../../domain/case.ts';
 import { DeadlineHoursSchema } from '../../domain/config.ts';
+import { TargetPercentSchema } from '../../domain/manage-network.ts';
+import { FIGURE_IDS, TARGETS, type FigureId, type Targets } from '../../domain/metrics.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -57,5 +59,49 @@ export async function setCaseDeadlines(
     await writeSettings(trx, new Map(given.map(([field, hours]) => [DEADLINE_KEYS[field], hours])), now);
     await bumpEveryConfigVersion(trx);
     return ok(deadlines);
+  });
+}
+
+/** Where each target is kept, as a fraction (0.8 for 80%); absent: the programme's default (TARGETS). */
+const TARGET_KEYS = {
+  satisfaction: 'target_satisfaction',
+  'complaint-rate': 'target_complaint_rate',
+  'follow-up-rate': 'target_follow_up_rate',
+} as const satisfies Record<FigureId, SettingKey>;
+
+const FractionSchema = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
+const TargetChangesSchema = v.object(Object.fromEntries(FIGURE_IDS.map((id) => [id, v.optional(TargetPercentSchema)])) as Record<FigureId, v.OptionalSchema<typeof TargetPercentSchema, undefined>>);
+
+/**
+ * The programme's targets the reports judge the figures against: the stored values, the
+ * defaults for the rest. Each figure keeps its comparison (at least / at most); only the value
+ * is head office's to set. Read by the report routes and passed in, so the reports stay pure.
+ */
+export async function readTargets(db: Kysely<Database>): Promise<Targets> {
+  const stored = await readSettings(db, Object.values(TARGET_KEYS));
+  const targetOf = (id: FigureId) => {
+    // A hand-edited value that no longer passes falls back to the default, as a deadline does.
+    const parsed = v.safeParse(FractionSchema, stored.get(TARGET_KEYS[id]));
+    return { ...TARGETS[id], ...(parsed.success && { value: parsed.output }) };
+  };
+  return Object.fromEntries(FIGURE_IDS.map((id) => [id, targetOf(id)])) as Targets;
+}
+
+/** Percent (80) to the stored fraction (0.8), without 0.07 × 100 style noise in what is shown back. */
+export const fractionOf = (percent: number): number => Number((percent / 100).toFixed(6));
+export const percentOf = (fraction: number): number => Number((fraction * 100).toFixed(4));
+
+/**
+ * Sets some of the programme's targets, as percentages from 0 to 100. No tablet holds them:
+ * the dashboard's reports read them on each request, so no config version changes.
+ */
+export async function setTargets(db: Kysely<Database>, changes: Partial<Record<FigureId, number>>, now: number): Promise<Result<Targets, AdminError>> {
+  const parsed = parseInput(TargetChangesSchema, changes);
+  if (!parsed.ok) return parsed;
+  const given = Object.entries(parsed.value).filter(([, percent]) => percent !== undefined) as [FigureId, number][];
+  if (given.length === 0) return err('invalid-input', 'Nothing to change: give a target (0 to 100 %).');
+  return inTransaction(db, async (trx) => {
+    await writeSettings(trx, new Map(given.map(([id, percent]) => [TARGET_KEYS[id], fractionOf(percent)])), now);
+    return ok(await readTargets(trx));
   });
 }

@@ -85,6 +85,7 @@ export async function startStaffSession(
     expiresAt: session.expiresAt,
     expiresInMs: STAFF_SESSION_MS,
     staff: { id: member.id, staffNumber: member.staffNumber, name: member.name, role: member.role },
+    ...(member.pinMustChange && { pinMustChange: true }),
   });
 }
 

@@ -32,7 +32,12 @@ const TellerChangesSchema = v.partial(
   v.object({ name: TellerNameSchema, pin: PinSchema, stars: StarsSchema, photo: v.nullable(PhotoSchema), role: RoleSchema, active: v.boolean() }),
 );
 
-export type TellerInput = { branchId: string; staffNumber: string; name: string; pin: string; stars?: number; photo?: string | null; role?: string };
+/**
+ * `oneTime` (true unless said): the PIN is one its owner must change at their first sign-in
+ * (decision 0021), as every PIN the server makes or an admin sets is. Only the demo's
+ * published PINs say false.
+ */
+export type TellerInput = { branchId: string; staffNumber: string; name: string; pin: string; stars?: number; photo?: string | null; role?: string; oneTime?: boolean };
 export type TellerEdit = { name?: string; pin?: string; stars?: number; photo?: string | null; role?: string; active?: boolean };
 export type TellerError = AdminError | 'teller-not-found' | 'staff-number-taken';
 
@@ -76,7 +81,15 @@ export async function addTeller(
   const { pin, ...fields } = parsed.value;
   const short = pinTooShort(pin, fields.role);
   if (short) return short;
-  const teller: StoredTeller = { id: input.id ?? uuidv7(), branchId: input.branchId, ...fields, pin: await hash(pin, fields.role), active: true, createdAt: now };
+  const teller: StoredTeller = {
+    id: input.id ?? uuidv7(),
+    branchId: input.branchId,
+    ...fields,
+    pin: await hash(pin, fields.role),
+    pinMustChange: input.oneTime ?? true,
+    active: true,
+    createdAt: now,
+  };
   return storeNewTeller(db, teller);
 }
 
@@ -119,7 +132,8 @@ export async function editTeller(db: Kysely<Database>, id: string, changes: Tell
   return inTransaction(db, async (trx) => {
     const teller = await findTeller(trx, id);
     if (!teller) return tellerNotFound(id);
-    await updateTeller(trx, id, { ...fields, ...(pinHash && { pin: pinHash }) });
+    // A PIN set here is the admin's (CLI, dashboard): one-time, until its owner chooses theirs (decision 0021).
+    await updateTeller(trx, id, { ...fields, ...(pinHash && { pin: pinHash, pinMustChange: true }) });
     await bumpConfigVersion(trx, teller.branchId);
     const edited = await findTeller(trx, id);
     return edited ? ok(edited) : tellerNotFound(id);

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { OPINION_KINDS } from '../../domain/opinion.ts';
 import { DEFAULT_TOPICS, TopicSchema } from '../../domain/topic.ts';
 import type { Database } from '../db/schema.ts';
-import { addItem, editItem, insertDefaultItems, ITEM_CHANGES, LabelsSchema, type ItemEdit, type ItemInput, type ListRules } from './labelled-lists.ts';
+import { addItem, editItem, insertDefaultItems, setItemOrder, ITEM_CHANGES, LabelsSchema, type ItemEdit, type ItemInput, type ListRules } from './labelled-lists.ts';
 
 // The opinion box's own rule for kinds (domain/topic.ts), with the admin's messages.
 const KindsSchema = v.pipe(
@@ -34,3 +34,6 @@ export const addTopic = (db: Kysely<Database>, input: TopicInput) => addItem(db,
 
 /** Edits a topic's labels, kinds, place or status, and bumps the config version (editItem). */
 export const editTopic = (db: Kysely<Database>, branchId: string, id: string, changes: TopicEdit) => editItem(db, TOPICS, branchId, id, changes);
+
+/** Puts the branch's topics in the order given (every one once) and bumps the config version (setItemOrder). */
+export const setTopicOrder = (db: Kysely<Database>, branchId: string, ids: readonly string[]) => setItemOrder(db, TOPICS, branchId, ids);

@@ -4,6 +4,7 @@ import { endStaffSession, isVerified, signInStaff, type StaffSession } from '../
 import { DayCloseResult } from '../components/DayCloseResult.tsx';
 import { addDayCloseLocales } from '../components/day-close-locales.ts';
 import { addStaffLocales } from '../components/staff-locales.ts';
+import { ChoosePinForm } from '../components/ChoosePinForm.tsx';
 import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
@@ -20,6 +21,8 @@ export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDon
   useState(() => addDayCloseLocales(services.i18n) && addStaffLocales(services.i18n));
   const { t } = useT();
   const [manager, setManager] = useState<StaffSession | null>(null);
+  // A manager signed in with a one-time PIN chooses their own before the close (decision 0021).
+  const [choosing, setChoosing] = useState<{ session: StaffSession; pin: string } | null>(null);
 
   async function check(credentials: { staffNumber: string; pin: string }): Promise<CredentialsAnswer> {
     const signed = await signInStaff(services, credentials);
@@ -29,7 +32,8 @@ export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDon
       void endStaffSession(services, session);
       return { ok: false, reason: canCloseDay(session.staff.role) ? 'needs-server' : 'day-close-role' };
     }
-    setManager(session);
+    if (session.pinMustChange) setChoosing({ session, pin: credentials.pin });
+    else setManager(session);
     return { ok: true };
   }
 
@@ -38,6 +42,17 @@ export function DayCloseFlow({ onCancel, onDone }: { onCancel: () => void; onDon
     onDone();
   }
 
+  if (choosing) {
+    return (
+      <ChoosePinForm
+        idPrefix="day-close"
+        session={choosing.session}
+        currentPin={choosing.pin}
+        onChanged={(changed) => { setChoosing(null); setManager(changed); }}
+        onSignOut={onCancel}
+      />
+    );
+  }
   if (manager) {
     return (
       <div class="panel day-close-panel">

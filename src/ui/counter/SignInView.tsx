@@ -2,6 +2,7 @@ import { openShift } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { useState } from 'preact/hooks';
 import { addStaffLocales } from '../components/staff-locales.ts';
+import { ChoosePinForm } from '../components/ChoosePinForm.tsx';
 import { StaffCredentialsForm, type CredentialsAnswer } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 import { writeAnswer } from '../components/write-answer.ts';
@@ -18,6 +19,16 @@ export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () 
   // Its texts come with the staff screens' chunk: added before the first is read.
   useState(() => addStaffLocales(services.i18n));
   const { t } = useT();
+  // Signed in with a one-time PIN: the teller chooses their own before the window opens (decision 0021).
+  const [choosing, setChoosing] = useState<{ session: StaffSession; pin: string } | null>(null);
+  const [openError, setOpenError] = useState<string | null>(null);
+
+  async function openWindow(session: StaffSession): Promise<CredentialsAnswer> {
+    const opened = await writeAnswer(openShift(services.db, session.staff.id, { attest: attesterOf(session) }));
+    if (!opened.ok) return opened;
+    onSignedIn(session);
+    return { ok: true };
+  }
 
   async function signIn(credentials: { staffNumber: string; pin: string }): Promise<CredentialsAnswer> {
     const signed = await signInStaff(services, credentials);
@@ -28,15 +39,34 @@ export function SignInView({ onCancel, onCloseDay, onSignedIn }: { onCancel: () 
       void endStaffSession(services, session);
       return { ok: false, reason: 'teller-only' };
     }
-    const opened = await writeAnswer(openShift(services.db, session.staff.id, { attest: attesterOf(session) }));
-    if (!opened.ok) return opened;
-    onSignedIn(session);
-    return { ok: true };
+    if (session.pinMustChange) {
+      setOpenError(null);
+      setChoosing({ session, pin: credentials.pin });
+      return { ok: true };
+    }
+    return openWindow(session);
+  }
+
+  if (choosing) {
+    return (
+      <ChoosePinForm
+        idPrefix="staff"
+        session={choosing.session}
+        currentPin={choosing.pin}
+        onChanged={(session) => void openWindow(session).then((opened) => {
+          if (opened.ok) return;
+          setOpenError(opened.reason);
+          setChoosing(null);
+        })}
+        onSignOut={() => setChoosing(null)}
+      />
+    );
   }
 
   return (
     <section class="panel sign-in" data-screen="counter-sign-in">
       <h1>{t('signIn.title')}</h1>
+      {openError && <p class="error" role="alert">{t(`errors.${openError}`, { defaultValue: t('errors.unknown') })}</p>}
       <StaffCredentialsForm idPrefix="staff" submitLabel={t('signIn.submit')} check={signIn} onCancel={onCancel} />
       {onCloseDay && <button type="button" class="day-close-link" onClick={onCloseDay}>{t('staff.closeDay')}</button>}
     </section>

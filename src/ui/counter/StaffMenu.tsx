@@ -5,6 +5,7 @@ import { watchQuarantineCount } from '../../store/quarantine.ts';
 import { recordShiftCommand } from '../../store/shift.ts';
 import { attesterOf, endStaffSession, signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { CheckedBy } from '../components/CheckedBy.tsx';
+import { ChoosePinForm } from '../components/ChoosePinForm.tsx';
 import { ModalDialog } from '../components/ModalDialog.tsx';
 import { RefusedRecords } from '../components/RefusedRecords.tsx';
 import { VoiceNotice } from '../components/VoiceNotice.tsx';
@@ -39,6 +40,8 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
   useState(() => addStaffLocales(services.i18n));
   const { t } = useT();
   const [unlocked, setUnlocked] = useState<StaffSession | null>(null);
+  // A PIN an admin reset during the shift is one-time: its owner chooses theirs before the menu opens (decision 0021).
+  const [choosing, setChoosing] = useState<{ session: StaffSession; pin: string } | null>(null);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [closingDay, setClosingDay] = useState(false);
@@ -54,11 +57,16 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
     setPin('');
     if (!signed.ok) return setError(signed.reason);
     if (signed.value.staff.id !== shift.tellerId) return setError('wrong-credentials');
+    setError(null);
+    if (signed.value.pinMustChange) return setChoosing({ session: signed.value, pin });
+    open(signed.value);
+  }
+
+  function open(signed: StaffSession) {
     // A fresh check by the server replaces the old session; a tablet-only one keeps a live server session.
-    const kept = signed.value.verified || !session?.verified ? signed.value : session;
+    const kept = signed.verified || !session?.verified ? signed : session;
     onSession(kept);
     setUnlocked(kept);
-    setError(null);
   }
 
   async function run(command: 'pause' | 'resume' | 'sign-out') {
@@ -78,6 +86,20 @@ export function StaffMenu({ shift, staffNumber, session, config, onSession, onCl
     return (
       <ModalDialog label={t('staff.closeDay')} screen="counter-day-close">
         <LazyDayCloseFlow onCancel={() => { setClosingDay(false); setCameBack('day-close'); }} onDone={onClose} />
+      </ModalDialog>
+    );
+  }
+  if (choosing) {
+    return (
+      <ModalDialog labelledBy="staff-menu-choose-pin-title" screen="counter-choose-pin" onEscape={onClose}>
+        <ChoosePinForm
+          idPrefix="staff-menu"
+          session={choosing.session}
+          currentPin={choosing.pin}
+          cancelLabel={t('signIn.cancel')}
+          onChanged={(changed) => { setChoosing(null); open(changed); }}
+          onSignOut={onClose}
+        />
       </ModalDialog>
     );
   }

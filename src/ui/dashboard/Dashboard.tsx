@@ -57,6 +57,12 @@ export function Dashboard() {
     [api],
   );
 
+  // Me again, in place (no "checking" screen): a page changed which branches the viewer sees.
+  const refreshMe = useCallback(async () => {
+    const me = await api.me();
+    if (me.ok) setSession((current) => (current.state === 'signed-in' ? signedIn(me.value) : current));
+  }, [api]);
+
   const signOut = useCallback(async () => {
     // Signed out on this screen whatever the server says: the cookie is the server's to drop.
     await api.signOut();
@@ -98,7 +104,7 @@ export function Dashboard() {
     case 'signed-in':
       return (
         <RouterProvider>
-          <Shell me={session.me} onSignOut={signOut} onChangePassword={changePassword(session.me)} />
+          <Shell me={session.me} onSignOut={signOut} onChangePassword={changePassword(session.me)} onMeChanged={() => void refreshMe()} />
         </RouterProvider>
       );
   }

@@ -1,7 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Me } from '../../domain/reports.ts';
-import { branchOf, mayOpen, rangeOf, reportQuery, todayOf } from './filters.ts';
+import { branchOf, mayOpen, rangeOf, regionOf, reportQuery, todayOf } from './filters.ts';
 import { Filters } from './Filters.tsx';
 import { LanguageSelect } from './LanguageSelect.tsx';
 import { Branches } from './pages/Branches.tsx';
@@ -12,7 +12,10 @@ import { Fleet } from './pages/Fleet.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { Privacy } from './pages/Privacy.tsx';
 import { Counters, Tellers } from './pages/Ratings.tsx';
+import { Setup } from './pages/Setup.tsx';
 import { Staff } from './pages/Staff.tsx';
+import { Network } from './pages/Network.tsx';
+import { Accounts } from './pages/Accounts.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
@@ -29,6 +32,9 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   privacy: Privacy,
   enroll: Enroll,
   staff: Staff,
+  network: Network,
+  accounts: Accounts,
+  setup: Setup,
 };
 
 /**
@@ -36,7 +42,7 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
  * reports' navigation; the page. Moving to another page puts the focus on its heading, so
  * a screen reader says where it now is.
  */
-export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: () => void; onChangePassword: () => void }) {
+export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me; onSignOut: () => void; onChangePassword: () => void; onMeChanged?: () => void }) {
   const { now, timeZone } = useDashboard();
   const { t } = useT();
   const { route, navigate, href } = useRouter();
@@ -45,7 +51,8 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
   const branch = branchOf(route, me);
   const today = todayOf(branch, now(), timeZone);
   const range = rangeOf(route, today);
-  const query = range.ok ? reportQuery(range.range, page === 'branches' ? null : branch) : null;
+  const region = regionOf(route, me);
+  const query = range.ok ? reportQuery(range.range, page === 'branches' ? null : branch, region) : null;
   const main = useRef<HTMLElement>(null);
   const firstPage = useRef(true);
 
@@ -90,7 +97,7 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
             </button>
           </div>
         </div>
-        <Filters me={me} page={page} branch={branch} today={today} range={range} />
+        <Filters me={me} page={page} branch={branch} region={region} today={today} range={range} />
       </header>
       <nav class="db-nav" aria-label={t('dashboard.nav.label')}>
         <ul>
@@ -113,7 +120,7 @@ export function Shell({ me, onSignOut, onChangePassword }: { me: Me; onSignOut: 
         </ul>
       </nav>
       <main id="db-main" ref={main} class="db-main" tabIndex={-1}>
-        <Screen me={me} branch={branch} today={today} range={range} query={query} />
+        <Screen me={me} branch={branch} today={today} range={range} query={query} refreshMe={onMeChanged} />
       </main>
     </div>
   );

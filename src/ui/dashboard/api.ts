@@ -2,6 +2,9 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { ChangePassword, SignIn } from '../../domain/access.ts';
 import type { ConfirmDayClose } from '../../domain/day-close.ts';
 import type { EnrollmentSheet, StaffAdd, StaffChange, StaffEdit, StaffList } from '../../domain/manage.ts';
+import type { BranchAdd, BranchEdit, NetworkBranch, NetworkRegion, NetworkSettings, NetworkSettingsEdit, NetworkView, RegionInput } from '../../domain/manage-network.ts';
+import type { AccountChange, AccountInvite, AccountList } from '../../domain/manage-accounts.ts';
+import type { BranchSetup, CounterNameBody, ReasonAdd, ReasonEdit, SetupCounter, SetupOrder, SetupReason, SetupTopic, TopicAdd, TopicEdit } from '../../domain/manage-setup.ts';
 import type { LocalDay } from '../../domain/period.ts';
 import type { AuditPage, CustomerData, CustomerQuery, Erasure, Retention } from '../../domain/privacy.ts';
 import type {
@@ -16,6 +19,7 @@ import type {
   ReportQuery,
 } from '../../domain/reports.ts';
 import { exchangeJson, type HttpOptions, type JsonRequest, type RefusalOf } from '../../sync/http.ts';
+import type { TabletCounters, TabletEdit, TabletReplacement } from '../../domain/manage-tablets.ts';
 
 /**
  * The dashboard's one way to the server: its "store and sync". The dashboard is online only,
@@ -61,6 +65,14 @@ export interface DashboardApi {
   complaints(query: ReportQuery): Promise<ApiResult<ComplaintsReport>>;
   fleet(query: { branchId?: string }): Promise<ApiResult<FleetReport>>;
   revokeDevice(deviceId: string): Promise<ApiResult<FleetDevice>>;
+  /**
+   * Manage › tablets on the Devices page (src/server/routes/manage-tablets.ts): a tablet's
+   * place label and counter, and a one-time link for the tablet that replaces it. A 403 is a
+   * refusal of that change, which the page says.
+   */
+  tabletCounters(deviceId: string): Promise<ApiResult<TabletCounters>>;
+  editTablet(deviceId: string, edit: TabletEdit): Promise<ApiResult<FleetDevice>>;
+  replaceTablet(deviceId: string): Promise<ApiResult<TabletReplacement>>;
   dayClose(query: { branchId: string; day: LocalDay }): Promise<ApiResult<DayCloseReport>>;
   confirmDayClose(body: ConfirmDayClose): Promise<ApiResult<DayCloseReport>>;
   /**
@@ -90,6 +102,37 @@ export interface DashboardApi {
   editStaff(tellerId: string, edit: StaffEdit): Promise<ApiResult<StaffChange>>;
   newStaffPin(tellerId: string): Promise<ApiResult<StaffChange>>;
   setStaffPhoto(tellerId: string, photo: string | null): Promise<ApiResult<StaffChange>>;
+  /**
+   * Manage › Counters & lists (src/server/routes/manage-setup.ts): a branch's counters, reasons
+   * and opinion-box topics. A 403 is a refusal of that change, which the page says.
+   */
+  setup(branchId: string): Promise<ApiResult<BranchSetup>>;
+  addCounter(branchId: string, body: CounterNameBody): Promise<ApiResult<SetupCounter>>;
+  renameCounter(counterId: string, body: CounterNameBody): Promise<ApiResult<SetupCounter>>;
+  addReason(branchId: string, body: ReasonAdd): Promise<ApiResult<SetupReason>>;
+  editReason(branchId: string, reasonId: string, edit: ReasonEdit): Promise<ApiResult<SetupReason>>;
+  addTopic(branchId: string, body: TopicAdd): Promise<ApiResult<SetupTopic>>;
+  editTopic(branchId: string, topicId: string, edit: TopicEdit): Promise<ApiResult<SetupTopic>>;
+  orderList(branchId: string, order: SetupOrder): Promise<ApiResult<BranchSetup>>;
+  /**
+   * Manage › Accounts (src/server/routes/manage-accounts.ts): the dashboard accounts the viewer
+   * manages. An invitation or a reset comes with a temporary password, answered this once; a
+   * 403 is a refusal of that change (out of the viewer's scope), which the page says.
+   */
+  accounts(): Promise<ApiResult<AccountList>>;
+  inviteAccount(invite: AccountInvite): Promise<ApiResult<AccountChange>>;
+  setAccountActive(staffNumber: string, active: boolean): Promise<ApiResult<AccountChange>>;
+  resetAccountPassword(staffNumber: string): Promise<ApiResult<AccountChange>>;
+  /**
+   * Manage › Regions & branches (src/server/routes/manage-network.ts). A 403 is a refusal of
+   * that change (a regional manager cannot add a branch), which the page says.
+   */
+  network(): Promise<ApiResult<NetworkView>>;
+  addRegion(input: RegionInput): Promise<ApiResult<NetworkRegion>>;
+  renameRegion(regionId: string, input: RegionInput): Promise<ApiResult<Pick<NetworkRegion, 'id' | 'name'>>>;
+  addBranch(input: BranchAdd): Promise<ApiResult<NetworkBranch>>;
+  editBranch(branchId: string, edit: BranchEdit): Promise<ApiResult<NetworkBranch>>;
+  setNetworkSettings(edit: NetworkSettingsEdit): Promise<ApiResult<NetworkSettings>>;
   /**
    * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
@@ -124,7 +167,7 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
   }
 
   const report = <T>(path: string) => (query: ReportQuery) =>
-    request<T>('GET', path, { query: { from: query.from, to: query.to, branchId: query.branchId } });
+    request<T>('GET', path, { query: { from: query.from, to: query.to, branchId: query.branchId, regionId: query.regionId } });
 
   return {
     me: () => request<Me>('GET', '/api/me', { session: false }),
@@ -140,6 +183,9 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     complaints: report<ComplaintsReport>('/api/reports/complaints'),
     fleet: (query) => request<FleetReport>('GET', '/api/reports/fleet', { query }),
     revokeDevice: (deviceId) => request<FleetDevice>('POST', `/api/reports/fleet/${encodeURIComponent(deviceId)}/revoke`, { body: {} }),
+    tabletCounters: (deviceId) => request<TabletCounters>('GET', `/api/manage/devices/${encodeURIComponent(deviceId)}/counters`, { ownForbidden: true }),
+    editTablet: (deviceId, edit) => request<FleetDevice>('PATCH', `/api/manage/devices/${encodeURIComponent(deviceId)}`, { body: edit, ownForbidden: true }),
+    replaceTablet: (deviceId) => request<TabletReplacement>('POST', `/api/manage/devices/${encodeURIComponent(deviceId)}/replacement`, { body: {}, ownForbidden: true }),
     dayClose: (query) => request<DayCloseReport>('GET', '/api/reports/day-close', { query }),
     confirmDayClose: (body) => request<DayCloseReport>('POST', '/api/reports/day-close/confirm', { body }),
     customerSearch: (query) => request<CustomerData>('POST', '/api/privacy/customer/search', { body: query }),
@@ -154,6 +200,26 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     editStaff: (tellerId, edit) => request<StaffChange>('PATCH', `/api/manage/staff/${encodeURIComponent(tellerId)}`, { body: edit, ownForbidden: true }),
     newStaffPin: (tellerId) => request<StaffChange>('POST', `/api/manage/staff/${encodeURIComponent(tellerId)}/pin`, { body: {}, ownForbidden: true }),
     setStaffPhoto: (tellerId, photo) => request<StaffChange>('PUT', `/api/manage/staff/${encodeURIComponent(tellerId)}/photo`, { body: { photo }, ownForbidden: true }),
+    setup: (branchId) => request<BranchSetup>('GET', `/api/manage/branches/${encodeURIComponent(branchId)}/setup`),
+    addCounter: (branchId, body) => request<SetupCounter>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/counters`, { body, ownForbidden: true }),
+    renameCounter: (counterId, body) => request<SetupCounter>('PATCH', `/api/manage/counters/${encodeURIComponent(counterId)}`, { body, ownForbidden: true }),
+    addReason: (branchId, body) => request<SetupReason>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/reasons`, { body, ownForbidden: true }),
+    editReason: (branchId, reasonId, edit) =>
+      request<SetupReason>('PATCH', `/api/manage/branches/${encodeURIComponent(branchId)}/reasons/${encodeURIComponent(reasonId)}`, { body: edit, ownForbidden: true }),
+    addTopic: (branchId, body) => request<SetupTopic>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/topics`, { body, ownForbidden: true }),
+    editTopic: (branchId, topicId, edit) =>
+      request<SetupTopic>('PATCH', `/api/manage/branches/${encodeURIComponent(branchId)}/topics/${encodeURIComponent(topicId)}`, { body: edit, ownForbidden: true }),
+    orderList: (branchId, order) => request<BranchSetup>('PUT', `/api/manage/branches/${encodeURIComponent(branchId)}/order`, { body: order, ownForbidden: true }),
+    accounts: () => request<AccountList>('GET', '/api/manage/accounts'),
+    inviteAccount: (invite) => request<AccountChange>('POST', '/api/manage/accounts', { body: invite, ownForbidden: true }),
+    setAccountActive: (staffNumber, active) => request<AccountChange>('PATCH', `/api/manage/accounts/${encodeURIComponent(staffNumber)}`, { body: { active }, ownForbidden: true }),
+    resetAccountPassword: (staffNumber) => request<AccountChange>('POST', `/api/manage/accounts/${encodeURIComponent(staffNumber)}/password`, { body: {}, ownForbidden: true }),
+    network: () => request<NetworkView>('GET', '/api/manage/network'),
+    addRegion: (input) => request<NetworkRegion>('POST', '/api/manage/regions', { body: input, ownForbidden: true }),
+    renameRegion: (regionId, input) => request<Pick<NetworkRegion, 'id' | 'name'>>('PATCH', `/api/manage/regions/${encodeURIComponent(regionId)}`, { body: input, ownForbidden: true }),
+    addBranch: (input) => request<NetworkBranch>('POST', '/api/manage/branches', { body: input, ownForbidden: true }),
+    editBranch: (branchId, edit) => request<NetworkBranch>('PATCH', `/api/manage/branches/${encodeURIComponent(branchId)}`, { body: edit, ownForbidden: true }),
+    setNetworkSettings: (edit) => request<NetworkSettings>('PUT', '/api/manage/settings', { body: edit, ownForbidden: true }),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

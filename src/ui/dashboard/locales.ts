@@ -1,21 +1,63 @@
 import type { i18n as I18n } from 'i18next';
+import type { Language } from '../../domain/language.ts';
 import { addTexts } from '../i18n.ts';
 import en from '../../locales/dashboard/en.json';
 import es from '../../locales/dashboard/es.json';
 import zhHans from '../../locales/dashboard/zh-Hans.json';
 import zhHant from '../../locales/dashboard/zh-Hant.json';
+import accountsEn from '../../locales/manage-accounts/en.json';
+import accountsEs from '../../locales/manage-accounts/es.json';
+import accountsZhHans from '../../locales/manage-accounts/zh-Hans.json';
+import accountsZhHant from '../../locales/manage-accounts/zh-Hant.json';
+import cameraEn from '../../locales/manage-camera/en.json';
+import cameraEs from '../../locales/manage-camera/es.json';
+import cameraZhHans from '../../locales/manage-camera/zh-Hans.json';
+import cameraZhHant from '../../locales/manage-camera/zh-Hant.json';
+import networkEn from '../../locales/manage-network/en.json';
+import networkEs from '../../locales/manage-network/es.json';
+import networkZhHans from '../../locales/manage-network/zh-Hans.json';
+import networkZhHant from '../../locales/manage-network/zh-Hant.json';
+import setupEn from '../../locales/manage-setup/en.json';
+import setupEs from '../../locales/manage-setup/es.json';
+import setupZhHans from '../../locales/manage-setup/zh-Hans.json';
+import setupZhHant from '../../locales/manage-setup/zh-Hant.json';
+import tabletsEn from '../../locales/manage-tablets/en.json';
+import tabletsEs from '../../locales/manage-tablets/es.json';
+import tabletsZhHans from '../../locales/manage-tablets/zh-Hans.json';
+import tabletsZhHant from '../../locales/manage-tablets/zh-Hant.json';
+import pinsEn from '../../locales/manage-pins/en.json';
+import pinsEs from '../../locales/manage-pins/es.json';
+import pinsZhHans from '../../locales/manage-pins/zh-Hans.json';
+import pinsZhHant from '../../locales/manage-pins/zh-Hant.json';
+
+type Texts = { [key: string]: string | Texts };
+
+/** Joins text trees: each file holds its own keys under `dashboard`, and no two hold the same key. */
+export function mergeTexts(...trees: Texts[]): Texts {
+  const merged: Texts = {};
+  for (const tree of trees) {
+    for (const [key, value] of Object.entries(tree)) {
+      const here = merged[key];
+      if (here === undefined) merged[key] = value;
+      else if (typeof here === 'object' && typeof value === 'object') merged[key] = mergeTexts(here, value);
+      else throw new Error(`The dashboard text ${key} is given twice.`);
+    }
+  }
+  return merged;
+}
 
 /**
  * The dashboard's texts in all four languages. They travel in the dashboard's own chunk,
  * like the lobby's (lobby/locales.ts), so a counter tablet's first JavaScript does not carry
- * them (docs/architecture.md, "Adding a screen"). Their one top-level key, `dashboard`, is their own.
+ * them (docs/architecture.md, "Adding a screen"). Their one top-level key, `dashboard`, is
+ * their own; the Manage pages keep theirs in files of their own (src/locales/manage-*).
  */
-export const dashboardResources = {
-  'zh-Hans': zhHans,
-  'zh-Hant': zhHant,
-  en,
-  es,
-} as const;
+export const dashboardResources: Record<Language, Texts> = {
+  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans),
+  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant),
+  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn),
+  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs),
+};
 
 /** Adds the dashboard texts to an i18next instance; doing it again changes nothing. */
 export function addDashboardLocales(i18n: I18n): void {

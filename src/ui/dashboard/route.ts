@@ -7,11 +7,11 @@ import { LocalDaySchema, PERIOD_KINDS, type LocalDay, type PeriodKind } from '..
  * Pure: parsing and writing an address; router.ts follows the browser's history.
  */
 
-export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll', 'staff'] as const;
+export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll', 'staff', 'setup', 'accounts', 'network'] as const;
 export type Page = (typeof PAGES)[number];
 
-/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now, the roster is as it is now. */
-export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll' && page !== 'staff';
+/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now, the roster and the counters and lists are as they are now. */
+export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll' && page !== 'staff' && page !== 'setup' && page !== 'accounts' && page !== 'network';
 
 export const BASE_PATH = '/dashboard';
 
@@ -21,8 +21,10 @@ export interface DashboardRoute {
   /** The days of a custom period, as typed; checked when the report is asked for. */
   from: LocalDay | null;
   to: LocalDay | null;
-  /** Null: every branch the viewer may see. */
+  /** Null: every branch the viewer may see (or of the region). */
   branchId: string | null;
+  /** Null: every region the viewer may see; else that region's branches (head office, a regional manager). */
+  regionId: string | null;
   /** The day of a day close; null for today in the branch's zone. */
   day: LocalDay | null;
 }
@@ -45,6 +47,7 @@ export function parseRoute(pathname: string, search: string): DashboardRoute {
     from: dayOrNull(params.get('from')),
     to: dayOrNull(params.get('to')),
     branchId: params.get('branch') || null,
+    regionId: params.get('region') || null,
     day: dayOrNull(params.get('day')),
   };
 }
@@ -60,6 +63,7 @@ export function routeUrl(route: DashboardRoute): string {
     if (route.from) params.set('from', route.from);
     if (route.to) params.set('to', route.to);
   }
+  if (route.regionId) params.set('region', route.regionId);
   if (route.branchId) params.set('branch', route.branchId);
   if (route.page === 'day-close' && route.day) params.set('day', route.day);
   const query = params.toString();

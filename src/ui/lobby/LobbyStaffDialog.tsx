@@ -1,5 +1,7 @@
 import { signInStaff, type StaffSession } from '../../sync/staff-session.ts';
 import { ModalDialog } from '../components/ModalDialog.tsx';
+import { useState } from 'preact/hooks';
+import { ChoosePinForm } from '../components/ChoosePinForm.tsx';
 import { StaffCredentialsForm } from '../components/StaffCredentialsForm.tsx';
 import { useServices, useT } from '../services.tsx';
 
@@ -12,11 +14,24 @@ import { useServices, useT } from '../services.tsx';
 export function LobbyStaffDialog({ onClose, onSignedIn }: { onClose: () => void; onSignedIn: (session: StaffSession) => void }) {
   const services = useServices();
   const { t, language } = useT();
+  // Signed in with a one-time PIN: they choose their own before staff mode opens (decision 0021).
+  const [choosing, setChoosing] = useState<{ session: StaffSession; pin: string } | null>(null);
 
   async function unlock(credentials: { staffNumber: string; pin: string }) {
     const result = await signInStaff(services, credentials);
-    if (result.ok) onSignedIn(result.value);
+    if (result.ok && result.value.pinMustChange) setChoosing({ session: result.value, pin: credentials.pin });
+    else if (result.ok) onSignedIn(result.value);
     return result.ok ? { ok: true as const } : result;
+  }
+
+  if (choosing) {
+    return (
+      <ModalDialog labelledBy="lobby-staff-choose-pin-title" screen="lobby-choose-pin" onEscape={onClose}>
+        <div lang={language}>
+          <ChoosePinForm idPrefix="lobby-staff" session={choosing.session} currentPin={choosing.pin} onChanged={onSignedIn} onSignOut={onClose} />
+        </div>
+      </ModalDialog>
+    );
   }
 
   return (

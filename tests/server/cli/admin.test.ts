@@ -19,6 +19,7 @@ import { LOBBY_CODE_LINE, runTsx } from '../process.ts';
 
 const CODE_LINE = /^Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+const UNKNOWN_REGION = '0190a0b0-0000-7000-8000-0000000000ff';
 
 // The smallest valid PNG: one transparent pixel.
 const TINY_PNG = Buffer.from(
@@ -127,8 +128,14 @@ describeEachDatabase('npm run admin', (kind) => {
     }
 
     const edited = await admin('teller:set', tellerId, '--name', 'Ana R.', '--stars', '5', '--pin', '987654', '--photo', photos.files.png, '--role', 'complaint-manager', '--active', 'no');
-    expect(edited).toMatchObject({ code: 0, stdout: `Teller ${tellerId}: 7 "Ana R.", complaint-manager, 5 stars, photo, inactive, branch ${branchId}.\n` });
+    expect(edited).toMatchObject({
+      code: 0,
+      stdout: `Teller ${tellerId}: 7 "Ana R.", complaint-manager, 5 stars, photo, inactive, branch ${branchId}.\n` +
+        'The PIN is one-time: at the first sign-in on a tablet, with the network up, its owner must choose their own.\n',
+    });
     const [after] = await listTellers(database.current.db);
+    // A PIN the admin sets is one-time (decision 0021); so is the one teller:add gave.
+    expect(after!.pinMustChange).toBe(true);
     expect(await verifyPin('987654', after!.pin)).toBe(true);
     // A manager's hash costs six times a teller's: lobby tablets carry it.
     expect(after!.pin.iterations).toBe(600_000);
@@ -191,6 +198,20 @@ describeEachDatabase('npm run admin', (kind) => {
     const speech = await admin('branch:set', branchId, '--speech', 'on');
     // version 1, and one more for each of the four edits
     expect(speech.stdout).toMatch(/speech on, voices zh-Hans=zh-CN,zh-Hant=zh-TW,en=en-GB,es=es-ES, config version 5\.$/m);
+  });
+
+  it('given a counter and the lists, when the admin renames the counter and puts the reasons and topics in a new order, then `counters`, `reasons` and `topics` show it; an order missing an item is refused', async () => {
+    const branchId = (await admin('branch:add', '--name', 'Harbour Road')).stdout.match(/Added branch (\S+)/)![1]!;
+    const counterId = (await admin('counter:add', '--branch', branchId, '--name', 'Window 1')).stdout.match(/Added counter (\S+)/)![1]!;
+    expect(await admin('counter:set', counterId, '--name', 'Window One')).toEqual({ code: 0, stdout: `Counter ${counterId} of branch ${branchId} is now "Window One".\n`, stderr: '' });
+    expect((await admin('counters', '--branch', branchId)).stdout).toMatch(/Window One/);
+    expect(await admin('counter:set', counterId, '--name', '  ')).toMatchObject({ code: 1, stderr: 'name: must not be empty\n' });
+
+    const reasons = ['environment', 'waiting-time', 'attitude', 'professionalism', 'speed', 'explanation'];
+    expect((await admin('reasons:order', '--branch', branchId, '--ids', reasons.join(','))).stdout).toBe(`Reasons of branch ${branchId}: ${reasons.join(', ')}.\n`);
+    const listed = (await admin('reasons', '--branch', branchId)).stdout.trimEnd().split('\n').slice(1).map((line) => line.split(/\s{2,}/)[2]);
+    expect(listed).toEqual(reasons);
+    expect(await admin('topics:order', '--branch', branchId, '--ids', 'other,waiting')).toMatchObject({ code: 1, stderr: expect.stringContaining("ids: must name each of the branch's 7 topics once") });
   });
 
   it('given a Hong Kong branch, when the admin sets Cantonese for 繁體中文 and Mexico\'s Spanish, then the branch and `branches` show them, the rest unchanged', async () => {
@@ -367,10 +388,10 @@ describeEachDatabase('npm run admin', (kind) => {
     const stored = await database.current.db.selectFrom('staff_accounts').select('password').execute();
     const listing = await admin('accounts');
     expect(listing).toMatchObject({ code: 0, stderr: '' });
-    expect(listing.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/).slice(0, 6))).toEqual([
-      ['staff no', 'name', 'role', 'branch', 'active', 'password'],
-      ['HQ2', 'Ana Ruiz', 'head-office', 'all', 'yes', 'must change'],
-      ['2002', 'Li Wei', 'branch-manager', BRANCH_ID, 'yes', 'must change'],
+    expect(listing.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/).slice(0, 7))).toEqual([
+      ['staff no', 'name', 'role', 'branch', 'region', 'active', 'password'],
+      ['HQ2', 'Ana Ruiz', 'head-office', 'all', '-', 'yes', 'must change'],
+      ['2002', 'Li Wei', 'branch-manager', BRANCH_ID, '-', 'yes', 'must change'],
     ]);
     // Every account the admin makes starts with the admin's password: its owner must change it.
     const flags = await database.current.db.selectFrom('staff_accounts').select(['staff_number', 'must_change_password']).orderBy('staff_number').execute();
@@ -395,11 +416,27 @@ describeEachDatabase('npm run admin', (kind) => {
 
     // Off the roster, the account stays but cannot sign in; `accounts` says why.
     await admin('teller:set', managerId, '--active', 'no');
-    expect((await admin('accounts')).stdout).toMatch(/^2002\s+Li Wei\s+branch-manager\s+\S+\s+off roster\s/m);
+    expect((await admin('accounts')).stdout).toMatch(/^2002\s+Li Wei\s+branch-manager\s+\S+\s+-\s+off roster\s/m);
     expect(await admin('account:set', 'HQ2', '--active', 'no')).toMatchObject({
       code: 0,
       stdout: 'Account HQ2 "Ana Ruiz", head office, every branch, inactive, chooses a password of their own at the next sign-in; 0 sessions ended.\n',
     });
+  });
+
+  it('given a region added with region:add, when the admin gives it a regional manager with account:add --region, then `regions` and `accounts` list them, and an unknown region is refused', async () => {
+    const added = await admin('region:add', '--name', 'North Coast');
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const regionId = /^Added region (\S+) "North Coast"\.$/m.exec(added.stdout)![1]!;
+    expect((await admin('regions')).stdout).toMatch(new RegExp(`^${regionId}\\s+North Coast\\s+0\\s`, 'm'));
+    expect(await admin('region:add', '--name', 'north coast')).toMatchObject({ code: 1, stderr: expect.stringContaining('already called north coast') });
+
+    expect(await admin('account:add', '--region', regionId, '--staff-number', 'RM1', '--name', 'Rosa Diaz', '--password', 'regional pw 1')).toEqual({
+      code: 0,
+      stdout: 'Added dashboard account RM1 "Rosa Diaz", regional manager of region "North Coast", active, chooses a password of their own at the next sign-in.\n',
+      stderr: '',
+    });
+    expect((await admin('accounts')).stdout).toMatch(new RegExp(`^RM1\\s+Rosa Diaz\\s+regional-manager\\s+-\\s+North Coast \\(${regionId}\\)\\s+yes\\s+must change`, 'm'));
+    expect(await admin('account:add', '--region', UNKNOWN_REGION, '--staff-number', 'RM2', '--name', 'X', '--password', 'regional pw 1')).toMatchObject({ code: 1, stderr: expect.stringContaining(`No region has the id ${UNKNOWN_REGION}`) });
   });
 });
 
@@ -451,7 +488,9 @@ describe('npm run admin, given bad input', () => {
     [['account:add', '--password', 'long enough pw'], 'account:add needs --teller; see `npm run admin -- help`.'],
     [['account:add', '--teller', 't'], 'account:add needs --password; see `npm run admin -- help`.'],
     [['account:add', '--teller', 't', '--head-office', '--password', 'long enough pw'], 'account:add takes --teller or --head-office, not both: head office has no branch roster.'],
-    [['account:add', '--teller', 't', '--name', 'N', '--password', 'long enough pw'], 'account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office.'],
+    [['account:add', '--teller', 't', '--name', 'N', '--password', 'long enough pw'], 'account:add --teller takes the staff number and name from the roster; --staff-number and --name go with --head-office or --region.'],
+    [['account:add', '--region', 'r', '--head-office', '--staff-number', 'RM9', '--name', 'N', '--password', 'long enough pw'], 'account:add takes one of --teller, --head-office or --region: a regional manager has no branch roster.'],
+    [['account:add', '--region', 'r', '--staff-number', 'RM9', '--password', 'long enough pw'], 'account:add --region needs --name; see `npm run admin -- help`.'],
     [['account:add', '--head-office', '--staff-number', 'HQ9', '--password', 'long enough pw'], 'account:add --head-office needs --name; see `npm run admin -- help`.'],
     [['account:add', '--head-office', '--staff-number', 'HQ9', '--name', 'N', '--password', 'too short'], 'password: must be at least 10 characters'],
     [['account:add', '--head-office', '--staff-number', 'HQ 9', '--name', 'N', '--password', 'long enough pw'], 'staffNumber: must be 1 to 20 letters, digits or dashes'],

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
-import { migrateTo, migrateToLatest } from '../../../src/server/db/migrate.ts';
+import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../../src/server/db/migrate.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { latestRatings } from '../../../src/server/repositories/ratings.ts';
 import { listTellers } from '../../../src/server/repositories/tellers.ts';
@@ -31,7 +31,7 @@ describeEachDatabase('migrations', (kind) => {
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual([
       'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'job_runs', 'opinion_days', 'opinion_reads', 'opinions',
-      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions',
+      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions',
       'tellers', 'topics',
     ]);
   });
@@ -205,7 +205,7 @@ describeEachDatabase('migrations', (kind) => {
     await db.insertInto('case_events').values(row as never).execute();
 
     expect(await migrateTo(db, '0006_reports_day_close_accounts')).toEqual({ ok: true, value: ['0006_reports_day_close_accounts'] });
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0007_staff_sessions_attestation', '0008_privacy', '0009_branch_voices'] });
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: migrationsAfter('0006_reports_day_close_accounts') });
     expect(await ensureRollupsCurrent(db, AT)).toBe(1);
 
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ timeZone: 'UTC' });
@@ -226,11 +226,11 @@ describeEachDatabase('migrations', (kind) => {
     database = await createTestDatabase(kind);
     expect(await migrateTo(database.db, '0001_initial')).toEqual({
       ok: true,
-      value: ['0009_branch_voices', '0008_privacy', '0007_staff_sessions_attestation', '0006_reports_day_close_accounts', '0005_opinion_reads_settings', '0004_staff_roles_case_events', '0003_lobby_topics_opinions', '0002_tellers_reasons_shifts'],
+      value: migrationsAfter('0001_initial').reverse(),
     });
     expect(await migrateToLatest(database.db)).toEqual({
       ok: true,
-      value: ['0002_tellers_reasons_shifts', '0003_lobby_topics_opinions', '0004_staff_roles_case_events', '0005_opinion_reads_settings', '0006_reports_day_close_accounts', '0007_staff_sessions_attestation', '0008_privacy', '0009_branch_voices'],
+      value: migrationsAfter('0001_initial'),
     });
   });
 
@@ -279,9 +279,66 @@ describeEachDatabase('migrations', (kind) => {
     const db = database.db;
     await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'zh-Hant', created_at: AT } as never).execute();
 
-    expect(await migrateToLatest(db)).toEqual({ ok: true, value: ['0009_branch_voices'] });
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: migrationsAfter('0008_privacy') });
 
     expect(await findBranch(db, BRANCH_ID)).toMatchObject({ voices: { 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW', en: 'en-GB', es: 'es-ES' } });
-    expect(await migrateTo(db, '0008_privacy')).toEqual({ ok: true, value: ['0009_branch_voices'] });
+    expect(await migrateTo(db, '0008_privacy')).toEqual({ ok: true, value: migrationsAfter('0008_privacy').reverse() });
+  });
+
+  it('given a branch from 0009, when 0010 runs, then it is in no region, and going back keeps it', async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    expect(await migrateTo(db, '0009_branch_voices')).toEqual({ ok: true, value: migrationsAfter('0009_branch_voices').reverse() });
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT } as never).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: migrationsAfter('0009_branch_voices') });
+
+    expect(await findBranch(db, BRANCH_ID)).toMatchObject({ name: 'Main Street', regionId: null });
+    expect(await migrateTo(db, '0009_branch_voices')).toEqual({ ok: true, value: migrationsAfter('0009_branch_voices').reverse() });
+    expect(await db.selectFrom('branches').select('name').execute()).toEqual([{ name: 'Main Street' }]);
+  });
+  it('given a device and a code from 0010, when 0011 runs, then the device has no place label and the code replaces nothing, and going back keeps them', async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    expect(await migrateTo(db, '0010_regions')).toEqual({ ok: true, value: migrationsAfter('0010_regions').reverse() });
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT } as never).execute();
+    await db.insertInto('counters').values({ id: COUNTER_ID, branch_id: BRANCH_ID, name: 'Window 3', created_at: AT }).execute();
+    await db.insertInto('devices').values({ id: 'd1', branch_id: BRANCH_ID, counter_id: COUNTER_ID, mode: 'counter', label: 'Chromium', token_hash: 'h', enrolled_at: AT } as never).execute();
+    await db.insertInto('enrollment_codes').values({ code_hash: 'c', branch_id: BRANCH_ID, counter_id: COUNTER_ID, mode: 'counter', created_at: AT, expires_at: AT + 1 } as never).execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: migrationsAfter('0010_regions') });
+
+    expect(await db.selectFrom('devices').select(['id', 'label', 'place_label']).execute()).toEqual([{ id: 'd1', label: 'Chromium', place_label: null }]);
+    expect(await db.selectFrom('enrollment_codes').select(['code_hash', 'replaces_device_id']).execute()).toEqual([{ code_hash: 'c', replaces_device_id: null }]);
+    await db.updateTable('enrollment_codes').set({ replaces_device_id: 'd1' }).execute();
+    expect(await migrateTo(db, '0010_regions')).toEqual({ ok: true, value: migrationsAfter('0010_regions').reverse() });
+    expect(await db.selectFrom('devices').select(['id', 'label']).execute()).toEqual([{ id: 'd1', label: 'Chromium' }]);
+    expect(await db.selectFrom('enrollment_codes').select('code_hash').execute()).toEqual([{ code_hash: 'c' }]);
+  });
+
+  it('given a teller from before 0012, when 0012 runs, then their PIN is not one-time (they have been signing in with it), and going back keeps them', async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    // Whatever runs just before it: migrations of other areas may come between 0010 and 0012.
+    const before = MIGRATION_NAMES[MIGRATION_NAMES.indexOf('0012_one_time_pins') - 1]!;
+    expect(await migrateTo(db, before)).toEqual({ ok: true, value: migrationsAfter(before).reverse() });
+    await db.insertInto('branches').values({ id: BRANCH_ID, name: 'Main Street', default_language: 'en', created_at: AT } as never).execute();
+    await db
+      .insertInto('tellers')
+      .values({ id: 't1', branch_id: BRANCH_ID, staff_number: '1001', name: 'Mei Chen', photo: null, stars: 4, pin_salt: 'c2FsdA==', pin_hash: 'aGFzaA==', pin_iterations: 100_000, role: 'teller', active: 1, created_at: AT } as never)
+      .execute();
+
+    expect(await migrateToLatest(db)).toEqual({ ok: true, value: migrationsAfter(before) });
+
+    expect((await listTellers(db, { branchId: BRANCH_ID })).map((t) => [t.staffNumber, t.pinMustChange])).toEqual([['1001', false]]);
+    await db.updateTable('tellers').set({ pin_must_change: 1 }).execute();
+    expect((await listTellers(db, { branchId: BRANCH_ID }))[0]!.pinMustChange).toBe(true);
+    expect(await migrateTo(db, before)).toEqual({ ok: true, value: migrationsAfter(before).reverse() });
+    expect(await db.selectFrom('tellers').select(['id', 'pin_hash']).execute()).toEqual([{ id: 't1', pin_hash: 'aGFzaA==' }]);
   });
 });
+
+/** The migrations that run after `name`, in order: the list grows with every migration. */
+function migrationsAfter(name: string): string[] {
+  return MIGRATION_NAMES.slice(MIGRATION_NAMES.indexOf(name) + 1);
+}

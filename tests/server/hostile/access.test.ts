@@ -5,8 +5,12 @@ import { SESSION_COOKIE } from '../../../src/domain/access.ts';
 import type { DayCloseStatus } from '../../../src/domain/day-close.ts';
 import type { DeviceConfig } from '../../../src/domain/config.ts';
 import type { EnrollmentSheet, StaffChange, StaffList } from '../../../src/domain/manage.ts';
+import type { AccountChange, AccountList } from '../../../src/domain/manage-accounts.ts';
+import type { NetworkBranch, NetworkView } from '../../../src/domain/manage-network.ts';
+import type { BranchSetup, SetupCounter, SetupReason, SetupTopic } from '../../../src/domain/manage-setup.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
-import type { DayCloseReport, FleetReport, Me } from '../../../src/domain/reports.ts';
+import type { DayCloseReport, FleetDevice, FleetReport, Me } from '../../../src/domain/reports.ts';
+import type { TabletCounters, TabletReplacement } from '../../../src/domain/manage-tablets.ts';
 import type { ReviewPage } from '../../../src/domain/review.ts';
 import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
@@ -45,6 +49,11 @@ const STAFF = {
   'lobby-staff B': { id: '0190a0b0-0000-7000-8000-0000000000f1', branch: 'B', staffNumber: '4001', role: 'lobby-staff' },
   'branch-manager B': { id: '0190a0b0-0000-7000-8000-0000000000f3', branch: 'B', staffNumber: '4003', role: 'branch-manager' },
 } as const;
+/** The accounts Manage › Accounts acts on in each branch: complaint managers no caller is. */
+const ACCOUNT_TARGET: Record<Branch, { id: string; staffNumber: string }> = {
+  A: { id: '0190a0b0-0000-7000-8000-0000000000e4', staffNumber: '3004' },
+  B: { id: '0190a0b0-0000-7000-8000-0000000000f4', staffNumber: '4004' },
+};
 const MANAGER_ID: Record<Branch, string> = { A: STAFF['branch-manager A'].id, B: STAFF['branch-manager B'].id };
 
 type Caller =
@@ -81,6 +90,8 @@ type World = {
   counterOf: Record<Branch, string>;
   lobbyPrefix: Record<Branch, number>;
   revocable: Record<Branch, string>;
+  /** A counter tablet of each branch that is never revoked: labelled and replaced (Manage › tablets). */
+  tablet: Record<Branch, string>;
   sequence: number;
 };
 
@@ -190,6 +201,11 @@ const ROWS: Record<string, Row> = {
     summary: (body: StaffSessionGrant) => `session of ${branchOf(Object.values(STAFF).find((m) => m.id === body.staff.id)!.branch === 'A' ? BRANCH_ID : B_ID)}`,
     expected: forDevices((caller, scope) => (scope === 'own' ? `200 session of ${caller.branch}` : '401 staff-credentials-invalid')),
   },
+  'POST /api/staff-session/pin': {
+    // The branch manager of A or B signed in, on this tablet or on the other branch's, with a wrong current PIN: nothing changes.
+    call: (branch, caller, world) => withManager(json('POST', '/api/staff-session/pin', { currentPin: '000000', newPin: '97531086' }), branch, caller, world),
+    expected: forDevices((_, scope) => (scope === 'own' ? '401 staff-credentials-invalid' : STAFF_SESSION_REQUIRED)),
+  },
   'DELETE /api/staff-session': {
     // A session this tablet does not have: sign-out says nothing of whether it exists (the table's own sessions stay).
     call: () => ({ method: 'DELETE', url: '/api/staff-session', headers: { 'x-staff-session': `0190a0b0-0000-7000-8000-0000000000aa.${'A'.repeat(43)}` } }),
@@ -254,6 +270,115 @@ const ROWS: Record<string, Row> = {
     summary: (body: StaffChange) => `member of ${branchOf(body.member.branchId)}`,
     expected: reports((b) => `200 member of ${b}`),
   },
+  'GET /api/manage/branches/:branchId/setup': {
+    call: (b) => ({ method: 'GET', url: `/api/manage/branches/${BRANCH_IDS[b]}/setup` }),
+    summary: (body: BranchSetup) => `setup of ${branchOf(body.branch.id)}`,
+    expected: reports((b) => `200 setup of ${b}`),
+  },
+  // Before the rows that add a topic: the order names every topic of the branch.
+  'PUT /api/manage/branches/:branchId/order': {
+    call: (b) => json('PUT', `/api/manage/branches/${BRANCH_IDS[b]}/order`, { list: 'topics', ids: ['waiting', 'staff', 'fees', 'products', 'self-service', 'premises', 'other'] }),
+    summary: (body: BranchSetup) => `order of ${branchOf(body.branch.id)}`,
+    expected: reports((b) => `200 order of ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/counters': {
+    call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/counters`, { name: 'Window 9' }),
+    summary: (body: SetupCounter) => `counter ${body.name}`,
+    expected: reports(() => '200 counter Window 9'),
+  },
+  'PATCH /api/manage/counters/:counterId': {
+    call: (b, _caller, world) => json('PATCH', `/api/manage/counters/${world.counterOf[b]}`, { name: 'Window 1' }),
+    summary: (body: SetupCounter) => `counter ${body.id === COUNTER_ID ? 'A' : body.id === B_COUNTER_ID ? 'B' : '?'}`,
+    expected: reports((b) => `200 counter ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/reasons': {
+    call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/reasons`, { labels: { en: 'Door', es: 'Puerta', 'zh-Hans': '门', 'zh-Hant': '門' }, scores: ['neutral'] }),
+    summary: (body: SetupReason) => `reason ${body.scores.join(',')}`,
+    expected: reports(() => '200 reason neutral'),
+  },
+  'PATCH /api/manage/branches/:branchId/reasons/:itemId': {
+    call: (b) => json('PATCH', `/api/manage/branches/${BRANCH_IDS[b]}/reasons/attitude`, { active: true }),
+    summary: (body: SetupReason) => `reason ${body.id}`,
+    expected: reports(() => '200 reason attitude'),
+  },
+  'POST /api/manage/branches/:branchId/topics': {
+    call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/topics`, { labels: { en: 'Door', es: 'Puerta', 'zh-Hans': '门', 'zh-Hant': '門' }, kinds: ['praise'] }),
+    summary: (body: SetupTopic) => `topic ${body.kinds.join(',')}`,
+    expected: reports(() => '200 topic praise'),
+  },
+  'PATCH /api/manage/branches/:branchId/topics/:itemId': {
+    call: (b) => json('PATCH', `/api/manage/branches/${BRANCH_IDS[b]}/topics/fees`, { active: true }),
+    summary: (body: SetupTopic) => `topic ${body.id}`,
+    expected: reports(() => '200 topic fees'),
+  },
+  'GET /api/manage/devices/:deviceId/counters': {
+    call: (b, _caller, world) => ({ method: 'GET', url: `/api/manage/devices/${world.tablet[b]}/counters` }),
+    summary: (body: TabletCounters) => `counters of ${branchOf(body.counters[0]!.id === COUNTER_ID ? BRANCH_ID : B_ID)}`,
+    expected: reports((b) => `200 counters of ${b}`),
+  },
+  'PATCH /api/manage/devices/:deviceId': {
+    call: (b, _caller, world) => json('PATCH', `/api/manage/devices/${world.tablet[b]}`, { label: 'Window 3, left', counterId: world.counterOf[b] }),
+    summary: (body: FleetDevice) => `tablet of ${branchOf(body.branchId)}`,
+    expected: reports((b) => `200 tablet of ${b}`),
+  },
+  'POST /api/manage/devices/:deviceId/replacement': {
+    call: (b, _caller, world) => json('POST', `/api/manage/devices/${world.tablet[b]}/replacement`, {}),
+    summary: (body: TabletReplacement) => `replacement in ${branchOf(body.device.branchId)}`,
+    expected: reports((b) => `200 replacement in ${b}`),
+  },
+  'GET /api/manage/accounts': {
+    call: () => ({ method: 'GET', url: '/api/manage/accounts' }),
+    summary: (body: AccountList) => `accounts of [${[...new Set(body.accounts.map((a) => (a.branch ? branchOf(a.branch.id) : 'none')))].sort().join(',')}]`,
+    // Head office every account; a branch manager their branch's complaint managers' only.
+    expected: forDashboard((caller) => {
+      if (caller.role === 'head-office') return '200 accounts of [A,B,none]';
+      return caller.role === 'branch-manager' ? `200 accounts of [${caller.branch}]` : FORBIDDEN;
+    }),
+  },
+  'POST /api/manage/accounts': {
+    // A new staff number each call: only head office invites head office.
+    call: (_b, _caller, world) => json('POST', '/api/manage/accounts', { kind: 'head-office', staffNumber: `H${world.sequence++}`, name: 'New Office' }),
+    summary: (body: AccountChange) => `${body.account.role} account`,
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200 head-office account' : FORBIDDEN)),
+  },
+  'PATCH /api/manage/accounts/:staffNumber': {
+    call: (b) => json('PATCH', `/api/manage/accounts/${ACCOUNT_TARGET[b].staffNumber}`, { active: true }),
+    summary: (body: AccountChange) => `account of ${branchOf(body.account.branch!.id)}`,
+    expected: reports((b) => `200 account of ${b}`),
+  },
+  'POST /api/manage/accounts/:staffNumber/password': {
+    call: (b) => json('POST', `/api/manage/accounts/${ACCOUNT_TARGET[b].staffNumber}/password`, {}),
+    summary: (body: AccountChange) => `account of ${branchOf(body.account.branch!.id)}`,
+    expected: reports((b) => `200 account of ${b}`),
+  },
+  // Manage › Regions & branches: head office shapes the network; no branch role sets up a branch (a regional manager, not a caller here, edits their region's).
+  'GET /api/manage/network': {
+    call: () => ({ method: 'GET', url: '/api/manage/network' }),
+    summary: (body: NetworkView) => `branches ${branchesIn(body.branches.map((b) => b.id).filter((id) => id === BRANCH_ID || id === B_ID))}`,
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200 branches A,B' : FORBIDDEN)),
+  },
+  'POST /api/manage/regions': {
+    call: (_b, _caller, world) => json('POST', '/api/manage/regions', { name: `Region ${world.sequence++}` }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  'PATCH /api/manage/regions/:regionId': {
+    // No such region: head office may learn that; anyone else is refused before the lookup.
+    call: () => json('PATCH', '/api/manage/regions/0190a0b0-0000-7000-8000-0000000000d9', { name: 'Nowhere' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'POST /api/manage/branches': {
+    call: (_b, _caller, world) => json('POST', '/api/manage/branches', { name: `Branch ${world.sequence++}`, regionId: null, timeZone: 'UTC', defaultLanguage: 'en', ratingCooldownMs: 3000 }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  'PATCH /api/manage/branches/:branchId': {
+    call: (b) => json('PATCH', `/api/manage/branches/${BRANCH_IDS[b]}`, { ratingCooldownMs: 3000 }),
+    summary: (body: NetworkBranch) => `branch ${branchOf(body.id)}`,
+    expected: forDashboard((caller, scope) => (caller.role === 'head-office' ? `200 branch ${branchFor(caller, scope)}` : FORBIDDEN)),
+  },
+  'PUT /api/manage/settings': {
+    call: () => json('PUT', '/api/manage/settings', { targets: { satisfaction: 80 } }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),
     summary: (body: DayCloseReport) => `close of ${branchOf(body.status.branchId)}`,
@@ -270,7 +395,7 @@ describeEachDatabase('who may call every route', (kind) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   const cookie: Record<string, string> = {};
-  const world: World = { token: {}, staffSession: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, sequence: 1 };
+  const world: World = { token: {}, staffSession: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, tablet: { A: '', B: '' }, sequence: 1 };
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -286,6 +411,11 @@ describeEachDatabase('who may call every route', (kind) => {
       if (member.branch === 'A' || member.role === 'branch-manager') await givenRosterAccount(database, stored);
     }
     await givenHeadOfficeAccount(database);
+    // A complaint manager of each branch with an account no caller signs in with: Manage ›
+    // Accounts resets and re-enables them (a reset ends the sessions of its account).
+    for (const [branch, id] of Object.entries(ACCOUNT_TARGET) as [Branch, { id: string; staffNumber: string }][]) {
+      await givenRosterAccount(database, await givenTeller(database, { id: id.id, branchId: BRANCH_IDS[branch], staffNumber: id.staffNumber, name: `Accounts ${branch}`, role: 'complaint-manager' }));
+    }
 
     for (const branch of ['A', 'B'] as const) {
       world.token[`counter tablet ${branch}`] = (await givenEnrolledDevice(database, world.counterOf[branch])).token;
@@ -293,6 +423,7 @@ describeEachDatabase('who may call every route', (kind) => {
       world.token[`lobby tablet ${branch}`] = lobby.token;
       world.lobbyPrefix[branch] = lobby.referencePrefix;
       world.revocable[branch] = (await givenEnrolledDevice(database, world.counterOf[branch])).deviceId;
+      world.tablet[branch] = (await givenEnrolledDevice(database, world.counterOf[branch])).deviceId;
     }
     const revoked = await givenEnrolledDevice(database);
     await revokeDevice(database.db, revoked.deviceId, SERVER_NOW);

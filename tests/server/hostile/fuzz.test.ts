@@ -14,7 +14,7 @@ import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
-import { anOpinion, aRating, aShiftEvent, BRANCH_ID, TELLER_ID } from '../../builders/rating.ts';
+import { anOpinion, aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, givenHeadOfficeAccount, PASSWORD, routesOf } from '../dashboard.ts';
 import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
@@ -177,6 +177,13 @@ const TARGETS: Record<string, Target> = {
     runs: 24,
     accept: (_a, _s, delta) => expect(delta).toEqual({ staff_sessions: 1 }),
   },
+  // A wrong current PIN, which no mutation guesses: nothing changes (each valid-looking try costs a PBKDF2, so few runs).
+  'POST /api/staff-session/pin': {
+    credentials: ['lobby-manager', 'counter-manager', 'counter'],
+    body: () => ({ currentPin: '000000', newPin: '97531086' }),
+    runs: 24,
+    accept: nothingChanges,
+  },
   'DELETE /api/staff-session': { credentials: ['lobby', 'counter'], runs: 100, accept: nothingChanges },
   // Each valid-looking sign-in costs a scrypt (the fixtures' cheap one here, a quarter second in production): fewer runs.
   'POST /api/session': {
@@ -234,6 +241,70 @@ const TARGETS: Record<string, Target> = {
   'PATCH /api/manage/staff/:tellerId': { credentials: ['dashboard'], body: () => ({ name: 'Mei Chen' }), param: () => TELLER_ID, runs: 100, accept: onlyTables('audit_log') },
   'POST /api/manage/staff/:tellerId/pin': { credentials: ['dashboard'], body: () => ({}), param: () => TELLER_ID, runs: 60, accept: onlyTables('audit_log') },
   'PUT /api/manage/staff/:tellerId/photo': { credentials: ['dashboard'], body: () => ({ photo: null }), param: () => TELLER_ID, runs: 100, accept: onlyTables('audit_log') },
+  // Dashboard accounts: the list changes nothing; an invitation (a fresh staff number each time,
+  // a temporary password hashed at the production cost: few runs) adds an account and its audit
+  // row; head office's own account it may neither disable nor reset (403), whatever is sent.
+  // Regions & branches (head office): a region or a branch adds its rows (a branch its default
+  // lists and a first counter) and an audit row; an edit and the settings change rows in place.
+  'GET /api/manage/network': { credentials: ['dashboard'], runs: 60, accept: nothingChanges },
+  'POST /api/manage/regions': { credentials: ['dashboard'], body: () => ({ name: `Fuzz region ${staffSequence++}` }), runs: 40, accept: onlyTables('regions', 'audit_log') },
+  'PATCH /api/manage/regions/:regionId': { credentials: ['dashboard'], body: () => ({ name: 'Fuzz region' }), param: () => '0190a0b0-0000-7000-8000-0000000000d9', runs: 40, accept: nothingChanges },
+  'POST /api/manage/branches': {
+    credentials: ['dashboard'],
+    body: () => ({ name: 'Fuzz branch', regionId: null, timeZone: 'UTC', defaultLanguage: 'en', ratingCooldownMs: 3000, counterName: 'Window 1' }),
+    runs: 20,
+    accept: onlyTables('branches', 'reasons', 'topics', 'counters', 'audit_log'),
+  },
+  'PATCH /api/manage/branches/:branchId': { credentials: ['dashboard'], body: () => ({ ratingCooldownMs: 3000 }), param: () => BRANCH_ID, runs: 60, accept: onlyTables('audit_log') },
+  'PUT /api/manage/settings': { credentials: ['dashboard'], body: () => ({ targets: { satisfaction: 80 } }), runs: 40, accept: onlyTables('settings', 'audit_log') },
+  'GET /api/manage/accounts': { credentials: ['dashboard'], runs: 60, accept: nothingChanges },
+  'POST /api/manage/accounts': {
+    credentials: ['dashboard'],
+    body: () => ({ kind: 'head-office', staffNumber: `FA${staffSequence++}`, name: 'Fuzz Account' }),
+    runs: 20,
+    accept: onlyTables('staff_accounts', 'audit_log'),
+  },
+  'PATCH /api/manage/accounts/:staffNumber': { credentials: ['dashboard'], body: () => ({ active: true }), param: () => 'HQ1', runs: 60, accept: nothingChanges },
+  'POST /api/manage/accounts/:staffNumber/password': { credentials: ['dashboard'], body: () => ({}), param: () => 'HQ1', runs: 60, accept: nothingChanges },
+  // Counters & lists: a change is its row, the branch's config version and an audit row; the read
+  // changes nothing. The two-parameter edits keep their :itemId, which no item has: refused alike.
+  'GET /api/manage/branches/:branchId/setup': { credentials: ['dashboard'], param: () => BRANCH_ID, runs: 100, accept: nothingChanges },
+  'POST /api/manage/branches/:branchId/counters': { credentials: ['dashboard'], body: () => ({ name: 'Window F' }), param: () => BRANCH_ID, runs: 60, accept: onlyTables('counters', 'branches', 'audit_log') },
+  'PATCH /api/manage/counters/:counterId': { credentials: ['dashboard'], body: () => ({ name: 'Window 1' }), param: () => COUNTER_ID, runs: 100, accept: onlyTables('counters', 'branches', 'audit_log') },
+  'POST /api/manage/branches/:branchId/reasons': {
+    credentials: ['dashboard'],
+    body: () => ({ labels: { en: 'Fuzzed', es: 'Fuzzed', 'zh-Hans': '测试', 'zh-Hant': '測試' }, scores: ['neutral'] }),
+    param: () => BRANCH_ID,
+    runs: 60,
+    accept: onlyTables('reasons', 'branches', 'audit_log'),
+  },
+  'PATCH /api/manage/branches/:branchId/reasons/:itemId': { credentials: ['dashboard'], body: () => ({ active: true }), param: () => BRANCH_ID, runs: 60, accept: nothingChanges },
+  'POST /api/manage/branches/:branchId/topics': {
+    credentials: ['dashboard'],
+    body: () => ({ labels: { en: 'Fuzzed', es: 'Fuzzed', 'zh-Hans': '测试', 'zh-Hant': '測試' }, kinds: ['praise'] }),
+    param: () => BRANCH_ID,
+    runs: 60,
+    accept: onlyTables('topics', 'branches', 'audit_log'),
+  },
+  'PATCH /api/manage/branches/:branchId/topics/:itemId': { credentials: ['dashboard'], body: () => ({ active: true }), param: () => BRANCH_ID, runs: 60, accept: nothingChanges },
+  'PUT /api/manage/branches/:branchId/order': {
+    credentials: ['dashboard'],
+    body: () => ({ list: 'topics', ids: ['waiting', 'staff', 'fees', 'products', 'self-service', 'premises', 'other'] }),
+    param: () => BRANCH_ID,
+    runs: 60,
+    accept: onlyTables('topics', 'branches', 'audit_log'),
+  },
+  // A tablet's place: a label changes the device row, a counter (its own here) the branch's
+  // version too; a replacement makes a code (ending the last one) and its audit row.
+  'GET /api/manage/devices/:deviceId/counters': { credentials: ['dashboard'], param: () => tabletId, runs: 100, accept: nothingChanges },
+  'PATCH /api/manage/devices/:deviceId': {
+    credentials: ['dashboard'],
+    body: () => ({ label: 'Window 3, left', counterId: COUNTER_ID }),
+    param: () => tabletId,
+    runs: 100,
+    accept: onlyTables('audit_log'),
+  },
+  'POST /api/manage/devices/:deviceId/replacement': { credentials: ['dashboard'], body: () => ({}), param: () => tabletId, runs: 60, accept: onlyTables('enrollment_codes', 'audit_log') },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
@@ -248,6 +319,7 @@ let lobbyPrefix = 0;
 let lobbySequence = 1;
 let staffSequence = 1;
 let sacrificialDeviceId = '';
+let tabletId = '';
 
 const counterRecords = (): unknown[] => [aShiftEvent(), aRating({ score: 'neutral', reasons: ['queue'] }), aRating()];
 const lobbyRecords = (): unknown[] => [
@@ -304,6 +376,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     lobbyPrefix = lobby.referencePrefix;
     credentialsOf.lobby = { authorization: `Bearer ${lobby.token}` };
     sacrificialDeviceId = (await givenEnrolledDevice(database, OTHER_COUNTER_ID)).deviceId;
+    tabletId = (await givenEnrolledDevice(database)).deviceId;
     // Limits on failed attempts are tested on their own (attempt-limits.test.ts); here they
     // would answer 429 to most inputs and keep the fuzz from the handlers.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };

@@ -124,6 +124,11 @@ describe('the logs of a full run', () => {
     expect(await Promise.all(cookies.map(async (cookie) => (await call('GET', '/api/reports/overview?from=2020-01-01&to=2021-01-01', { cookie })).status))).toEqual([200, 200]);
     expect((await call('POST', `/api/reports/fleet/${second.deviceId}/revoke`, { cookie: cookies[1], body: {} })).status).toBe(200);
     expect((await call('GET', '/api/sync/config', { token: second.token })).status).toBe(401);
+    // Manage › Accounts: an invitation and a reset answer temporary passwords, never logged.
+    const invited = await call('POST', '/api/manage/accounts', { cookie: cookies[0], body: { kind: 'head-office', staffNumber: 'HQ7', name: 'Bea Lopez' } });
+    const reset = await call('POST', `/api/manage/accounts/${MANAGER.staffNumber}/password`, { cookie: cookies[0], body: {} });
+    expect([invited.status, reset.status]).toEqual([200, 200]);
+    const temporaryPasswords = [invited, reset].map((answer) => (answer.body as { temporaryPassword: string }).temporaryPassword);
     await call('DELETE', '/api/session', { cookie: cookies[0], body: {} });
     expect((await call('GET', '/api/me', { cookie: cookies[0] })).status).toBe(401);
 
@@ -162,6 +167,8 @@ describe('the logs of a full run', () => {
       "head office's own new password": NEW_PASSWORDS.headOffice,
       "manager's own new password": NEW_PASSWORDS.manager,
       "manager's PIN": MANAGER.pin,
+    "an invited account's temporary password": temporaryPasswords[0]!,
+    "the manager's reset temporary password": temporaryPasswords[1]!,
       'a wrong PIN': WRONG_PIN,
       "the manager's staff-session key": grant.key,
       "customer's name": CUSTOMER.name,

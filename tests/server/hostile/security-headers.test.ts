@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from '../../../src/server/app.ts';
-import { API_CSP, APP_CSP, HSTS, PERMISSIONS_POLICY } from '../../../src/server/plugins/security-headers.ts';
+import { API_CSP, APP_CSP, DASHBOARD_PERMISSIONS_POLICY, HSTS, PERMISSIONS_POLICY } from '../../../src/server/plugins/security-headers.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, PASSWORD, routesOf, TEST_TLS } from '../dashboard.ts';
 import { givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW } from '../fixtures.ts';
@@ -63,12 +63,32 @@ describe('security headers and CORS', () => {
 
   it.for([
     ['the app shell', '/'],
-    ['a page the app routes', '/dashboard/overview'],
+    ['a page the app routes', '/setup'],
     ['a hashed asset', '/assets/index-abc.js'],
     ['a missing asset', '/assets/missing.js'],
   ])('given %s, then it carries the app policy and the same headers', async ([, url]) => {
     const answer = await app.inject({ method: 'GET', url });
     expect(answer.headers).toMatchObject({ ...SECURITY_HEADERS, 'content-security-policy': APP_CSP });
+  });
+
+  it.for([
+    ['the dashboard', '/dashboard'],
+    ['a dashboard page', '/dashboard/staff'],
+    ['a dashboard page with a query', '/dashboard?branch=x'],
+  ])('given %s, then it carries the app policy and may use the camera of its own origin, and nothing else more than the tablets\' pages', async ([, url]) => {
+    const answer = await app.inject({ method: 'GET', url });
+    expect(answer.headers).toMatchObject({ ...SECURITY_HEADERS, 'permissions-policy': DASHBOARD_PERMISSIONS_POLICY, 'content-security-policy': APP_CSP });
+    const allowed = DASHBOARD_PERMISSIONS_POLICY.split(', ').filter((entry) => !entry.endsWith('=()'));
+    expect(allowed).toEqual(['camera=(self)']);
+    expect(DASHBOARD_PERMISSIONS_POLICY.split(', ')).toHaveLength(PERMISSIONS_POLICY.split(', ').length);
+  });
+
+  it.for([
+    ['a page that only starts like the dashboard', '/dashboards'],
+    ['the API under a dashboard-like name', '/api/dashboard'],
+  ])('given %s, then the camera stays off', async ([, url]) => {
+    const answer = await app.inject({ method: 'GET', url });
+    expect(answer.headers['permissions-policy']).toBe(PERMISSIONS_POLICY);
   });
 
   it('given the app policy, then scripts and styles come only from the server, nothing inline or evaluated, no plugins, no framing, no base or form elsewhere', () => {

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { SILENT_AFTER_MS, type FleetDevice, type FleetReport } from '../../../src/domain/reports.ts';
 import { PROTOCOL_VERSION, type DeviceHealth } from '../../../src/domain/wire.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
-import { BRANCH_ID } from '../../builders/rating.ts';
+import { BRANCH_ID, COUNTER_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { aHealth, callDashboard, givenHeadOfficeAccount, givenRosterAccount, signedIn } from '../dashboard.ts';
 import {
@@ -73,6 +73,8 @@ describeEachDatabase('the fleet on the dashboard', (kind) => {
       branchName: 'Main Street',
       mode: 'counter',
       label: null,
+      placeLabel: null,
+      counterId: COUNTER_ID,
       counterName: 'Window 3',
       enrolledAt: SERVER_NOW,
       revokedAt: null,
@@ -97,7 +99,7 @@ describeEachDatabase('the fleet on the dashboard', (kind) => {
     expect((await callDashboard(server, 'GET', `/api/reports/fleet?branchId=${BRANCH_ID}`, { cookie: manager })).body).toEqual(own.body);
     expect(await callDashboard(server, 'GET', `/api/reports/fleet?branchId=${OTHER_BRANCH_ID}`, { cookie: manager })).toMatchObject({
       status: 403,
-      body: { code: 'forbidden', message: `2002 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager and head office.` },
+      body: { code: 'forbidden', message: `2002 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager, its region's and head office.` },
     });
   });
 
@@ -136,7 +138,7 @@ describeEachDatabase('the fleet on the dashboard', (kind) => {
 
     expect(await revoke(harbourCounter.deviceId)).toMatchObject({
       status: 403,
-      body: { code: 'forbidden', message: `2002 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager and head office.` },
+      body: { code: 'forbidden', message: `2002 manages branch ${BRANCH_ID}; branch ${OTHER_BRANCH_ID} is for its own manager, its region's and head office.` },
     });
     expect(await revoke(UNKNOWN_ID)).toMatchObject({
       status: 404,

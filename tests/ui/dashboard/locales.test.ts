@@ -3,9 +3,13 @@ import { ACCOUNT_ROLES, type NewPasswordProblem } from '../../../src/domain/acce
 import { CASE_CHANNELS, CASE_EVENT_TYPES, FOLLOW_UP_OUTCOMES, REPLY_CHANNELS } from '../../../src/domain/case.ts';
 import { CLOSE_STATES } from '../../../src/domain/day-close.ts';
 import { LANGUAGES } from '../../../src/domain/language.ts';
+import { SETUP_LISTS } from '../../../src/domain/manage-setup.ts';
+import { ACCOUNT_KINDS } from '../../../src/domain/manage-accounts.ts';
 import { FIGURE_IDS } from '../../../src/domain/metrics.ts';
+import { VOICE_LOCALES } from '../../../src/domain/voice.ts';
 import { OPINION_KINDS } from '../../../src/domain/opinion.ts';
 import { PERIOD_KINDS } from '../../../src/domain/period.ts';
+import { REASON_SCORES } from '../../../src/domain/reason.ts';
 import { AUDIT_ACTIONS, RETENTION_FIELDS, type Erasure, type Verified } from '../../../src/domain/privacy.ts';
 import { FLEET_STATES } from '../../../src/domain/reports.ts';
 import type { ApiFailure } from '../../../src/ui/dashboard/api.ts';
@@ -13,6 +17,7 @@ import type { RangeProblem } from '../../../src/ui/dashboard/filters.ts';
 import { QUERY_KINDS, QUERY_PROBLEMS, type AuditDaysProblem } from '../../../src/ui/dashboard/privacy.ts';
 import { dashboardResources } from '../../../src/ui/dashboard/locales.ts';
 import { PAGES } from '../../../src/ui/dashboard/route.ts';
+import { CAMERA_PROBLEMS } from '../../../src/ui/dashboard/photo.ts';
 import { resources } from '../../../src/ui/i18n.ts';
 
 // Every failure the API client can give, shown as `dashboard.errors.<reason>`: the compiler
@@ -65,8 +70,20 @@ const BUILT_KEYS = [
   ...OPINION_KINDS.map((k) => `dashboard.opinionKind.${k}`),
   ...FLEET_STATES.map((s) => `dashboard.fleetState.${s}`),
   ...CLOSE_STATES.map((s) => `dashboard.closeState.${s}`),
+  ...CAMERA_PROBLEMS.map((p) => `dashboard.camera.problem.${p}`),
   ...['open', 'escalated', 'replied', 'signed-off'].map((s) => `dashboard.caseStatus.${s}`),
   ...AUDIT_ACTIONS.map((a) => `dashboard.privacy.action.${a}`),
+  ...ACCOUNT_KINDS.map((k) => `dashboard.accounts.kind.${k}`),
+  ...['headOffice', 'region', 'branch'].flatMap((scope) => [`dashboard.accounts.intro.${scope}`, `dashboard.accounts.rosterNote.${scope}`]),
+  ...['reset', 'disable'].flatMap((act) => ['Title', '', 'Detail'].map((part) => `dashboard.accounts.confirm.${act}${part}`)),
+  ...['forbidden', 'bad-request', 'not-found'].map((reason) => `dashboard.accounts.errors.${reason}`),
+  ...['forbidden', 'bad-request', 'not-found'].map((reason) => `dashboard.network.errors.${reason}`),
+  ...Object.values(VOICE_LOCALES).flat().map((locale) => `dashboard.network.voice.${locale}`),
+  ...FIGURE_IDS.map((f) => `dashboard.network.target.${f}`),
+  ...REASON_SCORES.map((score) => `dashboard.setup.reasons.offered.${score}`),
+  ...OPINION_KINDS.map((k) => `dashboard.setup.topics.offered.${k}`),
+  ...SETUP_LISTS.flatMap((list) => ['title', 'detail', 'empty', 'offeredBy', 'offeredLegend', 'addTitle', 'add', 'editTitle', 'added', 'saved', 'errors.offeredEmpty'].map((key) => `dashboard.setup.${list}.${key}`)),
+  ...LANGUAGES.map((language) => `dashboard.setup.labelIn.${language}`),
   ...Object.keys(VERIFIED).map((v) => `dashboard.privacy.verified.${v}`),
   ...Object.keys(KEPT_WHY).map((w) => `dashboard.privacy.kept.${w}`),
   ...Object.keys(AUDIT_DAYS_PROBLEMS).map((p) => `dashboard.privacy.audit.problem.${p}`),

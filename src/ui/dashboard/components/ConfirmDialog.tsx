@@ -14,6 +14,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  confirmClass = 'danger',
   busy = false,
   error,
   onConfirm,
@@ -22,6 +23,8 @@ export function ConfirmDialog({
   title: string;
   children: ComponentChildren;
   confirmLabel: string;
+  /** The confirm button's look: 'danger' for what cannot be undone, 'primary' for a plain save. */
+  confirmClass?: 'danger' | 'primary';
   busy?: boolean;
   error?: string | null;
   onConfirm: () => void;
@@ -76,7 +79,7 @@ export function ConfirmDialog({
           <button ref={cancel} type="button" class="secondary" onClick={() => !busy && onCancel()} aria-disabled={busy}>
             {t('dashboard.cancel')}
           </button>
-          <button type="button" class="danger" onClick={() => !busy && onConfirm()} aria-disabled={busy}>
+          <button type="button" class={confirmClass} onClick={() => !busy && onConfirm()} aria-disabled={busy}>
             {confirmLabel}
           </button>
         </div>

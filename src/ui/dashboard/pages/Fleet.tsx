@@ -10,6 +10,8 @@ import { shortId } from '../privacy.ts';
 import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
+import type { TabletReplacement } from '../../../domain/manage-tablets.ts';
+import { EditTablet, ReplaceTablet, ReplacementLink } from './FleetTablets.tsx';
 
 const STATE_ICON: Record<FleetState, string> = { ok: '✓', behind: '↻', silent: '⚠', never: '○', expired: '⌛', copied: '⚠', revoked: '⛔' };
 
@@ -56,6 +58,9 @@ export function Fleet({ me, branch }: PageProps) {
   const query = branch ? { branchId: branch.id } : {};
   const [load, retry] = useLoad(`fleet:${branch?.id ?? ''}`, () => api.fleet(query));
   const [revoking, setRevoking] = useState<FleetDevice | null>(null);
+  const [editing, setEditing] = useState<FleetDevice | null>(null);
+  const [replacing, setReplacing] = useState<FleetDevice | null>(null);
+  const [replacement, setReplacement] = useState<{ replacement: TabletReplacement; name: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -66,6 +71,18 @@ export function Fleet({ me, branch }: PageProps) {
   const kindOf = (device: FleetDevice) => t(`dashboard.fleet.mode.${device.mode}`);
   const stateText = (device: FleetDevice) => t(`dashboard.fleetState.${device.state}`);
   const addressText = (address: string | null) => address ?? t('dashboard.fleet.unknown');
+
+  const saved = (device: FleetDevice) => {
+    setEditing(null);
+    setDone(t('dashboard.tablets.saved', { device: nameOf(device) }));
+    retry();
+  };
+
+  const made = (device: FleetDevice, made: TabletReplacement) => {
+    setReplacing(null);
+    setDone(null);
+    setReplacement({ replacement: made, name: nameOf(device) });
+  };
 
   const revoke = async () => {
     if (!revoking) return;
@@ -95,12 +112,14 @@ export function Fleet({ me, branch }: PageProps) {
           <span class="sub device-id" title={[d.id, d.label].filter(Boolean).join('\n')}>
             …{shortId(d.id)}
           </span>
+          {d.placeLabel !== null && <span class="sub place-label">{d.placeLabel}</span>}
         </>
       ),
       sort: nameOf,
       csv: [
         { header: t('dashboard.column.device'), value: nameOf },
         { header: t('dashboard.column.deviceId'), value: (d: FleetDevice) => d.id },
+        { header: t('dashboard.tablets.label'), value: (d: FleetDevice) => d.placeLabel ?? '' },
         { header: t('dashboard.column.browser'), value: (d: FleetDevice) => d.label ?? '' },
       ],
     },
@@ -207,10 +226,18 @@ export function Fleet({ me, branch }: PageProps) {
           <span class="muted">{d.revokedAt === null ? '' : t('dashboard.fleet.revokedAt', { at: dateTime(d.revokedAt, language) })}</span>
         ) : (
           // Named with its device: a screen reader lists many "Revoke" buttons otherwise.
-          // A quiet action: a tablet's row is not an invitation to revoke it; the dialog still asks.
-          <button type="button" class="quiet-action" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
-            {t('dashboard.fleet.revoke')}
-          </button>
+          // Quiet actions: a tablet's row is not an invitation to revoke it; the dialogs still ask.
+          <span class="row-actions">
+            <button type="button" class="quiet-action" aria-label={t('dashboard.tablets.editNamed', { device: nameOf(d) })} onClick={() => setEditing(d)}>
+              {t('dashboard.tablets.edit')}
+            </button>
+            <button type="button" class="quiet-action" aria-label={t('dashboard.tablets.replaceNamed', { device: nameOf(d) })} onClick={() => setReplacing(d)}>
+              {t('dashboard.tablets.replace')}
+            </button>
+            <button type="button" class="quiet-action" aria-label={t('dashboard.fleet.revokeNamed', { device: nameOf(d) })} onClick={() => { setProblem(null); setRevoking(d); }}>
+              {t('dashboard.fleet.revoke')}
+            </button>
+          </span>
         ),
     },
   ];
@@ -221,6 +248,7 @@ export function Fleet({ me, branch }: PageProps) {
       <p ref={doneLine} class="done" role="status" tabIndex={-1}>
         {done}
       </p>
+      {replacement && <ReplacementLink replacement={replacement.replacement} name={replacement.name} onDone={() => setReplacement(null)} />}
       <Loaded load={load} retry={retry}>
         {(report) => (
           <>
@@ -240,6 +268,8 @@ export function Fleet({ me, branch }: PageProps) {
           </>
         )}
       </Loaded>
+      {editing && <EditTablet device={editing} name={nameOf(editing)} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {replacing && <ReplaceTablet device={replacing} name={nameOf(replacing)} place={nameOf(replacing)} onMade={(r) => made(replacing, r)} onCancel={() => setReplacing(null)} />}
       {revoking && (
         <ConfirmDialog
           title={t('dashboard.fleet.confirmTitle', { device: nameOf(revoking) })}

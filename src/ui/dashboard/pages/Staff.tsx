@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { HEAD_OFFICE } from '../../../domain/access.ts';
+import { managesBranchManagers } from '../../../domain/access.ts';
 import type { StaffChange, StaffEdit, StaffMember } from '../../../domain/manage.ts';
 import type { BranchRef, Me } from '../../../domain/reports.ts';
 import { ROSTER_ROLES, type RosterRole } from '../../../domain/teller.ts';
@@ -11,11 +11,10 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { useDashboard, useT } from '../services.tsx';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
+import { StaffPhoto } from './StaffPhoto.tsx';
 
 const STAFF_NUMBER = /^[A-Za-z0-9-]{1,20}$/;
 const STARS = [1, 2, 3, 4, 5] as const;
-/** The side of a roster photo, in pixels: square, small enough to travel to every counter tablet. */
-export const PHOTO_SIZE = 240;
 
 /**
  * Manage › Staff: a branch's people on the tablets (src/server/routes/manage.ts). Head office
@@ -93,6 +92,7 @@ function StaffBranch({ me, branch }: { me: Me; branch: BranchRef }) {
           <p class="staff-pin-note">
             <strong>{t('dashboard.staff.pinOnce')}</strong>
           </p>
+          <p class="staff-pin-note">{t('dashboard.staff.pinOneTime')}</p>
           <button type="button" class="primary" onClick={closePin}>
             {t('dashboard.staff.pinDoneButton')}
           </button>
@@ -127,7 +127,7 @@ function StaffBranch({ me, branch }: { me: Me; branch: BranchRef }) {
 }
 
 /** Another branch manager is head office's to manage (services/staff.ts): a branch manager sees no action on their row. */
-const headOfficeManages = (me: Me, member: StaffMember): boolean => me.role !== HEAD_OFFICE && member.role === 'branch-manager' && member.staffNumber !== me.staffNumber;
+const headOfficeManages = (me: Me, member: StaffMember): boolean => !managesBranchManagers(me) && member.role === 'branch-manager' && member.staffNumber !== me.staffNumber;
 
 function StaffTable({ me, staff, branch, busy, onEdit, onNewPin }: {
   me: Me;
@@ -216,7 +216,7 @@ function RoleAndStars({ ids, roles, roleLocked = false, role, setRole, stars, se
   );
 }
 
-const rolesFor = (me: Me): RosterRole[] => ROSTER_ROLES.filter((role) => me.role === HEAD_OFFICE || role !== 'branch-manager');
+const rolesFor = (me: Me): RosterRole[] => ROSTER_ROLES.filter((role) => managesBranchManagers(me) || role !== 'branch-manager');
 
 function AddMember({ me, branch, staff, errorText, onAdded }: {
   me: Me;
@@ -287,7 +287,7 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
 }) {
   const { api } = useDashboard();
   const { t } = useT();
-  const ids = { name: useId(), role: useId(), stars: useId(), active: useId(), photo: useId() };
+  const ids = { name: useId(), role: useId(), stars: useId(), active: useId() };
   const [name, setName] = useState(member.name);
   const [role, setRole] = useState<RosterRole>(member.role);
   const [stars, setStars] = useState(member.stars);
@@ -298,7 +298,7 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
   const heading = useRef<HTMLHeadingElement>(null);
   const self = me.branchId === member.branchId && me.staffNumber === member.staffNumber;
   // Only head office gives or takes the branch manager's role; no one changes their own.
-  const roleLocked = self || (me.role !== HEAD_OFFICE && member.role === 'branch-manager');
+  const roleLocked = self || (!managesBranchManagers(me) && member.role === 'branch-manager');
   const roles = roleLocked ? [member.role] : rolesFor(me);
 
   // The form is what was asked for: a screen reader goes on from its heading.
@@ -333,13 +333,6 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
     save();
   };
 
-  const choosePhoto = async (file: File | undefined) => {
-    if (!file) return;
-    const photo = await squarePhoto(file);
-    if (photo === null) return setProblem(t('dashboard.staff.errors.photo'));
-    void send(() => api.setStaffPhoto(member.id, photo), t('dashboard.staff.photoSet', { name: member.name }));
-  };
-
   return (
     <section class="staff-edit" aria-labelledby="staff-edit-title">
       <h2 id="staff-edit-title" ref={heading} tabIndex={-1}>
@@ -365,16 +358,7 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
         </div>
       </form>
       {(self || roleLocked) && <p class="muted">{t(self ? 'dashboard.staff.selfNote' : 'dashboard.staff.managerNote')}</p>}
-      <div class="staff-photo">
-        <label for={ids.photo}>{t('dashboard.staff.photo', { answer: t(member.hasPhoto ? 'dashboard.yes' : 'dashboard.no') })}</label>
-        <input id={ids.photo} type="file" accept="image/jpeg,image/png,image/webp" disabled={busy} onChange={(e) => void choosePhoto(e.currentTarget.files?.[0])} />
-        {member.hasPhoto && (
-          <button type="button" class="secondary" disabled={busy} onClick={() => void send(() => api.setStaffPhoto(member.id, null), t('dashboard.staff.photoRemoved', { name: member.name }))}>
-            {t('dashboard.staff.removePhoto')}
-          </button>
-        )}
-        <p class="muted">{t('dashboard.staff.photoHint')}</p>
-      </div>
+      <StaffPhoto member={member} busy={busy} errorText={errorText} onDone={onDone} />
       <p class="error" role="alert">
         {problem}
       </p>
@@ -392,25 +376,4 @@ function EditMember({ me, member, errorText, onDone, onCancel }: {
       )}
     </section>
   );
-}
-
-/**
- * The photo as the roster carries it: the middle square of the image, scaled to
- * PHOTO_SIZE × PHOTO_SIZE in a canvas, as a JPEG data URL; null when the browser cannot read it.
- */
-async function squarePhoto(file: File): Promise<string | null> {
-  try {
-    const image = await createImageBitmap(file);
-    const side = Math.min(image.width, image.height);
-    const canvas = document.createElement('canvas');
-    canvas.width = PHOTO_SIZE;
-    canvas.height = PHOTO_SIZE;
-    const context = canvas.getContext('2d');
-    if (!context || side === 0) return null;
-    context.drawImage(image, (image.width - side) / 2, (image.height - side) / 2, side, side, 0, 0, PHOTO_SIZE, PHOTO_SIZE);
-    image.close();
-    return canvas.toDataURL('image/jpeg', 0.85);
-  } catch {
-    return null;
-  }
 }

@@ -10,4 +10,6 @@ export interface PageProps {
   range: ResolvedRange;
   /** Null while a custom period is not a range yet (Filters says why). */
   query: ReportQuery | null;
+  /** Loads Me again after a change to which branches the viewer sees (a branch added or moved), for the header's filter. */
+  refreshMe?: () => void;
 }
