@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { storableText } from './text.ts';
 import type { AccountRole } from './access.ts';
 import { IdSchema } from './ids.ts';
 import { StaffNumberSchema, type RosterRole } from './teller.ts';
@@ -23,7 +24,7 @@ export const isAccountRosterRole = (role: string): role is (typeof ACCOUNT_ROSTE
 export const ACCOUNT_KINDS = ['roster', 'regional-manager', 'head-office'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 
-const AccountNameSchema = v.pipe(v.string('must be text'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters'));
+const AccountNameSchema = v.pipe(v.string('must be text'), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters'));
 const AccountStaffNumberSchema = v.pipe(v.string('must be text'), v.trim(), StaffNumberSchema);
 
 /** POST /api/manage/accounts: whom to invite; the server makes the temporary password. */

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { storableText } from './text.ts';
 import type { ReplyDeadlines } from './case.ts';
 import { DeadlineHoursSchema } from './config.ts';
 import { IdSchema } from './ids.ts';
@@ -18,7 +19,7 @@ import { VOICE_LOCALES, type Voices } from './voice.ts';
 /** PATCH /api/manage/regions/:regionId: the region in the path. */
 export const RegionParamsSchema = v.object({ regionId: IdSchema });
 
-const NameSchema = v.pipe(v.string('must be text'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
+const NameSchema = v.pipe(v.string('must be text'), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
 
 /** POST /api/manage/regions and PATCH /api/manage/regions/:regionId: its name, unique whatever its case. */
 export const RegionInputSchema = v.strictObject({ name: NameSchema });
@@ -51,7 +52,7 @@ export const BranchAddSchema = v.strictObject({
   ratingCooldownMs: ThankYouSchema,
   speech: v.optional(v.boolean('must be true or false')),
   voices: v.optional(VoicesChangeSchema),
-  counterName: v.optional(v.pipe(v.string('must be text'), v.trim(), v.maxLength(100, 'is longer than 100 characters'))),
+  counterName: v.optional(v.pipe(v.string('must be text'), storableText(), v.trim(), v.maxLength(100, 'is longer than 100 characters'))),
 });
 export type BranchAdd = v.InferOutput<typeof BranchAddSchema>;
 

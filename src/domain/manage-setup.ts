@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { storableText } from './text.ts';
 import { IdSchema } from './ids.ts';
 import { OPINION_KINDS, type OpinionKind } from './opinion.ts';
 import { REASON_SCORES, type ReasonLabels } from './reason.ts';
@@ -30,6 +31,7 @@ export const LABEL_MAX = 80;
 
 const CounterNameSchema = v.pipe(
   v.string('must be text'),
+  storableText(),
   v.trim(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(COUNTER_NAME_MAX, `is longer than ${COUNTER_NAME_MAX} characters`),
@@ -39,7 +41,7 @@ const CounterNameSchema = v.pipe(
 export const CounterNameBodySchema = v.strictObject({ name: CounterNameSchema });
 export type CounterNameBody = v.InferOutput<typeof CounterNameBodySchema>;
 
-const LabelSchema = v.pipe(v.string('must be text'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(LABEL_MAX, `is longer than ${LABEL_MAX} characters`));
+const LabelSchema = v.pipe(v.string('must be text'), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(LABEL_MAX, `is longer than ${LABEL_MAX} characters`));
 /** A label in every product language; all four are required. */
 export const SetupLabelsSchema = v.strictObject({ en: LabelSchema, es: LabelSchema, 'zh-Hans': LabelSchema, 'zh-Hant': LabelSchema });
 

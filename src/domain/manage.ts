@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { storableText } from './text.ts';
 import type { DeviceMode } from './config.ts';
 import { IdSchema } from './ids.ts';
 import { PhotoSchema, ROSTER_ROLES, StaffNumberSchema, StarsSchema, type RosterRole } from './teller.ts';
@@ -47,6 +48,7 @@ export const StaffParamsSchema = v.object({ tellerId: IdSchema });
 
 const StaffNameSchema = v.pipe(
   v.string('must be text'),
+  storableText(),
   v.trim(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(80, 'is longer than 80 characters'),

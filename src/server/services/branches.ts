@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
+import { storableText } from '../../domain/text.ts';
 import { DEFAULT_RATING_COOLDOWN_MS, DeviceConfigSchema } from '../../domain/config.ts';
 import { TimeZoneSchema } from '../../domain/period.ts';
 import { VoicesSchema, type Voices } from '../../domain/voice.ts';
@@ -20,7 +21,7 @@ const LanguageSchema = DeviceConfigSchema.entries.branch.entries.defaultLanguage
 const CooldownSchema = DeviceConfigSchema.entries.ratingCooldownMs;
 // A partial set: the languages named change, the others keep theirs.
 const VoicesChangeSchema = v.partial(VoicesSchema);
-const NameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
+const NameSchema = v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
 
 const BranchInputSchema = v.object({
   name: NameSchema,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import * as v from 'valibot';
+import { storableText } from '../../domain/text.ts';
 import { PasswordSchema } from '../../domain/access.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { StaffNumberSchema } from '../../domain/teller.ts';
@@ -21,7 +22,7 @@ import { branchNotFound, parseInput, type AdminError } from './input.ts';
 
 export type RegionError = AdminError | 'region-not-found' | 'region-exists';
 
-export const RegionNameSchema = v.pipe(v.string('must be text'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
+export const RegionNameSchema = v.pipe(v.string('must be text'), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));
 
 export const regionNotFound = (id: string) => err('region-not-found', `No region has the id ${id}; list them with \`npm run admin -- regions\`.`);
 
@@ -69,7 +70,7 @@ export async function moveBranchToRegion(db: Kysely<Database>, branchId: string,
 
 const RegionalAccountSchema = v.object({
   staffNumber: v.pipe(v.string(), v.trim(), StaffNumberSchema),
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters')),
+  name: v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(80, 'is longer than 80 characters')),
   password: PasswordSchema,
 });
 

@@ -120,7 +120,7 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
         </ul>
       </nav>
       <main id="db-main" ref={main} class="db-main" tabIndex={-1}>
-        <Screen me={me} branch={branch} today={today} range={range} query={query} refreshMe={onMeChanged} />
+        <Screen me={me} branch={branch} region={region} today={today} range={range} query={query} refreshMe={onMeChanged} />
       </main>
     </div>
   );

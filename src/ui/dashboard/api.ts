@@ -63,7 +63,7 @@ export interface DashboardApi {
   counters(query: ReportQuery): Promise<ApiResult<RatingsReport>>;
   branches(query: ReportQuery): Promise<ApiResult<BranchesReport>>;
   complaints(query: ReportQuery): Promise<ApiResult<ComplaintsReport>>;
-  fleet(query: { branchId?: string }): Promise<ApiResult<FleetReport>>;
+  fleet(query: { branchId?: string; regionId?: string }): Promise<ApiResult<FleetReport>>;
   revokeDevice(deviceId: string): Promise<ApiResult<FleetDevice>>;
   /**
    * Manage › tablets on the Devices page (src/server/routes/manage-tablets.ts): a tablet's

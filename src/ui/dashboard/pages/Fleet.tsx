@@ -52,11 +52,11 @@ const Flag = ({ text }: { text: string }) => (
  * which stops its sync at once. A tablet whose key is in use on another device too (decision
  * 0016) heads the page, with what was seen and the way out.
  */
-export function Fleet({ me, branch }: PageProps) {
+export function Fleet({ me, branch, region }: PageProps) {
   const { api, now } = useDashboard();
   const { t, language } = useT();
-  const query = branch ? { branchId: branch.id } : {};
-  const [load, retry] = useLoad(`fleet:${branch?.id ?? ''}`, () => api.fleet(query));
+  const query = branch ? { branchId: branch.id } : region ? { regionId: region.id } : {};
+  const [load, retry] = useLoad(`fleet:${branch?.id ?? ''}:${region?.id ?? ''}`, () => api.fleet(query));
   const [revoking, setRevoking] = useState<FleetDevice | null>(null);
   const [editing, setEditing] = useState<FleetDevice | null>(null);
   const [replacing, setReplacing] = useState<FleetDevice | null>(null);

@@ -1,4 +1,4 @@
-import type { BranchRef, Me, ReportQuery } from '../../../domain/reports.ts';
+import type { BranchRef, Me, RegionRef, ReportQuery } from '../../../domain/reports.ts';
 import type { LocalDay } from '../../../domain/period.ts';
 import type { ResolvedRange } from '../filters.ts';
 
@@ -6,6 +6,8 @@ import type { ResolvedRange } from '../filters.ts';
 export interface PageProps {
   me: Me;
   branch: BranchRef | null;
+  /** The chosen region (null: all the viewer sees); a branch chosen is narrower. */
+  region?: RegionRef | null;
   today: LocalDay;
   range: ResolvedRange;
   /** Null while a custom period is not a range yet (Filters says why). */
