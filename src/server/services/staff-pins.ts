@@ -43,7 +43,7 @@ export async function changeOwnPin(
   input: StaffPinChange,
   context: { now: number; address: string | null },
 ): Promise<Result<null, PinChangeError>> {
-  const verified = await staffOfRequest(db, device, header, context.now);
+  const verified = await staffOfRequest(db, device, header, context.now, { forPinChange: true });
   if (!verified.ok) return verified;
   const member = await findTeller(db, verified.value.staff.id);
   if (!member) return err('staff-session-required', 'The member of staff of this session is no longer on the roster.');

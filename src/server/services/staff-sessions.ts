@@ -95,16 +95,22 @@ export type VerifiedStaff = { sessionId: string; staff: SessionStaff };
 export const STAFF_SESSION_REQUIRED =
   'This needs a member of staff signed in with the server reachable: sign in again on this tablet while it is online.';
 
+export const PIN_CHANGE_FIRST =
+  'This PIN was given to you and works once: choose your own PIN on the tablet first, then try again.';
+
 /**
  * The session a request names in its `x-staff-session` header (`<id>.<key>`): live (not
  * ended, not expired), of this very device, with the right key, and for a member of staff
- * still active in the role the session was opened in. Anything else is no session.
+ * still active in the role the session was opened in. Anything else is no session. A member
+ * whose PIN is still one-time (someone else knows it) may do nothing in it but choose their
+ * own PIN (`forPinChange`): the tablet asks them to, and a tablet that skipped it is refused here.
  */
 export async function staffOfRequest(
   db: Kysely<Database>,
   device: KnownDevice,
   header: string | undefined,
   now: number,
+  { forPinChange = false }: { forPinChange?: boolean } = {},
 ): Promise<Result<VerifiedStaff, 'staff-session-required'>> {
   const none = err('staff-session-required', STAFF_SESSION_REQUIRED);
   const [id, key] = parseHeader(header);
@@ -113,6 +119,7 @@ export async function staffOfRequest(
   if (!session || session.endedAt !== null || session.expiresAt <= now || !sameSecret(session.key, key)) return none;
   const member = await findTeller(db, session.staffId);
   if (!member || !member.active || member.role !== session.role || member.branchId !== device.branchId) return none;
+  if (member.pinMustChange && !forPinChange) return err('staff-session-required', PIN_CHANGE_FIRST);
   return ok({ sessionId: session.id, staff: { id: member.id, staffNumber: member.staffNumber, name: member.name, role: member.role } });
 }
 

@@ -5,6 +5,7 @@ import type { DeviceConfig } from '../../../src/domain/config.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { readAudit } from '../../../src/server/services/audit.ts';
+import { PIN_CHANGE_FIRST } from '../../../src/server/services/staff-sessions.ts';
 import { editTeller } from '../../../src/server/services/tellers.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
@@ -73,6 +74,16 @@ describeEachDatabase('one-time staff PINs', (kind) => {
     const again = await signIn(counter.token, '1005', '8642');
     expect(again.status).toBe(200);
     expect(again.body).not.toHaveProperty('pinMustChange');
+  });
+
+  it('given a session opened with a one-time PIN, then the server does nothing in it but the change, whatever the tablet asks', async () => {
+    const { server, lobby, sessionOf, change } = await given();
+    const review = (headers: Record<string, string>) => callApi(server, 'GET', `/api/review?since=${SERVER_NOW - 86_400_000}`, { token: lobby.token, headers });
+    const { header } = await sessionOf(lobby.token, '3009', MANAGER_ONE_TIME);
+    // A tablet that skipped the choose-PIN screen (a teller's devtools) gets the customers' words no sooner.
+    expect(await review(header)).toMatchObject({ status: 403, body: { code: 'staff-session-required', message: PIN_CHANGE_FIRST } });
+    expect(await change(lobby.token, header, { currentPin: MANAGER_ONE_TIME, newPin: '864213' })).toMatchObject({ status: 204 });
+    expect((await review(header)).status).toBe(200);
   });
 
   it('given a PIN an admin sets again, then it is one-time again', async () => {
