@@ -9,6 +9,7 @@ import { listBranches } from '../repositories/branches.ts';
 import { listRegions } from '../repositories/regions.ts';
 import { findTeller, listTellers, type StoredTeller } from '../repositories/tellers.ts';
 import { addHeadOfficeAccount, addRosterAccount, editAccount, viewerOf, type AccountError } from './accounts.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { addRegionalAccount } from './regions.ts';
 
@@ -87,9 +88,15 @@ async function accountFor(db: Kysely<Database>, viewer: Viewer, staffNumber: str
   return ok(found.holder);
 }
 
-/** The accounts service's refusals, as the API's codes. */
-function fromAccounts(result: { reason: AccountError | 'region-not-found'; message: string }): Result<never, ManageAccountsError> {
-  if (result.reason === 'account-exists') return err('conflict', result.message);
+/**
+ * The accounts service's refusals, as the API's codes. Staff numbers are unique across the
+ * network's accounts, so "taken" would tell a branch or regional manager of an account outside
+ * their scope (and whose): only head office, who sees every account, is told more than that.
+ */
+function fromAccounts(result: { reason: AccountError | 'region-not-found'; message: string }, viewer: Viewer): Result<never, ManageAccountsError> {
+  if (result.reason === 'account-exists') {
+    return err('conflict', viewer.role === HEAD_OFFICE ? result.message : 'This staff number cannot have a dashboard account of yours; ask head office.');
+  }
   if (result.reason === 'teller-not-found' || result.reason === 'account-not-found' || result.reason === 'region-not-found' || result.reason === 'branch-not-found') {
     return err('not-found', result.message);
   }
@@ -125,43 +132,47 @@ export async function inviteAccount(
   input: { invite: AccountInvite; actor: Actor },
   now: number,
 ): Promise<Result<AccountChange & { temporaryPassword: string }, ManageAccountsError>> {
-  const { invite, actor } = input;
-  if (!invitableKinds(viewer).includes(invite.kind)) return err('forbidden', `${viewer.staffNumber} (${viewer.role}) may not invite a ${invite.kind} account; ask head office.`);
-  const temporaryPassword = randomPassword(TEMPORARY_PASSWORD_LENGTH);
-  let added: Awaited<ReturnType<typeof addRegionalAccount>>;
-  if (invite.kind === 'roster') {
-    const teller = await findTeller(db, invite.tellerId);
-    if (!teller || !manages(viewer, { headOffice: false, regionId: null, roster: { name: teller.name, role: teller.role, branchId: teller.branchId, active: teller.active } })) {
-      return !teller && viewer.role === HEAD_OFFICE
-        ? err('not-found', `No member of staff has the id ${invite.tellerId}.`)
-        : err('forbidden', `${viewer.staffNumber} (${viewer.role}) may not invite this member of staff.`);
+  // The check, the change and its audit row in one transaction: stored together or not at all,
+  // and the viewer's right to act is read in the same transaction as the write.
+  return inTransaction(db, async (trx) => {
+    const { invite, actor } = input;
+    if (!invitableKinds(viewer).includes(invite.kind)) return err('forbidden', `${viewer.staffNumber} (${viewer.role}) may not invite a ${invite.kind} account; ask head office.`);
+    const temporaryPassword = randomPassword(TEMPORARY_PASSWORD_LENGTH);
+    let added: Awaited<ReturnType<typeof addRegionalAccount>>;
+    if (invite.kind === 'roster') {
+      const teller = await findTeller(trx, invite.tellerId);
+      if (!teller || !manages(viewer, { headOffice: false, regionId: null, roster: { name: teller.name, role: teller.role, branchId: teller.branchId, active: teller.active } })) {
+        return !teller && viewer.role === HEAD_OFFICE
+          ? err('not-found', `No member of staff has the id ${invite.tellerId}.`)
+          : err('forbidden', `${viewer.staffNumber} (${viewer.role}) may not invite this member of staff.`);
+      }
+      if (!isAccountRosterRole(teller.role)) {
+        return err('bad-request', `tellerId: ${teller.name} is a ${teller.role}; only branch managers and complaint managers have dashboard accounts (their role sees no reports).`);
+      }
+      added = await addRosterAccount(trx, { tellerId: teller.id, password: temporaryPassword, mustChangePassword: true }, now);
+    } else if (invite.kind === 'regional-manager') {
+      const { staffNumber, name, regionId } = invite;
+      added = await addRegionalAccount(trx, { staffNumber, name, regionId, password: temporaryPassword, mustChangePassword: true }, now);
+    } else {
+      const { staffNumber, name } = invite;
+      added = await addHeadOfficeAccount(trx, { staffNumber, name, password: temporaryPassword, mustChangePassword: true }, now);
     }
-    if (!isAccountRosterRole(teller.role)) {
-      return err('bad-request', `tellerId: ${teller.name} is a ${teller.role}; only branch managers and complaint managers have dashboard accounts (their role sees no reports).`);
-    }
-    added = await addRosterAccount(db, { tellerId: teller.id, password: temporaryPassword, mustChangePassword: true }, now);
-  } else if (invite.kind === 'regional-manager') {
-    const { staffNumber, name, regionId } = invite;
-    added = await addRegionalAccount(db, { staffNumber, name, regionId, password: temporaryPassword, mustChangePassword: true }, now);
-  } else {
-    const { staffNumber, name } = invite;
-    added = await addHeadOfficeAccount(db, { staffNumber, name, password: temporaryPassword, mustChangePassword: true }, now);
-  }
-  if (!added.ok) return fromAccounts(added);
-  const holder = added.value;
-  const role = roleOf(holder);
-  await recordAudit(
-    db,
-    actor,
-    {
-      action: 'account-add',
-      branchId: holder.roster?.branchId ?? null,
-      subject: holder.staffNumber,
-      detail: { account: holder.staffNumber, role, ...(holder.regionId !== null && { regionId: holder.regionId }) },
-    },
-    now,
-  );
-  return ok({ account: managedAccountOf(viewer, holder, await branchNamesOf(db)), temporaryPassword, sessionsEnded: 0 });
+    if (!added.ok) return fromAccounts(added, viewer);
+    const holder = added.value;
+    const role = roleOf(holder);
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: 'account-add',
+        branchId: holder.roster?.branchId ?? null,
+        subject: holder.staffNumber,
+        detail: { account: holder.staffNumber, role, ...(holder.regionId !== null && { regionId: holder.regionId }) },
+      },
+      now,
+    );
+    return ok({ account: managedAccountOf(viewer, holder, await branchNamesOf(trx)), temporaryPassword, sessionsEnded: 0 });
+  });
 }
 
 /** Takes an account off the dashboard (ending its sessions), or puts it back. */
@@ -171,18 +182,22 @@ export async function setAccountActive(
   input: { staffNumber: string; active: boolean; actor: Actor },
   now: number,
 ): Promise<Result<AccountChange, ManageAccountsError>> {
-  const current = await accountFor(db, viewer, input.staffNumber);
-  if (!current.ok) return current;
-  const edited = await editAccount(db, input.staffNumber, { active: input.active }, now);
-  if (!edited.ok) return fromAccounts(edited);
-  const { account, sessionsEnded } = edited.value;
-  await recordAudit(
-    db,
-    input.actor,
-    { action: 'account-edit', branchId: account.roster?.branchId ?? null, subject: account.staffNumber, detail: { account: account.staffNumber, role: roleOf(account), active: input.active, sessionsEnded } },
-    now,
-  );
-  return ok({ account: managedAccountOf(viewer, account, await branchNamesOf(db)), temporaryPassword: null, sessionsEnded });
+  // The check, the change and its audit row in one transaction: stored together or not at all,
+  // and the viewer's right to act is read in the same transaction as the write.
+  return inTransaction(db, async (trx) => {
+    const current = await accountFor(trx, viewer, input.staffNumber);
+    if (!current.ok) return current;
+    const edited = await editAccount(trx, input.staffNumber, { active: input.active }, now);
+    if (!edited.ok) return fromAccounts(edited, viewer);
+    const { account, sessionsEnded } = edited.value;
+    await recordAudit(
+      trx,
+      input.actor,
+      { action: 'account-edit', branchId: account.roster?.branchId ?? null, subject: account.staffNumber, detail: { account: account.staffNumber, role: roleOf(account), active: input.active, sessionsEnded } },
+      now,
+    );
+    return ok({ account: managedAccountOf(viewer, account, await branchNamesOf(trx)), temporaryPassword: null, sessionsEnded });
+  });
 }
 
 /** A new temporary password: its sessions end, and its owner chooses their own at the next sign-in. */
@@ -192,17 +207,21 @@ export async function resetAccountPassword(
   input: { staffNumber: string; actor: Actor },
   now: number,
 ): Promise<Result<AccountChange & { temporaryPassword: string }, ManageAccountsError>> {
-  const current = await accountFor(db, viewer, input.staffNumber);
-  if (!current.ok) return current;
-  const temporaryPassword = randomPassword(TEMPORARY_PASSWORD_LENGTH);
-  const edited = await editAccount(db, input.staffNumber, { password: temporaryPassword }, now);
-  if (!edited.ok) return fromAccounts(edited);
-  const { account, sessionsEnded } = edited.value;
-  await recordAudit(
-    db,
-    input.actor,
-    { action: 'account-password', branchId: account.roster?.branchId ?? null, subject: account.staffNumber, detail: { account: account.staffNumber, role: roleOf(account), sessionsEnded } },
-    now,
-  );
-  return ok({ account: managedAccountOf(viewer, account, await branchNamesOf(db)), temporaryPassword, sessionsEnded });
+  // The check, the change and its audit row in one transaction: stored together or not at all,
+  // and the viewer's right to act is read in the same transaction as the write.
+  return inTransaction(db, async (trx) => {
+    const current = await accountFor(trx, viewer, input.staffNumber);
+    if (!current.ok) return current;
+    const temporaryPassword = randomPassword(TEMPORARY_PASSWORD_LENGTH);
+    const edited = await editAccount(trx, input.staffNumber, { password: temporaryPassword }, now);
+    if (!edited.ok) return fromAccounts(edited, viewer);
+    const { account, sessionsEnded } = edited.value;
+    await recordAudit(
+      trx,
+      input.actor,
+      { action: 'account-password', branchId: account.roster?.branchId ?? null, subject: account.staffNumber, detail: { account: account.staffNumber, role: roleOf(account), sessionsEnded } },
+      now,
+    );
+    return ok({ account: managedAccountOf(viewer, account, await branchNamesOf(trx)), temporaryPassword, sessionsEnded });
+  });
 }

@@ -7,6 +7,8 @@ import type { Database } from '../db/schema.ts';
 import { photoToDataUrl } from '../photos.ts';
 import { findBranch } from '../repositories/branches.ts';
 import { findTeller, listTellers, type StoredTeller } from '../repositories/tellers.ts';
+import { findAccountOfTeller } from '../repositories/accounts.ts';
+import { deleteSessionsOf } from '../repositories/sessions.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { addTeller, editTeller, randomPinFor, type TellerError } from './tellers.ts';
 
@@ -81,6 +83,23 @@ const coManager = (viewer: Viewer, teller: StoredTeller): Result<never, StaffErr
     ? err('forbidden', 'Another branch manager is managed by head office or the regional manager; ask them.')
     : null;
 
+/**
+ * The member must be as they were when the viewer's right to act was checked: the role and
+ * branch decide who may change them, and a slow hash ran in between.
+ */
+const unchangedSince =
+  (checked: StoredTeller) =>
+  (now: StoredTeller): string | null =>
+    now.role === checked.role && now.branchId === checked.branchId && now.active === checked.active
+      ? null
+      : `${checked.name} was changed by someone else meanwhile; reload the page and try again.`;
+
+/** Ends the dashboard sessions of a roster member's account, if they have one. */
+async function endSessionsOfTeller(trx: Kysely<Database>, tellerId: string): Promise<void> {
+  const account = await findAccountOfTeller(trx, tellerId);
+  if (account) await deleteSessionsOf(trx, account.staffNumber);
+}
+
 export async function listStaff(db: Kysely<Database>, viewer: Viewer, branchId: string): Promise<Result<StaffList, StaffError>> {
   const branch = await branchFor(db, viewer, branchId);
   if (!branch.ok) return branch;
@@ -99,9 +118,10 @@ export async function addStaff(
   if (!branch.ok) return branch;
   if (!mayGiveRole(viewer, null, member.role)) return err('forbidden', 'Only head office may add a branch manager.');
   const pin = randomPinFor(member.role);
-  const added = await addTeller(db, { branchId, ...member, pin }, now);
+  const added = await addTeller(db, { branchId, ...member, pin }, now, undefined, {
+    then: (trx, teller) => recordAudit(trx, actor, { action: 'staff-add', branchId, subject: teller.id, detail: { role: member.role, stars: member.stars } }, now),
+  });
   if (!added.ok) return fromTellers(added);
-  await recordAudit(db, actor, { action: 'staff-add', branchId, subject: added.value.id, detail: { role: member.role, stars: member.stars } }, now);
   return ok({ member: staffMemberOf(added.value), pin });
 }
 
@@ -125,15 +145,26 @@ export async function editStaff(
   }
   // A member who becomes a manager needs a longer PIN (services/tellers.ts): they get a new one.
   const pin = isManagerRole(role) && !isManagerRole(teller.role) ? randomPinFor(role) : null;
-  const edited = await editTeller(db, tellerId, { ...edit, ...(pin !== null && { pin }) });
-  if (!edited.ok) return fromTellers(edited);
   const changed = Object.keys(edit).filter((key) => edit[key as keyof StaffEdit] !== undefined);
-  await recordAudit(
+  const edited = await editTeller(
     db,
-    actor,
-    { action: 'staff-edit', branchId: teller.branchId, subject: tellerId, detail: { changed, ...(edit.role !== undefined && { role }), ...(edit.active !== undefined && { active: edit.active }), newPin: pin !== null } },
-    now,
+    tellerId,
+    { ...edit, ...(pin !== null && { pin }) },
+    {
+      check: unchangedSince(teller),
+      then: async (trx, member) => {
+        // Off the roster means off the dashboard at once: their sessions end with the change.
+        if (edit.active === false) await endSessionsOfTeller(trx, member.id);
+        await recordAudit(
+          trx,
+          actor,
+          { action: 'staff-edit', branchId: teller.branchId, subject: tellerId, detail: { changed, ...(edit.role !== undefined && { role }), ...(edit.active !== undefined && { active: edit.active }), newPin: pin !== null } },
+          now,
+        );
+      },
+    },
   );
+  if (!edited.ok) return fromTellers(edited);
   return ok({ member: staffMemberOf(edited.value), pin });
 }
 
@@ -148,9 +179,16 @@ export async function resetStaffPin(
   const refused = coManager(viewer, current.value);
   if (refused) return refused;
   const pin = randomPinFor(current.value.role);
-  const edited = await editTeller(db, input.tellerId, { pin });
+  const edited = await editTeller(
+    db,
+    input.tellerId,
+    { pin },
+    {
+      check: unchangedSince(current.value),
+      then: (trx) => recordAudit(trx, input.actor, { action: 'staff-pin', branchId: current.value.branchId, subject: input.tellerId, detail: {} }, now),
+    },
+  );
   if (!edited.ok) return fromTellers(edited);
-  await recordAudit(db, input.actor, { action: 'staff-pin', branchId: current.value.branchId, subject: input.tellerId, detail: {} }, now);
   return ok({ member: staffMemberOf(edited.value), pin });
 }
 
@@ -178,13 +216,16 @@ export async function setStaffPhoto(
     if (checked.value !== input.photo) return err('bad-request', 'photo: its data URL names another type than its bytes are');
     photo = checked.value;
   }
-  const edited = await editTeller(db, input.tellerId, { photo });
-  if (!edited.ok) return fromTellers(edited);
-  await recordAudit(
+  const edited = await editTeller(
     db,
-    input.actor,
-    { action: 'staff-photo', branchId: current.value.branchId, subject: input.tellerId, detail: { photo: photo === null ? 'removed' : 'set', bytes: photo?.length ?? 0 } },
-    now,
+    input.tellerId,
+    { photo },
+    {
+      check: unchangedSince(current.value),
+      then: (trx) =>
+        recordAudit(trx, input.actor, { action: 'staff-photo', branchId: current.value.branchId, subject: input.tellerId, detail: { photo: photo === null ? 'removed' : 'set', bytes: photo?.length ?? 0 } }, now),
+    },
   );
+  if (!edited.ok) return fromTellers(edited);
   return ok({ member: staffMemberOf(edited.value), pin: null });
 }

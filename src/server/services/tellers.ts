@@ -75,6 +75,7 @@ export async function addTeller(
   input: TellerInput & { id?: string },
   now: number,
   hash: (pin: string, role: string) => Promise<PinHash> = hashNewPin,
+  steps: WriteSteps = {},
 ): Promise<Result<StoredTeller, TellerError>> {
   const parsed = parseInput(TellerInputSchema, input);
   if (!parsed.ok) return parsed;
@@ -90,11 +91,22 @@ export async function addTeller(
     active: true,
     createdAt: now,
   };
-  return storeNewTeller(db, teller);
+  return storeNewTeller(db, teller, steps);
 }
 
+/**
+ * What a caller adds to a teller's write, inside its transaction: `check` the member as they
+ * are at the moment of writing (after the slow hash, someone may have changed them) and refuse
+ * with a message; `then` write what belongs with the change, such as its audit row, so that
+ * both are stored or neither.
+ */
+export type WriteSteps = {
+  check?: (current: StoredTeller) => string | null;
+  then?: (trx: Kysely<Database>, written: StoredTeller) => Promise<void>;
+};
+
 /** Stores a teller whose fields are checked and PIN hashed, and bumps the branch's config version. */
-export async function storeNewTeller(db: Kysely<Database>, teller: StoredTeller): Promise<Result<StoredTeller, TellerError>> {
+export async function storeNewTeller(db: Kysely<Database>, teller: StoredTeller, steps: WriteSteps = {}): Promise<Result<StoredTeller, TellerError>> {
   return inTransaction(db, async (trx) => {
     if (!(await findBranch(trx, teller.branchId))) return branchNotFound(teller.branchId);
     const taken = await findTellerByStaffNumber(trx, teller.branchId, teller.staffNumber);
@@ -103,6 +115,7 @@ export async function storeNewTeller(db: Kysely<Database>, teller: StoredTeller)
     }
     await insertTeller(trx, teller);
     await bumpConfigVersion(trx, teller.branchId);
+    await steps.then?.(trx, teller);
     return ok(teller);
   });
 }
@@ -111,7 +124,7 @@ export async function storeNewTeller(db: Kysely<Database>, teller: StoredTeller)
  * Edits a teller and bumps the branch's config version. Deactivating takes the teller off
  * the tablets' roster; their ratings, and ratings still on offline tablets, stay theirs.
  */
-export async function editTeller(db: Kysely<Database>, id: string, changes: TellerEdit): Promise<Result<StoredTeller, TellerError>> {
+export async function editTeller(db: Kysely<Database>, id: string, changes: TellerEdit, steps: WriteSteps = {}): Promise<Result<StoredTeller, TellerError>> {
   const parsed = parseInput(TellerChangesSchema, changes);
   if (!parsed.ok) return parsed;
   const { pin, ...fields } = parsed.value;
@@ -132,10 +145,14 @@ export async function editTeller(db: Kysely<Database>, id: string, changes: Tell
   return inTransaction(db, async (trx) => {
     const teller = await findTeller(trx, id);
     if (!teller) return tellerNotFound(id);
+    const refused = steps.check?.(teller);
+    if (refused) return err('invalid-input', refused);
     // A PIN set here is the admin's (CLI, dashboard): one-time, until its owner chooses theirs (decision 0021).
     await updateTeller(trx, id, { ...fields, ...(pinHash && { pin: pinHash, pinMustChange: true }) });
     await bumpConfigVersion(trx, teller.branchId);
     const edited = await findTeller(trx, id);
-    return edited ? ok(edited) : tellerNotFound(id);
+    if (!edited) return tellerNotFound(id);
+    await steps.then?.(trx, edited);
+    return ok(edited);
   });
 }

@@ -38,6 +38,15 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
 };
 
 /**
+ * The navigation in two groups: what the branches did (the reports, the fleet, the day close,
+ * the privacy desk), and how they are set up (Manage). Every page is in exactly one group.
+ */
+const NAV_GROUPS: readonly { id: 'reports' | 'manage'; pages: readonly Page[] }[] = [
+  { id: 'reports', pages: ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
+  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'accounts', 'network'] },
+];
+
+/**
  * The signed-in frame: the header with the filters, who is signed in and sign-out; the
  * reports' navigation; the page. Moving to another page puts the focus on its heading, so
  * a screen reader says where it now is.
@@ -100,24 +109,35 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
         <Filters me={me} page={page} branch={branch} region={region} today={today} range={range} />
       </header>
       <nav class="db-nav" aria-label={t('dashboard.nav.label')}>
-        <ul>
-          {pages.map((p) => (
-            <li key={p}>
-              <a
-                href={href({ page: p })}
-                aria-current={p === page ? 'page' : undefined}
-                onClick={(event) => {
-                  // A plain click stays in the app; Ctrl/⌘-click opens a new tab as links do.
-                  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-                  event.preventDefault();
-                  navigate({ page: p });
-                }}
-              >
-                {t(`dashboard.nav.${p}`)}
-              </a>
-            </li>
-          ))}
-        </ul>
+        {NAV_GROUPS.map((group) => {
+          const here = pages.filter((p) => group.pages.includes(p));
+          if (here.length === 0) return null;
+          return (
+            <div class="db-nav-group" key={group.id}>
+              <p class="db-nav-title" id={`db-nav-${group.id}`}>
+                {t(`dashboard.nav.group.${group.id}`)}
+              </p>
+              <ul aria-labelledby={`db-nav-${group.id}`}>
+                {here.map((p) => (
+                  <li key={p}>
+                    <a
+                      href={href({ page: p })}
+                      aria-current={p === page ? 'page' : undefined}
+                      onClick={(event) => {
+                        // A plain click stays in the app; Ctrl/⌘-click opens a new tab as links do.
+                        if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+                        event.preventDefault();
+                        navigate({ page: p });
+                      }}
+                    >
+                      {t(`dashboard.nav.${p}`)}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
       </nav>
       <main id="db-main" ref={main} class="db-main" tabIndex={-1}>
         <Screen me={me} branch={branch} region={region} today={today} range={range} query={query} refreshMe={onMeChanged} />

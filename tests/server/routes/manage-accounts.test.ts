@@ -199,4 +199,28 @@ describeEachDatabase('dashboard accounts on the dashboard', (kind) => {
     expect(await call('POST', `${ACCOUNTS}/2003/password`, '2002', {})).toMatchObject({ status: 200, body: { sessionsEnded: 1 } });
 
   });
+  it("given a branch manager who puts a staff number taken elsewhere on their roster, then inviting it says only that it cannot be theirs: no one else's account is named", async () => {
+    const { db, call } = await given();
+    // HQ1 is head office's; 3003 has an account in another region's branch.
+    for (const staffNumber of ['HQ1', '3003']) {
+      const twin = await givenTeller(database.current, { staffNumber, name: `Twin ${staffNumber}`, role: 'complaint-manager' });
+      const answer = await call('POST', ACCOUNTS, '2002', { kind: 'roster', tellerId: twin.id });
+      expect(answer).toMatchObject({ status: 409, body: { code: 'conflict', message: 'This staff number cannot have a dashboard account of yours; ask head office.' } });
+      expect(JSON.stringify(answer.body)).not.toMatch(/Ana Ruiz|Wong Tai/);
+    }
+    // Head office, who sees every account, is told whose.
+    const [twin] = (await db.selectFrom('tellers').select('id').where('staff_number', '=', 'HQ1').execute()).map((r) => r.id);
+    expect(await call('POST', ACCOUNTS, 'HQ1', { kind: 'roster', tellerId: twin })).toMatchObject({ status: 409, body: { message: expect.stringContaining('(Ana Ruiz)') } });
+    expect((await readAudit(db, { from: 0, to: Number.MAX_SAFE_INTEGER, limit: 100 })).filter((r) => r.action === 'account-add')).toEqual([]);
+  });
+  it('given a member with a dashboard account taken off the roster, then their sessions end with it: put back, they sign in again', async () => {
+    const { db, call } = await given();
+    const [member] = await db.selectFrom('tellers').select('id').where('staff_number', '=', '2003').execute();
+    const sessionsOf2003 = async () => (await db.selectFrom('sessions').select('staff_number').where('staff_number', '=', '2003').execute()).length;
+    expect(await sessionsOf2003()).toBe(1);
+    expect(await call('PATCH', `/api/manage/staff/${member!.id}`, 'HQ1', { active: false })).toMatchObject({ status: 200 });
+    expect(await sessionsOf2003()).toBe(0);
+    expect(await call('PATCH', `/api/manage/staff/${member!.id}`, 'HQ1', { active: true })).toMatchObject({ status: 200 });
+    expect(await call('GET', '/api/me', '2003')).toMatchObject({ status: 401 });
+  });
 });
