@@ -35,6 +35,8 @@ const CASE_TEXT = 'Customer Zoraida says the fee was taken twice on account 4471
 const MANAGER = { staffNumber: '9001', pin: '80417263', password: 'grace-lin-dashboard-pw' };
 const WRONG_PASSWORD = 'grace-lin-dashboard-pX';
 const WRONG_PIN = '80417299';
+/** The manager's own PIN, chosen in place of the one the admin gave, which works once (decision 0021). */
+const OWN_PIN = '61529384';
 /** The passwords head office and the manager choose for themselves at their first sign-in. */
 const NEW_PASSWORDS = { headOffice: 'head-office-own-choice-77', manager: 'grace-lin-own-choice-31' };
 
@@ -100,6 +102,7 @@ describe('the logs of a full run', () => {
     expect((await call('POST', '/api/staff-session', { token: lobby.token, body: { staffNumber: MANAGER.staffNumber, pin: WRONG_PIN, deviceTime: Date.now() } })).status).toBe(401);
     const grant = (await call('POST', '/api/staff-session', { token: lobby.token, body: { staffNumber: MANAGER.staffNumber, pin: MANAGER.pin, deviceTime: Date.now() } })).body as StaffSessionGrant;
     const staffSession = `${grant.sessionId}.${grant.key}`;
+    expect((await call('POST', '/api/staff-session/pin', { token: lobby.token, staffSession, body: { currentPin: MANAGER.pin, newPin: OWN_PIN } })).status).toBe(204);
     expect((await call('GET', '/api/review?since=0', { token: lobby.token, staffSession })).status).toBe(200);
     expect((await call('GET', '/api/case-events?after=0', { token: lobby.token })).status).toBe(200);
     expect((await call('POST', '/api/day-close', { token: lobby.token, staffSession, body: {} })).status).toBe(200);
@@ -167,6 +170,7 @@ describe('the logs of a full run', () => {
       "head office's own new password": NEW_PASSWORDS.headOffice,
       "manager's own new password": NEW_PASSWORDS.manager,
       "manager's PIN": MANAGER.pin,
+      "manager's own PIN": OWN_PIN,
     "an invited account's temporary password": temporaryPasswords[0]!,
     "the manager's reset temporary password": temporaryPasswords[1]!,
       'a wrong PIN': WRONG_PIN,
