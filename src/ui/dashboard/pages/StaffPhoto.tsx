@@ -1,9 +1,9 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { StaffChange, StaffMember } from '../../../domain/manage.ts';
 import { CAMERA_CONSTRAINTS, cameraProblemOf, PHOTO_SIZE, squarePhotoOfFile, squarePhotoOfVideo, stopCamera, type CameraProblem } from '../photo.ts';
+import { keepFocusIn } from '../components/ConfirmDialog.tsx';
 import { useDashboard, useT } from '../services.tsx';
 
-const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 const PHOTO_TYPES = 'image/jpeg,image/png,image/webp';
 
 /** Where the new photo comes from when the dialog opens. */
@@ -214,18 +214,7 @@ export function PhotoDialog({ name, start, saving, error, onUse, onCancel }: {
       cancel();
       return;
     }
-    if (event.key !== 'Tab' || !box.current) return;
-    const focusable = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const head = focusable[0];
-    const tail = focusable[focusable.length - 1];
-    if (!head || !tail) return;
-    if (event.shiftKey && document.activeElement === head) {
-      event.preventDefault();
-      tail.focus();
-    } else if (!event.shiftKey && document.activeElement === tail) {
-      event.preventDefault();
-      head.focus();
-    }
+    keepFocusIn(event, box.current);
   };
 
   const status =
