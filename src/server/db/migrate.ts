@@ -13,6 +13,7 @@ import * as voices from './migrations/0009_branch_voices.ts';
 import * as regions from './migrations/0010_regions.ts';
 import * as replacementCodes from './migrations/0011_replacement_codes.ts';
 import * as oneTimePins from './migrations/0012_one_time_pins.ts';
+import * as alerts from './migrations/0013_alerts.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_regions': regions,
   '0011_replacement_codes': replacementCodes,
   '0012_one_time_pins': oneTimePins,
+  '0013_alerts': alerts,
 };
 
 /** Every migration's name, in the order they run. */

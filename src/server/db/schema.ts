@@ -34,6 +34,13 @@ export interface Database {
   audit_log: AuditLogTable;
   blankings: BlankingTable;
   job_runs: JobRunTable;
+  alert_rules: AlertRuleTable;
+  alerts: AlertTable;
+  alert_events: AlertEventTable;
+  webhooks: WebhookTable;
+  email_recipients: EmailRecipientTable;
+  notifications: NotificationTable;
+  notification_attempts: NotificationAttemptTable;
 }
 
 /** How a staff-made record was attested: a staff session the server checked, or the tablet's own PIN check. */
@@ -485,7 +492,151 @@ export interface JobRunTable {
   detail: string | null;
 }
 
+/** An alert rule of one kind (domain/alerts.ts) for the network (branch_id '') or one branch, whose row wins (migration 0013). */
+export interface AlertRuleTable {
+  branch_id: string;
+  kind: string;
+  enabled: number;
+  /** JSON: the kind's parameters (AlertRuleParams). */
+  params: string;
+  /** Minutes an alert may wait unacknowledged before it goes up a level. */
+  ack_minutes: number;
+  updated_at: number;
+  /** Who set it: a dashboard staff number, or the shell's account for the CLI. */
+  updated_by: string;
+}
+
+/** One alert: what it is about, where, when it happened and when it was raised, who has it now, who acknowledged it. */
+export interface AlertTable {
+  /** The order alerts were raised in. */
+  seq: Generated<number>;
+  id: string;
+  /** What it is about, once (domain/alerts.ts alertDedupeKey): raising it again is a no-op. */
+  dedupe_key: string;
+  kind: string;
+  branch_id: string;
+  counter_id: string | null;
+  teller_id: string | null;
+  /** 'rating', 'opinion', 'case' or 'day'. */
+  source_kind: string;
+  source_id: string | null;
+  /** JSON AlertDetail: the score and reasons, the count and window, the figure and target, the deadline. */
+  detail: string;
+  /** When it happened: the rating's own time (the tablet's clock), the entry's, the deadline's. */
+  occurred_at: number;
+  /** The server's clock when it was raised. */
+  raised_at: number;
+  /** 1: its record reached the server long after it was made (an offline tablet); shown with its real time. */
+  late: number;
+  /** Who has it: 'branch', 'region' or 'head-office' (AlertLevel). */
+  level: string;
+  /** When it goes up a level unless acknowledged; null once acknowledged or at the top. */
+  escalate_at: number | null;
+  acknowledged_at: number | null;
+  /** A dashboard staff number or a roster staff id, as the server verified them. */
+  acknowledged_by: string | null;
+  acknowledged_name: string | null;
+  /** 'dashboard-session' or 'staff-session'. */
+  acknowledged_via: string | null;
+  comment: string | null;
+  /** The complaint case it was turned into. */
+  case_id: string | null;
+}
+
+/** Every change of an alert in order: the live stream's feed and what notifications tell (AlertEventType). */
+export interface AlertEventTable {
+  seq: Generated<number>;
+  alert_id: string;
+  branch_id: string;
+  /** 'raised', 'escalated', 'acknowledged', 'case-opened'. */
+  type: string;
+  /** The alert's level after the event. */
+  level: string;
+  at: number;
+  actor: string | null;
+  /** JSON: the comment, the case id, the levels. */
+  detail: string;
+}
+
+/** An outside system alerts and digests are posted to, signed with its secret. */
+export interface WebhookTable {
+  id: string;
+  name: string;
+  url: string;
+  /** The HMAC-SHA256 key of the signature header; shown once when made. */
+  secret: string;
+  /** Its scope: both null for the whole network; a region's or a branch's. */
+  region_id: string | null;
+  branch_id: string | null;
+  /** JSON array of NotificationEvent. */
+  events: string;
+  enabled: number;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}
+
+/** A person who gets alerts or digests by e-mail, through the SMTP server the server is configured with. */
+export interface EmailRecipientTable {
+  id: string;
+  address: string;
+  name: string;
+  /** The language the messages are written in. */
+  language: string;
+  region_id: string | null;
+  branch_id: string | null;
+  /** JSON array of NotificationEvent. */
+  events: string;
+  enabled: number;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}
+
+/** One message to one target ('webhook' or 'email'), made with what it tells and delivered by the worker that leases it. */
+export interface NotificationTable {
+  id: string;
+  channel: string;
+  target_id: string;
+  /** 'alert-event' (subject_id: the event's seq) or 'digest' (subject_id: day and scope). */
+  subject_kind: string;
+  subject_id: string;
+  branch_id: string | null;
+  region_id: string | null;
+  /** What is sent, fixed when made: the webhook's JSON body, or the e-mail as JSON {subject, text, html}. */
+  body: string;
+  /** 'pending', 'delivered', 'failed' (gave up; a replay makes it pending again). */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** A worker's claim: no other worker takes it before then. */
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+/** Each try to deliver a notification: the delivery log. */
+export interface NotificationAttemptTable {
+  seq: Generated<number>;
+  notification_id: string;
+  at: number;
+  ok: number;
+  /** The webhook's HTTP status; null for e-mail or when nothing answered. */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  /** Who asked for this try again by hand (a replay); null for the worker's own tries. */
+  replay_by: string | null;
+}
+
 export type RegionRow = Selectable<RegionTable>;
+export type AlertRow = Selectable<AlertTable>;
+export type NewAlertRow = Insertable<AlertTable>;
+export type AlertEventRow = Selectable<AlertEventTable>;
+export type WebhookRow = Selectable<WebhookTable>;
+export type EmailRecipientRow = Selectable<EmailRecipientTable>;
+export type NotificationRow = Selectable<NotificationTable>;
 export type BranchRow = Selectable<BranchTable>;
 export type CounterRow = Selectable<CounterTable>;
 export type DeviceRow = Selectable<DeviceTable>;
