@@ -144,7 +144,7 @@ export const EraseRequestSchema = v.strictObject({
 });
 
 /** The acts the audit log records (services/audit.ts). */
-export const AUDIT_ACTIONS = ['contact-view', 'case-text-view', 'customer-search', 'customer-export', 'customer-erasure', 'purge', 'audit-export', 'retention-change', 'enrollment-codes', 'staff-add', 'staff-edit', 'staff-pin', 'staff-photo', 'account-add', 'account-edit', 'account-password', 'counter-add', 'counter-edit', 'reason-add', 'reason-edit', 'reason-order', 'topic-add', 'topic-edit', 'topic-order', 'staff-pin-change', 'device-edit', 'device-replace', 'region-add', 'region-edit', 'branch-add', 'branch-edit', 'network-settings'] as const;
+export const AUDIT_ACTIONS = ['contact-view', 'case-text-view', 'customer-search', 'customer-export', 'customer-erasure', 'purge', 'audit-export', 'retention-change', 'enrollment-codes', 'staff-add', 'staff-edit', 'staff-pin', 'staff-photo', 'account-add', 'account-edit', 'account-password', 'counter-add', 'counter-edit', 'reason-add', 'reason-edit', 'reason-order', 'topic-add', 'topic-edit', 'topic-order', 'staff-pin-change', 'device-edit', 'device-replace', 'region-add', 'region-edit', 'branch-add', 'branch-edit', 'network-settings', 'alert-rule-set', 'alert-rule-clear', 'webhook-add', 'webhook-edit', 'webhook-secret', 'notification-replay', 'email-recipient-add', 'email-recipient-edit', 'email-test'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** How the actor of an audited act was checked. */

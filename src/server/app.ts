@@ -10,6 +10,8 @@ import { closeConnectionsWhenClosing } from './plugins/close-connections.ts';
 import { createPushAdmission, PUSH_ADMISSION, type PushAdmission, type PushAdmissionLimits } from './plugins/push-admission.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { caseEventRoutes } from './routes/case-events.ts';
+import { alertRoutes, type AlertStreamTimes } from './routes/alerts.ts';
+import { staffAlertRoutes } from './routes/staff-alerts.ts';
 import { privacyRoutes } from './routes/privacy.ts';
 import { dayCloseRoutes } from './routes/day-close.ts';
 import { deviceTokenRoutes } from './routes/device-token.ts';
@@ -21,12 +23,16 @@ import { manageNetworkRoutes } from './routes/manage-network.ts';
 import { manageTabletsRoutes } from './routes/manage-tablets.ts';
 import { manageSetupRoutes } from './routes/manage-setup.ts';
 import { manageAccountsRoutes } from './routes/manage-accounts.ts';
+import { manageAlertRulesRoutes } from './routes/manage-alert-rules.ts';
+import { manageWebhooksRoutes } from './routes/manage-webhooks.ts';
+import { manageEmailRoutes } from './routes/manage-email.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { staffSessionRoutes } from './routes/staff-session.ts';
 import { syncRoutes } from './routes/sync.ts';
 import { spaFallback, staticFiles } from './static.ts';
+import type { Mailer, SmtpConfig } from './services/email.ts';
 
 export type AppOptions = {
   db: Kysely<Database>;
@@ -49,6 +55,12 @@ export type AppOptions = {
   pushAdmission?: Partial<PushAdmissionLimits>;
   /** The admission itself, made by the caller to read its stats(); made from pushAdmission unless given. */
   admission?: PushAdmission;
+  /** How often the alerts' live stream reads the table and checks the session; ALERT_STREAM_TIMES unless changed (tests). */
+  alertStream?: Partial<AlertStreamTimes>;
+  /** The SMTP server of the environment (SMTP_URL, SMTP_FROM; decision 0025); none when absent. */
+  smtp?: SmtpConfig | null;
+  /** What sends the E-mail page's test message; made from `smtp` unless given. */
+  mailer?: Mailer | null;
 };
 
 /**
@@ -92,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reviewRoutes, { prefix: '/api', db, now });
   await app.register(deviceTokenRoutes, { prefix: '/api', db, now });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });
+  await app.register(staffAlertRoutes, { prefix: '/api', db, now });
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);
   await app.register(sessionRoutes, { prefix: '/api', db, now, secureCookies: options.https !== undefined, limits });
@@ -104,6 +117,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(manageTabletsRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageSetupRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageAccountsRoutes, { prefix: '/api/manage', db, now });
+  await app.register(alertRoutes, { prefix: '/api', db, now, stream: options.alertStream });
+  await app.register(manageAlertRulesRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageWebhooksRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageEmailRoutes, { prefix: '/api/manage', db, now, smtp: options.smtp ?? null, ...(options.mailer === undefined ? {} : { mailer: options.mailer }) });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

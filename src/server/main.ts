@@ -9,7 +9,12 @@ import { firstRunFileOf, writeFirstRunFile } from './first-run-file.ts';
 import { makePrivateDir } from './private-files.ts';
 import { bootstrapFirstRun, type FirstRun } from './services/bootstrap.ts';
 import { defaultBranchTimeZone } from './services/branches.ts';
+import { scheduleAlerts } from './services/alert-scheduler.ts';
+import { parseRetrySchedule, startDeliveryWorker } from './services/delivery.ts';
+import { scheduleDigests } from './services/digest.ts';
+import { createEmailDeliverer, readSmtpConfig } from './services/email.ts';
 import { schedulePurge } from './services/privacy.ts';
+import { webhookDeliverer } from './services/webhooks.ts';
 import { ensureRollupsCurrent } from './services/report-rollups.ts';
 import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning, tabletsNeedHttps } from './transport.ts';
 
@@ -28,6 +33,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   const requireTls = parseRequireTls(env.REQUIRE_TLS);
   if (!requireTls.ok) throw new StartupError(requireTls.message);
+  const retrySchedule = parseRetrySchedule(env.NOTIFY_RETRY_MS);
+  if (!retrySchedule.ok) throw new StartupError(retrySchedule.message);
+  // E-mail (decision 0025): SMTP_URL and SMTP_FROM, checked before anything is touched; unset, no e-mail is sent.
+  const smtp = readSmtpConfig(env);
+  if (!smtp.ok) throw new StartupError(smtp.message);
   // Checked before the database is touched: a server that will not serve makes nothing.
   const plainHttp = isPlainHttpBeyondLoopback({ host, tls: https !== undefined, trustProxy });
   if (plainHttp && requireTls.value) throw new StartupError(plainHttpRefusal(host));
@@ -57,6 +67,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     staticDir: staticDirOf(env.STATIC_DIR || './dist'),
     https,
     trustProxy,
+    smtp: smtp.value,
   });
   // At day end every tablet of the network may connect within the same second: Node's default
   // accept queue (511) drops the rest, and each dropped tablet waits out a SYN retry (1 s, then
@@ -86,7 +97,18 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   if (plainHttp) app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
   // Retention (docs/privacy.md): each server tries hourly; the first to claim a day runs it.
   const stopPurge = schedulePurge(database.db, app.log);
-  closeOnSignals(app, database, stopPurge);
+  // Alerts (decision 0026): every server escalates what is due and raises case deadlines; conditional writes make each step once.
+  const stopAlerts = scheduleAlerts(database.db, app.log);
+  // Notifications (webhooks, e-mail): every server delivers what is due; a lease makes each send once at a time.
+  const delivery = startDeliveryWorker(database.db, { webhook: webhookDeliverer(database.db), email: createEmailDeliverer(database.db, smtp.value) }, app.log, { retrySchedule: retrySchedule.value });
+  // The morning digest (services/digest.ts): every server looks every few minutes; a claim per branch and day queues each once.
+  const stopDigests = scheduleDigests(database.db, app.log);
+  closeOnSignals(app, database, () => {
+    stopPurge();
+    stopDigests();
+    void delivery.stop();
+    stopAlerts();
+  });
 }
 
 function parsePort(value: string | undefined): number {

@@ -603,7 +603,7 @@ export interface NotificationTable {
   subject_id: string;
   branch_id: string | null;
   region_id: string | null;
-  /** What is sent, fixed when made: the webhook's JSON body, or the e-mail as JSON {subject, text, html}. */
+  /** What it tells, fixed when made (services/notify.ts NotificationPayload as JSON): a webhook's body as is; an e-mail is written from it in its recipient's language. */
   body: string;
   /** 'pending', 'delivered', 'failed' (gave up; a replay makes it pending again). */
   status: string;
@@ -614,6 +614,8 @@ export interface NotificationTable {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** Who replayed it, for its next try's log row; null once that try is made, and for the worker's own tries. */
+  replay_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Each try to deliver a notification: the delivery log. */

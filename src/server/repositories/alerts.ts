@@ -55,19 +55,6 @@ export async function insertAlerts(db: Kysely<Database>, alerts: readonly NewAle
   return new Set(rows.map((r) => r.id));
 }
 
-/** Appends one event of an alert; answers its seq, the live stream's cursor. */
-export async function insertAlertEvent(
-  db: Kysely<Database>,
-  event: { alertId: string; branchId: string; type: AlertEventType; level: AlertLevel; at: number; actor: string | null; detail: object },
-): Promise<number> {
-  const row = await db
-    .insertInto('alert_events')
-    .values({ alert_id: event.alertId, branch_id: event.branchId, type: event.type, level: event.level, at: event.at, actor: event.actor, detail: JSON.stringify(event.detail) })
-    .returning('seq')
-    .executeTakeFirstOrThrow();
-  return Number(row.seq);
-}
-
 /** The alerts of `ids` as the dashboard and tablets see them, with the names of branch, counter and teller. */
 export async function readAlertViews(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, AlertView>> {
   if (ids.length === 0) return new Map();
@@ -116,4 +103,90 @@ export function rowToAlertView(row: AlertViewRow): AlertView {
           },
     caseId: row.case_id,
   };
+}
+
+/** The branches a read of alerts covers: every branch, or the ones named (services/report-scope.ts). */
+export type AlertSelection = 'all' | readonly string[];
+
+/** Newest first (by the order they were raised): the dashboard's list, of the selected branches, open ones only when asked, older than `before` for the next page. */
+export async function listAlertViews(
+  db: Kysely<Database>,
+  filter: { selection: AlertSelection; open: boolean; before: number | null; limit: number },
+): Promise<AlertView[]> {
+  const { selection, before } = filter;
+  if (selection !== 'all' && selection.length === 0) return [];
+  const rows = await alertViewQuery(db)
+    .$if(selection !== 'all', (qb) => qb.where('alerts.branch_id', 'in', selection as readonly string[]))
+    .$if(filter.open, (qb) => qb.where('alerts.acknowledged_at', 'is', null))
+    .$if(before !== null, (qb) => qb.where('alerts.seq', '<', before!))
+    .orderBy('alerts.seq', 'desc')
+    .limit(filter.limit)
+    .execute();
+  return rows.map(rowToAlertView);
+}
+
+/** A branch's open alerts and those acknowledged since `acknowledgedSince`, newest first: the lobby tablet's list. */
+export async function branchAlertViews(db: Kysely<Database>, branchId: string, acknowledgedSince: number, limit: number): Promise<AlertView[]> {
+  const rows = await alertViewQuery(db)
+    .where('alerts.branch_id', '=', branchId)
+    .where((eb) => eb.or([eb('alerts.acknowledged_at', 'is', null), eb('alerts.acknowledged_at', '>=', acknowledgedSince)]))
+    .orderBy('alerts.seq', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToAlertView);
+}
+
+/** The latest alert event seq of the selected branches; 0 when there is none. */
+export async function latestAlertEventSeq(db: Kysely<Database>, selection: AlertSelection): Promise<number> {
+  if (selection !== 'all' && selection.length === 0) return 0;
+  const row = await db
+    .selectFrom('alert_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
+/** One event of an alert as the live stream reads it. */
+export type AlertEventRef = { seq: number; alertId: string; branchId: string; type: AlertEventType };
+
+/** Every branch's alert events after `after`, in seq order: the stream keeps those its viewer may see. */
+export async function alertEventsAfter(db: Kysely<Database>, after: number, limit: number): Promise<AlertEventRef[]> {
+  const rows = await db.selectFrom('alert_events').select(['seq', 'alert_id', 'branch_id', 'type']).where('seq', '>', after).orderBy('seq').limit(limit).execute();
+  return rows.map((r) => ({ seq: Number(r.seq), alertId: r.alert_id, branchId: r.branch_id, type: r.type as AlertEventType }));
+}
+
+/** One alert's row, or undefined. */
+export const findAlertRow = (db: Kysely<Database>, id: string): Promise<AlertRow | undefined> => db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Who acknowledged an alert, as the server verified them, and what they said. */
+export type AlertAck = { at: number; by: string; name: string; via: AckVia; comment: string };
+
+/**
+ * Acknowledges an alert nobody has acknowledged yet, and stops its clock; sets its case when
+ * given one and it has none. A conditional update: of two acknowledgements at once, one lands.
+ * Answers whether this one did.
+ */
+export async function acknowledgeAlertRow(db: Kysely<Database>, id: string, ack: AlertAck, caseId: string | null = null): Promise<boolean> {
+  const updated = await db
+    .updateTable('alerts')
+    .set((eb) => ({
+      acknowledged_at: ack.at,
+      acknowledged_by: ack.by,
+      acknowledged_name: ack.name,
+      acknowledged_via: ack.via,
+      comment: ack.comment,
+      escalate_at: null,
+      case_id: caseId === null ? eb.ref('case_id') : eb.fn.coalesce('case_id', eb.val(caseId)),
+    }))
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Sets the case of an alert that has none; answers whether it did. */
+export async function setAlertCase(db: Kysely<Database>, id: string, caseId: string): Promise<boolean> {
+  const updated = await db.updateTable('alerts').set({ case_id: caseId }).where('id', '=', id).where('case_id', 'is', null).executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }

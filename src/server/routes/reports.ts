@@ -18,6 +18,8 @@ import type { Database } from '../db/schema.ts';
 import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
+import { alertTimesReport } from '../reports/alert-times.ts';
+import type { AckTimes } from '../../domain/alerts.ts';
 import { dashboardActor, recordAudit } from '../services/audit.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
 import { readTargets } from '../services/settings.ts';
@@ -70,6 +72,9 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
       return report;
     }),
   );
+
+  /** GET /api/reports/alert-times?from&to[&branchId|&regionId]: how soon alerts raised in the period were acknowledged, and how many went up a level. */
+  app.get('/alert-times', periodRoute<AckTimes>((selection, range) => alertTimesReport(db, selection, range)));
 
   /** GET /api/reports/branches?from&to[&regionId]: branches side by side, for head office and a regional manager (their region's). */
   app.get(

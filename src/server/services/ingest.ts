@@ -30,6 +30,7 @@ import { staffSessionsOfDevice, type StaffSession } from '../repositories/staff-
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
 import { itemIdsOfBranch } from '../repositories/labelled-lists.ts';
 import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
+import { alertsChanged, mayRaiseAlerts, raiseAlertsInTransaction } from './alerts.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
 import { answerClaims, judgeInserted, type ClaimsByKind } from './push-answers.ts';
@@ -326,9 +327,12 @@ export async function ingestPush(
   const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
   if (unverified.length > 0) onUnverified(unverified);
   let claims: ClaimsByKind;
-  // Case events read the cases they apply to, so they cannot ride in one blind statement.
+  // Case events read the cases they apply to, so they cannot ride in one blind statement;
+  // nor can records that raise alerts, which are raised in the push's transaction (services/alerts.ts).
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
-  const storedAtOnce = caseEvents.length === 0 ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) }) : null;
+  const raises = mayRaiseAlerts(rows);
+  const storedAtOnce = caseEvents.length === 0 && !raises ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) }) : null;
+  let raised = 0;
   if (storedAtOnce) {
     // Read after the statement's commit: a row that kept an id from this push is committed
     // (the insert waited for it), and pushed rows are never changed or deleted.
@@ -338,11 +342,24 @@ export async function ingestPush(
       const stored = await insertPushedRows(trx, rows);
       const pushed = await judgePushedRows(trx, rows, stored);
       const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
+      if (raises) {
+        const records = { branchId: device.branchId, ratings: storedRows(rows.ratings, stored.ratings), opinions: storedRows(rows.opinions, stored.opinions) };
+        raised = (await raiseAlertsInTransaction(trx, records, now)).length;
+      }
       await touchDevice(trx, device.id, now, push.health, push.address);
       return { ...pushed, 'case-event': cases };
     });
   }
+  // The live streams of this server hear it at once; the others' within their next read.
+  if (raised > 0) alertsChanged();
   return { results: answerClaims(results, push.records.map(kindOf), claims), serverTime: now, configVersion: device.configVersion };
+}
+
+/** Each id's first row among those a push sent, for the ids its insert stored: a re-sent record raises nothing. */
+function storedRows<R extends { id: string }>(sent: readonly R[], ids: ReadonlySet<string>): R[] {
+  if (ids.size === 0) return [];
+  const left = new Set(ids);
+  return sent.filter((row) => left.delete(row.id));
 }
 
 /** The kind of record each table of a push holds, and how an answer names one. */

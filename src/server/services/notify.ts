@@ -36,52 +36,74 @@ const TARGET_TABLES = { webhook: 'webhooks', email: 'email_recipients' } as cons
  * the subject's branch's. Run it inside the transaction of what it tells; a subject queued
  * twice for one target is queued once. Answers how many were queued.
  */
-export async function enqueueNotifications(
+export async function enqueueNotifications(trx: Kysely<Database>, subject: NotificationSubject, payload: NotificationPayload, now: number): Promise<number> {
+  return enqueueNotificationBatch(trx, [{ subject, payload }], now);
+}
+
+// SQLite allows 32,766 bound values per statement: 15 columns a row, 500 rows a statement.
+const NOTIFICATIONS_PER_STATEMENT = 500;
+
+/** `enqueueNotifications` for many subjects: the targets are read once per channel, and the rows inserted a few hundred at a time. */
+export async function enqueueNotificationBatch(
   trx: Kysely<Database>,
-  subject: NotificationSubject,
-  payload: NotificationPayload,
+  items: readonly { subject: NotificationSubject; payload: NotificationPayload }[],
   now: number,
 ): Promise<number> {
+  if (items.length === 0) return 0;
   let queued = 0;
-  const body = JSON.stringify(payload);
   for (const channel of Object.keys(TARGET_TABLES) as Channel[]) {
     const targets = await trx
       .selectFrom(TARGET_TABLES[channel])
       .select(['id', 'events', 'region_id', 'branch_id'])
       .where('enabled', '=', 1)
       .execute();
-    const covered = targets.filter((t) => coversSubject(t, subject) && subscribes(t.events, payload.event));
-    if (covered.length === 0) continue;
-    const rows = covered.map((t) => ({
-      id: uuidv7(),
-      channel,
-      target_id: t.id,
-      subject_kind: subject.kind,
-      subject_id: subject.id,
-      branch_id: subject.branchId,
-      region_id: subject.regionId,
-      body,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      lease_until: null,
-      last_error: null,
-      created_at: now,
-      delivered_at: null,
-    }));
-    const inserted = await trx
-      .insertInto('notifications')
-      .values(rows)
-      .onConflict((oc) => oc.columns(['channel', 'target_id', 'subject_kind', 'subject_id']).doNothing())
-      .returning('id')
-      .execute();
-    queued += inserted.length;
+    if (targets.length === 0) continue;
+    const rows = items.flatMap(({ subject, payload }) => {
+      const covered = targets.filter((t) => coversSubject(t, subject) && subscribes(t.events, payload.event));
+      const body = covered.length > 0 ? JSON.stringify(payload) : '';
+      return covered.map((t) => ({
+        id: uuidv7(),
+        channel,
+        target_id: t.id,
+        subject_kind: subject.kind,
+        subject_id: subject.id,
+        branch_id: subject.branchId,
+        region_id: subject.regionId,
+        body,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        delivered_at: null,
+      }));
+    });
+    for (let start = 0; start < rows.length; start += NOTIFICATIONS_PER_STATEMENT) {
+      const inserted = await trx
+        .insertInto('notifications')
+        .values(rows.slice(start, start + NOTIFICATIONS_PER_STATEMENT))
+        .onConflict((oc) => oc.columns(['channel', 'target_id', 'subject_kind', 'subject_id']).doNothing())
+        .returning('id')
+        .execute();
+      queued += inserted.length;
+    }
   }
   return queued;
 }
 
-/** Whether a target's scope covers a subject: the network's covers all; a region's, its region's; a branch's, its branch's. */
+/**
+ * Whether a target's scope covers a subject. An alert event: the network's covers all; a
+ * region's, its branches'; a branch's, its own. A digest goes to its own level only: a
+ * branch's digest to the branch's targets, a region's to the region's and the network's, and
+ * the network's targets also get the digest of each branch that has no region. Otherwise a
+ * head-office inbox would get one message per branch every morning on top of the regions'.
+ */
 export function coversSubject(target: { region_id: string | null; branch_id: string | null }, subject: NotificationSubject): boolean {
+  if (subject.kind === 'digest') {
+    if (subject.branchId !== null) return target.branch_id === subject.branchId || (target.branch_id === null && target.region_id === null && subject.regionId === null);
+    return target.branch_id === null && (target.region_id === null || target.region_id === subject.regionId);
+  }
   if (target.branch_id !== null) return target.branch_id === subject.branchId;
   if (target.region_id !== null) return target.region_id === subject.regionId;
   return true;

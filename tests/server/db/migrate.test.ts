@@ -30,9 +30,9 @@ describeEachDatabase('migrations', (kind) => {
     expect(await migrateToLatest(database.db)).toEqual({ ok: true, value: [] });
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual([
-      'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices', 'enrollment_codes', 'job_runs', 'opinion_days', 'opinion_reads', 'opinions',
-      'rating_branch_days', 'rating_days', 'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions',
-      'tellers', 'topics',
+      'alert_events', 'alert_rules', 'alerts', 'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices',
+      'email_recipients', 'enrollment_codes', 'job_runs', 'notification_attempts', 'notifications', 'opinion_days', 'opinion_reads', 'opinions', 'rating_branch_days', 'rating_days',
+      'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions', 'tellers', 'topics', 'webhooks',
     ]);
   });
 

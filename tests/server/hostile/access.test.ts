@@ -22,6 +22,7 @@ import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
+import type { AlertRulesView } from '../../../src/domain/manage-alert-rules.ts';
 import { givenBranchWithCounter, givenEnrolledDevice, givenEnrolledLobby, givenTeller, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
 import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 
@@ -39,6 +40,8 @@ const B_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 const BRANCH_IDS: Record<Branch, string> = { A: BRANCH_ID, B: B_ID };
 const branchOf = (id: string): string => (id === BRANCH_ID ? 'A' : id === B_ID ? 'B' : `unknown ${id}`);
 const DAY = '2026-11-23';
+/** An alert id no alert has: the alerts' acts answer 404 to whoever may act on alerts. */
+const NO_ALERT = '0190a0b0-0000-7000-8000-0000000000aa';
 
 /** The roster's members the tests name: the day-close staff of each branch, and the dashboard accounts. */
 const STAFF = {
@@ -378,6 +381,95 @@ const ROWS: Record<string, Row> = {
   'PUT /api/manage/settings': {
     call: () => json('PUT', '/api/manage/settings', { targets: { satisfaction: 80 } }),
     expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  // Manage › Alert rules: head office sets the network's; a branch's own rules, whoever sees the branch's reports.
+  'GET /api/manage/alert-rules': {
+    call: (b) => ({ method: 'GET', url: `/api/manage/alert-rules?branch=${BRANCH_IDS[b]}` }),
+    summary: (body: AlertRulesView) => `rules of ${branchOf(body.branch!.branchId)}`,
+    expected: reports((b) => `200 rules of ${b}`),
+  },
+  'PUT /api/manage/alert-rules/network/:kind': {
+    call: () => json('PUT', '/api/manage/alert-rules/network/dissatisfied', { enabled: true, params: {}, ackMinutes: 10 }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  'PUT /api/manage/alert-rules/branches/:branchId/:kind': {
+    call: (b) => json('PUT', `/api/manage/alert-rules/branches/${BRANCH_IDS[b]}/dissatisfied`, { enabled: true, params: {}, ackMinutes: 10 }),
+    summary: (body: AlertRulesView) => `rules of ${branchOf(body.branch!.branchId)}`,
+    expected: reports((b) => `200 rules of ${b}`),
+  },
+  'DELETE /api/manage/alert-rules/branches/:branchId/:kind': {
+    call: (b) => json('DELETE', `/api/manage/alert-rules/branches/${BRANCH_IDS[b]}/dissatisfied`, {}),
+    summary: (body: AlertRulesView) => `rules of ${branchOf(body.branch!.branchId)}`,
+    expected: reports((b) => `200 rules of ${b}`),
+  },
+  'GET /api/reports/alert-times': { call: (b) => ({ method: 'GET', url: `/api/reports/alert-times?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  // Alerts on the dashboard: a report role, about the branches it sees; an alert outside them answers as one that does not exist.
+  'GET /api/alerts': { call: (b) => ({ method: 'GET', url: `/api/alerts?branch=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/alerts/stream': {
+    // A bad cursor is answered before a stream opens: who may open one, without leaving one open.
+    call: () => ({ method: 'GET', url: '/api/alerts/stream?after=x' }),
+    expected: forDashboard((caller) => (caller.role === 'branch-manager' || caller.role === 'head-office' ? '400 bad-request' : FORBIDDEN)),
+  },
+  'POST /api/alerts/:alertId/ack': {
+    call: () => json('POST', `/api/alerts/${NO_ALERT}/ack`, { comment: 'Seen' }),
+    expected: forDashboard((caller) => (caller.role === 'branch-manager' || caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'POST /api/alerts/:alertId/case': {
+    call: () => json('POST', `/api/alerts/${NO_ALERT}/case`, { summary: 'Seen' }),
+    expected: forDashboard((caller) => (caller.role === 'branch-manager' || caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  // Alerts on the lobby tablet: its staff signed in on that very tablet.
+  'GET /api/staff/alerts': {
+    call: (branch, caller, world) => withManager({ method: 'GET', url: '/api/staff/alerts' }, branch, caller, world),
+    expected: forDevices((caller, scope) => (caller.mode !== 'lobby' ? FORBIDDEN : scope === 'own' ? '200' : STAFF_SESSION_REQUIRED)),
+  },
+  'POST /api/staff/alerts/:alertId/ack': {
+    call: (branch, caller, world) => withManager(json('POST', `/api/staff/alerts/${NO_ALERT}/ack`, { comment: 'Seen' }), branch, caller, world),
+    expected: forDevices((caller, scope) => (caller.mode !== 'lobby' ? FORBIDDEN : scope === 'own' ? '404 not-found' : STAFF_SESSION_REQUIRED)),
+  },
+  // Manage › Webhooks: head office and regional managers only (a webhook is a request the server makes).
+  'GET /api/manage/webhooks': { call: () => ({ method: 'GET', url: '/api/manage/webhooks' }), expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)) },
+  'POST /api/manage/webhooks': {
+    call: (b) => json('POST', '/api/manage/webhooks', { name: 'Messaging', url: 'https://hooks.bank.example/alerts', branchId: BRANCH_IDS[b], events: ['alert-raised'] }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  'PATCH /api/manage/webhooks/:id': {
+    call: () => json('PATCH', `/api/manage/webhooks/${NO_ALERT}`, { enabled: false }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'POST /api/manage/webhooks/:id/secret': {
+    call: () => json('POST', `/api/manage/webhooks/${NO_ALERT}/secret`, {}),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'GET /api/manage/webhooks/:id/deliveries': {
+    call: () => ({ method: 'GET', url: `/api/manage/webhooks/${NO_ALERT}/deliveries` }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'POST /api/manage/notifications/:id/replay': {
+    call: () => json('POST', `/api/manage/notifications/${NO_ALERT}/replay`, {}),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  // Manage › E-mail: a branch manager their branch's recipients; the test message, head office (and regional managers).
+  'GET /api/manage/email-recipients': {
+    call: () => ({ method: 'GET', url: '/api/manage/email-recipients' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' || caller.role === 'branch-manager' ? '200' : FORBIDDEN)),
+  },
+  'POST /api/manage/email-recipients': {
+    call: (b) => json('POST', '/api/manage/email-recipients', { name: 'Duty manager', address: 'duty@bank.example', language: 'en', branchId: BRANCH_IDS[b], events: ['alert-raised'] }),
+    expected: reports(() => '200'),
+  },
+  'PATCH /api/manage/email-recipients/:id': {
+    call: () => json('PATCH', `/api/manage/email-recipients/${NO_ALERT}`, { enabled: false }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' || caller.role === 'branch-manager' ? '404 not-found' : FORBIDDEN)),
+  },
+  'GET /api/manage/email/status': {
+    call: () => ({ method: 'GET', url: '/api/manage/email/status' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' || caller.role === 'branch-manager' ? '200' : FORBIDDEN)),
+  },
+  'POST /api/manage/email/test': {
+    // No SMTP server is configured here: head office is told so; a branch manager may not send one at all.
+    call: () => json('POST', '/api/manage/email/test', { address: 'it@bank.example' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '409 conflict' : FORBIDDEN)),
   },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),

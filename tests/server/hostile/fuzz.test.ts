@@ -50,6 +50,8 @@ import {
  */
 
 const DAY = '2026-11-23';
+/** An alert (and webhook, recipient, notification) id no row has. */
+const NO_ALERT = '0190a0b0-0000-7000-8000-0000000000aa';
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 /** Records a push stores, by table. */
@@ -82,6 +84,8 @@ type Target = {
    */
   runs: number;
   accept?: Acceptance;
+  /** What a 200 is, when not JSON: the alerts' stream is server-sent events. */
+  contentType?: RegExp;
 };
 
 type Context = { database: TestDatabase; acceptedIds: Set<string> };
@@ -257,6 +261,43 @@ const TARGETS: Record<string, Target> = {
   },
   'PATCH /api/manage/branches/:branchId': { credentials: ['dashboard'], body: () => ({ ratingCooldownMs: 3000 }), param: () => BRANCH_ID, runs: 60, accept: onlyTables('audit_log') },
   'PUT /api/manage/settings': { credentials: ['dashboard'], body: () => ({ targets: { satisfaction: 80 } }), runs: 40, accept: onlyTables('settings', 'audit_log') },
+  // Alert rules: a rule and its audit row; the read and the time to acknowledge change nothing. The branch's
+  // two-parameter paths keep their :kind, which is no kind: refused alike.
+  'GET /api/manage/alert-rules': { credentials: ['dashboard'], query: () => ({ branch: BRANCH_ID }), runs: 60, accept: nothingChanges },
+  'PUT /api/manage/alert-rules/network/:kind': { credentials: ['dashboard'], body: () => ({ enabled: true, params: {}, ackMinutes: 10 }), param: () => 'dissatisfied', runs: 60, accept: onlyTables('alert_rules', 'audit_log') },
+  'PUT /api/manage/alert-rules/branches/:branchId/:kind': { credentials: ['dashboard'], body: () => ({ enabled: true, params: {}, ackMinutes: 10 }), param: () => BRANCH_ID, runs: 40, accept: onlyTables('alert_rules', 'audit_log') },
+  'DELETE /api/manage/alert-rules/branches/:branchId/:kind': { credentials: ['dashboard'], body: () => ({}), param: () => BRANCH_ID, runs: 40, accept: onlyTables('alert_rules', 'audit_log') },
+  'GET /api/reports/alert-times': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
+  // Alerts: reads change nothing; an acknowledgement or a case needs an alert, which the fuzz has none of.
+  // The stream is built to end after a few milliseconds here (buildApp's alertStream), so each input is answered.
+  'GET /api/alerts': { credentials: ['dashboard'], query: () => ({ state: 'open', branch: BRANCH_ID }), runs: 60, accept: nothingChanges },
+  'GET /api/alerts/stream': { credentials: ['dashboard'], query: () => ({ after: '0' }), runs: 30, accept: nothingChanges, contentType: /^text\/event-stream/ },
+  'POST /api/alerts/:alertId/ack': { credentials: ['dashboard'], body: () => ({ comment: 'Seen' }), param: () => NO_ALERT, runs: 40, accept: nothingChanges },
+  'POST /api/alerts/:alertId/case': { credentials: ['dashboard'], body: () => ({ summary: 'Seen' }), param: () => NO_ALERT, runs: 40, accept: nothingChanges },
+  'GET /api/staff/alerts': { credentials: ['lobby-manager', 'lobby'], runs: 40, accept: nothingChanges },
+  'POST /api/staff/alerts/:alertId/ack': { credentials: ['lobby-manager', 'lobby'], body: () => ({ comment: 'Seen' }), param: () => NO_ALERT, runs: 40, accept: nothingChanges },
+  // Webhooks and e-mail recipients: one of each and its audit row; the rest read, or name nothing that exists.
+  'GET /api/manage/webhooks': { credentials: ['dashboard'], runs: 40, accept: nothingChanges },
+  'POST /api/manage/webhooks': {
+    credentials: ['dashboard'],
+    body: () => ({ name: 'Messaging', url: 'https://hooks.bank.example/alerts', branchId: BRANCH_ID, events: ['alert-raised'] }),
+    runs: 30,
+    accept: onlyTables('webhooks', 'audit_log'),
+  },
+  'PATCH /api/manage/webhooks/:id': { credentials: ['dashboard'], body: () => ({ enabled: false }), param: () => NO_ALERT, runs: 30, accept: nothingChanges },
+  'POST /api/manage/webhooks/:id/secret': { credentials: ['dashboard'], body: () => ({}), param: () => NO_ALERT, runs: 30, accept: nothingChanges },
+  'GET /api/manage/webhooks/:id/deliveries': { credentials: ['dashboard'], param: () => NO_ALERT, runs: 30, accept: nothingChanges },
+  'POST /api/manage/notifications/:id/replay': { credentials: ['dashboard'], body: () => ({}), param: () => NO_ALERT, runs: 30, accept: nothingChanges },
+  'GET /api/manage/email-recipients': { credentials: ['dashboard'], runs: 30, accept: nothingChanges },
+  'POST /api/manage/email-recipients': {
+    credentials: ['dashboard'],
+    body: () => ({ name: 'Duty manager', address: 'duty@bank.example', language: 'en', branchId: BRANCH_ID, events: ['alert-raised'] }),
+    runs: 30,
+    accept: onlyTables('email_recipients', 'audit_log'),
+  },
+  'PATCH /api/manage/email-recipients/:id': { credentials: ['dashboard'], body: () => ({ enabled: false }), param: () => NO_ALERT, runs: 30, accept: nothingChanges },
+  'GET /api/manage/email/status': { credentials: ['dashboard'], runs: 30, accept: nothingChanges },
+  'POST /api/manage/email/test': { credentials: ['dashboard'], body: () => ({ address: 'it@bank.example' }), runs: 30, accept: onlyTables('audit_log') },
   'GET /api/manage/accounts': { credentials: ['dashboard'], runs: 60, accept: nothingChanges },
   'POST /api/manage/accounts': {
     credentials: ['dashboard'],
@@ -384,6 +425,8 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       db: database.db,
       now: () => SERVER_NOW,
       attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited },
+      // A stream that a fuzzed input opens ends at once: every request here is answered.
+      alertStream: { pollMs: 2, maxMs: 5 },
     });
     // The branch manager signed in on each tablet with the server, for the acts that need it.
     for (const mode of ['counter', 'lobby'] as const) {
@@ -486,7 +529,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       expect(delta, what).toEqual({});
     } else {
       expect([200, 204], what).toContain(answer.statusCode);
-      if (answer.statusCode === 200) expect(answer.headers['content-type'], what).toMatch(/^application\/json/);
+      if (answer.statusCode === 200) expect(answer.headers['content-type'], what).toMatch(target.contentType ?? /^application\/json/);
       await (target.accept ?? nothingChanges)(answer, sent, delta, context);
     }
   }

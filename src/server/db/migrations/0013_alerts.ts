@@ -125,6 +125,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('delivered_at', 'bigint')
+    // Who asked for the next try by hand (a replay); the try takes it into its log row and clears it.
+    .addColumn('replay_by', 'text')
     .addUniqueConstraint('notifications_target_subject', ['channel', 'target_id', 'subject_kind', 'subject_id'])
     .execute();
   await db.schema.createIndex('notifications_status_next').on('notifications').columns(['status', 'next_attempt_at']).execute();
@@ -142,12 +144,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('notification_attempts_notification').on('notification_attempts').columns(['notification_id', 'seq']).execute();
 
-  // The sweep that raises what an interrupted push left unraised reads recent ratings by arrival.
-  await db.schema.createIndex('ratings_received_at').on('ratings').column('received_at').execute();
+  // A burst of low ratings at one counter is read by the counter and the ratings' own time.
+  await db.schema.createIndex('ratings_counter_id_created_at').on('ratings').columns(['counter_id', 'created_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('ratings_received_at').execute();
+  await db.schema.dropIndex('ratings_counter_id_created_at').execute();
   for (const table of ['notification_attempts', 'notifications', 'email_recipients', 'webhooks', 'alert_events', 'alerts', 'alert_rules']) {
     await db.schema.dropTable(table).execute();
   }
