@@ -17,8 +17,10 @@ const DIRECT_CHANNELS = CASE_CHANNELS.filter((c) => c !== 'opinion-box');
  * as the case's). Whoever opens it owns it until they hand it on (首問負責制). The topic is
  * optional: it serves the quarterly analysis by nature, and a guess would skew it.
  */
-export function NewCase({ from, session, role, config, onOpened, onCancel }: {
+export function NewCase({ from, draft, session, role, config, onOpened, onCancel }: {
   from: ReviewEntry | null;
+  /** A case from an alert (StaffAlerts.tsx): its summary made from the alert, and a note of where it comes from. */
+  draft?: { summary: string; note: string };
   session: StaffSession;
   role: StaffRole;
   config: DeviceConfig;
@@ -28,7 +30,7 @@ export function NewCase({ from, session, role, config, onOpened, onCancel }: {
   const { db, engine } = useServices();
   const { t, language } = useT();
   const [channel, setChannel] = useState<CaseChannel>(from ? 'opinion-box' : 'in-person');
-  const [summary, setSummary] = useState(from?.opinion.text ?? '');
+  const [summary, setSummary] = useState(from?.opinion.text ?? draft?.summary ?? '');
   const [topicId, setTopicId] = useState<string>(from?.opinion.topicId ?? '');
   // The entry's topic stays offered even if the branch has since retired it from its list.
   const topicIds = [...config.topics.map((x) => x.id), ...(topicId && !config.topics.some((x) => x.id === topicId) ? [topicId] : [])];
@@ -63,6 +65,7 @@ export function NewCase({ from, session, role, config, onOpened, onCancel }: {
   return (
     <form class="new-case" data-screen="new-case" onSubmit={submit} noValidate aria-labelledby="new-case-title">
       <h1 id="new-case-title">{t('cases.new.title')}</h1>
+      {draft && <p class="hint">{draft.note}</p>}
       {from ? (
         <p class="hint">{t('cases.new.fromEntry', { code: from.opinion.referenceCode })}</p>
       ) : (

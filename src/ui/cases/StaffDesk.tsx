@@ -18,11 +18,15 @@ import { CaseList } from './CaseList.tsx';
 import { CaseView } from './CaseView.tsx';
 import { DailyReview } from './DailyReview.tsx';
 import { NewCase } from './NewCase.tsx';
+import { alertCaseSummary, alertHeadline, StaffAlerts, useStaffAlerts } from './StaffAlerts.tsx';
+import type { AlertView } from '../../domain/alerts.ts';
+import { acknowledgeStaffAlert } from '../../sync/staff-alerts.ts';
+import { addStaffAlertLocales } from '../components/staff-alerts-locales.ts';
 
 /** Left alone this long, the desk asks, then signs out: the lobby tablet is in a public room. */
 export const STAFF_IDLE_MS = 180_000;
 
-export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null } | { name: 'review' } | { name: 'day-close' } | { name: 'refused' };
+export type DeskView = { name: 'cases' } | { name: 'case'; id: string } | { name: 'new'; from: ReviewEntry | null; alert?: AlertView } | { name: 'alerts' } | { name: 'review' } | { name: 'day-close' } | { name: 'refused' };
 
 const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as readonly string[]).includes(member.role) ? (member.role as StaffRole) : null);
 
@@ -35,13 +39,18 @@ const staffRoleOf = (member: SessionStaff): StaffRole | null => ((STAFF_ROLES as
  * While the tablet keeps records the server refused, any of them may open "Refused records".
  */
 export function StaffDesk({ session, device, onSignOut }: { session: StaffSession; device: EnrolledDevice; onSignOut: () => void }) {
-  const { db, engine } = useServices();
-  const { t } = useT();
+  const { db, engine, http, i18n } = useServices();
+  useState(() => addStaffAlertLocales(i18n));
+  const { t, language } = useT();
   const staff = session.staff;
   const role = staffRoleOf(staff);
   const [view, setView] = useState<DeskView>({ name: 'cases' });
   const board = useObservable(() => watchCases(db), [db]);
   const refused = useObservable(() => watchQuarantineCount(db), [db]) ?? 0;
+  // The branch's alerts, asked every 15 s while the desk is open and the tablet online.
+  const alerts = useStaffAlerts(session, device);
+  const [alertProblem, setAlertProblem] = useState<string | null>(null);
+  const openAlerts = alerts.alerts?.filter((a) => a.acknowledged === null).length ?? 0;
 
   // Opening the desk brings the branch's newest events, network permitting.
   useEffect(() => engine.requestSync('manual'), [engine]);
@@ -55,6 +64,14 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
     </button>
   );
 
+  async function acknowledgeFromCase(alert: AlertView, caseId: string) {
+    const answer = await acknowledgeStaffAlert(http, device.identity.token, session, alert.id, { comment: t('staffAlerts.caseComment'), caseId });
+    if (answer.ok) {
+      alerts.replace(answer.value);
+      setAlertProblem(null);
+    } else setAlertProblem(t('staffAlerts.caseAckFailed'));
+  }
+
   return (
     <div class="desk" data-screen="staff-desk">
       <header class="desk-header">
@@ -66,9 +83,19 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
         </div>
         <button type="button" class="desk-signout" onClick={onSignOut}>{t('cases.signOut')}</button>
       </header>
+      {/* A polite live region, there before anything arrives, so a new alert is announced; not role="status", which the screens' own lines have. */}
+      <div class="desk-alert-notice" aria-live="polite">
+        {role && alerts.fresh && view.name !== 'alerts' && (
+          <>
+            <p>{t('staffAlerts.notice', { what: alertHeadline(alerts.fresh, t, language) })}</p>
+            <button type="button" class="primary" onClick={() => { alerts.dismissFresh(); setView({ name: 'alerts' }); }}>{t('staffAlerts.title')}</button>
+          </>
+        )}
+      </div>
       {role && (
         <nav class="desk-nav" aria-label={t('cases.navLabel')}>
           {tab('cases', t('cases.nav.cases', { count: board?.cases.filter((c) => c.status !== 'signed-off').length ?? 0 }))}
+          {tab('alerts', t('staffAlerts.nav', { count: openAlerts }))}
           {tab('new', t('cases.nav.new'), { name: 'new', from: null })}
           {canReview(role) && tab('review', t('cases.nav.review'))}
           {canCloseDay(role) && tab('day-close', t('cases.nav.closeDay'))}
@@ -76,14 +103,30 @@ export function StaffDesk({ session, device, onSignOut }: { session: StaffSessio
         </nav>
       )}
       <main class="desk-main" ref={main}>
+        {/* A case opened from an alert whose acknowledgement failed: said on whichever screen staff are now. */}
+        {alertProblem && <p class="error" role="alert">{alertProblem}</p>}
         {!role ? (
           <p class="desk-note">{t('cases.notCaseStaff')}</p>
         ) : view.name === 'cases' ? (
           <CaseList board={board} config={device.config} onOpen={(id) => setView({ name: 'case', id })} />
         ) : view.name === 'case' ? (
           <CaseView caseId={view.id} session={session} role={role} config={device.config} onBack={() => setView({ name: 'cases' })} />
+        ) : view.name === 'alerts' ? (
+          <StaffAlerts session={session} device={device} state={alerts} onNewCase={(alert) => setView({ name: 'new', from: null, alert })} />
         ) : view.name === 'new' ? (
-          <NewCase from={view.from} session={session} role={role} config={device.config} onOpened={(id) => setView({ name: 'case', id })} onCancel={() => setView({ name: view.from ? 'review' : 'cases' } as DeskView)} />
+          <NewCase
+            from={view.from}
+            draft={view.alert && { summary: alertCaseSummary(view.alert, device.config, t, language), note: t('staffAlerts.fromAlert') }}
+            session={session}
+            role={role}
+            config={device.config}
+            onOpened={(id) => {
+              // A case from an alert acknowledges it with the new case's id; the case itself travels through the outbox.
+              if (view.alert) void acknowledgeFromCase(view.alert, id);
+              setView({ name: 'case', id });
+            }}
+            onCancel={() => setView({ name: view.alert ? 'alerts' : view.from ? 'review' : 'cases' } as DeskView)}
+          />
         ) : view.name === 'day-close' ? (
           canCloseDay(role) && <DayCloseResult session={session} onDone={() => setView({ name: 'cases' })} />
         ) : view.name === 'refused' ? (

@@ -16,6 +16,11 @@ import { Setup } from './pages/Setup.tsx';
 import { Staff } from './pages/Staff.tsx';
 import { Network } from './pages/Network.tsx';
 import { Accounts } from './pages/Accounts.tsx';
+import { Webhooks } from './pages/Webhooks.tsx';
+import { Email } from './pages/Email.tsx';
+import { Alerts } from './pages/Alerts.tsx';
+import { AlertRules } from './pages/AlertRules.tsx';
+import { AlertBanner, AlertCount, AlertFeedContext, useAlertFeedState } from './alert-feed.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
 import { useRouter } from './router.tsx';
@@ -35,6 +40,10 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   network: Network,
   accounts: Accounts,
   setup: Setup,
+  webhooks: Webhooks,
+  email: Email,
+  alerts: Alerts,
+  'alert-rules': AlertRules,
 };
 
 /**
@@ -42,8 +51,8 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
  * the privacy desk), and how they are set up (Manage). Every page is in exactly one group.
  */
 const NAV_GROUPS: readonly { id: 'reports' | 'manage'; pages: readonly Page[] }[] = [
-  { id: 'reports', pages: ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
-  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'accounts', 'network'] },
+  { id: 'reports', pages: ['alerts', 'overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
+  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'accounts', 'network', 'webhooks', 'alert-rules', 'email'] },
 ];
 
 /**
@@ -64,6 +73,7 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
   const query = range.ok ? reportQuery(range.range, page === 'branches' ? null : branch, region) : null;
   const main = useRef<HTMLElement>(null);
   const firstPage = useRef(true);
+  const feed = useAlertFeedState(me);
 
   // Branches and Privacy are head office's pages: anyone else is sent to the overview, in place.
   useEffect(() => {
@@ -84,6 +94,8 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
 
   const Screen = SCREENS[page];
   return (
+    // The live alerts are kept here, above every page: a new one is told wherever the viewer is.
+    <AlertFeedContext.Provider value={feed}>
     <div class="db">
       <a class="skip-link" href="#db-main">
         {t('dashboard.skip')}
@@ -108,9 +120,11 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
         </div>
         <Filters me={me} page={page} branch={branch} region={region} today={today} range={range} />
       </header>
+      <AlertBanner me={me} />
       <nav class="db-nav" aria-label={t('dashboard.nav.label')}>
         {NAV_GROUPS.map((group) => {
-          const here = pages.filter((p) => group.pages.includes(p));
+          // In the group's own order: Alerts comes first among the reports.
+          const here = group.pages.filter((p) => pages.includes(p));
           if (here.length === 0) return null;
           return (
             <div class="db-nav-group" key={group.id}>
@@ -131,6 +145,7 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
                       }}
                     >
                       {t(`dashboard.nav.${p}`)}
+                      {p === 'alerts' && <AlertCount />}
                     </a>
                   </li>
                 ))}
@@ -143,6 +158,7 @@ export function Shell({ me, onSignOut, onChangePassword, onMeChanged }: { me: Me
         <Screen me={me} branch={branch} region={region} today={today} range={range} query={query} refreshMe={onMeChanged} />
       </main>
     </div>
+    </AlertFeedContext.Provider>
   );
 }
 

@@ -20,6 +20,12 @@ import type {
 } from '../../domain/reports.ts';
 import { exchangeJson, type HttpOptions, type JsonRequest, type RefusalOf } from '../../sync/http.ts';
 import type { TabletCounters, TabletEdit, TabletReplacement } from '../../domain/manage-tablets.ts';
+import type { DeliveryLog, DeliveryView, WebhookAdd, WebhookEdit, WebhookList, WebhookSecretAnswer, WebhookView } from '../../domain/webhooks.ts';
+import type { AckTimes, AlertView } from '../../domain/alerts.ts';
+import type { AlertKind } from '../../domain/alerts.ts';
+import type { AlertRuleInput, AlertRulesView } from '../../domain/manage-alert-rules.ts';
+import type { EmailRecipientAdd, EmailRecipientEdit, EmailRecipientsView, EmailRecipientView, EmailStatus, EmailTest, EmailTestResult } from '../../domain/manage-email.ts';
+import type { EventSourceLike, OpenEvents } from './alerts-stream.ts';
 
 /**
  * The dashboard's one way to the server: its "store and sync". The dashboard is online only,
@@ -49,8 +55,37 @@ export type ApiResult<T> = Result<T, ApiFailure>;
 /** What the session did, for the screen that decides between sign-in, the password change, the 403 page and the reports. */
 export type SessionEvent = 'signed-out' | 'forbidden' | 'password-change-required';
 
-/** Where the API is (the page's own origin in the browser, a loopback server in tests) and the fetch to reach it. */
-export type DashboardApiOptions = HttpOptions;
+/**
+ * Where the API is (the page's own origin in the browser, a loopback server in tests) and the
+ * fetch to reach it; `events` opens the live alerts' stream (the browser's EventSource unless
+ * given; none where there is no EventSource).
+ */
+export type DashboardApiOptions = HttpOptions & { events?: OpenEvents | null };
+
+/** The Alerts page's list: `state=open` the open alerts, `all` those and the recently acknowledged. */
+export interface AlertListQuery {
+  state: 'open' | 'all';
+  branchId?: string;
+  regionId?: string;
+  limit?: number;
+  /** Older than this alert seq: the next page. */
+  before?: number;
+  /**
+   * Read in the background (the Shell's feed, on every page): a 401 then says nothing of the
+   * session, which the page the viewer acts on tells when it asks; a read racing a sign-out
+   * elsewhere must not pull the page away under the viewer's hands.
+   */
+  background?: boolean;
+}
+
+/** GET /api/alerts: the alerts and the latest alert event seq, to open the stream after. */
+export interface AlertList {
+  alerts: AlertView[];
+  cursor: number;
+}
+
+/** An act on an alert: 'conflict' when someone else acknowledged it first (409). */
+export type AlertActFailure = ApiFailure | 'conflict';
 
 export interface DashboardApi {
   me(): Promise<ApiResult<Me>>;
@@ -134,6 +169,43 @@ export interface DashboardApi {
   editBranch(branchId: string, edit: BranchEdit): Promise<ApiResult<NetworkBranch>>;
   setNetworkSettings(edit: NetworkSettingsEdit): Promise<ApiResult<NetworkSettings>>;
   /**
+   * Manage › Webhooks (src/server/routes/manage-webhooks.ts). A new webhook or a new secret
+   * comes with the secret, answered this once. A 403 is a refusal of that change, which the page says.
+   */
+  webhooks(): Promise<ApiResult<WebhookList>>;
+  addWebhook(input: WebhookAdd): Promise<ApiResult<WebhookSecretAnswer>>;
+  editWebhook(webhookId: string, edit: WebhookEdit): Promise<ApiResult<WebhookView>>;
+  newWebhookSecret(webhookId: string): Promise<ApiResult<WebhookSecretAnswer>>;
+  webhookDeliveries(webhookId: string, limit?: number): Promise<ApiResult<DeliveryLog>>;
+  replayNotification(notificationId: string): Promise<ApiResult<DeliveryView>>;
+  /**
+   * Alerts (src/server/routes/alerts.ts): the list, its live stream (null where the browser
+   * has none), an acknowledgement with a comment, a complaint case opened from an alert (its
+   * branch's manager only), and the time-to-acknowledge figure over a period.
+   */
+  alerts(query: AlertListQuery): Promise<ApiResult<AlertList>>;
+  alertEvents: OpenEvents | null;
+  acknowledgeAlert(alertId: string, comment: string): Promise<Result<AlertView, AlertActFailure>>;
+  openAlertCase(alertId: string, body: { summary: string; topicId?: string }): Promise<Result<AlertView, AlertActFailure>>;
+  alertTimes(query: ReportQuery): Promise<ApiResult<AckTimes>>;
+  /**
+   * Manage › Alert rules (src/server/routes/manage-alert-rules.ts): the network's rules and a
+   * branch's own. A 403 is a refusal of that change, which the page says.
+   */
+  alertRules(branchId: string | null): Promise<ApiResult<AlertRulesView>>;
+  setNetworkAlertRule(kind: AlertKind, input: AlertRuleInput): Promise<ApiResult<AlertRulesView>>;
+  setBranchAlertRule(branchId: string, kind: AlertKind, input: AlertRuleInput): Promise<ApiResult<AlertRulesView>>;
+  clearBranchAlertRule(branchId: string, kind: AlertKind): Promise<ApiResult<AlertRulesView>>;
+  /**
+   * Manage › E-mail (src/server/routes/manage-email.ts): recipients, the SMTP server's status,
+   * a test message. A 403 is a refusal of that change, which the page says.
+   */
+  emailRecipients(): Promise<ApiResult<EmailRecipientsView>>;
+  addEmailRecipient(body: EmailRecipientAdd): Promise<ApiResult<EmailRecipientView>>;
+  editEmailRecipient(id: string, edit: EmailRecipientEdit): Promise<ApiResult<EmailRecipientView>>;
+  emailStatus(): Promise<ApiResult<EmailStatus>>;
+  sendTestEmail(body: EmailTest): Promise<ApiResult<EmailTestResult>>;
+  /**
    * Listens for the session ending (a 401 from any report) or refusing (a 403, or a password
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
    * see reports" page wherever it was.
@@ -164,6 +236,16 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
       if (result.reason === 'password-change-required') emit('password-change-required');
     }
     return result;
+  }
+
+  // An act on an alert names the 409 (someone else was faster) in its own word; the session's refusals are told as by `request`.
+  async function act(path: string, body: unknown): Promise<Result<AlertView, AlertActFailure>> {
+    const answer = await exchangeJson(options, path, { method: 'POST', body, credentials: 'same-origin' }, (status, code) => (status === 409 ? 'conflict' : refusalOf(status, code)));
+    if (answer.ok) return ok(answer.value as AlertView);
+    const reason = answer.reason === 'offline' ? 'unreachable' : answer.reason;
+    if (reason === 'unauthorized') emit('signed-out');
+    if (reason === 'password-change-required') emit('password-change-required');
+    return err(reason, answer.message);
   }
 
   const report = <T>(path: string) => (query: ReportQuery) =>
@@ -220,11 +302,46 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     addBranch: (input) => request<NetworkBranch>('POST', '/api/manage/branches', { body: input, ownForbidden: true }),
     editBranch: (branchId, edit) => request<NetworkBranch>('PATCH', `/api/manage/branches/${encodeURIComponent(branchId)}`, { body: edit, ownForbidden: true }),
     setNetworkSettings: (edit) => request<NetworkSettings>('PUT', '/api/manage/settings', { body: edit, ownForbidden: true }),
+    webhooks: () => request<WebhookList>('GET', '/api/manage/webhooks'),
+    addWebhook: (input) => request<WebhookSecretAnswer>('POST', '/api/manage/webhooks', { body: input, ownForbidden: true }),
+    editWebhook: (webhookId, edit) => request<WebhookView>('PATCH', `/api/manage/webhooks/${encodeURIComponent(webhookId)}`, { body: edit, ownForbidden: true }),
+    newWebhookSecret: (webhookId) => request<WebhookSecretAnswer>('POST', `/api/manage/webhooks/${encodeURIComponent(webhookId)}/secret`, { body: {}, ownForbidden: true }),
+    webhookDeliveries: (webhookId, limit) =>
+      request<DeliveryLog>('GET', `/api/manage/webhooks/${encodeURIComponent(webhookId)}/deliveries`, { query: { limit: limit === undefined ? undefined : String(limit) }, ownForbidden: true }),
+    replayNotification: (notificationId) => request<DeliveryView>('POST', `/api/manage/notifications/${encodeURIComponent(notificationId)}/replay`, { body: {}, ownForbidden: true }),
+    alerts: (query) =>
+      request<AlertList>('GET', '/api/alerts', {
+        query: { state: query.state, branch: query.branchId, region: query.regionId, limit: query.limit?.toString(), before: query.before?.toString() },
+        // A refusal here is about the alerts, never the end of the session: every page asks for them (the Shell's feed).
+        ownForbidden: true,
+        session: !query.background,
+      }),
+    alertEvents: options.events !== undefined ? options.events : browserEvents(options.baseUrl),
+    acknowledgeAlert: (alertId, comment) => act(`/api/alerts/${encodeURIComponent(alertId)}/ack`, { comment }),
+    openAlertCase: (alertId, body) => act(`/api/alerts/${encodeURIComponent(alertId)}/case`, body),
+    alertTimes: report<AckTimes>('/api/reports/alert-times'),
+    alertRules: (branchId) => request<AlertRulesView>('GET', '/api/manage/alert-rules', { query: { branch: branchId ?? undefined } }),
+    setNetworkAlertRule: (kind, input) => request<AlertRulesView>('PUT', `/api/manage/alert-rules/network/${encodeURIComponent(kind)}`, { body: input, ownForbidden: true }),
+    setBranchAlertRule: (branchId, kind, input) =>
+      request<AlertRulesView>('PUT', `/api/manage/alert-rules/branches/${encodeURIComponent(branchId)}/${encodeURIComponent(kind)}`, { body: input, ownForbidden: true }),
+    clearBranchAlertRule: (branchId, kind) =>
+      request<AlertRulesView>('DELETE', `/api/manage/alert-rules/branches/${encodeURIComponent(branchId)}/${encodeURIComponent(kind)}`, { body: {}, ownForbidden: true }),
+    emailRecipients: () => request<EmailRecipientsView>('GET', '/api/manage/email-recipients'),
+    addEmailRecipient: (body) => request<EmailRecipientView>('POST', '/api/manage/email-recipients', { body, ownForbidden: true }),
+    editEmailRecipient: (id, edit) => request<EmailRecipientView>('PATCH', `/api/manage/email-recipients/${encodeURIComponent(id)}`, { body: edit, ownForbidden: true }),
+    emailStatus: () => request<EmailStatus>('GET', '/api/manage/email/status'),
+    sendTestEmail: (body) => request<EmailTestResult>('POST', '/api/manage/email/test', { body, ownForbidden: true }),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The browser's EventSource at the API's origin, with the session cookie; null where there is none (jsdom). */
+function browserEvents(baseUrl: string): OpenEvents | null {
+  if (typeof EventSource !== 'function') return null;
+  return (path) => new EventSource(new URL(path, baseUrl), { withCredentials: true }) as unknown as EventSourceLike;
 }
 
 /** The methods the dashboard sends, as exchangeJson (src/sync/http.ts) takes them. */

@@ -21,7 +21,7 @@ export const seesAllBranches = (me: Me): boolean => managesBranchManagers(me);
 /** Pages for head office alone: the privacy desk (customers' requests, the audit log). */
 const HEAD_OFFICE_PAGES: readonly Page[] = ['privacy'];
 /** Pages above a branch: the branches side by side (head office every branch, a regional manager their region's). */
-const ABOVE_BRANCH_PAGES: readonly Page[] = ['branches', 'network'];
+const ABOVE_BRANCH_PAGES: readonly Page[] = ['branches', 'network', 'webhooks'];
 
 /** Whether the viewer's role opens a page: the server answers 403 anyway; the nav does not offer it. */
 export const mayOpen = (page: Page, me: Me): boolean => {

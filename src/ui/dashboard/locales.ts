@@ -29,6 +29,22 @@ import pinsEn from '../../locales/manage-pins/en.json';
 import pinsEs from '../../locales/manage-pins/es.json';
 import pinsZhHans from '../../locales/manage-pins/zh-Hans.json';
 import pinsZhHant from '../../locales/manage-pins/zh-Hant.json';
+import alertsEn from '../../locales/alerts/en.json';
+import alertsEs from '../../locales/alerts/es.json';
+import alertsZhHans from '../../locales/alerts/zh-Hans.json';
+import alertsZhHant from '../../locales/alerts/zh-Hant.json';
+import webhooksEn from '../../locales/manage-webhooks/en.json';
+import webhooksEs from '../../locales/manage-webhooks/es.json';
+import webhooksZhHans from '../../locales/manage-webhooks/zh-Hans.json';
+import webhooksZhHant from '../../locales/manage-webhooks/zh-Hant.json';
+import alertRulesEn from '../../locales/manage-alerts/en.json';
+import alertRulesEs from '../../locales/manage-alerts/es.json';
+import alertRulesZhHans from '../../locales/manage-alerts/zh-Hans.json';
+import alertRulesZhHant from '../../locales/manage-alerts/zh-Hant.json';
+import emailEn from '../../locales/manage-email/en.json';
+import emailEs from '../../locales/manage-email/es.json';
+import emailZhHans from '../../locales/manage-email/zh-Hans.json';
+import emailZhHant from '../../locales/manage-email/zh-Hant.json';
 
 type Texts = { [key: string]: string | Texts };
 
@@ -53,10 +69,10 @@ export function mergeTexts(...trees: Texts[]): Texts {
  * their own; the Manage pages keep theirs in files of their own (src/locales/manage-*).
  */
 export const dashboardResources: Record<Language, Texts> = {
-  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans),
-  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant),
-  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn),
-  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs),
+  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans, alertsZhHans, webhooksZhHans, alertRulesZhHans, emailZhHans),
+  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant, alertsZhHant, webhooksZhHant, alertRulesZhHant, emailZhHant),
+  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn, alertsEn, webhooksEn, alertRulesEn, emailEn),
+  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs, alertsEs, webhooksEs, alertRulesEs, emailEs),
 };
 
 /** Adds the dashboard texts to an i18next instance; doing it again changes nothing. */

@@ -13,6 +13,7 @@ import { addDashboardLocales, dashboardResources } from '../../../src/ui/dashboa
 import { DashboardProvider, type DashboardServices } from '../../../src/ui/dashboard/services.tsx';
 import { createI18n } from '../../../src/ui/i18n.ts';
 import { SERVER_NOW, startTestServer, type TestServer } from '../../server/fixtures.ts';
+import { fetchEvents } from './event-source.ts';
 import { PASSWORD } from '../../server/dashboard.ts';
 
 export { PASSWORD };
@@ -52,6 +53,12 @@ export interface DashboardOptions {
   language?: Language;
   /** The address the browser opens: `/dashboard/fleet?branch=…`. */
   path?: string;
+  /**
+   * The live alerts' stream (server-sent events), which jsdom cannot open: given an
+   * EventSource over the page's own fetch (event-source.ts). Off by default, so the other
+   * pages' tests hold no stream open.
+   */
+  live?: boolean;
 }
 
 /** What the dashboard handed to the user: CSV downloads and print requests. */
@@ -65,13 +72,16 @@ export interface Handed {
  * keyboard as a manager without a mouse would: Tab to a control, Enter or Space to press it.
  * The clock is the server's (SERVER_NOW), so "today" is the day the seeded records were made.
  */
-export async function givenDashboard(server: TestServer, { language = 'en', path = '/dashboard' }: DashboardOptions = {}) {
+export async function givenDashboard(server: TestServer, { language = 'en', path = '/dashboard', live = false }: DashboardOptions = {}) {
   history.replaceState(null, '', path);
   const i18n = createI18n(language);
   addDashboardLocales(i18n);
   const handed: Handed = { files: [], prints: 0 };
   const services: DashboardServices = {
-    api: createDashboardApi({ baseUrl: server.baseUrl, fetch: cookieJarFetch() }),
+    api: (() => {
+      const jarFetch = cookieJarFetch();
+      return createDashboardApi({ baseUrl: server.baseUrl, fetch: jarFetch, events: live ? fetchEvents(server.baseUrl, jarFetch) : null });
+    })(),
     i18n,
     now: () => SERVER_NOW,
     timeZone: 'UTC',
