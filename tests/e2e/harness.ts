@@ -121,9 +121,13 @@ export async function openTablet(userDataDir: string, viewport = { width: 800, h
   return { context, page };
 }
 
-/** axe-core's violations on the page as it is (injected through the debugger: the app's CSP allows no inline script). */
+/**
+ * axe-core's violations on the page as it is (injected through the debugger: the app's CSP allows
+ * no inline script). Injected once per document: evaluating its half a megabyte again at every
+ * check was a good part of the screen-by-screen tests' time.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   const result = await page.evaluate(() => (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] }));
   return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
 }
@@ -448,8 +452,13 @@ export function useServerAndChromium(prefix: string, extraArgs: string[] = []): 
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}/`;
-    server = await startServer(port, dataDir);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+    // Side by side: neither needs the other until the first test. Each is kept as soon as it is
+    // up, so that afterAll stops it even when the other failed.
+    const [started, launched] = await Promise.allSettled([
+      startServer(port, dataDir).then((running) => (server = running)),
+      chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] }).then((launched) => (browser = launched)),
+    ]);
+    for (const outcome of [started, launched]) if (outcome.status === 'rejected') throw outcome.reason;
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
