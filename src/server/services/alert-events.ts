@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AlertEventType, AlertView, NotificationEvent } from '../../domain/alerts.ts';
 import type { Database } from '../db/schema.ts';
 import { alertViewQuery, rowToAlertView } from '../repositories/alerts.ts';
-import { enqueueNotificationBatch } from './notify.ts';
+import { enqueueNotificationBatch, toldAlert } from './notify.ts';
 
 /** What each event of an alert is called to those outside who subscribe to it; a case opened from an alert is told as its acknowledgement. */
 const NOTIFIED_AS: Record<AlertEventType, Exclude<NotificationEvent, 'digest'>> = {
@@ -18,7 +18,8 @@ export type AlertChange = { alertId: string; type: AlertEventType; actor: string
 /**
  * Records one change of an alert, after the change itself, in the same transaction: the
  * event (the live stream's next message) and a notification for every webhook and e-mail
- * recipient subscribed to it, each carrying the alert as it is now. Answers the event's seq.
+ * recipient subscribed to it, each carrying the alert as it is now (`toldAlert`: without the
+ * acknowledgement's comment). Answers the event's seq.
  */
 export async function recordAlertEvent(trx: Kysely<Database>, change: AlertChange, now: number): Promise<{ seq: number; alert: AlertView }> {
   const [recorded] = await recordAlertEvents(trx, [change], now);
@@ -60,7 +61,7 @@ export async function recordAlertEvents(trx: Kysely<Database>, changes: readonly
     trx,
     recorded.map((r) => ({
       subject: { kind: 'alert-event', id: String(r.seq), branchId: r.alert.branchId, regionId: r.regionId },
-      payload: { event: NOTIFIED_AS[r.type], alert: r.alert },
+      payload: { event: NOTIFIED_AS[r.type], alert: toldAlert(r.alert) },
     })),
     now,
   );

@@ -1,4 +1,5 @@
-import type { AlertDetail, AlertView, NotificationEvent } from '../../domain/alerts.ts';
+import type { AlertDetail, NotificationEvent } from '../../domain/alerts.ts';
+import type { ToldAlert } from './notify.ts';
 import type { Digest } from '../../domain/digest.ts';
 import type { Language } from '../../domain/language.ts';
 import type { Figure } from '../../domain/metrics.ts';
@@ -78,7 +79,7 @@ function write(language: Language, subject: string, heading: string, sections: S
 type AlertEvent = Exclude<NotificationEvent, 'digest'>;
 
 /** An alert's e-mail: what, where, when (marked late, with its real time, when it is), who has it. */
-export function alertEmail(event: AlertEvent, alert: AlertView, language: Language, context: AlertContext): EmailMessage {
+export function alertEmail(event: AlertEvent, alert: ToldAlert, language: Language, context: AlertContext): EmailMessage {
   const t = (key: string, values?: Record<string, string | number>) => emailText(language, key, values);
   const time = (at: number) => formatTime(at, context.timeZone, language);
   const kind = t(`kind.${alert.kind}`);

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
 import * as v from 'valibot';
-import type { AlertView } from '../../domain/alerts.ts';
 import type { Digest } from '../../domain/digest.ts';
 import { isLanguage, type Language } from '../../domain/language.ts';
 import { EmailAddressSchema } from '../../domain/manage-email.ts';
@@ -9,7 +8,7 @@ import type { Labels } from '../../domain/reports.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database, NotificationRow } from '../db/schema.ts';
 import { alertEmail, digestEmail, type EmailMessage } from './email-texts.ts';
-import type { Deliverer, DeliveryOutcome, NotificationPayload } from './notify.ts';
+import type { Deliverer, DeliveryOutcome, NotificationPayload, ToldAlert } from './notify.ts';
 
 /**
  * E-mail through the SMTP server the server's environment names (decision 0025): SMTP_URL
@@ -135,7 +134,7 @@ export async function writeNotification(db: Kysely<Database>, payload: Notificat
   return alertEmail(payload.event, payload.alert, language, await alertContextOf(db, payload.alert));
 }
 
-async function alertContextOf(db: Kysely<Database>, alert: AlertView) {
+async function alertContextOf(db: Kysely<Database>, alert: ToldAlert) {
   const [branch, reasons] = await Promise.all([
     db.selectFrom('branches').select('time_zone').where('id', '=', alert.branchId).executeTakeFirst(),
     db.selectFrom('reasons').select(['id', 'labels']).where('branch_id', '=', alert.branchId).execute(),

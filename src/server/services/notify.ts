@@ -13,9 +13,21 @@ import type { Database, NotificationRow } from '../db/schema.ts';
 export const CHANNELS = ['webhook', 'email'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * An alert as it is told outside: the acknowledgement without its comment, which staff may
+ * have written a customer's words into (docs/privacy.md, "What leaves the bank").
+ */
+export type ToldAlert = Omit<AlertView, 'acknowledged'> & { acknowledged: Omit<NonNullable<AlertView['acknowledged']>, 'comment'> | null };
+
+export function toldAlert(alert: AlertView): ToldAlert {
+  if (!alert.acknowledged) return { ...alert, acknowledged: null };
+  const { comment: _comment, ...acknowledged } = alert.acknowledged;
+  return { ...alert, acknowledged };
+}
+
 /** What a notification says, as JSON: the webhook's body, and what an e-mail is written from in its recipient's language. */
 export type NotificationPayload =
-  | { event: Exclude<NotificationEvent, 'digest'>; alert: AlertView }
+  | { event: Exclude<NotificationEvent, 'digest'>; alert: ToldAlert }
   | { event: 'digest'; digest: unknown };
 
 /** What a notification is about: one alert event (its seq) or one digest (its day and scope). */

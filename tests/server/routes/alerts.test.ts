@@ -128,6 +128,10 @@ describeEachDatabase('the alerts on the dashboard', (kind) => {
   it('given an open alert, when its manager acknowledges it with a comment, then it is acknowledged by them with its clock stopped and its event; a second acknowledgement is 409 naming them; another branch 404; no comment 400', async () => {
     const { db, post, list, raiseOne, events } = await given();
     const alert = await raiseOne();
+    await db
+      .insertInto('webhooks')
+      .values({ id: '019ab000-0000-7000-8000-00000000eb09', name: 'Desk', url: 'https://hooks.bank.example/desk', secret: 's', region_id: null, branch_id: null, events: '["alert-acknowledged"]', enabled: 1, created_at: SERVER_NOW, created_by: 'HQ1', updated_at: SERVER_NOW })
+      .execute();
 
     expect(await post('manager', `/api/alerts/${alert.id}/ack`, { comment: '   ' })).toMatchObject({ status: 400, body: { code: 'bad-request', message: expect.stringContaining('comment') } });
     expect(await post('otherManager', `/api/alerts/${alert.id}/ack`, { comment: 'Not mine' })).toMatchObject({ status: 404, body: { code: 'not-found' } });
@@ -138,6 +142,11 @@ describeEachDatabase('the alerts on the dashboard', (kind) => {
       status: 200,
       body: { id: alert.id, escalateAt: null, acknowledged: { at: SERVER_NOW, by: '3003', name: 'Staff branch-manager', via: 'dashboard-session', comment: 'Spoke with the customer at the door' } },
     });
+    // Told outside as acknowledged by whom and when, without the comment (a customer's words may be in it).
+    const told = await db.selectFrom('notifications').select('body').execute();
+    expect(told).toHaveLength(1);
+    expect(JSON.parse(told[0]!.body)).toMatchObject({ event: 'alert-acknowledged', alert: { id: alert.id, acknowledged: { by: '3003', via: 'dashboard-session' } } });
+    expect(told[0]!.body).not.toContain('Spoke with the customer');
     const again = await post('hq', `/api/alerts/${alert.id}/ack`, { comment: 'Me too' });
     expect(again).toMatchObject({ status: 409, body: { code: 'conflict', message: expect.stringContaining('Staff branch-manager (3003)') } });
 
