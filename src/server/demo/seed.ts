@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Language } from '../../domain/language.ts';
 import { uuidv7 } from 'uuidv7';
 import { isFormalAct, type CaseChannel, type CaseEvent, type StaffRole } from '../../domain/case.ts';
 import { isManagerRole, STAFF_SESSION_MS } from '../../domain/staff-session.ts';
@@ -14,6 +15,7 @@ import { hashSecret } from '../secrets.ts';
 import { seededRandom } from './random.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
+import { acknowledgeAlert } from '../services/alert-acks.ts';
 import { ingestPush } from '../services/ingest.ts';
 import { openStaffSession, signRecord } from '../services/staff-sessions.ts';
 import type { StaffSession } from '../repositories/staff-sessions.ts';
@@ -67,6 +69,8 @@ export const DEMO_MANAGER_PIN = '246802';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const BATCH = 200;
+/** The longest a demo tablet's batch spans: with its minute to arrive, well within LATE_AFTER_MS. */
+const BATCH_SPAN_MS = 10 * 60_000;
 
 type Random = () => number;
 
@@ -112,7 +116,42 @@ export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Prom
     for (const [device, list] of records.byDevice) await pushAll(db, device, list, options.now);
   }
   await reportHealth(db, branches, options.now, random);
+  await acknowledgeHistory(db, branches, options, random);
   return { branches, counts };
+}
+
+/** What a branch manager writes when they acknowledge an alert, in the branch's language. */
+const ACK_COMMENTS: Record<Language, readonly string[]> = {
+  en: ['Spoke with the customer before they left.', 'Called the customer back; the explanation satisfied them.', 'Talked it over with the teller.'],
+  es: ['Hablé con el cliente antes de que se fuera.', 'Llamé al cliente; quedó conforme con la explicación.', 'Lo comenté con el cajero.'],
+  'zh-Hans': ['客户离开前已当面沟通。', '已回电客户，客户对解释表示满意。', '已与柜员沟通。'],
+  'zh-Hant': ['客戶離開前已當面溝通。', '已回電客戶，客戶對解釋表示滿意。', '已與櫃員溝通。'],
+};
+
+/**
+ * The alerts the seeded history raised, acknowledged as a branch would have: each by its
+ * branch manager a few minutes after it was raised, with a comment, through the same service
+ * as the dashboard's. Those of the last two hours stay open, so the demo's Alerts page has
+ * something to do and its clock something to escalate.
+ */
+async function acknowledgeHistory(db: Kysely<Database>, branches: readonly SeededBranch[], options: DemoOptions, random: Random): Promise<void> {
+  const plans = options.branches ?? DEMO_BRANCHES;
+  for (const branch of branches) {
+    const plan = plans.find((p) => p.key === branch.key)!;
+    const manager = { by: plan.branchManager.staffNumber, name: plan.branchManager.name, via: 'dashboard-session', actor: plan.branchManager.staffNumber, mayAct: () => true } as const;
+    const open = await db
+      .selectFrom('alerts')
+      .select(['id', 'raised_at'])
+      .where('branch_id', '=', branch.id)
+      .where('acknowledged_at', 'is', null)
+      .where('raised_at', '<', options.now - 2 * HOUR)
+      .orderBy('seq')
+      .execute();
+    for (const alert of open) {
+      const at = Number(alert.raised_at) + between(random, 1, 9) * MINUTE;
+      must(await acknowledgeAlert(db, manager, alert.id, { comment: pick(random, ACK_COMMENTS[plan.language]) }, at));
+    }
+  }
 }
 
 /** The branch, its counters and staff, and its tablets enrolled with codes as staff would. */
@@ -352,17 +391,23 @@ async function signStaffActs(db: Kysely<Database>, branch: SeededBranch, records
 }
 
 /**
- * Pushes a tablet's records in order, in batches as its sync engine would; each batch
- * arrives a little after its last record was made (tablets sync within the minute).
+ * Pushes a tablet's records in order, as its sync engine would: the records of a few minutes
+ * together (a burst of taps, a quiet spell), each batch arriving a minute after its last
+ * record. So a record reaches the server within minutes of being made, and raises its alert
+ * on time, never as late data (LATE_AFTER_MS).
  */
 async function pushAll(db: Kysely<Database>, device: KnownDevice, records: SyncRecord[], now: number): Promise<void> {
   records.sort((a, b) => a.createdAt - b.createdAt);
-  for (let start = 0; start < records.length; start += BATCH) {
-    const batch = records.slice(start, start + BATCH);
+  let start = 0;
+  while (start < records.length) {
+    let end = start + 1;
+    while (end < records.length && end - start < BATCH && records[end]!.createdAt - records[start]!.createdAt < BATCH_SPAN_MS) end++;
+    const batch = records.slice(start, end);
     const receivedAt = Math.min(now, batch.at(-1)!.createdAt + MINUTE);
     const answer = await ingestPush(db, device, { records: batch }, receivedAt);
     const refused = answer.results.filter((r) => r.status === 'rejected');
     if (refused.length > 0) throw new Error(`demo: the server refused ${refused.length} records: ${JSON.stringify(refused[0])}`);
+    start = end;
   }
 }
 
