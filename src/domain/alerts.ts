@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { storableText } from './text.ts';
 
 /**
  * Alerts (docs/architecture.md, "Alerts"): rules that notice a customer leaving unhappy while
@@ -137,7 +138,7 @@ export interface AlertStreamMessage {
 
 /** An acknowledgement: who is taken from the session, never from the body. */
 export const AckSchema = v.strictObject({
-  comment: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(1000, 'is longer than 1000 characters')),
+  comment: v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(1000, 'is longer than 1000 characters')),
 });
 
 /** Time to acknowledge, over the alerts raised in a period (the dashboard's figure). */

@@ -49,11 +49,10 @@ const URL_MESSAGES: Record<WebhookUrlProblem, string> = {
 export const WebhookUrlSchema = v.pipe(
   v.string('must be text'),
   v.trim(),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const problem = webhookUrlProblem(dataset.value);
-    if (problem) addIssue({ message: URL_MESSAGES[problem] });
-  }),
+  v.check(
+    (url) => webhookUrlProblem(url) === null,
+    (issue) => URL_MESSAGES[webhookUrlProblem(issue.input as string) ?? 'empty'],
+  ),
 );
 
 const NameSchema = v.pipe(v.string('must be text'), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'is longer than 100 characters'));

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ALERT_KINDS, ALERT_LEVELS, type AlertView } from '../domain/alerts.ts';
+import { ALERT_KINDS, ALERT_LEVELS, type AlertDetail, type AlertView } from '../domain/alerts.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { describeIssues } from '../domain/wire.ts';
 import { exchangeJson, type HttpOptions, type RefusalOf, type TransportFailure } from './http.ts';
@@ -21,8 +21,11 @@ export type StaffAlertFailure =
   /** 404: not an alert of this branch (any more). */
   | 'not-found';
 
-// What the tablet reads of an alert: an answer out of this shape is 'bad-response', never shown half.
-const AlertViewSchema = v.looseObject({
+// What the tablet reads of an alert: an answer out of this shape is 'bad-response', never shown
+// half. Every field is named, and the detail (its fields vary by kind) is checked by its kind:
+// no loose objects, whose code would ride in every tablet's first screen (tests/e2e/build.test.ts).
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const AlertViewSchema = v.object({
   id: v.string(),
   seq: v.number(),
   kind: v.picklist(ALERT_KINDS),
@@ -32,16 +35,16 @@ const AlertViewSchema = v.looseObject({
   counterName: v.nullable(v.string()),
   tellerId: v.nullable(v.string()),
   tellerName: v.nullable(v.string()),
-  detail: v.looseObject({ kind: v.picklist(ALERT_KINDS) }),
+  detail: v.custom<AlertDetail>((value) => isObject(value) && (ALERT_KINDS as readonly unknown[]).includes(value.kind), 'must be an alert detail'),
   occurredAt: v.number(),
   raisedAt: v.number(),
   late: v.boolean(),
   level: v.picklist(ALERT_LEVELS),
   escalateAt: v.nullable(v.number()),
-  acknowledged: v.nullable(v.looseObject({ at: v.number(), by: v.string(), name: v.string(), via: v.string(), comment: v.string() })),
+  acknowledged: v.nullable(v.object({ at: v.number(), by: v.string(), name: v.string(), via: v.picklist(['dashboard-session', 'staff-session']), comment: v.string() })),
   caseId: v.nullable(v.string()),
 });
-const StaffAlertsPageSchema = v.looseObject({ alerts: v.array(AlertViewSchema) });
+const StaffAlertsPageSchema = v.object({ alerts: v.array(AlertViewSchema) });
 
 const refusal: RefusalOf<StaffAlertFailure> = (status, code) => {
   if (code === 'staff-session-required') return 'staff-session-required';

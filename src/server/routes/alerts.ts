@@ -20,6 +20,15 @@ import { resolveSelection } from '../services/report-scope.ts';
 import { QueryNumber } from './query.ts';
 
 /** How often the live stream reads the table and says it is alive; tests shorten them. */
+/** Streams one session may hold open on one server at once. */
+const STREAMS_PER_SESSION = 4;
+/** The most events a stream replays from its `after`: further behind, the page reloads its list. */
+const STREAM_BACKLOG_MAX = 1000;
+/** How stale a stream's reading of its viewer may be when it tells events. */
+const VIEWER_FRESH_MS = 2000;
+/** How long a page may leave what it was sent unread before its stream is ended. */
+const DRAIN_WAIT_MS = 30_000;
+
 /**
  * How a stream reads and lives: it reads every `pollMs`, says it is alive every `heartbeatMs`
  * (and checks the session then), and ends after `maxMs`, when the page's EventSource opens a
@@ -90,8 +99,21 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     if (!query.success) return sendApiError(reply, 'bad-request', `${describeIssues(query.issues)} (after: the seq of the last alert event the page holds)`);
     const lastEventId = v.safeParse(LastEventIdSchema, request.headers['last-event-id']);
     if (!lastEventId.success) return sendApiError(reply, 'bad-request', `Last-Event-ID: ${describeIssues(lastEventId.issues)}`);
-    const after = lastEventId.output ?? query.output.after ?? (await latestAlertEventSeq(db, 'all'));
-    await streamAlerts(request, reply, after);
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    if ((streamsOf.get(token) ?? 0) >= STREAMS_PER_SESSION) {
+      return sendApiError(reply, 'rate-limited', `This session has ${STREAMS_PER_SESSION} alert streams open already: close another tab of the dashboard.`);
+    }
+    const latest = await latestAlertEventSeq(db, 'all');
+    // A page far behind reads its alerts again (GET /api/alerts) rather than replaying history.
+    const after = Math.max(lastEventId.output ?? query.output.after ?? latest, latest - STREAM_BACKLOG_MAX);
+    streamsOf.set(token, (streamsOf.get(token) ?? 0) + 1);
+    try {
+      await streamAlerts(request, reply, after);
+    } finally {
+      const left = (streamsOf.get(token) ?? 1) - 1;
+      if (left > 0) streamsOf.set(token, left);
+      else streamsOf.delete(token);
+    }
   });
 
   /** POST /api/alerts/:alertId/ack ({ comment }): acknowledged by the signed-in viewer. */
@@ -120,6 +142,8 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
 
   /** The open streams, ended when the server closes: close() waits for busy connections. */
   const open = new Set<() => void>();
+  /** How many streams each session holds open on this server: a page has one; a few tabs, a few. */
+  const streamsOf = new Map<string, number>();
   app.addHook('preClose', async () => {
     for (const end of open) end();
   });
@@ -158,6 +182,8 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     // The client gone (the response's connection closed) or the socket failing ends it too.
     res.on('close', end);
     res.on('error', end);
+    // A client that went away before the stream began closed its connection unheard.
+    if (res.destroyed || request.raw.socket.destroyed) end();
     const stopListening = onAlertsChanged(() => wake?.());
     let nextBeat = Date.now() + times.heartbeatMs;
     const endAt = Date.now() + times.maxMs;
@@ -166,12 +192,22 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
     let cursor = after;
     const seen = new Set<number>();
     const missing = new Map<number, number>();
+    let checkedAt = Date.now();
     try {
       while (!ended) {
         const events = await alertEventsAfter(db, cursor, EVENTS_PER_READ);
         const fresh = events.filter((e) => !seen.has(e.seq));
         for (const e of fresh) seen.add(e.seq);
-        await tell(fresh.filter((e) => visible(viewer, e)));
+        // Who may see what is read again before telling, when it was last read a while ago:
+        // a viewer moved to another branch or signed out hears nothing more of the old one.
+        if (fresh.length > 0 && Date.now() - checkedAt > VIEWER_FRESH_MS) {
+          const still = await stillSignedIn(db, token, now());
+          if (!still) break;
+          viewer = still;
+          checkedAt = Date.now();
+        }
+        if (!(await tell(fresh.filter((e) => visible(viewer, e))))) break;
+        const before = cursor;
         cursor = settle(cursor, events, seen, missing, Date.now());
         if (ended || Date.now() >= endAt) break;
         if (Date.now() >= nextBeat) {
@@ -179,10 +215,12 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
           const still = await stillSignedIn(db, token, now());
           if (!still) break;
           viewer = still;
+          checkedAt = Date.now();
           res.write(': heartbeat\n\n');
         }
-        // A full read: more are waiting now.
-        if (events.length === EVENTS_PER_READ) continue;
+        // A full read that moved on: more are waiting now. One that did not (a gap in the seqs
+        // it waits for) waits like any other, rather than read the same rows again at once.
+        if (events.length === EVENTS_PER_READ && (fresh.length > 0 || cursor !== before)) continue;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, Math.min(times.pollMs, Math.max(0, nextBeat - Date.now()), Math.max(0, endAt - Date.now())));
           function done() {
@@ -201,15 +239,28 @@ export const alertRoutes: FastifyPluginAsync<AlertRoutesOptions> = async (app, {
       end();
     }
 
-    async function tell(events: AlertEventRef[]): Promise<void> {
-      if (events.length === 0) return;
+    /**
+     * Writes the events; answers false when the client stopped reading: a page that does not
+     * take what it was sent within DRAIN_WAIT_MS is ended, so no stream piles up in memory.
+     */
+    async function tell(events: AlertEventRef[]): Promise<boolean> {
+      if (events.length === 0) return true;
       const views = await readAlertViews(db, [...new Set(events.map((e) => e.alertId))]);
       for (const e of events) {
         const alert = views.get(e.alertId);
         if (!alert || ended) continue;
         const message: AlertStreamMessage = { seq: e.seq, type: e.type, alert };
-        res.write(`id: ${e.seq}\nevent: alert\ndata: ${JSON.stringify(message)}\n\n`);
+        if (res.write(`id: ${e.seq}\nevent: alert\ndata: ${JSON.stringify(message)}\n\n`)) continue;
+        const drained = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), DRAIN_WAIT_MS);
+          res.once('drain', () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+        if (!drained) return false;
       }
+      return true;
     }
   }
 };

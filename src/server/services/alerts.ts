@@ -42,12 +42,6 @@ const LOW_SCORES: ReadonlySet<string> = new Set(['neutral', 'dissatisfied']);
 const isLow = (rating: RatingFacts): boolean => LOW_SCORES.has(rating.score);
 const wantsReply = (opinion: OpinionFacts): boolean => opinion.opinion_kind === 'complaint' && opinion.wants_reply === 1;
 
-/**
- * A tablet's clock may run ahead of the server's: a burst whose first rating was made "at" t
- * may have been raised this long before t. The read of raised bursts by their time allows for it.
- */
-const CLOCK_AHEAD_MS = 60 * MINUTE;
-
 /** The most rating ids a burst's detail lists: a window of one counter rarely holds more. */
 const BURST_IDS_MAX = 50;
 
@@ -84,11 +78,43 @@ export async function raiseAlertsInTransaction(trx: Kysely<Database>, records: S
   if (!mayRaiseAlerts(records)) return [];
   const rules = (await effectiveAlertRules(trx, [records.branchId])).get(records.branchId)!;
   const alerts = [
-    ...ratingAlerts(records.branchId, records.ratings, rules, now),
+    ...(await withinRatingAlertLimit(trx, records.branchId, ratingAlerts(records.branchId, records.ratings, rules, now), now)),
     ...complaintAlerts(records.branchId, records.opinions, rules, now),
     ...(await burstAlerts(trx, records.branchId, records.ratings, rules['low-burst'], now)),
   ];
   return storeRaised(trx, alerts, now);
+}
+
+/**
+ * A counter raises at most this many alerts of single ratings an hour. Beyond, its ratings
+ * still count and its bursts are still raised (one per window): a tablet that floods the
+ * server with made-up "dissatisfied" taps, or a backlog of a whole day, fills the region's
+ * inboxes with one burst per window instead of an alert per rating.
+ */
+export const RATING_ALERTS_PER_COUNTER_HOUR = 30;
+
+/** Keeps, per counter, only as many single-rating alerts as its hour's allowance has left, the earliest first. */
+async function withinRatingAlertLimit(trx: Kysely<Database>, branchId: string, alerts: readonly NewAlert[], now: number): Promise<NewAlert[]> {
+  if (alerts.length === 0) return [];
+  const counters = [...new Set(alerts.map((a) => a.counterId!))];
+  const raised = await trx
+    .selectFrom('alerts')
+    .select(['counter_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('branch_id', '=', branchId)
+    .where('raised_at', '>', now - 60 * MINUTE)
+    .where('kind', 'in', ['dissatisfied', 'low-with-reasons'])
+    .where('counter_id', 'in', counters)
+    .groupBy('counter_id')
+    .execute();
+  const left = new Map(counters.map((c) => [c, RATING_ALERTS_PER_COUNTER_HOUR]));
+  for (const row of raised) left.set(row.counter_id!, RATING_ALERTS_PER_COUNTER_HOUR - Number(row.n));
+  return [...alerts]
+    .sort((a, b) => a.occurredAt - b.occurredAt)
+    .filter((alert) => {
+      const n = left.get(alert.counterId!) ?? 0;
+      left.set(alert.counterId!, n - 1);
+      return n > 0;
+    });
 }
 
 /** Inserts the alerts whose keys are free and records a `raised` event for each, in the caller's transaction or one of its own. */
@@ -226,8 +252,7 @@ function complaintAlerts(branchId: string, opinions: readonly OpinionFacts[], ru
  * low ratings of the counter are walked in time order: a rating inside a raised burst's
  * window starts nothing; the first one after it may start the next burst. So a counter where
  * every customer leaves unhappy for an hour raises one alert per `minutes`, not one per rating,
- * and two servers or the sweep that look at the same ratings find the same first rating and
- * key. A late batch whose low ratings fall before a raised burst may make a burst of its own.
+ * and two servers that look at the same ratings find the same first rating and key. A late batch whose low ratings fall before a raised burst may make a burst of its own.
  * Only a burst that holds a rating of this push is raised: the others were raised (or, with
  * the rule off then, deliberately not) when their own ratings arrived. The alert happened at
  * the rating that made the count, and names the counter's teller when all its ratings are
@@ -238,46 +263,34 @@ async function burstAlerts(db: Kysely<Database>, branchId: string, ratings: read
   const fresh = ratings.filter(isLow);
   if (fresh.length === 0) return [];
   const windowMs = rule.params.minutes * MINUTE;
-  const counters = [...new Set(fresh.map((r) => r.counter_id))];
-  let first = Infinity;
-  let last = -Infinity;
-  for (const r of fresh) {
-    first = Math.min(first, r.created_at);
-    last = Math.max(last, r.created_at);
-  }
-  // The ratings that share a window with one of the push's, by their counter and own time
-  // (an index); and the bursts raised there already, with their first rating's time.
-  const [lows, raised] = await Promise.all([
-    db
-      .selectFrom('ratings')
-      .select(['id', 'counter_id', 'teller_id', 'created_at'])
-      .where('counter_id', 'in', counters)
-      .where('score', 'in', [...LOW_SCORES])
-      .where('created_at', '>=', first - windowMs)
-      .where('created_at', '<=', last + windowMs)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute(),
-    db
-      .selectFrom('alerts')
-      .innerJoin('ratings', 'ratings.id', 'alerts.source_id')
-      .select(['alerts.counter_id', 'ratings.created_at as start'])
-      .where('alerts.branch_id', '=', branchId)
-      .where('alerts.raised_at', '>=', first - 2 * windowMs - CLOCK_AHEAD_MS)
-      .where('alerts.kind', '=', 'low-burst')
-      .where('alerts.counter_id', 'in', counters)
-      .execute(),
-  ]);
   const pushed = new Set(fresh.map((r) => r.id));
   const alerts: NewAlert[] = [];
-  for (const counterId of counters) {
-    const starts = raised.filter((a) => a.counter_id === counterId).map((a) => Number(a.start));
+  for (const span of burstSpans(fresh, windowMs)) {
+    // The counter's low ratings that share a window with the span's (an index: counter, own
+    // time), from two windows before, for the bursts that may cover its first; at most
+    // BURST_ROWS_MAX, however many a tablet made up; and which of them opened a burst raised already.
+    const lows = await db
+      .selectFrom('ratings')
+      .select(['id', 'teller_id', 'created_at'])
+      .where('counter_id', '=', span.counterId)
+      .where('created_at', '>=', span.first - 2 * windowMs)
+      .where('created_at', '<=', span.last + windowMs)
+      .where('score', 'in', [...LOW_SCORES])
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(BURST_ROWS_MAX)
+      .execute();
+    const keyOf = (ratingId: string) => alertDedupeKey('low-burst', `${span.counterId}:${ratingId}`);
+    const raised = new Set((await db.selectFrom('alerts').select('dedupe_key').where('dedupe_key', 'in', lows.map((r) => keyOf(r.id))).execute()).map((r) => r.dedupe_key));
+    const starts = lows.filter((r) => raised.has(keyOf(r.id))).map((r) => r.created_at);
     const covered = (at: number) => starts.some((start) => at >= start && at <= start + windowMs);
-    const atCounter = lows.filter((r) => r.counter_id === counterId);
-    for (let i = 0; i < atCounter.length; i++) {
-      const opening = atCounter[i]!;
+    for (let i = 0; i < lows.length; i++) {
+      const opening = lows[i]!;
       if (covered(opening.created_at)) continue;
-      const window = atCounter.slice(i).filter((r) => r.created_at <= opening.created_at + windowMs);
+      // The list is in time order: the window ends at the first rating past it.
+      let end = i;
+      while (end < lows.length && lows[end]!.created_at <= opening.created_at + windowMs) end++;
+      const window = lows.slice(i, end);
       if (window.length < rule.params.count) continue;
       starts.push(opening.created_at);
       if (!window.some((r) => pushed.has(r.id))) continue;
@@ -286,9 +299,9 @@ async function burstAlerts(db: Kysely<Database>, branchId: string, ratings: read
         anAlert(
           rule,
           {
-            dedupeKey: alertDedupeKey('low-burst', `${counterId}:${opening.id}`),
+            dedupeKey: keyOf(opening.id),
             branchId,
-            counterId,
+            counterId: span.counterId,
             tellerId: tellers.size === 1 ? window[0]!.teller_id : null,
             sourceKind: 'rating',
             sourceId: opening.id,
@@ -301,4 +314,34 @@ async function burstAlerts(db: Kysely<Database>, branchId: string, ratings: read
     }
   }
   return alerts;
+}
+
+/** The most rows one span of a burst reads: a day of low ratings at one counter is far fewer. */
+const BURST_ROWS_MAX = 1000;
+/** The most spans one push is looked at in: a day's late batch has a few dozen; more are made up. */
+const BURST_SPANS_MAX = 50;
+
+/**
+ * A push's low ratings by counter, in spans of ratings within two windows of each other: each
+ * span is read on its own, so a push whose ratings are dated years apart (a tablet's token in
+ * the wrong hands) reads a few windows, never a counter's whole history. At most
+ * BURST_SPANS_MAX spans, the earliest.
+ */
+function burstSpans(lows: readonly RatingFacts[], windowMs: number): { counterId: string; first: number; last: number }[] {
+  const spans: { counterId: string; first: number; last: number }[] = [];
+  const byCounter = new Map<string, number[]>();
+  for (const r of lows) byCounter.set(r.counter_id, [...(byCounter.get(r.counter_id) ?? []), r.created_at]);
+  for (const [counterId, times] of byCounter) {
+    times.sort((a, b) => a - b);
+    let span = { counterId, first: times[0]!, last: times[0]! };
+    for (const at of times.slice(1)) {
+      if (at - span.last <= 2 * windowMs) span.last = at;
+      else {
+        spans.push(span);
+        span = { counterId, first: at, last: at };
+      }
+    }
+    spans.push(span);
+  }
+  return spans.sort((a, b) => a.first - b.first).slice(0, BURST_SPANS_MAX);
 }

@@ -57,7 +57,7 @@ const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 /** Records a push stores, by table. */
 const RECORD_TABLES = ['ratings', 'shift_events', 'opinions', 'case_events', 'opinion_reads'];
 /** What a push derives from them (report roll-ups, the case projection). */
-const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases'];
+const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases', 'alerts', 'alert_events', 'notifications'];
 
 /**
  * How a request proves who sends it; 'fresh-session' is a session made for this one request;

@@ -116,6 +116,18 @@ describeEachDatabase('the alerts on the dashboard', (kind) => {
     await stream.ended();
   });
 
+  it('given a session with four streams open, then a fifth is refused 429; another session is not counted against it', async () => {
+    const { server, cookies } = await given();
+    const streams = await Promise.all([1, 2, 3, 4].map(() => openStream(server, '/api/alerts/stream', cookies.manager)));
+    expect(streams.map((s) => s.response.status)).toEqual([200, 200, 200, 200]);
+    const fifth = await callDashboard(server, 'GET', '/api/alerts/stream', { cookie: cookies.manager });
+    expect(fifth).toMatchObject({ status: 429, body: { code: 'rate-limited' } });
+    const theirs = await openStream(server, '/api/alerts/stream', cookies.hq);
+    expect(theirs.response.status).toBe(200);
+    theirs.close();
+    for (const s of streams) s.close();
+  });
+
   it('given an open stream, when its session ends, then the stream ends at the next heartbeat', async () => {
     const { server, cookies } = await given({ alertStream: { heartbeatMs: 100 } });
     const stream = await openStream(server, '/api/alerts/stream', cookies.manager);

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { AlertDetail } from '../../../src/domain/alerts.ts';
 import type { OverviewReport } from '../../../src/domain/reports.ts';
 import { localDayOf } from '../../../src/domain/period.ts';
-import { raiseDayBelowTargetAlerts } from '../../../src/server/services/alerts.ts';
+import { raiseDayBelowTargetAlerts, RATING_ALERTS_PER_COUNTER_HOUR } from '../../../src/server/services/alerts.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard } from '../dashboard.ts';
 import { SERVER_NOW, useTestDatabase } from '../fixtures.ts';
@@ -160,4 +160,25 @@ describeEachDatabase('raising alerts from what a push stored', (kind) => {
     for (const secret of [CONTACT.name, CONTACT.phone, CONTACT.email, complaint.text]) expect(told).not.toContain(secret);
   });
 
+  it('given a tablet that pushes 200 dissatisfied ratings at once, then its counter raises at most its hourly allowance of single alerts, the earliest, and its bursts; another push that hour raises no more single ones', async () => {
+    const { push, rating, alerts } = await given();
+    const flood = Array.from({ length: 200 }, (_, i) => rating({ score: 'dissatisfied', minutesAgo: 10 - i * 0.04 }));
+    await push(flood);
+    const single = await alerts('dissatisfied');
+    expect(single).toHaveLength(RATING_ALERTS_PER_COUNTER_HOUR);
+    expect(single.map((a) => a.source_id).sort()).toEqual(flood.slice(0, RATING_ALERTS_PER_COUNTER_HOUR).map((r) => r.id).sort());
+    expect((await alerts('low-burst')).length).toBeGreaterThan(0);
+    await push([rating({ score: 'dissatisfied' })]);
+    expect(await alerts('dissatisfied')).toHaveLength(RATING_ALERTS_PER_COUNTER_HOUR);
+  });
+
+  it('given low ratings dated years apart in one push, then the burst rule reads a few windows around them, not the counter\'s whole history, and raises nothing', async () => {
+    const { push, rating, alerts } = await given();
+    const YEAR = 365 * 24 * 60 * MINUTE;
+    // A history of neutral ratings eight minutes apart: no window of fifteen minutes holds three.
+    const history = Array.from({ length: 150 }, (_, i) => rating({ score: 'neutral', minutesAgo: 8 * (i + 1) }));
+    await push(history);
+    await push([rating({ score: 'neutral', minutesAgo: 20 * YEAR / MINUTE }), rating({ score: 'neutral', createdAt: Date.UTC(2099, 0, 1) })]);
+    expect(await alerts('low-burst')).toEqual([]);
+  });
 });

@@ -86,8 +86,8 @@ describe('Manage › Webhooks on the dashboard, against the real server', { time
     expect(within(row).getByText('North')).toBeTruthy();
     expect(within(row).getByText(url)).toBeTruthy();
 
-    // A digest of the region's branch, refused by the receiver: given up after one try.
-    await db.transaction().execute((trx) => enqueueNotifications(trx, { kind: 'digest', id: `branch:${BRANCH_A}:2026-11-22`, branchId: BRANCH_A, regionId: NORTH }, { event: 'digest', digest: {} }, SERVER_NOW));
+    // The region's digest, refused by the receiver: given up after one try.
+    await db.transaction().execute((trx) => enqueueNotifications(trx, { kind: 'digest', id: `2026-11-22:region:${NORTH}`, branchId: null, regionId: NORTH }, { event: 'digest', digest: {} }, SERVER_NOW));
     await runDeliveryTick(db, { webhook: webhookDeliverer(db) }, SERVER_NOW, { maxAttempts: 1 });
     expect(received).toHaveLength(1);
 
@@ -99,7 +99,7 @@ describe('Manage › Webhooks on the dashboard, against the real server', { time
     expect(within(failedRow).getByText(/HTTP 503: maintenance/)).toBeTruthy();
 
     up = true;
-    await dashboard.user.click(within(failedRow).getByRole('button', { name: t('dashboard.webhooks.replayNamed', { event: t('dashboard.webhooks.event.digest'), subject: `branch:${BRANCH_A}:2026-11-22` }) }));
+    await dashboard.user.click(within(failedRow).getByRole('button', { name: t('dashboard.webhooks.replayNamed', { event: t('dashboard.webhooks.event.digest'), subject: `2026-11-22:region:${NORTH}` }) }));
     expect((await screen.findByText(t('dashboard.webhooks.replayed'))).getAttribute('role')).toBe('status');
     await waitFor(() => expect(within(log).getByText(t('dashboard.webhooks.deliveryStatus.pending'))).toBeTruthy());
 
