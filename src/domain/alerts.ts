@@ -153,8 +153,8 @@ export interface AckTimes {
 }
 
 /**
- * The webhook's signature header: `t=<unix ms>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
- * webhook's secret>`. The receiver recomputes it, compares in constant time, refuses a `t`
+ * The webhook's signature header: `t=<unix ms>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<body>"
+ * with the webhook's secret>`. The receiver recomputes it, compares in constant time, refuses a `t`
  * too far from its clock (a replayed capture), and drops a delivery id it has seen (a retry
  * after a lost answer).
  */

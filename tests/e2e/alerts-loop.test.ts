@@ -40,11 +40,11 @@ function startReceiver(): Promise<{ server: Server; url: string; received: Recei
   });
 }
 
-/** The signature checked as a receiver would, with node:crypto alone: `t=<ms>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
-function validSignature(header: string | undefined, body: string, secret: string): boolean {
+/** The signature checked as a receiver would, with node:crypto alone: `t=<ms>,v1=<hex HMAC-SHA256 of "<t>.<delivery id>.<body>">`. */
+function validSignature(header: string | undefined, deliveryId: string, body: string, secret: string): boolean {
   const parts = Object.fromEntries((header ?? '').split(',').map((part) => part.trim().split('=') as [string, string]));
   if (!parts.t || !parts.v1) return false;
-  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest();
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${deliveryId}.${body}`).digest();
   const given = Buffer.from(parts.v1, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -175,8 +175,8 @@ describe('alerts, the whole loop, end to end', () => {
       expect(got.map((r) => r.status)).toEqual([500, 500, 200]);
       expect(got.filter((r) => r.status === 200 && r.headers[EVENT_HEADER] === 'alert-raised')).toHaveLength(1);
       expect(new Set(got.map((r) => r.headers[DELIVERY_HEADER])).size).toBe(1);
-      for (const r of got) expect(validSignature(r.headers[SIGNATURE_HEADER] as string | undefined, r.body, secret)).toBe(true);
-      expect(validSignature(got[2]!.headers[SIGNATURE_HEADER] as string, got[2]!.body, 'another secret')).toBe(false);
+      for (const r of got) expect(validSignature(r.headers[SIGNATURE_HEADER] as string | undefined, r.headers[DELIVERY_HEADER] as string, r.body, secret)).toBe(true);
+      expect(validSignature(got[2]!.headers[SIGNATURE_HEADER] as string, got[2]!.headers[DELIVERY_HEADER] as string, got[2]!.body, 'another secret')).toBe(false);
       expect(JSON.parse(got[2]!.body)).toMatchObject({ event: 'alert-raised' });
     } finally {
       await tablet.close();

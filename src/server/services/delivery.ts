@@ -30,6 +30,8 @@ export interface DeliveryOptions {
   /** The share of a wait added or taken at random, so receivers coming back are not hit by every server at once. */
   jitter: number;
   random: () => number;
+  /** The time a claim is taken at, just before each send; the tick's `now` unless given (the worker gives its clock). */
+  clock?: () => number;
 }
 
 export const DELIVERY_OPTIONS: DeliveryOptions = { batch: 20, concurrency: 4, leaseMs: 120_000, maxAttempts: 24, retrySchedule: RETRY_SCHEDULE_MS, jitter: 0.1, random: Math.random };
@@ -95,17 +97,21 @@ export async function runDeliveryTick(
 ): Promise<TickReport> {
   const o = { ...DELIVERY_OPTIONS, ...options };
   const report: TickReport = { delivered: [], retried: [], gaveUp: [] };
-  const lease = now + o.leaseMs;
-  const leased: NotificationRow[] = [];
-  for (const id of await dueNotificationIds(db, now, o.batch)) {
-    const row = await leaseNotification(db, id, now, lease);
-    if (row) leased.push(row);
-  }
+  const clock = o.clock ?? (() => now);
+  const due = await dueNotificationIds(db, now, o.batch);
+  // Each one is claimed just before its send, not all at the start of the round: a slow
+  // receiver or SMTP server ahead of it in its lane cannot outlast its claim before it is sent.
   let next = 0;
   const lane = async () => {
-    while (next < leased.length) await deliverOne(db, deliverers, leased[next++]!, now, lease, o, report);
+    while (next < due.length) {
+      const id = due[next++]!;
+      const at = clock();
+      const lease = at + o.leaseMs;
+      const row = await leaseNotification(db, id, at, lease);
+      if (row) await deliverOne(db, deliverers, row, now, lease, o, report);
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(o.concurrency, leased.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(o.concurrency, due.length) }, lane));
   return report;
 }
 
@@ -203,7 +209,7 @@ export function startDeliveryWorker(
     do {
       again = false;
       try {
-        const report = await runDeliveryTick(db, deliverers, clock(), o);
+        const report = await runDeliveryTick(db, deliverers, clock(), { ...o, clock });
         for (const r of report.retried) log.warn({ job: 'delivery', notificationId: r.id, attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, error: r.error }, 'a notification was not delivered; it is tried again later');
         for (const g of report.gaveUp) log.error({ job: 'delivery', notificationId: g.id, attempts: g.attempts, error: g.error }, 'gave up on a notification: see Manage › Webhooks (or E-mail) for its log, and replay it once the receiver is back');
         if (report.delivered.length + report.retried.length + report.gaveUp.length >= o.batch) again = true;

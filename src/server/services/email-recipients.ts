@@ -19,7 +19,13 @@ import { recordAudit, type Actor } from './audit.ts';
  * transaction, with the recipient's id and the fields changed, never the address or name.
  */
 
-export type EmailRecipientError = 'forbidden' | 'not-found';
+export type EmailRecipientError = 'forbidden' | 'not-found' | 'conflict';
+
+/**
+ * The most recipients one scope (the network, a region, a branch) may have: enough for a duty
+ * rota, and a bound on what one event makes the mail server send, whoever adds them.
+ */
+export const RECIPIENTS_PER_SCOPE = 20;
 
 /** Who acts: the viewer whose rights are checked, and the actor the audit names. */
 export type RecipientActor = { viewer: Viewer; actor: Actor };
@@ -76,6 +82,15 @@ async function checkScope(db: Kysely<Database>, viewer: Viewer, scope: Scope): P
 export async function addEmailRecipient(db: Kysely<Database>, by: RecipientActor, input: EmailRecipientAdd, now: number): Promise<Result<EmailRecipientView, EmailRecipientError>> {
   const scope = await checkScope(db, by.viewer, { regionId: input.regionId ?? null, branchId: input.branchId ?? null });
   if (!scope.ok) return scope;
+  const inScope = await db
+    .selectFrom('email_recipients')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where((eb) => (scope.value.regionId === null ? eb('region_id', 'is', null) : eb('region_id', '=', scope.value.regionId)))
+    .where((eb) => (scope.value.branchId === null ? eb('branch_id', 'is', null) : eb('branch_id', '=', scope.value.branchId)))
+    .executeTakeFirst();
+  if (Number(inScope?.n ?? 0) >= RECIPIENTS_PER_SCOPE) {
+    return err('conflict', `This scope has ${RECIPIENTS_PER_SCOPE} recipients already, the most it may have: turn one off and change it instead.`);
+  }
   const row: EmailRecipientRow = {
     id: uuidv7(),
     address: input.address,

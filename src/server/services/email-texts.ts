@@ -90,7 +90,12 @@ export function alertEmail(event: AlertEvent, alert: ToldAlert, language: Langua
     [t('field.kind'), kind],
     [t('field.what'), detailText(alert.detail, language, context)],
   ];
-  const reasons = reasonsOf(alert.detail).map((id) => context.reasonLabels.get(id)?.[language] ?? id);
+  // Only the branch's own reasons, by their labels: an id a tablet made up is not text the bank's
+  // mail server should carry to anyone.
+  const reasons = reasonsOf(alert.detail).flatMap((id) => {
+    const label = context.reasonLabels.get(id)?.[language];
+    return label === undefined ? [] : [label];
+  });
   if (reasons.length > 0) rows.push([t('field.reasons'), reasons.join(', ')]);
   rows.push(
     [t('field.branch'), alert.branchName],

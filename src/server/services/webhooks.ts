@@ -257,7 +257,7 @@ export function webhookDeliverer(db: Kysely<Database>, { timeoutMs = WEBHOOK_TIM
         headers: {
           'content-type': 'application/json',
           'user-agent': 'BranchVoice',
-          [SIGNATURE_HEADER]: signWebhook(webhook.secret, notification.body, clock()),
+          [SIGNATURE_HEADER]: signWebhook(webhook.secret, notification.id, notification.body, clock()),
           [DELIVERY_HEADER]: notification.id,
           ...(event && { [EVENT_HEADER]: event }),
         },

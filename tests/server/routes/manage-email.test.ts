@@ -4,6 +4,7 @@ import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { readAudit } from '../../../src/server/services/audit.ts';
 import type { SmtpConfig } from '../../../src/server/services/email.ts';
 import { addRegion, moveBranchToRegion } from '../../../src/server/services/regions.ts';
+import { RECIPIENTS_PER_SCOPE } from '../../../src/server/services/email-recipients.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard, givenHeadOfficeAccount, givenRegionalAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
 import { SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
@@ -101,6 +102,14 @@ describeEachDatabase('e-mail recipients and the SMTP status on the dashboard', (
     expect(rows[5]!.detail).toMatchObject({ fields: ['name', 'address', 'language', 'events', 'enabled'] });
     expect(JSON.stringify(rows)).not.toContain('bank.example');
     expect(JSON.stringify(rows)).not.toContain('Lucía');
+  });
+
+  it('given a branch with as many recipients as a scope may have, then one more is refused 409 and nothing is stored; another scope still takes one', async () => {
+    const { call } = await given();
+    for (let i = 0; i < RECIPIENTS_PER_SCOPE; i++) expect((await call('POST', '/api/manage/email-recipients', 'bm', aRecipient({ branchId: BRANCH_A }))).status).toBe(200);
+    expect(await call('POST', '/api/manage/email-recipients', 'bm', aRecipient({ branchId: BRANCH_A }))).toMatchObject({ status: 409, body: { code: 'conflict', message: expect.stringContaining(String(RECIPIENTS_PER_SCOPE)) } });
+    expect(((await call('GET', '/api/manage/email-recipients', 'bm')).body as { recipients: unknown[] }).recipients).toHaveLength(RECIPIENTS_PER_SCOPE);
+    expect((await call('POST', '/api/manage/email-recipients', 'hq', aRecipient())).status).toBe(200);
   });
 
   it('refuses a body out of shape with a message that names the field', async () => {

@@ -112,13 +112,15 @@ describeEachDatabase('the delivery worker', (kind) => {
     }
     // Each try is signed at its own time, with the webhook's secret.
     const sentAt = [SERVER_NOW, SERVER_NOW + 10_000, deliveredAt];
-    receiver.received.forEach((request, i) => expect(verifyWebhookSignature(request.headers[SIGNATURE_HEADER] as string, request.body, secret, sentAt[i]!, 5 * 60_000)).toBe(true));
+    receiver.received.forEach((request, i) => expect(verifyWebhookSignature(request.headers[SIGNATURE_HEADER] as string, id, request.body, secret, sentAt[i]!, 5 * 60_000)).toBe(true));
     const signature = receiver.received[2]!.headers[SIGNATURE_HEADER] as string;
     expect(signature).toMatch(new RegExp(`^t=${deliveredAt},v1=[0-9a-f]{64}$`));
-    expect(verifyWebhookSignature(signature, body, 'another secret', deliveredAt, 5 * 60_000)).toBe(false);
-    expect(verifyWebhookSignature(signature, `${body} `, secret, deliveredAt, 5 * 60_000)).toBe(false);
+    expect(verifyWebhookSignature(signature, id, body, 'another secret', deliveredAt, 5 * 60_000)).toBe(false);
+    // Sent again under another delivery id, it is no longer signed.
+    expect(verifyWebhookSignature(signature, 'another-delivery', body, secret, deliveredAt, 5 * 60_000)).toBe(false);
+    expect(verifyWebhookSignature(signature, id, `${body} `, secret, deliveredAt, 5 * 60_000)).toBe(false);
     // A capture sent again a day later is refused by its time.
-    expect(verifyWebhookSignature(signature, body, secret, deliveredAt + 24 * HOUR, 5 * 60_000)).toBe(false);
+    expect(verifyWebhookSignature(signature, id, body, secret, deliveredAt + 24 * HOUR, 5 * 60_000)).toBe(false);
 
     const [delivery] = await readDeliveries(db, 'webhook', webhook.id, 10);
     expect(delivery).toMatchObject({ id, event: 'digest', status: 'delivered', attempts: 3, nextAttemptAt: null, lastError: null, deliveredAt: SERVER_NOW + 10_000 + HOUR });

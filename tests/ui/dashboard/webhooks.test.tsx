@@ -107,7 +107,7 @@ describe('Manage › Webhooks on the dashboard, against the real server', { time
     await runDeliveryTick(db, { webhook: webhookDeliverer(db, { clock: () => SERVER_NOW }) }, SERVER_NOW);
     expect(received).toHaveLength(2);
     expect(received[1]!.delivery).toBe(received[0]!.delivery);
-    expect(verifyWebhookSignature(received[1]!.signature, received[1]!.body, secret, SERVER_NOW, 300_000)).toBe(true);
+    expect(verifyWebhookSignature(received[1]!.signature, received[1]!.delivery, received[1]!.body, secret, SERVER_NOW, 300_000)).toBe(true);
     await dashboard.press(t('dashboard.webhooks.log.close'));
     await dashboard.press(t('dashboard.webhooks.openLogNamed', { name: '核心系统' }));
     expect(await screen.findByText(new RegExp(t('dashboard.webhooks.log.replayBy', { staffNumber: 'HQ1' }).replace(/[()（）]/g, '.')))).toBeTruthy();
