@@ -15,13 +15,15 @@ import { storableText } from './text.ts';
 export const WEBHOOK_URL_MAX = 2000;
 
 /** Which rule a webhook address breaks; the dashboard says each in the reader's language. */
-export type WebhookUrlProblem = 'empty' | 'too-long' | 'not-a-url' | 'scheme' | 'credentials';
+export type WebhookUrlProblem = 'empty' | 'too-long' | 'not-a-url' | 'scheme' | 'credentials' | 'internal';
 
 /**
  * The rules of a webhook address, in the order a person fixes them: given, not too long, an
  * absolute address, http or https (nothing else is a request we make), and no user name or
  * password in it (it would sit in the database and the logs in clear; a receiver checks the
- * signature instead).
+ * signature instead), and not a link-local or cloud metadata address: the server would post
+ * to its own host's internals, which no bank system lives at (the bank's own network is
+ * allowed: that is where its receivers are).
  */
 export function webhookUrlProblem(url: string): WebhookUrlProblem | null {
   if (url.trim() === '') return 'empty';
@@ -34,8 +36,22 @@ export function webhookUrlProblem(url: string): WebhookUrlProblem | null {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'scheme';
   if (parsed.username !== '' || parsed.password !== '') return 'credentials';
+  if (isInternalHost(parsed.hostname)) return 'internal';
   return null;
 }
+
+/** Link-local addresses (IPv4 169.254/16, IPv6 fe80::/10) and the cloud metadata services' names and addresses. */
+const isInternalHost = (hostname: string): boolean => {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    /^169\.254\.\d{1,3}\.\d{1,3}$/.test(host) ||
+    /^fe[89ab][0-9a-f]?:/.test(host) ||
+    host === '100.100.100.200' ||
+    host === 'fd00:ec2::254' ||
+    host === 'metadata.google.internal' ||
+    host === 'metadata'
+  );
+};
 
 const URL_MESSAGES: Record<WebhookUrlProblem, string> = {
   empty: 'must not be empty',
@@ -43,6 +59,7 @@ const URL_MESSAGES: Record<WebhookUrlProblem, string> = {
   'not-a-url': 'must be an absolute address such as https://example.com/hooks/branchvoice',
   scheme: 'must start with http:// or https://',
   credentials: 'must not carry a user name or password (user:password@): the receiver checks the signature instead',
+  internal: 'must not be a link-local or cloud metadata address (169.254.x.x, fe80::, 100.100.100.200, metadata.google.internal): no bank system lives there',
 };
 
 /** A webhook address; the message names the rule it breaks. */

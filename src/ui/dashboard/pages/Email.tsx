@@ -170,7 +170,7 @@ function RecipientForm({
   onSave: (input: EmailRecipientAdd, enabled: boolean) => Promise<void>;
   onCancel?: () => void;
 }) {
-  const { t } = useT();
+  const { t, language: shown } = useT();
   const id = useId();
   // The scopes this viewer may choose: the network (head office), their regions, their branches.
   const scopes: { value: ScopeValue; label: string }[] = [
@@ -180,7 +180,8 @@ function RecipientForm({
   ];
   const [name, setName] = useState(recipient?.name ?? '');
   const [address, setAddress] = useState(recipient?.address ?? '');
-  const [language, setLanguage] = useState<Language>(recipient?.language ?? 'en');
+  // A new recipient reads the language the page is read in, until told otherwise.
+  const [language, setLanguage] = useState<Language>(recipient?.language ?? ((LANGUAGES as readonly string[]).includes(shown) ? (shown as Language) : 'en'));
   const [scope, setScope] = useState<ScopeValue>(recipient ? scopeValueOf(recipient) : (scopes[0]?.value ?? ''));
   const [events, setEvents] = useState<NotificationEvent[]>(recipient?.events ?? ['alert-raised', 'alert-escalated', 'digest']);
   const [enabled, setEnabled] = useState(recipient?.enabled ?? true);
