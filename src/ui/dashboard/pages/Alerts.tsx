@@ -180,6 +180,21 @@ function AlertList({ me, list, feed, inScope, now, onDone, onProblem }: {
 
   const replace = (alert: AlertView) => setAlerts((current) => sortAlerts([alert, ...current.filter((a) => a.id !== alert.id)]));
   const failureText = (reason: AlertActFailure) => t(reason === 'conflict' || reason === 'forbidden' || reason === 'bad-request' || reason === 'not-found' ? `dashboard.alerts.errors.${reason}` : `dashboard.errors.${reason}`);
+  /**
+   * What a dialog's act came to: a refusal stays in the dialog, for the person to fix; done, or
+   * done by someone else first (conflict), closes it and says so on the page. Answers the
+   * dialog's error, or null.
+   */
+  const settle = (result: { ok: true; value: AlertView } | { ok: false; reason: AlertActFailure }, done: string): string | null => {
+    if (!result.ok && result.reason !== 'conflict') return failureText(result.reason);
+    setDialog(null);
+    if (!result.ok) onProblem(failureText(result.reason));
+    else {
+      replace(result.value);
+      onDone(done);
+    }
+    return null;
+  };
   const open = alerts.filter(isOpen);
   const done = alerts.filter((a) => !isOpen(a));
 
@@ -213,18 +228,7 @@ function AlertList({ me, list, feed, inScope, now, onDone, onProblem }: {
         <AckDialog
           alert={dialog.alert}
           onCancel={() => setDialog(null)}
-          onSend={async (comment) => {
-            const result = await api.acknowledgeAlert(dialog.alert.id, comment);
-            if (!result.ok && result.reason !== 'conflict') return failureText(result.reason);
-            setDialog(null);
-            if (!result.ok) {
-              onProblem(failureText(result.reason));
-              return null;
-            }
-            replace(result.value);
-            onDone(t('dashboard.alerts.acknowledgedDone'));
-            return null;
-          }}
+          onSend={async (comment) => settle(await api.acknowledgeAlert(dialog.alert.id, comment), t('dashboard.alerts.acknowledgedDone'))}
         />
       )}
       {dialog?.kind === 'case' && (
@@ -233,18 +237,7 @@ function AlertList({ me, list, feed, inScope, now, onDone, onProblem }: {
           zone={zoneOf(me, dialog.alert, timeZone)}
           labels={labels.get(dialog.alert.branchId) ?? null}
           onCancel={() => setDialog(null)}
-          onSend={async (body) => {
-            const result = await api.openAlertCase(dialog.alert.id, body);
-            if (!result.ok && result.reason !== 'conflict') return failureText(result.reason);
-            setDialog(null);
-            if (!result.ok) {
-              onProblem(failureText(result.reason));
-              return null;
-            }
-            replace(result.value);
-            onDone(t('dashboard.alerts.caseDone'));
-            return null;
-          }}
+          onSend={async (body) => settle(await api.openAlertCase(dialog.alert.id, body), t('dashboard.alerts.caseDone'))}
         />
       )}
     </>
