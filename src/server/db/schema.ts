@@ -41,6 +41,15 @@ export interface Database {
   email_recipients: EmailRecipientTable;
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
+  queue_systems: QueueSystemTable;
+  queue_events: QueueEventTable;
+  match_dirty: MatchDirtyTable;
+  tickets: TicketTable;
+  rating_flags: RatingFlagTable;
+  rating_exclusions: RatingExclusionTable;
+  wait_days: WaitDayTable;
+  wait_hours: WaitHourTable;
+  wait_score_days: WaitScoreDayTable;
 }
 
 /** How a staff-made record was attested: a staff session the server checked, or the tablet's own PIN check. */
@@ -88,6 +97,8 @@ export interface CounterTable {
   branch_id: string;
   name: string;
   created_at: number;
+  /** What the branch's queue system calls the counter ("3", "W03"), unique in the branch; null: not mapped (migration 0014). */
+  queue_code: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DeviceTable {
@@ -164,6 +175,8 @@ export interface RatingTable extends ContentHashColumn {
   received_at: number;
   /** `created_at`'s calendar day in the branch's time zone, YYYY-MM-DD: the roll-ups' day. */
   day: string;
+  /** The tablet's clock offset the push reported (server minus tablet, ms); null: unknown (migration 0014). */
+  clock_offset_ms: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TellerTable {
@@ -632,7 +645,138 @@ export interface NotificationAttemptTable {
   replay_by: string | null;
 }
 
+/** A branch's queue system and the hash of its key (migration 0014). */
+export interface QueueSystemTable {
+  id: string;
+  branch_id: string;
+  name: string;
+  token_hash: string;
+  created_at: number;
+  /** The account that made it. */
+  created_by: string;
+  revoked_at: number | null;
+  last_seen_at: number | null;
+  last_address: string | null;
+}
+
+/** A ticket's step as the queue system told it; unique by (branch_id, day, ticket, type, at). */
+export interface QueueEventTable {
+  seq: Generated<number>;
+  branch_id: string;
+  /** The branch's calendar day of `at`: ticket numbers start again each day. */
+  day: string;
+  ticket: string;
+  /** domain/queue.ts QueueEventType. */
+  type: string;
+  at: number;
+  /** Our counter, mapped from the queue system's code; null for `issued`. */
+  counter_id: string | null;
+  service_type: string | null;
+  queue_system_id: string;
+  /** 'post' or 'import'. */
+  source: string;
+  received_at: number;
+}
+
+/** A branch-day whose tickets, join, flags and waiting roll-ups must be recomputed. */
+export interface MatchDirtyTable {
+  branch_id: string;
+  day: string;
+  marked_at: number;
+}
+
+/** A ticket of a branch-day as its events leave it, and the rating the join gave it (derived). */
+export interface TicketTable {
+  branch_id: string;
+  day: string;
+  ticket: string;
+  service_type: string | null;
+  /** The counter of its latest call or start; null while not called. */
+  counter_id: string | null;
+  issued_at: number | null;
+  called_at: number | null;
+  started_at: number | null;
+  ended_at: number | null;
+  /** Issued to called (or started, when no call was told); null while either is unknown. */
+  wait_ms: number | null;
+  /** Started to ended; null while either is unknown. */
+  service_ms: number | null;
+  /** The branch's local hour of issue (of the first event told, when issue was not), 0–23. */
+  hour: number | null;
+  rating_id: string | null;
+  rating_score: string | null;
+  /** The rating's corrected time. */
+  rated_at: number | null;
+}
+
+/** A flagged rating (derived): kinds comma-separated in FLAG_KINDS order, evidence as JSON (domain/queue.ts FlagEvidence). */
+export interface RatingFlagTable {
+  rating_id: string;
+  branch_id: string;
+  /** The branch-day the rating was checked in: its corrected time's day. */
+  day: string;
+  counter_id: string;
+  teller_id: string | null;
+  score: string;
+  created_at: number;
+  corrected_at: number;
+  kinds: string;
+  evidence: string;
+}
+
+/** A rating a branch manager kept out of the assessment, with why and who (a fact, not derived). */
+export interface RatingExclusionTable {
+  rating_id: string;
+  branch_id: string;
+  /** ratings.day of the rating: the day its roll-up counts were taken from. */
+  day: string;
+  reason: string;
+  /** The account id, and its name as it was. */
+  excluded_by: string;
+  excluded_name: string;
+  excluded_at: number;
+}
+
+/** The waiting-time bucket counts w0…w25 (domain/queue.ts WAIT_BUCKET_EDGES_MIN). */
+type WaitBucketCounts = { [K in `w${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19 | 20 | 21 | 22 | 23 | 24 | 25}`]: ColumnType<number, number | undefined, number> };
+
+interface WaitColumns extends WaitBucketCounts {
+  /** Tickets issued, and of them those whose wait is known. */
+  tickets: ColumnType<number, number | undefined, number>;
+  waited: ColumnType<number, number | undefined, number>;
+  /** Tickets served start to end, and their service times summed. */
+  served: ColumnType<number, number | undefined, number>;
+  service_ms: ColumnType<number, number | undefined, number>;
+}
+
+/** Tickets by branch, day, counter ('' while not called) and local hour of issue (derived). */
+export interface WaitDayTable extends WaitColumns {
+  branch_id: string;
+  day: string;
+  counter_id: string;
+  hour: number;
+}
+
+/** Tickets by branch, day and local hour of issue, with the counters that served them (derived). */
+export interface WaitHourTable extends WaitColumns {
+  branch_id: string;
+  day: string;
+  hour: number;
+  counters: ColumnType<number, number | undefined, number>;
+}
+
+/** Ratings joined to a ticket by the ticket's waiting band (domain/queue.ts waitBandOf), excluded ones left out (derived). */
+export interface WaitScoreDayTable extends ScoreColumns {
+  branch_id: string;
+  day: string;
+  counter_id: string;
+  band: number;
+}
+
 export type RegionRow = Selectable<RegionTable>;
+export type TicketRow = Selectable<TicketTable>;
+export type QueueSystemRow = Selectable<QueueSystemTable>;
+export type RatingFlagRow = Selectable<RatingFlagTable>;
 export type AlertRow = Selectable<AlertTable>;
 export type NewAlertRow = Insertable<AlertTable>;
 export type AlertEventRow = Selectable<AlertEventTable>;

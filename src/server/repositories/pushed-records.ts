@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { isPostgres } from '../db/database.ts';
 import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
+import { dirtyDaysOf, markMatchDirty, matchDirtyCte } from './match-dirty.ts';
 import { addOpinionRollups, addRatingRollups, rollupCtes, storedRows } from './rollup-rows.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
@@ -41,6 +42,8 @@ const idsOf = (rows: Iterable<{ id: string }>): Set<string> => {
 export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<StoredIds> {
   const ratings = await inChunks(rows.ratings, (chunk) => insertNew(db, 'ratings', chunk));
   await addRatingRollups(db, storedRows(rows.ratings, ratings));
+  // The matcher checks the ratings' days again: their join to tickets and the integrity flags.
+  if (rows.ratings.length > 0) await markMatchDirty(db, dirtyDaysOf(rows.ratings), rows.ratings[0]!.received_at);
   const shiftEvents = await inChunks(rows.shiftEvents, (chunk) => insertNew(db, 'shift_events', chunk));
   const opinions = await inChunks(rows.opinions, (chunk) => insertNew(db, 'opinions', chunk));
   await addOpinionRollups(db, storedRows(rows.opinions, opinions));
@@ -129,7 +132,8 @@ export async function countPushed(db: Kysely<Database>, table: PushedTable): Pro
  * lookups (+10% ingest, bench/ingest.ts). Every CTE runs even though nothing reads it:
  * PostgreSQL executes data-modifying CTEs. The roll-up CTEs count only the records whose ids
  * the inserts returned, and the statement answers those ids too, as insertPushedRows does: a
- * push whose records are all new is answered without another round trip.
+ * push whose records are all new is answered without another round trip. The ratings' days
+ * are marked for the matcher (match-dirty.ts) whether or not the ratings were new.
  */
 export async function storePushAtOnce(
   db: Kysely<Database>,
@@ -152,7 +156,7 @@ export async function storePushAtOnce(
     const stored = `stored_${table}`;
     const insert = bare.insertInto(table).values(kindRows as never).onConflict((oc) => oc.column('id').doNothing()).returning('id');
     ctes.push(sql`${sql.id(stored)} as (${insert})`);
-    if (kind === 'ratings') ctes.push(...rollupCtes('stored_ratings', rows.ratings));
+    if (kind === 'ratings') ctes.push(...rollupCtes('stored_ratings', rows.ratings), matchDirtyCte(bare, dirtyDaysOf(rows.ratings), rows.ratings[0]!.received_at));
     if (kind === 'opinions') ctes.push(...rollupCtes('stored_opinions', rows.opinions));
     answers.push(sql`(select json_agg(id) from ${sql.raw(stored)}) as ${sql.id(kind)}`);
   }

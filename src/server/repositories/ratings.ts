@@ -22,8 +22,9 @@ export type StoredRating = Omit<Rating, 'kind' | 'tellerId' | 'signInId'> & {
  * The row for a rating that arrived from `deviceId` at `receivedAt`; its day is the
  * customer's day at the branch (`timeZone`), read from the tablet's clock (decision 0008).
  * Its content hash tells a re-send from another rating under the same id (decision 0017).
+ * `clockOffsetMs`: the tablet's clock offset the push reported, kept for the join to tickets.
  */
-export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number, timeZone: string): NewRatingRow => ({
+export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number, timeZone: string, clockOffsetMs: number | null = null): NewRatingRow => ({
   id: rating.id,
   branch_id: rating.branchId,
   counter_id: rating.counterId,
@@ -37,6 +38,7 @@ export const ratingToRow = (rating: Rating, deviceId: string, receivedAt: number
   received_at: receivedAt,
   day: localDayOf(rating.createdAt, timeZone),
   content_hash: contentHash(rating),
+  clock_offset_ms: clockOffsetMs,
 });
 
 export const ratingRowToStoredRating = (row: RatingRow): StoredRating => ({

@@ -71,6 +71,7 @@ export function triageRecords(
   device: KnownDevice,
   scope: BranchScope,
   receivedAt: number,
+  clockOffsetMs: number | null = null,
 ): Triage {
   const results: PushResult[] = [];
   const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [], entryReads: [] };
@@ -98,7 +99,7 @@ export function triageRecords(
     }
     // A case event the state machine refuses is still accepted: it is kept, with its reason.
     if (parsed.output.kind === 'case-event') caseEvents.push({ event: parsed.output, attested });
-    else addRow(rows, parsed.output, device, receivedAt, attested);
+    else addRow(rows, parsed.output, device, receivedAt, attested, clockOffsetMs);
     results.push({ id: parsed.output.id, status: 'accepted' });
   }
   return { results, rows, caseEvents, unverified };
@@ -242,10 +243,10 @@ function checkEntryRead(read: EntryRead, device: KnownDevice, scope: BranchScope
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
-function addRow(rows: PushedRows, record: SyncRecord, device: KnownDevice, receivedAt: number, attested: Attested): void {
+function addRow(rows: PushedRows, record: SyncRecord, device: KnownDevice, receivedAt: number, attested: Attested, clockOffsetMs: number | null): void {
   switch (record.kind) {
     case 'rating':
-      rows.ratings.push(ratingToRow(record, device.id, receivedAt, device.timeZone));
+      rows.ratings.push(ratingToRow(record, device.id, receivedAt, device.timeZone, clockOffsetMs));
       return;
     case 'shift':
       rows.shiftEvents.push(shiftEventToRow(record, device.id, receivedAt, attested));
@@ -324,7 +325,7 @@ export async function ingestPush(
   onUnverified: (records: Triage['unverified']) => void = () => undefined,
 ): Promise<PushResponse> {
   const scope = await readBranchScope(db, device, push.records);
-  const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now);
+  const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now, clockOffsetOf(push.health, now));
   if (unverified.length > 0) onUnverified(unverified);
   let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement;
@@ -354,6 +355,21 @@ export async function ingestPush(
   if (raised > 0) alertsChanged();
   return { results: answerClaims(results, push.records.map(kindOf), claims), serverTime: now, configVersion: device.configVersion };
 }
+
+/**
+ * The tablet's clock offset (server minus tablet) to keep with its ratings: the one it
+ * measured at its last sync, else the one this push shows (its report time against ours, a
+ * little late by the request's travel); null without health. The join to tickets corrects a
+ * rating's time by it (services/queue-match.ts); the day stays the tablet's (decision 0012).
+ */
+export function clockOffsetOf(health: DeviceHealth | undefined, receivedAt: number): number | null {
+  if (!health) return null;
+  const reported = health.clockOffsetMs;
+  // Any number passes the schema; a century is more than any clock is off, and more than a bigint column should be asked to hold.
+  if (reported !== null && Number.isFinite(reported) && Math.abs(reported) <= MAX_KEPT_OFFSET_MS) return Math.round(reported);
+  return receivedAt - health.reportedAt;
+}
+const MAX_KEPT_OFFSET_MS = 100 * 365 * 86_400_000;
 
 /** Each id's first row among those a push sent, for the ids its insert stored: a re-sent record raises nothing. */
 function storedRows<R extends { id: string }>(sent: readonly R[], ids: ReadonlySet<string>): R[] {

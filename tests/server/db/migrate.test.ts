@@ -31,8 +31,9 @@ describeEachDatabase('migrations', (kind) => {
     const tables = (await database.db.introspection.getTables()).map((t) => t.name).sort();
     expect(tables).toEqual([
       'alert_events', 'alert_rules', 'alerts', 'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices',
-      'email_recipients', 'enrollment_codes', 'job_runs', 'notification_attempts', 'notifications', 'opinion_days', 'opinion_reads', 'opinions', 'rating_branch_days', 'rating_days',
-      'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings', 'shift_events', 'staff_accounts', 'staff_sessions', 'tellers', 'topics', 'webhooks',
+      'email_recipients', 'enrollment_codes', 'job_runs', 'match_dirty', 'notification_attempts', 'notifications', 'opinion_days', 'opinion_reads', 'opinions', 'queue_events', 'queue_systems',
+      'rating_branch_days', 'rating_days', 'rating_exclusions', 'rating_flags', 'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings',
+      'shift_events', 'staff_accounts', 'staff_sessions', 'tellers', 'tickets', 'topics', 'wait_days', 'wait_hours', 'wait_score_days', 'webhooks',
     ]);
   });
 
