@@ -100,6 +100,8 @@ export type SetupOrder = v.InferOutput<typeof SetupOrderSchema>;
 export interface SetupCounter {
   id: string;
   name: string;
+  /** What the branch's queue system calls it; null: not mapped (set on Manage › Queue system). */
+  queueCode: string | null;
 }
 
 interface SetupItem {

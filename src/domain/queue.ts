@@ -1,17 +1,16 @@
 import * as v from 'valibot';
 import { IdSchema } from './ids.ts';
 import type { LocalDay } from './period.ts';
+import { QUEUE_EVENT_TYPES, WAIT_BAND_EDGES_MIN } from './queue-terms.ts';
 import type { Score } from './rating.ts';
 import { storableText } from './text.ts';
+
+export { MAX_QUEUE_CSV_BYTES, QUEUE_CSV_COLUMNS, QUEUE_EVENT_TYPES, WAIT_BAND_EDGES_MIN, type QueueEventType } from './queue-terms.ts';
 
 // A branch's queue system (排队叫号) issues a ticket, calls it to a counter, serves it and
 // closes it. It tells the server each step as a queue event, posted as it happens or imported
 // from its daily export. The server joins ratings to the ticket served at the counter at the
 // rating's clock-corrected time (services/queue-match.ts); tablets never wait for it.
-
-/** The steps of a ticket, in the order they happen. */
-export const QUEUE_EVENT_TYPES = ['issued', 'called', 'started', 'ended'] as const;
-export type QueueEventType = (typeof QUEUE_EVENT_TYPES)[number];
 
 /** A ticket number as the queue system prints it: A023, 1045, VIP-7. Unique in a branch for a day. */
 export const TicketNumberSchema = v.pipe(
@@ -84,15 +83,6 @@ export type QueueEventResult =
   | { index: number; status: 'rejected'; reason: QueueRejectReason; message: string };
 export type QueueRejectReason = 'invalid-event' | 'unknown-counter';
 export type QueuePostResponse = { results: QueueEventResult[]; serverTime: number };
-
-/**
- * The queue system's daily export, one event per line, as CSV with a header row naming
- * these columns (any order; other columns are ignored). `time` is as QueueTimeSchema reads
- * it, or a local time "2026-12-07 09:15:02" in the branch's own zone.
- */
-export const QUEUE_CSV_COLUMNS = ['ticket', 'event', 'time', 'counter', 'service'] as const;
-/** An import is refused whole above this size; a busy branch's day is a few hundred kilobytes. */
-export const MAX_QUEUE_CSV_BYTES = 5 * 1024 * 1024;
 
 /** A queue system's key: shown once when made, then only its hash is kept. */
 export const QueueSystemNameSchema = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(60, 'must be at most 60 characters'), storableText());
@@ -180,8 +170,7 @@ export function waitPercentile(counts: readonly number[], p: number): number | n
   return WAIT_BUCKET_EDGES_MIN[WAIT_BUCKET_EDGES_MIN.length - 1]! * 60_000;
 }
 
-/** Satisfaction by waiting band: the bands' upper edges in minutes; band i = [edge i-1, edge i), the last open. */
-export const WAIT_BAND_EDGES_MIN = [5, 10, 15, 20, 30] as const;
+/** Satisfaction by waiting band (edges in queue-terms.ts WAIT_BAND_EDGES_MIN). */
 export const WAIT_BANDS = WAIT_BAND_EDGES_MIN.length + 1;
 export function waitBandOf(waitMs: number): number {
   const minutes = Math.max(0, waitMs) / 60_000;

@@ -26,7 +26,10 @@ import { manageAccountsRoutes } from './routes/manage-accounts.ts';
 import { manageAlertRulesRoutes } from './routes/manage-alert-rules.ts';
 import { manageWebhooksRoutes } from './routes/manage-webhooks.ts';
 import { manageEmailRoutes } from './routes/manage-email.ts';
+import { manageQueueRoutes } from './routes/manage-queue.ts';
+import { queueRoutes } from './routes/queue.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
+import { ratingExclusionRoutes } from './routes/rating-exclusions.ts';
 import { reviewRoutes } from './routes/review.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { staffSessionRoutes } from './routes/staff-session.ts';
@@ -104,6 +107,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reviewRoutes, { prefix: '/api', db, now });
   await app.register(deviceTokenRoutes, { prefix: '/api', db, now });
   await app.register(dayCloseRoutes, { prefix: '/api', db, now });
+  // Queue systems post ticket events with a key of their branch (decision 0027).
+  await app.register(queueRoutes, { prefix: '/api/queue', db, now, limits });
   await app.register(staffAlertRoutes, { prefix: '/api', db, now });
   // The dashboard's session cookie (decision 0010); tablets use bearer tokens and no cookie.
   await app.register(fastifyCookie);
@@ -111,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fleetRoutes, { prefix: '/api/reports', db, now });
   await app.register(reportRoutes, { prefix: '/api/reports', db, now });
   await app.register(dayCloseReportRoutes, { prefix: '/api/reports', db, now });
+  await app.register(ratingExclusionRoutes, { prefix: '/api', db, now });
   await app.register(privacyRoutes, { prefix: '/api/privacy', db, now });
   await app.register(manageRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageNetworkRoutes, { prefix: '/api/manage', db, now });
@@ -121,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(manageAlertRulesRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageWebhooksRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageEmailRoutes, { prefix: '/api/manage', db, now, smtp: options.smtp ?? null, ...(options.mailer === undefined ? {} : { mailer: options.mailer }) });
+  await app.register(manageQueueRoutes, { prefix: '/api/manage', db, now });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRIVACY_COMMANDS } from './privacy-commands.ts';
+import { QUEUE_COMMANDS } from './queue-commands.ts';
 import { recordAudit, shellActor } from '../services/audit.ts';
 import { choice, positional, required, str, table, text, time, wholeNumber, type Command, type Parsed } from './args.ts';
 import type { Kysely } from 'kysely';
@@ -37,6 +38,7 @@ import { editTablet, replacementSheet, replaceTablet } from '../services/tablets
 import { TabletEditSchema } from '../../domain/manage-tablets.ts';
 import type { ItemEdit, ItemInput } from '../services/labelled-lists.ts';
 import { addReason, editReason, setReasonOrder } from '../services/reasons.ts';
+import { setCounterQueueCode } from '../services/queue-systems.ts';
 import { rebuildRollups } from '../services/report-rollups.ts';
 import { readCaseDeadlines } from '../services/settings.ts';
 import { addTeller, editTeller } from '../services/tellers.ts';
@@ -183,6 +185,7 @@ function labelledListCommands({ list: listName, noun, offered: { option, example
 
 const COMMANDS: Record<string, Command> = {
   ...PRIVACY_COMMANDS,
+  ...QUEUE_COMMANDS,
   branches: {
     usage: 'branches',
     summary: 'list branches',
@@ -275,8 +278,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'list counters',
     options: { branch: text },
     run: async (db, { values }) => {
-      const rows = (await listCounters(db, str(values.branch))).map((c) => [c.id, c.branchId, c.name, time(c.createdAt)]);
-      return ok(table(['id', 'branch', 'name', 'created'], rows));
+      const rows = (await listCounters(db, str(values.branch))).map((c) => [c.id, c.branchId, c.name, time(c.createdAt), c.queueCode ?? '-']);
+      return ok(table(['id', 'branch', 'name', 'created', 'queue code'], rows));
     },
   },
   'counter:add': {
@@ -293,17 +296,29 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'counter:set': {
-    usage: 'counter:set <counterId> --name <name>',
-    summary: 'rename a counter (counters are never deleted: their ratings name them)',
-    options: { name: text },
+    usage: 'counter:set <counterId> [--name <name>] [--queue-code <code|none>]',
+    summary: "rename a counter (counters are never deleted: their ratings name them), or set what the branch's queue system calls it (none: not mapped; audited)",
+    options: { name: text, 'queue-code': text },
     argument: 'counterId',
     run: async (db, { values, positionals }) => {
       const id = positional(positionals, 'counterId', 'counter:set');
-      const name = required(values, 'name', 'counter:set');
       if (!id.ok) return id;
-      if (!name.ok) return name;
-      const renamed = await renameCounter(db, id.value, name.value);
-      return renamed.ok ? ok(`Counter ${renamed.value.id} of branch ${renamed.value.branchId} is now "${renamed.value.name}".`) : renamed;
+      const name = str(values.name);
+      const queueCode = str(values['queue-code']);
+      if (name === undefined && queueCode === undefined) return err('invalid-input', 'counter:set needs --name or --queue-code; see `npm run admin -- help`.');
+      const said: string[] = [];
+      if (name !== undefined) {
+        const renamed = await renameCounter(db, id.value, name);
+        if (!renamed.ok) return renamed;
+        said.push(`Counter ${renamed.value.id} of branch ${renamed.value.branchId} is now "${renamed.value.name}".`);
+      }
+      if (queueCode !== undefined) {
+        const set = await setCounterQueueCode(db, { actor: shellActor() }, id.value, queueCode === 'none' ? null : queueCode, now());
+        if (!set.ok) return set;
+        const { counter } = set.value;
+        said.push(counter.queueCode === null ? `Counter ${counter.id} is mapped to no queue code.` : `Counter ${counter.id} is the queue system's counter ${counter.queueCode}.`);
+      }
+      return ok(said.join('\n'));
     },
   },
   'code:create': {

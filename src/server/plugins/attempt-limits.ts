@@ -6,7 +6,8 @@ import { sendApiError } from '../errors.ts';
 
 /**
  * Limits on failed attempts at the doors a stranger can knock on: enrollment codes, dashboard
- * passwords and staff PINs (decisions 0011 and 0014). Each attempt counts when it starts, so a
+ * passwords and staff PINs (decisions 0011 and 0014), queue system keys (plugins/queue-auth.ts,
+ * which counts refusals only). Each attempt counts when it starts, so a
  * thousand sent at once are limited as well as a thousand in a row; one that succeeds (2xx)
  * or fails on our side (5xx) is taken back, so an installer enrolling fifty tablets, or a
  * tablet retrying through a database outage, is never locked out. Only refusals (4xx) use up
@@ -37,6 +38,8 @@ export type AttemptLimits = {
   pinByStaffOnDevice: AttemptLimit;
   /** … and per tablet, whatever staff number it tries (no walking the roster). */
   pinByDevice: AttemptLimit;
+  /** Queue systems: unknown or revoked keys per client address (a valid key is never limited). */
+  queueKeyByAddress: AttemptLimit;
 };
 
 export const ATTEMPT_LIMITS: AttemptLimits = {
@@ -45,6 +48,7 @@ export const ATTEMPT_LIMITS: AttemptLimits = {
   signInByStaffNumber: { max: 10, windowMs: 15 * MINUTE },
   pinByStaffOnDevice: { max: 5, windowMs: 15 * MINUTE },
   pinByDevice: { max: 20, windowMs: 15 * MINUTE },
+  queueKeyByAddress: { max: 30, windowMs: 15 * MINUTE },
 };
 
 type Taken = { ok: true; refund: () => Promise<void> } | { ok: false; retryAfterMs: number };

@@ -101,7 +101,7 @@ export async function addCounter(
   const parsed = parseInput(CounterInputSchema, input);
   if (!parsed.ok) return parsed;
   if (!(await findBranch(db, input.branchId))) return branchNotFound(input.branchId);
-  const counter = { id: input.id ?? uuidv7(), branchId: input.branchId, name: parsed.value.name, createdAt: now };
+  const counter = { id: input.id ?? uuidv7(), branchId: input.branchId, name: parsed.value.name, createdAt: now, queueCode: null };
   await inTransaction(db, async (trx) => {
     await insertCounter(trx, counter);
     await bumpConfigVersion(trx, counter.branchId);

@@ -59,7 +59,7 @@ function fromService(result: { reason: string; message: string }): Result<never,
   return err('bad-request', result.message);
 }
 
-const counterOf = (c: Counter): SetupCounter => ({ id: c.id, name: c.name });
+const counterOf = (c: Counter): SetupCounter => ({ id: c.id, name: c.name, queueCode: c.queueCode });
 const reasonOf = (r: ListedItem<'reasons'>): SetupReason => ({ id: r.id, labels: r.labels, scores: [...r.scores], position: r.position, active: r.active });
 const topicOf = (t: ListedItem<'topics'>): SetupTopic => ({ id: t.id, labels: t.labels, kinds: [...t.kinds], position: t.position, active: t.active });
 
