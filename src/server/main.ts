@@ -16,6 +16,7 @@ import { createEmailDeliverer, readSmtpConfig } from './services/email.ts';
 import { schedulePurge } from './services/privacy.ts';
 import { webhookDeliverer } from './services/webhooks.ts';
 import { ensureRollupsCurrent } from './services/report-rollups.ts';
+import { startQueueMatcher } from './services/queue-match.ts';
 import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning, tabletsNeedHttps } from './transport.ts';
 
 /**
@@ -103,11 +104,14 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const delivery = startDeliveryWorker(database.db, { webhook: webhookDeliverer(database.db), email: createEmailDeliverer(database.db, smtp.value) }, app.log, { retrySchedule: retrySchedule.value });
   // The morning digest (services/digest.ts): every server looks every few minutes; a claim per branch and day queues each once.
   const stopDigests = scheduleDigests(database.db, app.log);
+  // Queue tickets (decision 0027): every server matches the branch-days marked since its last tick; a claim makes each mark matched once.
+  const queueMatcher = startQueueMatcher({ db: database.db, log: app.log });
   closeOnSignals(app, database, () => {
     stopPurge();
     stopDigests();
     void delivery.stop();
     stopAlerts();
+    void queueMatcher.stop();
   });
 }
 

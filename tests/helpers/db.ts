@@ -99,7 +99,7 @@ async function withAdmin(fn: (client: pg.Client) => Promise<unknown>): Promise<v
 
 /** Empties every table, children first, so each test starts from nothing; in one transaction, one commit. */
 export async function clearDatabase(handle: DatabaseHandle): Promise<void> {
-  const tables = ['notification_attempts', 'notifications', 'alert_events', 'alerts', 'alert_rules', 'webhooks', 'email_recipients', 'audit_log', 'blankings', 'job_runs', 'attempts', 'retired_tokens', 'staff_sessions', 'sessions', 'staff_accounts', 'day_closes', 'case_days', 'complaint_cases', 'opinion_days', 'rating_reason_days', 'rating_branch_days', 'rating_days', 'ratings', 'shift_events', 'opinions', 'opinion_reads', 'case_events', 'settings', 'reasons', 'topics', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches', 'regions'] as const;
+  const tables = ['wait_score_days', 'wait_hours', 'wait_days', 'rating_flags', 'tickets', 'rating_exclusions', 'match_dirty', 'queue_events', 'queue_systems', 'notification_attempts', 'notifications', 'alert_events', 'alerts', 'alert_rules', 'webhooks', 'email_recipients', 'audit_log', 'blankings', 'job_runs', 'attempts', 'retired_tokens', 'staff_sessions', 'sessions', 'staff_accounts', 'day_closes', 'case_days', 'complaint_cases', 'opinion_days', 'rating_reason_days', 'rating_branch_days', 'rating_days', 'ratings', 'shift_events', 'opinions', 'opinion_reads', 'case_events', 'settings', 'reasons', 'topics', 'tellers', 'enrollment_codes', 'devices', 'counters', 'branches', 'regions'] as const;
   await handle.db.transaction().execute(async (trx) => {
     for (const table of tables) await trx.deleteFrom(table).execute();
   });

@@ -1,5 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import { eachDay, localDayOf } from '../../domain/period.ts';
+import { MAX_CORRECTION_MS } from '../../domain/queue.ts';
+import { correctedDayOf } from '../../domain/queue-match.ts';
+import type { Database, NewRatingRow } from '../db/schema.ts';
 
 /** A branch-day whose tickets, join, flags and waiting roll-ups must be recomputed (services/queue-match.ts). */
 export type DirtyDay = { branchId: string; day: string };
@@ -12,24 +15,71 @@ export function dirtyDaysOf(rows: readonly { branch_id: string; day: string }[])
 }
 
 /**
+ * The branch-days a push's ratings change: each rating's own day, and the day its corrected
+ * time falls on (domain/queue-match.ts), which the join reads it in, when that is another.
+ * Without the branch's `timeZone`, their own days only.
+ */
+export function ratingDirtyDays(rows: readonly Pick<NewRatingRow, 'branch_id' | 'day' | 'created_at' | 'clock_offset_ms'>[], timeZone?: string): DirtyDay[] {
+  if (timeZone === undefined) return dirtyDaysOf(rows);
+  const days: { branch_id: string; day: string }[] = [];
+  for (const row of rows) {
+    days.push(row);
+    const corrected = correctedDayOf(row.created_at, row.clock_offset_ms ?? null, timeZone);
+    if (corrected !== row.day) days.push({ branch_id: row.branch_id, day: corrected });
+  }
+  return dirtyDaysOf(days);
+}
+
+/**
  * Marks branch-days for the matcher; a day marked already stays marked (its first mark's
  * time kept). Cheap enough for every push: a push is one counter's, and its ratings fall on one
  * or two days. Run it in the transaction that stored what changed.
+ *
+ * A mark already there is updated to itself, not skipped: the update locks the row until the
+ * transaction ends, so a matcher taking the mark (services/queue-match.ts, which deletes it
+ * and then reads the day's facts) waits for this transaction's records and reads them. With
+ * `do nothing`, a matcher could take the mark between this insert and its commit, read the
+ * day without these records, and leave no mark for them.
  */
 export async function markMatchDirty(db: Kysely<Database>, days: readonly DirtyDay[], at: number): Promise<void> {
   if (days.length === 0) return;
-  await db
-    .insertInto('match_dirty')
-    .values(days.map((d) => ({ branch_id: d.branchId, day: d.day, marked_at: at })))
-    .onConflict((oc) => oc.columns(['branch_id', 'day']).doNothing())
-    .execute();
+  await markInsert(db, days, at).execute();
 }
 
 /** PostgreSQL's one-statement push: markMatchDirty as a CTE (repositories/pushed-records.ts). */
 export function matchDirtyCte(db: Kysely<Database>, days: readonly DirtyDay[], at: number): RawBuilder<unknown> {
-  const insert = db
+  return sql`${sql.id('match_dirty_marked')} as (${markInsert(db, days, at)})`;
+}
+
+const markInsert = (db: Kysely<Database>, days: readonly DirtyDay[], at: number) =>
+  db
     .insertInto('match_dirty')
     .values(days.map((d) => ({ branch_id: d.branchId, day: d.day, marked_at: at })))
-    .onConflict((oc) => oc.columns(['branch_id', 'day']).doNothing());
-  return sql`${sql.id('match_dirty_marked')} as (${insert})`;
+    .onConflict((oc) => oc.columns(['branch_id', 'day']).doUpdateSet({ marked_at: (eb) => eb.ref('match_dirty.marked_at') }));
+
+/**
+ * Every day of a branch the matcher may have rows for, or should: its ratings' own days and
+ * every day between the first and the last of their corrected times that day (so a rating
+ * moved across midnight by its clock's offset is found, excluded ratings too), its queue
+ * events' days, and the days that hold derived rows now (which may have none once matched
+ * again). For a rebuild: after a zone change or a new definition, each is derived afresh.
+ */
+export async function branchDaysToMatch(db: Kysely<Database>, branchId: string, timeZone: string): Promise<DirtyDay[]> {
+  const correction = sql<number>`(case when clock_offset_ms between ${-MAX_CORRECTION_MS} and ${MAX_CORRECTION_MS} then clock_offset_ms else 0 end)`;
+  const spans = await db
+    .selectFrom('ratings')
+    .select((eb) => ['day', eb.fn.min(sql<number>`created_at + ${correction}`).as('first'), eb.fn.max(sql<number>`created_at + ${correction}`).as('last')])
+    .where('branch_id', '=', branchId)
+    .groupBy('day')
+    .execute();
+  // Run one after the other: this runs inside a rebuild's transaction, one connection.
+  const others = [];
+  for (const table of ['queue_events', 'rating_flags', 'wait_hours'] as const) others.push(await db.selectFrom(table).select('day').distinct().where('branch_id', '=', branchId).execute());
+  const days = new Set<string>();
+  for (const span of spans) {
+    days.add(span.day);
+    for (const day of eachDay(localDayOf(Number(span.first), timeZone), localDayOf(Number(span.last), timeZone))) days.add(day);
+  }
+  for (const rows of others) for (const row of rows) days.add(row.day);
+  return dirtyDaysOf([...days].map((day) => ({ branch_id: branchId, day })));
 }

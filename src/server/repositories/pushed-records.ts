@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { isPostgres } from '../db/database.ts';
 import type { Database, NewOpinionReadRow, NewOpinionRow, NewRatingRow, NewShiftEventRow } from '../db/schema.ts';
 import type { seenAt } from './devices.ts';
-import { dirtyDaysOf, markMatchDirty, matchDirtyCte } from './match-dirty.ts';
+import { markMatchDirty, matchDirtyCte, ratingDirtyDays } from './match-dirty.ts';
 import { addOpinionRollups, addRatingRollups, rollupCtes, storedRows } from './rollup-rows.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
@@ -39,11 +39,11 @@ const idsOf = (rows: Iterable<{ id: string }>): Set<string> => {
  * record twice in one batch, counts once (decision 0009). Answers the ids stored, so that
  * the push can tell the others apart (decision 0017). Run it inside the batch's transaction.
  */
-export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<StoredIds> {
+export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows, timeZone?: string): Promise<StoredIds> {
   const ratings = await inChunks(rows.ratings, (chunk) => insertNew(db, 'ratings', chunk));
   await addRatingRollups(db, storedRows(rows.ratings, ratings));
-  // The matcher checks the ratings' days again: their join to tickets and the integrity flags.
-  if (rows.ratings.length > 0) await markMatchDirty(db, dirtyDaysOf(rows.ratings), rows.ratings[0]!.received_at);
+  // The matcher checks the ratings' days again (and their corrected days, given the branch's zone): their join to tickets and the integrity flags.
+  if (rows.ratings.length > 0) await markMatchDirty(db, ratingDirtyDays(rows.ratings, timeZone), rows.ratings[0]!.received_at);
   const shiftEvents = await inChunks(rows.shiftEvents, (chunk) => insertNew(db, 'shift_events', chunk));
   const opinions = await inChunks(rows.opinions, (chunk) => insertNew(db, 'opinions', chunk));
   await addOpinionRollups(db, storedRows(rows.opinions, opinions));
@@ -133,12 +133,13 @@ export async function countPushed(db: Kysely<Database>, table: PushedTable): Pro
  * PostgreSQL executes data-modifying CTEs. The roll-up CTEs count only the records whose ids
  * the inserts returned, and the statement answers those ids too, as insertPushedRows does: a
  * push whose records are all new is answered without another round trip. The ratings' days
- * are marked for the matcher (match-dirty.ts) whether or not the ratings were new.
+ * (and corrected days, given the device's `timeZone`) are marked for the matcher
+ * (match-dirty.ts) whether or not the ratings were new.
  */
 export async function storePushAtOnce(
   db: Kysely<Database>,
   rows: PushedRows,
-  device: { id: string; seen: ReturnType<typeof seenAt> },
+  device: { id: string; seen: ReturnType<typeof seenAt>; timeZone?: string },
 ): Promise<StoredIds | null> {
   const count = countRows(rows);
   if (!isPostgres(db) || count === 0 || count > ROWS_PER_STATEMENT) return null;
@@ -156,7 +157,7 @@ export async function storePushAtOnce(
     const stored = `stored_${table}`;
     const insert = bare.insertInto(table).values(kindRows as never).onConflict((oc) => oc.column('id').doNothing()).returning('id');
     ctes.push(sql`${sql.id(stored)} as (${insert})`);
-    if (kind === 'ratings') ctes.push(...rollupCtes('stored_ratings', rows.ratings), matchDirtyCte(bare, dirtyDaysOf(rows.ratings), rows.ratings[0]!.received_at));
+    if (kind === 'ratings') ctes.push(...rollupCtes('stored_ratings', rows.ratings), matchDirtyCte(bare, ratingDirtyDays(rows.ratings, device.timeZone), rows.ratings[0]!.received_at));
     if (kind === 'opinions') ctes.push(...rollupCtes('stored_opinions', rows.opinions));
     answers.push(sql`(select json_agg(id) from ${sql.raw(stored)}) as ${sql.id(kind)}`);
   }

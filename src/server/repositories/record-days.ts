@@ -10,27 +10,33 @@ import type { Database } from '../db/schema.ts';
  */
 export type DaySegment = { until: number } & ({ offsetMs: number } | { day: LocalDay });
 
-/** The tables whose rows carry the customer's day at the branch beside the instant they were made. */
-export type DayStampedTable = 'ratings' | 'opinions';
+/** The tables whose rows carry the branch's day beside the instant they were made (a queue event's: the queue system's time). */
+export type DayStampedTable = 'ratings' | 'opinions' | 'queue_events';
 
-/** The UTC date of `created_at + offsetMs`, written YYYY-MM-DD, on each database. */
-function shiftedDate(db: Kysely<Database>, offsetMs: number): RawBuilder<string> {
+/** The instant each table's day is of. */
+const TIME_COLUMN = { ratings: 'created_at', opinions: 'created_at', queue_events: 'at' } as const satisfies Record<DayStampedTable, string>;
+
+/** The UTC date of `<time> + offsetMs`, written YYYY-MM-DD, on each database. */
+function shiftedDate(db: Kysely<Database>, time: RawBuilder<number>, offsetMs: number): RawBuilder<string> {
   return isPostgres(db)
-    ? sql<string>`to_char(to_timestamp(((created_at + ${offsetMs}::bigint) / 1000)::double precision) at time zone 'UTC', 'YYYY-MM-DD')`
-    : sql<string>`strftime('%Y-%m-%d', (created_at + ${offsetMs}) / 1000, 'unixepoch')`;
+    ? sql<string>`to_char(to_timestamp(((${time} + ${offsetMs}::bigint) / 1000)::double precision) at time zone 'UTC', 'YYYY-MM-DD')`
+    : sql<string>`strftime('%Y-%m-%d', (${time} + ${offsetMs}) / 1000, 'unixepoch')`;
 }
 
-/** `day` for each `created_at` by the segments; rows outside them keep theirs. */
-function dayBySegments(db: Kysely<Database>, segments: readonly DaySegment[]): RawBuilder<string> {
-  const whens = segments.map((s) => sql`when created_at < ${s.until} then ${'day' in s ? sql`${s.day}` : shiftedDate(db, s.offsetMs)}`);
+/** `day` for each row's instant by the segments; rows outside them keep theirs. */
+function dayBySegments(db: Kysely<Database>, table: DayStampedTable, segments: readonly DaySegment[]): RawBuilder<string> {
+  // Our own column names, never input.
+  const time = sql.raw<number>(TIME_COLUMN[table]);
+  const whens = segments.map((s) => sql`when ${time} < ${s.until} then ${'day' in s ? sql`${s.day}` : shiftedDate(db, time, s.offsetMs)}`);
   return sql<string>`case ${sql.join(whens, sql` `)} else day end`;
 }
 
-/** The first and last `created_at` of a branch's rows; undefined when it has none. */
+/** The first and last instant of a branch's rows; undefined when it has none. */
 export async function createdAtSpan(db: Kysely<Database>, table: DayStampedTable, branchId: string): Promise<{ first: number; last: number } | undefined> {
+  const time = sql.raw<number>(TIME_COLUMN[table]);
   const span = await db
     .selectFrom(table)
-    .select((eb) => [eb.fn.min('created_at').as('first'), eb.fn.max('created_at').as('last')])
+    .select((eb) => [eb.fn.min(time).as('first'), eb.fn.max(time).as('last')])
     .where('branch_id', '=', branchId)
     .executeTakeFirst();
   if (span?.first === null || span?.first === undefined || span.last === null) return undefined;
@@ -38,11 +44,11 @@ export async function createdAtSpan(db: Kysely<Database>, table: DayStampedTable
 }
 
 /**
- * Sets `day` of a branch's rows from `created_at` by the segments (which cover every row),
+ * Sets `day` of a branch's rows from their instant by the segments (which cover every row),
  * touching only rows whose day changes: a rebuild in the zone they were stamped in rewrites nothing.
  */
 export async function restampDays(db: Kysely<Database>, table: DayStampedTable, branchId: string, segments: readonly DaySegment[]): Promise<void> {
-  const day = dayBySegments(db, segments);
+  const day = dayBySegments(db, table, segments);
   await db
     .updateTable(table)
     .set({ day })

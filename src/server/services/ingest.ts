@@ -332,7 +332,7 @@ export async function ingestPush(
   // nor can records that raise alerts, which are raised in the push's transaction (services/alerts.ts).
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   const raises = mayRaiseAlerts(rows);
-  const storedAtOnce = caseEvents.length === 0 && !raises ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address) }) : null;
+  const storedAtOnce = caseEvents.length === 0 && !raises ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address), timeZone: device.timeZone }) : null;
   let raised = 0;
   if (storedAtOnce) {
     // Read after the statement's commit: a row that kept an id from this push is committed
@@ -340,7 +340,7 @@ export async function ingestPush(
     claims = await judgePushedRows(db, rows, storedAtOnce);
   } else {
     claims = await inTransaction(db, async (trx) => {
-      const stored = await insertPushedRows(trx, rows);
+      const stored = await insertPushedRows(trx, rows, device.timeZone);
       const pushed = await judgePushedRows(trx, rows, stored);
       const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
       if (raises) {

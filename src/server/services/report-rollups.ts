@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { listBranches } from '../repositories/branches.ts';
 import { appliedEventsOfBranch } from '../repositories/case-events.ts';
+import { branchDaysToMatch, markMatchDirty } from '../repositories/match-dirty.ts';
 import { createdAtSpan, restampDays, type DaySegment } from '../repositories/record-days.ts';
 import { addStoredRecordsToRollups, clearRollups, holdOffIngest } from '../repositories/rollup-rows.ts';
 import { readSettings, writeSettings } from '../repositories/settings.ts';
@@ -57,10 +58,14 @@ export function daySegments(timeZone: string, fromMs: number, toMs: number): Day
   return segments;
 }
 
-/** Recomputes one branch's roll-ups and case projection from its raw records, in the caller's transaction. */
-async function rebuildBranch(trx: Kysely<Database>, branchId: string, timeZone: string): Promise<void> {
+/**
+ * Recomputes one branch's roll-ups and case projection from its raw records, in the caller's
+ * transaction, and marks each of its days for the matcher, which derives them again.
+ */
+async function rebuildBranch(trx: Kysely<Database>, branchId: string, timeZone: string, now: number): Promise<void> {
   await holdOffIngest(trx);
-  for (const table of ['ratings', 'opinions'] as const) {
+  // Queue events too: a ticket's day is the branch's calendar day of its events.
+  for (const table of ['ratings', 'opinions', 'queue_events'] as const) {
     const span = await createdAtSpan(trx, table, branchId);
     if (span) await restampDays(trx, table, branchId, daySegments(timeZone, span.first, span.last));
   }
@@ -69,17 +74,24 @@ async function rebuildBranch(trx: Kysely<Database>, branchId: string, timeZone: 
   // Cases are the fold of their applied events in seq order: exactly what ingest folded.
   const { cases } = foldCases(await appliedEventsOfBranch(trx, branchId));
   await projectCases(trx, branchId, new Map(), cases, timeZone);
+  // Tickets, flags and waiting roll-ups are the matcher's (services/queue-match.ts): it derives every day again within its next ticks.
+  const days = await branchDaysToMatch(trx, branchId, timeZone);
+  for (let start = 0; start < days.length; start += MARKS_PER_STATEMENT) await markMatchDirty(trx, days.slice(start, start + MARKS_PER_STATEMENT), now);
 }
 
+/** A branch's years of days are marked a thousand at a time: three bound values each. */
+const MARKS_PER_STATEMENT = 1000;
+
 /**
- * Recomputes `ratings.day` and `opinions.day` from each branch's time zone, then every
+ * Recomputes `ratings.day`, `opinions.day` and `queue_events.day` from each branch's time zone, then every
  * roll-up and the case projection from the raw records: one transaction per branch, so a
- * large network is not one long transaction. All branches, or the one given.
+ * large network is not one long transaction. All branches, or the one given. Their days are
+ * marked for the matcher at `now`.
  */
-export async function rebuildRollups(db: Kysely<Database>, branchId?: string): Promise<Result<{ branches: number }, AdminError>> {
+export async function rebuildRollups(db: Kysely<Database>, branchId?: string, now: number = Date.now()): Promise<Result<{ branches: number }, AdminError>> {
   const branches = (await listBranches(db)).filter((b) => branchId === undefined || b.id === branchId);
   if (branchId !== undefined && branches.length === 0) return branchNotFound(branchId);
-  for (const branch of branches) await inTransaction(db, (trx) => rebuildBranch(trx, branch.id, branch.timeZone));
+  for (const branch of branches) await inTransaction(db, (trx) => rebuildBranch(trx, branch.id, branch.timeZone, now));
   return ok({ branches: branches.length });
 }
 
@@ -91,7 +103,7 @@ export async function rebuildRollups(db: Kysely<Database>, branchId?: string): P
 export async function ensureRollupsCurrent(db: Kysely<Database>, now: number): Promise<number> {
   const stored = (await readSettings(db, [VERSION_KEY])).get(VERSION_KEY);
   if (typeof stored === 'number' && stored >= ROLLUPS_VERSION) return 0;
-  const rebuilt = await rebuildRollups(db);
+  const rebuilt = await rebuildRollups(db, undefined, now);
   if (!rebuilt.ok) throw new Error(rebuilt.message); // no branch was named: it cannot be "not found"
   await writeSettings(db, new Map([[VERSION_KEY, ROLLUPS_VERSION]]), now);
   return rebuilt.value.branches;
