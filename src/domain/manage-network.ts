@@ -77,16 +77,35 @@ export type TargetPercents = Record<FigureId, number>;
 /** A target as a percentage, 0 to 100: the dashboard's and the CLI's (services/settings.ts setTargets). */
 export const TargetPercentSchema = v.pipe(v.number('must be a percentage from 0 to 100'), v.minValue(0, 'must be at least 0 (%)'), v.maxValue(100, 'must be at most 100 (%)'));
 
+/** The longest waiting target the network may set, in minutes. */
+export const MAX_WAIT_TARGET_MINUTES = 180;
+
+/**
+ * The waiting-time target in whole minutes, 1 to 180 (default: domain/queue.ts DEFAULT_WAIT_TARGET_MINUTES):
+ * the reports count the waits within it by the roll-ups' buckets (domain/waiting.ts withinTargetOf).
+ */
+export const WaitTargetMinutesSchema = v.pipe(
+  v.number(`must be a whole number of minutes from 1 to ${MAX_WAIT_TARGET_MINUTES}`),
+  v.integer('must be whole minutes'),
+  v.minValue(1, 'must be at least 1 (minute)'),
+  v.maxValue(MAX_WAIT_TARGET_MINUTES, `must be at most ${MAX_WAIT_TARGET_MINUTES} (minutes)`),
+);
+
 /** PUT /api/manage/settings: the network's settings that change; at least one. */
 export const NetworkSettingsEditSchema = v.pipe(
   v.strictObject({
     replyWithinHours: v.optional(DeadlineHoursSchema),
     notOnSpotWithinHours: v.optional(DeadlineHoursSchema),
     targets: v.optional(v.strictObject(Object.fromEntries(FIGURE_IDS.map((id) => [id, v.optional(TargetPercentSchema)])) as Record<FigureId, v.OptionalSchema<typeof TargetPercentSchema, undefined>>)),
+    waitTargetMinutes: v.optional(WaitTargetMinutesSchema),
   }),
   v.check(
-    (edit) => edit.replyWithinHours !== undefined || edit.notOnSpotWithinHours !== undefined || Object.values(edit.targets ?? {}).some((value) => value !== undefined),
-    'nothing to change: give a reply deadline or a target',
+    (edit) =>
+      edit.replyWithinHours !== undefined ||
+      edit.notOnSpotWithinHours !== undefined ||
+      Object.values(edit.targets ?? {}).some((value) => value !== undefined) ||
+      edit.waitTargetMinutes !== undefined,
+    'nothing to change: give a reply deadline, a target or a waiting-time target',
   ),
 );
 export type NetworkSettingsEdit = v.InferOutput<typeof NetworkSettingsEditSchema>;
@@ -95,6 +114,8 @@ export type NetworkSettingsEdit = v.InferOutput<typeof NetworkSettingsEditSchema
 export interface NetworkSettings {
   deadlines: ReplyDeadlines;
   targets: TargetPercents;
+  /** The waiting-time target, whole minutes: the waiting report judges waits against it. */
+  waitTargetMinutes: number;
 }
 
 /** A region with how many branches are in it. */

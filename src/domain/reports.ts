@@ -24,6 +24,10 @@ import type { DeviceHealth } from './wire.ts';
  *   GET    /api/reports/counters           ?from&to[&branchId] → CountersReport
  *   GET    /api/reports/branches           ?from&to            → BranchesReport (head office only)
  *   GET    /api/reports/complaints         ?from&to[&branchId] → ComplaintsReport
+ *   GET    /api/reports/waiting            ?from&to[&branchId] → WaitingReport (domain/queue.ts)
+ *   GET    /api/reports/flags              ?from&to[&branchId] → FlagsReport (domain/queue.ts)
+ *   POST   /api/ratings/:ratingId/exclusion  ExcludeRatingSchema → { excluded: { reason, by, at } }
+ *   POST   /api/ratings/:ratingId/inclusion  ExcludeRatingSchema → { excluded: null }
  *   GET    /api/reports/fleet              [?branchId]         → FleetReport
  *   POST   /api/reports/fleet/:id/revoke                       → FleetDevice
  *   GET    /api/reports/day-close          ?branchId&day       → DayCloseReport

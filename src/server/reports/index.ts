@@ -8,3 +8,5 @@ export { complaintsReport } from './complaints.ts';
 export { dayReport } from './day.ts';
 export { overviewReport } from './overview.ts';
 export { countersReport, tellersReport } from './ratings.ts';
+export { flagsReport } from './flags.ts';
+export { waitingReport } from './waiting.ts';

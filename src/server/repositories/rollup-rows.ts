@@ -227,6 +227,46 @@ export async function addRatingRollups(db: Kysely<Database>, ratings: readonly R
   await addTo(db, 'rating_reason_days', reasonDays);
 }
 
+/**
+ * Takes stored ratings back out of rating_days, rating_branch_days and rating_reason_days: the
+ * very additions addRatingRollups made, negated (a manager's exclusion of a rating). A row left
+ * with nothing in it is deleted, as a rebuild without those ratings would not have made it: a
+ * teller whose one rating was excluded is not a row of zeros in the tellers report. Run it in
+ * the transaction that records why.
+ */
+export async function subtractRatingRollups(db: Kysely<Database>, ratings: readonly RatingFacts[]): Promise<void> {
+  if (ratings.length === 0) return;
+  const { days, branchDays, reasonDays } = ratingRollups(ratings);
+  // The same tables in the same order as an addition, each sorted by key: no deadlock with a push.
+  await addTo(db, 'rating_days', negated('rating_days', days));
+  await addTo(db, 'rating_branch_days', negated('rating_branch_days', branchDays));
+  await addTo(db, 'rating_reason_days', negated('rating_reason_days', reasonDays));
+  await deleteEmptyRows(db, 'rating_days', days);
+  await deleteEmptyRows(db, 'rating_branch_days', branchDays);
+  await deleteEmptyRows(db, 'rating_reason_days', reasonDays);
+}
+
+/** Roll-up rows with every count negated. Pure. */
+function negated<T extends AdditiveTable>(table: T, rows: readonly AdditiveRow<T>[]): AdditiveRow<T>[] {
+  const counts: readonly string[] = ADDITIVE[table].counts;
+  return rows.map((row) => {
+    const copy = { ...row } as Record<string, string | number>;
+    for (const c of counts) copy[c] = -(copy[c] as number);
+    return copy as AdditiveRow<T>;
+  });
+}
+
+/** Deletes the rows under these rows' keys whose counts are all zero. */
+async function deleteEmptyRows<T extends AdditiveTable>(db: Kysely<Database>, table: T, rows: readonly AdditiveRow<T>[]): Promise<void> {
+  const { keys, counts } = ADDITIVE[table];
+  for (const row of rows) {
+    const values = row as Record<string, string | number>;
+    // The items are our own column names, never input; the values are bound.
+    const conditions = [...keys.map((k) => sql`${sql.ref(k)} = ${values[k]}`), ...counts.map((c) => sql`${sql.ref(c)} = 0`)];
+    await sql`delete from ${sql.table(table)} where ${sql.join(conditions, sql` and `)}`.execute(db);
+  }
+}
+
 /** Adds stored opinions to opinion_days. Run it in the transaction that stored them. */
 export async function addOpinionRollups(db: Kysely<Database>, opinions: readonly OpinionFacts[]): Promise<void> {
   await addTo(db, 'opinion_days', opinionRollups(opinions));
@@ -366,11 +406,13 @@ const ROLLUP_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days'
 /**
  * Holds ingest off a rebuild's tables until its transaction ends: on PostgreSQL ingest adds to
  * these rows as it stores records, and its additions could land in rows a rebuild is about
- * to replace. Self-exclusive, so two rebuilds queue. SQLite's BEGIN IMMEDIATE already holds
- * every writer off.
+ * to replace. A manager's exclusion (services/rating-exclusions.ts) writes rating_exclusions
+ * and subtracts from the same rows, so it waits too, and a rebuild never counts a rating whose
+ * exclusion is half done. Self-exclusive, so two rebuilds queue. SQLite's BEGIN IMMEDIATE
+ * already holds every writer off.
  */
 export async function holdOffIngest(trx: Kysely<Database>): Promise<void> {
-  if (isPostgres(trx)) await sql`lock table ratings, opinions, case_events in share row exclusive mode`.execute(trx);
+  if (isPostgres(trx)) await sql`lock table ratings, opinions, case_events, rating_exclusions in share row exclusive mode`.execute(trx);
 }
 
 /** Empties a branch's roll-ups and case projection. */
@@ -384,8 +426,16 @@ const REBUILD_PAGE = 5000;
 /**
  * Adds every stored rating and opinion of a branch to the roll-ups, a page at a time in seq
  * order, by the same additions ingest makes: what a rebuild counts is what ingest counted.
+ * Ratings a manager excluded are left out, as their exclusion took them out.
  */
 export async function addStoredRecordsToRollups(trx: Kysely<Database>, branchId: string): Promise<void> {
+  // An exclusion remembers its rating's day; a rebuild after a change of zone moves it with the rating's.
+  await trx
+    .updateTable('rating_exclusions')
+    .set((eb) => ({ day: eb.selectFrom('ratings').select('ratings.day').whereRef('ratings.id', '=', 'rating_exclusions.rating_id') }))
+    .where('branch_id', '=', branchId)
+    .where((eb) => eb.exists(eb.selectFrom('ratings').select('ratings.id').whereRef('ratings.id', '=', 'rating_exclusions.rating_id').whereRef('ratings.day', '<>', 'rating_exclusions.day')))
+    .execute();
   await inPages(
     (after) =>
       trx
@@ -393,6 +443,7 @@ export async function addStoredRecordsToRollups(trx: Kysely<Database>, branchId:
         .select(['seq', 'id', 'branch_id', 'day', 'counter_id', 'teller_id', 'score', 'reasons'])
         .where('branch_id', '=', branchId)
         .where('seq', '>', after)
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('rating_exclusions').select('rating_exclusions.rating_id').whereRef('rating_exclusions.rating_id', '=', 'ratings.id'))))
         .orderBy('seq')
         .limit(REBUILD_PAGE)
         .execute(),

@@ -13,7 +13,9 @@ export type SettingKey =
   // The programme's targets, as fractions (0.8 for 80%): services/settings.ts readTargets.
   | 'target_satisfaction'
   | 'target_complaint_rate'
-  | 'target_follow_up_rate';
+  | 'target_follow_up_rate'
+  // The network's waiting-time target in whole minutes: services/settings.ts readWaitTarget.
+  | 'wait_target_minutes';
 
 /** The stored settings among `keys`, parsed from their JSON text; absent keys are left out. */
 export async function readSettings(db: Kysely<Database>, keys: readonly SettingKey[]): Promise<Map<SettingKey, unknown>> {

@@ -19,10 +19,13 @@ import { sendApiError } from '../errors.ts';
 import { guardReports } from '../plugins/session-auth.ts';
 import { branchesReport, complaintsReport, countersReport, dayReport, overviewReport, tellersReport, type BranchSelection } from '../reports/index.ts';
 import { alertTimesReport } from '../reports/alert-times.ts';
+import { flagsReport } from '../reports/flags.ts';
+import { waitingReport } from '../reports/waiting.ts';
+import type { FlagsReport, WaitingReport } from '../../domain/queue.ts';
 import type { AckTimes } from '../../domain/alerts.ts';
 import { dashboardActor, recordAudit } from '../services/audit.ts';
 import { confirmDayClose, dayCloseStatus } from '../services/day-close.ts';
-import { readTargets } from '../services/settings.ts';
+import { readTargets, readWaitTarget } from '../services/settings.ts';
 import { branchNotFound, resolveSelection, selectionFor } from '../services/report-scope.ts';
 import { API_CODE_OF_DAY_CLOSE, type DayCloseRoutesOptions } from './day-close.ts';
 
@@ -75,6 +78,12 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
 
   /** GET /api/reports/alert-times?from&to[&branchId|&regionId]: how soon alerts raised in the period were acknowledged, and how many went up a level. */
   app.get('/alert-times', periodRoute<AckTimes>((selection, range) => alertTimesReport(db, selection, range)));
+
+  /** GET /api/reports/waiting?from&to[&branchId|&regionId]: waiting time against the network's target, by branch or counter, hour, weekday and waiting band; the peak hours. */
+  app.get('/waiting', periodRoute<WaitingReport>(async (selection, range) => waitingReport(db, selection, range, await readWaitTarget(db))));
+
+  /** GET /api/reports/flags?from&to[&branchId|&regionId]: flagged and excluded ratings, newest first, a page of them. */
+  app.get('/flags', periodRoute<FlagsReport>((selection, range) => flagsReport(db, selection, range)));
 
   /** GET /api/reports/branches?from&to[&regionId]: branches side by side, for head office and a regional manager (their region's). */
   app.get(

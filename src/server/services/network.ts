@@ -11,7 +11,7 @@ import { listRegions, type Region } from '../repositories/regions.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { addBranch, addCounter, editBranch } from './branches.ts';
 import { addRegion, editRegion, moveBranchToRegion } from './regions.ts';
-import { percentOf, readCaseDeadlines, readTargets, setCaseDeadlines, setTargets } from './settings.ts';
+import { percentOf, readCaseDeadlines, readTargets, readWaitTarget, setCaseDeadlines, setTargets, setWaitTarget } from './settings.ts';
 
 /**
  * Manage › Regions & branches (src/server/routes/manage-network.ts) and the CLI's `region:add`,
@@ -81,8 +81,8 @@ const networkBranchOf = (branch: Branch, counters: number): NetworkBranch => ({
 const percentsOf = (targets: Targets) => Object.fromEntries(FIGURE_IDS.map((id) => [id, percentOf(targets[id].value)])) as NetworkSettings['targets'];
 
 export async function readNetworkSettings(db: Kysely<Database>): Promise<NetworkSettings> {
-  const [deadlines, targets] = await Promise.all([readCaseDeadlines(db), readTargets(db)]);
-  return { deadlines, targets: percentsOf(targets) };
+  const [deadlines, targets, waitTargetMinutes] = await Promise.all([readCaseDeadlines(db), readTargets(db), readWaitTarget(db)]);
+  return { deadlines, targets: percentsOf(targets), waitTargetMinutes };
 }
 
 /**
@@ -179,7 +179,8 @@ export async function editNetworkBranch(db: Kysely<Database>, by: NetworkActor, 
 
 /**
  * The network's settings (head office): the reply deadlines (every branch's config version is
- * bumped, since tablets hold them) and the programme's targets (read by the reports).
+ * bumped, since tablets hold them), the programme's targets and the waiting-time target (read
+ * by the reports).
  */
 export async function setNetworkSettings(db: Kysely<Database>, by: NetworkActor, edit: NetworkSettingsEdit, now: number): Promise<Result<NetworkSettings, NetworkError>> {
   if (!isHeadOffice(by)) return headOfficeOnly(by, 'change the network settings');
@@ -187,12 +188,15 @@ export async function setNetworkSettings(db: Kysely<Database>, by: NetworkActor,
   const targets = edit.targets ?? {};
   const deadlinesGiven = Object.values(deadlines).some((value) => value !== undefined);
   const targetsGiven = Object.values(targets).some((value) => value !== undefined);
-  if (!deadlinesGiven && !targetsGiven) return err('bad-request', 'Nothing to change: give a reply deadline or a target.');
+  const waitTargetGiven = edit.waitTargetMinutes !== undefined;
+  if (!deadlinesGiven && !targetsGiven && !waitTargetGiven) return err('bad-request', 'Nothing to change: give a reply deadline, a target or a waiting-time target.');
   return atomically(db, async (trx, must) => {
     if (deadlinesGiven) must(await setCaseDeadlines(trx, deadlines, now));
     if (targetsGiven) must(await setTargets(trx, targets, now));
+    if (edit.waitTargetMinutes !== undefined) must(await setWaitTarget(trx, edit.waitTargetMinutes, now));
     const settings = await readNetworkSettings(trx);
-    await recordAudit(trx, by.actor, { action: 'network-settings', subject: 'network', detail: { deadlines: settings.deadlines, targets: settings.targets } }, now);
+    const detail = { deadlines: settings.deadlines, targets: settings.targets, waitTargetMinutes: settings.waitTargetMinutes };
+    await recordAudit(trx, by.actor, { action: 'network-settings', subject: 'network', detail }, now);
     return settings;
   });
 }

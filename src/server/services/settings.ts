@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import * as v from 'valibot';
 import { DEFAULT_DEADLINES, type ReplyDeadlines } from '../../domain/case.ts';
 import { DeadlineHoursSchema } from '../../domain/config.ts';
-import { TargetPercentSchema } from '../../domain/manage-network.ts';
+import { TargetPercentSchema, WaitTargetMinutesSchema } from '../../domain/manage-network.ts';
 import { FIGURE_IDS, TARGETS, type FigureId, type Targets } from '../../domain/metrics.ts';
+import { DEFAULT_WAIT_TARGET_MINUTES } from '../../domain/queue.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -104,4 +105,24 @@ export async function setTargets(db: Kysely<Database>, changes: Partial<Record<F
     await writeSettings(trx, new Map(given.map(([id, percent]) => [TARGET_KEYS[id], fractionOf(percent)])), now);
     return ok(await readTargets(trx));
   });
+}
+
+const WAIT_TARGET_KEY = 'wait_target_minutes' satisfies SettingKey;
+
+/**
+ * The network's waiting-time target in whole minutes: the stored one, else the programme's
+ * default. Read by the waiting report's route and passed in, like the other targets.
+ */
+export async function readWaitTarget(db: Kysely<Database>): Promise<number> {
+  const parsed = v.safeParse(WaitTargetMinutesSchema, (await readSettings(db, [WAIT_TARGET_KEY])).get(WAIT_TARGET_KEY));
+  // A hand-edited value that no longer passes falls back to the default, as a target does.
+  return parsed.success ? parsed.output : DEFAULT_WAIT_TARGET_MINUTES;
+}
+
+/** Sets the waiting-time target (1 to 180 minutes). No tablet holds it: no config version changes. */
+export async function setWaitTarget(db: Kysely<Database>, minutes: number, now: number): Promise<Result<number, AdminError>> {
+  const parsed = parseInput(v.object({ waitTargetMinutes: WaitTargetMinutesSchema }), { waitTargetMinutes: minutes });
+  if (!parsed.ok) return parsed;
+  await writeSettings(db, new Map([[WAIT_TARGET_KEY, parsed.value.waitTargetMinutes]]), now);
+  return ok(parsed.value.waitTargetMinutes);
 }

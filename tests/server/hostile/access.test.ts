@@ -12,12 +12,15 @@ import { referenceCode } from '../../../src/domain/opinion.ts';
 import type { DayCloseReport, FleetDevice, FleetReport, Me } from '../../../src/domain/reports.ts';
 import type { TabletCounters, TabletReplacement } from '../../../src/domain/manage-tablets.ts';
 import type { ReviewPage } from '../../../src/domain/review.ts';
+import type { QueuePostResponse } from '../../../src/domain/queue.ts';
+import type { QueueCounterView, QueueImportResult, QueueSetup, QueueSystemKey, QueueSystemView } from '../../../src/domain/queue-intake.ts';
 import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
+import { addQueueSystem, revokeQueueSystemById, setCounterQueueCode } from '../../../src/server/services/queue-systems.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
 import { anOpinion, aRating, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
@@ -28,7 +31,8 @@ import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 
 /**
  * Who may call what, for every route of the API (docs/reliability.md, "Hostile input and access"): every caller (nobody, each kind
- * of tablet of two branches, a revoked one, each dashboard role of two branches, head office)
+ * of tablet of two branches, a revoked one, each dashboard role of two branches, head office,
+ * the queue systems of both branches and a revoked one)
  * asks every route about its own branch and about the other. One table gives what each must
  * get; a new route without a row fails the first test. tests/server/routes/reports-access.test.ts
  * checks the reports' messages in detail; this one covers the devices' routes as well.
@@ -63,7 +67,8 @@ type Caller =
   | { kind: 'nobody' }
   | { kind: 'device'; branch: Branch; mode: 'counter' | 'lobby' }
   | { kind: 'revoked'; branch: Branch }
-  | { kind: 'staff'; branch: Branch | null; role: string; staffNumber: string };
+  | { kind: 'staff'; branch: Branch | null; role: string; staffNumber: string }
+  | { kind: 'queue'; branch: Branch; revoked: boolean };
 
 const CALLERS: Record<string, Caller> = {
   nobody: { kind: 'nobody' },
@@ -78,7 +83,13 @@ const CALLERS: Record<string, Caller> = {
   'branch-manager A': { kind: 'staff', branch: 'A', role: 'branch-manager', staffNumber: '3003' },
   'branch-manager B': { kind: 'staff', branch: 'B', role: 'branch-manager', staffNumber: '4003' },
   'head office': { kind: 'staff', branch: null, role: 'head-office', staffNumber: 'HQ1' },
+  'queue system A': { kind: 'queue', branch: 'A', revoked: false },
+  'queue system B': { kind: 'queue', branch: 'B', revoked: false },
+  'revoked queue system A': { kind: 'queue', branch: 'A', revoked: true },
 };
+
+/** What each branch's queue system calls its counter: "3" is not a counter of B's, nor "7" of A's. */
+const QUEUE_CODE: Record<Branch, string> = { A: '3', B: '7' };
 
 /** Asked about its own branch, or the other; head office and nobody: A, then B. */
 type Scope = 'own' | 'other';
@@ -95,6 +106,11 @@ type World = {
   revocable: Record<Branch, string>;
   /** A counter tablet of each branch that is never revoked: labelled and replaced (Manage › tablets). */
   tablet: Record<Branch, string>;
+  /** A queue system of each branch that no caller posts with: revoked (Manage › Queue system). */
+  queueSystem: Record<Branch, string>;
+  /** A rating of each branch that counts, to be kept out; and one kept out already, to be put back. */
+  rating: Record<Branch, string>;
+  excludedRating: Record<Branch, string>;
   sequence: number;
 };
 
@@ -135,6 +151,11 @@ const withManager = (request: InjectOptions, branch: Branch, caller: Caller, wor
   return session ? { ...request, headers: { ...request.headers, 'x-staff-session': session } } : request;
 };
 const STAFF_SESSION_REQUIRED = '403 staff-session-required';
+/** Queue intake: a queue system's unrevoked key; anyone else 401. */
+const forQueueSystems =
+  (allowed: (caller: Extract<Caller, { kind: 'queue' }>, scope: Scope) => string) =>
+  (caller: Caller, scope: Scope): string =>
+    caller.kind === 'queue' && !caller.revoked ? allowed(caller, scope) : UNAUTHORIZED;
 const branchesIn = (ids: string[]) => [...new Set(ids.map(branchOf))].sort().join(',') || 'none';
 
 /** Head office's privacy desk: head office alone, whichever branch; every other dashboard role 403, anyone else 401. */
@@ -471,6 +492,51 @@ const ROWS: Record<string, Row> = {
     call: () => json('POST', '/api/manage/email/test', { address: 'it@bank.example' }),
     expected: forDashboard((caller) => (caller.role === 'head-office' ? '409 conflict' : FORBIDDEN)),
   },
+  'GET /api/reports/waiting': { call: (b) => ({ method: 'GET', url: `/api/reports/waiting?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/flags': { call: (b) => ({ method: 'GET', url: `/api/reports/flags?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  // A rating kept out of the assessment, or put back: its branch's manager only; another branch's rating answers as none.
+  'POST /api/ratings/:ratingId/exclusion': {
+    call: (b, _caller, world) => json('POST', `/api/ratings/${world.rating[b]}/exclusion`, { reason: 'Tapped between customers' }),
+    summary: (body: { excluded: { reason: string } | null }) => (body.excluded ? 'kept out' : 'counted'),
+    expected: forDashboard((caller, scope) => (caller.role !== 'branch-manager' ? FORBIDDEN : scope === 'own' ? '200 kept out' : '404 not-found')),
+  },
+  'POST /api/ratings/:ratingId/inclusion': {
+    call: (b, _caller, world) => json('POST', `/api/ratings/${world.excludedRating[b]}/inclusion`, { reason: 'A customer after all' }),
+    summary: (body: { excluded: { reason: string } | null }) => (body.excluded ? 'kept out' : 'counted'),
+    expected: forDashboard((caller, scope) => (caller.role !== 'branch-manager' ? FORBIDDEN : scope === 'own' ? '200 counted' : '404 not-found')),
+  },
+  // Queue systems post to their own branch (a post names none): a counter code of the other branch is unknown to it.
+  'POST /api/queue/events': {
+    call: (b, _caller, world) => json('POST', '/api/queue/events', { events: [{ ticket: `T${world.sequence++}`, type: 'called', at: SERVER_NOW - 60_000, counter: QUEUE_CODE[b] }] }),
+    summary: (body: QueuePostResponse) => body.results.map((r) => (r.status === 'rejected' ? r.reason : r.status)).join(','),
+    expected: forQueueSystems((_, scope) => (scope === 'own' ? '200 stored' : '200 unknown-counter')),
+  },
+  // Manage › Queue system: whoever sees the branch's reports (head office, its regional and branch manager).
+  'GET /api/manage/branches/:branchId/queue': {
+    call: (b) => ({ method: 'GET', url: `/api/manage/branches/${BRANCH_IDS[b]}/queue` }),
+    summary: (body: QueueSetup) => `systems of ${branchesIn(body.systems.map((s) => s.branchId))}`,
+    expected: reports((b) => `200 systems of ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/queue/systems': {
+    call: (b) => json('POST', `/api/manage/branches/${BRANCH_IDS[b]}/queue/systems`, { name: 'Ticket printer' }),
+    summary: (body: QueueSystemKey) => `key of ${branchOf(body.system.branchId)}`,
+    expected: reports((b) => `201 key of ${b}`),
+  },
+  'POST /api/manage/queue/systems/:id/revoke': {
+    call: (b, _caller, world) => json('POST', `/api/manage/queue/systems/${world.queueSystem[b]}/revoke`, {}),
+    summary: (body: { system: QueueSystemView }) => `revoked in ${branchOf(body.system.branchId)}`,
+    expected: reports((b) => `200 revoked in ${b}`),
+  },
+  'PUT /api/manage/counters/:counterId/queue-code': {
+    call: (b, _caller, world) => json('PUT', `/api/manage/counters/${world.counterOf[b]}/queue-code`, { queueCode: QUEUE_CODE[b] }),
+    summary: (body: { counter: QueueCounterView }) => `counter ${body.counter.id === COUNTER_ID ? 'A' : body.counter.id === B_COUNTER_ID ? 'B' : '?'}`,
+    expected: reports((b) => `200 counter ${b}`),
+  },
+  'POST /api/manage/branches/:branchId/queue/import': {
+    call: (b) => ({ method: 'POST', url: `/api/manage/branches/${BRANCH_IDS[b]}/queue/import`, headers: { 'content-type': 'text/csv' }, payload: `ticket,event,time,counter\nI1,issued,${DAY} 09:00,\n` }),
+    summary: (body: QueueImportResult) => `${body.total} event`,
+    expected: reports(() => '200 1 event'),
+  },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),
     summary: (body: DayCloseReport) => `close of ${branchOf(body.status.branchId)}`,
@@ -487,7 +553,7 @@ describeEachDatabase('who may call every route', (kind) => {
   let database: TestDatabase;
   let app: FastifyInstance;
   const cookie: Record<string, string> = {};
-  const world: World = { token: {}, staffSession: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, tablet: { A: '', B: '' }, sequence: 1 };
+  const world: World = { token: {}, staffSession: {}, counterOf: { A: COUNTER_ID, B: B_COUNTER_ID }, lobbyPrefix: { A: 0, B: 0 }, revocable: { A: '', B: '' }, tablet: { A: '', B: '' }, queueSystem: { A: '', B: '' }, rating: { A: '', B: '' }, excludedRating: { A: '', B: '' }, sequence: 1 };
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -520,13 +586,29 @@ describeEachDatabase('who may call every route', (kind) => {
     const revoked = await givenEnrolledDevice(database);
     await revokeDevice(database.db, revoked.deviceId, SERVER_NOW);
     world.token['revoked tablet A'] = revoked.token;
+    // Each branch's queue system, its counter's code, and a system to revoke; A's old key, revoked.
+    const operator = { actor: { actor: 'tester@ci', role: 'operator', verified: 'server-shell' as const } };
+    const made = async (branch: Branch) => {
+      const system = await addQueueSystem(database.db, operator, BRANCH_IDS[branch], `Queue ${branch}`, SERVER_NOW);
+      if (!system.ok) throw new Error(system.message);
+      return system.value;
+    };
+    for (const branch of ['A', 'B'] as const) {
+      const mapped = await setCounterQueueCode(database.db, operator, world.counterOf[branch], QUEUE_CODE[branch], SERVER_NOW);
+      if (!mapped.ok) throw new Error(mapped.message);
+      world.token[`queue system ${branch}`] = (await made(branch)).key;
+      world.queueSystem[branch] = (await made(branch)).system.id;
+    }
+    const oldKey = await made('A');
+    await revokeQueueSystemById(database.db, operator, oldKey.system.id, SERVER_NOW);
+    world.token['revoked queue system A'] = oldKey.key;
 
     // Limits on failed attempts (attempt-limits.test.ts) would stop the table's refused enrollments and sign-ins.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
     app = await buildApp({
       db: database.db,
       now: () => SERVER_NOW,
-      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited },
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited },
     });
     // Each tablet has its branch manager signed in with the server, for the acts that need one.
     for (const branch of ['A', 'B'] as const) {
@@ -555,6 +637,17 @@ describeEachDatabase('who may call every route', (kind) => {
       expect(signedIn.statusCode, name).toBe(200);
       cookie[name] = String(signedIn.headers['set-cookie']).split(';')[0]!;
     }
+    // Two ratings of each branch from its counter tablet; its branch manager keeps the second out.
+    for (const branch of ['A', 'B'] as const) {
+      const tellerId = branch === 'A' ? TELLER_ID : MANAGER_ID.B;
+      const [counted, excluded] = [aRating({ branchId: BRANCH_IDS[branch], counterId: world.counterOf[branch], tellerId }), aRating({ branchId: BRANCH_IDS[branch], counterId: world.counterOf[branch], tellerId })];
+      const pushed = await app.inject({ ...json('POST', '/api/sync/push', { protocol: PROTOCOL_VERSION, records: [counted, excluded] }), headers: { 'content-type': 'application/json', authorization: `Bearer ${world.token[`counter tablet ${branch}`]}` } });
+      expect(pushed.json<PushResponse>().results.map((r) => r.status)).toEqual(['accepted', 'accepted']);
+      const kept = await app.inject({ ...json('POST', `/api/ratings/${excluded.id}/exclusion`, { reason: 'Tapped between customers' }), headers: { 'content-type': 'application/json', cookie: cookie[`branch-manager ${branch}`]! } });
+      expect(kept.statusCode).toBe(200);
+      world.rating[branch] = counted.id;
+      world.excludedRating[branch] = excluded.id;
+    }
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -564,7 +657,7 @@ describeEachDatabase('who may call every route', (kind) => {
   /** The caller's credentials; a sign-out gets a session of its own, so the table's stay. */
   async function credentialsOf(name: string, route: string): Promise<Record<string, string>> {
     const caller = CALLERS[name]!;
-    if (caller.kind === 'device' || caller.kind === 'revoked') return { authorization: `Bearer ${world.token[name]}` };
+    if (caller.kind === 'device' || caller.kind === 'revoked' || caller.kind === 'queue') return { authorization: `Bearer ${world.token[name]}` };
     if (caller.kind !== 'staff') return {};
     if (route !== 'DELETE /api/session') return { cookie: cookie[name]! };
     const token = randomBytes(32).toString('base64url');

@@ -6,6 +6,8 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { SESSION_COOKIE } from '../../../src/domain/access.ts';
 import { referenceCode } from '../../../src/domain/opinion.ts';
+import { QueueEventSchema, type QueuePostResponse } from '../../../src/domain/queue.ts';
+import { MAX_IMPORT_PROBLEMS, type QueueImportResult } from '../../../src/domain/queue-intake.ts';
 import { API_ERROR_CODES, CONFLICT_REASONS, PROTOCOL_VERSION, SyncRecordSchema, type PushResponse, type SyncRecord } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { contentHash } from '../../../src/server/content-hash.ts';
@@ -13,10 +15,12 @@ import { STATUS_OF } from '../../../src/server/errors.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
-import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
+import { addQueueSystem, setCounterQueueCode } from '../../../src/server/services/queue-systems.ts';
+import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { anOpinion, aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
-import { aHealth, givenHeadOfficeAccount, PASSWORD, routesOf } from '../dashboard.ts';
+import { aHealth, givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
+import { findTeller } from '../../../src/server/repositories/tellers.ts';
 import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
 import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 import {
@@ -61,9 +65,10 @@ const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days
 
 /**
  * How a request proves who sends it; 'fresh-session' is a session made for this one request;
- * '…-manager' is a tablet's token with its branch manager signed in on it (x-staff-session).
+ * '…-manager' is a tablet's token with its branch manager signed in on it (x-staff-session);
+ * 'dashboard' is head office's session, 'manager-dashboard' the branch manager's.
  */
-type Credentials = 'none' | 'hostile' | 'counter' | 'lobby' | 'counter-manager' | 'lobby-manager' | 'dashboard' | 'fresh-session';
+type Credentials = 'none' | 'hostile' | 'counter' | 'lobby' | 'counter-manager' | 'lobby-manager' | 'dashboard' | 'manager-dashboard' | 'fresh-session' | 'queue';
 const DEVICE_CREDENTIALS: readonly Credentials[] = ['counter', 'lobby', 'counter-manager', 'lobby-manager'];
 type Counts = Record<string, number>;
 type Sent = { request: InjectOptions; json: unknown };
@@ -76,6 +81,8 @@ type Target = {
   credentials: Credentials[];
   query?: () => Record<string, string>;
   body?: (credentials: Credentials) => unknown;
+  /** A body sent as text/csv instead (the queue system's export): its cells get the hostile text. */
+  csv?: () => string;
   /** The `:id` of the path, valid. */
   param?: () => string;
   /**
@@ -136,6 +143,46 @@ const acceptPush: Acceptance = async (answer, sent, delta, { database, acceptedI
       expect(row).toEqual({ text: record.text, contact_name: record.contact?.name ?? null });
     }
   }
+};
+
+/**
+ * A 2xx post of queue events: one answer per event, in order; each stored or duplicate event
+ * valid by the shared schema and held as it reads it (a stored one with its service as sent,
+ * trimmed); the stored ones, and no other, are new rows.
+ */
+const acceptQueuePost: Acceptance = async (answer, sent, delta, { database }) => {
+  const { results } = answer.json<QueuePostResponse>();
+  const events = (sent.json as { events: unknown[] }).events;
+  expect(results.map((r) => r.index)).toEqual(events.map((_, i) => i));
+  let stored = 0;
+  for (const [i, result] of results.entries()) {
+    if (result.status === 'rejected') {
+      expect(['invalid-event', 'unknown-counter']).toContain(result.reason);
+      expect(result.message).toMatch(/./);
+      continue;
+    }
+    const parsed = v.safeParse(QueueEventSchema, events[i]);
+    expect(parsed.success).toBe(true);
+    if (!parsed.success) continue;
+    const { ticket, type, at, service } = parsed.output;
+    const held = await database.db.selectFrom('queue_events').select('service_type').where('branch_id', '=', BRANCH_ID).where('ticket', '=', ticket).where('type', '=', type).where('at', '=', at).executeTakeFirstOrThrow();
+    if (result.status === 'stored') {
+      stored++;
+      expect(held.service_type).toBe(service ?? null);
+    }
+  }
+  expect(delta.queue_events ?? 0).toBe(stored);
+  expect(Object.keys(delta).filter((t) => t !== 'queue_events' && t !== 'match_dirty')).toEqual([]);
+};
+
+/** A 2xx import: every line counted once, the first problems answered, the stored lines new rows, and one audit row. */
+const acceptQueueImport: Acceptance = (answer, _sent, delta) => {
+  const result = answer.json<QueueImportResult>();
+  expect(result.stored + result.duplicate + result.rejected).toBe(result.total);
+  expect(result.problems).toHaveLength(Math.min(result.rejected, MAX_IMPORT_PROBLEMS));
+  expect(delta.queue_events ?? 0).toBe(result.stored);
+  expect(delta.audit_log).toBe(1);
+  expect(Object.keys(delta).filter((t) => !['queue_events', 'match_dirty', 'audit_log'].includes(t))).toEqual([]);
 };
 
 const TARGETS: Record<string, Target> = {
@@ -219,6 +266,25 @@ const TARGETS: Record<string, Target> = {
   'GET /api/reports/fleet': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID }), runs: 150, accept: nothingChanges },
   'POST /api/reports/fleet/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialDeviceId, runs: 200, accept: nothingChanges },
   'GET /api/reports/day-close': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID, day: DAY }), runs: 150, accept: nothingChanges },
+  'GET /api/reports/waiting': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
+  'GET /api/reports/flags': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
+  // A rating kept out of the assessment, or put back, by its branch's manager (head office is
+  // refused): the exclusion, the roll-ups it changes, its days marked for the matcher and an
+  // audit row. Once done, the same act again is a 409 that changes nothing.
+  'POST /api/ratings/:ratingId/exclusion': {
+    credentials: ['manager-dashboard', 'dashboard'],
+    body: () => ({ reason: 'Tapped between customers' }),
+    param: () => ratingToExclude,
+    runs: 60,
+    accept: onlyTables('rating_exclusions', 'rating_days', 'rating_branch_days', 'rating_reason_days', 'match_dirty', 'audit_log'),
+  },
+  'POST /api/ratings/:ratingId/inclusion': {
+    credentials: ['manager-dashboard', 'dashboard'],
+    body: () => ({ reason: 'A customer after all' }),
+    param: () => ratingToInclude,
+    runs: 60,
+    accept: onlyTables('rating_exclusions', 'rating_days', 'rating_branch_days', 'rating_reason_days', 'match_dirty', 'audit_log'),
+  },
   // Head office's privacy desk: each act is audited; an erasure blanks rows (their count stays) and tells the tablets.
   'POST /api/privacy/customer/search': { credentials: ['dashboard'], body: () => ({ phone: '+34 612 345 678' }), runs: 150, accept: onlyTables('audit_log') },
   'POST /api/privacy/customer/export': { credentials: ['dashboard'], body: () => ({ email: 'lucia@example.es' }), runs: 100, accept: onlyTables('audit_log') },
@@ -346,6 +412,14 @@ const TARGETS: Record<string, Target> = {
     accept: onlyTables('audit_log'),
   },
   'POST /api/manage/devices/:deviceId/replacement': { credentials: ['dashboard'], body: () => ({}), param: () => tabletId, runs: 60, accept: onlyTables('enrollment_codes', 'audit_log') },
+  // Queue intake: a post with the branch's queue system key; Manage › Queue system adds a system and
+  // its audit row, revokes one and maps a counter (an audit row, and today marked for the matcher), imports an export.
+  'POST /api/queue/events': { credentials: ['queue'], body: () => ({ events: queueEvents() }), runs: 300, accept: acceptQueuePost },
+  'GET /api/manage/branches/:branchId/queue': { credentials: ['dashboard'], param: () => BRANCH_ID, runs: 60, accept: nothingChanges },
+  'POST /api/manage/branches/:branchId/queue/systems': { credentials: ['dashboard'], body: () => ({ name: 'Ticket printer' }), param: () => BRANCH_ID, runs: 40, accept: onlyTables('queue_systems', 'audit_log') },
+  'POST /api/manage/queue/systems/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialQueueSystemId, runs: 40, accept: onlyTables('audit_log') },
+  'PUT /api/manage/counters/:counterId/queue-code': { credentials: ['dashboard'], body: () => ({ queueCode: '3' }), param: () => COUNTER_ID, runs: 60, accept: onlyTables('audit_log', 'match_dirty') },
+  'POST /api/manage/branches/:branchId/queue/import': { credentials: ['dashboard'], csv: () => queueCsv(), param: () => BRANCH_ID, runs: 150, accept: acceptQueueImport },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
@@ -360,6 +434,10 @@ let lobbyPrefix = 0;
 let lobbySequence = 1;
 let staffSequence = 1;
 let sacrificialDeviceId = '';
+let sacrificialQueueSystemId = '';
+let queueSequence = 1;
+let ratingToExclude = '';
+let ratingToInclude = '';
 let tabletId = '';
 
 const counterRecords = (): unknown[] => [aShiftEvent(), aRating({ score: 'neutral', reasons: ['queue'] }), aRating()];
@@ -367,6 +445,33 @@ const lobbyRecords = (): unknown[] => [
   anOpinion({ referenceCode: referenceCode(lobbyPrefix, lobbySequence++), contact: { name: 'Ana Pérez', phone: '+34 600 123 456', email: 'ana@example.com', wantsReply: true, consent: true } }),
   aCaseEvent('opened', aCaseId()),
 ];
+
+/** A ticket issued and called at counter "3", the code the fuzz's branch gives its counter. */
+const queueEvents = (): unknown[] => {
+  const ticket = `Q${queueSequence++}`;
+  return [
+    { ticket, type: 'issued', at: SERVER_NOW - 3_600_000, service: 'deposits' },
+    { ticket, type: 'called', at: SERVER_NOW - 3_000_000, counter: '3' },
+  ];
+};
+const queueCsv = (): string => {
+  const ticket = `C${queueSequence++}`;
+  return `ticket,event,time,counter,service\n${ticket},issued,${DAY} 09:00,,对公业务\n${ticket},called,${DAY} 09:05:30,3,\n`;
+};
+
+/** Content types for the export: CSV's in every spelling and charset, a near miss, and every other. */
+const CSV_CONTENT_TYPES = ['text/csv', 'text/csv; charset=utf-8', 'TEXT/CSV; CHARSET=UTF-8', 'text/csv;charset="gb18030"', 'text/csv; charset=utf-16le', 'text/csv; charset=x-klingon', 'text/csv; header=present', 'text/csvx', ...CONTENT_TYPES];
+
+/** The export with some cells replaced by hostile text (quoted as CSV quotes it) or followed by it raw, which may break the lines. */
+function mutateCsv(csv: string, changes: readonly TextChange[]): string {
+  const rows = csv.split('\n').map((line) => line.split(','));
+  const cells = rows.flatMap((row, r) => row.map((_, c) => [r, c] as const));
+  for (const { at, text, append } of changes) {
+    const [r, c] = cells[at % cells.length]!;
+    rows[r]![c] = append ? rows[r]![c] + text : `"${text.replace(/"/g, '""')}"`;
+  }
+  return rows.map((row) => row.join(',')).join('\n');
+}
 
 /** One request: a valid one changed in one aspect. */
 type Input =
@@ -396,6 +501,8 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     'counter-manager': {},
     'lobby-manager': {},
     dashboard: {},
+    'manager-dashboard': {},
+    queue: {},
   };
   const context = {} as Context;
   const scale = kind === 'sqlite' ? 1 : 0.25;
@@ -418,13 +525,21 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     credentialsOf.lobby = { authorization: `Bearer ${lobby.token}` };
     sacrificialDeviceId = (await givenEnrolledDevice(database, OTHER_COUNTER_ID)).deviceId;
     tabletId = (await givenEnrolledDevice(database)).deviceId;
+    // The branch's queue system: its key, a second one to revoke, and the code it calls the counter by.
+    const operator = { actor: { actor: 'fuzz@ci', role: 'operator', verified: 'server-shell' as const } };
+    const mapped = await setCounterQueueCode(database.db, operator, COUNTER_ID, '3', SERVER_NOW);
+    const queueKey = await addQueueSystem(database.db, operator, BRANCH_ID, 'Fuzz queue', SERVER_NOW);
+    const sacrificialQueue = await addQueueSystem(database.db, operator, BRANCH_ID, 'Fuzz queue to revoke', SERVER_NOW);
+    if (!mapped.ok || !queueKey.ok || !sacrificialQueue.ok) throw new Error('queue set-up failed');
+    credentialsOf.queue = { authorization: `Bearer ${queueKey.value.key}` };
+    sacrificialQueueSystemId = sacrificialQueue.value.system.id;
     // Limits on failed attempts are tested on their own (attempt-limits.test.ts); here they
     // would answer 429 to most inputs and keep the fuzz from the handlers.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
     app = await buildApp({
       db: database.db,
       now: () => SERVER_NOW,
-      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited },
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited },
       // A stream that a fuzzed input opens ends at once: every request here is answered.
       alertStream: { pollMs: 2, maxMs: 5 },
     });
@@ -441,6 +556,16 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     }
     const signedIn = await app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: { staffNumber: 'HQ1', password: PASSWORD } });
     credentialsOf.dashboard = { cookie: String(signedIn.headers['set-cookie']).split(';')[0]! };
+    // The branch manager on the dashboard, who keeps ratings out of the assessment: one rating to
+    // keep out, and one kept out already to put back.
+    await givenRosterAccount(database, (await findTeller(database.db, STAFF_ID['branch-manager']))!);
+    const managerSignedIn = await app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: { staffNumber: '3003', password: PASSWORD } });
+    credentialsOf['manager-dashboard'] = { cookie: String(managerSignedIn.headers['set-cookie']).split(';')[0]! };
+    const [toExclude, toInclude] = [aRating({ score: 'dissatisfied', reasons: ['queue'] }), aRating()];
+    await app.inject({ method: 'POST', url: '/api/sync/push', headers: { 'content-type': 'application/json', ...credentialsOf.counter }, payload: { protocol: PROTOCOL_VERSION, records: [toExclude, toInclude] } });
+    const kept = await app.inject({ method: 'POST', url: `/api/ratings/${toInclude.id}/exclusion`, headers: { 'content-type': 'application/json', ...credentialsOf['manager-dashboard'] }, payload: { reason: 'Tapped between customers' } });
+    expect(kept.statusCode).toBe(200);
+    [ratingToExclude, ratingToInclude] = [toExclude.id, toInclude.id];
     tables = await tablesOf(database);
   }, 60_000);
   afterAll(async () => {
@@ -471,6 +596,15 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     const query = input.aspect === 'query' ? input.query : queryString(Object.entries(target.query?.() ?? {}));
     if (query) path += `?${query}`;
     const headers: Record<string, string> = { ...(await headersOf(credentials, hostile)), ...(input.aspect === 'headers' ? input.headers : {}) };
+    if (target.csv) {
+      let csv: string | Buffer = target.csv();
+      let csvType = 'text/csv';
+      if (input.aspect === 'text') csv = mutateCsv(csv, input.changes);
+      if (input.aspect === 'raw') csv = input.payload;
+      if (input.aspect === 'type') csvType = input.contentType;
+      if (csvType) headers['content-type'] = csvType;
+      return { request: { method, url: path, headers, payload: csv }, json: undefined };
+    }
     if (!target.body) return { request: { method, url: path, headers }, json: undefined };
     let valid = target.body(credentials);
     if (route === 'POST /api/enroll' && input.aspect !== 'raw') valid = { ...(valid as object), code: (await givenEnrollmentCode(database)).code };
@@ -506,6 +640,13 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
         { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES).map((contentType) => ({ aspect: 'type' as const, contentType })) },
       );
     }
+    if (target.csv) {
+      aspects.push(
+        { weight: 4, arbitrary: textChanges.map((changes) => ({ aspect: 'text' as const, changes })) },
+        { weight: 2, arbitrary: rawBodies(template).map((payload) => ({ aspect: 'raw' as const, payload })) },
+        { weight: 2, arbitrary: fc.constantFrom(...CSV_CONTENT_TYPES).map((contentType) => ({ aspect: 'type' as const, contentType })) },
+      );
+    }
     if (target.param) aspects.push({ weight: 3, arbitrary: hostileParams.map((param) => ({ aspect: 'param' as const, param })) });
     return fc.oneof(...aspects);
   }
@@ -528,8 +669,9 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       expect(body.message, what).toEqual(expect.stringMatching(/./));
       expect(delta, what).toEqual({});
     } else {
-      expect([200, 204], what).toContain(answer.statusCode);
-      if (answer.statusCode === 200) expect(answer.headers['content-type'], what).toMatch(target.contentType ?? /^application\/json/);
+      // 201: a queue system made (its key answered once).
+      expect([200, 201, 204], what).toContain(answer.statusCode);
+      if (answer.statusCode !== 204) expect(answer.headers['content-type'], what).toMatch(target.contentType ?? /^application\/json/);
       await (target.accept ?? nothingChanges)(answer, sent, delta, context);
     }
   }
@@ -541,10 +683,11 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
   it.for(Object.keys(TARGETS))('given %s, when fuzzed with and without credentials, then every answer is a JSON 4xx that stored nothing or a legitimate acceptance, and the server stays up', { timeout: 300_000 }, async (route) => {
     const target = TARGETS[route]!;
     const isDevice = target.credentials.some((c) => DEVICE_CREDENTIALS.includes(c));
-    const isDashboard = target.credentials.some((c) => c === 'dashboard' || c === 'fresh-session');
-    // The wrong kind: a dashboard cookie on a device route, a device token on a dashboard route.
-    const wrongKind: Credentials[] = isDevice ? ['dashboard'] : isDashboard ? ['counter'] : [];
-    const template = target.body ? JSON.stringify(target.body(target.credentials[0] ?? 'none')) : '{}';
+    const isDashboard = target.credentials.some((c) => c === 'dashboard' || c === 'manager-dashboard' || c === 'fresh-session');
+    const isQueue = target.credentials.includes('queue');
+    // The wrong kind: a dashboard cookie on a device route, a device token on a dashboard route or a queue system's.
+    const wrongKind: Credentials[] = isDevice ? ['dashboard'] : isDashboard || isQueue ? ['counter'] : [];
+    const template = target.body ? JSON.stringify(target.body(target.credentials[0] ?? 'none')) : target.csv ? target.csv() : '{}';
     const hostileCredentials = hostileCredentialsOf(credentialsOf);
     const started = Date.now();
     onTestFinished(() => {
@@ -552,8 +695,9 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       if (counted) counted.ms = Date.now() - started;
     });
     // Where the route needs credentials, none, hostile ones and the wrong kind stop at its hook.
-    const refused: Credentials[] = isDevice || isDashboard ? ['none', 'hostile', ...wrongKind] : [];
-    const reaching: Credentials[] = isDevice || isDashboard ? target.credentials : ['none', 'hostile'];
+    const needsCredentials = isDevice || isDashboard || isQueue;
+    const refused: Credentials[] = needsCredentials ? ['none', 'hostile', ...wrongKind] : [];
+    const reaching: Credentials[] = needsCredentials ? target.credentials : ['none', 'hostile'];
     for (const credentials of [...refused, ...reaching]) {
       const runs = refused.includes(credentials) ? target.runs / 4 : target.runs;
       await fc.assert(
@@ -611,6 +755,7 @@ const hostileHeaders: fc.Arbitrary<Record<string, string>> = fc.record(
 /** Credentials that are not credentials: mangled tokens and cookies, and real ones mangled. */
 function hostileCredentialsOf(real: Record<string, Record<string, string>>): fc.Arbitrary<Record<string, string>> {
   const token = (real.counter?.authorization ?? 'Bearer x').slice('Bearer '.length);
+  const queueKey = (real.queue?.authorization ?? 'Bearer bvq_x').slice('Bearer '.length);
   const cookie = real.dashboard?.cookie ?? `${SESSION_COOKIE}=x`;
   return fc.oneof(
     hostileString.map((s) => ({ authorization: headerSafe(`Bearer ${s}`) })),
@@ -628,6 +773,10 @@ function hostileCredentialsOf(real: Record<string, Record<string, string>>): fc.
         `Bearer ${token.toUpperCase()}`,
         `Bearer ${hashSecret(token)}`,
         `Token ${token}`,
+        `Bearer ${queueKey}x`,
+        `Bearer ${queueKey.slice(0, -1)}`,
+        `Bearer ${queueKey.slice('bvq_'.length)}`,
+        `Bearer ${hashSecret(queueKey)}`,
       )
       .map((authorization) => ({ authorization })),
     hostileString.map((s) => ({ cookie: headerSafe(`${SESSION_COOKIE}=${s}`) })),

@@ -78,7 +78,7 @@ describeEachDatabase('regions and branches on the dashboard', (kind) => {
     expect(view.mayShape).toBe(true);
     expect(view.regions.map((r) => [r.name, r.branchCount])).toEqual([['North', 1], ['South', 1], ['West & Islands', 0]]);
     expect(view.branches.map((b) => b.name).sort()).toEqual(['Castle Peak', 'Harbour Road', 'Nanjing Road']);
-    expect(view.settings).toEqual({ deadlines: await readCaseDeadlines(db), targets: { satisfaction: 80, 'complaint-rate': 5, 'follow-up-rate': 30 } });
+    expect(view.settings).toEqual({ deadlines: await readCaseDeadlines(db), targets: { satisfaction: 80, 'complaint-rate': 5, 'follow-up-rate': 30 }, waitTargetMinutes: 15 });
 
     const rows = await audit();
     expect(rows.map((r) => [r.action, r.actor, r.verified])).toEqual([
@@ -156,9 +156,32 @@ describeEachDatabase('regions and branches on the dashboard', (kind) => {
     const before = (await findBranch(db, BRANCH_B))!.configVersion;
     const set = await call('PUT', '/api/manage/settings', 'hq', { replyWithinHours: 12, targets: { satisfaction: 70, 'follow-up-rate': 42.5 } });
     expect(set).toMatchObject({ status: 200 });
-    expect(set.body as NetworkSettings).toEqual({ deadlines: { replyWithinHours: 12, notOnSpotWithinHours: 72 }, targets: { satisfaction: 70, 'complaint-rate': 5, 'follow-up-rate': 42.5 } });
+    expect(set.body as NetworkSettings).toEqual({ deadlines: { replyWithinHours: 12, notOnSpotWithinHours: 72 }, targets: { satisfaction: 70, 'complaint-rate': 5, 'follow-up-rate': 42.5 }, waitTargetMinutes: 15 });
     expect(await overview()).toMatchObject({ value: 0.75, met: true, target: { value: 0.7 } });
     expect((await findBranch(db, BRANCH_B))!.configVersion).toBeGreaterThan(before);
-    expect((await audit()).map((r) => [r.action, r.actor, r.detail])).toEqual([['network-settings', 'HQ1', { deadlines: { replyWithinHours: 12, notOnSpotWithinHours: 72 }, targets: { satisfaction: 70, 'complaint-rate': 5, 'follow-up-rate': 42.5 } }]]);
+    expect((await audit()).map((r) => [r.action, r.actor, r.detail])).toEqual([['network-settings', 'HQ1', { deadlines: { replyWithinHours: 12, notOnSpotWithinHours: 72 }, targets: { satisfaction: 70, 'complaint-rate': 5, 'follow-up-rate': 42.5 }, waitTargetMinutes: 15 }]]);
+  });
+
+  it('given head office, when it sets the waiting-time target, then the settings show it, the waiting report judges by it, it is audited, and a target out of 1–180 whole minutes is refused naming the field', async () => {
+    const { call, audit } = await given();
+    expect(((await call('GET', '/api/manage/network', 'hq')).body as NetworkView).settings).toMatchObject({ waitTargetMinutes: 15 });
+
+    const set = await call('PUT', '/api/manage/settings', 'hq', { waitTargetMinutes: 10 });
+    expect(set).toMatchObject({ status: 200, body: { waitTargetMinutes: 10, targets: { satisfaction: 80 } } });
+    expect(await call('GET', '/api/reports/waiting?from=2026-11-23&to=2026-11-23', 'hq')).toMatchObject({ status: 200, body: { targetMinutes: 10 } });
+    expect((await audit()).map((r) => [r.action, r.detail.waitTargetMinutes])).toEqual([['network-settings', 10]]);
+
+    for (const [value, message] of [
+      [0, 'waitTargetMinutes: must be at least 1 (minute)'],
+      [181, 'waitTargetMinutes: must be at most 180 (minutes)'],
+      [12.5, 'waitTargetMinutes: must be whole minutes'],
+      ['15', 'waitTargetMinutes: must be a whole number of minutes from 1 to 180'],
+    ] as const) {
+      expect(await call('PUT', '/api/manage/settings', 'hq', { waitTargetMinutes: value })).toMatchObject({ status: 400, body: { code: 'bad-request', message } });
+    }
+    expect(await call('PUT', '/api/manage/settings', 'rm', { waitTargetMinutes: 20 })).toMatchObject({ status: 403 });
+    expect(await call('PUT', '/api/manage/settings', 'hq', {})).toMatchObject({ status: 400, body: { message: 'nothing to change: give a reply deadline, a target or a waiting-time target' } });
+    expect(await call('GET', '/api/reports/waiting?from=2026-11-23&to=2026-11-23', 'hq')).toMatchObject({ body: { targetMinutes: 10 } });
+    expect(await audit()).toHaveLength(1);
   });
 });
