@@ -89,13 +89,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     if (existsSync(firstRunFileOf(dataDir))) block.push(`${firstRunFileOf(dataDir)} still holds the first run's codes, PIN and password: delete it once they are used and changed.`);
     if (httpsHelp) block.push(['', ...httpsHelp].join('\n'));
   }
-  // Loud for the person who started it, after the banner so it is the last thing they see.
-  if (plainHttp) block.push(plainHttpWarning(host, actualPort));
-  block.push(`Listening on ${scheme}://${host}:${actualPort}`);
-  await flushLog(app);
-  process.stdout.write(`${block.join('\n')}\n`);
-  // And in the log, for whoever reads it later.
-  if (plainHttp) app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
+  // The workers and the signal handlers start before the banner: whoever waits for "Listening on" may stop the server at once.
   // Retention (docs/privacy.md): each server tries hourly; the first to claim a day runs it.
   const stopPurge = schedulePurge(database.db, app.log);
   // Alerts (decision 0026): every server escalates what is due and raises case deadlines; conditional writes make each step once.
@@ -113,6 +107,13 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     stopAlerts();
     void queueMatcher.stop();
   });
+  // Loud for the person who started it, after the banner so it is the last thing they see.
+  if (plainHttp) block.push(plainHttpWarning(host, actualPort));
+  block.push(`Listening on ${scheme}://${host}:${actualPort}`);
+  await flushLog(app);
+  process.stdout.write(`${block.join('\n')}\n`);
+  // And in the log, for whoever reads it later.
+  if (plainHttp) app.log.warn({ host, port: actualPort }, 'plain HTTP beyond loopback: tokens, PINs, passwords and contact details cross the network in clear; set TLS_CERT/TLS_KEY, or TRUST_PROXY behind a TLS proxy, or HOST=127.0.0.1');
 }
 
 function parsePort(value: string | undefined): number {
