@@ -20,6 +20,9 @@ import { Webhooks } from './pages/Webhooks.tsx';
 import { Email } from './pages/Email.tsx';
 import { Alerts } from './pages/Alerts.tsx';
 import { AlertRules } from './pages/AlertRules.tsx';
+import { Waiting } from './pages/Waiting.tsx';
+import { Flags } from './pages/Flags.tsx';
+import { QueueSystem } from './pages/QueueSystem.tsx';
 import { AlertBanner, AlertCount, AlertFeedContext, useAlertFeedState } from './alert-feed.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
@@ -44,6 +47,9 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   email: Email,
   alerts: Alerts,
   'alert-rules': AlertRules,
+  waiting: Waiting,
+  flags: Flags,
+  queue: QueueSystem,
 };
 
 /**
@@ -51,8 +57,8 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
  * the privacy desk), and how they are set up (Manage). Every page is in exactly one group.
  */
 const NAV_GROUPS: readonly { id: 'reports' | 'manage'; pages: readonly Page[] }[] = [
-  { id: 'reports', pages: ['alerts', 'overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
-  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'accounts', 'network', 'webhooks', 'alert-rules', 'email'] },
+  { id: 'reports', pages: ['alerts', 'overview', 'tellers', 'counters', 'waiting', 'flags', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
+  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'queue', 'accounts', 'network', 'webhooks', 'alert-rules', 'email'] },
 ];
 
 /**

@@ -26,6 +26,8 @@ import type { AlertKind } from '../../domain/alerts.ts';
 import type { AlertRuleInput, AlertRulesView } from '../../domain/manage-alert-rules.ts';
 import type { EmailRecipientAdd, EmailRecipientEdit, EmailRecipientsView, EmailRecipientView, EmailStatus, EmailTest, EmailTestResult } from '../../domain/manage-email.ts';
 import type { EventSourceLike, OpenEvents } from './alerts-stream.ts';
+import type { FlaggedRating, FlagsReport, WaitingReport } from '../../domain/queue.ts';
+import type { QueueCounterView, QueueImportResult, QueueSetup, QueueSystemKey, QueueSystemView } from '../../domain/queue-intake.ts';
 
 /**
  * The dashboard's one way to the server: its "store and sync". The dashboard is online only,
@@ -86,6 +88,12 @@ export interface AlertList {
 
 /** An act on an alert: 'conflict' when someone else acknowledged it first (409). */
 export type AlertActFailure = ApiFailure | 'conflict';
+
+/** An act that someone else may have done first, or a value another row holds (409): 'conflict'. */
+export type ConflictFailure = ApiFailure | 'conflict';
+
+/** A rating kept out of the assessment (or counted again: null). */
+export type RatingExclusion = { excluded: FlaggedRating['excluded'] };
 
 export interface DashboardApi {
   me(): Promise<ApiResult<Me>>;
@@ -210,6 +218,25 @@ export interface DashboardApi {
    * to change first), so the dashboard can show sign-in, the password change or the "cannot
    * see reports" page wherever it was.
    */
+  /**
+   * Waiting time and flagged ratings (src/server/routes/reports.ts): the report over the
+   * header's period and scope; a rating kept out of a teller's assessment, or counted again,
+   * with a reason (the branch's manager only). 'conflict': it was already so (409).
+   */
+  waiting(query: ReportQuery): Promise<ApiResult<WaitingReport>>;
+  flags(query: ReportQuery): Promise<ApiResult<FlagsReport>>;
+  excludeRating(ratingId: string, reason: string): Promise<Result<RatingExclusion, ConflictFailure>>;
+  includeRating(ratingId: string, reason: string): Promise<Result<RatingExclusion, ConflictFailure>>;
+  /**
+   * Manage › Queue system: a branch's queue-system keys (a new key is answered this once),
+   * its counters' queue codes ('conflict': another counter of the branch has that code), and
+   * an import of the queue system's daily export, sent as the file it is (text/csv, UTF-8 or GB18030).
+   */
+  queue(branchId: string): Promise<ApiResult<QueueSetup>>;
+  addQueueSystem(branchId: string, name: string): Promise<ApiResult<QueueSystemKey>>;
+  revokeQueueSystem(systemId: string): Promise<ApiResult<{ system: QueueSystemView }>>;
+  setQueueCode(counterId: string, queueCode: string | null): Promise<Result<{ counter: QueueCounterView }, ConflictFailure>>;
+  importQueueCsv(branchId: string, file: Blob): Promise<ApiResult<QueueImportResult>>;
   onSession(listener: (event: SessionEvent) => void): () => void;
 }
 
@@ -246,6 +273,24 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     if (reason === 'unauthorized') emit('signed-out');
     if (reason === 'password-change-required') emit('password-change-required');
     return err(reason, answer.message);
+  }
+
+  // A write that may meet a 409, named 'conflict'; the session's refusals are told as by `request`.
+  async function withConflict<T>(method: Method, path: string, body: unknown): Promise<Result<T, ConflictFailure>> {
+    const answer = await exchangeJson(options, path, { method, body, credentials: 'same-origin' }, (status, code) => (status === 409 ? 'conflict' : refusalOf(status, code)));
+    if (answer.ok) return ok(answer.value as T);
+    const reason = answer.reason === 'offline' ? 'unreachable' : answer.reason;
+    if (reason === 'unauthorized') emit('signed-out');
+    if (reason === 'password-change-required') emit('password-change-required');
+    return err(reason, answer.message);
+  }
+
+  // The queue system's export goes as the file it is, not JSON: a text/csv write, which a page of another site cannot send without a preflight either.
+  async function sendCsv<T>(path: string, file: Blob): Promise<ApiResult<T>> {
+    const result = await sendFile<T>(options, path, new Uint8Array(await file.arrayBuffer()));
+    if (!result.ok && result.reason === 'unauthorized') emit('signed-out');
+    if (!result.ok && result.reason === 'password-change-required') emit('password-change-required');
+    return result;
   }
 
   const report = <T>(path: string) => (query: ReportQuery) =>
@@ -331,6 +376,15 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     editEmailRecipient: (id, edit) => request<EmailRecipientView>('PATCH', `/api/manage/email-recipients/${encodeURIComponent(id)}`, { body: edit, ownForbidden: true }),
     emailStatus: () => request<EmailStatus>('GET', '/api/manage/email/status'),
     sendTestEmail: (body) => request<EmailTestResult>('POST', '/api/manage/email/test', { body, ownForbidden: true }),
+    waiting: report<WaitingReport>('/api/reports/waiting'),
+    flags: report<FlagsReport>('/api/reports/flags'),
+    excludeRating: (ratingId, reason) => withConflict<RatingExclusion>('POST', `/api/ratings/${encodeURIComponent(ratingId)}/exclusion`, { reason }),
+    includeRating: (ratingId, reason) => withConflict<RatingExclusion>('POST', `/api/ratings/${encodeURIComponent(ratingId)}/inclusion`, { reason }),
+    queue: (branchId) => request<QueueSetup>('GET', `/api/manage/branches/${encodeURIComponent(branchId)}/queue`),
+    addQueueSystem: (branchId, name) => request<QueueSystemKey>('POST', `/api/manage/branches/${encodeURIComponent(branchId)}/queue/systems`, { body: { name }, ownForbidden: true }),
+    revokeQueueSystem: (systemId) => request<{ system: QueueSystemView }>('POST', `/api/manage/queue/systems/${encodeURIComponent(systemId)}/revoke`, { body: {}, ownForbidden: true }),
+    setQueueCode: (counterId, queueCode) => withConflict<{ counter: QueueCounterView }>('PUT', `/api/manage/counters/${encodeURIComponent(counterId)}/queue-code`, { queueCode }),
+    importQueueCsv: (branchId, file) => sendCsv<QueueImportResult>(`/api/manage/branches/${encodeURIComponent(branchId)}/queue/import`, file),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -356,6 +410,46 @@ async function send<T>(options: DashboardApiOptions, method: Method, path: strin
   const answer = await exchangeJson(options, path, { method, query, body, credentials: 'same-origin' }, refusalOf);
   if (answer.ok) return ok(answer.value as T);
   return err(answer.reason === 'offline' ? 'unreachable' : answer.reason, answer.message);
+}
+
+/**
+ * The charset of an export: UTF-8 when its bytes are, else GB18030, which many queue systems
+ * in China write (GBK is its subset); the server reads either as the content type says.
+ */
+export function csvCharsetOf(bytes: Uint8Array): 'utf-8' | 'gb18030' {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/**
+ * A file sent as text/csv, which exchangeJson (shared with the tablet, whose first JavaScript
+ * has no room to spare) does not send: the same answers in the same words.
+ */
+async function sendFile<T>(options: DashboardApiOptions, path: string, bytes: Uint8Array<ArrayBuffer>): Promise<ApiResult<T>> {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let response: Response;
+  try {
+    response = await doFetch(new URL(path, options.baseUrl), {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': `text/csv; charset=${csvCharsetOf(bytes)}` },
+      body: bytes,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      // A day's export is up to a few megabytes: more time than a report's answer.
+      signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') return err('timeout', 'The server did not answer in time.');
+    return err('unreachable', `The server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const body = (await response.json().catch(() => null)) as unknown;
+  if (response.ok) return body === null ? err('bad-response', 'The server answered with something that is not JSON.') : ok(body as T);
+  const { code, message } = (body ?? {}) as { code?: unknown; message?: unknown };
+  return err(refusalOf(response.status, typeof code === 'string' ? code : undefined), typeof message === 'string' ? message : `The server answered ${response.status}.`);
 }
 
 const refusalOf: RefusalOf<ApiFailure> = (status, code) => {

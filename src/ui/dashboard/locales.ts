@@ -45,6 +45,18 @@ import emailEn from '../../locales/manage-email/en.json';
 import emailEs from '../../locales/manage-email/es.json';
 import emailZhHans from '../../locales/manage-email/zh-Hans.json';
 import emailZhHant from '../../locales/manage-email/zh-Hant.json';
+import waitingEn from '../../locales/waiting/en.json';
+import waitingEs from '../../locales/waiting/es.json';
+import waitingZhHans from '../../locales/waiting/zh-Hans.json';
+import waitingZhHant from '../../locales/waiting/zh-Hant.json';
+import flagsEn from '../../locales/flags/en.json';
+import flagsEs from '../../locales/flags/es.json';
+import flagsZhHans from '../../locales/flags/zh-Hans.json';
+import flagsZhHant from '../../locales/flags/zh-Hant.json';
+import queueEn from '../../locales/manage-queue/en.json';
+import queueEs from '../../locales/manage-queue/es.json';
+import queueZhHans from '../../locales/manage-queue/zh-Hans.json';
+import queueZhHant from '../../locales/manage-queue/zh-Hant.json';
 
 type Texts = { [key: string]: string | Texts };
 
@@ -69,10 +81,10 @@ export function mergeTexts(...trees: Texts[]): Texts {
  * their own; the Manage pages keep theirs in files of their own (src/locales/manage-*).
  */
 export const dashboardResources: Record<Language, Texts> = {
-  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans, alertsZhHans, webhooksZhHans, alertRulesZhHans, emailZhHans),
-  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant, alertsZhHant, webhooksZhHant, alertRulesZhHant, emailZhHant),
-  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn, alertsEn, webhooksEn, alertRulesEn, emailEn),
-  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs, alertsEs, webhooksEs, alertRulesEs, emailEs),
+  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans, alertsZhHans, webhooksZhHans, alertRulesZhHans, emailZhHans, waitingZhHans, flagsZhHans, queueZhHans),
+  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant, alertsZhHant, webhooksZhHant, alertRulesZhHant, emailZhHant, waitingZhHant, flagsZhHant, queueZhHant),
+  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn, alertsEn, webhooksEn, alertRulesEn, emailEn, waitingEn, flagsEn, queueEn),
+  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs, alertsEs, webhooksEs, alertRulesEs, emailEs, waitingEs, flagsEs, queueEs),
 };
 
 /** Adds the dashboard texts to an i18next instance; doing it again changes nothing. */

@@ -9,6 +9,7 @@ import { FIGURE_IDS } from '../../../src/domain/metrics.ts';
 import { VOICE_LOCALES } from '../../../src/domain/voice.ts';
 import { OPINION_KINDS } from '../../../src/domain/opinion.ts';
 import { PERIOD_KINDS } from '../../../src/domain/period.ts';
+import { FLAG_KINDS } from '../../../src/domain/queue.ts';
 import { REASON_SCORES } from '../../../src/domain/reason.ts';
 import { AUDIT_ACTIONS, RETENTION_FIELDS, type Erasure, type Verified } from '../../../src/domain/privacy.ts';
 import { FLEET_STATES } from '../../../src/domain/reports.ts';
@@ -94,6 +95,10 @@ const BUILT_KEYS = [
   ...REPLY_CHANNELS.map((c) => `dashboard.privacy.replyChannel.${c}`),
   ...FOLLOW_UP_OUTCOMES.map((o) => `dashboard.privacy.outcome.${o}`),
   ...RETENTION_FIELDS.flatMap((f) => [`dashboard.privacy.retention.field.${f}`, `dashboard.privacy.retention.rule.${f}`]),
+  ...FLAG_KINDS.map((kind) => `dashboard.flags.kind.${kind}`),
+  ...['exclude', 'include'].flatMap((act) => [`dashboard.flags.${act}`, `dashboard.flags.${act}Named`, `dashboard.flags.errors.conflict.${act}`]),
+  ...['forbidden', 'bad-request', 'not-found'].flatMap((reason) => [`dashboard.flags.errors.${reason}`, `dashboard.queue.errors.${reason}`]),
+  ...['invalid-event', 'unknown-counter', 'other'].map((reason) => `dashboard.queue.import.reason.${reason}`),
 ];
 
 describe('the dashboard locales', () => {

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { LANGUAGES, type Language } from '../../../domain/language.ts';
-import { MAX_THANK_YOU_MS, type BranchAdd, type BranchEdit, type NetworkBranch, type NetworkRegion, type NetworkSettings, type NetworkView } from '../../../domain/manage-network.ts';
+import { MAX_THANK_YOU_MS, MAX_WAIT_TARGET_MINUTES, type BranchAdd, type BranchEdit, type NetworkBranch, type NetworkRegion, type NetworkSettings, type NetworkView } from '../../../domain/manage-network.ts';
 import { FIGURE_IDS, type FigureId } from '../../../domain/metrics.ts';
 import { DEFAULT_VOICES, VOICE_LOCALES, type Voices } from '../../../domain/voice.ts';
 import type { ApiFailure } from '../api.ts';
@@ -431,16 +431,17 @@ function BranchForm({ view, branch, onSave, onCancel }: {
   );
 }
 
-type SettingsDraft = { replyWithinHours: string; notOnSpotWithinHours: string; targets: Record<FigureId, string> };
+type SettingsDraft = { replyWithinHours: string; notOnSpotWithinHours: string; targets: Record<FigureId, string>; waitTargetMinutes: string };
 
 function Settings({ settings, onDone, onFailed }: { settings: NetworkSettings } & Outcome) {
   const { api } = useDashboard();
   const { t } = useT();
-  const ids = { reply: useId(), notOnSpot: useId(), target: useId() };
+  const ids = { reply: useId(), notOnSpot: useId(), target: useId(), wait: useId() };
   const [draft, setDraft] = useState<SettingsDraft>(() => ({
     replyWithinHours: String(settings.deadlines.replyWithinHours),
     notOnSpotWithinHours: String(settings.deadlines.notOnSpotWithinHours),
     targets: Object.fromEntries(FIGURE_IDS.map((id) => [id, String(settings.targets[id])])) as Record<FigureId, string>,
+    waitTargetMinutes: String(settings.waitTargetMinutes),
   }));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -455,9 +456,13 @@ function Settings({ settings, onDone, onFailed }: { settings: NetworkSettings } 
     if (notOnSpot < reply) return setProblem(t('dashboard.network.errors.notOnSpotShorter'));
     const targets = Object.fromEntries(FIGURE_IDS.map((id) => [id, Number(draft.targets[id].trim().replace(',', '.'))])) as Record<FigureId, number>;
     if (FIGURE_IDS.some((id) => draft.targets[id].trim() === '' || !(targets[id] >= 0 && targets[id] <= 100))) return setProblem(t('dashboard.network.errors.percent'));
+    const waitTargetMinutes = Number(draft.waitTargetMinutes.trim());
+    if (draft.waitTargetMinutes.trim() === '' || !Number.isInteger(waitTargetMinutes) || waitTargetMinutes < 1 || waitTargetMinutes > MAX_WAIT_TARGET_MINUTES) {
+      return setProblem(t('dashboard.network.errors.waitTarget', { max: MAX_WAIT_TARGET_MINUTES }));
+    }
     setProblem(null);
     setBusy(true);
-    const result = await api.setNetworkSettings({ replyWithinHours: reply, notOnSpotWithinHours: notOnSpot, targets });
+    const result = await api.setNetworkSettings({ replyWithinHours: reply, notOnSpotWithinHours: notOnSpot, targets, waitTargetMinutes });
     setBusy(false);
     if (!result.ok) return onFailed(result.reason);
     onDone(t('dashboard.network.settingsSaved'));
@@ -490,12 +495,29 @@ function Settings({ settings, onDone, onFailed }: { settings: NetworkSettings } 
             />
           </div>
         ))}
+        <div class="field">
+          <label for={ids.wait}>{t('dashboard.network.waitTarget')}</label>
+          <input
+            id={ids.wait}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_WAIT_TARGET_MINUTES}
+            step={1}
+            value={draft.waitTargetMinutes}
+            aria-describedby={`${ids.wait}-hint`}
+            onInput={(e) => setDraft({ ...draft, waitTargetMinutes: e.currentTarget.value })}
+          />
+        </div>
         <div class="staff-form-actions">
           <button type="submit" class="primary" disabled={busy} aria-busy={busy}>
             {t('dashboard.network.saveSettings')}
           </button>
         </div>
       </form>
+      <p id={`${ids.wait}-hint`} class="muted">
+        {t('dashboard.network.waitTargetHint')}
+      </p>
       <p class="error" role="alert">
         {problem}
       </p>

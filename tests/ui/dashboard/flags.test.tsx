@@ -1,0 +1,138 @@
+import { screen, waitFor, within } from '@testing-library/preact';
+import { describe, expect, it } from 'vitest';
+import { findTeller } from '../../../src/server/repositories/tellers.ts';
+import { callDashboard, givenHeadOfficeAccount, givenRosterAccount, signedIn } from '../../server/dashboard.ts';
+import { useTestDatabase } from '../../server/fixtures.ts';
+import { givenNetwork, push, ratingAt, type GivenBranch } from '../../server/reports/given.ts';
+import { givenQueueSystem, settleMatcher, ticketEvents } from '../../server/reports/queue-given.ts';
+import { givenDashboard, startDashboardServer } from './given.tsx';
+
+/** 23 November 2026 in UTC; Harbour Road is in Madrid, an hour ahead. */
+const t = (hour: number, minute = 0, second = 0) => Date.UTC(2026, 10, 23, hour, minute, second);
+
+// A real server, scrypt at sign-in, the matcher and a keyboard walk: more than the default 5 s on a shared 2-core machine.
+describe('the Flags page, against the real server', { timeout: 120_000 }, () => {
+  const database = useTestDatabase('sqlite');
+
+  /**
+   * Harbour Road with a queue system: Window 1 served A001 from 09:00 to 09:10 (Madrid), rated
+   * at 09:11, and was rated again at 09:40 with no ticket; Window 2 got three "very satisfied"
+   * in 25 seconds at 10:00. Its manager's account, and head office HQ1.
+   */
+  async function given() {
+    const { db } = database.current;
+    const [harbour] = (await givenNetwork(db)) as [GivenBranch, GivenBranch];
+    const manager = (await findTeller(db, harbour.staff['branch-manager']))!;
+    await givenRosterAccount(database.current, manager);
+    await givenHeadOfficeAccount(database.current);
+    const post = await givenQueueSystem(db, harbour);
+    await post(ticketEvents('A001', { issued: t(7, 55), called: t(8), started: t(8), ended: t(8, 10), counter: '1' }));
+    const rated = ratingAt(harbour, t(8, 11), { score: 'very-satisfied' });
+    const lonely = ratingAt(harbour, t(8, 40), { score: 'dissatisfied' });
+    await push(db, harbour.counters[0], [rated, lonely]);
+    const burst = [0, 10, 25].map((s) => ratingAt(harbour, t(9, 0, s), { counter: 1, teller: 1, score: 'very-satisfied' }));
+    await push(db, harbour.counters[1], burst);
+    await settleMatcher(db);
+    return { db, harbour, manager, lonely, burst, post, server: await startDashboardServer(database.current) };
+  }
+
+  /** The row of a flagged rating, by its time as the table shows it. */
+  const rowAt = (time: string) => within(screen.getByRole('table', { name: 'Flagged ratings' })).getByRole('rowheader', { name: new RegExp(time) }).closest('tr')!;
+
+  it('given the branch manager, then each flagged rating says why in words with the evidence, and one kept out with a reason says who, when and why, and counts again', async () => {
+    const { db, manager, lonely, server } = await given();
+    const dashboard = await givenDashboard(server, { path: '/dashboard/flags' });
+    await dashboard.signIn(manager.staffNumber);
+    await dashboard.page('dashboard.nav.flags');
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.flags.title') });
+    expect(within(table).getAllByRole('row')).toHaveLength(5);
+
+    // The rating of 09:40 at Window 1 by Teller 11: no ticket was being served, and why, on Madrid's clock.
+    const lonelyRow = rowAt('09:40');
+    await waitFor(() => expect(lonelyRow.textContent).toContain('Window 1'));
+    expect(lonelyRow.textContent).toContain('Teller 11');
+    expect(lonelyRow.textContent).toContain(dashboard.t('counter.score.dissatisfied'));
+    expect(lonelyRow.textContent).toContain(dashboard.t('dashboard.flags.kind.no-ticket'));
+    expect(lonelyRow.textContent).toContain(
+      dashboard.t('dashboard.flags.evidence.noTicket', {
+        before: dashboard.t('dashboard.flags.evidence.previousRated', { ticket: 'A001', time: '09:10' }),
+        after: dashboard.t('dashboard.flags.evidence.noNext'),
+      }),
+    );
+    // The burst at Window 2: three ratings in 25 seconds, the closest 10 apart.
+    const burstRow = rowAt('10:00:10');
+    expect(burstRow.textContent).toContain(dashboard.t('dashboard.flags.kind.burst'));
+    expect(burstRow.textContent).toContain(dashboard.t('dashboard.flags.evidence.burst_other', { count: 3, span: '25 sec', gap: '10 sec', from: '10:00', to: '10:00' }));
+    expect(lonelyRow.textContent).toContain(dashboard.t('dashboard.flags.counted'));
+
+    // Keep it out: a reason is required, in the dialog.
+    await dashboard.press(dashboard.t('dashboard.flags.excludeNamed', { time: '09:40:00', place: 'Window 1 · Teller 11' }));
+    const dialog = await screen.findByRole('dialog', { name: dashboard.t('dashboard.flags.excludeTitle') });
+    const reason = within(dialog).getByLabelText(dashboard.t('dashboard.flags.reason'));
+    await waitFor(() => expect(document.activeElement).toBe(reason));
+    await dashboard.user.click(within(dialog).getByRole('button', { name: dashboard.t('dashboard.flags.excludeConfirm') }));
+    expect(within(dialog).getByText(dashboard.t('dashboard.flags.errors.reasonShort', { min: 3 }))).toBeTruthy();
+    await dashboard.user.keyboard('The teller tapped it while testing the tablet.');
+    await dashboard.user.click(within(dialog).getByRole('button', { name: dashboard.t('dashboard.flags.excludeConfirm') }));
+    expect(await screen.findByText(dashboard.t('dashboard.flags.excludedDone'))).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(rowAt('09:40').textContent).toContain(dashboard.t('dashboard.flags.excluded')));
+    expect(rowAt('09:40').textContent).toContain('by Staff branch-manager');
+    expect(rowAt('09:40').textContent).toContain('The teller tapped it while testing the tablet.');
+    // Kept out of the assessment, never out of the records.
+    expect(await db.selectFrom('rating_exclusions').select(['rating_id', 'reason']).execute()).toEqual([{ rating_id: lonely.id, reason: 'The teller tapped it while testing the tablet.' }]);
+    expect(await db.selectFrom('ratings').select('id').where('id', '=', lonely.id).execute()).toHaveLength(1);
+
+    // Count it again, with a reason too.
+    await dashboard.press(dashboard.t('dashboard.flags.includeNamed', { time: '09:40:00', place: 'Window 1 · Teller 11' }));
+    const back = await screen.findByRole('dialog', { name: dashboard.t('dashboard.flags.includeTitle') });
+    await dashboard.user.type(within(back).getByLabelText(dashboard.t('dashboard.flags.reason')), 'Checked with the customer.');
+    await dashboard.user.click(within(back).getByRole('button', { name: dashboard.t('dashboard.flags.includeConfirm') }));
+    expect(await screen.findByText(dashboard.t('dashboard.flags.includedDone'))).toBeTruthy();
+    await waitFor(() => expect(rowAt('09:40').textContent).toContain(dashboard.t('dashboard.flags.counted')));
+    expect(await db.selectFrom('rating_exclusions').select('rating_id').execute()).toEqual([]);
+      });
+
+  it('given the dialog open, when the rating is kept out elsewhere first, then the 409 is said in plain words and the list shows it kept out', async () => {
+    const { manager, lonely, server } = await given();
+    const dashboard = await givenDashboard(server, { path: '/dashboard/flags' });
+    await dashboard.signIn(manager.staffNumber);
+    await dashboard.page('dashboard.nav.flags');
+    await screen.findByRole('table', { name: dashboard.t('dashboard.flags.title') });
+    await waitFor(() => expect(rowAt('09:40').textContent).toContain('Window 1'));
+    await dashboard.press(dashboard.t('dashboard.flags.excludeNamed', { time: '09:40:00', place: 'Window 1 · Teller 11' }));
+    const dialog = await screen.findByRole('dialog', { name: dashboard.t('dashboard.flags.excludeTitle') });
+
+    const cookie = await signedIn(server, manager.staffNumber);
+    const first = await callDashboard(server, 'POST', `/api/ratings/${lonely.id}/exclusion`, { cookie, body: { reason: 'Kept out from another desk.' } });
+    expect(first.status).toBe(200);
+
+    await dashboard.user.type(within(dialog).getByLabelText(dashboard.t('dashboard.flags.reason')), 'Me too.');
+    await dashboard.user.click(within(dialog).getByRole('button', { name: dashboard.t('dashboard.flags.excludeConfirm') }));
+    expect(await screen.findByText(dashboard.t('dashboard.flags.errors.conflict.exclude'))).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(rowAt('09:40').textContent).toContain('Kept out from another desk.'));
+  });
+
+  it('given head office in Simplified Chinese, then it sees the flags and who kept one out, and no button to change it; a rating kept out that the rules no longer flag says so', async () => {
+    const { db, manager, lonely, post, server } = await given();
+    const cookie = await signedIn(server, manager.staffNumber);
+    expect((await callDashboard(server, 'POST', `/api/ratings/${lonely.id}/exclusion`, { cookie, body: { reason: '柜员测试平板时误按。' } })).status).toBe(200);
+    // The queue system's export then brings a ticket that ended a minute before it: the rule no longer flags it.
+    await post(ticketEvents('A002', { issued: t(8, 20), called: t(8, 30), started: t(8, 30), ended: t(8, 39), counter: '1' }));
+    await settleMatcher(db);
+    const dashboard = await givenDashboard(server, { path: '/dashboard/flags', language: 'zh-Hans' });
+    await dashboard.signIn('HQ1');
+    await dashboard.page('dashboard.nav.flags');
+    const table = await screen.findByRole('table', { name: dashboard.t('dashboard.flags.title') });
+    // Head office reads; only the branch's manager acts.
+    expect(within(table).getAllByRole('row')).toHaveLength(5);
+    const acts = ['exclude', 'include'].map((act) => dashboard.t(`dashboard.flags.${act}`).replace('…', ''));
+    expect(within(table).queryAllByRole('button', { name: new RegExp(acts.join('|')) })).toEqual([]);
+    expect(table.textContent).toContain(dashboard.t('dashboard.flags.kind.burst'));
+    expect(table.textContent).toContain(dashboard.t('dashboard.flags.excluded'));
+    expect(table.textContent).toContain('柜员测试平板时误按。');
+    const kept = within(table).getByText('柜员测试平板时误按。').closest('tr')!;
+    expect(kept.textContent).toContain(dashboard.t('dashboard.flags.noLongerFlagged'));
+  });
+});
