@@ -15,7 +15,7 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
  * loads), the tests that start the server or the admin CLI as processes, and the
  * hostile-input fuzzing.
  */
-const SLOW_TESTS = ['tests/faults/**', 'tests/server/routes/**', 'tests/server/reports/**', 'tests/server/hostile/**', 'tests/server/main.test.ts', 'tests/server/cli/**'];
+const SLOW_TESTS = ['tests/faults/**', 'tests/server/demo/seed.test.ts', 'tests/server/routes/**', 'tests/server/reports/**', 'tests/server/hostile/**', 'tests/server/main.test.ts', 'tests/server/cli/**'];
 const quick = process.env.TEST_QUICK === '1';
 
 /**

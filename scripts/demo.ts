@@ -1,6 +1,7 @@
 // `npm run demo`: a living dashboard for a new user. Seeds a month of a small branch network
 // (four branches in four zones, tellers with different profiles, complaint cases in every
-// state, a fleet with a silent and a lagging tablet) into its own database, ./data-demo
+// state, a fleet with a silent and a lagging tablet, a queue system at each branch whose
+// tickets the ratings are joined to, a few ratings flagged) into its own database, ./data-demo
 // unless DATA_DIR or DATABASE_URL say otherwise, then starts the server on it as `npm start`
 // does. `npm run demo -- --seed-only` seeds and stops; `--days <n>` sets the length.
 import { rmSync } from 'node:fs';
@@ -36,6 +37,8 @@ const now = Date.now();
 await ensureRollupsCurrent(database.db, now);
 
 const HEAD_OFFICE = { staffNumber: 'HQ1', name: 'Head office service department' };
+/** Each branch's queue system key, when seeded now: like a real key, it is shown this once. */
+let queueKeys: (string | null)[] = [];
 
 if (await hasAnyBranch(database.db)) {
   console.log(`The demo database already has branches (${process.env.DATABASE_URL ? 'DATABASE_URL' : process.env.DATA_DIR}); using it as it is. ` + '`npm run demo -- --fresh` seeds it again.');
@@ -68,10 +71,11 @@ if (await hasAnyBranch(database.db)) {
       await recordDayCloseConfirmation(database.db, { branchId: branch.id, day, at: closedAt + 20 * 60_000, staffNumber: plan.branchManager.staffNumber, gaps: [] });
     }
   }
-  const { ratings, opinions, caseEvents } = seeded.counts;
+  queueKeys = seeded.branches.map((b) => b.queueKey);
+  const { ratings, opinions, caseEvents, tickets, queueEvents } = seeded.counts;
   console.log(
-    `Seeded ${ratings} ratings, ${opinions} opinion-box entries and ${caseEvents} complaint-case events in ${((performance.now() - started) / 1000).toFixed(1)} s, ` +
-      'through the same ingest as the tablets.',
+    `Seeded ${ratings} ratings, ${opinions} opinion-box entries, ${caseEvents} complaint-case events and ${tickets} queue tickets (${queueEvents} events) ` +
+      `in ${((performance.now() - started) / 1000).toFixed(1)} s, through the same ingest and queue intake as the tablets and queue systems, ratings joined to their tickets.`,
   );
 }
 await database.destroy();
@@ -85,6 +89,7 @@ console.log(
     `  head office:    staff number ${HEAD_OFFICE.staffNumber}, password ${DEMO_PASSWORD}`,
     ...DEMO_BRANCHES.map((b) => `  ${b.name}: branch manager ${b.branchManager.staffNumber}, complaint manager ${b.complaintManager.staffNumber}, password ${DEMO_PASSWORD}`),
     `Tablet staff PIN: ${DEMO_PIN} for tellers and lobby staff, ${DEMO_MANAGER_PIN} for complaint and branch managers`,
+    ...queueSystemLines(),
     '===================================================',
     '',
   ].join('\n'),
@@ -93,6 +98,23 @@ console.log(
 // `npm start`'s own script: it builds the app when needed and runs the server in this process.
 const START = './start.mjs';
 if (!values['seed-only']) await import(START);
+
+/**
+ * Each branch's queue system key, and how to run the simulator against it (counters 1…n, the
+ * branch's zone; another ticket letter, since the demo's own tickets of today are A001…).
+ */
+function queueSystemLines(): string[] {
+  if (!queueKeys.some((key) => key !== null)) return [];
+  return [
+    `Queue systems (keys shown this once; \`npm run queue-sim -- --url http://localhost:${port} --key <key> …\` posts a live day):`,
+    ...DEMO_BRANCHES.flatMap((b, i) => {
+      const key = queueKeys[i];
+      if (!key) return [];
+      const counters = b.counters.map((_, n) => n + 1).join(',');
+      return [`  ${b.name}: ${key}`, `    npm run queue-sim -- --url http://localhost:${port} --key ${key} --counters ${counters} --zone ${b.timeZone} --prefix B --speed 60`];
+    }),
+  ];
+}
 
 function must<T>(result: { ok: true; value: T } | { ok: false; message: string }): T {
   if (!result.ok) throw new Error(`demo: ${result.message}`);

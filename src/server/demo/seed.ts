@@ -4,7 +4,8 @@ import { uuidv7 } from 'uuidv7';
 import { isFormalAct, type CaseChannel, type CaseEvent, type StaffRole } from '../../domain/case.ts';
 import { isManagerRole, STAFF_SESSION_MS } from '../../domain/staff-session.ts';
 import { referenceCode, type Opinion, type OpinionKind } from '../../domain/opinion.ts';
-import { addDays, localDayOf, startOfLocalDay } from '../../domain/period.ts';
+import { addDays, localDayOf, startOfLocalDay, type LocalDay } from '../../domain/period.ts';
+import { MAX_QUEUE_EVENTS, type QueueEvent } from '../../domain/queue.ts';
 import { SCORES, type Rating, type Score } from '../../domain/rating.ts';
 import { DEFAULT_TOPICS } from '../../domain/topic.ts';
 import type { DeviceHealth, SyncRecord } from '../../domain/wire.ts';
@@ -13,20 +14,28 @@ import type { Database } from '../db/schema.ts';
 import { findDeviceByTokenHash, type KnownDevice } from '../repositories/devices.ts';
 import { hashSecret } from '../secrets.ts';
 import { seededRandom } from './random.ts';
+import { queueDaySeed, simulateQueueDay } from './queue-day.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
 import { acknowledgeAlert } from '../services/alert-acks.ts';
 import { ingestPush } from '../services/ingest.ts';
+import { postQueueEvents } from '../services/queue-events.ts';
+import { matchDirtyDays } from '../services/queue-match.ts';
+import { addQueueSystem, authenticateQueueKey, setCounterQueueCode, type QueueActor } from '../services/queue-systems.ts';
 import { openStaffSession, signRecord } from '../services/staff-sessions.ts';
 import type { StaffSession } from '../repositories/staff-sessions.ts';
 import { addTeller } from '../services/tellers.ts';
-import { CASE_TEXTS, DEMO_BRANCHES, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoTeller } from './world.ts';
+import { CASE_TEXTS, DEMO_BRANCHES, DEMO_INTEGRITY_CASES, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoIntegrityCase, type DemoTeller } from './world.ts';
 
 /**
  * Seeds the demo network through the same path tablets use: branches, counters and staff
  * through the admin services, tablets enrolled with codes, and every rating, opinion-box
  * entry and complaint-case event pushed through `ingestPush` in batches, so the roll-ups
- * the dashboard reads are built exactly as in production. Deterministic for a seed.
+ * the dashboard reads are built exactly as in production. Each branch's customers come
+ * from its queue system's day (queue-day.ts): they are issued tickets, called, served, and
+ * most rate the teller on their way out; the queue system posts every step through the
+ * server's intake (`postQueueEvents`, with the branch's key) and the matcher joins the
+ * ratings to the tickets before the demo starts. Deterministic for a seed.
  */
 
 export interface DemoOptions {
@@ -36,6 +45,11 @@ export interface DemoOptions {
   days: number;
   seed?: number;
   branches?: readonly DemoBranch[];
+  /**
+   * Whether each branch has a queue system that posts its tickets (true by default).
+   * Without, the ratings still follow the simulated customers; nothing is posted or matched.
+   */
+  queueSystems?: boolean;
 }
 
 export interface SeededBranch {
@@ -47,6 +61,8 @@ export interface SeededBranch {
   staff: Record<StaffRole, string>;
   tellers: Map<string, string>;
   devices: { counters: KnownDevice[]; lobby: KnownDevice };
+  /** The key of the branch's queue system, shown once as a real one is; null without one. */
+  queueKey: string | null;
 }
 
 export interface DemoCounts {
@@ -54,6 +70,8 @@ export interface DemoCounts {
   opinions: number;
   caseEvents: number;
   shiftEvents: number;
+  tickets: number;
+  queueEvents: number;
 }
 
 export interface SeededDemo {
@@ -71,6 +89,8 @@ const HOUR = 60 * MINUTE;
 const BATCH = 200;
 /** The longest a demo tablet's batch spans: with its minute to arrive, well within LATE_AFTER_MS. */
 const BATCH_SPAN_MS = 10 * 60_000;
+/** The share of served customers who rate the teller on their way out. */
+const RATED_SHARE = 0.85;
 
 type Random = () => number;
 
@@ -101,10 +121,11 @@ const between = (random: Random, from: number, to: number): number => from + Mat
 
 export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Promise<SeededDemo> {
   const random = seededRandom(options.seed ?? 20261130);
-  const counts: DemoCounts = { ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0 };
+  const counts: DemoCounts = { ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0, tickets: 0, queueEvents: 0 };
   const branches: SeededBranch[] = [];
+  const queueSystems = options.queueSystems ?? true;
   for (const plan of options.branches ?? DEMO_BRANCHES) {
-    const branch = await setUpBranch(db, plan, options.now - options.days * 24 * HOUR);
+    const branch = await setUpBranch(db, plan, options.now - options.days * 24 * HOUR, queueSystems);
     branches.push(branch);
     const records = generateBranch(plan, branch, options, random);
     counts.ratings += records.ratings;
@@ -114,10 +135,43 @@ export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Prom
     const lobby = records.byDevice.get(branch.devices.lobby);
     if (lobby) records.byDevice.set(branch.devices.lobby, await signStaffActs(db, branch, lobby, random));
     for (const [device, list] of records.byDevice) await pushAll(db, device, list, options.now);
+    if (branch.queueKey !== null) {
+      for (const queueDay of records.queueDays) await postQueueDay(db, branch.queueKey, queueDay.events, options.now);
+      counts.tickets += records.queueDays.reduce((n, d) => n + d.tickets, 0);
+      counts.queueEvents += records.queueDays.reduce((n, d) => n + d.events.length, 0);
+    }
   }
   await reportHealth(db, branches, options.now, random);
   await acknowledgeHistory(db, branches, options, random);
+  // What the server's matcher does every two seconds, done now so the demo opens with every day joined.
+  if (queueSystems) await matchEveryDay(db, options.now);
   return { branches, counts };
+}
+
+/**
+ * Posts a day's queue events as the branch's queue system does, with its key, through the
+ * server's own intake: in order, MAX_QUEUE_EVENTS a post, each received a minute after its
+ * last event (so the key's last use is the last post's).
+ */
+async function postQueueDay(db: Kysely<Database>, key: string, events: readonly QueueEvent[], now: number): Promise<void> {
+  const system = must(await authenticateQueueKey(db, key));
+  for (let start = 0; start < events.length; start += MAX_QUEUE_EVENTS) {
+    const batch = events.slice(start, start + MAX_QUEUE_EVENTS);
+    const answer = await postQueueEvents(db, system, batch, QUEUE_SYSTEM_ADDRESS, Math.min(now, batch.at(-1)!.at + MINUTE));
+    const refused = answer.results.filter((r) => r.status === 'rejected');
+    if (refused.length > 0) throw new Error(`demo: the server refused ${refused.length} queue events: ${JSON.stringify(refused[0])}`);
+  }
+}
+
+/** Where the demo's queue systems post from: a branch's own network. */
+const QUEUE_SYSTEM_ADDRESS = '10.20.0.15';
+
+/** Matches every marked branch-day (services/queue-match.ts), failing loudly where the server's worker would log and retry. */
+async function matchEveryDay(db: Kysely<Database>, now: number): Promise<void> {
+  const failures: object[] = [];
+  const log = { error: (o: object) => failures.push(o) };
+  while ((await matchDirtyDays(db, now, 50, log)) > 0 && failures.length === 0);
+  if (failures.length > 0) throw new Error(`demo: matching failed: ${String((failures[0] as { err?: unknown }).err)}`);
 }
 
 /** What a branch manager writes when they acknowledge an alert, in the branch's language. */
@@ -154,11 +208,21 @@ async function acknowledgeHistory(db: Kysely<Database>, branches: readonly Seede
   }
 }
 
-/** The branch, its counters and staff, and its tablets enrolled with codes as staff would. */
-async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: number): Promise<SeededBranch> {
+/**
+ * The branch, its counters and staff, its tablets enrolled with codes as staff would, and
+ * its queue system: a key made by its branch manager, each counter mapped to the number the
+ * queue system calls it (1, 2, …).
+ */
+async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: number, queueSystem: boolean): Promise<SeededBranch> {
   const branch = must(await addBranch(db, { name: plan.name, defaultLanguage: plan.language, timeZone: plan.timeZone }, createdAt));
   const counterIds: string[] = [];
   for (const name of plan.counters) counterIds.push(must(await addCounter(db, { branchId: branch.id, name }, createdAt)).id);
+  let queueKey: string | null = null;
+  if (queueSystem) {
+    const manager: QueueActor = { actor: { actor: plan.branchManager.staffNumber, role: 'branch-manager', verified: 'dashboard-session' } };
+    queueKey = must(await addQueueSystem(db, manager, branch.id, QUEUE_SYSTEM_NAME, createdAt)).key;
+    for (const [index, counterId] of counterIds.entries()) must(await setCounterQueueCode(db, manager, counterId, queueCodeOf(index), createdAt));
+  }
   const tellers = new Map<string, string>();
   for (const t of plan.tellers) {
     const teller = must(await addTeller(db, { branchId: branch.id, staffNumber: t.staffNumber, name: t.name, pin: DEMO_PIN, stars: PROFILES[t.profile].stars, oneTime: false }, createdAt));
@@ -172,8 +236,13 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
   const counters: KnownDevice[] = [];
   for (const counterId of counterIds) counters.push(await enroll(db, { counterId }, createdAt));
   const lobby = await enroll(db, { mode: 'lobby', branchId: branch.id }, createdAt);
-  return { id: branch.id, key: plan.key, name: plan.name, counterIds, staff, tellers, devices: { counters, lobby } };
+  return { id: branch.id, key: plan.key, name: plan.name, counterIds, staff, tellers, devices: { counters, lobby }, queueKey };
 }
+
+/** What the demo's queue systems are called on Manage › Queue system. */
+const QUEUE_SYSTEM_NAME = 'Ticket machine';
+/** The number the queue system calls a counter: its place, from 1. */
+const queueCodeOf = (index: number): string => String(index + 1);
 
 async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrollmentCode>[1], now: number): Promise<KnownDevice> {
   const code = must(await issueEnrollmentCode(db, target, now));
@@ -183,7 +252,10 @@ async function enroll(db: Kysely<Database>, target: Parameters<typeof issueEnrol
   return { ...identity, referencePrefix: enrolled.referencePrefix };
 }
 
-type Generated = { byDevice: Map<KnownDevice, SyncRecord[]>; ratings: number; opinions: number; caseEvents: number; shiftEvents: number };
+/** A day of the branch's queue system: what it told by the demo's `now`, and how many tickets that is. */
+type QueueDayTold = { day: LocalDay; events: QueueEvent[]; tickets: number };
+
+type Generated = { byDevice: Map<KnownDevice, SyncRecord[]>; queueDays: QueueDayTold[]; ratings: number; opinions: number; caseEvents: number; shiftEvents: number };
 
 /** Every record of a branch over the demo's days, by the tablet that makes it. */
 function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOptions, random: Random): Generated {
@@ -193,7 +265,9 @@ function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOpt
     list.push(record);
     byDevice.set(device, list);
   };
-  const out: Generated = { byDevice, ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0 };
+  const out: Generated = { byDevice, queueDays: [], ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0 };
+  const codes = plan.counters.map((_, index) => queueCodeOf(index));
+  const seed = options.seed ?? 20261130;
   const today = localDayOf(options.now, plan.timeZone);
   const topics = DEFAULT_TOPICS.map((t) => t.id);
   const caseEvents: CaseEvent[] = [];
@@ -204,12 +278,30 @@ function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOpt
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
     if (weekday === 0) continue; // branches close on Sundays
     const volume = weekday === 6 ? 0.45 : 1;
+    const closesHour = weekday === 6 ? 13 : 17;
     const opens = startOfLocalDay(day, plan.timeZone) + 9 * HOUR;
-    const closes = opens + (weekday === 6 ? 4 : 8) * HOUR;
+    const closes = opens + (closesHour - 9) * HOUR;
     const until = Math.min(closes, options.now);
     if (until <= opens) continue;
 
-    // Each counter: the teller on duty (a rota), a sign-in, the customers' ratings, a sign-out.
+    // The day's customers as the branch's queue system sees them: a ticket each, called to
+    // the first free counter, served, closed. What it has told by `now` is posted.
+    const queueDay = simulateQueueDay({
+      day,
+      timeZone: plan.timeZone,
+      counters: codes,
+      customers: plan.ratingsPerCounter * plan.counters.length * volume,
+      closesHour,
+      pace: plan.servicePace ?? 1,
+      breaks: codes.slice(0, plan.lunchCounters ?? 0).map((counter) => ({ counter, fromHour: 12, toHour: 13.5 })),
+      seed: queueDaySeed(seed, plan.key, day),
+    });
+    const told = queueDay.events.filter((e) => e.at <= options.now);
+    if (told.length > 0) out.queueDays.push({ day, events: told, tickets: queueDay.tickets.filter((t) => t.issuedAt <= options.now).length });
+    const cases = DEMO_INTEGRITY_CASES.filter((c) => c.branch === plan.key && integrityCaseDay(c, today) === day);
+
+    // Each counter: the teller on duty (a rota), a sign-in, the ratings of the customers it
+    // served, a sign-out once its last customer has gone.
     plan.counters.forEach((_, index) => {
       const device = branch.devices.counters[index]!;
       const teller = plan.tellers[(index + back) % plan.tellers.length]!;
@@ -220,14 +312,22 @@ function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOpt
       });
       add(device, shift('signed-in', opens - 5 * MINUTE));
       out.shiftEvents++;
-      const customers = poisson(random, plan.ratingsPerCounter * volume * ((until - opens) / (closes - opens)));
-      const times = Array.from({ length: customers }, () => between(random, opens, until)).sort((a, b) => a - b);
-      for (const at of times) {
-        add(device, rating(random, plan, branch.id, device.counterId!, tellerId, signInId, teller, at));
-        out.ratings++;
+      const served = queueDay.tickets.filter((t) => t.counter === codes[index]);
+      const rate = (at: number, score?: Score) => rating(random, plan, branch.id, device.counterId!, tellerId, signInId, teller, at, score);
+      // Most customers rate on their way out, seconds after the teller closes their ticket:
+      // never so soon after the one before as to look like a burst (no service is that short).
+      let ratings: Rating[] = [];
+      for (const ticket of served) {
+        if (random() >= RATED_SHARE) continue;
+        const at = ticket.endedAt + between(random, 4_000, 30_000);
+        if (at <= options.now) ratings.push(rate(at));
       }
-      if (closes <= options.now) {
-        add(device, shift('signed-out', closes + 5 * MINUTE));
+      for (const c of cases.filter((c) => c.counter === index)) ratings = withIntegrityCase(c, ratings, { opens, closes, rate, random });
+      for (const r of ratings) add(device, r);
+      out.ratings += ratings.length;
+      const leaves = Math.max(closes, ...served.map((t) => t.endedAt)) + 5 * MINUTE;
+      if (leaves <= options.now) {
+        add(device, shift('signed-out', leaves));
         out.shiftEvents++;
       }
     });
@@ -263,9 +363,44 @@ function generateBranch(plan: DemoBranch, branch: SeededBranch, options: DemoOpt
   return out;
 }
 
-function rating(random: Random, plan: DemoBranch, branchId: string, counterId: string, tellerId: string, signInId: string, teller: DemoTeller, at: number): Rating {
+/**
+ * The day an integrity case falls on: `daysBack` before today, or the Saturday before when
+ * that is a Sunday (branches are closed).
+ */
+export function integrityCaseDay(c: DemoIntegrityCase, today: LocalDay): LocalDay {
+  const day = addDays(today, -c.daysBack);
+  return new Date(`${day}T12:00:00Z`).getUTCDay() === 0 ? addDays(day, -1) : day;
+}
+
+type CaseTools = { opens: number; closes: number; rate: (at: number, score?: Score) => Rating; random: Random };
+
+/** A counter's ratings of a day, with an integrity case made in them. */
+function withIntegrityCase(c: DemoIntegrityCase, ratings: readonly Rating[], { opens, closes, rate, random }: CaseTools): Rating[] {
+  switch (c.kind) {
+    case 'no-ticket':
+      // Signed in five minutes before opening, the teller tries the tablet.
+      return [rate(opens - 2 * MINUTE, 'very-satisfied'), ...ratings];
+    case 'burst': {
+      // Three quarters into the day, five taps seconds apart.
+      let at = opens + Math.round((closes - opens) * 0.75);
+      const taps: Rating[] = [];
+      for (let i = 0; i < 5; i++) {
+        taps.push(rate(at, 'dissatisfied'));
+        at += between(random, 6_000, 15_000);
+      }
+      return [...ratings, ...taps].sort((a, b) => a.createdAt - b.createdAt);
+    }
+    case 'same-score-run': {
+      // Sixteen customers in a row from the first third of the day press "very satisfied".
+      const from = Math.floor(ratings.length / 3);
+      return ratings.map((r, i) => (i >= from && i < from + 16 ? { ...r, score: 'very-satisfied', reasons: [] } : r));
+    }
+  }
+}
+
+function rating(random: Random, plan: DemoBranch, branchId: string, counterId: string, tellerId: string, signInId: string, teller: DemoTeller, at: number, forced?: Score): Rating {
   const profile = PROFILES[teller.profile];
-  const score = pickWeighted<Score>(random, profile.scores);
+  const score = forced ?? pickWeighted<Score>(random, profile.scores);
   const reasons = score === 'neutral' || score === 'dissatisfied' ? (random() < 0.8 ? [pickWeighted<string>(random, profile.reasons)] : []) : [];
   // Customers of Madrid and Mexico rate in Spanish; a few switch to English.
   const language = random() < 0.1 ? 'en' : plan.language;

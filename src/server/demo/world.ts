@@ -64,8 +64,15 @@ export interface DemoBranch {
   lobbyStaff: { staffNumber: string; name: string };
   complaintManager: { staffNumber: string; name: string };
   branchManager: { staffNumber: string; name: string };
-  /** Customers served per counter on a weekday, on average. */
+  /** Customers served per counter on a weekday, on average; most of them rate (RATED_SHARE). */
   ratingsPerCounter: number;
+  /**
+   * How long customers' business takes here against the queue simulator's usual (1, the
+   * default): with the customers above, what makes the branch's queues (queue-day.ts).
+   */
+  servicePace?: number;
+  /** How many counters (the first ones) call no one from 12:00 to 13:30, their tellers at lunch. */
+  lunchCounters?: number;
   /** Complaints received on the phone, in person, by letter or hotline, per day on average. */
   directComplaintsPerDay: number;
   /** Opinion-box entries per day on average. */
@@ -94,6 +101,7 @@ export const DEMO_BRANCHES: DemoBranch[] = [
     complaintManager: { staffNumber: 'M301', name: 'Isabel Moreno' },
     branchManager: { staffNumber: 'M401', name: 'Antonio Navarro' },
     ratingsPerCounter: 62,
+    servicePace: 1.3,
     directComplaintsPerDay: 1.2,
     opinionsPerDay: 4,
     followUpChance: 0.42,
@@ -117,6 +125,7 @@ export const DEMO_BRANCHES: DemoBranch[] = [
     complaintManager: { staffNumber: 'S301', name: '孙婷' },
     branchManager: { staffNumber: 'S401', name: '周建国' },
     ratingsPerCounter: 85,
+    servicePace: 1,
     directComplaintsPerDay: 1.5,
     opinionsPerDay: 5,
     followUpChance: 0.36,
@@ -138,7 +147,10 @@ export const DEMO_BRANCHES: DemoBranch[] = [
     complaintManager: { staffNumber: 'H301', name: '何俊傑' },
     branchManager: { staffNumber: 'H401', name: '張慧敏' },
     ratingsPerCounter: 48,
-    // A branch with a queue problem: its complaints run above the 5% target.
+    // A branch with a queue problem: slow business, a window closed at lunch, and its
+    // complaints run above the 5% target.
+    servicePace: 1.5,
+    lunchCounters: 1,
     directComplaintsPerDay: 7.5,
     opinionsPerDay: 6,
     followUpChance: 0.18,
@@ -159,11 +171,29 @@ export const DEMO_BRANCHES: DemoBranch[] = [
     complaintManager: { staffNumber: 'X301', name: 'Verónica Ramírez' },
     branchManager: { staffNumber: 'X401', name: 'Fernando Castillo' },
     ratingsPerCounter: 55,
+    servicePace: 1.3,
     directComplaintsPerDay: 0.9,
     opinionsPerDay: 3,
     followUpChance: 0.33,
     lateChance: 0.08,
   },
+];
+
+/**
+ * Ratings that are not what they seem, so the Flags page has something to show (decision
+ * 0027's rules): each at one branch's counter (by index) a number of days back (a Sunday
+ * moves it to the Saturday before; a case beyond the demo's days is left out).
+ */
+export type DemoIntegrityCase = { branch: string; counter: number; daysBack: number; kind: 'burst' | 'same-score-run' | 'no-ticket' };
+
+export const DEMO_INTEGRITY_CASES: readonly DemoIntegrityCase[] = [
+  // Someone taps "dissatisfied" five times in under a minute at a colleague's window.
+  { branch: 'HKG', counter: 1, daysBack: 3, kind: 'burst' },
+  // Sixteen "very satisfied" in a row at one window: customers told which button to press.
+  { branch: 'SHA', counter: 2, daysBack: 5, kind: 'same-score-run' },
+  // A teller tries the tablet before the first customer is called.
+  { branch: 'MEX', counter: 0, daysBack: 2, kind: 'no-ticket' },
+  { branch: 'MAD', counter: 3, daysBack: 6, kind: 'no-ticket' },
 ];
 
 /** What customers write in the opinion box, by kind and topic, in the branch's language. */
