@@ -184,10 +184,15 @@ export function deriveBranchDay(input: BranchDayInput): BranchDay {
       const evidence = { ratings: run.length, firstAt: run[0]!.correctedAt, lastAt: run.at(-1)!.correctedAt, shortestGapMs };
       for (const rating of run) flag(rating, 'burst', evidence);
     }
+    // The score's share at this counter, when higher than the branch's: a teller whose customers
+    // are happier than the branch's is judged by their own customers, never flagged for being good.
+    const counterShare = scoreShares(atCounter);
     for (const run of runsOf(atCounter, (a, b) => a.score === b.score)) {
       const score = run[0]!.score;
-      if (run.length < SAME_SCORE_MIN_RUN || share[score] ** run.length >= SAME_SCORE_MAX_CHANCE) continue;
-      const evidence = { score, length: run.length, share: share[score], firstAt: run[0]!.correctedAt, lastAt: run.at(-1)!.correctedAt };
+      const p = Math.max(share[score], counterShare[score]);
+      // Expected runs this long in the counter's day, by chance: about its ratings times p^length.
+      if (run.length < SAME_SCORE_MIN_RUN || atCounter.length * p ** run.length >= SAME_SCORE_MAX_CHANCE) continue;
+      const evidence = { score, length: run.length, share: p, firstAt: run[0]!.correctedAt, lastAt: run.at(-1)!.correctedAt };
       for (const rating of run) flag(rating, 'same-score-run', evidence);
     }
   }
@@ -408,7 +413,7 @@ function runsOf<T>(items: readonly T[], together: (previous: T, next: T) => bool
   return runs;
 }
 
-/** Each score's share of the unit's ratings (every counter, excluded ones too). */
+/** Each score's share of these ratings (excluded ones too). */
 function scoreShares(ratings: readonly UnitRating[]): Record<Score, number> {
   const counts = zeroScores();
   for (const r of ratings) counts[r.score] += 1;

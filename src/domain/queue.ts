@@ -104,10 +104,12 @@ export const BURST_MIN_RATINGS = 3;
 /** A run of one score is flagged from this length, when also as unlikely as SAME_SCORE_MAX_CHANCE. */
 export const SAME_SCORE_MIN_RUN = 10;
 /**
- * How unlikely a run must be to be flagged: share^length below this, where share is the
- * score's share of the branch's ratings that day. A teller rated very satisfied by 95% of
- * customers is not flagged for a run of 20; one whose counter gives a score 60% of the time is,
- * from 14 in a row.
+ * How unlikely a run must be to be flagged: the counter's ratings that day times share^length
+ * (about how many runs that long its day would hold by chance) below this. The share is the
+ * score's share of the branch's day or of the counter's own day, whichever is higher, so a
+ * teller whose customers are happier than the branch's is judged by their own customers: a
+ * counter rated "very satisfied" by 90% of 100 customers is not flagged for a run of 60, one
+ * whose customers give a score 40% of the time is, from 13 in a row.
  */
 export const SAME_SCORE_MAX_CHANCE = 0.001;
 

@@ -305,41 +305,54 @@ describe('deriveBranchDay: the integrity flags', () => {
     );
   });
 
-  /** `run` ratings of one score at c1, two minutes apart, and `others` at c2 that never repeat a score twice in a row. */
-  function aRun(score: Score, run: number, others: number): CandidateRating[] {
+  /**
+   * `run` ratings of one score at c1 two minutes apart, then `mixed` more at c1 and `others` at
+   * c2, of the other scores in turn, that never repeat a score twice in a row.
+   */
+  function aRun(score: Score, run: number, mixed: number, others = 0): CandidateRating[] {
     const atC1 = Array.from({ length: run }, (_, i) => aRating(`a${String(i).padStart(2, '0')}`, at('10:00') + i * 2 * MINUTE, { score }));
     const mix = SCORES.filter((s) => s !== score);
+    const mixedAtC1 = Array.from({ length: mixed }, (_, i) => aRating(`m${String(i).padStart(2, '0')}`, at('12:00') + i * 2 * MINUTE, { score: mix[i % mix.length]! }));
     const atC2 = Array.from({ length: others }, (_, i) => aRating(`b${String(i).padStart(2, '0')}`, at('14:00') + i * 2 * MINUTE, { counterId: 'c2', score: mix[i % mix.length]! }));
-    return [...atC1, ...atC2];
+    return [...atC1, ...mixedAtC1, ...atC2];
   }
 
   it.each([
-    ['ten in a row at a share of one half (1 in 1,024)', 10, 10, 0.5],
-    ['ten in a row at a share of 10/19 (1 in 613)', 10, 9, null],
-    ['nine in a row at a share of 9/39', SAME_SCORE_MIN_RUN - 1, 30, null],
-    ['eleven in a row at a share of 11/30', 11, 19, 11 / 30],
-  ])('given %s, then same-score-run flags them: %s', (_, run, others, share) => {
-    const ratings = aRun('neutral', run, others);
+    // The counter's ratings × share^length against 1 in 1,000.
+    ['twenty in a row of forty at the counter, a share of one half (40 × 0.5^20 ≈ 4e-5)', 20, 20, 0, 0.5],
+    ['sixteen in a row of forty, a share of 0.4 (≈ 2e-5)', 16, 24, 0, 0.4],
+    ['twelve in a row of twenty-four, a share of one half (≈ 6e-3)', 12, 12, 0, null],
+    ['nine in a row of sixty-nine, too short whatever the share', SAME_SCORE_MIN_RUN - 1, 60, 0, null],
+    ['twenty in a row of twenty-two at the counter: its own customers, 91% of whom chose it', 20, 2, 60, null],
+    ['a whole day of one score at the counter', 30, 0, 60, null],
+  ])('given %s, then same-score-run flags the run: %s', (_, run, mixed, others, share) => {
+    const ratings = aRun('neutral', run, mixed, others);
     const { flags } = derive({ ratings });
     if (share === null) {
       expect(flags).toEqual([]);
       return;
     }
-    const atC1 = ratings.filter((r) => r.counterId === 'c1');
-    expect(flags.map((f) => f.ratingId)).toEqual(atC1.map((r) => r.id));
-    const evidence = { score: 'neutral', length: run, share, firstAt: atC1[0]!.createdAt, lastAt: atC1.at(-1)!.createdAt };
+    const inRun = ratings.filter((r) => r.id.startsWith('a'));
+    expect(flags.map((f) => f.ratingId)).toEqual(inRun.map((r) => r.id));
+    const evidence = { score: 'neutral', length: run, share, firstAt: inRun[0]!.createdAt, lastAt: inRun.at(-1)!.createdAt };
     for (const f of flags) expect(f).toMatchObject({ kinds: ['same-score-run'], evidence: { 'same-score-run': evidence } });
   });
 
+  it('given a branch whose customers rarely choose a score and a counter whose customers mostly do, then the counter is judged by its own share', () => {
+    // c1: 20 "very satisfied" in a row among 24; the branch: 20 of 84.
+    const ratings = aRun('very-satisfied', 20, 4, 60);
+    expect(derive({ ratings }).flags).toEqual([]);
+  });
+
   it('given excluded ratings inside a run, then they are part of it and flagged with it', () => {
-    const ratings = aRun('very-satisfied', 10, 10);
+    const ratings = aRun('very-satisfied', 20, 20);
     const { flags } = derive({ ratings, excluded: ['a03', 'a04'] });
-    expect(flags.map((f) => f.ratingId)).toEqual(ratings.slice(0, 10).map((r) => r.id));
+    expect(flags.map((f) => f.ratingId)).toEqual(ratings.slice(0, 20).map((r) => r.id));
   });
 
   it('given a rating that is in a burst, in a run and without a ticket, then its kinds come in FLAG_KINDS order with all their evidence', () => {
-    const ratings = Array.from({ length: 10 }, (_, i) => aRating(`r${i}`, at('11:00') + i * 1000, { score: 'very-satisfied' }));
-    const { flags } = derive({ events: served('A001', '09:00', '09:10'), ratings: [...ratings, ...aRun('very-satisfied', 0, 10)] });
+    const ratings = Array.from({ length: 20 }, (_, i) => aRating(`r${i}`, at('11:00') + i * 1000, { score: 'very-satisfied' }));
+    const { flags } = derive({ events: served('A001', '09:00', '09:10'), ratings: [...ratings, ...aRun('very-satisfied', 0, 20)] });
     expect(flags.find((f) => f.ratingId === 'r0')).toMatchObject({ kinds: ['no-ticket', 'burst', 'same-score-run'] });
     expect(Object.keys(flags.find((f) => f.ratingId === 'r0')!.evidence)).toEqual(['no-ticket', 'burst', 'same-score-run']);
   });

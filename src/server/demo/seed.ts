@@ -25,7 +25,7 @@ import { addQueueSystem, authenticateQueueKey, setCounterQueueCode, type QueueAc
 import { openStaffSession, signRecord } from '../services/staff-sessions.ts';
 import type { StaffSession } from '../repositories/staff-sessions.ts';
 import { addTeller } from '../services/tellers.ts';
-import { CASE_TEXTS, DEMO_BRANCHES, DEMO_INTEGRITY_CASES, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoIntegrityCase, type DemoTeller } from './world.ts';
+import { CASE_TEXTS, DEMO_BRANCHES, DEMO_INTEGRITY_CASES, DEMO_RUN_LENGTH, OPINION_TEXTS, PROFILES, type DemoBranch, type DemoIntegrityCase, type DemoTeller } from './world.ts';
 
 /**
  * Seeds the demo network through the same path tablets use: branches, counters and staff
@@ -391,9 +391,10 @@ function withIntegrityCase(c: DemoIntegrityCase, ratings: readonly Rating[], { o
       return [...ratings, ...taps].sort((a, b) => a.createdAt - b.createdAt);
     }
     case 'same-score-run': {
-      // Sixteen customers in a row from the first third of the day press "very satisfied".
+      // Thirty customers in a row from the first third of the day press "satisfied": a run the
+      // counter's own mix makes far less likely than one in a thousand.
       const from = Math.floor(ratings.length / 3);
-      return ratings.map((r, i) => (i >= from && i < from + 16 ? { ...r, score: 'very-satisfied', reasons: [] } : r));
+      return ratings.map((r, i) => (i >= from && i < from + DEMO_RUN_LENGTH ? { ...r, score: 'satisfied', reasons: [] } : r));
     }
   }
 }

@@ -184,6 +184,9 @@ export const DEMO_BRANCHES: DemoBranch[] = [
  * 0027's rules): each at one branch's counter (by index) a number of days back (a Sunday
  * moves it to the Saturday before; a case beyond the demo's days is left out).
  */
+/** How long the deliberate run of one score is. */
+export const DEMO_RUN_LENGTH = 30;
+
 export type DemoIntegrityCase = { branch: string; counter: number; daysBack: number; kind: 'burst' | 'same-score-run' | 'no-ticket' };
 
 export const DEMO_INTEGRITY_CASES: readonly DemoIntegrityCase[] = [
