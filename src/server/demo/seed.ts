@@ -220,7 +220,7 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
   let queueKey: string | null = null;
   if (queueSystem) {
     const manager: QueueActor = { actor: { actor: plan.branchManager.staffNumber, role: 'branch-manager', verified: 'dashboard-session' } };
-    queueKey = must(await addQueueSystem(db, manager, branch.id, QUEUE_SYSTEM_NAME, createdAt)).key;
+    queueKey = must(await addQueueSystem(db, manager, branch.id, QUEUE_SYSTEM_NAMES[plan.language], createdAt)).key;
     for (const [index, counterId] of counterIds.entries()) must(await setCounterQueueCode(db, manager, counterId, queueCodeOf(index), createdAt));
   }
   const tellers = new Map<string, string>();
@@ -240,7 +240,8 @@ async function setUpBranch(db: Kysely<Database>, plan: DemoBranch, createdAt: nu
 }
 
 /** What the demo's queue systems are called on Manage › Queue system. */
-const QUEUE_SYSTEM_NAME = 'Ticket machine';
+/** What each branch calls its queue system, in its own language: demo data, as the branches' names are. */
+const QUEUE_SYSTEM_NAMES: Record<Language, string> = { 'zh-Hans': '大厅取号机', 'zh-Hant': '大堂取籌機', en: 'Ticket machine', es: 'Expendedor de turnos' };
 /** The number the queue system calls a counter: its place, from 1. */
 const queueCodeOf = (index: number): string => String(index + 1);
 
