@@ -8,7 +8,11 @@ import { promisify } from 'node:util';
 import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from '../../src/server/db/database.ts';
+import type { RatingRow } from '../../src/server/db/schema.ts';
 import { firstRunFileOf } from '../../src/server/first-run-file.ts';
+import { ratingRowToStoredRating } from '../../src/server/repositories/ratings.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -104,9 +108,19 @@ export async function admin(dataDir: string, ...args: string[]): Promise<string>
 
 export type AdminRating = { id: string; seq: number; score: string; counterId: string; deviceId: string; tellerId: string; signInId: string; reasons: string[] };
 
-/** The server's ratings, through the admin CLI a new user would use. */
+/**
+ * The server's ratings, newest first, as `npm run admin -- ratings --json` prints them (the
+ * same mapping, ratingRowToStoredRating), read from the server's SQLite file beside it: tests
+ * poll this, and a process per poll took seconds on a busy machine.
+ */
 export async function serverRatings(dataDir: string, limit = 1000): Promise<AdminRating[]> {
-  return JSON.parse(await admin(dataDir, 'ratings', '--json', '--limit', String(limit))) as AdminRating[];
+  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('select * from ratings order by seq desc limit ?').all(limit) as RatingRow[];
+    return rows.map(ratingRowToStoredRating) as AdminRating[];
+  } finally {
+    db.close();
+  }
 }
 
 /** A Chromium profile that survives closing the browser, as a tablet's does. */
