@@ -201,6 +201,11 @@ export interface WaitFigures {
 export interface WaitRow extends WaitFigures {
   /** Branch id, counter id, hour "0"…"23" or weekday "1" (Monday)…"7". */
   key: string;
+  /**
+   * The branch's or counter's name, on the byBranch and byCounter rows only, so the page needs
+   * no other read to name them; null for the tickets no counter served (key '').
+   */
+  name?: string | null;
 }
 
 /** Ratings matched to a ticket, by the ticket's waiting band, score by score. */
@@ -243,6 +248,11 @@ export interface FlaggedRating {
   branchId: string;
   counterId: string;
   tellerId: string | null;
+  /** The names the ids stand for, read with the flags so the page needs no other read per branch; the teller's null when no one was signed in. */
+  branchName: string;
+  counterName: string;
+  tellerName: string | null;
+  tellerStaffNumber: string | null;
   score: Score;
   /** The tablet's time, and the time the join used (the tablet's corrected by its clock offset). */
   createdAt: number;

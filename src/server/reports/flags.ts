@@ -13,7 +13,9 @@ import { byText, selectsNothing, type BranchSelection } from './common.ts';
  * the excluded ratings the rules no longer flag (by the rating's day), so an exclusion stays in
  * sight whatever the matcher says later. Newest first, FLAGS_PAGE_SIZE of them, `more` when
  * there were more. Flags are few beside ratings; both reads go through `(day, branch_id)`-led
- * or `(branch_id, day)` indexes.
+ * or `(branch_id, day)` indexes. Each row carries its branch's, counter's and teller's names,
+ * joined by primary key in the same two reads: head office's page lists many branches, and
+ * reading each one's setup and roster for names would be two more requests per branch.
  */
 export async function flagsReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange): Promise<FlagsReport> {
   const period = { from: range.from, to: range.to };
@@ -24,7 +26,14 @@ export async function flagsReport(db: Kysely<Database>, selection: BranchSelecti
     db
       .selectFrom('rating_flags as f')
       .leftJoin('rating_exclusions as e', 'e.rating_id', 'f.rating_id')
+      .leftJoin('branches as b', 'b.id', 'f.branch_id')
+      .leftJoin('counters as c', 'c.id', 'f.counter_id')
+      .leftJoin('tellers as t', 't.id', 'f.teller_id')
       .select([
+        'b.name as branch_name',
+        'c.name as counter_name',
+        't.name as teller_name',
+        't.staff_number as teller_staff_number',
         'f.rating_id',
         'f.branch_id',
         'f.counter_id',
@@ -52,7 +61,14 @@ export async function flagsReport(db: Kysely<Database>, selection: BranchSelecti
       .selectFrom('rating_exclusions as e')
       .innerJoin('ratings as r', 'r.id', 'e.rating_id')
       .leftJoin('rating_flags as f', 'f.rating_id', 'e.rating_id')
+      .leftJoin('branches as b', 'b.id', 'e.branch_id')
+      .leftJoin('counters as c', 'c.id', 'r.counter_id')
+      .leftJoin('tellers as t', 't.id', 'r.teller_id')
       .select([
+        'b.name as branch_name',
+        'c.name as counter_name',
+        't.name as teller_name',
+        't.staff_number as teller_staff_number',
         'e.rating_id',
         'e.branch_id',
         'r.counter_id',
@@ -105,6 +121,10 @@ type Common = {
   branch_id: string;
   counter_id: string;
   teller_id: string | null;
+  branch_name: string | null;
+  counter_name: string | null;
+  teller_name: string | null;
+  teller_staff_number: string | null;
   score: string;
   created_at: number;
   reason: string | null;
@@ -119,6 +139,11 @@ function flaggedRatingOf(row: Common, flag: { correctedAt: number; day: string; 
     branchId: row.branch_id,
     counterId: row.counter_id,
     tellerId: row.teller_id,
+    // Branches, counters and tellers are never deleted; were one missing, its id still says which.
+    branchName: row.branch_name ?? row.branch_id,
+    counterName: row.counter_name ?? row.counter_id,
+    tellerName: row.teller_id === null ? null : (row.teller_name ?? row.teller_id),
+    tellerStaffNumber: row.teller_id === null ? null : row.teller_staff_number,
     score: row.score as Score,
     createdAt: Number(row.created_at),
     correctedAt: flag.correctedAt,

@@ -13,7 +13,8 @@ import { byText, scoresOf, scoreSums, selectsNothing, sumOf, type BranchSelectio
  * the scope's hours, weekdays, peak hours and total, and each branch's figures; with one branch
  * chosen, wait_days (by counter, through its primary key) gives its counters instead of its
  * branch row. Satisfaction by waiting band comes from wait_score_days. The figures themselves
- * are domain/waiting.ts's, from the sums.
+ * are domain/waiting.ts's, from the sums. The branch and counter rows carry their names, read
+ * beside the sums (not joined into them, so the roll-ups' scan stays as the bench measures it).
  */
 
 /** The summed columns of a waiting roll-up. */
@@ -35,8 +36,8 @@ function sumsOf(row: Record<string, unknown>): WaitSums {
 export async function waitingReport(db: Kysely<Database>, selection: BranchSelection, range: DayRange, targetMinutes: number): Promise<WaitingReport> {
   const period = { from: range.from, to: range.to };
   const oneBranch = selection !== 'all' && selection.length === 1;
-  const [hours, groups, bands] = selectsNothing(selection)
-    ? [[], [], []]
+  const [hours, groups, bands, names] = selectsNothing(selection)
+    ? [[], [], [], []]
     : await Promise.all([
         db
           .selectFrom('wait_hours')
@@ -71,7 +72,15 @@ export async function waitingReport(db: Kysely<Database>, selection: BranchSelec
           .$if(selection !== 'all', (qb) => qb.where('branch_id', 'in', selection as readonly string[]))
           .groupBy('band')
           .execute(),
+        oneBranch
+          ? db.selectFrom('counters').select(['id', 'name']).where('branch_id', '=', selection[0]!).execute()
+          : db
+              .selectFrom('branches')
+              .select(['id', 'name'])
+              .$if(selection !== 'all', (qb) => qb.where('id', 'in', selection as readonly string[]))
+              .execute(),
       ]);
+  const nameOf = new Map(names.map((row) => [row.id, row.name]));
 
   const dayHours: DayHourSums[] = hours.map((row) => ({ day: row.day, hour: Number(row.hour), counters: Number(row.counters ?? 0), ...sumsOf(row) }));
   const total = emptyWaitSums();
@@ -85,7 +94,7 @@ export async function waitingReport(db: Kysely<Database>, selection: BranchSelec
   const rowsOf = (sums: Map<number, WaitSums>): WaitRow[] =>
     [...sums.keys()].sort((a, b) => a - b).map((key) => waitRowOf(String(key), sums.get(key)!, targetMinutes));
   const keyed = groups
-    .map((row) => waitRowOf(row.key, sumsOf(row), targetMinutes))
+    .map((row) => ({ ...waitRowOf(row.key, sumsOf(row), targetMinutes), name: nameOf.get(row.key) ?? null }))
     .sort((a, b) => byText(a.key, b.key));
 
   return {

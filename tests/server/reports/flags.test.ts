@@ -40,11 +40,18 @@ describeEachDatabase('the flags report', (kind) => {
     expect(report.more).toBe(false);
     // Window 2 is mapped too and served no ticket that day: its burst had no ticket either.
     const burstEvidence = { 'no-ticket': { previous: null, next: null }, burst: { ratings: 3, firstAt: t(23, 9), lastAt: t(23, 9, 0, 25), shortestGapMs: 10_000 } };
+    // Each named as the branch's setup and roster name it: Window 1 and Teller 11 (1001), Window 2 and Teller 12 (1002).
+    const names = (r: typeof lonely) => {
+      const counter = a.counterIds.indexOf(r.counterId);
+      const teller = a.tellerIds.indexOf(r.tellerId);
+      return { branchName: 'Harbour Road', counterName: `Window ${counter + 1}`, tellerName: `Teller 1${teller + 1}`, tellerStaffNumber: `100${teller + 1}` };
+    };
     const row = (r: typeof lonely, fields: Partial<FlaggedRating>): FlaggedRating => ({
       ratingId: r.id,
       branchId: BRANCH_A,
       counterId: r.counterId,
       tellerId: r.tellerId,
+      ...names(r),
       score: r.score,
       createdAt: r.createdAt,
       correctedAt: r.createdAt,
@@ -60,7 +67,11 @@ describeEachDatabase('the flags report', (kind) => {
       row(burst[0]!, { kinds: ['no-ticket', 'burst'], evidence: burstEvidence }),
       row(lonely, { kinds: ['no-ticket'], evidence: { 'no-ticket': { previous: { ticket: 'A001', startedAt: t(23, 8), endedAt: t(23, 8, 10), ratedBy: rated.id }, next: null } } }),
     ]);
-    expect((await flagsReport(db(), 'all', PERIOD)).rows.map((r) => r.branchId)).toEqual([BRANCH_A, BRANCH_A, BRANCH_A, BRANCH_A, BRANCH_B, BRANCH_B, BRANCH_B]);
+    expect(report.rows.map((r) => [r.counterName, r.tellerName])).toEqual([['Window 2', 'Teller 12'], ['Window 2', 'Teller 12'], ['Window 2', 'Teller 12'], ['Window 1', 'Teller 11']]);
+    const everywhere = await flagsReport(db(), 'all', PERIOD);
+    expect(everywhere.rows.map((r) => r.branchId)).toEqual([BRANCH_A, BRANCH_A, BRANCH_A, BRANCH_A, BRANCH_B, BRANCH_B, BRANCH_B]);
+    // Head office's list names every branch's places and people itself: Nanjing Road's by its own.
+    expect(everywhere.rows.slice(4).map((r) => [r.branchName, r.counterName, r.tellerName, r.tellerStaffNumber])).toEqual(Array(3).fill(['Nanjing Road', 'Window 1', 'Teller 21', '2001']));
     expect((await flagsReport(db(), [BRANCH_A], { from: '2026-11-24', to: '2026-11-30' })).rows).toEqual([]);
   });
 
@@ -83,12 +94,29 @@ describeEachDatabase('the flags report', (kind) => {
     const excluded = { reason: 'A test tap', by: 'Staff branch-manager', at: SERVER_NOW };
     expect((await flagsReport(db(), [BRANCH_A], PERIOD)).rows).toEqual([
       expect.objectContaining({ ratingId: lonely.id, kinds: [], evidence: {}, correctedAt: lonely.createdAt, day: '2026-11-23', excluded }),
-      expect.objectContaining({ ratingId: never.id, kinds: [], evidence: {}, counterId: a.counterIds[0], excluded }),
+      // Listed for its exclusion alone, it is named all the same.
+      expect.objectContaining({ ratingId: never.id, kinds: [], evidence: {}, counterId: a.counterIds[0], branchName: 'Harbour Road', counterName: 'Window 1', tellerName: 'Teller 11', excluded }),
     ]);
 
     expect((await includeRating(db(), MANAGER_A, never.id, 'Genuine after all', SERVER_NOW)).ok).toBe(true);
     await settleMatcher(db());
     expect((await flagsReport(db(), [BRANCH_A], PERIOD)).rows.map((r) => r.ratingId)).toEqual([lonely.id]);
+  });
+
+  it('given a rating with no teller signed in (one from before tellers signed in), then its branch and counter are named and its teller stays null, flagged or kept out', async () => {
+    const [a] = (await givenNetwork(db())) as [GivenBranch, GivenBranch];
+    const burst = [0, 5, 10].map((s) => ratingAt(a, t(23, 9, 0, s), { counter: 1 }));
+    await push(db(), a.counters[1], burst);
+    await db().updateTable('ratings').set({ teller_id: null }).where('id', '=', burst[0]!.id).execute();
+    await settleMatcher(db());
+    const nobody = { branchName: 'Harbour Road', counterName: 'Window 2', tellerId: null, tellerName: null, tellerStaffNumber: null };
+
+    expect((await flagsReport(db(), [BRANCH_A], PERIOD)).rows.at(-1)).toEqual(expect.objectContaining({ ratingId: burst[0]!.id, kinds: ['burst'], ...nobody }));
+
+    // Kept out, and its flag gone (as when the rules no longer flag it): listed by its exclusion, still with no teller.
+    expect((await excludeRating(db(), MANAGER_A, burst[0]!.id, 'A test tap', SERVER_NOW)).ok).toBe(true);
+    await db().deleteFrom('rating_flags').execute();
+    expect((await flagsReport(db(), [BRANCH_A], PERIOD)).rows).toEqual([expect.objectContaining({ ratingId: burst[0]!.id, kinds: [], ...nobody })]);
   });
 
   it(`given more than ${FLAGS_PAGE_SIZE} flagged ratings, then the newest ${FLAGS_PAGE_SIZE} are listed and more is true`, async () => {

@@ -71,9 +71,9 @@ describeEachDatabase('the waiting report', (kind) => {
       byBranch: [],
       byCounter: [
         // A ticket never called counts at no counter.
-        { key: '', tickets: 1, waited: 0, ...noWaits },
-        { key: c1, tickets: 5, waited: 5, medianMs: 170_000, p90Ms: 1_650_000, withinTarget: 4, meanServiceMs: 264_000 },
-        { key: c2, tickets: 2, waited: 2, medianMs: 120_000, p90Ms: 816_000, withinTarget: 2, meanServiceMs: 540_000 },
+        { key: '', name: null, tickets: 1, waited: 0, ...noWaits },
+        { key: c1, name: 'Window 1', tickets: 5, waited: 5, medianMs: 170_000, p90Ms: 1_650_000, withinTarget: 4, meanServiceMs: 264_000 },
+        { key: c2, name: 'Window 2', tickets: 2, waited: 2, medianMs: 120_000, p90Ms: 816_000, withinTarget: 2, meanServiceMs: 540_000 },
       ],
       byHour: [
         { key: '9', tickets: 4, waited: 3, medianMs: 780_000, p90Ms: 1_710_000, withinTarget: 2, meanServiceMs: 360_000 },
@@ -113,7 +113,8 @@ describeEachDatabase('the waiting report', (kind) => {
       [BRANCH_A, 8, 7],
       [BRANCH_B, 1, 1],
     ]);
-    expect(report.byBranch[1]).toEqual({ key: BRANCH_B, tickets: 1, waited: 1, medianMs: 1_350_000, p90Ms: 1_470_000, withinTarget: 0, meanServiceMs: 600_000 });
+    expect(report.byBranch.map((row) => row.name)).toEqual(['Harbour Road', 'Nanjing Road']);
+    expect(report.byBranch[1]).toEqual({ key: BRANCH_B, name: 'Nanjing Road', tickets: 1, waited: 1, medianMs: 1_350_000, p90Ms: 1_470_000, withinTarget: 0, meanServiceMs: 600_000 });
     expect(report.byCounter).toEqual([]);
     expect([report.total.tickets, report.total.waited, report.total.withinTarget]).toEqual([9, 8, 6]);
     // Nanjing Road's ticket was issued at 10:00 in Shanghai.

@@ -9,7 +9,6 @@ import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
 import { clockCorrected, evidenceText, ratingTime, secondOfDay } from '../flag-view.ts';
 import { dateTime } from '../format.ts';
 import { useDashboard, useT } from '../services.tsx';
-import { useBranchNames, type BranchNames } from '../use-branch-names.ts';
 import { useLoad } from '../use-load.ts';
 import type { PageProps } from './page.ts';
 
@@ -78,8 +77,7 @@ function FlagList({ me, report, onDone, onProblem }: { me: Me; report: FlagsRepo
   const { api, timeZone } = useDashboard();
   const { t } = useT();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const names = useBranchNames(report.rows.map((r) => r.branchId));
-  const columns = useFlagColumns(me, names, setDialog);
+  const columns = useFlagColumns(me, setDialog);
 
   const failureText = (reason: ConflictFailure, act: 'exclude' | 'include') =>
     t(reason === 'conflict' ? `dashboard.flags.errors.conflict.${act}` : reason === 'forbidden' || reason === 'bad-request' || reason === 'not-found' ? `dashboard.flags.errors.${reason}` : `dashboard.errors.${reason}`);
@@ -113,7 +111,7 @@ function FlagList({ me, report, onDone, onProblem }: { me: Me; report: FlagsRepo
         <ReasonDialog
           act={dialog.act}
           rating={dialog.rating}
-          place={placeOf(dialog.rating, names, t)}
+          place={placeOf(dialog.rating, t)}
           zone={zoneOf(me, dialog.rating, timeZone)}
           onCancel={() => setDialog(null)}
           onSend={async (reason) =>
@@ -127,23 +125,22 @@ function FlagList({ me, report, onDone, onProblem }: { me: Me; report: FlagsRepo
 
 type T = ReturnType<typeof useT>['t'];
 
-const counterNameOf = (rating: FlaggedRating, names: BranchNames, t: T): string => names.counters.get(rating.counterId) ?? t('dashboard.flags.unknownCounter');
-const tellerNameOf = (rating: FlaggedRating, names: BranchNames, t: T): string =>
-  rating.tellerId === null ? t('dashboard.flags.noTeller') : (names.tellers.get(rating.tellerId)?.name ?? t('dashboard.flags.unknownTeller'));
+/** The teller by name, as the server read it with the flags; a rating from before tellers signed in has none. */
+const tellerNameOf = (rating: FlaggedRating, t: T): string => rating.tellerName ?? t('dashboard.flags.noTeller');
 /** "Window 1 · Lucía Romero": where and by whom, for a dialog and a button's name. */
-const placeOf = (rating: FlaggedRating, names: BranchNames, t: T): string => `${counterNameOf(rating, names, t)} · ${tellerNameOf(rating, names, t)}`;
+const placeOf = (rating: FlaggedRating, t: T): string => `${rating.counterName} · ${tellerNameOf(rating, t)}`;
 
-function useFlagColumns(me: Me, names: BranchNames, open: (dialog: Dialog) => void): Column<FlaggedRating>[] {
+function useFlagColumns(me: Me, open: (dialog: Dialog) => void): Column<FlaggedRating>[] {
   const { t, language } = useT();
   const { timeZone: viewerZone } = useDashboard();
   const zone = (row: FlaggedRating) => zoneOf(me, row, viewerZone);
-  const branchName = (row: FlaggedRating) => me.branches.find((b) => b.id === row.branchId)?.name ?? row.branchId;
+  const branchName = (row: FlaggedRating) => row.branchName;
   const kinds = (row: FlaggedRating) => row.kinds.map((kind) => t(`dashboard.flags.kind.${kind}`)).join('; ');
   const evidence = (row: FlaggedRating) => row.kinds.map((kind) => evidenceText(kind, row.evidence, t, language, zone(row))).join(' ');
   const withBranch = me.branches.length > 1;
   const actButton = (row: FlaggedRating) => {
     const act = row.excluded ? 'include' : 'exclude';
-    const named = { time: secondOfDay(row.createdAt, language, zone(row)), place: placeOf(row, names, t) };
+    const named = { time: secondOfDay(row.createdAt, language, zone(row)), place: placeOf(row, t) };
     return (
       <button type="button" class="secondary flag-action" aria-label={t(`dashboard.flags.${act}Named`, named)} onClick={() => open({ act, rating: row })}>
         {t(`dashboard.flags.${act}`)}
@@ -161,8 +158,8 @@ function useFlagColumns(me: Me, names: BranchNames, open: (dialog: Dialog) => vo
           <span>{ratingTime(row.createdAt, language, zone(row))}</span>
           {clockCorrected(row) && <span class="sub">{t('dashboard.flags.corrected', { time: secondOfDay(row.correctedAt, language, zone(row)) })}</span>}
           {withBranch && <span class="flag-place">{branchName(row)}</span>}
-          <span class="flag-place">{counterNameOf(row, names, t)}</span>
-          <span class="sub">{tellerNameOf(row, names, t)}</span>
+          <span class="flag-place">{row.counterName}</span>
+          <span class="sub">{tellerNameOf(row, t)}</span>
           <span class="flag-score">{t(`counter.score.${row.score}`)}</span>
         </span>
       ),
@@ -171,9 +168,9 @@ function useFlagColumns(me: Me, names: BranchNames, open: (dialog: Dialog) => vo
         { header: t('dashboard.flags.column.when'), value: (row) => ratingTime(row.createdAt, language, zone(row)) },
         { header: t('dashboard.flags.csv.corrected'), value: (row) => (clockCorrected(row) ? ratingTime(row.correctedAt, language, zone(row)) : null) },
         ...(withBranch ? [{ header: t('dashboard.column.branch'), value: branchName }] : []),
-        { header: t('dashboard.column.counter'), value: (row: FlaggedRating) => counterNameOf(row, names, t) },
-        { header: t('dashboard.column.teller'), value: (row: FlaggedRating) => tellerNameOf(row, names, t) },
-        { header: t('dashboard.column.staffNumber'), value: (row: FlaggedRating) => (row.tellerId === null ? null : (names.tellers.get(row.tellerId)?.staffNumber ?? null)) },
+        { header: t('dashboard.column.counter'), value: (row: FlaggedRating) => row.counterName },
+        { header: t('dashboard.column.teller'), value: (row: FlaggedRating) => tellerNameOf(row, t) },
+        { header: t('dashboard.column.staffNumber'), value: (row: FlaggedRating) => row.tellerStaffNumber },
         { header: t('dashboard.column.score'), value: (row: FlaggedRating) => t(`counter.score.${row.score}`) },
       ],
     },

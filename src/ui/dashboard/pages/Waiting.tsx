@@ -1,7 +1,7 @@
 import { satisfiedRatings, totalRatings } from '../../../domain/metrics.ts';
 import type { PeakCell, WaitBandRow, WaitingReport, WaitRow } from '../../../domain/queue.ts';
 import { SCORES } from '../../../domain/rating.ts';
-import type { BranchRef, Me } from '../../../domain/reports.ts';
+import type { BranchRef } from '../../../domain/reports.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
@@ -9,7 +9,6 @@ import { ScoreLegend } from '../components/ScoreBar.tsx';
 import { count, percent } from '../format.ts';
 import { useRouter } from '../router.tsx';
 import { useDashboard, useT } from '../services.tsx';
-import { useBranchNames } from '../use-branch-names.ts';
 import { useLoad } from '../use-load.ts';
 import { bandLabel, flexibleHours, hourLabel, overTarget, peakRows, peakWeekdays, waitText, weekdayName, withinShare } from '../waiting-view.ts';
 import type { PageProps } from './page.ts';
@@ -21,7 +20,7 @@ import type { PageProps } from './page.ts';
  * and the weekday hours whose 90th percentile is over the target, where a flexible window
  * would help. Without queue data in scope it says how to connect a queue system.
  */
-export function Waiting({ me, branch, range, query }: PageProps) {
+export function Waiting({ branch, range, query }: PageProps) {
   const { api } = useDashboard();
   const { t } = useT();
   const [load, retry] = useLoad(query && `waiting:${JSON.stringify(query)}`, () => api.waiting(query!));
@@ -31,7 +30,7 @@ export function Waiting({ me, branch, range, query }: PageProps) {
       <p class="page-intro">{t('dashboard.waiting.intro')}</p>
       {query ? (
         <Loaded load={load} retry={retry}>
-          {(report) => (report.hasQueueData ? <WaitingReportView report={report} me={me} branch={branch} /> : <NoQueueData branch={branch} />)}
+          {(report) => (report.hasQueueData ? <WaitingReportView report={report} /> : <NoQueueData branch={branch} />)}
         </Loaded>
       ) : (
         <NoPeriod />
@@ -71,11 +70,11 @@ function NoQueueData({ branch }: { branch: BranchRef | null }) {
   );
 }
 
-function WaitingReportView({ report, me, branch }: { report: WaitingReport; me: Me; branch: BranchRef | null }) {
+function WaitingReportView({ report }: { report: WaitingReport }) {
   const { t, language } = useT();
-  const names = useBranchNames(branch && report.byCounter.length > 0 ? [branch.id] : []);
-  const branchName = (id: string) => me.branches.find((b) => b.id === id)?.name ?? id;
-  const counterName = (id: string) => names.counters.get(id) ?? (id === '' ? t('dashboard.waiting.noCounter') : t('dashboard.waiting.counterLoading'));
+  // Branches and counters come named by the server; tickets no counter served have none.
+  const branchName = (row: WaitRow) => row.name ?? row.key;
+  const counterName = (row: WaitRow) => row.name ?? (row.key === '' ? t('dashboard.waiting.noCounter') : row.key);
   const target = report.targetMinutes;
   const file = (what: string) => `waiting-${what}-${report.period.from}-${report.period.to}`;
   const byHour = [...report.byHour].sort((a, b) => Number(a.key) - Number(b.key));
@@ -90,8 +89,8 @@ function WaitingReportView({ report, me, branch }: { report: WaitingReport; me: 
         <WaitTable title={t('dashboard.waiting.byCounter')} what={t('dashboard.column.counter')} rows={report.byCounter} nameOf={counterName} target={target} exportName={file('counters')} />
       )}
       <div class="two-columns waiting-columns">
-        <WaitTable title={t('dashboard.waiting.byHour')} what={t('dashboard.waiting.column.hour')} rows={byHour} nameOf={(key) => hourLabel(Number(key))} order={(row) => Number(row.key)} target={target} exportName={file('hours')} />
-        <WaitTable title={t('dashboard.waiting.byWeekday')} what={t('dashboard.waiting.column.weekday')} rows={byWeekday} nameOf={(key) => weekdayName(Number(key), language)} order={(row) => Number(row.key)} target={target} exportName={file('weekdays')} />
+        <WaitTable title={t('dashboard.waiting.byHour')} what={t('dashboard.waiting.column.hour')} rows={byHour} nameOf={(row) => hourLabel(Number(row.key))} order={(row) => Number(row.key)} target={target} exportName={file('hours')} />
+        <WaitTable title={t('dashboard.waiting.byWeekday')} what={t('dashboard.waiting.column.weekday')} rows={byWeekday} nameOf={(row) => weekdayName(Number(row.key), language)} order={(row) => Number(row.key)} target={target} exportName={file('weekdays')} />
       </div>
       <BandTable rows={report.byBand} exportName={file('bands')} />
       <PeakView peak={report.peak} target={target} exportName={file('peak-hours')} />
@@ -166,7 +165,7 @@ function WaitTable({ title, what, rows, nameOf, order, target, exportName }: {
   title: string;
   what: string;
   rows: readonly WaitRow[];
-  nameOf: (key: string) => string;
+  nameOf: (row: WaitRow) => string;
   /** The name column's order, when names do not sort (hours, weekdays). */
   order?: (row: WaitRow) => number;
   target: number;
@@ -175,7 +174,7 @@ function WaitTable({ title, what, rows, nameOf, order, target, exportName }: {
   const { t, language } = useT();
   const yesNo = (value: boolean) => t(value ? 'dashboard.yes' : 'dashboard.no');
   const columns: Column<WaitRow>[] = [
-    { id: 'name', header: what, rowHeader: true, cell: (row) => nameOf(row.key), sort: order ?? ((row) => nameOf(row.key)), csv: (row) => nameOf(row.key) },
+    { id: 'name', header: what, rowHeader: true, cell: nameOf, sort: order ?? nameOf, csv: nameOf },
     { id: 'tickets', header: t('dashboard.waiting.tickets'), numeric: true, cell: (row) => count(row.tickets, language), sort: (row) => row.tickets, csv: (row) => row.tickets },
     { id: 'median', header: t('dashboard.waiting.median'), numeric: true, cell: (row) => waitText(row.medianMs, t, language), sort: (row) => row.medianMs, csv: [{ header: t('dashboard.waiting.csv.median'), value: (row) => csvMinutes(row.medianMs) }] },
     {
