@@ -148,21 +148,23 @@ describe('a queue system joined to the ratings, end to end', () => {
       await openPage(page, 'Tellers');
       await reloadUntil(page, 'Tellers', 'Teller 1 to have three ratings', async () => (await tellerRatings(page).catch(() => '')) === '3');
 
-      // 4. Flags: the burst, and the two taps no ticket was served for, in words.
+      // 4. Flags: the burst as one entry, its evidence once; inside it, the two taps no ticket was served for, in words.
       await openPage(page, 'Flags');
-      const flagged = page.getByRole('table', { name: 'Flagged ratings' });
-      const rows = flagged.getByRole('row').filter({ has: page.getByRole('rowheader') });
-      await reloadUntil(page, 'Flags', 'the three taps to be flagged', async () => (await rows.count()) === 3);
-      const texts = await rows.allInnerTexts();
-      expect(texts.every((text) => /Burst of ratings[\s\S]*3 ratings in .+ at this counter/.test(text))).toBe(true);
+      const group = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3, name: /Burst of ratings · Counter 1/ }) });
+      await reloadUntil(page, 'Flags', 'the three taps to be flagged as one burst', async () => (await group.count()) === 1 && /3 ratings in .+ at this counter/.test(await group.innerText()));
+      await expect(group.innerText()).resolves.toMatch(/3 ratings[\s\S]*0 of 3 kept out/);
+      await group.locator('summary').click();
+      const members = group.locator('li.flag-member');
+      expect(await members.count()).toBe(3);
+      const texts = await members.allInnerTexts();
       const noTicket = texts.filter((text) => text.includes('No ticket being served'));
       expect(noTicket).toHaveLength(2);
       for (const text of noTicket) expect(text).toMatch(/No ticket was being served: A001 ended at .+ and was rated already; no ticket started after it\./);
       expect(texts.every((text) => text.includes('Counted'))).toBe(true);
       expect(await axeViolations(page)).toEqual([]);
 
-      // The manager keeps the newest out, with a reason, through the dialog.
-      const target = rows.filter({ hasText: 'No ticket being served' }).first();
+      // The manager keeps the newest out, with a reason, through its own button in the burst.
+      const target = members.filter({ hasText: 'No ticket being served' }).first();
       await target.getByRole('button', { name: /^Keep out the rating of .+ at Counter 1 · Teller 1$/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Keep this rating out of the assessment?' });
       await dialog.waitFor();
@@ -170,10 +172,12 @@ describe('a queue system joined to the ratings, end to end', () => {
       expect(await axeViolations(page)).toEqual([]);
       await dialog.getByRole('button', { name: 'Keep out', exact: true }).click();
       await page.getByText('The rating is kept out of the assessment.').waitFor();
-      const keptOut = rows.filter({ hasText: REASON });
+      await expect(group.innerText()).resolves.toMatch(/1 of 3 kept out/);
+      if (!(await group.locator('details').evaluate((details) => (details as HTMLDetailsElement).open))) await group.locator('summary').click();
+      const keptOut = members.filter({ hasText: REASON });
       await keptOut.waitFor();
       await expect(keptOut.innerText()).resolves.toMatch(/Kept out[\s\S]*by Grace Lin/);
-      expect(await rows.filter({ hasText: 'Kept out' }).count()).toBe(1);
+      expect(await members.filter({ hasText: 'Kept out' }).count()).toBe(1);
       expect(await axeViolations(page)).toEqual([]);
 
       // Tellers after: down by exactly the one kept out; the rating itself stays in the records.

@@ -58,3 +58,52 @@ export const secondOfDay = (at: number, language: string, timeZone: string): str
 
 /** Whether the tablet's clock was off enough to show the corrected time beside its own (a second or more). */
 export const clockCorrected = (rating: Pick<FlaggedRating, 'createdAt' | 'correctedAt'>): boolean => Math.abs(rating.correctedAt - rating.createdAt) >= 1000;
+
+/** The kinds whose evidence many ratings share: every rating of a burst or a run carries the same. */
+export type GroupKind = 'burst' | 'same-score-run';
+const GROUP_KINDS: readonly GroupKind[] = ['burst', 'same-score-run'];
+
+/** Ratings flagged by one burst or one run at one counter: one entry on the page, one decision. */
+export interface FlagGroup {
+  key: string;
+  kind: GroupKind;
+  /** Newest first, as the server listed them. */
+  rows: FlaggedRating[];
+  firstAt: number;
+  lastAt: number;
+}
+
+/** The same burst or run at the same counter: same kind, same first and last rating. */
+function groupKeyOf(row: FlaggedRating, kind: GroupKind): string | null {
+  const seen = row.kinds.includes(kind) ? row.evidence[kind] : undefined;
+  return seen ? `${kind}|${row.branchId}|${row.counterId}|${seen.firstAt}|${seen.lastAt}` : null;
+}
+
+/**
+ * The list as the page shows it: the ratings that share a burst's or a run's evidence with
+ * another, grouped (a rating in both goes with its burst), and every other rating on its own,
+ * in the server's order (newest first); a group stands where its newest rating would.
+ */
+export function groupFlags(rows: readonly FlaggedRating[]): { groups: FlagGroup[]; singles: FlaggedRating[] } {
+  const shared = new Map<string, number>();
+  for (const row of rows)
+    for (const kind of GROUP_KINDS) {
+      const key = groupKeyOf(row, kind);
+      if (key) shared.set(key, (shared.get(key) ?? 0) + 1);
+    }
+  const groups = new Map<string, FlagGroup>();
+  const singles: FlaggedRating[] = [];
+  for (const row of rows) {
+    const kind = GROUP_KINDS.find((k) => (shared.get(groupKeyOf(row, k) ?? '') ?? 0) >= 2);
+    if (!kind) {
+      singles.push(row);
+      continue;
+    }
+    const key = groupKeyOf(row, kind)!;
+    const seen = row.evidence[kind]!;
+    const group = groups.get(key) ?? { key, kind, rows: [], firstAt: seen.firstAt, lastAt: seen.lastAt };
+    group.rows.push(row);
+    groups.set(key, group);
+  }
+  return { groups: [...groups.values()], singles };
+}

@@ -38,6 +38,8 @@ export interface DataTableProps<Row> {
   level?: 2 | 3;
   /** More buttons beside the CSV download, for the same rows (the audit log's JSON). */
   actions?: ComponentChild;
+  /** The CSV's rows when they are more than the table shows (Flags: every rating, the grouped ones too), in their own order. */
+  exportRows?: readonly Row[];
 }
 
 /**
@@ -45,7 +47,7 @@ export interface DataTableProps<Row> {
  * with aria-sort, and a CSV of exactly what is shown, in the order shown. It scrolls sideways
  * by itself on a narrow screen, as a focusable region, so the page never does.
  */
-export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportName, empty, initialSort = null, rowClass, level = 2, actions }: DataTableProps<Row>) {
+export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportName, empty, initialSort = null, rowClass, level = 2, actions, exportRows }: DataTableProps<Row>) {
   const { t, language } = useT();
   const { saveFile } = useDashboard();
   const [sort, setSort] = useState<SortState>(initialSort);
@@ -68,7 +70,7 @@ export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportNam
       if (column.csv) return [{ header: column.header, value: column.csv }];
       return [];
     });
-    saveFile(`${exportName}.csv`, new Blob([toCsv(sorted, csvColumns)], { type: 'text/csv;charset=utf-8' }));
+    saveFile(`${exportName}.csv`, new Blob([toCsv(exportRows ?? sorted, csvColumns)], { type: 'text/csv;charset=utf-8' }));
   };
 
   return (
@@ -78,7 +80,7 @@ export function DataTable<Row>({ title, detail, rows, columns, rowKey, exportNam
           <Heading id={headingId}>{title}</Heading>
           {detail && <p class="table-detail">{detail}</p>}
         </div>
-        {rows.length > 0 && (
+        {(exportRows ?? rows).length > 0 && (
           <div class="table-actions">
             {actions}
             <button type="button" class="secondary" onClick={exportCsv}>
