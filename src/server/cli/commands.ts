@@ -517,14 +517,17 @@ const COMMANDS: Record<string, Command> = {
     run: async (db) => ok(describeDeadlines(await readCaseDeadlines(db))),
   },
   'settings:set': {
-    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72] [--target-satisfaction 80] [--target-complaint-rate 5] [--target-follow-up-rate 30]',
-    summary: "change the reply deadlines of every branch (1 to 720 hours; every tablet pulls them at its next sync) or the programme's targets (0 to 100 %), which the reports judge the figures against",
-    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text, 'target-satisfaction': text, 'target-complaint-rate': text, 'target-follow-up-rate': text },
+    usage: 'settings:set [--reply-within-hours 24] [--not-on-spot-within-hours 72] [--target-satisfaction 80] [--target-complaint-rate 5] [--target-follow-up-rate 30] [--wait-target-minutes 15]',
+    summary:
+      "change the reply deadlines of every branch (1 to 720 hours; every tablet pulls them at its next sync), the programme's targets (0 to 100 %), which the reports judge the figures against, or the waiting-time target (1 to 180 minutes)",
+    options: { 'reply-within-hours': text, 'not-on-spot-within-hours': text, 'target-satisfaction': text, 'target-complaint-rate': text, 'target-follow-up-rate': text, 'wait-target-minutes': text },
     run: async (db, { values }) => {
       const reply = wholeNumber(values['reply-within-hours'], 'reply-within-hours');
       const notOnSpot = wholeNumber(values['not-on-spot-within-hours'], 'not-on-spot-within-hours');
+      const waitTarget = wholeNumber(values['wait-target-minutes'], 'wait-target-minutes');
       if (!reply.ok) return reply;
       if (!notOnSpot.ok) return notOnSpot;
+      if (!waitTarget.ok) return waitTarget;
       const targets: Record<string, number | undefined> = {};
       for (const id of ['satisfaction', 'complaint-rate', 'follow-up-rate'] as const) {
         const given = str(values[`target-${id}`]);
@@ -532,12 +535,13 @@ const COMMANDS: Record<string, Command> = {
         if (!/^\d+(\.\d+)?$/.test(given)) return err('invalid-input', `--target-${id} takes a percentage from 0 to 100, not "${given}".`);
         targets[id] = Number(given);
       }
-      const set = await setNetworkSettings(db, operator(), { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value, targets }, now());
+      const set = await setNetworkSettings(db, operator(), { replyWithinHours: reply.value, notOnSpotWithinHours: notOnSpot.value, targets, waitTargetMinutes: waitTarget.value }, now());
       if (!set.ok) return err('invalid-input', set.message);
       const { satisfaction, 'complaint-rate': complaints, 'follow-up-rate': followUp } = set.value.targets;
       const lines = [describeDeadlines(set.value.deadlines)];
       if (reply.value !== undefined || notOnSpot.value !== undefined) lines.push("Every branch's config version was bumped: tablets pull the new deadlines at their next sync.");
       if (Object.keys(targets).length > 0) lines.push(`Targets: satisfaction at least ${satisfaction}%, complaint rate at most ${complaints}%, follow-up rate at least ${followUp}%.`);
+      if (waitTarget.value !== undefined) lines.push(`Waiting-time target: called within ${set.value.waitTargetMinutes} minutes.`);
       return ok(lines.join('\n'));
     },
   },

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { runAdmin } from '../../../src/server/cli/commands.ts';
 import { findBranch } from '../../../src/server/repositories/branches.ts';
 import { readAudit } from '../../../src/server/services/audit.ts';
-import { readTargets } from '../../../src/server/services/settings.ts';
+import { readTargets, readWaitTarget } from '../../../src/server/services/settings.ts';
 import { BRANCH_ID } from '../../builders/rating.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { givenBranchWithCounter, useTestDatabase } from '../fixtures.ts';
@@ -37,6 +37,10 @@ describeEachDatabase('npm run admin -- region:set, branch:add/branch:set --regio
     expect((await readTargets(db)).satisfaction.value).toBe(0.75);
     expect((await admin('settings:set', '--target-follow-up-rate', '101')).stderr).toContain('follow-up-rate: must be at most 100 (%)');
     expect((await admin('settings:set', '--target-follow-up-rate', 'lots')).stderr).toContain('--target-follow-up-rate takes a percentage from 0 to 100');
+    expect((await admin('settings:set', '--wait-target-minutes', '20')).stdout).toContain('Waiting-time target: called within 20 minutes.');
+    expect(await readWaitTarget(db)).toBe(20);
+    expect((await admin('settings:set', '--wait-target-minutes', '181')).stderr).toContain('waitTargetMinutes');
+    expect(await readWaitTarget(db)).toBe(20);
 
     const audit = await readAudit(db, { from: 0, to: Date.now() + 1, limit: 100 });
     expect(audit.map((r) => [r.action, r.verified])).toEqual([
@@ -45,6 +49,7 @@ describeEachDatabase('npm run admin -- region:set, branch:add/branch:set --regio
       ['branch-edit', 'server-shell'],
       ['branch-edit', 'server-shell'],
       ['branch-edit', 'server-shell'],
+      ['network-settings', 'server-shell'],
       ['network-settings', 'server-shell'],
     ]);
   });
