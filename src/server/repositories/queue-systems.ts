@@ -1,17 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { QueueSystemView } from '../../domain/queue-intake.ts';
 import type { Database, QueueSystemRow } from '../db/schema.ts';
 
-/** A branch's queue system, as the server works with it; its key's hash stays in the table. */
-export type QueueSystem = {
-  id: string;
-  branchId: string;
-  name: string;
-  createdAt: number;
-  createdBy: string;
-  revokedAt: number | null;
-  lastSeenAt: number | null;
-  lastAddress: string | null;
-};
+/** A branch's queue system, as the server works with it and Manage shows it; its key's hash stays in the table. */
+export type QueueSystem = QueueSystemView;
 
 export const queueSystemRowToQueueSystem = (row: QueueSystemRow): QueueSystem => ({
   id: row.id,

@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import type { Database, NotificationRow } from '../db/schema.ts';
 import { dueNotificationIds, insertAttempt, leaseNotification, settleNotification } from '../repositories/notifications.ts';
 import { CHANNELS, type Channel, type Deliverer, type DeliveryOutcome } from './notify.ts';
+import { startRounds, type Rounds } from './rounds.ts';
 
 /**
  * The delivery worker (docs/architecture.md, "Alerts"): every server runs one, and each tick
@@ -181,12 +182,8 @@ export interface DeliveryLog {
   error(detail: object, message: string): void;
 }
 
-export interface DeliveryWorker {
-  /** Runs a round now (after the one running, if any): something was just queued or replayed. */
-  wake(): void;
-  /** No more rounds; resolves once the one running has finished. */
-  stop(): Promise<void>;
-}
+/** The delivery worker: `wake()` when something was just queued or replayed. */
+export type DeliveryWorker = Rounds;
 
 /**
  * Runs a round every `everyMs` and at each wake(), never two at once in this process; a round
@@ -201,42 +198,14 @@ export function startDeliveryWorker(
   { clock = Date.now, everyMs = 1000, ...options }: Partial<DeliveryOptions> & { clock?: () => number; everyMs?: number } = {},
 ): DeliveryWorker {
   const o = { ...DELIVERY_OPTIONS, ...options };
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-
-  const round = async () => {
-    do {
-      again = false;
-      try {
-        const report = await runDeliveryTick(db, deliverers, clock(), { ...o, clock });
-        for (const r of report.retried) log.warn({ job: 'delivery', notificationId: r.id, attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, error: r.error }, 'a notification was not delivered; it is tried again later');
-        for (const g of report.gaveUp) log.error({ job: 'delivery', notificationId: g.id, attempts: g.attempts, error: g.error }, 'gave up on a notification: see Manage › Webhooks (or E-mail) for its log, and replay it once the receiver is back');
-        if (report.delivered.length + report.retried.length + report.gaveUp.length >= o.batch) again = true;
-      } catch (error) {
-        if (!stopped) log.error({ job: 'delivery', err: error }, 'the delivery round failed; it is tried again shortly');
-      }
-    } while (again && !stopped);
-  };
-  const tick = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = round().finally(() => {
-      running = null;
-    });
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
-  tick();
-  return {
-    wake: tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startRounds(
+    everyMs,
+    async () => {
+      const report = await runDeliveryTick(db, deliverers, clock(), { ...o, clock });
+      for (const r of report.retried) log.warn({ job: 'delivery', notificationId: r.id, attempts: r.attempts, nextAttemptAt: r.nextAttemptAt, error: r.error }, 'a notification was not delivered; it is tried again later');
+      for (const g of report.gaveUp) log.error({ job: 'delivery', notificationId: g.id, attempts: g.attempts, error: g.error }, 'gave up on a notification: see Manage › Webhooks (or E-mail) for its log, and replay it once the receiver is back');
+      return report.delivered.length + report.retried.length + report.gaveUp.length >= o.batch;
     },
-  };
+    (error) => log.error({ job: 'delivery', err: error }, 'the delivery round failed; it is tried again shortly'),
+  );
 }

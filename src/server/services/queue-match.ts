@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ROWS_PER_STATEMENT } from '../repositories/pushed-records.ts';
 import { SCORE_COLUMNS } from '../repositories/rollup-rows.ts';
+import { startRounds, type Rounds } from './rounds.ts';
 
 /**
  * The matcher (decision 0027): rederives a branch-day's tickets, the join of its ratings to
@@ -205,10 +206,7 @@ export async function matchDirtyDays(db: Kysely<Database>, now: number, limit = 
 const consoleLog: MatcherLog = { error: (o, msg) => console.error(msg, o) };
 
 /** The matcher's worker: `wake()` runs a round now (after the one running), `stop()` resolves once the running round ended. */
-export interface QueueMatcher {
-  wake(): void;
-  stop(): Promise<void>;
-}
+export type QueueMatcher = Rounds;
 
 /** How many days a round claims at once: a round of a busy network is some hundred milliseconds of work. */
 const DAYS_PER_ROUND = 50;
@@ -229,40 +227,9 @@ export function startQueueMatcher({
   intervalMs?: number;
   clock?: () => number;
 }): QueueMatcher {
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-
-  const round = async () => {
-    do {
-      again = false;
-      try {
-        const matched = await matchDirtyDays(db, clock(), DAYS_PER_ROUND, log);
-        if (matched >= DAYS_PER_ROUND) again = true;
-      } catch (error) {
-        if (!stopped) log.error({ job: 'queue-match', err: error }, 'the queue matcher failed; it tries again at its next tick');
-      }
-    } while (again && !stopped);
-  };
-  const tick = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = round().finally(() => {
-      running = null;
-    });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    wake: tick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startRounds(
+    intervalMs,
+    async () => (await matchDirtyDays(db, clock(), DAYS_PER_ROUND, log)) >= DAYS_PER_ROUND,
+    (error) => log.error({ job: 'queue-match', err: error }, 'the queue matcher failed; it tries again at its next tick'),
+  );
 }
