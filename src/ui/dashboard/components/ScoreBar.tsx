@@ -1,13 +1,14 @@
 import { SCORES } from '../../../domain/rating.ts';
 import { totalRatings, type ScoreCounts } from '../../../domain/metrics.ts';
-import { count } from '../format.ts';
+import { count, percent } from '../format.ts';
 import { useT } from '../services.tsx';
 
 /**
  * The four scores as a small stacked bar with the numbers beside it. The bar is a picture of
  * the numbers, so it is hidden from screen readers; the numbers are read with their names.
+ * With `shares`, the numbers are each score's share of the total instead of its count.
  */
-export function ScoreBar({ scores, wide = false }: { scores: ScoreCounts; wide?: boolean }) {
+export function ScoreBar({ scores, wide = false, shares = false }: { scores: ScoreCounts; wide?: boolean; shares?: boolean }) {
   const { t, language } = useT();
   const total = totalRatings(scores);
   return (
@@ -20,7 +21,7 @@ export function ScoreBar({ scores, wide = false }: { scores: ScoreCounts; wide?:
           <span key={score} class="score-number">
             <span class={`key key-${score}`} aria-hidden="true" />
             <span class="visually-hidden">{t(`counter.score.${score}`)}: </span>
-            {count(scores[score], language)}
+            {shares ? percent(total === 0 ? null : scores[score] / total, language) : count(scores[score], language)}
           </span>
         ))}
       </span>

@@ -4,7 +4,8 @@ import type { QueueCounterView, QueueImportResult, QueueSetup, QueueSystemKey, Q
 import { MAX_QUEUE_CSV_BYTES, QUEUE_CSV_COLUMNS, QUEUE_EVENT_TYPES } from '../../../domain/queue-terms.ts';
 import type { BranchRef } from '../../../domain/reports.ts';
 import type { ApiFailure } from '../api.ts';
-import { ConfirmDialog, keepFocusIn } from '../components/ConfirmDialog.tsx';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { ShownOnceDialog } from '../components/ShownOnceDialog.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -253,82 +254,20 @@ function Systems({ branch, systems, onDone, onFailed }: { branch: BranchRef; sys
           <p>{t('dashboard.queue.systems.revokeDetail')}</p>
         </ConfirmDialog>
       )}
-      {made && <KeyDialog made={made} onClose={() => setMade(null)} />}
+      {made && (
+        <ShownOnceDialog
+          title={t('dashboard.queue.key.title', { name: made.system.name })}
+          secret={made.key}
+          note={t('dashboard.queue.key.note')}
+          texts="dashboard.queue.key"
+          testId="queue-key"
+          onClose={() => setMade(null)}
+        />
+      )}
     </section>
   );
 }
 
-/** A new queue system's key, shown this once: to copy into the queue system's settings. */
-function KeyDialog({ made, onClose }: { made: QueueSystemKey; onClose: () => void }) {
-  const { t } = useT();
-  const ids = { title: useId(), body: useId() };
-  const box = useRef<HTMLDivElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    heading.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(made.key);
-      setCopied('yes');
-    } catch {
-      // No clipboard (an insecure origin, a refusal): the key stays on screen to copy by hand.
-      setCopied('no');
-    }
-  };
-
-  return (
-    <div class="db-overlay">
-      <div
-        ref={box}
-        class="db-dialog webhook-secret-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={ids.title}
-        aria-describedby={ids.body}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.preventDefault();
-            onClose();
-            return;
-          }
-          keepFocusIn(event, box.current);
-        }}
-      >
-        <h2 id={ids.title} ref={heading} tabIndex={-1}>
-          {t('dashboard.queue.key.title', { name: made.system.name })}
-        </h2>
-        <div id={ids.body}>
-          <p>
-            <strong>{t('dashboard.queue.key.once')}</strong>
-          </p>
-          <p class="webhook-secret" lang="en" data-testid="queue-key">
-            {made.key}
-          </p>
-          <p class="muted">{t('dashboard.queue.key.note')}</p>
-        </div>
-        <div class="db-dialog-actions">
-          <span role="status" class="muted">
-            {copied && t(copied === 'yes' ? 'dashboard.queue.key.copied' : 'dashboard.queue.key.notCopied')}
-          </span>
-          <button type="button" class="secondary" onClick={() => void copy()}>
-            {t('dashboard.queue.key.copy')}
-          </button>
-          <button type="button" class="primary" onClick={onClose}>
-            {t('dashboard.queue.key.done')}
-          </button>
-        </div>
-      </div>
-    </div>
-  );
-}
 
 /** Each counter and the number the queue system calls it by, edited in place. */
 function Codes({ counters, onSaved }: { counters: QueueCounterView[]; onSaved: (message: string) => void }) {

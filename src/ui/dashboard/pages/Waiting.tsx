@@ -5,7 +5,7 @@ import type { BranchRef } from '../../../domain/reports.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { NoPeriod, PageHeader } from '../components/PageHeader.tsx';
-import { ScoreLegend } from '../components/ScoreBar.tsx';
+import { ScoreBar, ScoreLegend } from '../components/ScoreBar.tsx';
 import { count, percent } from '../format.ts';
 import { useRouter } from '../router.tsx';
 import { useDashboard, useT } from '../services.tsx';
@@ -248,7 +248,7 @@ function BandTable({ rows, exportName }: { rows: readonly WaitBandRow[]; exportN
     {
       id: 'scores',
       header: t('dashboard.waiting.column.shares'),
-      cell: (row) => <ShareBar counts={row.counts} />,
+      cell: (row) => <ScoreBar scores={row.counts} wide shares />,
       csv: SCORES.map((score) => ({ header: t(`counter.score.${score}`), value: (row: WaitBandRow) => row.counts[score] })),
     },
   ];
@@ -266,28 +266,6 @@ function BandTable({ rows, exportName }: { rows: readonly WaitBandRow[]; exportN
       exportName={exportName}
       empty={t('dashboard.waiting.bandEmpty')}
     />
-  );
-}
-
-/** The four scores' shares as a stacked bar (a picture, hidden from screen readers) and the shares in words. */
-function ShareBar({ counts }: { counts: WaitBandRow['counts'] }) {
-  const { t, language } = useT();
-  const total = totalRatings(counts);
-  return (
-    <span class="score-bar wide">
-      <span class="score-bar-track" aria-hidden="true">
-        {total > 0 && SCORES.map((score) => counts[score] > 0 && <span key={score} class={`seg seg-${score}`} style={{ width: `${(counts[score] / total) * 100}%` }} />)}
-      </span>
-      <span class="score-bar-numbers">
-        {SCORES.map((score) => (
-          <span key={score} class="score-number">
-            <span class={`key key-${score}`} aria-hidden="true" />
-            <span class="visually-hidden">{t(`counter.score.${score}`)}: </span>
-            {percent(total === 0 ? null : counts[score] / total, language)}
-          </span>
-        ))}
-      </span>
-    </span>
   );
 }
 

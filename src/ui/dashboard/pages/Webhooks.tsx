@@ -2,7 +2,8 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from '../../../domain/alerts.ts';
 import { mayReplay, webhookUrlProblem, type DeliveryView, type WebhookList, type WebhookScope, type WebhookSecretAnswer, type WebhookView } from '../../../domain/webhooks.ts';
 import type { ApiFailure, ApiResult } from '../api.ts';
-import { ConfirmDialog, keepFocusIn } from '../components/ConfirmDialog.tsx';
+import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { ShownOnceDialog } from '../components/ShownOnceDialog.tsx';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { Loaded } from '../components/Loaded.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -123,7 +124,16 @@ export function Webhooks(_props: PageProps) {
           <p>{t('dashboard.webhooks.rotateDetail')}</p>
         </ConfirmDialog>
       )}
-      {secret && <SecretDialog answer={secret} onClose={() => setSecret(null)} />}
+      {secret && (
+        <ShownOnceDialog
+          title={t('dashboard.webhooks.secret.title', { name: secret.webhook.name })}
+          secret={secret.secret}
+          note={t('dashboard.webhooks.secret.verify')}
+          texts="dashboard.webhooks.secret"
+          testId="webhook-secret"
+          onClose={() => setSecret(null)}
+        />
+      )}
     </>
   );
 }
@@ -330,77 +340,6 @@ function WebhookForm({ list, editing, onSaved, onAdded, onCancel, onFailed }: {
   );
 }
 
-/** The secret, once: to copy into the receiving system, with how it checks a signature. */
-function SecretDialog({ answer, onClose }: { answer: WebhookSecretAnswer; onClose: () => void }) {
-  const { t } = useT();
-  const ids = { title: useId(), body: useId() };
-  const box = useRef<HTMLDivElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
-
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    heading.current?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
-
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(answer.secret);
-      setCopied('yes');
-    } catch {
-      // No clipboard (an insecure origin, a refusal): the secret stays on screen to copy by hand.
-      setCopied('no');
-    }
-  };
-
-  return (
-    <div class="db-overlay">
-      <div
-        ref={box}
-        class="db-dialog webhook-secret-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={ids.title}
-        aria-describedby={ids.body}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.preventDefault();
-            onClose();
-            return;
-          }
-          keepFocusIn(event, box.current);
-        }}
-      >
-        <h2 id={ids.title} ref={heading} tabIndex={-1}>
-          {t('dashboard.webhooks.secret.title', { name: answer.webhook.name })}
-        </h2>
-        <div id={ids.body}>
-          <p>
-            <strong>{t('dashboard.webhooks.secret.once')}</strong>
-          </p>
-          <p class="webhook-secret" lang="en" data-testid="webhook-secret">
-            {answer.secret}
-          </p>
-          <p class="muted">{t('dashboard.webhooks.secret.verify')}</p>
-        </div>
-        <div class="db-dialog-actions">
-          <span role="status" class="muted">
-            {copied && t(copied === 'yes' ? 'dashboard.webhooks.secret.copied' : 'dashboard.webhooks.secret.notCopied')}
-          </span>
-          <button type="button" class="secondary" onClick={() => void copy()}>
-            {t('dashboard.webhooks.secret.copy')}
-          </button>
-          <button type="button" class="primary" onClick={onClose}>
-            {t('dashboard.webhooks.secret.done')}
-          </button>
-        </div>
-      </div>
-    </div>
-  );
-}
 
 /** A webhook's newest notifications and every try of each; Replay on those failed or delivered. */
 function DeliveryLogSection({ webhook, onClose, onDone, onFailed }: { webhook: WebhookView; onClose: () => void } & Outcome) {
