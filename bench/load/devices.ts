@@ -13,7 +13,7 @@
  */
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeviceConfigSchema } from '../../src/domain/config.ts';
+import { DeviceConfigSchema } from '../../src/domain/config-schema.ts';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS, PROTOCOL_VERSION, PushResponseSchema, type DeviceHealth, type SyncRecord } from '../../src/domain/wire.ts';
 import type { OutboxRow } from '../../src/store/db.ts';
 import { retryDelay } from '../../src/sync/backoff.ts';

@@ -1,12 +1,4 @@
 import * as v from 'valibot';
-import { DEFAULT_DEADLINES } from './case.ts';
-import { IdSchema } from './ids.ts';
-import { LanguageSchema } from './language.ts';
-import { DEFAULT_RETENTION, TabletRetentionSchema, tabletRetentionOf } from './privacy.ts';
-import { ReasonSchema } from './reason.ts';
-import { TellerSchema } from './teller.ts';
-import { TopicSchema } from './topic.ts';
-import { VoicesSchema } from './voice.ts';
 
 /**
  * What a device is enrolled as: a counter evaluator at one teller window, or the lobby's
@@ -22,51 +14,6 @@ export const DeadlineHoursSchema = v.pipe(v.number(), v.integer('must be whole h
 /** Default pause after a rating during which taps are ignored: one customer, one rating. */
 export const DEFAULT_RATING_COOLDOWN_MS = 3000;
 
-/**
- * The configuration a device keeps in IndexedDB so that it starts with no network. It flows
- * from server to device only, whole, when `version` changes (docs/architecture.md, "The sync protocol").
- */
-export const DeviceConfigSchema = v.object({
-  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  branch: v.object({
-    id: IdSchema,
-    name: v.string(),
-    defaultLanguage: LanguageSchema,
-  }),
-  /** The device's own counter; null for a lobby tablet. */
-  counter: v.nullable(v.object({ id: IdSchema, name: v.string() })),
-  /** Every counter of the branch, in name order: the opinion box asks which one it was about. */
-  counters: v.array(v.object({ id: IdSchema, name: v.string() })),
-  ratingCooldownMs: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60_000)),
-  /** Spoken prompts for customers who cannot read the screen well (a branch setting). */
-  speech: v.boolean(),
-  /**
-   * The locale of the voice that speaks each screen language (a branch setting): Cantonese
-   * (zh-HK) or Mandarin (zh-TW) for 繁體中文, and so on. Absent from servers before the
-   * setting: what tablets spoke before it (zh-CN, zh-TW, en-GB, es-ES).
-   */
-  voices: v.optional(VoicesSchema, {}),
-  /** The branch's tellers: any of them can sign in at any counter of the branch. */
-  tellers: v.array(TellerSchema),
-  /** Reasons offered after a neutral or dissatisfied rating, in the branch's order. */
-  reasons: v.array(ReasonSchema),
-  /** Topics offered in the opinion box, in the branch's order. */
-  topics: v.array(TopicSchema),
-  /**
-   * The network's reply deadlines for complaint cases (a head-office setting).
-   * Absent in configurations pulled from servers before complaint cases: the defaults of 24 hours and 3 days.
-   */
-  caseDeadlines: v.optional(
-    v.object({
-      replyWithinHours: DeadlineHoursSchema,
-      notOnSpotWithinHours: DeadlineHoursSchema,
-    }),
-    () => ({ ...DEFAULT_DEADLINES }),
-  ),
-  /**
-   * How long a lobby tablet keeps a signed-off case and a refused record (docs/privacy.md).
-   * Absent from servers before retention: the defaults.
-   */
-  tabletRetention: v.optional(TabletRetentionSchema, () => tabletRetentionOf(DEFAULT_RETENTION)),
-});
-export type DeviceConfig = v.InferOutput<typeof DeviceConfigSchema>;
+// The configuration's schema lives apart (config-schema.ts): only the screens that read a whole
+// configuration (enrolling, a pull after a change) load it, not a counter's first screen.
+export type { DeviceConfig } from './config-schema.ts';

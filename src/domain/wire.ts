@@ -2,12 +2,12 @@ import { VoiceLocaleSchema } from './voice.ts';
 import * as v from 'valibot';
 import { ATTESTATIONS } from './attestation.ts';
 import { CaseEventSchema, type CaseRefusal } from './case.ts';
-import { DeviceConfigSchema, DeviceModeSchema } from './config.ts';
 import { EpochMsSchema, IdSchema } from './ids.ts';
-import { OpinionSchema, REFERENCE_PREFIXES } from './opinion.ts';
+import { OpinionSchema } from './opinion.ts';
 import { RatingSchema } from './rating.ts';
 import { EntryReadSchema } from './review.ts';
 import { ShiftEventSchema } from './shift.ts';
+import { SurveyResponseSchema } from './survey.ts';
 import { storableText } from './text.ts';
 
 /**
@@ -24,7 +24,7 @@ export const MAX_BATCH_BYTES = 256 * 1024;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Every kind of record a device can push. New kinds join this variant. */
-export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema, CaseEventSchema, EntryReadSchema], 'has an unknown kind');
+export const SyncRecordSchema = v.variant('kind', [RatingSchema, ShiftEventSchema, OpinionSchema, CaseEventSchema, EntryReadSchema, SurveyResponseSchema], 'has an unknown kind');
 export type SyncRecord = v.InferOutput<typeof SyncRecordSchema>;
 export type RecordKind = SyncRecord['kind'];
 
@@ -79,6 +79,8 @@ export const REJECT_REASONS = [
    * contact details), claimed by a record whose maker only the tablet checked (attestation.ts).
    */
   'needs-verified-session',
+  /** Survey answers naming a survey or version that does not run on this channel at this branch, or answers that do not fit its questions. */
+  'unknown-survey',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -192,15 +194,8 @@ export const EnrollRequestSchema = v.strictObject({
 });
 export type EnrollRequest = v.InferOutput<typeof EnrollRequestSchema>;
 
-export const EnrollResponseSchema = v.object({
-  deviceId: IdSchema,
-  token: v.pipe(v.string(), v.minLength(32)),
-  mode: DeviceModeSchema,
-  /** The device's reference-code prefix, unique in its branch and never reused (decision 0004). */
-  referencePrefix: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(REFERENCE_PREFIXES - 1)),
-  config: DeviceConfigSchema,
-});
-export type EnrollResponse = v.InferOutput<typeof EnrollResponseSchema>;
+// The answer's schema carries the whole configuration: it lives in enroll-wire.ts, loaded by the setup screen alone.
+export type { EnrollResponse } from './enroll-wire.ts';
 
 /**
  * POST /api/device/token (device token auth, no body): a new token for the device. The one

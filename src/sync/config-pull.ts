@@ -1,4 +1,4 @@
-import { DeviceConfigSchema, type DeviceConfig } from '../domain/config.ts';
+import { DeviceConfigSchema, type DeviceConfig } from '../domain/config-schema.ts';
 import type { Ok } from '../domain/result.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { saveConfig, type EnrolledDevice } from '../store/device.ts';

@@ -1,6 +1,7 @@
 import { normalizeEnrollmentCode } from '../domain/enrollment-code.ts';
 import { err, type Result } from '../domain/result.ts';
-import { EnrollResponseSchema, type EnrollRequest, type EnrollResponse } from '../domain/wire.ts';
+import { EnrollResponseSchema, type EnrollResponse } from '../domain/enroll-wire.ts';
+import type { EnrollRequest } from '../domain/wire.ts';
 import type { BranchVoiceDB } from '../store/db.ts';
 import { saveEnrollment } from '../store/device.ts';
 import { requestJson, type HttpOptions, type TransportFailure } from './http.ts';

@@ -4,7 +4,6 @@ import type { BranchVoiceDB, OutboxRow } from '../store/db.ts';
 import type { EnrolledDevice } from '../store/device.ts';
 import { keyRangeOf, OutboxTally, readOutboxBatch, settleAcknowledgedRun, settleOutbox, type KeyRange, type Settlement } from '../store/outbox.ts';
 import type { Resign } from '../store/requeue.ts';
-import { pullConfig } from './config-pull.ts';
 import { deviceHealth } from './health.ts';
 import { requestJson, type HttpFailure, type HttpOptions } from './http.ts';
 
@@ -105,6 +104,9 @@ export async function pushOutbox(options: PushOptions, device: EnrolledDevice, c
     const takenAgain = settled.value.taken.some((seq) => requeued.has(seq));
     for (const seq of appended) requeued.add(seq);
     if (configChanged) {
+      // Loaded when first needed: the configuration's schema (every roster, reason, topic and
+      // survey) is not part of what a counter downloads before its first screen.
+      const { pullConfig } = await import('./config-pull.ts');
       const pulled = await pullConfig(db, http, device);
       if (!pulled.ok) return pulled;
       device = { ...device, config: pulled.value };

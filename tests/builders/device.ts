@@ -54,6 +54,8 @@ export function anEnrolledDevice(overrides: { config?: Partial<DeviceConfig>; br
       topics: [...DEFAULT_TOPICS],
       caseDeadlines: { ...DEFAULT_DEADLINES },
       tabletRetention: tabletRetentionOf(DEFAULT_RETENTION),
+      surveys: [],
+      visitKey: null,
       ...overrides.config,
     },
   };

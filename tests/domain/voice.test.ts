@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { DeviceConfigSchema } from '../../src/domain/config.ts';
+import { DeviceConfigSchema } from '../../src/domain/config-schema.ts';
 import { chooseVoice, DEFAULT_VOICES, spokenLanguageOf, VoicesSchema, type VoiceLike } from '../../src/domain/voice.ts';
 
 const voice = (lang: string, name = lang, extra: Partial<VoiceLike> = {}): VoiceLike => ({ lang, name, ...extra });

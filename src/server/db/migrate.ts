@@ -15,6 +15,7 @@ import * as replacementCodes from './migrations/0011_replacement_codes.ts';
 import * as oneTimePins from './migrations/0012_one_time_pins.ts';
 import * as alerts from './migrations/0013_alerts.ts';
 import * as queueTickets from './migrations/0014_queue_tickets.ts';
+import * as surveys from './migrations/0015_surveys.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_one_time_pins': oneTimePins,
   '0013_alerts': alerts,
   '0014_queue_tickets': queueTickets,
+  '0015_surveys': surveys,
 };
 
 /** Every migration's name, in the order they run. */

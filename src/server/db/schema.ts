@@ -50,6 +50,10 @@ export interface Database {
   wait_days: WaitDayTable;
   wait_hours: WaitHourTable;
   wait_score_days: WaitScoreDayTable;
+  surveys: SurveyTable;
+  survey_versions: SurveyVersionTable;
+  survey_responses: SurveyResponseTable;
+  survey_answers: SurveyAnswerTable;
 }
 
 /** How a staff-made record was attested: a staff session the server checked, or the tablet's own PIN check. */
@@ -809,3 +813,77 @@ export type DayCloseRow = Selectable<DayCloseTable>;
 export type StaffAccountRow = Selectable<StaffAccountTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type StaffSessionRow = Selectable<StaffSessionTable>;
+
+/** A survey and its schedule (migration 0015; domain/survey.ts). */
+export interface SurveyTable {
+  id: string;
+  /** Head office's own name for it ("Spring 2027 service survey"); customers see the version's title. */
+  name: string;
+  current_version: number;
+  /** The first and last day it runs, YYYY-MM-DD, in each branch's own calendar. */
+  starts_on: string;
+  ends_on: string;
+  /** JSON array of branch ids; null: every branch. */
+  branch_ids: string | null;
+  /** JSON array of channels: 'lobby', 'phone'. */
+  channels: string;
+  created_at: number;
+  /** The dashboard account (or 'cli') that made it. */
+  created_by: string;
+  updated_at: number;
+}
+
+/** One wording of a survey, never edited: answers name the version they were given to. */
+export interface SurveyVersionTable {
+  survey_id: string;
+  version: number;
+  /** The questionnaire as JSON (domain/survey.ts QuestionnaireSchema). */
+  questionnaire: string;
+  created_at: number;
+  created_by: string;
+}
+
+/** One customer's answers to one version, from a lobby tablet or a phone. */
+export interface SurveyResponseTable extends ContentHashColumn {
+  seq: Generated<number>;
+  /** The lobby record's device-made id, or the phone page's: a resend is stored once. */
+  id: string;
+  survey_id: string;
+  version: number;
+  branch_id: string;
+  /** 'lobby' or 'phone'. */
+  channel: string;
+  /** The lobby tablet that pushed it, or the counter tablet whose visit code the phone used; null for a printed card. */
+  device_id: string | null;
+  /** From a visit code or a card: the counter, the teller who served (null: none signed in, or a card) and the visit's time. */
+  counter_id: string | null;
+  teller_id: string | null;
+  visited_at: number | null;
+  /** The visit code's id (domain/visit-code.ts codeId) a phone answered with; unique, so a code is used once. Null from a lobby tablet. */
+  code_id: string | null;
+  language: string;
+  /** The answers as JSON (domain/survey.ts Answer[]), as given. */
+  answers: string;
+  /** The tablet's clock (lobby) or the server's (phone) when the answers were given. */
+  created_at: number;
+  received_at: number;
+  /** `created_at`'s day at the branch, YYYY-MM-DD. */
+  day: string;
+}
+
+/** The answers of a response one per row (one per option chosen of a multiple choice), for the reports. */
+export interface SurveyAnswerTable {
+  response_id: string;
+  survey_id: string;
+  question_id: string;
+  /** The question's type: faces, recommend, single, multiple, text. */
+  type: string;
+  score: string | null;
+  value: number | null;
+  option_id: string | null;
+  text: string | null;
+}
+export type SurveyRow = Selectable<SurveyTable>;
+export type SurveyVersionRow = Selectable<SurveyVersionTable>;
+export type NewSurveyResponseRow = Insertable<SurveyResponseTable>;
+export type NewSurveyAnswerRow = Insertable<SurveyAnswerTable>;

@@ -15,7 +15,9 @@ export type SettingKey =
   | 'target_complaint_rate'
   | 'target_follow_up_rate'
   // The network's waiting-time target in whole minutes: services/settings.ts readWaitTarget.
-  | 'wait_target_minutes';
+  | 'wait_target_minutes'
+  // The secret the visit keys and the card key are derived from (services/visit-keys.ts): made once, never shown.
+  | 'visit_code_secret';
 
 /** The stored settings among `keys`, parsed from their JSON text; absent keys are left out. */
 export async function readSettings(db: Kysely<Database>, keys: readonly SettingKey[]): Promise<Map<SettingKey, unknown>> {

@@ -64,6 +64,8 @@ export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reaso
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
   caseDeadlines: { replyWithinHours: caseDeadlines.replyWithinHours, notOnSpotWithinHours: caseDeadlines.notOnSpotWithinHours },
   tabletRetention: tabletRetentionOf(retention),
+  surveys: [],
+  visitKey: null,
 });
 
 /** Reads the configuration for a device of `mode` enrolled at `branchId` (and `counterId`, if any). */

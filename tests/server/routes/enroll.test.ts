@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { REFERENCE_PREFIXES } from '../../../src/domain/opinion.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
-import { EnrollResponseSchema, type EnrollResponse } from '../../../src/domain/wire.ts';
+import { EnrollResponseSchema, type EnrollResponse } from '../../../src/domain/enroll-wire.ts';
 import { findDevice, revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { addBranch } from '../../../src/server/services/branches.ts';
 import { ENROLLMENT_CODE_INVALID_MESSAGE, issueEnrollmentCode } from '../../../src/server/services/enrollment.ts';

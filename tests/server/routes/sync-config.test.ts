@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import * as v from 'valibot';
-import { DeviceConfigSchema, type DeviceConfig } from '../../../src/domain/config.ts';
+import { DeviceConfigSchema, type DeviceConfig } from '../../../src/domain/config-schema.ts';
 import { verifyPin } from '../../../src/domain/pin.ts';
 import { DEFAULT_REASONS } from '../../../src/domain/reason.ts';
 import { DEFAULT_TOPICS } from '../../../src/domain/topic.ts';
