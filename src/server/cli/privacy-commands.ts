@@ -79,7 +79,8 @@ export const PRIVACY_COMMANDS: Record<string, Command> = {
       const counts = await purgeDue(db, await readRetention(db), at);
       await recordAudit(db, shellActor(), { action: 'purge', subject: 'cli', detail: { ...counts } }, at);
       return ok(
-        `Blanked: contact details of ${counts.contacts} entries, words of ${counts.entryTexts} entries, ${counts.cases} cases (${counts.caseEvents} events); ` +
+        `Blanked: contact details of ${counts.contacts} entries, words of ${counts.entryTexts} entries, ${counts.cases} cases (${counts.caseEvents} events), ` +
+          `comments of ${counts.surveyTexts} survey responses; ` +
           `${counts.auditRows} audit rows past their period deleted.`,
       );
     },

@@ -869,6 +869,8 @@ export interface SurveyResponseTable extends ContentHashColumn {
   received_at: number;
   /** `created_at`'s day at the branch, YYYY-MM-DD. */
   day: string;
+  /** When retention blanked its short-text answers (services/privacy.ts): they are gone from `answers` and `survey_answers`. */
+  text_blanked_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** The answers of a response one per row (one per option chosen of a multiple choice), for the reports. */

@@ -50,6 +50,8 @@ export interface PurgeCounts {
   entryTexts: number;
   cases: number;
   caseEvents: number;
+  /** Survey responses whose short-text answers were blanked (after `entryTextDays`, like an entry's words). */
+  surveyTexts: number;
   auditRows: number;
 }
 
@@ -63,7 +65,7 @@ const PAGE = 200;
  * entry's contact details, however old: the complaint is still being handled.
  */
 export async function purgeDue(db: Kysely<Database>, retention: Retention, now: number): Promise<PurgeCounts> {
-  const counts: PurgeCounts = { contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, auditRows: 0 };
+  const counts: PurgeCounts = { contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, surveyTexts: 0, auditRows: 0 };
 
   // Signed-off cases whose words are due: the case, its events and its entry.
   for (;;) {
@@ -99,12 +101,42 @@ export async function purgeDue(db: Kysely<Database>, retention: Retention, now: 
     counts.entryTexts += due.length;
   }
 
+  // Survey comments are customers' words too: they go when an entry's words would.
+  for (;;) {
+    const due = await db
+      .selectFrom('survey_responses as r')
+      .select(['r.id', 'r.answers'])
+      .where('r.text_blanked_at', 'is', null)
+      .where('r.received_at', '<', dueBefore(now, retention.entryTextDays))
+      .where((eb) => eb.exists(eb.selectFrom('survey_answers as a').select('a.response_id').whereRef('a.response_id', '=', 'r.id').where('a.type', '=', 'text')))
+      .orderBy('r.seq')
+      .limit(PAGE)
+      .execute();
+    if (due.length === 0) break;
+    await inTransaction(db, (trx) => blankSurveyTexts(trx, due, now));
+    counts.surveyTexts += due.length;
+  }
+
   const deleted = await db.deleteFrom('audit_log').where('at', '<', dueBefore(now, retention.auditDays)).executeTakeFirst();
   counts.auditRows = Number(deleted.numDeletedRows);
   return counts;
 }
 
 type Subject = { id: string; branch_id: string };
+
+/**
+ * Blanks the short-text answers of survey responses: their rows leave `survey_answers` (the
+ * reports' comments), and in the response's own `answers` each text becomes BLANKED_TEXT, so
+ * the response keeps its shape and its other answers still count.
+ */
+async function blankSurveyTexts(trx: Kysely<Database>, due: readonly { id: string; answers: string }[], now: number): Promise<void> {
+  const ids = due.map((r) => r.id);
+  await trx.deleteFrom('survey_answers').where('response_id', 'in', ids).where('type', '=', 'text').execute();
+  for (const response of due) {
+    const answers = (JSON.parse(response.answers) as { type: string; text?: string }[]).map((a) => (a.type === 'text' ? { ...a, text: BLANKED_TEXT } : a));
+    await trx.updateTable('survey_responses').set({ answers: JSON.stringify(answers), text_blanked_at: now }).where('id', '=', response.id).execute();
+  }
+}
 
 /**
  * Entries due for blanking of their contact details or their words. For contact details, an

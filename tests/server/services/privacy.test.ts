@@ -6,6 +6,7 @@ import type { Database } from '../../../src/server/db/schema.ts';
 import { recordAudit, SERVER_ACTOR, readAudit } from '../../../src/server/services/audit.ts';
 import { purgeDue, readRetention, runDailyPurge, setRetention } from '../../../src/server/services/privacy.ts';
 import { rebuildRollups } from '../../../src/server/services/report-rollups.ts';
+import { insertSurveyResponses } from '../../../src/server/repositories/survey-responses.ts';
 import { aCaseId } from '../../builders/case-event.ts';
 import { describeEachDatabase } from '../../helpers/db.ts';
 import { SERVER_NOW, useTestDatabase } from '../fixtures.ts';
@@ -56,7 +57,7 @@ describeEachDatabase('retention purge', (kind) => {
     const r = DEFAULT_RETENTION;
 
     // The day before anything is due: nothing.
-    expect(await purgeDue(db, r, T0 + (r.contactDays - 1) * DAY_MS)).toEqual({ contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, auditRows: 0 });
+    expect(await purgeDue(db, r, T0 + (r.contactDays - 1) * DAY_MS)).toEqual({ contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, surveyTexts: 0, auditRows: 0 });
 
     // Contact details: the entry without a case at 90 days; the one whose case was signed off
     // an hour later, an hour after that; never the one whose case is open.
@@ -72,7 +73,7 @@ describeEachDatabase('retention purge', (kind) => {
     expect((await entry(db, h.e3.id)).text).toBe(h.e3.text);
 
     // Signed-off cases three years after they last changed: both, their events, e3's words.
-    expect(await purgeDue(db, r, T0 + r.closedCaseDays * DAY_MS + HOUR + 1)).toEqual({ contacts: 0, entryTexts: 1, cases: 2, caseEvents: 6, auditRows: 0 });
+    expect(await purgeDue(db, r, T0 + r.closedCaseDays * DAY_MS + HOUR + 1)).toEqual({ contacts: 0, entryTexts: 1, cases: 2, caseEvents: 6, surveyTexts: 0, auditRows: 0 });
     expect(await eventTexts(db, h.c3)).toEqual([BLANKED_TEXT, BLANKED_TEXT, null]);
     expect(await eventTexts(db, h.c4)).toEqual([BLANKED_TEXT, BLANKED_TEXT, null]);
     expect((await entry(db, h.e3.id)).text).toBe(BLANKED_TEXT);
@@ -84,7 +85,7 @@ describeEachDatabase('retention purge', (kind) => {
     expect(await entry(db, h.e2.id)).toMatchObject({ contact_phone: '+852 9123 4567', text: h.e2.text, contact_blanked_at: null });
 
     // Again: nothing more. And the figures are those of before, also when rebuilt from the rows.
-    expect(await purgeDue(db, r, T0 + r.closedCaseDays * DAY_MS + HOUR + 1)).toEqual({ contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, auditRows: 0 });
+    expect(await purgeDue(db, r, T0 + r.closedCaseDays * DAY_MS + HOUR + 1)).toEqual({ contacts: 0, entryTexts: 0, cases: 0, caseEvents: 0, surveyTexts: 0, auditRows: 0 });
     expect(await figuresOf(db)).toEqual(figures);
     await rebuildRollups(db, branch!.id);
     expect(await figuresOf(db)).toEqual(figures);
@@ -98,6 +99,38 @@ describeEachDatabase('retention purge', (kind) => {
       { subject_kind: 'opinion', subject_id: h.e3.id, reason: 'retention' },
       ...[h.c3, h.c4].sort().map((id) => ({ subject_kind: 'case', subject_id: id, reason: 'retention' })),
     ].map((b) => expect.objectContaining(b)));
+  });
+
+  it('given survey responses with comments, when the purge runs after an entry\'s words would go, then the comments go and every other answer stays', async () => {
+    const { db } = database.current;
+    const surveyId = '0190a0b0-0000-7000-8000-00000000b001';
+    const answers = (text: string | null) => [{ type: 'faces', questionId: 'service', score: 'satisfied' }, ...(text ? [{ type: 'text', questionId: 'comment', text }] : [])];
+    const response = (id: string, text: string | null, receivedAt: number) => ({
+      id, survey_id: surveyId, version: 1, branch_id: '0190a0b0-0000-7000-8000-0000000000b1', channel: 'phone', device_id: null, counter_id: null, teller_id: null,
+      visited_at: null, code_id: null, language: 'es', answers: JSON.stringify(answers(text)), created_at: receivedAt, received_at: receivedAt, day: '2026-11-23', content_hash: null,
+    });
+    const older = '0190a0b0-0000-7000-8000-00000000c001';
+    const newer = '0190a0b0-0000-7000-8000-00000000c002';
+    const plain = '0190a0b0-0000-7000-8000-00000000c003';
+    await insertSurveyResponses(db, [response(older, 'Call me on 612 345 678', T0), response(newer, 'Muy amables', T0 + DAY_MS), response(plain, null, T0)]);
+    const r = DEFAULT_RETENTION;
+
+    expect(await purgeDue(db, r, T0 + r.entryTextDays * DAY_MS - 1)).toMatchObject({ surveyTexts: 0 });
+    expect(await purgeDue(db, r, T0 + r.entryTextDays * DAY_MS + 1)).toMatchObject({ surveyTexts: 1 });
+    const stored = await db.selectFrom('survey_responses').select(['id', 'answers', 'text_blanked_at']).orderBy('id').execute();
+    expect(stored.map((s) => [s.id, JSON.parse(s.answers), s.text_blanked_at])).toEqual([
+      [older, answers(BLANKED_TEXT), T0 + r.entryTextDays * DAY_MS + 1],
+      [newer, answers('Muy amables'), null],
+      [plain, answers(null), null],
+    ]);
+    const rows = await db.selectFrom('survey_answers').select(['response_id', 'type', 'text']).orderBy('response_id').orderBy('type').execute();
+    expect(rows).toEqual([
+      { response_id: older, type: 'faces', text: null },
+      { response_id: newer, type: 'faces', text: null },
+      { response_id: newer, type: 'text', text: 'Muy amables' },
+      { response_id: plain, type: 'faces', text: null },
+    ]);
+    expect(await purgeDue(db, r, T0 + r.entryTextDays * DAY_MS + 2)).toMatchObject({ surveyTexts: 0 });
   });
 
   it('given audit rows of every age, when the purge runs, then only those past the audit period go', async () => {

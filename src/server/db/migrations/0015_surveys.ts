@@ -62,6 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'bigint', (c) => c.notNull())
     .addColumn('day', 'text', (c) => c.notNull())
     .addColumn('content_hash', 'text')
+    // When retention blanked its short-text answers (a customer's words, like an entry's).
+    .addColumn('text_blanked_at', 'bigint')
     .execute();
   await db.schema.createIndex('survey_responses_survey_day').on('survey_responses').columns(['survey_id', 'day', 'branch_id']).execute();
   await db.schema.createIndex('survey_responses_branch_day').on('survey_responses').columns(['branch_id', 'day']).execute();
