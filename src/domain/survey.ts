@@ -1,9 +1,11 @@
 import * as v from 'valibot';
-import { EpochMsSchema, IdSchema, RecordIdSchema } from './ids.ts';
-import { LANGUAGES, LanguageSchema, type Language } from './language.ts';
+import { IdSchema } from './ids.ts';
+import { LANGUAGES, type Language } from './language.ts';
 import { LocalDaySchema, type LocalDay } from './period.ts';
-import { ScoreSchema } from './rating.ts';
-import { storableText } from './text.ts';
+import { chars, MAX_OPTIONS, MAX_QUESTIONS, SurveyItemIdSchema, type Answer } from './survey-record.ts';
+
+export { AnswerSchema, AnswersSchema, chars, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_ANSWER, SurveyItemIdSchema, SurveyResponseSchema } from './survey-record.ts';
+export type { Answer, SurveyResponse } from './survey-record.ts';
 
 /**
  * Regular satisfaction surveys (满意度调查): questionnaires head office writes, run for a
@@ -24,21 +26,13 @@ export const SurveyChannelSchema = v.picklist(SURVEY_CHANNELS, 'must be lobby or
 export const QUESTION_TYPES = ['faces', 'recommend', 'single', 'multiple', 'text'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-/** At most this many questions: a survey in a bank lobby is answered standing up. */
-export const MAX_QUESTIONS = 10;
 /** Choices of a single or multiple choice question. */
 export const MIN_OPTIONS = 2;
-export const MAX_OPTIONS = 8;
-/** A short text answer's limit, in characters. */
-export const MAX_TEXT_ANSWER = 1000;
 /** The limits of a question's wording, an option's label and a title, in characters. */
 export const MAX_PROMPT = 200;
 export const MAX_OPTION_LABEL = 80;
 export const MAX_TITLE = 80;
 
-// Marked free of side effects so that a bundle that uses none of these schemas leaves them out.
-const chars = /* @__NO_SIDE_EFFECTS__ */ (max: number) =>
-  v.pipe(v.string(), storableText(), v.trim(), v.minLength(1, 'must not be empty'), v.check((t) => [...t].length <= max, `is longer than ${max} characters`));
 
 /** A text in each of the four languages: a customer reads every question in their own. */
 const localized = /* @__NO_SIDE_EFFECTS__ */ (max: number) => v.strictObject(Object.fromEntries(LANGUAGES.map((l) => [l, chars(max)])) as Record<Language, ReturnType<typeof chars>>);
@@ -46,8 +40,6 @@ export const LocalizedPromptSchema = localized(MAX_PROMPT);
 export const LocalizedTitleSchema = localized(MAX_TITLE);
 export type LocalizedText = Record<Language, string>;
 
-/** A question's or an option's id within its questionnaire: kept across versions, so results compare. */
-export const SurveyItemIdSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lower-case letters, digits or dashes'));
 
 const OptionSchema = v.strictObject({ id: SurveyItemIdSchema, label: localized(MAX_OPTION_LABEL) });
 const OptionsSchema = v.pipe(
@@ -103,24 +95,6 @@ export const SurveyScheduleSchema = v.pipe(
 );
 export type SurveySchedule = v.InferOutput<typeof SurveyScheduleSchema>;
 
-/** One answer, of the question's type; an optional question left out has none. */
-export const AnswerSchema = v.variant(
-  'type',
-  [
-    v.strictObject({ type: v.literal('faces'), questionId: SurveyItemIdSchema, score: ScoreSchema }),
-    v.strictObject({ type: v.literal('recommend'), questionId: SurveyItemIdSchema, value: v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0), v.maxValue(10)) }),
-    v.strictObject({ type: v.literal('single'), questionId: SurveyItemIdSchema, optionId: SurveyItemIdSchema }),
-    v.strictObject({
-      type: v.literal('multiple'),
-      questionId: SurveyItemIdSchema,
-      optionIds: v.pipe(v.array(SurveyItemIdSchema), v.minLength(1, 'must choose at least one option'), v.maxLength(MAX_OPTIONS)),
-    }),
-    v.strictObject({ type: v.literal('text'), questionId: SurveyItemIdSchema, text: chars(MAX_TEXT_ANSWER) }),
-  ],
-  'must be a faces, recommend, single, multiple or text answer',
-);
-export type Answer = v.InferOutput<typeof AnswerSchema>;
-export const AnswersSchema = v.pipe(v.array(AnswerSchema), v.minLength(1, 'must answer at least one question'), v.maxLength(MAX_QUESTIONS));
 
 /**
  * Why a set of answers does not fit the version it names, as stable codes (locales
@@ -167,22 +141,6 @@ export function checkAnswers(questionnaire: Questionnaire, answers: readonly Ans
   return problems;
 }
 
-/**
- * A lobby tablet's survey answers: a record like a rating, append-only, through the outbox.
- * The channel is the device's (a lobby tablet); answers from a phone come by its visit code
- * (visit-code.ts), not by a push.
- */
-export const SurveyResponseSchema = v.strictObject({
-  kind: v.literal('survey-response'),
-  id: RecordIdSchema,
-  branchId: IdSchema,
-  surveyId: IdSchema,
-  version: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  answers: AnswersSchema,
-  language: LanguageSchema,
-  createdAt: EpochMsSchema,
-});
-export type SurveyResponse = v.InferOutput<typeof SurveyResponseSchema>;
 
 /**
  * A survey as a tablet holds it in its configuration: the version now current and its

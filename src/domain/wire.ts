@@ -2,12 +2,12 @@ import { VoiceLocaleSchema } from './voice.ts';
 import * as v from 'valibot';
 import { ATTESTATIONS } from './attestation.ts';
 import { CaseEventSchema, type CaseRefusal } from './case.ts';
-import { EpochMsSchema, IdSchema } from './ids.ts';
+import { EpochMsSchema } from './ids.ts';
 import { OpinionSchema } from './opinion.ts';
 import { RatingSchema } from './rating.ts';
 import { EntryReadSchema } from './review.ts';
 import { ShiftEventSchema } from './shift.ts';
-import { SurveyResponseSchema } from './survey.ts';
+import { SurveyResponseSchema } from './survey-record.ts';
 import { storableText } from './text.ts';
 
 /**
