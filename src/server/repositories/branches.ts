@@ -115,6 +115,16 @@ export async function bumpConfigVersion(db: Kysely<Database>, id: string): Promi
     .execute();
 }
 
+/** Bumps the config version of each branch named, after a change their devices hold, such as a survey's schedule. */
+export async function bumpConfigVersionsOf(db: Kysely<Database>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('branches')
+    .set({ config_version: sql<number>`config_version + 1` })
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** Bumps every branch's config version after a network-wide change, such as the reply deadlines. */
 export async function bumpEveryConfigVersion(db: Kysely<Database>): Promise<void> {
   await db

@@ -35,5 +35,5 @@ export const syncRoutes: FastifyPluginAsync<SyncOptions> = async (app, { db, now
   });
 
   /** GET /api/sync/config: the device's whole configuration, pulled when its version changes. */
-  app.get<{ Reply: DeviceConfig }>('/config', { onRequest: authenticate }, async (request) => deviceConfigFor(db, request.device));
+  app.get<{ Reply: DeviceConfig }>('/config', { onRequest: authenticate }, async (request) => deviceConfigFor(db, request.device, now()));
 };

@@ -1,15 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { ReplyDeadlines } from '../../domain/case.ts';
 import type { DeviceConfig, DeviceMode } from '../../domain/config.ts';
+import { localDayOf } from '../../domain/period.ts';
 import { tabletRetentionOf, type Retention } from '../../domain/privacy.ts';
 import { OFFLINE_ROLES } from '../../domain/staff-session.ts';
+import type { DeviceSurvey, SurveyChannel } from '../../domain/survey.ts';
 import type { Database } from '../db/schema.ts';
 import { findBranch, type Branch } from '../repositories/branches.ts';
 import { listCounters, type Counter } from '../repositories/counters.ts';
 import { listItems, type ListedItem } from '../repositories/labelled-lists.ts';
+import { surveysScheduledAt, type StoredSurvey } from '../repositories/surveys.ts';
 import { listTellers, type StoredTeller } from '../repositories/tellers.ts';
 import { readRetention } from './privacy.ts';
 import { readCaseDeadlines } from './settings.ts';
+import { visitCodeSecret, visitKeyOf } from './visit-keys.ts';
 
 /** What a device's configuration is made of, as the repositories answer it. */
 export type DeviceConfigParts = {
@@ -27,7 +31,33 @@ export type DeviceConfigParts = {
   caseDeadlines: ReplyDeadlines;
   /** The network's retention periods: a tablet gets those it prunes its own stores by. */
   retention: Retention;
+  /** The surveys scheduled at the branch that have not ended there, with their current wording. */
+  surveys: readonly (StoredSurvey & { questionnaire: DeviceSurvey['questionnaire'] })[];
+  /** A counter's visit key (services/visit-keys.ts), when it holds a survey on the phone channel; else null. */
+  visitKey: string | null;
 };
+
+/** The channel each kind of tablet serves: a lobby tablet asks the questions, a counter hands out the phone's code. */
+const SURVEY_CHANNEL_OF: Record<DeviceMode, SurveyChannel> = { lobby: 'lobby', counter: 'phone' };
+
+/**
+ * The surveys a tablet holds: those on its channel, the lobby's with the questionnaire it asks,
+ * a counter's without (the phone page asks the questions, and a counter's configuration stays
+ * small).
+ */
+export function deviceSurveysOf(mode: DeviceMode, surveys: DeviceConfigParts['surveys']): DeviceSurvey[] {
+  const channel = SURVEY_CHANNEL_OF[mode];
+  return surveys
+    .filter((s) => s.schedule.channels.includes(channel))
+    .map((s) => ({
+      id: s.id,
+      version: s.currentVersion,
+      startsOn: s.schedule.startsOn,
+      endsOn: s.schedule.endsOn,
+      channels: [...s.schedule.channels],
+      questionnaire: mode === 'lobby' ? s.questionnaire : null,
+    }));
+}
 
 // Sorted here rather than by the database: PostgreSQL's collation and SQLite's byte order
 // disagree (case, accents), and "Counter 2" should come before "Counter 10" on the tablet.
@@ -43,7 +73,7 @@ const byName = new Intl.Collator('en', { numeric: true });
  * tablet gets its staff with their hashes, and the tellers' names alone (a customer says whom
  * a visit was about). Managers who close the day at a counter sign in with the server.
  */
-export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention }: DeviceConfigParts): DeviceConfig => ({
+export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention, surveys, visitKey }: DeviceConfigParts): DeviceConfig => ({
   version: branch.configVersion,
   branch: { id: branch.id, name: branch.name, defaultLanguage: branch.defaultLanguage },
   counter: counter ? { id: counter.id, name: counter.name } : null,
@@ -64,14 +94,20 @@ export const toDeviceConfig = ({ mode, branch, counter, counters, tellers, reaso
   topics: topics.map(({ id, kinds, labels }) => ({ id, kinds, labels })),
   caseDeadlines: { replyWithinHours: caseDeadlines.replyWithinHours, notOnSpotWithinHours: caseDeadlines.notOnSpotWithinHours },
   tabletRetention: tabletRetentionOf(retention),
-  surveys: [],
-  visitKey: null,
+  surveys: deviceSurveysOf(mode, surveys),
+  visitKey: mode === 'counter' ? visitKey : null,
 });
 
-/** Reads the configuration for a device of `mode` enrolled at `branchId` (and `counterId`, if any). */
+/**
+ * Reads the configuration for device `id` of `mode` enrolled at `branchId` (and `counterId`, if
+ * any), at `now`: the surveys it holds are those that have not ended by the branch's today. One
+ * that ends drops out at the next pull, and one whose first day comes needs no new version
+ * either: the tablet checks each survey's days itself (domain/survey.ts runningSurvey).
+ */
 export async function deviceConfigFor(
   db: Kysely<Database>,
-  device: { mode: DeviceMode; branchId: string; counterId: string | null },
+  device: { id: string; mode: DeviceMode; branchId: string; counterId: string | null },
+  now: number,
 ): Promise<DeviceConfig> {
   // The version is read BEFORE the rest, outside a transaction. An edit that lands in
   // between then makes the content newer than its version, and the device pulls once more;
@@ -79,14 +115,18 @@ export async function deviceConfigFor(
   const branch = await findBranch(db, device.branchId);
   // A device row references its branch by foreign key, so a missing one is a bug.
   if (!branch) throw new Error(`Branch ${device.branchId} of an enrolled device is missing`);
-  const [counters, tellers, reasons, topics, caseDeadlines, retention] = await Promise.all([
+  const [counters, tellers, reasons, topics, caseDeadlines, retention, surveys] = await Promise.all([
     listCounters(db, branch.id),
     listTellers(db, { branchId: branch.id, activeOnly: true }),
     listItems(db, 'reasons', { branchId: branch.id, activeOnly: true }),
     listItems(db, 'topics', { branchId: branch.id, activeOnly: true }),
     readCaseDeadlines(db),
     readRetention(db),
+    surveysScheduledAt(db, branch.id, localDayOf(now, branch.timeZone)),
   ]);
   const counter = device.counterId === null ? undefined : counters.find((c) => c.id === device.counterId);
-  return toDeviceConfig({ mode: device.mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention });
+  // The key only while the counter has codes to make: the secret is read (or made) no sooner.
+  const signs = device.mode === 'counter' && deviceSurveysOf(device.mode, surveys).length > 0;
+  const visitKey = signs ? visitKeyOf(await visitCodeSecret(db, now), device.id) : null;
+  return toDeviceConfig({ mode: device.mode, branch, counter, counters, tellers, reasons, topics, caseDeadlines, retention, surveys, visitKey });
 }

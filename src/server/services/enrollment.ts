@@ -139,7 +139,7 @@ export async function enrollDevice(
   });
   if (!enrolled.ok) return enrolled;
   const { grant, referencePrefix } = enrolled.value;
-  const config = await deviceConfigFor(db, { mode: grant.mode as DeviceMode, branchId: grant.branch_id, counterId: grant.counter_id });
+  const config = await deviceConfigFor(db, { id: deviceId, mode: grant.mode as DeviceMode, branchId: grant.branch_id, counterId: grant.counter_id }, now);
   return ok({ deviceId, token, mode: grant.mode as DeviceMode, referencePrefix, config });
 }
 

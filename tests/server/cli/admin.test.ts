@@ -17,6 +17,9 @@ import { callApi, givenBranchWithCounter, givenEnrolledDevice, SERVER_NOW, start
 import { runAdmin } from '../../../src/server/cli/commands.ts';
 import { LOBBY_CODE_LINE, runTsx } from '../process.ts';
 
+/** The device a configuration is read for here: its id matters only to a counter's visit key, while a survey runs. */
+const DEVICE = '0190a0b0-0000-7000-8000-0000000000de';
+
 const CODE_LINE = /^Enrollment code: ([A-Z0-9]{4}-[A-Z0-9]{4})$/m;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
 const UNKNOWN_REGION = '0190a0b0-0000-7000-8000-0000000000ff';
@@ -139,7 +142,7 @@ describeEachDatabase('npm run admin', (kind) => {
     expect(await verifyPin('987654', after!.pin)).toBe(true);
     // A manager's hash costs six times a teller's: lobby tablets carry it.
     expect(after!.pin.iterations).toBe(600_000);
-    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId, counterId: null })).toMatchObject({ tellers: [] });
+    expect(await deviceConfigFor(database.current.db, { id: DEVICE, mode: 'lobby', branchId, counterId: null }, SERVER_NOW)).toMatchObject({ tellers: [] });
 
     const noPhoto = await admin('teller:set', tellerId, '--photo', 'none', '--active', 'yes');
     expect(noPhoto.stdout).toContain('no photo, active');
@@ -331,7 +334,7 @@ describeEachDatabase('npm run admin', (kind) => {
     // Main Street: 3 after its counter and teller, Harbour Road: 1; one bump each.
     expect((await findBranch(database.current.db, BRANCH_ID))?.configVersion).toBe(4);
     expect((await findBranch(database.current.db, other.value.id))?.configVersion).toBe(2);
-    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId: other.value.id, counterId: null })).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
+    expect(await deviceConfigFor(database.current.db, { id: DEVICE, mode: 'lobby', branchId: other.value.id, counterId: null }, SERVER_NOW)).toMatchObject({ caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 48 } });
   });
 
   it('given ratings late in the evening, when the admin moves the branch to Shanghai, then `branches` shows its zone, the ratings move to their day there, and rollups:rebuild keeps them', async () => {

@@ -9,6 +9,9 @@ import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard, givenHeadOfficeAccount, givenRegionalAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
 import { givenBranchWithCounter, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
+/** The device a configuration is read for here: its id matters only to a counter's visit key, while a survey runs. */
+const DEVICE = '0190a0b0-0000-7000-8000-0000000000de';
+
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const UNKNOWN_ID = '0190a0b0-0000-7000-8000-0000000000ff';
 const REGION_ID = '0190a0b0-0000-7000-8000-0000000000c1';
@@ -111,11 +114,11 @@ describeEachDatabase("a branch's counters and lists on the dashboard", (kind) =>
     await bumped();
 
     // A counter tablet pulls it all at its next sync: the new counter's name, the reasons in their order, without the one switched off.
-    const config = await deviceConfigFor(db, { mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID });
+    const config = await deviceConfigFor(db, { id: DEVICE, mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID }, SERVER_NOW);
     expect(config.version).toBe(v);
     expect(config.reasons.map((r) => r.id)).toEqual(moved.filter((id) => id !== 'speed'));
     expect(config.reasons[0]).toMatchObject({ id: 'door-was-locked', labels: relabelled, scores: ['neutral', 'dissatisfied'] });
-    const lobby = await deviceConfigFor(db, { mode: 'lobby', branchId: BRANCH_ID, counterId: null });
+    const lobby = await deviceConfigFor(db, { id: DEVICE, mode: 'lobby', branchId: BRANCH_ID, counterId: null }, SERVER_NOW);
     expect(lobby.topics.map((t) => t.id)).toContain('door-was-locked');
     expect(lobby.topics.map((t) => t.id)).not.toContain('other');
 

@@ -11,6 +11,9 @@ import { describeEachDatabase } from '../../helpers/db.ts';
 import { callDashboard, givenHeadOfficeAccount, givenRosterAccount, routesOf, signedIn } from '../dashboard.ts';
 import { givenBranchWithCounter, givenTeller, SERVER_NOW, startTestServer, useTestDatabase } from '../fixtures.ts';
 
+/** The device a configuration is read for here: its id matters only to a counter's visit key, while a survey runs. */
+const DEVICE = '0190a0b0-0000-7000-8000-0000000000de';
+
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const UNKNOWN_ID = '0190a0b0-0000-7000-8000-0000000000ff';
 const staffOf = (branchId: string) => `/api/manage/branches/${branchId}/staff`;
@@ -35,7 +38,7 @@ describeEachDatabase("a branch's staff on the dashboard", (kind) => {
     type As = keyof typeof cookies;
     const call = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', path: string, as: As, body?: unknown) =>
       callDashboard(server, method, path, { cookie: cookies[as], body });
-    const version = async (branchId = BRANCH_ID) => (await deviceConfigFor(db, { mode: 'counter', branchId, counterId: branchId === BRANCH_ID ? COUNTER_ID : null })).version;
+    const version = async (branchId = BRANCH_ID) => (await deviceConfigFor(db, { id: DEVICE, mode: 'counter', branchId, counterId: branchId === BRANCH_ID ? COUNTER_ID : null }, SERVER_NOW)).version;
     return { db, server, call, manager, harbourTeller, version };
   }
 
@@ -70,14 +73,14 @@ describeEachDatabase("a branch's staff on the dashboard", (kind) => {
     const stored = await findTeller(db, member.id);
     expect(await verifyPin(pin!, stored!.pin)).toBe(true);
     expect(await version()).toBeGreaterThan(before);
-    const config = await deviceConfigFor(db, { mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID });
+    const config = await deviceConfigFor(db, { id: DEVICE, mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID }, SERVER_NOW);
     const onTablet = config.tellers.find((t) => t.id === member.id);
     expect(onTablet).toMatchObject({ staffNumber: '1050', name: 'Sam Wong', stars: 3 });
     expect(await verifyPin(pin!, onTablet!.pin!)).toBe(true);
 
     const edited = await call('PATCH', `/api/manage/staff/${member.id}`, 'hq', { name: 'Samuel Wong', stars: 5 });
     expect(edited).toMatchObject({ status: 200, body: { member: { name: 'Samuel Wong', stars: 5 }, pin: null } });
-    expect((await deviceConfigFor(db, { mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID })).tellers.find((t) => t.id === member.id)).toMatchObject({
+    expect((await deviceConfigFor(db, { id: DEVICE, mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID }, SERVER_NOW)).tellers.find((t) => t.id === member.id)).toMatchObject({
       name: 'Samuel Wong',
       stars: 5,
     });
@@ -99,7 +102,7 @@ describeEachDatabase("a branch's staff on the dashboard", (kind) => {
 
     // Deactivated: off the tablets' roster at the next pull.
     expect(await call('PATCH', `/api/manage/staff/${member.id}`, 'hq', { active: false })).toMatchObject({ status: 200, body: { member: { active: false } } });
-    expect((await deviceConfigFor(db, { mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID })).tellers.map((t) => t.id)).not.toContain(member.id);
+    expect((await deviceConfigFor(db, { id: DEVICE, mode: 'counter', branchId: BRANCH_ID, counterId: COUNTER_ID }, SERVER_NOW)).tellers.map((t) => t.id)).not.toContain(member.id);
   });
 
   it('given a branch manager, then they manage their own branch only, cannot make or unmake a branch manager, nor change their own role or deactivate themselves', async () => {

@@ -65,6 +65,9 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
       topics: DEFAULT_TOPICS,
       caseDeadlines: { replyWithinHours: 24, notOnSpotWithinHours: 72 },
       tabletRetention: { closedCaseDays: 30, quarantineDays: 30 },
+      // No survey is scheduled, so the counter holds none and no key to sign visit codes with.
+      surveys: [],
+      visitKey: null,
     } satisfies Record<keyof DeviceConfig, unknown>);
   });
 
@@ -194,7 +197,7 @@ describeEachDatabase('GET /api/sync/config', (kind) => {
 
     expect((await pushNothing()).body).toMatchObject({ configVersion: 5 });
     expect(await config()).toMatchObject({ version: 5, caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 } });
-    expect(await deviceConfigFor(database.current.db, { mode: 'lobby', branchId: OTHER_BRANCH_ID, counterId: null })).toMatchObject({
+    expect(await deviceConfigFor(database.current.db, { id: lobby.deviceId, mode: 'lobby', branchId: OTHER_BRANCH_ID, counterId: null }, SERVER_NOW)).toMatchObject({
       version: lobby.config.version + 2,
       caseDeadlines: { replyWithinHours: 12, notOnSpotWithinHours: 96 },
     });
