@@ -1,4 +1,6 @@
-import type { Questionnaire } from '../../src/domain/survey.ts';
+import { uuidv7 } from 'uuidv7';
+import type { Questionnaire, SurveyResponse } from '../../src/domain/survey.ts';
+import { BRANCH_ID } from './rating.ts';
 
 const text = (en: string, es: string, hans: string, hant: string) => ({ en, es, 'zh-Hans': hans, 'zh-Hant': hant });
 
@@ -32,5 +34,30 @@ export function aQuestionnaire(): Questionnaire {
       },
       { id: 'comment', type: 'text', required: false, prompt: text('Anything else?', '¿Algo más?', '还有其他意见吗？', '還有其他意見嗎？') },
     ],
+  };
+}
+
+/** The survey lobby responses built here answer (a fixed id, so tests agree on it). */
+export const SURVEY_ID = '0190a0b0-0000-7000-8000-0000000000f1';
+
+/**
+ * A lobby tablet's valid response to version 1 of aQuestionnaire() at the builders' branch: the
+ * two required questions and a multiple choice of two options; pass only the fields a test is about.
+ */
+export function aSurveyResponse(overrides: Partial<SurveyResponse> = {}): SurveyResponse {
+  return {
+    kind: 'survey-response',
+    id: uuidv7(),
+    branchId: BRANCH_ID,
+    surveyId: SURVEY_ID,
+    version: 1,
+    answers: [
+      { type: 'faces', questionId: 'service', score: 'satisfied' },
+      { type: 'recommend', questionId: 'recommend', value: 9 },
+      { type: 'multiple', questionId: 'better', optionIds: ['wait', 'staff'] },
+    ],
+    language: 'en',
+    createdAt: Date.UTC(2026, 10, 23, 9, 45),
+    ...overrides,
   };
 }

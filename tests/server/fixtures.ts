@@ -10,7 +10,9 @@ import { addTeller, type TellerInput } from '../../src/server/services/tellers.t
 import { STAFF_ROLES } from '../../src/domain/case.ts';
 import { hashPin } from '../../src/domain/pin.ts';
 import { isManagerRole } from '../../src/domain/staff-session.ts';
+import type { Questionnaire, SurveyChannel } from '../../src/domain/survey.ts';
 import { STAFF_ID } from '../builders/case-event.ts';
+import { aQuestionnaire, SURVEY_ID } from '../builders/survey.ts';
 import { BRANCH_ID, COUNTER_ID, TELLER_ID } from '../builders/rating.ts';
 import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
@@ -124,6 +126,40 @@ export async function givenEnrolledLobby(database: TestDatabase, branchId = BRAN
   const enrolled = await enrollDevice(database.db, { code: code.code }, SERVER_NOW);
   if (!enrolled.ok) throw new Error(enrolled.message);
   return enrolled.value;
+}
+
+/**
+ * A survey written straight into its tables, as head office's would be stored: the builders'
+ * id, aQuestionnaire() as its only version unless given others (the last is current), on lobby
+ * tablets at every branch through November 2026 unless told otherwise.
+ */
+export async function givenStoredSurvey(
+  database: TestDatabase,
+  survey: { id?: string; startsOn?: string; endsOn?: string; branchIds?: string[] | null; channels?: SurveyChannel[]; versions?: Questionnaire[] } = {},
+) {
+  const id = survey.id ?? SURVEY_ID;
+  const versions = survey.versions ?? [aQuestionnaire()];
+  const branchIds = survey.branchIds ?? null;
+  await database.db
+    .insertInto('surveys')
+    .values({
+      id,
+      name: 'Service survey',
+      current_version: versions.length,
+      starts_on: survey.startsOn ?? '2026-11-01',
+      ends_on: survey.endsOn ?? '2026-11-30',
+      branch_ids: branchIds === null ? null : JSON.stringify(branchIds),
+      channels: JSON.stringify(survey.channels ?? ['lobby']),
+      created_at: SERVER_NOW,
+      created_by: 'cli',
+      updated_at: SERVER_NOW,
+    })
+    .execute();
+  await database.db
+    .insertInto('survey_versions')
+    .values(versions.map((questionnaire, i) => ({ survey_id: id, version: i + 1, questionnaire: JSON.stringify(questionnaire), created_at: SERVER_NOW, created_by: 'cli' })))
+    .execute();
+  return { id, versions: versions.length };
 }
 
 /** A device enrolled at the builder's branch and counter; returns its id and token. */

@@ -6,7 +6,7 @@ import { markMatchDirty, matchDirtyCte, ratingDirtyDays } from './match-dirty.ts
 import { addOpinionRollups, addRatingRollups, rollupCtes, storedRows } from './rollup-rows.ts';
 
 /** The tables devices push into: append-only, keyed by a device-made id, ordered by `seq`. */
-export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events' | 'opinion_reads';
+export type PushedTable = 'ratings' | 'shift_events' | 'opinions' | 'case_events' | 'opinion_reads' | 'survey_responses';
 
 // SQLite allows 32,766 bound values per statement and PostgreSQL 65,535; with at most
 // eighteen columns (opinions) a full batch of 200 is one statement, and 1,000 rows still fit:
@@ -89,8 +89,12 @@ async function insertNew(db: Kysely<Database>, table: PushedTable, rows: readonl
   return (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, parameters))).rows;
 }
 
-/** What the server holds under an id: whose record it is, and its content hash (null for rows stored before migration 0007). */
-export type HeldRecord = { deviceId: string; contentHash: string | null };
+/**
+ * What the server holds under an id: whose record it is, and its content hash (null for rows
+ * stored before migration 0007). A survey response a phone gave by a printed card is no
+ * device's (null): no device may claim its id.
+ */
+export type HeldRecord = { deviceId: string | null; contentHash: string | null };
 
 /** Who holds each of these ids in a pushed table, and what it says: the rows a push did not store. */
 export async function heldRecords(db: Kysely<Database>, table: PushedTable, ids: readonly string[]): Promise<Map<string, HeldRecord>> {

@@ -3,10 +3,12 @@ import * as v from 'valibot';
 import type { Attested } from '../../domain/attestation.ts';
 import type { CaseEvent } from '../../domain/case.ts';
 import type { DeviceMode } from '../../domain/config.ts';
+import { IdSchema } from '../../domain/ids.ts';
 import { referencePrefixOf, type Opinion } from '../../domain/opinion.ts';
 import type { Rating } from '../../domain/rating.ts';
 import type { EntryRead } from '../../domain/review.ts';
 import type { ShiftEvent } from '../../domain/shift.ts';
+import { checkAnswers, type AnswerProblem, type SurveyResponse } from '../../domain/survey.ts';
 import {
   describeIssues,
   SyncRecordSchema,
@@ -20,7 +22,16 @@ import {
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { seenAt, touchDevice, type KnownDevice } from '../repositories/devices.ts';
-import { heldRecords, insertPushedRows, PUSHED_TABLES, storePushAtOnce, type HeldRecord, type PushedRows, type StoredIds } from '../repositories/pushed-records.ts';
+import {
+  heldRecords,
+  insertPushedRows,
+  PUSHED_TABLES,
+  storePushAtOnce,
+  type HeldRecord,
+  type PushedRows,
+  type PushedTable,
+  type StoredIds,
+} from '../repositories/pushed-records.ts';
 import { counterIdsOfBranch } from '../repositories/counters.ts';
 import { entryReadToRow } from '../repositories/opinion-reads.ts';
 import { opinionIdsOfBranch, opinionToRow } from '../repositories/opinions.ts';
@@ -29,22 +40,31 @@ import { shiftEventToRow } from '../repositories/shift-events.ts';
 import { staffSessionsOfDevice, type StaffSession } from '../repositories/staff-sessions.ts';
 import { staffRolesOfBranch, tellerIdsOfBranch, type RosterRole } from '../repositories/tellers.ts';
 import { itemIdsOfBranch } from '../repositories/labelled-lists.ts';
+import { lobbyResponseToRow, surveysNamed, type LobbyResponseRow, type NamedSurvey } from '../repositories/lobby-surveys.ts';
+import { insertSurveyResponses } from '../repositories/survey-responses.ts';
 import { storeCaseEvents, type AttestedCaseEvent } from './case-events.ts';
 import { alertsChanged, mayRaiseAlerts, raiseAlertsInTransaction } from './alerts.ts';
 import { referencePrefixText } from './enrollment.ts';
 import { checkAttestation, type StaffClaim } from './staff-sessions.ts';
-import { answerClaims, judgeInserted, type ClaimsByKind } from './push-answers.ts';
+import { answerClaims, judgeInserted, type Claim, type ClaimsByKind } from './push-answers.ts';
 
 /** A push whose envelope has been checked; its records are still unknown values. `address`: where it came from. */
 export type CheckedPush = { records: unknown[]; health?: DeviceHealth; address?: string };
 
 /**
  * The answer for every record, in request order, and the rows of those to store. Case events
- * stay events: what becomes of each is decided by the fold inside the transaction.
+ * stay events: what becomes of each is decided by the fold inside the transaction. Survey
+ * responses are stored with their answer rows, in the transaction too.
  * `unverified` lists the records that claimed a staff session the server could not confirm
  * (they are kept as the tablet's word): worth a line in the log, never an error.
  */
-export type Triage = { results: PushResult[]; rows: PushedRows; caseEvents: AttestedCaseEvent[]; unverified: { id: string; why: string }[] };
+export type Triage = {
+  results: PushResult[];
+  rows: PushedRows;
+  caseEvents: AttestedCaseEvent[];
+  surveyResponses: LobbyResponseRow[];
+  unverified: { id: string; why: string }[];
+};
 
 /**
  * What of the device's branch its records may name: every teller, topic and counter, active
@@ -60,6 +80,8 @@ export type BranchScope = {
   opinionIds: ReadonlySet<string>;
   /** The device's staff sessions that the push's records claim to be signed in. */
   sessions: ReadonlyMap<string, StaffSession>;
+  /** The surveys the push's survey responses name, by id, with the versions they name. */
+  surveys: ReadonlyMap<string, NamedSurvey>;
 };
 
 /**
@@ -76,6 +98,7 @@ export function triageRecords(
   const results: PushResult[] = [];
   const rows: PushedRows = { ratings: [], shiftEvents: [], opinions: [], entryReads: [] };
   const caseEvents: AttestedCaseEvent[] = [];
+  const surveyResponses: LobbyResponseRow[] = [];
   const unverified: Triage['unverified'] = [];
   for (const record of records) {
     const parsed = v.safeParse(SyncRecordSchema, record);
@@ -99,10 +122,11 @@ export function triageRecords(
     }
     // A case event the state machine refuses is still accepted: it is kept, with its reason.
     if (parsed.output.kind === 'case-event') caseEvents.push({ event: parsed.output, attested });
+    else if (parsed.output.kind === 'survey-response') surveyResponses.push(lobbyResponseToRow(parsed.output, device.id, receivedAt, device.timeZone));
     else addRow(rows, parsed.output, device, receivedAt, attested, clockOffsetMs);
     results.push({ id: parsed.output.id, status: 'accepted' });
   }
-  return { results, rows, caseEvents, unverified };
+  return { results, rows, caseEvents, surveyResponses, unverified };
 }
 
 export const NEEDS_VERIFIED_READ =
@@ -129,6 +153,7 @@ const MADE_BY: Record<RecordKind, { mode: DeviceMode; plural: string }> = {
   opinion: { mode: 'lobby', plural: 'opinions' },
   'case-event': { mode: 'lobby', plural: 'case events' },
   'entry-read': { mode: 'lobby', plural: 'entry reads' },
+  'survey-response': { mode: 'lobby', plural: 'survey responses' },
 };
 
 /**
@@ -155,6 +180,8 @@ function checkScope(record: SyncRecord, device: KnownDevice, scope: BranchScope)
       return checkStaff(record, device, scope.staffRoles);
     case 'entry-read':
       return checkEntryRead(record, device, scope);
+    case 'survey-response':
+      return checkSurveyResponse(record, device, scope.surveys);
     default:
       return checkCounterRecord(record, device, scope.tellerIds);
   }
@@ -240,6 +267,48 @@ function checkEntryRead(read: EntryRead, device: KnownDevice, scope: BranchScope
   return undefined;
 }
 
+/**
+ * A survey response answers a version of a survey that exists, that runs at the device's
+ * branch on lobby tablets, and fits that version's questions. Its day is not checked against
+ * the schedule: a tablet offline with an older configuration showed the survey in good faith,
+ * and what a customer gave is kept, counted by its day.
+ */
+function checkSurveyResponse(response: SurveyResponse, device: KnownDevice, surveys: ReadonlyMap<string, NamedSurvey>): PushResult | undefined {
+  const refuse = (message: string) => rejected(response.id, 'unknown-survey', message);
+  const { surveyId, version } = response;
+  const survey = surveys.get(surveyId);
+  if (!survey) return refuse(`surveyId: ${surveyId} is not a survey of this server; a lobby tablet answers only the surveys its configuration lists, so sync its configuration`);
+  const questionnaire = survey.versions.get(version);
+  if (!questionnaire) {
+    return refuse(`version: survey ${surveyId} has no version ${version} (its current version is ${survey.currentVersion}); answer the version the tablet's configuration carries`);
+  }
+  const fix = `head office changes its schedule (PUT /api/manage/surveys/${surveyId})`;
+  if (survey.branchIds !== null && !survey.branchIds.includes(device.branchId)) {
+    return refuse(`surveyId: survey ${surveyId} does not run at branch ${device.branchId}; to ask it there, ${fix}`);
+  }
+  if (!survey.channels.includes('lobby')) {
+    return refuse(`surveyId: survey ${surveyId} is not answered on lobby tablets (its channels: ${survey.channels.join(', ')}); to ask it there, ${fix}`);
+  }
+  const problems = checkAnswers(questionnaire, response.answers);
+  if (problems.length > 0) {
+    return refuse(
+      `answers: they do not fit version ${version} of survey ${surveyId}: ${problems.map(describeProblem).join('; ')}; ` +
+        'answer each question of that version at most once, in its type and with its options, and every required one',
+    );
+  }
+  return undefined;
+}
+
+const PROBLEM_TEXTS: Record<AnswerProblem['code'], string> = {
+  'unknown-question': 'is not a question of it',
+  'wrong-type': 'is answered as another type of question',
+  'unknown-option': 'names an option it does not have',
+  'duplicate-option': 'names an option twice',
+  'answered-twice': 'is answered twice',
+  required: 'is required and not answered',
+};
+const describeProblem = (p: AnswerProblem): string => `question ${p.questionId} ${PROBLEM_TEXTS[p.code]}`;
+
 const unknownTeller = (id: string, field: string, tellerId: string, branchId: string): PushResult =>
   rejected(id, 'unknown-teller', `${field}: ${tellerId} is not a teller of branch ${branchId}; add the teller with \`npm run admin -- teller:add\``);
 
@@ -272,6 +341,7 @@ const isKind = (record: unknown, kind: RecordKind): boolean =>
 const NOTHING: ReadonlySet<string> = new Set();
 const NO_ONE: ReadonlyMap<string, RosterRole> = new Map();
 const NO_SESSIONS: ReadonlyMap<string, StaffSession> = new Map();
+const NO_SURVEYS: ReadonlyMap<string, NamedSurvey> = new Map();
 
 /** The staff sessions records claim, before they are parsed: at most one per record of the push. */
 const claimedSessionIds = (records: readonly unknown[]): string[] =>
@@ -279,6 +349,20 @@ const claimedSessionIds = (records: readonly unknown[]): string[] =>
     const attestation = typeof r === 'object' && r !== null ? (r as { attestation?: { by?: unknown; sessionId?: unknown } }).attestation : undefined;
     return attestation?.by === 'server' && typeof attestation.sessionId === 'string' ? [attestation.sessionId] : [];
   });
+
+/**
+ * The survey and version each survey response names, before they are parsed: at most one per
+ * record of the push. Only values the schema could accept are looked up; the others are refused
+ * by it anyway, and a database is not asked about them.
+ */
+const namedSurveyVersions = (records: readonly unknown[]): { surveyId: string; version: number }[] =>
+  records.flatMap((r) => {
+    if (!isKind(r, 'survey-response')) return [];
+    const { surveyId, version } = r as { surveyId?: unknown; version?: unknown };
+    return v.is(IdSchema, surveyId) && Number.isInteger(version) && (version as number) >= 1 && (version as number) <= MAX_VERSION ? [{ surveyId, version: version as number }] : [];
+  });
+/** The largest version a database's integer column holds; no survey is edited two billion times. */
+const MAX_VERSION = 2 ** 31 - 1;
 
 /** The opinion ids entry reads name, before they are parsed: at most one per record of the push. */
 const namedOpinionIds = (records: readonly unknown[]): string[] =>
@@ -290,25 +374,29 @@ const namedOpinionIds = (records: readonly unknown[]): string[] =>
 /**
  * What the push's records may name, read once per push (not per record): the branch's
  * tellers when there are records, its topics and counters only when some are opinions, its
- * staff when some are case events or entry reads, and the opinions entry reads name.
- * Opinions are append-only and a read comes only after the tablet fetched its entry from
- * here, so one read before the transaction answers as well as one inside it.
+ * staff when some are case events or entry reads, the opinions entry reads name, and the
+ * surveys and versions survey responses name. Opinions are append-only and a read comes only
+ * after the tablet fetched its entry from here, and a survey's versions are never edited, so
+ * one read before the transaction answers as well as one inside it; a schedule edited in
+ * between is judged as it was a moment before, as the tablet that showed it did.
  */
 async function readBranchScope(db: Kysely<Database>, device: KnownDevice, records: readonly unknown[]): Promise<BranchScope> {
-  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING, sessions: NO_SESSIONS };
+  if (records.length === 0) return { tellerIds: NOTHING, topicIds: NOTHING, counterIds: NOTHING, staffRoles: NO_ONE, opinionIds: NOTHING, sessions: NO_SESSIONS, surveys: NO_SURVEYS };
   const branchId = device.branchId;
   const opinions = records.some((r) => isKind(r, 'opinion'));
   const staff = records.some((r) => isKind(r, 'case-event') || isKind(r, 'entry-read'));
   const sessionIds = claimedSessionIds(records);
-  const [tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions] = await Promise.all([
+  const surveyVersions = namedSurveyVersions(records);
+  const [tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions, surveys] = await Promise.all([
     tellerIdsOfBranch(db, branchId),
     opinions ? itemIdsOfBranch(db, 'topics', branchId) : NOTHING,
     opinions ? counterIdsOfBranch(db, branchId) : NOTHING,
     staff ? staffRolesOfBranch(db, branchId) : NO_ONE,
     opinionIdsOfBranch(db, branchId, namedOpinionIds(records)),
     sessionIds.length > 0 ? staffSessionsOfDevice(db, device.id, sessionIds) : NO_SESSIONS,
+    surveyVersions.length > 0 ? surveysNamed(db, surveyVersions) : NO_SURVEYS,
   ]);
-  return { tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions };
+  return { tellerIds, topicIds, counterIds, staffRoles, opinionIds, sessions, surveys };
 }
 
 /**
@@ -325,14 +413,16 @@ export async function ingestPush(
   onUnverified: (records: Triage['unverified']) => void = () => undefined,
 ): Promise<PushResponse> {
   const scope = await readBranchScope(db, device, push.records);
-  const { results, rows, caseEvents, unverified } = triageRecords(push.records, device, scope, now, clockOffsetOf(push.health, now));
+  const { results, rows, caseEvents, surveyResponses, unverified } = triageRecords(push.records, device, scope, now, clockOffsetOf(push.health, now));
   if (unverified.length > 0) onUnverified(unverified);
   let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement;
-  // nor can records that raise alerts, which are raised in the push's transaction (services/alerts.ts).
+  // nor can records that raise alerts, which are raised in the push's transaction (services/alerts.ts),
+  // nor survey responses, whose answer rows are written for the responses the insert stored.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   const raises = mayRaiseAlerts(rows);
-  const storedAtOnce = caseEvents.length === 0 && !raises ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address), timeZone: device.timeZone }) : null;
+  const atOnce = caseEvents.length === 0 && surveyResponses.length === 0 && !raises;
+  const storedAtOnce = atOnce ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address), timeZone: device.timeZone }) : null;
   let raised = 0;
   if (storedAtOnce) {
     // Read after the statement's commit: a row that kept an id from this push is committed
@@ -342,13 +432,14 @@ export async function ingestPush(
     claims = await inTransaction(db, async (trx) => {
       const stored = await insertPushedRows(trx, rows, device.timeZone);
       const pushed = await judgePushedRows(trx, rows, stored);
+      const responses = await storeSurveyResponses(trx, surveyResponses);
       const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
       if (raises) {
         const records = { branchId: device.branchId, ratings: storedRows(rows.ratings, stored.ratings), opinions: storedRows(rows.opinions, stored.opinions) };
         raised = (await raiseAlertsInTransaction(trx, records, now)).length;
       }
       await touchDevice(trx, device.id, now, push.health, push.address);
-      return { ...pushed, 'case-event': cases };
+      return { ...pushed, 'case-event': cases, ...responses };
     });
   }
   // The live streams of this server hear it at once; the others' within their next read.
@@ -395,13 +486,37 @@ const NOTHING_HELD: ReadonlyMap<string, HeldRecord> = new Map();
 async function judgePushedRows(db: Kysely<Database>, rows: PushedRows, stored: StoredIds): Promise<ClaimsByKind> {
   const claims: ClaimsByKind = {};
   for (const key of Object.keys(KIND_OF) as (keyof PushedRows)[]) {
-    const sent = rows[key].map((row) => ({ id: row.id, deviceId: row.device_id, contentHash: row.content_hash ?? null }));
-    if (sent.length === 0) continue;
-    const skipped = sent.filter((row) => !stored[key].has(row.id)).map((row) => row.id);
-    const held = skipped.length === 0 ? NOTHING_HELD : await heldRecords(db, PUSHED_TABLES[key], skipped);
-    claims[KIND_OF[key].kind] = judgeInserted(KIND_OF[key].noun, sent, stored[key], held);
+    if (rows[key].length === 0) continue;
+    claims[KIND_OF[key].kind] = await judgeRows(db, PUSHED_TABLES[key], KIND_OF[key].noun, rows[key], stored[key]);
   }
   return claims;
+}
+
+/** The claims of one kind's rows, of which the insert stored `stored`: the others are looked up. */
+async function judgeRows(
+  db: Kysely<Database>,
+  table: PushedTable,
+  noun: string,
+  rows: readonly { id: string; device_id: string; content_hash?: string | null }[],
+  stored: ReadonlySet<string>,
+): Promise<readonly Claim[]> {
+  const sent = rows.map((row) => ({ id: row.id, deviceId: row.device_id, contentHash: row.content_hash ?? null }));
+  const skipped = sent.filter((row) => !stored.has(row.id)).map((row) => row.id);
+  const held = skipped.length === 0 ? NOTHING_HELD : await heldRecords(db, table, skipped);
+  return judgeInserted(noun, sent, stored, held);
+}
+
+/**
+ * Stores a push's survey responses with their answer rows, in its transaction, and judges
+ * each as the other kinds are. Only the first of two records with one id goes to the insert:
+ * it writes the answer rows of each id it stored, once; the second is judged against the first.
+ */
+async function storeSurveyResponses(trx: Kysely<Database>, rows: readonly LobbyResponseRow[]): Promise<ClaimsByKind> {
+  if (rows.length === 0) return {};
+  const firsts = new Map<string, LobbyResponseRow>();
+  for (const row of rows) if (!firsts.has(row.id)) firsts.set(row.id, row);
+  const stored = await insertSurveyResponses(trx, [...firsts.values()]);
+  return { 'survey-response': await judgeRows(trx, 'survey_responses', 'survey response', rows, stored) };
 }
 
 /** The kind a record says it is, when it says one: enough to pair it with its claim once triage accepted it. */

@@ -9,6 +9,7 @@ import { signRecord } from '../../../src/server/services/staff-sessions.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
 import { anEntryRead } from '../../builders/entry-read.ts';
 import { aRating, anOpinion, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { aQuestionnaire, aSurveyResponse, SURVEY_ID } from '../../builders/survey.ts';
 
 // triageRecords is the pure half of ingestPush: what each record of a push is answered and
 // where an accepted one goes. The routes' tests prove the same answers over HTTP and a real
@@ -58,6 +59,7 @@ const scope: BranchScope = {
   ]),
   opinionIds: new Set([OPINION_OF_BRANCH]),
   sessions: new Map([[managerSession.id, managerSession]]),
+  surveys: new Map([[SURVEY_ID, { currentVersion: 1, branchIds: null, channels: ['lobby'], versions: new Map([[1, aQuestionnaire()]]) }]]),
 };
 
 const lobbyOpinion = (overrides: Parameters<typeof anOpinion>[0] = {}) => anOpinion({ referenceCode: referenceCode(LOBBY_PREFIX, 1), ...overrides });
@@ -153,6 +155,21 @@ describe('triageRecords: a record refused, with its reason and message', () => {
       'unknown-opinion',
       `opinionId: ${STRANGER} is not an opinion-box entry of branch ${BRANCH_ID}; mark only entries the review shows`,
     ],
+    [
+      'survey answers to a version the survey does not have',
+      lobbyTablet,
+      aSurveyResponse({ version: 3 }),
+      'unknown-survey',
+      `version: survey ${SURVEY_ID} has no version 3 (its current version is 1); answer the version the tablet's configuration carries`,
+    ],
+    [
+      'survey answers that do not fit their questions',
+      lobbyTablet,
+      aSurveyResponse({ answers: [{ type: 'single', questionId: 'service', optionId: 'cash' }, { type: 'text', questionId: 'parking', text: 'None' }] }),
+      'unknown-survey',
+      `answers: they do not fit version 1 of survey ${SURVEY_ID}: question service is answered as another type of question; question recommend is required and not answered; ` +
+        'question parking is not a question of it; answer each question of that version at most once, in its type and with its options, and every required one',
+    ],
     ['an entry read the tablet alone checked', lobbyTablet, anEntryRead(OPINION_OF_BRANCH), 'needs-verified-session', NEEDS_VERIFIED_READ],
     ['an entry read signed with a session that is not this device’s', lobbyTablet, signRecord(anEntryRead(OPINION_OF_BRANCH), { ...managerSession, id: STRANGER }), 'needs-verified-session', NEEDS_VERIFIED_READ],
   ])('given %s, then it is rejected and nothing is stored', (_, device, record, reason, message) => {
@@ -162,6 +179,7 @@ describe('triageRecords: a record refused, with its reason and message', () => {
     expect(triage.results).toEqual([{ id, status: 'rejected', reason, message }]);
     expect(triage.rows).toEqual({ ratings: [], shiftEvents: [], opinions: [], entryReads: [] });
     expect(triage.caseEvents).toEqual([]);
+    expect(triage.surveyResponses).toEqual([]);
   });
 });
 
@@ -190,6 +208,16 @@ describe('triageRecords: a record accepted, and where it goes', () => {
       expect(attested).toBe(expected.attested);
     }
     expect(triage.unverified).toEqual([]);
+  });
+
+  it('given survey answers dated after the survey ended, then they are accepted, kept apart from the pushed rows, with their day', () => {
+    const record = aSurveyResponse({ createdAt: Date.UTC(2027, 0, 5, 9, 0) });
+
+    const triage = triageRecords([record], lobbyTablet, scope, RECEIVED_AT);
+
+    expect(triage.results).toEqual([{ id: record.id, status: 'accepted' }]);
+    expect(triage.rows).toEqual({ ratings: [], shiftEvents: [], opinions: [], entryReads: [] });
+    expect(triage.surveyResponses).toEqual([expect.objectContaining({ id: record.id, channel: 'lobby', device_id: lobbyTablet.id, day: '2027-01-05', received_at: RECEIVED_AT })]);
   });
 
   it.each<[string, SyncRecord, string]>([
@@ -233,6 +261,6 @@ describe('triageRecords: a record accepted, and where it goes', () => {
   });
 
   it('given no records, then nothing is answered', () => {
-    expect(triageRecords([], counterTablet, scope, RECEIVED_AT)).toEqual({ results: [], rows: { ratings: [], shiftEvents: [], opinions: [], entryReads: [] }, caseEvents: [], unverified: [] });
+    expect(triageRecords([], counterTablet, scope, RECEIVED_AT)).toEqual({ results: [], rows: { ratings: [], shiftEvents: [], opinions: [], entryReads: [] }, caseEvents: [], surveyResponses: [], unverified: [] });
   });
 });
