@@ -27,6 +27,9 @@ import { manageAlertRulesRoutes } from './routes/manage-alert-rules.ts';
 import { manageWebhooksRoutes } from './routes/manage-webhooks.ts';
 import { manageEmailRoutes } from './routes/manage-email.ts';
 import { manageQueueRoutes } from './routes/manage-queue.ts';
+import { manageSurveysRoutes } from './routes/manage-surveys.ts';
+import { surveyCardsRoutes } from './routes/survey-cards.ts';
+import { surveyPhoneRoutes } from './routes/survey-phone.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { dayCloseReportRoutes, reportRoutes } from './routes/reports.ts';
 import { ratingExclusionRoutes } from './routes/rating-exclusions.ts';
@@ -128,6 +131,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(manageWebhooksRoutes, { prefix: '/api/manage', db, now });
   await app.register(manageEmailRoutes, { prefix: '/api/manage', db, now, smtp: options.smtp ?? null, ...(options.mailer === undefined ? {} : { mailer: options.mailer }) });
   await app.register(manageQueueRoutes, { prefix: '/api/manage', db, now });
+  await app.register(manageSurveysRoutes, { prefix: '/api/manage', db, now });
+  await app.register(surveyCardsRoutes, { prefix: '/api/manage', db, now });
+  // The customer's phone page of a visit's survey code: HTML, no session, the code its only credential.
+  await app.register(surveyPhoneRoutes, { db, now, limits });
   if (staticDir) await app.register(staticFiles, { root: staticDir });
   return app;
 }

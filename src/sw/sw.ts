@@ -13,7 +13,9 @@ cleanupOutdatedCaches();
 // The dashboard is online only, and its pages come from the server with their own
 // Permissions-Policy (the camera for staff photos, plugins/security-headers.ts), which the
 // cached shell's headers would take away on a tablet that also opens the dashboard.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/dashboard(\/|\?|$)/] }));
+// The phone page of a visit's survey code (VISIT_PATH) is the server's own HTML: a phone that
+// once opened the app must still reach the server for it, not get the app's shell.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: [/^\/api\//, /^\/dashboard(\/|\?|$)/, /^\/v\//] }));
 
 // A new version waits until the page says the screen is idle (see ui/sw-bridge.ts).
 self.addEventListener('message', (event) => {

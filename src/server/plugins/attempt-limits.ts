@@ -7,7 +7,7 @@ import { sendApiError } from '../errors.ts';
 /**
  * Limits on failed attempts at the doors a stranger can knock on: enrollment codes, dashboard
  * passwords and staff PINs (decisions 0011 and 0014), queue system keys (plugins/queue-auth.ts,
- * which counts refusals only). Each attempt counts when it starts, so a
+ * which counts refusals only), visit codes on the phone page (refusals only too). Each attempt counts when it starts, so a
  * thousand sent at once are limited as well as a thousand in a row; one that succeeds (2xx)
  * or fails on our side (5xx) is taken back, so an installer enrolling fifty tablets, or a
  * tablet retrying through a database outage, is never locked out. Only refusals (4xx) use up
@@ -40,6 +40,8 @@ export type AttemptLimits = {
   pinByDevice: AttemptLimit;
   /** Queue systems: unknown or revoked keys per client address (a valid key is never limited). */
   queueKeyByAddress: AttemptLimit;
+  /** The phone page: codes that are not valid per client address (a valid one is never limited; routes/survey-phone.ts). */
+  visitCodeByAddress: AttemptLimit;
 };
 
 export const ATTEMPT_LIMITS: AttemptLimits = {
@@ -49,6 +51,7 @@ export const ATTEMPT_LIMITS: AttemptLimits = {
   pinByStaffOnDevice: { max: 5, windowMs: 15 * MINUTE },
   pinByDevice: { max: 20, windowMs: 15 * MINUTE },
   queueKeyByAddress: { max: 30, windowMs: 15 * MINUTE },
+  visitCodeByAddress: { max: 30, windowMs: 15 * MINUTE },
 };
 
 type Taken = { ok: true; refund: () => Promise<void> } | { ok: false; retryAfterMs: number };

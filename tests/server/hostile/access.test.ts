@@ -14,14 +14,18 @@ import type { TabletCounters, TabletReplacement } from '../../../src/domain/mana
 import type { ReviewPage } from '../../../src/domain/review.ts';
 import type { QueuePostResponse } from '../../../src/domain/queue.ts';
 import type { QueueCounterView, QueueImportResult, QueueSetup, QueueSystemKey, QueueSystemView } from '../../../src/domain/queue-intake.ts';
+import type { SurveySummaryResponse } from '../../../src/domain/manage-surveys.ts';
+import type { SurveyCardsResponse } from '../../../src/domain/survey-cards.ts';
 import { PROTOCOL_VERSION, type CaseEventsPage, type PushResponse, type RotateTokenResponse } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
+import { PHONE_CSS_PATH } from '../../../src/server/phone-page.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { revokeDevice } from '../../../src/server/repositories/devices.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { addQueueSystem, revokeQueueSystemById, setCounterQueueCode } from '../../../src/server/services/queue-systems.ts';
 import { aCaseEvent, aCaseId } from '../../builders/case-event.ts';
+import { aQuestionnaire } from '../../builders/survey.ts';
 import { anOpinion, aRating, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
@@ -493,6 +497,7 @@ const ROWS: Record<string, Row> = {
     expected: forDashboard((caller) => (caller.role === 'head-office' ? '409 conflict' : FORBIDDEN)),
   },
   'GET /api/reports/waiting': { call: (b) => ({ method: 'GET', url: `/api/reports/waiting?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
+  'GET /api/reports/surveys': { call: (b) => ({ method: 'GET', url: `/api/reports/surveys?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
   'GET /api/reports/flags': { call: (b) => ({ method: 'GET', url: `/api/reports/flags?from=${DAY}&to=${DAY}&branchId=${BRANCH_IDS[b]}` }), expected: reports(() => '200') },
   // A rating kept out of the assessment, or put back: its branch's manager only; another branch's rating answers as none.
   'POST /api/ratings/:ratingId/exclusion': {
@@ -537,6 +542,37 @@ const ROWS: Record<string, Row> = {
     summary: (body: QueueImportResult) => `${body.total} event`,
     expected: reports(() => '200 1 event'),
   },
+  // Manage › Surveys: head office alone. A survey no one has (the alerts' missing id) answers head office 404.
+  'GET /api/manage/surveys': {
+    call: () => ({ method: 'GET', url: '/api/manage/surveys' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '200' : FORBIDDEN)),
+  },
+  'POST /api/manage/surveys': {
+    call: (b) => json('POST', '/api/manage/surveys', { name: 'Winter', questionnaire: aQuestionnaire(), schedule: { startsOn: DAY, endsOn: DAY, branchIds: [BRANCH_IDS[b]], channels: ['lobby'] } }),
+    summary: (body: SurveySummaryResponse) => `survey at ${branchesIn(body.survey.schedule.branchIds ?? [])}`,
+    expected: forDashboard((caller, scope) => (caller.role === 'head-office' ? `201 survey at ${branchFor(caller, scope)}` : FORBIDDEN)),
+  },
+  'PUT /api/manage/surveys/:surveyId': {
+    call: () => json('PUT', `/api/manage/surveys/${NO_ALERT}`, { name: 'Spring' }),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  'POST /api/manage/surveys/:surveyId/end': {
+    call: () => json('POST', `/api/manage/surveys/${NO_ALERT}/end`, {}),
+    expected: forDashboard((caller) => (caller.role === 'head-office' ? '404 not-found' : FORBIDDEN)),
+  },
+  // Printed cards: head office for any counter, a branch manager for their own branch's.
+  'POST /api/manage/surveys/cards': {
+    call: (b, _caller, world) => json('POST', '/api/manage/surveys/cards', { counterId: world.counterOf[b], count: 1 }),
+    summary: (body: SurveyCardsResponse) => `cards of ${branchOf(body.branch.id)}`,
+    expected: forDashboard((caller, scope) => (caller.role === 'head-office' || (caller.role === 'branch-manager' && scope === 'own') ? `200 cards of ${branchFor(caller, scope)}` : FORBIDDEN)),
+  },
+  // The customer's phone page: the code is its one credential, so no other opens anything; a code that is not valid is one page for all.
+  'GET /v/:code': { call: () => ({ method: 'GET', url: '/v/AQGiUWDPM3zMsMqg' }), expected: () => '404 page' },
+  'POST /v/:code': {
+    call: () => ({ method: 'POST', url: '/v/AQGiUWDPM3zMsMqg', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'q-service=satisfied' }),
+    expected: () => '404 page',
+  },
+  [`GET ${PHONE_CSS_PATH}`]: { call: () => ({ method: 'GET', url: PHONE_CSS_PATH }), expected: () => '200' },
   'GET /api/reports/day-close': {
     call: (b) => ({ method: 'GET', url: `/api/reports/day-close?branchId=${BRANCH_IDS[b]}&day=${DAY}` }),
     summary: (body: DayCloseReport) => `close of ${branchOf(body.status.branchId)}`,
@@ -608,7 +644,7 @@ describeEachDatabase('who may call every route', (kind) => {
     app = await buildApp({
       db: database.db,
       now: () => SERVER_NOW,
-      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited },
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited, visitCodeByAddress: unlimited },
     });
     // Each tablet has its branch manager signed in with the server, for the acts that need one.
     for (const branch of ['A', 'B'] as const) {
@@ -666,7 +702,8 @@ describeEachDatabase('who may call every route', (kind) => {
   }
 
   function outcomeOf(row: Row, answer: LightMyRequestResponse): string {
-    if (answer.statusCode >= 400) return `${answer.statusCode} ${answer.json<{ code: string }>().code}`;
+    // The phone page answers its refusals as pages, not as the API's JSON.
+    if (answer.statusCode >= 400) return `${answer.statusCode} ${String(answer.headers['content-type']).startsWith('text/html') ? 'page' : answer.json<{ code: string }>().code}`;
     if (!row.summary || answer.statusCode === 204) return String(answer.statusCode);
     return `${answer.statusCode} ${row.summary(answer.json() as never)}`;
   }

@@ -121,7 +121,7 @@ describeEachDatabase('attempt limits on enrollment and sign-in', (kind) => {
     // limit per staff number to a few, and the first checks what it is in production.
     const FEW = { max: 3, windowMs: QUARTER_HOUR };
 
-    it('given the defaults, then they are twenty refusals per address and ten per staff number from one address in a quarter hour (ten wrong codes per address; five wrong PINs per staff member on a tablet, twenty per tablet; thirty refused queue system keys per address)', () => {
+    it('given the defaults, then they are twenty refusals per address and ten per staff number from one address in a quarter hour (ten wrong codes per address; five wrong PINs per staff member on a tablet, twenty per tablet; thirty refused queue system keys per address, thirty visit codes that are not valid per address)', () => {
       expect(ATTEMPT_LIMITS).toEqual({
         enrollByAddress: { max: 10, windowMs: QUARTER_HOUR },
         signInByAddress: { max: 20, windowMs: QUARTER_HOUR },
@@ -129,6 +129,7 @@ describeEachDatabase('attempt limits on enrollment and sign-in', (kind) => {
         pinByStaffOnDevice: { max: 5, windowMs: QUARTER_HOUR },
         pinByDevice: { max: 20, windowMs: QUARTER_HOUR },
         queueKeyByAddress: { max: 30, windowMs: QUARTER_HOUR },
+        visitCodeByAddress: { max: 30, windowMs: QUARTER_HOUR },
       });
     });
 

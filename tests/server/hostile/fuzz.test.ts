@@ -10,18 +10,24 @@ import { QueueEventSchema, type QueuePostResponse } from '../../../src/domain/qu
 import { MAX_IMPORT_PROBLEMS, type QueueImportResult } from '../../../src/domain/queue-intake.ts';
 import { API_ERROR_CODES, CONFLICT_REASONS, PROTOCOL_VERSION, SyncRecordSchema, type PushResponse, type SyncRecord } from '../../../src/domain/wire.ts';
 import { buildApp } from '../../../src/server/app.ts';
+import { PHONE_CSS_PATH } from '../../../src/server/phone-page.ts';
+import { visitCodeSecret, visitKeyOf } from '../../../src/server/services/visit-keys.ts';
+import { importVisitKey, makeVisitCode, newNonce } from '../../../src/domain/visit-code.ts';
 import { contentHash } from '../../../src/server/content-hash.ts';
 import { STATUS_OF } from '../../../src/server/errors.ts';
 import { hashSecret } from '../../../src/server/secrets.ts';
 import { insertSession } from '../../../src/server/repositories/sessions.ts';
 import { addBranch, addCounter } from '../../../src/server/services/branches.ts';
 import { addQueueSystem, setCounterQueueCode } from '../../../src/server/services/queue-systems.ts';
+import { createSurvey } from '../../../src/server/services/surveys.ts';
 import { aCaseEvent, aCaseId, STAFF_ID } from '../../builders/case-event.ts';
+import { aQuestionnaire } from '../../builders/survey.ts';
 import { anOpinion, aRating, aShiftEvent, BRANCH_ID, COUNTER_ID, TELLER_ID } from '../../builders/rating.ts';
+import { aSurveyResponse } from '../../builders/survey.ts';
 import { createTestDatabase, describeEachDatabase, type TestDatabase } from '../../helpers/db.ts';
 import { aHealth, givenHeadOfficeAccount, givenRosterAccount, PASSWORD, routesOf } from '../dashboard.ts';
 import { findTeller } from '../../../src/server/repositories/tellers.ts';
-import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
+import { givenBranchWithCounter, givenCaseStaff, givenEnrolledDevice, givenEnrolledLobby, givenEnrollmentCode, givenStoredSurvey, MANAGER_PIN, SERVER_NOW } from '../fixtures.ts';
 import type { StaffSessionGrant } from '../../../src/domain/staff-session.ts';
 import {
   CONTENT_TYPES,
@@ -59,9 +65,9 @@ const NO_ALERT = '0190a0b0-0000-7000-8000-0000000000aa';
 const OTHER_BRANCH_ID = '0190a0b0-0000-7000-8000-0000000000b2';
 const OTHER_COUNTER_ID = '0190a0b0-0000-7000-8000-0000000000c2';
 /** Records a push stores, by table. */
-const RECORD_TABLES = ['ratings', 'shift_events', 'opinions', 'case_events', 'opinion_reads'];
-/** What a push derives from them (report roll-ups, the case projection). */
-const DERIVED_TABLES = ['rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases', 'alerts', 'alert_events', 'notifications'];
+const RECORD_TABLES = ['ratings', 'shift_events', 'opinions', 'case_events', 'opinion_reads', 'survey_responses'];
+/** What a push derives from them (report roll-ups, the case projection, a survey response's answer rows). */
+const DERIVED_TABLES = ['survey_answers', 'rating_days', 'rating_branch_days', 'rating_reason_days', 'opinion_days', 'case_days', 'complaint_cases', 'alerts', 'alert_events', 'notifications'];
 
 /**
  * How a request proves who sends it; 'fresh-session' is a session made for this one request;
@@ -93,6 +99,8 @@ type Target = {
   accept?: Acceptance;
   /** What a 200 is, when not JSON: the alerts' stream is server-sent events. */
   contentType?: RegExp;
+  /** The phone page: a browser's form (its fields, sent urlencoded) instead of JSON, and its refusals are HTML pages. */
+  form?: () => Record<string, string>;
 };
 
 type Context = { database: TestDatabase; acceptedIds: Set<string> };
@@ -104,7 +112,7 @@ const onlyTables =
     expect(Object.keys(delta).filter((t) => !tables.includes(t))).toEqual([]);
 
 /** The table each kind of record is stored in. */
-const TABLE_OF = { rating: 'ratings', shift: 'shift_events', opinion: 'opinions', 'case-event': 'case_events', 'entry-read': 'opinion_reads' } as const;
+const TABLE_OF = { rating: 'ratings', shift: 'shift_events', opinion: 'opinions', 'case-event': 'case_events', 'entry-read': 'opinion_reads', 'survey-response': 'survey_responses' } as const;
 
 /**
  * A 2xx push: one result per record; each accepted record valid by the shared schema, stored
@@ -267,6 +275,7 @@ const TARGETS: Record<string, Target> = {
   'POST /api/reports/fleet/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialDeviceId, runs: 200, accept: nothingChanges },
   'GET /api/reports/day-close': { credentials: ['dashboard'], query: () => ({ branchId: BRANCH_ID, day: DAY }), runs: 150, accept: nothingChanges },
   'GET /api/reports/waiting': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
+  'GET /api/reports/surveys': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
   'GET /api/reports/flags': { credentials: ['dashboard'], query: () => reportQuery(), runs: 100, accept: nothingChanges },
   // A rating kept out of the assessment, or put back, by its branch's manager (head office is
   // refused): the exclusion, the roll-ups it changes, its days marked for the matcher and an
@@ -420,6 +429,30 @@ const TARGETS: Record<string, Target> = {
   'POST /api/manage/queue/systems/:id/revoke': { credentials: ['dashboard'], body: () => ({}), param: () => sacrificialQueueSystemId, runs: 40, accept: onlyTables('audit_log') },
   'PUT /api/manage/counters/:counterId/queue-code': { credentials: ['dashboard'], body: () => ({ queueCode: '3' }), param: () => COUNTER_ID, runs: 60, accept: onlyTables('audit_log', 'match_dirty') },
   'POST /api/manage/branches/:branchId/queue/import': { credentials: ['dashboard'], csv: () => queueCsv(), param: () => BRANCH_ID, runs: 150, accept: acceptQueueImport },
+  // Manage › Surveys (head office): a survey and its first wording, an edit (a new wording is a
+  // new version) and an end, each with its audit row; the list changes nothing.
+  'GET /api/manage/surveys': { credentials: ['dashboard'], runs: 60, accept: nothingChanges },
+  'POST /api/manage/surveys': {
+    credentials: ['dashboard'],
+    body: () => ({ name: 'Fuzz survey', questionnaire: aQuestionnaire(), schedule: { startsOn: DAY, endsOn: DAY, branchIds: [BRANCH_ID], channels: ['lobby', 'phone'] } }),
+    runs: 60,
+    accept: onlyTables('surveys', 'survey_versions', 'audit_log'),
+  },
+  'PUT /api/manage/surveys/:surveyId': { credentials: ['dashboard'], body: () => ({ name: 'Fuzz survey' }), param: () => surveyId, runs: 60, accept: onlyTables('survey_versions', 'audit_log') },
+  'POST /api/manage/surveys/:surveyId/end': { credentials: ['dashboard'], body: () => ({}), param: () => surveyId, runs: 40, accept: onlyTables('audit_log') },
+  'POST /api/manage/surveys/cards': { credentials: ['dashboard'], body: () => ({ counterId: COUNTER_ID, count: 2 }), runs: 60, accept: onlyTables('audit_log') },
+  // The customer's phone page: no credentials but the code. Its form stores one response with
+  // its answer rows, once; every other answer is a page that stored nothing.
+  'GET /v/:code': { credentials: [], param: () => phoneCode, runs: 60, accept: nothingChanges, contentType: /^text\/html/ },
+  'POST /v/:code': {
+    credentials: [],
+    param: () => phoneCode,
+    form: () => ({ response: PHONE_RESPONSE_ID, survey: PHONE_SURVEY_ID, version: '1', 'q-service': 'satisfied', 'q-recommend': '9', 'q-better': 'wait', 'q-comment': 'Quick and kind' }),
+    runs: 100,
+    accept: onlyTables('survey_responses', 'survey_answers'),
+    contentType: /^text\/html/,
+  },
+  [`GET ${PHONE_CSS_PATH}`]: { credentials: [], runs: 20, accept: nothingChanges, contentType: /^text\/css/ },
   'POST /api/reports/day-close/confirm': {
     credentials: ['dashboard'],
     body: () => ({ branchId: BRANCH_ID, day: DAY, acceptGaps: true }),
@@ -439,11 +472,19 @@ let queueSequence = 1;
 let ratingToExclude = '';
 let ratingToInclude = '';
 let tabletId = '';
+let surveyId = '';
+/** A visit's code of the counter tablet, for the phone page; its survey starts on the day, so it runs before the ones the fuzz makes (the lower id). */
+let phoneCode = '';
+const PHONE_SURVEY_ID = '0190a0b0-0000-7000-8000-0000000000a1';
+const PHONE_RESPONSE_ID = '0190a0b0-0000-7000-8000-0000000000a2';
+const formOf = (fields: unknown): string =>
+  new URLSearchParams(fields !== null && typeof fields === 'object' ? Object.entries(fields).map(([k, value]) => [k, typeof value === 'string' ? value : (JSON.stringify(value) ?? '')]) : []).toString();
 
 const counterRecords = (): unknown[] => [aShiftEvent(), aRating({ score: 'neutral', reasons: ['queue'] }), aRating()];
 const lobbyRecords = (): unknown[] => [
   anOpinion({ referenceCode: referenceCode(lobbyPrefix, lobbySequence++), contact: { name: 'Ana Pérez', phone: '+34 600 123 456', email: 'ana@example.com', wantsReply: true, consent: true } }),
   aCaseEvent('opened', aCaseId()),
+  aSurveyResponse(),
 ];
 
 /** A ticket issued and called at counter "3", the code the fuzz's branch gives its counter. */
@@ -517,12 +558,18 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     Object.assign(context, { database, acceptedIds: new Set<string>() });
     await givenBranchWithCounter(database);
     await givenCaseStaff(database);
+    // The survey the lobby's survey responses answer.
+    await givenStoredSurvey(database);
     const harbour = await addBranch(database.db, { id: OTHER_BRANCH_ID, name: 'Harbour Road' }, SERVER_NOW);
     if (!harbour.ok) throw new Error(harbour.message);
     const counter = await addCounter(database.db, { id: OTHER_COUNTER_ID, branchId: OTHER_BRANCH_ID, name: 'Window 1' }, SERVER_NOW);
     if (!counter.ok) throw new Error(counter.message);
     await givenHeadOfficeAccount(database);
-    credentialsOf.counter = { authorization: `Bearer ${(await givenEnrolledDevice(database)).token}` };
+    const counterTablet = await givenEnrolledDevice(database);
+    credentialsOf.counter = { authorization: `Bearer ${counterTablet.token}` };
+    await givenStoredSurvey(database, { id: PHONE_SURVEY_ID, startsOn: DAY, endsOn: DAY, channels: ['phone'] });
+    const visitKey = await importVisitKey(visitKeyOf(await visitCodeSecret(database.db), counterTablet.deviceId));
+    phoneCode = await makeVisitCode(visitKey, { kind: 'visit', deviceId: counterTablet.deviceId, counterId: COUNTER_ID, tellerId: TELLER_ID, at: SERVER_NOW - 60_000, nonce: newNonce((n) => new Uint8Array(randomBytes(n))) });
     const lobby = await givenEnrolledLobby(database);
     lobbyPrefix = lobby.referencePrefix;
     credentialsOf.lobby = { authorization: `Bearer ${lobby.token}` };
@@ -536,13 +583,16 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     if (!mapped.ok || !queueKey.ok || !sacrificialQueue.ok) throw new Error('queue set-up failed');
     credentialsOf.queue = { authorization: `Bearer ${queueKey.value.key}` };
     sacrificialQueueSystemId = sacrificialQueue.value.system.id;
+    const survey = await createSurvey(database.db, operator, { name: 'Fuzz survey', questionnaire: aQuestionnaire(), schedule: { startsOn: DAY, endsOn: DAY, branchIds: null, channels: ['lobby'] } }, SERVER_NOW);
+    if (!survey.ok) throw new Error(survey.message);
+    surveyId = survey.value.id;
     // Limits on failed attempts are tested on their own (attempt-limits.test.ts); here they
     // would answer 429 to most inputs and keep the fuzz from the handlers.
     const unlimited = { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
     app = await buildApp({
       db: database.db,
       now: () => SERVER_NOW,
-      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited },
+      attemptLimits: { enrollByAddress: unlimited, signInByAddress: unlimited, signInByStaffNumber: unlimited, pinByDevice: unlimited, pinByStaffOnDevice: unlimited, queueKeyByAddress: unlimited, visitCodeByAddress: unlimited },
       // A stream that a fuzzed input opens ends at once: every request here is answered.
       alertStream: { pollMs: 2, maxMs: 5 },
     });
@@ -608,6 +658,18 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       if (csvType) headers['content-type'] = csvType;
       return { request: { method, url: path, headers, payload: csv }, json: undefined };
     }
+    if (target.form) {
+      const valid = target.form();
+      let fields: unknown = valid;
+      if (input.aspect === 'mutate') fields = mutate(valid, input.changes);
+      if (input.aspect === 'text') fields = mutateText(valid, input.changes);
+      let payload: string | Buffer = formOf(fields);
+      let formType = 'application/x-www-form-urlencoded';
+      if (input.aspect === 'raw') payload = input.payload;
+      if (input.aspect === 'type') formType = input.contentType;
+      if (formType) headers['content-type'] = formType;
+      return { request: { method, url: path, headers, payload }, json: fields };
+    }
     if (!target.body) return { request: { method, url: path, headers }, json: undefined };
     let valid = target.body(credentials);
     if (route === 'POST /api/enroll' && input.aspect !== 'raw') valid = { ...(valid as object), code: (await givenEnrollmentCode(database)).code };
@@ -635,7 +697,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
       { weight: target.query ? 3 : 1, arbitrary: hostileQueries(target.query?.() ?? {}).map((query) => ({ aspect: 'query' as const, query })) },
       { weight: 1, arbitrary: hostileHeaders.map((headers) => ({ aspect: 'headers' as const, headers })) },
     ];
-    if (target.body) {
+    if (target.body || target.form) {
       aspects.push(
         { weight: 4, arbitrary: mutations.map((changes) => ({ aspect: 'mutate' as const, changes })) },
         { weight: 3, arbitrary: textChanges.map((changes) => ({ aspect: 'text' as const, changes })) },
@@ -663,7 +725,10 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     expect(answer.statusCode, what).toBeLessThan(500);
     const after = await countRows();
     const delta = Object.fromEntries(Object.keys(after).filter((t) => after[t] !== before[t]).map((t) => [t, after[t]! - before[t]!]));
-    if (answer.statusCode >= 400) {
+    if (answer.statusCode >= 400 && target.contentType?.test('text/html') && String(answer.headers['content-type']).startsWith('text/html')) {
+      // The phone page's refusal: a page for the customer (its unknown paths stay the API's JSON 404), that stored nothing.
+      expect(delta, what).toEqual({});
+    } else if (answer.statusCode >= 400) {
       expect(answer.headers['content-type'], what).toMatch(/^application\/json/);
       const body = answer.json<Record<string, unknown>>();
       expect(Object.keys(body).sort(), what).toEqual(['code', 'message']);
@@ -690,7 +755,7 @@ describeEachDatabase('every endpoint, fuzzed', (kind) => {
     const isQueue = target.credentials.includes('queue');
     // The wrong kind: a dashboard cookie on a device route, a device token on a dashboard route or a queue system's.
     const wrongKind: Credentials[] = isDevice ? ['dashboard'] : isDashboard || isQueue ? ['counter'] : [];
-    const template = target.body ? JSON.stringify(target.body(target.credentials[0] ?? 'none')) : target.csv ? target.csv() : '{}';
+    const template = target.body ? JSON.stringify(target.body(target.credentials[0] ?? 'none')) : target.csv ? target.csv() : target.form ? formOf(target.form()) : '{}';
     const hostileCredentials = hostileCredentialsOf(credentialsOf);
     const started = Date.now();
     onTestFinished(() => {
