@@ -159,6 +159,7 @@ async function renameOwnRow(db: BranchVoiceDB, from: string, record: SyncRecord)
     }
     case 'opinion':
     case 'entry-read':
+    case 'survey-response':
       return;
   }
 }

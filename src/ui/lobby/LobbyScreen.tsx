@@ -1,5 +1,8 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DeviceConfig } from '../../domain/config.ts';
 import { LANGUAGES } from '../../domain/language.ts';
+import { localDayOf } from '../../domain/period.ts';
+import { runningSurvey } from '../../domain/survey.ts';
 import type { EnrolledDevice } from '../../store/device.ts';
 import { endStaffSession, type StaffSession } from '../../sync/staff-session.ts';
 import { StaffDesk } from '../cases/StaffDesk.tsx';
@@ -11,13 +14,17 @@ import { addStaffLocales } from '../components/staff-locales.ts';
 import { addLobbyLocales } from './locales.ts';
 import { LobbyStaffDialog } from './LobbyStaffDialog.tsx';
 import { OpinionFlow } from './OpinionFlow.tsx';
+import { labelIn } from './steps.tsx';
+import { SurveyFlow, type LobbySurvey } from './SurveyFlow.tsx';
 
-type Session = { id: number; elderly: boolean };
+type Session = { id: number; elderly: boolean; survey: LobbySurvey | null };
 
 /**
  * The lobby opinion box (客戶意見簿) in kiosk mode: an attract screen that speaks to every
  * customer in their own language, then one entry at a time. Each entry is a fresh
  * OpinionFlow; ending it (sent, cleared, abandoned) unmounts it with everything typed.
+ * While a survey runs at the branch, the attract screen offers it beside the opinion box,
+ * and its answers are a SurveyFlow of their own, ended the same way.
  */
 export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const services = useServices();
@@ -32,11 +39,16 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
   const [staff, setStaff] = useState<StaffSession | null>(null);
   const sessions = useRef(0);
   const { config } = device;
+  const survey = useRunningSurvey(config);
 
   function start(elderly: boolean) {
     // The mode for the elderly speaks each step's question itself (OpinionFlow), the first
     // one in every language: nothing is said here, or the first question would be said twice.
-    setSession({ id: ++sessions.current, elderly });
+    setSession({ id: ++sessions.current, elderly, survey: null });
+  }
+  function startSurvey(offered: LobbySurvey) {
+    // The survey as offered is the one answered, even if the day turns meanwhile.
+    setSession({ id: ++sessions.current, elderly: false, survey: offered });
   }
   function end() {
     setSession(null);
@@ -67,7 +79,20 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
         <span class="place">{config.branch.name} · {t('lobby.title')}</span>
       </header>
       <main class="lobby-main">
-        {session ? <OpinionFlow key={session.id} config={config} elderly={elderly} onEnd={end} /> : <Attract onStart={start} />}
+        {session?.survey ? (
+          <SurveyFlow
+            key={session.id}
+            survey={session.survey}
+            config={config}
+            largeText={elderly}
+            onLargeText={(on) => setSession((current) => current && { ...current, elderly: on })}
+            onEnd={end}
+          />
+        ) : session ? (
+          <OpinionFlow key={session.id} config={config} elderly={elderly} onEnd={end} />
+        ) : (
+          <Attract onStart={start} survey={survey} onSurvey={startSurvey} />
+        )}
       </main>
       {locked && <LobbyStaffDialog onClose={() => setLocked(false)} onSignedIn={(member) => { setLocked(false); setStaff(member); }} />}
       <StatusCorner />
@@ -76,7 +101,7 @@ export function LobbyScreen({ device }: { device: EnrolledDevice }) {
 }
 
 /** The invitation, in all four languages at once: the customer has not chosen one yet. */
-function Attract({ onStart }: { onStart: (elderly: boolean) => void }) {
+function Attract({ onStart, survey, onSurvey }: { onStart: (elderly: boolean) => void; survey: LobbySurvey | null; onSurvey: (survey: LobbySurvey) => void }) {
   const services = useServices();
   const { i18n } = services;
   const { language } = useT();
@@ -89,14 +114,41 @@ function Attract({ onStart }: { onStart: (elderly: boolean) => void }) {
       <ul class="attract-others">
         {others.map((lng) => <li key={lng} lang={lng}>{i18n.getFixedT(lng)('lobby.attract.title')}</li>)}
       </ul>
-      <button type="button" class="primary start" onClick={() => onStart(false)}>
-        {first('lobby.attract.start')}
-        <span class="start-others" aria-hidden="true">{others.map((lng) => i18n.getFixedT(lng)('lobby.attract.start')).join(' · ')}</span>
-      </button>
+      <div class="attract-choices">
+        <button type="button" class="primary start" onClick={() => onStart(false)}>
+          {first('lobby.attract.start')}
+          <span class="start-others" aria-hidden="true">{others.map((lng) => i18n.getFixedT(lng)('lobby.attract.start')).join(' · ')}</span>
+        </button>
+        {survey && (
+          <button type="button" class="primary survey-start" onClick={() => onSurvey(survey)}>
+            <span>{first('surveyLobby.start')}</span>
+            <span class="survey-start-title">{labelIn(survey.questionnaire.title, language)}</span>
+            <span class="start-others" aria-hidden="true">{others.map((lng) => i18n.getFixedT(lng)('surveyLobby.start')).join(' · ')}</span>
+          </button>
+        )}
+      </div>
       <button type="button" class="elderly-start" onClick={() => onStart(true)}>
         <span class="aa" aria-hidden="true">Aa</span>
         <span>{first('lobby.attract.elderly')}</span>
       </button>
     </section>
   );
+}
+
+/**
+ * The survey running on the lobby today, with its questions, of those the configuration
+ * holds; null when none. Today is the tablet's own calendar day, read at each render and
+ * again just after midnight, so a survey starts and stops on its days with no network and
+ * with nobody touching the screen.
+ */
+function useRunningSurvey(config: DeviceConfig): LobbySurvey | null {
+  const [, setTurns] = useState(0);
+  useEffect(() => {
+    const now = new Date();
+    const timer = setTimeout(() => setTurns((n) => n + 1), new Date(now).setHours(24, 0, 1, 0) - now.getTime());
+    return () => clearTimeout(timer);
+  });
+  // A configuration stored by an app from before surveys has none.
+  const survey = runningSurvey(config.surveys ?? [], 'lobby', localDayOf(Date.now(), Intl.DateTimeFormat().resolvedOptions().timeZone));
+  return survey?.questionnaire ? (survey as LobbySurvey) : null;
 }

@@ -6,6 +6,7 @@ import { recordOpinion } from '../../store/opinions.ts';
 import { useServices, useT } from '../services.tsx';
 import { speak, speakInTurn } from '../speech.ts';
 import { IdleGuard } from './IdleGuard.tsx';
+import { WriteFailed } from './WriteFailed.tsx';
 import { EMPTY_DRAFT, STEPS, problemsOf, stepOf, toOpinionInput, type Draft, type Step } from './draft.ts';
 import { ContactStep, KindStep, LanguageStep, ReviewStep, TextStep, TopicStep, VisitStep, type StepProps } from './steps.tsx';
 import { writeAnswer } from '../components/write-answer.ts';
@@ -120,17 +121,7 @@ export function OpinionFlow({ config, elderly, onEnd }: { config: DeviceConfig; 
       </section>
     );
   } else if (phase.name === 'failed') {
-    body = (
-      <section class="lobby-failed" role="alert" data-screen="lobby-failed">
-        <h1>{t('lobby.failed.title')}</h1>
-        <p>{t(`errors.${phase.reason}`, { defaultValue: t('errors.unknown') })}</p>
-        <p>{t('lobby.failed.detail')}</p>
-        <div class="actions">
-          <button type="button" onClick={onEnd}>{t('lobby.failed.cancel')}</button>
-          <button type="button" class="primary" onClick={() => void send()}>{t('lobby.failed.retry')}</button>
-        </div>
-      </section>
-    );
+    body = <WriteFailed reason={phase.reason} onCancel={onEnd} onRetry={() => void send()} />;
   } else if (phase.name === 'saving' || phase.step === 'review') {
     body = <ReviewStep {...props} send={() => void send()} sending={phase.name === 'saving'} />;
   } else {

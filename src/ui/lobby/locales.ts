@@ -10,17 +10,21 @@ import en from '../../locales/lobby/en.json';
 import es from '../../locales/lobby/es.json';
 import zhHans from '../../locales/lobby/zh-Hans.json';
 import zhHant from '../../locales/lobby/zh-Hant.json';
+import surveyEn from '../../locales/survey-lobby/en.json';
+import surveyEs from '../../locales/survey-lobby/es.json';
+import surveyZhHans from '../../locales/survey-lobby/zh-Hans.json';
+import surveyZhHant from '../../locales/survey-lobby/zh-Hant.json';
 
 /**
- * The opinion box's texts and staff mode's (complaint cases), in all four languages. They travel in the lobby's own chunk, so a
+ * The opinion box's texts, the survey it offers beside it, and staff mode's (complaint cases), in all four languages. They travel in the lobby's own chunk, so a
  * counter tablet's first JavaScript stays within its budget (docs/architecture.md, "Adding a screen");
  * the service worker precaches the chunk, so a lobby tablet has them offline all the same.
  */
 export const lobbyResources = {
-  'zh-Hans': { ...withConsent(zhHans, 'zh-Hans'), ...casesZhHans },
-  'zh-Hant': { ...withConsent(zhHant, 'zh-Hant'), ...casesZhHant },
-  en: { ...withConsent(en, 'en'), ...casesEn },
-  es: { ...withConsent(es, 'es'), ...casesEs },
+  'zh-Hans': { ...withConsent(zhHans, 'zh-Hans'), ...surveyZhHans, ...casesZhHans },
+  'zh-Hant': { ...withConsent(zhHant, 'zh-Hant'), ...surveyZhHant, ...casesZhHant },
+  en: { ...withConsent(en, 'en'), ...surveyEn, ...casesEn },
+  es: { ...withConsent(es, 'es'), ...surveyEs, ...casesEs },
 } as const;
 
 /**
