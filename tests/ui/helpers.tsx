@@ -12,6 +12,7 @@ import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { createDatabase, type BranchVoiceDB } from '../../src/store/db.ts';
 import { clearEnrollmentMarker } from '../../src/store/enrollment-marker.ts';
 import { staffResources } from '../../src/ui/components/staff-locales.ts';
+import { surveyCounterResources } from '../../src/ui/counter/survey-counter-locales.ts';
 import { StaffKeyring } from '../../src/sync/staff-keyring.ts';
 import { SyncEngine } from '../../src/sync/engine.ts';
 import { createI18n } from '../../src/ui/i18n.ts';
@@ -95,13 +96,13 @@ function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>
   return out;
 }
 
-// The shared texts and the lobby, day-close, fault and staff chunks' own (the first three's
+// The shared texts and the lobby, day-close, fault, counter survey and staff chunks' own (the first four's
 // top-level keys do not overlap the shared ones; the staff chunk's leaves are new).
 const LOCALES = {
-  'zh-Hans': deepMerge({ ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'], ...faultResources['zh-Hans'] }, staffResources['zh-Hans']),
-  'zh-Hant': deepMerge({ ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'], ...faultResources['zh-Hant'] }, staffResources['zh-Hant']),
-  en: deepMerge({ ...en, ...lobbyResources.en, ...dayCloseResources.en, ...faultResources.en }, staffResources.en),
-  es: deepMerge({ ...es, ...lobbyResources.es, ...dayCloseResources.es, ...faultResources.es }, staffResources.es),
+  'zh-Hans': deepMerge({ ...zhHans, ...lobbyResources['zh-Hans'], ...dayCloseResources['zh-Hans'], ...faultResources['zh-Hans'], ...surveyCounterResources['zh-Hans'] }, staffResources['zh-Hans']),
+  'zh-Hant': deepMerge({ ...zhHant, ...lobbyResources['zh-Hant'], ...dayCloseResources['zh-Hant'], ...faultResources['zh-Hant'], ...surveyCounterResources['zh-Hant'] }, staffResources['zh-Hant']),
+  en: deepMerge({ ...en, ...lobbyResources.en, ...dayCloseResources.en, ...faultResources.en, ...surveyCounterResources.en }, staffResources.en),
+  es: deepMerge({ ...es, ...lobbyResources.es, ...dayCloseResources.es, ...faultResources.es, ...surveyCounterResources.es }, staffResources.es),
 } as const;
 
 /**

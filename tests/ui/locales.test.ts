@@ -13,6 +13,7 @@ import { dayCloseResources } from '../../src/ui/components/day-close-locales.ts'
 import { faultResources } from '../../src/ui/components/fault-locales.ts';
 import { lobbyResources } from '../../src/ui/lobby/locales.ts';
 import { staffResources } from '../../src/ui/components/staff-locales.ts';
+import { surveyCounterResources } from '../../src/ui/counter/survey-counter-locales.ts';
 import { QUARANTINE_REASONS } from '../../src/ui/components/RefusedRecords.tsx';
 
 // Every reason a screen can show as `errors.<reason>`. `satisfies Record<Reason, …>` makes the
@@ -80,9 +81,9 @@ function flatten(node: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-// Each language's texts: the shared bundle and the lobby, day-close, fault and staff chunks'.
+// Each language's texts: the shared bundle and the lobby, day-close, fault, counter survey and staff chunks'.
 const flat = Object.fromEntries(
-  LANGUAGES.map((lng) => [lng, new Map([...flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng] }), ...flatten(staffResources[lng])])]),
+  LANGUAGES.map((lng) => [lng, new Map([...flatten({ ...resources[lng].translation, ...lobbyResources[lng], ...dayCloseResources[lng], ...faultResources[lng], ...surveyCounterResources[lng] }), ...flatten(staffResources[lng])])]),
 ) as Record<(typeof LANGUAGES)[number], Map<string, unknown>>;
 const allKeys = [...new Set(LANGUAGES.flatMap((lng) => [...flat[lng].keys()]))].sort();
 const placeholders = (value: unknown) => [...String(value).matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]).sort();
@@ -96,6 +97,7 @@ describe('locales', () => {
     ['lobby', lobbyResources],
     ['day-close', dayCloseResources],
     ['faults', faultResources],
+    ['survey-counter', surveyCounterResources],
   ] as const)('given the %s chunk, then its top-level keys are its own: merging never hides a shared text', (_, chunk) => {
     for (const lng of LANGUAGES) expect(Object.keys(chunk[lng]).filter((key) => key in resources[lng].translation || (chunk !== lobbyResources && key in lobbyResources[lng]))).toEqual([]);
   });

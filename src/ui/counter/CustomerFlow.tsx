@@ -1,3 +1,4 @@
+import type { ComponentChild } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isLanguage } from '../../domain/language.ts';
 import { SCORES, type Score } from '../../domain/rating.ts';
@@ -16,7 +17,7 @@ type Phase =
   | { name: 'ready' }
   | { name: 'reasons'; score: Score; picked: string[] }
   | { name: 'saving' }
-  | { name: 'thanks' }
+  | { name: 'thanks'; survey?: ComponentChild }
   | { name: 'failed'; reason: string };
 
 /** How long a failure stays on screen before the buttons come back. */
@@ -27,6 +28,19 @@ export const REASONS_TIMEOUT_MS = 20_000;
 export const CUSTOMER_IDLE_MS = 30_000;
 /** Untouched this long, the ready screen turns to its attract state to invite the next customer. */
 export const ATTRACT_AFTER_MS = 60_000;
+/** Thanks with a survey code stay this long: a customer needs the time to take out a phone and scan. */
+export const SURVEY_THANKS_MS = 20_000;
+/**
+ * After Done, taps wait this long: the second tap of a hurried double tap on Done would
+ * otherwise land on the face that takes its place, a rating nobody gave.
+ */
+export const AFTER_DONE_MS = 700;
+
+/**
+ * The survey code's chunk: loaded when the faces first show on a tablet with a visit key, so
+ * that it is ready when a customer rates; the service worker precaches it for offline.
+ */
+const loadVisitSurvey = () => import('./VisitSurvey.tsx');
 
 /**
  * One customer at an open window: the teller's card and four faces; reasons after neutral or
@@ -48,11 +62,18 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
   const busy = useRef(false);
   const { config } = device;
   const say = (text: string) => config.speech && speak(text, language, config.voices);
+  // A counter has a visit key while a phone survey is scheduled at its branch; whether one
+  // runs today is the chunk's to say.
+  const { visitKey } = config;
 
   function nextCustomer() {
     void i18n.changeLanguage(config.branch.defaultLanguage);
     setLargeText(false);
   }
+
+  useEffect(() => {
+    if (visitKey) loadVisitSurvey().catch(() => undefined);
+  }, [visitKey]);
 
   useEffect(() => {
     if (phase.name !== 'thanks' && phase.name !== 'failed') return;
@@ -62,10 +83,17 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
         busy.current = false;
         setPhase({ name: 'ready' });
       },
-      phase.name === 'thanks' ? config.ratingCooldownMs : FAILURE_MS,
+      phase.name === 'failed' ? FAILURE_MS : phase.survey ? Math.max(config.ratingCooldownMs, SURVEY_THANKS_MS) : config.ratingCooldownMs,
     );
     return () => clearTimeout(timer);
   }, [phase, config]);
+
+  /** Done under a survey code: the faces at once, and taps again a moment later. */
+  function done() {
+    nextCustomer();
+    setPhase({ name: 'ready' });
+    setTimeout(() => (busy.current = false), AFTER_DONE_MS);
+  }
 
   useIdle(CUSTOMER_IDLE_MS, nextCustomer, { enabled: phase.name === 'ready' && (language !== config.branch.defaultLanguage || largeText), events: ['pointerdown'] });
 
@@ -108,15 +136,24 @@ export function CustomerFlow({ device, shift, teller, largeText, setLargeText }:
       reasons,
       language: isLanguage(i18n.language) ? i18n.language : config.branch.defaultLanguage,
     }));
-    if (result.ok) say(t('counter.thanks'));
-    setPhase(result.ok ? { name: 'thanks' } : { name: 'failed', reason: result.reason });
+    if (!result.ok) return setPhase({ name: 'failed', reason: result.reason });
+    say(t('counter.thanks'));
+    const thanks: Phase = { name: 'thanks' };
+    setPhase(thanks);
+    // The visit's survey code joins these thanks if they are still on screen when it is made (a
+    // moment: the chunk is loaded already); without it, the thanks are as they always were.
+    if (visitKey)
+      loadVisitSurvey()
+        .then((chunk) => chunk.visitSurvey(i18n, { config, deviceId: device.identity.deviceId, rating: result.value, onDone: done }))
+        .then((survey) => survey && setPhase((now) => (now === thanks ? { name: 'thanks', survey } : now)), console.error);
   }
 
   if (phase.name === 'thanks') {
     return (
-      <section class="thanks" role="status" aria-live="polite" data-screen="counter-thanks">
+      <section class={phase.survey ? 'thanks with-survey' : 'thanks'} role="status" aria-live="polite" data-screen="counter-thanks">
         <h1>{t('counter.thanks')}</h1>
         <p>{t('counter.thanksDetail')}</p>
+        {phase.survey}
       </section>
     );
   }
