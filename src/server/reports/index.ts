@@ -9,4 +9,5 @@ export { dayReport } from './day.ts';
 export { overviewReport } from './overview.ts';
 export { countersReport, tellersReport } from './ratings.ts';
 export { flagsReport } from './flags.ts';
+export { surveysReport } from './surveys.ts';
 export { waitingReport } from './waiting.ts';

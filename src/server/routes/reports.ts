@@ -21,6 +21,8 @@ import { branchesReport, complaintsReport, countersReport, dayReport, overviewRe
 import { alertTimesReport } from '../reports/alert-times.ts';
 import { flagsReport } from '../reports/flags.ts';
 import { waitingReport } from '../reports/waiting.ts';
+import { surveysReport } from '../reports/surveys.ts';
+import { SurveyReportExtraSchema, type SurveysReport } from '../../domain/survey-reports.ts';
 import type { FlagsReport, WaitingReport } from '../../domain/queue.ts';
 import type { AckTimes } from '../../domain/alerts.ts';
 import { dashboardActor, recordAudit } from '../services/audit.ts';
@@ -41,17 +43,21 @@ type PeriodReport<R> = (selection: BranchSelection, range: DayRange, now: number
 export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app, { db, now }) => {
   guardReports(app, db, now);
 
-  /** Checks the query, resolves the branches the viewer may see, and runs the report. */
+  /** Checks a report's query (`query`: the request's, or what is left of it once a report took its own fields), resolves the branches the viewer may see, and runs the report. */
+  async function runPeriodReport<R>(query: unknown, request: FastifyRequest, reply: FastifyReply, report: PeriodReport<R>): Promise<R | FastifyReply> {
+    const parsed = v.safeParse(ReportQuerySchema, query);
+    if (!parsed.success) return sendApiError(reply, 'bad-request', describeIssues(parsed.issues));
+    const { from, to, branchId, regionId } = parsed.output;
+    const selection = await resolveSelection(db, request.viewer, branchId, regionId);
+    if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
+    return report(selection.value, { from, to }, now(), request.viewer, request);
+  }
+
+  /** A route of a report over a period that takes the reports' query and nothing else. */
   const periodRoute =
     <R>(report: PeriodReport<R>) =>
-    async (request: FastifyRequest, reply: FastifyReply): Promise<R | FastifyReply> => {
-      const query = v.safeParse(ReportQuerySchema, request.query);
-      if (!query.success) return sendApiError(reply, 'bad-request', describeIssues(query.issues));
-      const { from, to, branchId, regionId } = query.output;
-      const selection = await resolveSelection(db, request.viewer, branchId, regionId);
-      if (!selection.ok) return sendApiError(reply, selection.reason === 'forbidden' ? 'forbidden' : 'not-found', selection.message);
-      return report(selection.value, { from, to }, now(), request.viewer, request);
-    };
+    (request: FastifyRequest, reply: FastifyReply): Promise<R | FastifyReply> =>
+      runPeriodReport(request.query, request, reply, report);
 
   /** GET /api/reports/overview?from&to[&branchId]: the three figures against their targets. */
   app.get('/overview', periodRoute<OverviewReport>(async (selection, range) => overviewReport(db, selection, range, await readTargets(db))));
@@ -84,6 +90,27 @@ export const reportRoutes: FastifyPluginAsync<ReportRoutesOptions> = async (app,
 
   /** GET /api/reports/flags?from&to[&branchId|&regionId]: flagged and excluded ratings, newest first, a page of them. */
   app.get('/flags', periodRoute<FlagsReport>((selection, range) => flagsReport(db, selection, range)));
+
+  /**
+   * GET /api/reports/surveys?from&to[&branchId|&regionId][&survey][&channel]: one survey's answers
+   * per question, branch and channel, beside the counter ratings. The survey and the channel are
+   * this report's own fields; the rest is every report's query.
+   */
+  app.get<{ Querystring: Record<string, unknown> }>('/surveys', async (request, reply): Promise<SurveysReport | FastifyReply> => {
+    const { survey, channel, ...rest } = request.query ?? {};
+    const extra = v.safeParse(SurveyReportExtraSchema, { survey, channel });
+    if (!extra.success) return sendApiError(reply, 'bad-request', describeIssues(extra.issues));
+    return runPeriodReport<SurveysReport | FastifyReply>(rest, request, reply, async (selection, range, at, viewer) => {
+      const report = await surveysReport(db, selection, range, at, viewer, extra.output);
+      if (!report.ok) return sendApiError(reply, 'not-found', report.message);
+      // Customers' words went to this viewer: the audit log says which survey's, and how many (docs/privacy.md).
+      const shown = report.value.survey?.questions.reduce((n, q) => n + (q.type === 'text' ? q.comments.length : 0), 0) ?? 0;
+      if (shown > 0) {
+        await recordAudit(db, dashboardActor(viewer, request.ip), { action: 'survey-text-view', subject: 'surveys-report', detail: { survey: report.value.survey!.id, comments: shown } }, at);
+      }
+      return report.value;
+    });
+  });
 
   /** GET /api/reports/branches?from&to[&regionId]: branches side by side, for head office and a regional manager (their region's). */
   app.get(

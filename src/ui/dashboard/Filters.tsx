@@ -35,11 +35,12 @@ export function Filters({
   const { route, navigate } = useRouter();
   const ids = { region: useId(), branch: useId(), period: useId(), from: useId(), to: useId(), problem: useId() };
   // The privacy desk finds a customer across the network, over days of its own: neither filter applies.
-  const showBranch = page !== 'branches' && page !== 'privacy';
+  // Nor to the surveys, which are the network's, each naming its own branches.
+  const showBranch = page !== 'branches' && page !== 'privacy' && page !== 'surveys';
   const showPeriod = usesPeriod(page);
   // Regions come above branches: head office picks one (or all), a regional manager's is named.
   const regions = me.regions ?? [];
-  const showRegion = page !== 'privacy' && seesAllBranches(me) && regions.length > 0;
+  const showRegion = page !== 'privacy' && page !== 'surveys' && seesAllBranches(me) && regions.length > 0;
 
   const choosePeriod = (period: string) => {
     if (!isPeriod(period)) return;

@@ -23,6 +23,8 @@ import { AlertRules } from './pages/AlertRules.tsx';
 import { Waiting } from './pages/Waiting.tsx';
 import { Flags } from './pages/Flags.tsx';
 import { QueueSystem } from './pages/QueueSystem.tsx';
+import { Surveys } from './pages/Surveys.tsx';
+import { SurveyResults } from './pages/SurveyResults.tsx';
 import { AlertBanner, AlertCount, AlertFeedContext, useAlertFeedState } from './alert-feed.tsx';
 import type { PageProps } from './pages/page.ts';
 import { PAGES, type Page } from './route.ts';
@@ -50,6 +52,8 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
   waiting: Waiting,
   flags: Flags,
   queue: QueueSystem,
+  surveys: Surveys,
+  'survey-results': SurveyResults,
 };
 
 /**
@@ -57,8 +61,8 @@ const SCREENS: Record<Page, ComponentType<PageProps>> = {
  * the privacy desk), and how they are set up (Manage). Every page is in exactly one group.
  */
 const NAV_GROUPS: readonly { id: 'reports' | 'manage'; pages: readonly Page[] }[] = [
-  { id: 'reports', pages: ['alerts', 'overview', 'tellers', 'counters', 'waiting', 'flags', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
-  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'queue', 'accounts', 'network', 'webhooks', 'alert-rules', 'email'] },
+  { id: 'reports', pages: ['alerts', 'overview', 'tellers', 'counters', 'waiting', 'flags', 'survey-results', 'branches', 'complaints', 'fleet', 'day-close', 'privacy'] },
+  { id: 'manage', pages: ['enroll', 'staff', 'setup', 'queue', 'accounts', 'network', 'webhooks', 'alert-rules', 'email', 'surveys'] },
 ];
 
 /**

@@ -27,7 +27,11 @@ import type { AlertRuleInput, AlertRulesView } from '../../domain/manage-alert-r
 import type { EmailRecipientAdd, EmailRecipientEdit, EmailRecipientsView, EmailRecipientView, EmailStatus, EmailTest, EmailTestResult } from '../../domain/manage-email.ts';
 import type { EventSourceLike, OpenEvents } from './alerts-stream.ts';
 import type { FlaggedRating, FlagsReport, WaitingReport } from '../../domain/queue.ts';
+import type { SurveyChannel } from '../../domain/survey.ts';
+import type { SurveysReport } from '../../domain/survey-reports.ts';
 import type { QueueCounterView, QueueImportResult, QueueSetup, QueueSystemKey, QueueSystemView } from '../../domain/queue-intake.ts';
+import type { CreateSurveyRequest, SurveyListResponse, SurveySummaryResponse, UpdateSurveyRequest } from '../../domain/manage-surveys.ts';
+import type { SurveyCardsRequest, SurveyCardsResponse } from '../../domain/survey-cards.ts';
 
 /**
  * The dashboard's one way to the server: its "store and sync". The dashboard is online only,
@@ -224,6 +228,8 @@ export interface DashboardApi {
    * with a reason (the branch's manager only). 'conflict': it was already so (409).
    */
   waiting(query: ReportQuery): Promise<ApiResult<WaitingReport>>;
+  /** Reports › Survey results: one survey (null: the one running, else the latest) on one channel (null: both), over the header's period and scope. */
+  surveyResults(query: ReportQuery, survey: string | null, channel: SurveyChannel | null): Promise<ApiResult<SurveysReport>>;
   flags(query: ReportQuery): Promise<ApiResult<FlagsReport>>;
   excludeRating(ratingId: string, reason: string): Promise<Result<RatingExclusion, ConflictFailure>>;
   includeRating(ratingId: string, reason: string): Promise<Result<RatingExclusion, ConflictFailure>>;
@@ -237,6 +243,17 @@ export interface DashboardApi {
   revokeQueueSystem(systemId: string): Promise<ApiResult<{ system: QueueSystemView }>>;
   setQueueCode(counterId: string, queueCode: string | null): Promise<Result<{ counter: QueueCounterView }, ConflictFailure>>;
   importQueueCsv(branchId: string, file: Blob): Promise<ApiResult<QueueImportResult>>;
+  /**
+   * Manage › Surveys (src/server/routes/manage-surveys.ts): head office's questionnaires and
+   * their schedules; a changed wording saved is a new version. A 400 names the field refused,
+   * which the page puts next to it; a 403 is a refusal of that change, which the page says.
+   */
+  surveys(): Promise<ApiResult<SurveyListResponse>>;
+  addSurvey(body: CreateSurveyRequest): Promise<ApiResult<SurveySummaryResponse>>;
+  editSurvey(surveyId: string, body: UpdateSurveyRequest): Promise<ApiResult<SurveySummaryResponse>>;
+  endSurvey(surveyId: string): Promise<ApiResult<SurveySummaryResponse>>;
+  /** Printed survey cards for a counter: codes made by the server, each usable once, with the address its QR code opens. */
+  surveyCards(body: SurveyCardsRequest): Promise<ApiResult<SurveyCardsResponse>>;
   onSession(listener: (event: SessionEvent) => void): () => void;
 }
 
@@ -377,6 +394,10 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     emailStatus: () => request<EmailStatus>('GET', '/api/manage/email/status'),
     sendTestEmail: (body) => request<EmailTestResult>('POST', '/api/manage/email/test', { body, ownForbidden: true }),
     waiting: report<WaitingReport>('/api/reports/waiting'),
+    surveyResults: (query, survey, channel) =>
+      request<SurveysReport>('GET', '/api/reports/surveys', {
+        query: { from: query.from, to: query.to, branchId: query.branchId, regionId: query.regionId, survey: survey ?? undefined, channel: channel ?? undefined },
+      }),
     flags: report<FlagsReport>('/api/reports/flags'),
     excludeRating: (ratingId, reason) => withConflict<RatingExclusion>('POST', `/api/ratings/${encodeURIComponent(ratingId)}/exclusion`, { reason }),
     includeRating: (ratingId, reason) => withConflict<RatingExclusion>('POST', `/api/ratings/${encodeURIComponent(ratingId)}/inclusion`, { reason }),
@@ -385,6 +406,11 @@ export function createDashboardApi(options: DashboardApiOptions): DashboardApi {
     revokeQueueSystem: (systemId) => request<{ system: QueueSystemView }>('POST', `/api/manage/queue/systems/${encodeURIComponent(systemId)}/revoke`, { body: {}, ownForbidden: true }),
     setQueueCode: (counterId, queueCode) => withConflict<{ counter: QueueCounterView }>('PUT', `/api/manage/counters/${encodeURIComponent(counterId)}/queue-code`, { queueCode }),
     importQueueCsv: (branchId, file) => sendCsv<QueueImportResult>(`/api/manage/branches/${encodeURIComponent(branchId)}/queue/import`, file),
+    surveys: () => request<SurveyListResponse>('GET', '/api/manage/surveys'),
+    addSurvey: (body) => request<SurveySummaryResponse>('POST', '/api/manage/surveys', { body, ownForbidden: true }),
+    editSurvey: (surveyId, body) => request<SurveySummaryResponse>('PUT', `/api/manage/surveys/${encodeURIComponent(surveyId)}`, { body, ownForbidden: true }),
+    endSurvey: (surveyId) => request<SurveySummaryResponse>('POST', `/api/manage/surveys/${encodeURIComponent(surveyId)}/end`, { body: {}, ownForbidden: true }),
+    surveyCards: (body) => request<SurveyCardsResponse>('POST', '/api/manage/surveys/cards', { body, ownForbidden: true }),
     onSession(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

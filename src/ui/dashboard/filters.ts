@@ -18,8 +18,8 @@ export function branchOf(route: DashboardRoute, me: Me): BranchRef | null {
 /** Head office and a regional manager compare branches; a branch manager has one. */
 export const seesAllBranches = (me: Me): boolean => managesBranchManagers(me);
 
-/** Pages for head office alone: the privacy desk (customers' requests, the audit log). */
-const HEAD_OFFICE_PAGES: readonly Page[] = ['privacy'];
+/** Pages for head office alone: the privacy desk (customers' requests, the audit log), the network's surveys. */
+const HEAD_OFFICE_PAGES: readonly Page[] = ['privacy', 'surveys'];
 /** Pages above a branch: the branches side by side (head office every branch, a regional manager their region's). */
 const ABOVE_BRANCH_PAGES: readonly Page[] = ['branches', 'network', 'webhooks'];
 

@@ -57,6 +57,14 @@ import queueEn from '../../locales/manage-queue/en.json';
 import queueEs from '../../locales/manage-queue/es.json';
 import queueZhHans from '../../locales/manage-queue/zh-Hans.json';
 import queueZhHant from '../../locales/manage-queue/zh-Hant.json';
+import surveysEn from '../../locales/manage-surveys/en.json';
+import surveyReportsEn from '../../locales/survey-reports/en.json';
+import surveyReportsEs from '../../locales/survey-reports/es.json';
+import surveyReportsZhHans from '../../locales/survey-reports/zh-Hans.json';
+import surveyReportsZhHant from '../../locales/survey-reports/zh-Hant.json';
+import surveysEs from '../../locales/manage-surveys/es.json';
+import surveysZhHans from '../../locales/manage-surveys/zh-Hans.json';
+import surveysZhHant from '../../locales/manage-surveys/zh-Hant.json';
 
 type Texts = { [key: string]: string | Texts };
 
@@ -81,10 +89,10 @@ export function mergeTexts(...trees: Texts[]): Texts {
  * their own; the Manage pages keep theirs in files of their own (src/locales/manage-*).
  */
 export const dashboardResources: Record<Language, Texts> = {
-  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans, alertsZhHans, webhooksZhHans, alertRulesZhHans, emailZhHans, waitingZhHans, flagsZhHans, queueZhHans),
-  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant, alertsZhHant, webhooksZhHant, alertRulesZhHant, emailZhHant, waitingZhHant, flagsZhHant, queueZhHant),
-  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn, alertsEn, webhooksEn, alertRulesEn, emailEn, waitingEn, flagsEn, queueEn),
-  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs, alertsEs, webhooksEs, alertRulesEs, emailEs, waitingEs, flagsEs, queueEs),
+  'zh-Hans': mergeTexts(zhHans, networkZhHans, accountsZhHans, setupZhHans, tabletsZhHans, cameraZhHans, pinsZhHans, alertsZhHans, webhooksZhHans, alertRulesZhHans, emailZhHans, waitingZhHans, flagsZhHans, queueZhHans, surveysZhHans, surveyReportsZhHans),
+  'zh-Hant': mergeTexts(zhHant, networkZhHant, accountsZhHant, setupZhHant, tabletsZhHant, cameraZhHant, pinsZhHant, alertsZhHant, webhooksZhHant, alertRulesZhHant, emailZhHant, waitingZhHant, flagsZhHant, queueZhHant, surveysZhHant, surveyReportsZhHant),
+  en: mergeTexts(en, networkEn, accountsEn, setupEn, tabletsEn, cameraEn, pinsEn, alertsEn, webhooksEn, alertRulesEn, emailEn, waitingEn, flagsEn, queueEn, surveysEn, surveyReportsEn),
+  es: mergeTexts(es, networkEs, accountsEs, setupEs, tabletsEs, cameraEs, pinsEs, alertsEs, webhooksEs, alertRulesEs, emailEs, waitingEs, flagsEs, queueEs, surveysEs, surveyReportsEs),
 };
 
 /** Adds the dashboard texts to an i18next instance; doing it again changes nothing. */

@@ -7,7 +7,7 @@ import { LocalDaySchema, PERIOD_KINDS, type LocalDay, type PeriodKind } from '..
  * Pure: parsing and writing an address; router.ts follows the browser's history.
  */
 
-export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll', 'staff', 'setup', 'accounts', 'network', 'alerts', 'webhooks', 'alert-rules', 'email', 'waiting', 'flags', 'queue'] as const;
+export const PAGES = ['overview', 'tellers', 'counters', 'branches', 'complaints', 'fleet', 'day-close', 'privacy', 'enroll', 'staff', 'setup', 'accounts', 'network', 'alerts', 'webhooks', 'alert-rules', 'email', 'waiting', 'flags', 'queue', 'surveys', 'survey-results'] as const;
 export type Page = (typeof PAGES)[number];
 
 /*
@@ -15,8 +15,8 @@ export type Page = (typeof PAGES)[number];
  * acknowledged), but its time-to-acknowledge figure covers the header's period: it reads the
  * period, so it is not among the pages below that ignore it.
  */
-/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now, the roster, the counters and lists and the queue system's keys are as they are now. */
-export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll' && page !== 'staff' && page !== 'setup' && page !== 'accounts' && page !== 'network' && page !== 'webhooks' && page !== 'alert-rules' && page !== 'email' && page !== 'queue';
+/** Pages that read the period in the header; the fleet is now, a day close has its own day, the privacy desk its own days, enrollment codes are made now, the roster, the counters and lists the queue system's keys and the surveys are as they are now. */
+export const usesPeriod = (page: Page): boolean => page !== 'fleet' && page !== 'day-close' && page !== 'privacy' && page !== 'enroll' && page !== 'staff' && page !== 'setup' && page !== 'accounts' && page !== 'network' && page !== 'webhooks' && page !== 'alert-rules' && page !== 'email' && page !== 'queue' && page !== 'surveys';
 
 export const BASE_PATH = '/dashboard';
 

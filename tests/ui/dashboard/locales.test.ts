@@ -13,6 +13,9 @@ import { FLAG_KINDS } from '../../../src/domain/queue.ts';
 import { REASON_SCORES } from '../../../src/domain/reason.ts';
 import { AUDIT_ACTIONS, RETENTION_FIELDS, type Erasure, type Verified } from '../../../src/domain/privacy.ts';
 import { FLEET_STATES } from '../../../src/domain/reports.ts';
+import { QUESTION_TYPES, SURVEY_CHANNELS } from '../../../src/domain/survey.ts';
+import type { DraftProblem } from '../../../src/ui/dashboard/survey-draft.ts';
+import type { SurveyState } from '../../../src/ui/dashboard/pages/Surveys.tsx';
 import type { ApiFailure } from '../../../src/ui/dashboard/api.ts';
 import type { RangeProblem } from '../../../src/ui/dashboard/filters.ts';
 import { QUERY_KINDS, QUERY_PROBLEMS, type AuditDaysProblem } from '../../../src/ui/dashboard/privacy.ts';
@@ -36,6 +39,9 @@ const FAILURES = {
   'password-change-required': '403 { code: password-change-required }',
   'wrong-password': '403 { code: wrong-password }',
 } as const satisfies Record<ApiFailure, string>;
+// Manage › Surveys: what a field of the editor may lack, and where a survey is in its days.
+const DRAFT_PROBLEMS = { empty: '', tooLong: '', fewOptions: '', manyOptions: '', noQuestions: '', manyQuestions: '', noDay: '', reversed: '', past: '', noBranches: '', noChannels: '' } as const satisfies Record<DraftProblem['code'], string>;
+const SURVEY_STATES = { running: '', scheduled: '', ended: '' } as const satisfies Record<SurveyState, string>;
 // Every rule of a new password the change screen may name, as `dashboard.password.problem.<problem>`.
 const NEW_PASSWORD_PROBLEMS = { 'current-empty': '', 'too-short': '', 'too-long': '', 'same-as-current': '', mismatch: '' } as const satisfies Record<NewPasswordProblem, string>;
 const RANGE_PROBLEMS = { incomplete: '', reversed: '', 'too-long': '' } as const satisfies Record<RangeProblem, string>;
@@ -99,6 +105,13 @@ const BUILT_KEYS = [
   ...['exclude', 'include'].flatMap((act) => [`dashboard.flags.${act}`, `dashboard.flags.${act}Named`, `dashboard.flags.errors.conflict.${act}`]),
   ...['forbidden', 'bad-request', 'not-found'].flatMap((reason) => [`dashboard.flags.errors.${reason}`, `dashboard.queue.errors.${reason}`]),
   ...['invalid-event', 'unknown-counter', 'other'].map((reason) => `dashboard.queue.import.reason.${reason}`),
+  ...QUESTION_TYPES.flatMap((type) => [`dashboard.surveys.type.${type}`, `dashboard.surveys.typeHint.${type}`]),
+  ...SURVEY_CHANNELS.flatMap((channel) => [`dashboard.surveys.channel.${channel}`, `dashboard.surveys.channelHint.${channel}`]),
+  ...Object.keys(SURVEY_STATES).flatMap((state) => [`dashboard.surveys.state.${state}`, `dashboard.surveys.stateWord.${state}`]),
+  ...Object.keys(DRAFT_PROBLEMS).map((code) => `dashboard.surveys.errors.${code}`),
+  ...['forbidden', 'bad-request', 'not-found'].map((reason) => `dashboard.surveys.errors.${reason}`),
+  ...['forbidden', 'not-found'].map((reason) => `dashboard.surveys.cards.errors.${reason}`),
+  ...SURVEY_CHANNELS.map((channel) => `dashboard.surveyResults.channels.${channel}`),
 ];
 
 describe('the dashboard locales', () => {

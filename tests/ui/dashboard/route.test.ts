@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { branchesOf, branchOf, rangeOf, regionOf, reportQuery } from '../../../src/ui/dashboard/filters.ts';
+import { branchesOf, branchOf, mayOpen, rangeOf, regionOf, reportQuery } from '../../../src/ui/dashboard/filters.ts';
 import { parseRoute, routeUrl, type DashboardRoute } from '../../../src/ui/dashboard/route.ts';
 import type { Me } from '../../../src/domain/reports.ts';
 
@@ -16,6 +16,8 @@ describe('the address of a dashboard view', () => {
     ['/dashboard/day-close', '?branch=' + BRANCH + '&day=2026-11-22', route({ page: 'day-close', branchId: BRANCH, day: '2026-11-22' })],
     ['/dashboard/nowhere', '?period=decade&from=2026-02-30', route()],
     ['/dashboard/branches', '?region=' + OTHER, route({ page: 'branches', regionId: OTHER })],
+    ['/dashboard/surveys', '', route({ page: 'surveys' })],
+    ['/dashboard/survey-results', '?period=quarter', route({ page: 'survey-results', period: 'quarter' })],
   ])('given %s%s, then it reads as that view (anything unknown falls back)', (path, search, expected) => {
     expect(parseRoute(path, search)).toEqual(expected);
   });
@@ -63,6 +65,15 @@ describe('the filters of a viewer', () => {
     const regional: Me = { ...headOffice, staffNumber: 'RM1', role: 'regional-manager', regions: [{ id: 'north', name: 'North' }] };
     expect(branchOf(route({ branchId: OTHER }), regional)?.name).toBe('Harbour Road');
     expect(branchOf(route(), regional)).toBeNull();
+  });
+
+  it('given the surveys, then head office alone is offered to write them, and every report role their results', () => {
+    expect(mayOpen('surveys', headOffice)).toBe(true);
+    expect(mayOpen('surveys', { ...headOffice, role: 'regional-manager' })).toBe(false);
+    expect(mayOpen('surveys', manager)).toBe(false);
+    // Their results are a report: every report role reads them, of the branches it sees.
+    expect(mayOpen('survey-results', manager)).toBe(true);
+    expect(mayOpen('survey-results', { ...headOffice, role: 'regional-manager' })).toBe(true);
   });
 
   it('given a branch manager, then their branch whatever the address says', () => {
