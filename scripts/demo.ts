@@ -72,9 +72,9 @@ if (await hasAnyBranch(database.db)) {
     }
   }
   queueKeys = seeded.branches.map((b) => b.queueKey);
-  const { ratings, opinions, caseEvents, tickets, queueEvents } = seeded.counts;
+  const { ratings, opinions, caseEvents, tickets, queueEvents, surveyResponses } = seeded.counts;
   console.log(
-    `Seeded ${ratings} ratings, ${opinions} opinion-box entries, ${caseEvents} complaint-case events and ${tickets} queue tickets (${queueEvents} events) ` +
+    `Seeded ${ratings} ratings, ${opinions} opinion-box entries, ${caseEvents} complaint-case events, ${tickets} queue tickets (${queueEvents} events) and ${surveyResponses} survey responses ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s, through the same ingest and queue intake as the tablets and queue systems, ratings joined to their tickets.`,
   );
 }

@@ -14,6 +14,7 @@ import type { Database } from '../db/schema.ts';
 import { findDeviceByTokenHash, type KnownDevice } from '../repositories/devices.ts';
 import { hashSecret } from '../secrets.ts';
 import { seededRandom } from './random.ts';
+import { seedSurveys } from './surveys.ts';
 import { queueDaySeed, simulateQueueDay } from './queue-day.ts';
 import { addBranch, addCounter } from '../services/branches.ts';
 import { enrollDevice, issueEnrollmentCode } from '../services/enrollment.ts';
@@ -72,6 +73,8 @@ export interface DemoCounts {
   shiftEvents: number;
   tickets: number;
   queueEvents: number;
+  /** Survey responses, from the lobby tablets and from phones (surveys.ts). */
+  surveyResponses: number;
 }
 
 export interface SeededDemo {
@@ -121,7 +124,7 @@ const between = (random: Random, from: number, to: number): number => from + Mat
 
 export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Promise<SeededDemo> {
   const random = seededRandom(options.seed ?? 20261130);
-  const counts: DemoCounts = { ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0, tickets: 0, queueEvents: 0 };
+  const counts: DemoCounts = { ratings: 0, opinions: 0, caseEvents: 0, shiftEvents: 0, tickets: 0, queueEvents: 0, surveyResponses: 0 };
   const branches: SeededBranch[] = [];
   const queueSystems = options.queueSystems ?? true;
   for (const plan of options.branches ?? DEMO_BRANCHES) {
@@ -141,6 +144,8 @@ export async function seedDemo(db: Kysely<Database>, options: DemoOptions): Prom
       counts.queueEvents += records.queueDays.reduce((n, d) => n + d.events.length, 0);
     }
   }
+  const plans = options.branches ?? DEMO_BRANCHES;
+  counts.surveyResponses = await seedSurveys(db, branches, { now: options.now, days: options.days, random, languageOf: (b) => plans.find((p) => p.key === b.key)!.language });
   await reportHealth(db, branches, options.now, random);
   await acknowledgeHistory(db, branches, options, random);
   // What the server's matcher does every two seconds, done now so the demo opens with every day joined.
