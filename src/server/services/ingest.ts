@@ -20,7 +20,7 @@ import {
   type SyncRecord,
 } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
-import { inTransaction } from '../db/transaction.ts';
+import { inTransaction, runningAgainOnDeadlock } from '../db/transaction.ts';
 import { seenAt, touchDevice, type KnownDevice } from '../repositories/devices.ts';
 import {
   heldRecords,
@@ -415,21 +415,19 @@ export async function ingestPush(
   const scope = await readBranchScope(db, device, push.records);
   const { results, rows, caseEvents, surveyResponses, unverified } = triageRecords(push.records, device, scope, now, clockOffsetOf(push.health, now));
   if (unverified.length > 0) onUnverified(unverified);
-  let claims: ClaimsByKind;
   // Case events read the cases they apply to, so they cannot ride in one blind statement;
   // nor can records that raise alerts, which are raised in the push's transaction (services/alerts.ts),
   // nor survey responses, whose answer rows are written for the responses the insert stored.
   // Entry reads can: their opinions were checked with the scope, and a read twice is stored once.
   const raises = mayRaiseAlerts(rows);
   const atOnce = caseEvents.length === 0 && surveyResponses.length === 0 && !raises;
-  const storedAtOnce = atOnce ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address), timeZone: device.timeZone }) : null;
-  let raised = 0;
-  if (storedAtOnce) {
+  const store = async (): Promise<{ claims: ClaimsByKind; raised: number }> => {
+    const storedAtOnce = atOnce ? await storePushAtOnce(db, rows, { id: device.id, seen: seenAt(db, now, push.health, push.address), timeZone: device.timeZone }) : null;
     // Read after the statement's commit: a row that kept an id from this push is committed
     // (the insert waited for it), and pushed rows are never changed or deleted.
-    claims = await judgePushedRows(db, rows, storedAtOnce);
-  } else {
-    claims = await inTransaction(db, async (trx) => {
+    if (storedAtOnce) return { claims: await judgePushedRows(db, rows, storedAtOnce), raised: 0 };
+    let raised = 0;
+    const claims = await inTransaction(db, async (trx) => {
       const stored = await insertPushedRows(trx, rows, device.timeZone);
       const pushed = await judgePushedRows(trx, rows, stored);
       const responses = await storeSurveyResponses(trx, surveyResponses);
@@ -441,7 +439,9 @@ export async function ingestPush(
       await touchDevice(trx, device.id, now, push.health, push.address);
       return { ...pushed, 'case-event': cases, ...responses };
     });
-  }
+    return { claims, raised };
+  };
+  const { claims, raised } = await runningAgainOnDeadlock(db, store);
   // The live streams of this server hear it at once; the others' within their next read.
   if (raised > 0) alertsChanged();
   return { results: answerClaims(results, push.records.map(kindOf), claims), serverTime: now, configVersion: device.configVersion };
