@@ -66,7 +66,7 @@ describeEachDatabase('npm run admin, privacy', (kind) => {
   it('given nothing due, when the admin runs the purge, then it says what it blanked: nothing', async () => {
     expect(await admin('purge')).toEqual({
       code: 0,
-      stdout: 'Blanked: contact details of 0 entries, words of 0 entries, 0 cases (0 events); 0 audit rows past their period deleted.\n',
+      stdout: 'Blanked: contact details of 0 entries, words of 0 entries, 0 cases (0 events), comments of 0 survey responses; 0 audit rows past their period deleted.\n',
       stderr: '',
     });
   });

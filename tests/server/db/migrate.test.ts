@@ -33,7 +33,7 @@ describeEachDatabase('migrations', (kind) => {
       'alert_events', 'alert_rules', 'alerts', 'attempts', 'audit_log', 'blankings', 'branches', 'case_days', 'case_events', 'complaint_cases', 'counters', 'day_closes', 'devices',
       'email_recipients', 'enrollment_codes', 'job_runs', 'match_dirty', 'notification_attempts', 'notifications', 'opinion_days', 'opinion_reads', 'opinions', 'queue_events', 'queue_systems',
       'rating_branch_days', 'rating_days', 'rating_exclusions', 'rating_flags', 'rating_reason_days', 'ratings', 'reasons', 'regions', 'retired_tokens', 'sessions', 'settings',
-      'shift_events', 'staff_accounts', 'staff_sessions', 'tellers', 'tickets', 'topics', 'wait_days', 'wait_hours', 'wait_score_days', 'webhooks',
+      'shift_events', 'staff_accounts', 'staff_sessions', 'survey_answers', 'survey_responses', 'survey_versions', 'surveys', 'tellers', 'tickets', 'topics', 'wait_days', 'wait_hours', 'wait_score_days', 'webhooks',
     ]);
   });
 
