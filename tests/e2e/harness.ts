@@ -506,7 +506,11 @@ export async function scanQr(image: Locator): Promise<string | null> {
     const context = canvas.getContext('2d')!;
     context.drawImage(img, 0, 0);
     const data = context.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: data.width, height: data.height, pixels: Array.from(data.data) };
+    // As one string, not an array of numbers: a million pixels' bytes cross to Node in
+    // milliseconds this way, and in seconds as an array.
+    let bytes = '';
+    for (let i = 0; i < data.data.length; i += 0x8000) bytes += String.fromCharCode(...data.data.subarray(i, i + 0x8000));
+    return { width: data.width, height: data.height, pixels: btoa(bytes) };
   });
-  return jsQR(Uint8ClampedArray.from(pixels), width, height)?.data ?? null;
+  return jsQR(new Uint8ClampedArray(Buffer.from(pixels, 'base64')), width, height)?.data ?? null;
 }
