@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['tap.ts', 'tablet.ts', 'drain.ts', 'ingest.ts', 'reports.ts', 'waiting.ts'];
+const BENCHES = ['tap.ts', 'tablet.ts', 'drain.ts', 'ingest.ts', 'reports.ts', 'waiting.ts', 'phone.ts'];
 
 let failed = 0;
 for (const bench of BENCHES) {
