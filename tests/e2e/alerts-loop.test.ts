@@ -15,9 +15,10 @@ import { axeViolations, enrollmentCodeOf, enrollTablet, eventually, firstTellerO
 // page and waits for its stream to be live; a counter tablet's "dissatisfied" tap reaches the
 // server, and the alert is on the dashboard within a second of the push's answer; it is
 // acknowledged with a comment; the receiver got `alert-raised` once, signed, after two failures.
-// Real Chromium, real server, axe-core on the page and the dialog, screenshots for the docs.
+// Real Chromium, real server, axe-core on the page and the dialog; screenshots in $SCREENSHOT_DIR (/tmp/bv-alerts by default) to copy into docs/screens.
 
-const SCREENS = join(process.cwd(), 'docs', 'screens');
+// Screenshots for a person to look at, and to copy into docs/screens: never written into the repository by a test run.
+const SCREENS = process.env.SCREENSHOT_DIR ?? '/tmp/bv-alerts';
 
 /** What the receiver was sent, in order, and what it answered. */
 type Received = { headers: IncomingHttpHeaders; body: string; status: number };

@@ -131,8 +131,8 @@ async function newTablet(viewport: { width: number; height: number }): Promise<P
   return context.newPage();
 }
 
-/** Where the screenshots of the lobby's survey go for a person to look at (git-ignored). */
-const LOOK_DIR = join(import.meta.dirname, '../../look/lobby-survey');
+/** Where the screenshots of the lobby's survey go for a person to look at ($SCREENSHOT_DIR, /tmp/bv-look by default). */
+const LOOK_DIR = join(process.env.SCREENSHOT_DIR ?? '/tmp/bv-look', 'lobby-survey');
 
 const words = (en: string, es: string, hans: string, hant: string) => ({ en, es, 'zh-Hans': hans, 'zh-Hant': hant });
 
@@ -197,8 +197,8 @@ function scheduleLobbySurvey(dataDir: string, branchId: string): void {
   }
 }
 
-/** Where the screenshots of the counter's thanks with a survey code go for a person to look at (git-ignored). */
-const COUNTER_LOOK_DIR = join(import.meta.dirname, '../../look/counter-survey');
+/** Where the screenshots of the counter's thanks with a survey code go for a person to look at ($SCREENSHOT_DIR, /tmp/bv-look by default). */
+const COUNTER_LOOK_DIR = join(process.env.SCREENSHOT_DIR ?? '/tmp/bv-look', 'counter-survey');
 
 /**
  * Schedules a survey on the phone channel at every branch, in the server's SQLite file (as the
