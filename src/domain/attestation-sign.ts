@@ -1,3 +1,4 @@
+import { fromBase64Url, toBase64Url } from './base64url.ts';
 import { signedContent } from './canonical.ts';
 import type { Attestation } from './attestation.ts';
 
@@ -10,15 +11,14 @@ import type { Attestation } from './attestation.ts';
 /** The bytes a record's signature covers: its canonical JSON without the attestation itself. */
 export const signedBytes = (record: object): Uint8Array => new TextEncoder().encode(signedContent(record));
 
-export const toBase64Url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-export const fromBase64Url = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-
 /**
  * Imports a session's key for signing. Not extractable: a script on the page can use it while
  * the page lives, but cannot copy it out, and nothing of it reaches IndexedDB.
  */
 export async function importSessionKey(key: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', fromBase64Url(key) as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const raw = fromBase64Url(key);
+  if (!raw) throw new TypeError('a session key is base64url');
+  return crypto.subtle.importKey('raw', raw as BufferSource, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
 /** Signs a record with a session's key: the `server` attestation it then carries. */

@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from './language.ts';
 import { LocalDaySchema, type LocalDay } from './period.ts';
 import { chars, MAX_OPTIONS, MAX_QUESTIONS, SurveyItemIdSchema, type Answer } from './survey-record.ts';
 
-export { AnswerSchema, AnswersSchema, chars, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_ANSWER, SurveyItemIdSchema, SurveyResponseSchema } from './survey-record.ts';
+export { AnswerSchema, AnswersSchema, MAX_OPTIONS, MAX_QUESTIONS, MAX_TEXT_ANSWER, SurveyItemIdSchema, SurveyResponseSchema } from './survey-record.ts';
 export type { Answer, SurveyResponse } from './survey-record.ts';
 
 /**

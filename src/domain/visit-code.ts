@@ -14,6 +14,10 @@
  * no valibot here, so the counter's chunk that makes codes stays small.
  */
 
+import { fromBase64Url, toBase64Url } from './base64url.ts';
+
+export { toBase64Url };
+
 /** How long a visit's code can be used after the visit. */
 export const VISIT_CODE_TTL_MS = 48 * 3600_000;
 /** How long a printed card's code can be used after it was printed. */
@@ -37,17 +41,6 @@ export type VisitClaim =
 
 /** A code read for its shape: the claim, the signed bytes and the mac, and the id it is used once under. */
 export type ReadCode = { claim: VisitClaim; signed: Uint8Array; mac: Uint8Array; codeId: string };
-
-export const toBase64Url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    return Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
 
 const HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -176,20 +176,19 @@ const FULLEST_SURVEY: Questionnaire = {
 };
 
 /**
- * Schedules FULLEST_SURVEY on the lobby channel at every branch, in the server's SQLite file
- * (as the manage API would), and moves the branch's configuration on: a tablet that enrolls or
- * pulls afterwards holds it.
+ * Schedules a survey on one channel at every branch, in the server's SQLite file (as the manage
+ * API would), and moves the branch's configuration on: a tablet that enrolls or pulls afterwards
+ * holds it (a counter with its visit key).
  */
-function scheduleLobbySurvey(dataDir: string, branchId: string): void {
+function scheduleSurvey(dataDir: string, branchId: string, survey: { id: string; name: string; channel: 'lobby' | 'phone'; questionnaire: Questionnaire }): void {
   const db = new Database(join(dataDir, SQLITE_FILE_NAME), { fileMustExist: true });
   try {
     const today = localDayOf(Date.now(), 'UTC');
-    const id = '0190a0b0-0000-7000-8000-00000000f17e';
     const now = Date.now();
     db.transaction(() => {
       db.prepare('insert into surveys (id, name, current_version, starts_on, ends_on, branch_ids, channels, created_at, created_by, updated_at) values (?, ?, 1, ?, ?, null, ?, ?, ?, ?)')
-        .run(id, 'Fit test', addDays(today, -30), addDays(today, 30), JSON.stringify(['lobby']), now, 'fit-test', now);
-      db.prepare('insert into survey_versions (survey_id, version, questionnaire, created_at, created_by) values (?, 1, ?, ?, ?)').run(id, JSON.stringify(FULLEST_SURVEY), now, 'fit-test');
+        .run(survey.id, survey.name, addDays(today, -30), addDays(today, 30), JSON.stringify([survey.channel]), now, 'fit-test', now);
+      db.prepare('insert into survey_versions (survey_id, version, questionnaire, created_at, created_by) values (?, 1, ?, ?, ?)').run(survey.id, JSON.stringify(survey.questionnaire), now, 'fit-test');
       db.prepare('update branches set config_version = config_version + 1 where id = ?').run(branchId);
     })();
   } finally {
@@ -199,28 +198,6 @@ function scheduleLobbySurvey(dataDir: string, branchId: string): void {
 
 /** Where the screenshots of the counter's thanks with a survey code go for a person to look at ($SCREENSHOT_DIR, /tmp/bv-look by default). */
 const COUNTER_LOOK_DIR = join(process.env.SCREENSHOT_DIR ?? '/tmp/bv-look', 'counter-survey');
-
-/**
- * Schedules a survey on the phone channel at every branch, in the server's SQLite file (as the
- * manage API would), and moves the branch's configuration on: the counter's next pull holds it,
- * with the counter's visit key.
- */
-function schedulePhoneSurvey(dataDir: string, branchId: string): void {
-  const db = new Database(join(dataDir, SQLITE_FILE_NAME), { fileMustExist: true });
-  try {
-    const today = localDayOf(Date.now(), 'UTC');
-    const id = '0190a0b0-0000-7000-8000-00000000f1a0';
-    const now = Date.now();
-    db.transaction(() => {
-      db.prepare('insert into surveys (id, name, current_version, starts_on, ends_on, branch_ids, channels, created_at, created_by, updated_at) values (?, ?, 1, ?, ?, null, ?, ?, ?, ?)')
-        .run(id, 'Fit test, phone', addDays(today, -30), addDays(today, 30), JSON.stringify(['phone']), now, 'fit-test', now);
-      db.prepare('insert into survey_versions (survey_id, version, questionnaire, created_at, created_by) values (?, 1, ?, ?, ?)').run(id, JSON.stringify(aQuestionnaire()), now, 'fit-test');
-      db.prepare('update branches set config_version = config_version + 1 where id = ?').run(branchId);
-    })();
-  } finally {
-    db.close();
-  }
-}
 
 describe('every customer screen on a tablet', () => {
   it('given the counter at each size, language and text size, then every control of the closed window, the faces, the attract state, the reasons and the thanks, with a survey code and without, is on screen, uncovered, large enough, and axe finds nothing', async () => {
@@ -274,7 +251,7 @@ describe('every customer screen on a tablet', () => {
       }
       // A phone survey runs: the thanks show the visit's code for the customer's phone, and Done.
       const branch = await firstBranchId(dataDir);
-      schedulePhoneSurvey(dataDir, branch);
+      scheduleSurvey(dataDir, branch, { id: '0190a0b0-0000-7000-8000-00000000f1a0', name: 'Fit test, phone', channel: 'phone', questionnaire: aQuestionnaire() });
       await eventually('the phone survey on the counter', async () => {
         await openStatusCorner(page);
         await page.locator('[data-testid="status-corner"] .status-details > button').click();
@@ -344,7 +321,7 @@ describe('every customer screen on a tablet', () => {
     const footer = '.step-footer button';
     try {
       // A survey runs at the branch: the invitation offers it beside the opinion box.
-      scheduleLobbySurvey(dataDir, await firstBranchId(dataDir));
+      scheduleSurvey(dataDir, await firstBranchId(dataDir), { id: '0190a0b0-0000-7000-8000-00000000f17e', name: 'Fit test', channel: 'lobby', questionnaire: FULLEST_SURVEY });
       await page.goto(base);
       await page.getByLabel('Enrollment code').fill(lobbyCodeOf(server!.firstRun()).toLowerCase());
       await page.getByRole('button', { name: 'Enroll this tablet' }).click();

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import type { Language } from '../../domain/language.ts';
+import { LANGUAGES, type Language } from '../../domain/language.ts';
 import { addDays, localDayOf, startOfLocalDay } from '../../domain/period.ts';
 import type { Score } from '../../domain/rating.ts';
 import type { Answer, Questionnaire, SurveyResponse } from '../../domain/survey.ts';
@@ -114,6 +114,8 @@ export async function seedSurveys(db: Kysely<Database>, branches: readonly Seede
   for (const [index, branch] of branches.entries()) {
     const timeZone = branch.devices.lobby.timeZone;
     const tellerIds = [...branch.tellers.values()];
+    // Most customers answer in the branch's language; one in five in another.
+    const customerLanguage = (): Language => (random() < 0.8 ? languageOf(branch) : pick(random, LANGUAGES));
     const keys = await Promise.all(branch.devices.counters.map((d) => importVisitKey(visitKeyOf(secret, d.id))));
     const lobby: SurveyResponse[] = [];
     const phone: NewSurveyResponseRow[] = [];
@@ -125,7 +127,7 @@ export async function seedSurveys(db: Kysely<Database>, branches: readonly Seede
       for (let n = Math.floor(random() * 4); n > 0; n--) {
         const createdAt = at();
         if (createdAt > now) continue;
-        const language = random() < 0.8 ? languageOf(branch) : pick(random, ['zh-Hans', 'zh-Hant', 'en', 'es'] as const);
+        const language = customerLanguage();
         lobby.push({ kind: 'survey-response', id: uuidv7(), branchId: branch.id, surveyId: survey.id, version: 1, answers: answersOf(random, index, language), language, createdAt });
       }
       for (let n = 3 + Math.floor(random() * 6); n > 0; n--) {
@@ -137,7 +139,7 @@ export async function seedSurveys(db: Kysely<Database>, branches: readonly Seede
         const nonce = toBase64Url(Uint8Array.from({ length: 6 }, () => Math.floor(random() * 256)));
         const code = await makeVisitCode(keys[device]!, { kind: 'visit', deviceId: counter.id, counterId: counter.counterId!, tellerId: pick(random, tellerIds), at: visitedAt, nonce });
         const { claim, codeId } = readVisitCode(code)!;
-        const language = random() < 0.8 ? languageOf(branch) : pick(random, ['zh-Hans', 'zh-Hant', 'en', 'es'] as const);
+        const language = customerLanguage();
         phone.push({
           id: uuidv7(),
           survey_id: survey.id,

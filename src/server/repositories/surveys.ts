@@ -20,7 +20,8 @@ export type StoredSurvey = {
   updatedAt: number;
 };
 
-const scheduleOf = (row: Pick<SurveyRow, 'starts_on' | 'ends_on' | 'branch_ids' | 'channels'>): SurveySchedule => ({
+/** A survey row's schedule, its JSON columns parsed. */
+export const scheduleOf = (row: Pick<SurveyRow, 'starts_on' | 'ends_on' | 'branch_ids' | 'channels'>): SurveySchedule => ({
   startsOn: row.starts_on,
   endsOn: row.ends_on,
   branchIds: row.branch_ids === null ? null : (JSON.parse(row.branch_ids) as string[]),

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import { findBranch } from '../repositories/branches.ts';
 import { findCounter } from '../repositories/counters.ts';
 import { findDevice } from '../repositories/devices.ts';
+import { scheduleOf } from '../repositories/surveys.ts';
 import { findTeller } from '../repositories/tellers.ts';
 import { cardKeyOf, visitCodeSecret, visitKeyOf } from './visit-keys.ts';
 
@@ -87,8 +88,8 @@ export interface PhoneSurvey {
 export async function runningSurveyAt(db: Kysely<Database>, branchId: string, channel: SurveyChannel, day: LocalDay): Promise<PhoneSurvey | null> {
   const rows = await db.selectFrom('surveys').select(['id', 'current_version', 'starts_on', 'ends_on', 'branch_ids', 'channels']).where('starts_on', '<=', day).where('ends_on', '>=', day).execute();
   const here = rows
-    .filter((r) => r.branch_ids === null || (JSON.parse(r.branch_ids) as string[]).includes(branchId))
-    .map((r) => ({ id: r.id, version: r.current_version, startsOn: r.starts_on, endsOn: r.ends_on, channels: JSON.parse(r.channels) as SurveyChannel[] }));
+    .map((r) => ({ id: r.id, version: r.current_version, ...scheduleOf(r) }))
+    .filter((s) => s.branchIds === null || s.branchIds.includes(branchId));
   const running = runningSurvey(here, channel, day);
   return running ? surveyVersion(db, running.id, running.version) : null;
 }

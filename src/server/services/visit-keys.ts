@@ -14,8 +14,16 @@ import type { Database } from '../db/schema.ts';
 
 const SETTING = 'visit_code_secret';
 
+/**
+ * The secret as each database handle last read it. It is made once and never changed, so a
+ * server reads it once rather than on every counter's configuration pull and every phone page.
+ */
+const secrets = new WeakMap<Kysely<Database>, Buffer>();
+
 /** The network's secret, made (32 random bytes) the first time it is asked for; two servers racing keep the first. */
 export async function visitCodeSecret(db: Kysely<Database>, now = Date.now()): Promise<Buffer> {
+  const known = secrets.get(db);
+  if (known) return known;
   const read = async () => (await db.selectFrom('settings').select('value').where('key', '=', SETTING).executeTakeFirst())?.value;
   let value = await read();
   if (value === undefined) {
@@ -27,7 +35,9 @@ export async function visitCodeSecret(db: Kysely<Database>, now = Date.now()): P
     value = await read();
   }
   if (value === undefined) throw new Error('the visit code secret was neither found nor made');
-  return Buffer.from(JSON.parse(value) as string, 'base64url');
+  const secret = Buffer.from(JSON.parse(value) as string, 'base64url');
+  secrets.set(db, secret);
+  return secret;
 }
 
 /** A device's visit key, 32 bytes base64url: what its configuration carries and what checks its codes. */

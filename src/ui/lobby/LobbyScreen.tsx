@@ -142,13 +142,15 @@ function Attract({ onStart, survey, onSurvey }: { onStart: (elderly: boolean) =>
  * with nobody touching the screen.
  */
 function useRunningSurvey(config: DeviceConfig): LobbySurvey | null {
-  const [, setTurns] = useState(0);
+  const [turns, setTurns] = useState(0);
+  const today = localDayOf(Date.now(), Intl.DateTimeFormat().resolvedOptions().timeZone);
+  // Armed again only when the day has turned or the timer has fired, not at every render.
   useEffect(() => {
     const now = new Date();
     const timer = setTimeout(() => setTurns((n) => n + 1), new Date(now).setHours(24, 0, 1, 0) - now.getTime());
     return () => clearTimeout(timer);
-  });
+  }, [today, turns]);
   // A configuration stored by an app from before surveys has none.
-  const survey = runningSurvey(config.surveys ?? [], 'lobby', localDayOf(Date.now(), Intl.DateTimeFormat().resolvedOptions().timeZone));
+  const survey = runningSurvey(config.surveys ?? [], 'lobby', today);
   return survey?.questionnaire ? (survey as LobbySurvey) : null;
 }

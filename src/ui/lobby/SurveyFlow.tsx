@@ -9,7 +9,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch.tsx';
 import { writeAnswer } from '../components/write-answer.ts';
 import { useServices, useT } from '../services.tsx';
 import { IdleGuard } from './IdleGuard.tsx';
-import { labelIn } from './steps.tsx';
+import { BackButton, labelIn } from './steps.tsx';
 import { WriteFailed } from './WriteFailed.tsx';
 
 /** How long the survey's thanks stay before the kiosk is ready again: there is no code to copy down. */
@@ -167,7 +167,7 @@ export function SurveyFlow({ survey, config, largeText, onLargeText, onEnd }: {
           </p>
         </div>
         <div class="step-footer">
-          <button type="button" class="back" onClick={back}>{t('lobby.back')}</button>
+          <BackButton back={back} />
           {!question.required && !last && <button type="button" class="skip" onClick={skip}>{t('lobby.skip')}</button>}
           {last ? (
             <button type="button" class="primary" onClick={() => void send()} disabled={sending}>{sending ? t('lobby.review.sending') : t('surveyLobby.send')}</button>

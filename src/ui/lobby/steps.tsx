@@ -46,7 +46,7 @@ function StepFrame({ step, title, hint, children, footer }: { step: Step; title:
   );
 }
 
-function BackButton({ back }: { back: () => void }) {
+export function BackButton({ back }: { back: () => void }) {
   const { t } = useT();
   return <button type="button" class="back" onClick={back}>{t('lobby.back')}</button>;
 }
