@@ -17,6 +17,7 @@ import { schedulePurge } from './services/privacy.ts';
 import { webhookDeliverer } from './services/webhooks.ts';
 import { ensureRollupsCurrent } from './services/report-rollups.ts';
 import { startQueueMatcher } from './services/queue-match.ts';
+import { createPushAdmission, PUSH_ADMISSION } from './plugins/push-admission.ts';
 import { isPlainHttpBeyondLoopback, parseRequireTls, plainHttpRefusal, plainHttpWarning, tabletsNeedHttps } from './transport.ts';
 
 /**
@@ -62,8 +63,11 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   );
   if (!firstRun.ok) return fail(`FIRST_BRANCH_NAME / BRANCH_LANGUAGE / BRANCH_TIME_ZONE: ${firstRun.message}`, database);
 
+  // Made here, not in buildApp, so that the queue matcher below can see whether tablets are pushing.
+  const admission = createPushAdmission(PUSH_ADMISSION);
   const app = await buildApp({
     db: database.db,
+    admission,
     logger: { level: env.LOG_LEVEL || 'info', redact: LOG_REDACT },
     staticDir: staticDirOf(env.STATIC_DIR || './dist'),
     https,
@@ -99,7 +103,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   // The morning digest (services/digest.ts): every server looks every few minutes; a claim per branch and day queues each once.
   const stopDigests = scheduleDigests(database.db, app.log);
   // Queue tickets (decision 0027): every server matches the branch-days marked since its last tick; a claim makes each mark matched once.
-  const queueMatcher = startQueueMatcher({ db: database.db, log: app.log });
+  // It gives way to a burst of pushes (day end), and matches the days once the burst is over.
+  const queueMatcher = startQueueMatcher({ db: database.db, log: app.log, busy: admission.busy });
   closeOnSignals(app, database, () => {
     stopPurge();
     stopDigests();

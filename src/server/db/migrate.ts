@@ -16,6 +16,7 @@ import * as oneTimePins from './migrations/0012_one_time_pins.ts';
 import * as alerts from './migrations/0013_alerts.ts';
 import * as queueTickets from './migrations/0014_queue_tickets.ts';
 import * as surveys from './migrations/0015_surveys.ts';
+import * as matchDirtyVersion from './migrations/0016_match_dirty_version.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_alerts': alerts,
   '0014_queue_tickets': queueTickets,
   '0015_surveys': surveys,
+  '0016_match_dirty_version': matchDirtyVersion,
 };
 
 /** Every migration's name, in the order they run. */

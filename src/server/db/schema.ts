@@ -687,6 +687,8 @@ export interface MatchDirtyTable {
   branch_id: string;
   day: string;
   marked_at: number;
+  /** How many times the day was marked again since this mark was set (migration 0016): the matcher takes the mark only if it is unchanged. */
+  version: Generated<number>;
 }
 
 /** A ticket of a branch-day as its events leave it, and the rating the join gave it (derived). */

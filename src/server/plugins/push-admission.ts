@@ -46,7 +46,15 @@ export interface PushAdmission {
   hook: onRequestAsyncHookHandler;
   /** What it holds now, for tests and the log. */
   stats(): { inFlight: number; waiting: number; turnedAway: number };
+  /**
+   * Whether tablets are pushing: a push in flight or waiting, or one finished within the last
+   * `QUIET_MS`. Background work that can wait (the queue matcher) gives them the server meanwhile.
+   */
+  busy(): boolean;
 }
+
+/** How long after the last push the server counts as quiet again. */
+export const QUIET_MS = 1000;
 
 export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION, now: () => number = () => performance.now()): PushAdmission {
   let inFlight = 0;
@@ -135,5 +143,9 @@ export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION
     holdTurn(reply);
   };
 
-  return { hook, stats: () => ({ inFlight, waiting: waiting.length, turnedAway }) };
+  return {
+    hook,
+    stats: () => ({ inFlight, waiting: waiting.length, turnedAway }),
+    busy: () => inFlight > 0 || waiting.length > 0 || (finished.length > 0 && now() - finished[finished.length - 1]! < QUIET_MS),
+  };
 }

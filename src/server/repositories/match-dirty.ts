@@ -32,14 +32,15 @@ export function ratingDirtyDays(rows: readonly Pick<NewRatingRow, 'branch_id' | 
 
 /**
  * Marks branch-days for the matcher; a day marked already stays marked (its first mark's
- * time kept). Cheap enough for every push: a push is one counter's, and its ratings fall on one
- * or two days. Run it in the transaction that stored what changed.
+ * time kept, so the oldest are matched first) and its mark's `version` goes up by one. Cheap
+ * enough for every push: a push is one counter's, and its ratings fall on one or two days. Run
+ * it in the transaction that stored what changed.
  *
- * A mark already there is updated to itself, not skipped: the update locks the row until the
- * transaction ends, so a matcher taking the mark (services/queue-match.ts, which deletes it
- * and then reads the day's facts) waits for this transaction's records and reads them. With
- * `do nothing`, a matcher could take the mark between this insert and its commit, read the
- * day without these records, and leave no mark for them.
+ * The version is how the matcher knows the day changed while it derived it: it reads the
+ * version, derives the day from what is committed, and takes the mark away only if the version
+ * is still the one it read (services/queue-match.ts). Committed with the records, a new version
+ * is never seen before them. The matcher never holds a mark while it derives, so a push never
+ * waits for a derivation; it waits at most for the commit that takes the mark away.
  */
 export async function markMatchDirty(db: Kysely<Database>, days: readonly DirtyDay[], at: number): Promise<void> {
   if (days.length === 0) return;
@@ -55,7 +56,7 @@ const markInsert = (db: Kysely<Database>, days: readonly DirtyDay[], at: number)
   db
     .insertInto('match_dirty')
     .values(days.map((d) => ({ branch_id: d.branchId, day: d.day, marked_at: at })))
-    .onConflict((oc) => oc.columns(['branch_id', 'day']).doUpdateSet({ marked_at: (eb) => eb.ref('match_dirty.marked_at') }));
+    .onConflict((oc) => oc.columns(['branch_id', 'day']).doUpdateSet({ version: (eb) => eb(eb.ref('match_dirty.version'), '+', 1) }));
 
 /**
  * Every day of a branch the matcher may have rows for, or should: its ratings' own days and

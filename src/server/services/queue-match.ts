@@ -27,19 +27,23 @@ const DERIVED_TABLES = ['tickets', 'rating_flags', 'wait_days', 'wait_hours', 'w
  * rows and inserts the new ones. On PostgreSQL it first takes an advisory lock on the day:
  * two servers matching it at once take turns, and the second reads what the first wrote
  * after, never before (a day matched on stale facts could otherwise commit last). The facts
- * are read inside, under the lock, for the same reason. With `claim`, the day's mark is
- * deleted first in the same transaction, and the day is matched only if the mark was still
- * there: answers whether it was.
+ * are read inside, under the lock, for the same reason.
+ *
+ * With `claim`, the day is matched only if it is still marked, and its mark is taken away at
+ * the end, in the same transaction, only if no change came meanwhile: the mark's version is read
+ * before the facts, and a change commits its records with a new version, so a change the facts
+ * missed leaves the mark for the next round. The mark is not held while the day is derived:
+ * pushes that mark the day go on (repositories/match-dirty.ts). Answers whether it matched.
  */
 export async function matchBranchDay(db: Kysely<Database>, branchId: string, day: LocalDay, claim = false): Promise<boolean> {
   return inTransaction(db, async (trx) => {
     if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext(${`queue-match/${branchId}/${day}`}))`.execute(trx);
-    if (claim) {
-      const taken = await trx.deleteFrom('match_dirty').where('branch_id', '=', branchId).where('day', '=', day).returning('day').execute();
-      if (taken.length === 0) return false;
-    }
+    const mark = claim ? await trx.selectFrom('match_dirty').select('version').where('branch_id', '=', branchId).where('day', '=', day).executeTakeFirst() : undefined;
+    // Another server matched it and took the mark while this one waited for the lock.
+    if (claim && !mark) return false;
     const derived = await deriveStoredDay(trx, branchId, day);
     await replaceDerivedRows(trx, branchId, day, derived);
+    if (mark) await trx.deleteFrom('match_dirty').where('branch_id', '=', branchId).where('day', '=', day).where('version', '=', mark.version).execute();
     return true;
   });
 }
@@ -178,10 +182,10 @@ export type MatcherLog = { error: (o: object, msg: string) => void };
  * matched. Each mark is taken in the transaction that matches its day (matchBranchDay with
  * `claim`), so a mark is gone only once its day's rows are committed: a server that dies
  * mid-way, or a day whose matching throws, leaves the mark where it was. Of several servers,
- * the one that deletes a mark first matches the day; the others find it gone. A push that
- * marks a day while it is being matched waits for the match (the mark's upsert locks the
- * row, repositories/match-dirty.ts) and leaves a new mark, so its ratings are matched next
- * round. A day that failed is moved behind the others (its mark's time set to `now`) and logged.
+ * the one that takes a mark first matches the day; the others, waiting for its lock, then find
+ * it gone. A push that marks a day while it is being matched leaves the mark there with a new
+ * version (repositories/match-dirty.ts), so its ratings are matched next round. A day that
+ * failed is moved behind the others (its mark's time set to `now`) and logged.
  */
 export async function matchDirtyDays(db: Kysely<Database>, now: number, limit = 50, log: MatcherLog = consoleLog): Promise<number> {
   const marked = await db.selectFrom('match_dirty').select(['branch_id', 'day']).orderBy('marked_at').orderBy('branch_id').orderBy('day').limit(limit).execute();
@@ -212,24 +216,42 @@ export type QueueMatcher = Rounds;
 const DAYS_PER_ROUND = 50;
 
 /**
+ * While tablets push, rounds wait at most this long. A burst at day end marks every day it
+ * touches over and over, and a round derives each of them whole from its ratings: taken while
+ * the burst lasts, that is the same work many times over, on the cores the pushes need.
+ */
+export const MATCHER_MAX_DEFER_MS = 10_000;
+
+/**
  * Matches marked days every `intervalMs` (each server; the claims make each mark matched
  * once), never two rounds at once in this process; a round that matched a full batch is
  * followed by another at once, so a rebuild's backlog drains without waiting for the clock.
+ * While `busy()` (tablets pushing to this server), a round waits, up to `maxDeferMs` since the
+ * last round that ran: the marks stay, and the days are matched once, after the burst.
  */
 export function startQueueMatcher({
   db,
   log,
   intervalMs = 2000,
   clock = Date.now,
+  busy = () => false,
+  maxDeferMs = MATCHER_MAX_DEFER_MS,
 }: {
   db: Kysely<Database>;
   log: MatcherLog;
   intervalMs?: number;
   clock?: () => number;
+  busy?: () => boolean;
+  maxDeferMs?: number;
 }): QueueMatcher {
+  let lastRoundAt = clock();
   return startRounds(
     intervalMs,
-    async () => (await matchDirtyDays(db, clock(), DAYS_PER_ROUND, log)) >= DAYS_PER_ROUND,
+    async () => {
+      if (busy() && clock() - lastRoundAt < maxDeferMs) return false;
+      lastRoundAt = clock();
+      return (await matchDirtyDays(db, clock(), DAYS_PER_ROUND, log)) >= DAYS_PER_ROUND;
+    },
     (error) => log.error({ job: 'queue-match', err: error }, 'the queue matcher failed; it tries again at its next tick'),
   );
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { QueueEvent } from '../../../src/domain/queue.ts';
 import type { Rating, Score } from '../../../src/domain/rating.ts';
@@ -271,7 +271,7 @@ describeEachDatabase('the matcher: ratings joined to queue tickets', (kind) => {
     const matched = await matchDirtyDays(db, SERVER_NOW + 1, 50, { error: (o) => errors.push(o) });
 
     expect(matched).toBe(1);
-    expect(await db.selectFrom('match_dirty').selectAll().execute()).toEqual([{ branch_id: BRANCH_ID, day: 'not-a-day', marked_at: SERVER_NOW + 1 }]);
+    expect(await db.selectFrom('match_dirty').selectAll().execute()).toEqual([{ branch_id: BRANCH_ID, day: 'not-a-day', marked_at: SERVER_NOW + 1, version: 0 }]);
     expect(errors).toEqual([expect.objectContaining({ job: 'queue-match', branchId: BRANCH_ID, day: 'not-a-day' })]);
     expect(await ticketRow(db, 'E001')).toMatchObject({ rating_id: expect.any(String) });
   });
@@ -308,6 +308,79 @@ describeEachDatabase('the matcher: ratings joined to queue tickets', (kind) => {
     await vi.waitFor(async () => expect(await db.selectFrom('match_dirty').selectAll().execute()).toEqual([]), { timeout: 30_000, interval: 20 });
     await matcher.stop();
     expect(errors).toEqual([]);
+  });
+
+  it.skipIf(kind !== 'postgres')('given a push that marks the day while the matcher derives it, then the matcher leaves the mark, with its new version, and the push\'s rating is joined at the next round', async () => {
+    const db = database.current.db;
+    const { tablets, push, post } = await given();
+    await post([
+      ...ticketEvents('H001', { issued: at('11:00'), called: at('11:05'), started: at('11:05'), ended: at('11:15'), code: '2' }),
+      ...ticketEvents('H002', { issued: at('11:10'), called: at('11:20'), started: at('11:20'), ended: at('11:30'), code: '2' }),
+    ]);
+    const first = tap(tablets.c2, at('11:16'));
+    await push(tablets.c2, [first]);
+    const late = tap(tablets.c2, at('11:31'));
+
+    // A push of `late` that has stored it and marked the day, and has not committed yet.
+    let commit!: () => void;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    let stored!: () => void;
+    const pushStored = new Promise<void>((resolve) => (stored = resolve));
+    const pushing = db.transaction().execute(async (trx) => {
+      await ingestPush(trx, tablets.c2.device, { records: [late], health: healthOf(tablets.c2.offsetMs) }, SERVER_NOW);
+      stored();
+      await committed;
+    });
+    await pushStored;
+
+    // The matcher derives the day from what is committed, then waits for the push to take the mark.
+    const matching = matchDirtyDays(db, SERVER_NOW, 50, failOnError);
+    await vi.waitFor(
+      async () => {
+        const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+        expect(rows[0]!.waiting).toBe(1);
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    commit();
+    await pushing;
+    expect(await matching).toBe(1);
+
+    expect(await ticketRow(db, 'H001')).toMatchObject({ rating_id: first.id });
+    expect(await ticketRow(db, 'H002')).toMatchObject({ rating_id: null });
+    expect(await db.selectFrom('match_dirty').select(['day', 'version']).execute()).toEqual([{ day: DAY, version: 2 }]);
+
+    await settle(db);
+    expect(await ticketRow(db, 'H002')).toMatchObject({ rating_id: late.id });
+  });
+
+  it('given tablets pushing, then the worker leaves the marks until they stop, or until it has waited its longest', async () => {
+    const db = database.current.db;
+    const { tablets, push } = await given();
+    await push(tablets.c2, [tap(tablets.c2, at('12:00'))]);
+    let pushing = true;
+    let asked = 0;
+    let clock = SERVER_NOW;
+    const marks = () => db.selectFrom('match_dirty').select('day').execute();
+    const matcher = startQueueMatcher({ db, log: failOnError, intervalMs: 10, clock: () => clock, maxDeferMs: 60_000, busy: () => (asked++, pushing) });
+    onTestFinished(() => matcher.stop());
+
+    // Rounds come and give way: the mark stays.
+    await vi.waitFor(() => expect(asked).toBeGreaterThanOrEqual(5), { timeout: 30_000, interval: 10 });
+    expect(await marks()).toEqual([{ day: DAY }]);
+
+    // The pushes stop: the next round matches the day.
+    pushing = false;
+    await vi.waitFor(async () => expect(await marks()).toEqual([]), { timeout: 30_000, interval: 10 });
+
+    // Pushing again, for longer than the worker waits: it matches all the same.
+    pushing = true;
+    await push(tablets.c2, [tap(tablets.c2, at('12:05'))]);
+    const before = asked;
+    await vi.waitFor(() => expect(asked).toBeGreaterThanOrEqual(before + 5), { timeout: 30_000, interval: 10 });
+    expect(await marks()).toEqual([{ day: DAY }]);
+    clock += 60_000;
+    await vi.waitFor(async () => expect(await marks()).toEqual([]), { timeout: 30_000, interval: 10 });
   });
 
   it('given a history of a few days, then matching every day again, in any order, and a rebuild of the roll-ups give the very same rows; and so do the same facts arriving in another order', async () => {
