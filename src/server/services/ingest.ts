@@ -26,6 +26,7 @@ import {
   heldRecords,
   insertPushedRows,
   PUSHED_TABLES,
+  rollUpPushedRows,
   storePushAtOnce,
   type HeldRecord,
   type PushedRows,
@@ -428,7 +429,7 @@ export async function ingestPush(
     if (storedAtOnce) return { claims: await judgePushedRows(db, rows, storedAtOnce), raised: 0 };
     let raised = 0;
     const claims = await inTransaction(db, async (trx) => {
-      const stored = await insertPushedRows(trx, rows, device.timeZone);
+      const stored = await insertPushedRows(trx, rows);
       const pushed = await judgePushedRows(trx, rows, stored);
       const responses = await storeSurveyResponses(trx, surveyResponses);
       const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
@@ -437,6 +438,8 @@ export async function ingestPush(
         raised = (await raiseAlertsInTransaction(trx, records, now)).length;
       }
       await touchDevice(trx, device.id, now, push.health, push.address);
+      // Last: the branch's shared rows stay locked only from here to the commit.
+      await rollUpPushedRows(trx, rows, stored, device.timeZone);
       return { ...pushed, 'case-event': cases, ...responses };
     });
     return { claims, raised };
