@@ -27,7 +27,8 @@ const DERIVED_TABLES = ['tickets', 'rating_flags', 'wait_days', 'wait_hours', 'w
  * rows and inserts the new ones. On PostgreSQL it first takes an advisory lock on the day:
  * two servers matching it at once take turns, and the second reads what the first wrote
  * after, never before (a day matched on stale facts could otherwise commit last). The facts
- * are read inside, under the lock, for the same reason.
+ * are read inside, under the lock, for the same reason. With `claim` (the worker), a day whose
+ * lock another server holds is passed by instead: that server is matching it.
  *
  * With `claim`, the day is matched only if it is still marked, and its mark is taken away at
  * the end, in the same transaction, only if no change came meanwhile: the mark's version is read
@@ -37,9 +38,15 @@ const DERIVED_TABLES = ['tickets', 'rating_flags', 'wait_days', 'wait_hours', 'w
  */
 export async function matchBranchDay(db: Kysely<Database>, branchId: string, day: LocalDay, claim = false): Promise<boolean> {
   return inTransaction(db, async (trx) => {
-    if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtext(${`queue-match/${branchId}/${day}`}))`.execute(trx);
+    if (isPostgres(trx)) {
+      const key = `queue-match/${branchId}/${day}`;
+      // A worker that finds another server matching the day leaves it to that one: the mark
+      // stays if anything changes meanwhile, and is matched at a later round.
+      if (!claim) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+      else if (!(await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${key})) as locked`.execute(trx)).rows[0]?.locked) return false;
+    }
     const mark = claim ? await trx.selectFrom('match_dirty').select('version').where('branch_id', '=', branchId).where('day', '=', day).executeTakeFirst() : undefined;
-    // Another server matched it and took the mark while this one waited for the lock.
+    // Matched and taken already, by this server's last round or another server.
     if (claim && !mark) return false;
     const derived = await deriveStoredDay(trx, branchId, day);
     await replaceDerivedRows(trx, branchId, day, derived);
@@ -182,8 +189,7 @@ export type MatcherLog = { error: (o: object, msg: string) => void };
  * matched. Each mark is taken in the transaction that matches its day (matchBranchDay with
  * `claim`), so a mark is gone only once its day's rows are committed: a server that dies
  * mid-way, or a day whose matching throws, leaves the mark where it was. Of several servers,
- * the one that takes a mark first matches the day; the others, waiting for its lock, then find
- * it gone. A push that marks a day while it is being matched leaves the mark there with a new
+ * the one that takes the day's lock first matches it; the others pass it by. A push that marks a day while it is being matched leaves the mark there with a new
  * version (repositories/match-dirty.ts), so its ratings are matched next round. A day that
  * failed is moved behind the others (its mark's time set to `now`) and logged.
  */
