@@ -20,7 +20,8 @@ import {
   type SyncRecord,
 } from '../../domain/wire.ts';
 import type { Database } from '../db/schema.ts';
-import { inTransaction, runningAgainOnDeadlock } from '../db/transaction.ts';
+import { inPushTransaction } from '../db/group-commit.ts';
+import { runningAgainOnDeadlock } from '../db/transaction.ts';
 import { seenAt, touchDevice, type KnownDevice } from '../repositories/devices.ts';
 import {
   heldRecords,
@@ -428,7 +429,8 @@ export async function ingestPush(
     // (the insert waited for it), and pushed rows are never changed or deleted.
     if (storedAtOnce) return { claims: await judgePushedRows(db, rows, storedAtOnce), raised: 0 };
     let raised = 0;
-    const claims = await inTransaction(db, async (trx) => {
+    // On SQLite, with the other pushes ready in this turn of the event loop: one commit for all (db/group-commit.ts).
+    const claims = await inPushTransaction(db, async (trx) => {
       const stored = await insertPushedRows(trx, rows);
       const pushed = await judgePushedRows(trx, rows, stored);
       const responses = await storeSurveyResponses(trx, surveyResponses);
