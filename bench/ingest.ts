@@ -4,8 +4,9 @@
  * Pushes 20,000 fresh records (three times; the median counts) in batches of 200 from 4 concurrent clients over loopback HTTP
  * to our server (SQLite, then PostgreSQL when TEST_POSTGRES_URL or DATABASE_URL is set), and
  * measures beside each a raw baseline in the same run (docs/architecture.md, "Tests"):
- * bare Fastify + a prepared better-sqlite3 multi-row insert; bare pg multi-row inserts. The
- * baselines write to a table made by our migration, so both sides pay for the same indexes.
+ * bare Fastify + a prepared better-sqlite3 multi-row insert; bare Fastify + a pg multi-row
+ * insert (and, for reference, that insert with no HTTP). The baselines write to a table made
+ * by our migration, so both sides pay for the same indexes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +36,10 @@ const WARMUP_BATCHES = 10;
 const ROUNDS = 3;
 const BUDGET = { sqlite: 30_000, postgres: 40_000 };
 
-type Row = { path: string; perSecond: number; baseline?: number; budget?: number };
+type Row = { path: string; perSecond: number; baseline?: number; budget?: number; aim?: number };
+
+/** PostgreSQL's ingest is held to this share of its baseline's rate, measured in the same run. */
+const RATIO_AIM = { postgres: 0.8 };
 
 const COLUMNS = ['id', 'branch_id', 'counter_id', 'device_id', 'teller_id', 'sign_in_id', 'score', 'reasons', 'language', 'created_at', 'received_at'];
 const valuesOf = (r: Rating, deviceId: string, receivedAt: number) => [
@@ -194,8 +198,8 @@ async function measureSqliteBaseline(file: string): Promise<number> {
   }
 }
 
-/** Bare pg: one multi-row insert per batch from CLIENTS connections, no HTTP. */
-async function measurePostgresBaseline(url: string): Promise<number> {
+/** The bare pg insert of a batch: one multi-row statement into a copy of our ratings table, from a pool of CLIENTS connections. */
+async function bareInsert(url: string) {
   await migrated({ url });
   const pool = new pg.Pool({ connectionString: url, max: CLIENTS });
   await pool.query('create table baseline_ratings (like ratings including all)');
@@ -204,11 +208,41 @@ async function measurePostgresBaseline(url: string): Promise<number> {
   const insert = async (records: Rating[]) => {
     await pool.query(text, records.flatMap((r) => valuesOf(r, 'device', Date.now())));
   };
+  return { insert, end: () => pool.end() };
+}
+
+/**
+ * Bare Fastify + pg, as the SQLite baseline is bare Fastify + better-sqlite3: the same HTTP
+ * from the same clients, then a multi-row insert per batch, no validation. This is the
+ * baseline the server is held to: what any server that takes pushes over HTTP into this table
+ * pays before it does anything of its own.
+ */
+async function measurePostgresBaseline(url: string): Promise<number> {
+  const bare = await bareInsert(url);
+  const app = Fastify();
+  app.post<{ Body: { records: Rating[] } }>('/api/sync/push', async (request) => {
+    const now = Date.now();
+    await bare.insert(request.body.records);
+    return { results: request.body.records.map((r) => ({ id: r.id, status: 'accepted' })), serverTime: now };
+  });
+  const push = pusher(await listen(app), ['none']);
   const scope = { branchId: 'b', counterId: 'c', tellerId: 't' };
   try {
-    return await rounds(() => batches(RECORDS / BATCH, scope), insert);
+    return await rounds(() => bodies(batches(RECORDS / BATCH, scope)), push);
   } finally {
-    await pool.end();
+    await app.close();
+    await bare.end();
+  }
+}
+
+/** For reference: the same inserts from CLIENTS connections with no HTTP at all, the database's own speed. */
+async function measurePostgresInsertAlone(url: string): Promise<number> {
+  const bare = await bareInsert(url);
+  const scope = { branchId: 'b', counterId: 'c', tellerId: 't' };
+  try {
+    return await rounds(() => batches(RECORDS / BATCH, scope), bare.insert);
+  } finally {
+    await bare.end();
   }
 }
 
@@ -228,22 +262,30 @@ async function benchSqlite(): Promise<Row[]> {
 }
 
 async function benchPostgres(adminUrl: string): Promise<Row[]> {
-  const name = `bv_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const names: string[] = [];
+  // A database of its own for each measure, so that none finds another's rows and indexes.
+  const fresh = async () => {
+    const name = `bv_bench_${randomBytes(4).toString('hex')}`;
+    await admin.query(`create database ${name}`);
+    names.push(name);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
   try {
-    const baseline = await measurePostgresBaseline(url.toString());
-    const handle = createDatabase({ url: url.toString() });
+    const alone = await measurePostgresInsertAlone(await fresh());
+    const baseline = await measurePostgresBaseline(await fresh());
+    const handle = createDatabase({ url: await fresh() });
     const ours = await measureServer(handle).finally(() => handle.destroy());
     return [
-      { path: `baseline: pg multi-row insert (${CLIENTS} conns)`, perSecond: baseline },
-      { path: 'server: push → PostgreSQL', perSecond: ours, baseline, budget: BUDGET.postgres },
+      { path: `for reference: pg multi-row insert alone, no HTTP (${CLIENTS} conns)`, perSecond: alone },
+      { path: 'baseline: Fastify + pg multi-row insert', perSecond: baseline },
+      { path: 'server: push → PostgreSQL', perSecond: ours, baseline, budget: BUDGET.postgres, aim: RATIO_AIM.postgres },
     ];
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
+    for (const name of names) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }
@@ -252,7 +294,7 @@ function printTable(rows: Row[]): void {
   const lines = [['path', 'records/s', 'ratio to baseline', 'budget'], ...rows.map((r) => [
     r.path,
     Math.round(r.perSecond).toLocaleString('en'),
-    r.baseline ? `${(r.perSecond / r.baseline).toFixed(2)}×` : '',
+    r.baseline ? `${(r.perSecond / r.baseline).toFixed(2)}×${r.aim ? ` (aim ≥ ${r.aim.toFixed(2)}×: ${r.perSecond / r.baseline >= r.aim ? 'met' : 'MISSED'})` : ''}` : '',
     r.budget ? `≥ ${r.budget.toLocaleString('en')} ${r.perSecond >= r.budget ? 'met' : 'MISSED'}` : '',
   ])];
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
