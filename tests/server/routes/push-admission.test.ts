@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_VERSION } from '../../../src/domain/wire.ts';
-import { createPushAdmission, PUSH_ADMISSION, type PushAdmission } from '../../../src/server/plugins/push-admission.ts';
+import { createPushAdmission, PUSH_ADMISSION, QUIET_MS, type PushAdmission } from '../../../src/server/plugins/push-admission.ts';
 import { countRatings } from '../../../src/server/repositories/ratings.ts';
 import { aRating } from '../../builders/rating.ts';
 import { callApi, givenBranchWithCounter, givenEnrolledDevice, startTestServer, useTestDatabase, type TestServer } from '../fixtures.ts';
@@ -107,4 +107,27 @@ describe('push admission', () => {
     const next = await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() });
     expect(next.status).toBe(200);
   });
+
+  it('given a push in flight, then the server counts as busy until a second after the last push ended, and quiet after', async () => {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    let clock = 1_000_000;
+    const admission = createPushAdmission({ ...PUSH_ADMISSION, inFlight: 1 }, () => clock);
+    const server = await startTestServer({ db: database.current.db, admission });
+    expect(admission.busy()).toBe(false);
+
+    const push = slowPush(server, device.token, pushBody());
+    await holding(admission, { inFlight: 1 });
+    clock += 10 * QUIET_MS;
+    expect(admission.busy()).toBe(true);
+    push.finish();
+    expect((await push.answer).status).toBe(200);
+    await holding(admission, { inFlight: 0 });
+
+    clock += QUIET_MS - 1;
+    expect(admission.busy()).toBe(true);
+    clock += 1;
+    expect(admission.busy()).toBe(false);
+  });
 });
+
