@@ -162,7 +162,12 @@ export default defineConfig({
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // In the same pool as unit and ui, not after them one at a time: each file starts its
+          // own server on a free port with a data dir of its own, its own Chromium with a fresh
+          // profile, and writes its screenshots under names no other file uses; the build is made
+          // once, by the global set-up, before any file runs. A file that waits on its browser or
+          // its server leaves the cores to another file, end-to-end or not. Vitest's sequencer starts
+          // them first (its projects go by name), so no long browser file ends the run alone.
         },
       },
     ],
