@@ -87,7 +87,11 @@ export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION
   }
 
   function release(): void {
-    finished.push(now());
+    const at = now();
+    finished.push(at);
+    // Kept to the window here too, not only when a push is turned away: a server that never
+    // turns one away would otherwise keep a number for every push it ever took.
+    forget(finished, at);
     const next = waiting.shift();
     if (next) {
       clearTimeout(next.timer);
