@@ -58,11 +58,13 @@ describe('group commit on SQLite', () => {
     });
   });
 
-  it('given a push whose store throws before the group commits, then nothing of it is answered as stored, and a later push is stored as usual', async () => {
+  it('given a push whose store throws before the group commits, then nothing of it is stored, alone in its turn or not, and a later push is stored as usual', async () => {
     await withProbeTable('sqlite', async (db) => {
       // The same id twice in one group: the second insert breaks the primary key.
       const answers = await Promise.allSettled([inPushTransaction(db, (trx) => insert(trx, 'x')), inPushTransaction(db, (trx) => insert(trx, 'x'))]);
       expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected']);
+      // Alone in its turn, a push has a transaction of its own: a failure after its write undoes it.
+      await expect(inPushTransaction(db, async (trx) => (await insert(trx, 'w'), Promise.reject(new Error('alone, failed'))))).rejects.toThrow('alone, failed');
       await inPushTransaction(db, (trx) => insert(trx, 'y'));
       expect(await stored(db)).toEqual(['x', 'y']);
     });
