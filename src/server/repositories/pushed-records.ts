@@ -34,39 +34,22 @@ const idsOf = (rows: Iterable<{ id: string }>): Set<string> => {
 
 /**
  * Inserts a push's rows, one multi-row statement per kind, skipping ids already stored: a
- * device that lost our answer sends the same batch again. Answers the ids stored, so that the
- * push can tell the others apart (decision 0017) and roll up only those (rollUpPushedRows).
- * Run it inside the batch's transaction.
+ * device that lost our answer sends the same batch again. Ratings and opinions are rolled up
+ * from what each insert returns, which is only the rows it stored: a batch sent again, or a
+ * record twice in one batch, counts once (decision 0009). Answers the ids stored, so that
+ * the push can tell the others apart (decision 0017). Run it inside the batch's transaction.
  */
-export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows): Promise<StoredIds> {
+export async function insertPushedRows(db: Kysely<Database>, rows: PushedRows, timeZone?: string): Promise<StoredIds> {
   const ratings = await inChunks(rows.ratings, (chunk) => insertNew(db, 'ratings', chunk));
+  await addRatingRollups(db, storedRows(rows.ratings, ratings));
+  // The matcher checks the ratings' days again (and their corrected days, given the branch's zone): their join to tickets and the integrity flags.
+  if (rows.ratings.length > 0) await markMatchDirty(db, ratingDirtyDays(rows.ratings, timeZone), rows.ratings[0]!.received_at);
   const shiftEvents = await inChunks(rows.shiftEvents, (chunk) => insertNew(db, 'shift_events', chunk));
   const opinions = await inChunks(rows.opinions, (chunk) => insertNew(db, 'opinions', chunk));
+  await addOpinionRollups(db, storedRows(rows.opinions, opinions));
   const entryReads = await inChunks(rows.entryReads, (chunk) => insertNew(db, 'opinion_reads', chunk));
   return { ratings: idsOf(ratings), shiftEvents: idsOf(shiftEvents), opinions: idsOf(opinions), entryReads: idsOf(entryReads) };
 }
-
-/**
- * Rolls up the ratings and opinions a push's inserts stored (`stored`): a batch sent again, or a
- * record twice in one batch, counts once (decision 0009); and marks the ratings' days (and,
- * given the branch's `timeZone`, their corrected days) for the matcher, whether or not they
- * were new.
- *
- * Run it last in the push's transaction, just before the commit. Its rows are the branch's
- * and the day's, shared by every counter of the branch: on PostgreSQL each upsert locks its
- * row until the commit, and a push that held them while it raised alerts or applied case
- * events made the branch's other pushes wait for all of that (npm run load).
- */
-export async function rollUpPushedRows(db: Kysely<Database>, rows: PushedRows, stored: StoredIds, timeZone?: string): Promise<void> {
-  await addRatingRollups(db, storedRows(rows.ratings, idRows(stored.ratings)));
-  // The matcher checks the ratings' days again (and their corrected days, given the branch's zone): their join to tickets and the integrity flags.
-  if (rows.ratings.length > 0) await markMatchDirty(db, ratingDirtyDays(rows.ratings, timeZone), rows.ratings[0]!.received_at);
-  await addOpinionRollups(db, storedRows(rows.opinions, idRows(stored.opinions)));
-}
-
-const idRows = function* (ids: ReadonlySet<string>): Iterable<{ id: string }> {
-  for (const id of ids) yield { id };
-};
 
 // A push's inserts, like the roll-ups' upserts (rollup-rows.ts), are texts made once and kept:
 // Kysely builds a 200-row insert afresh for about 3 µs of CPU a record, as much as the content

@@ -27,7 +27,6 @@ import {
   heldRecords,
   insertPushedRows,
   PUSHED_TABLES,
-  rollUpPushedRows,
   storePushAtOnce,
   type HeldRecord,
   type PushedRows,
@@ -431,7 +430,7 @@ export async function ingestPush(
     let raised = 0;
     // On SQLite, with the other pushes ready in this turn of the event loop: one commit for all (db/group-commit.ts).
     const claims = await inPushTransaction(db, async (trx) => {
-      const stored = await insertPushedRows(trx, rows);
+      const stored = await insertPushedRows(trx, rows, device.timeZone);
       const pushed = await judgePushedRows(trx, rows, stored);
       const responses = await storeSurveyResponses(trx, surveyResponses);
       const cases = await storeCaseEvents(trx, device.branchId, caseEvents, device.id, now, device.timeZone);
@@ -440,8 +439,6 @@ export async function ingestPush(
         raised = (await raiseAlertsInTransaction(trx, records, now)).length;
       }
       await touchDevice(trx, device.id, now, push.health, push.address);
-      // Last: the branch's shared rows stay locked only from here to the commit.
-      await rollUpPushedRows(trx, rows, stored, device.timeZone);
       return { ...pushed, 'case-event': cases, ...responses };
     });
     return { claims, raised };
