@@ -34,7 +34,8 @@ const DERIVED_TABLES = ['tickets', 'rating_flags', 'wait_days', 'wait_hours', 'w
  * the end, in the same transaction, only if no change came meanwhile: the mark's version is read
  * before the facts, and a change commits its records with a new version, so a change the facts
  * missed leaves the mark for the next round. The mark is not held while the day is derived:
- * pushes that mark the day go on (repositories/match-dirty.ts). Answers whether it matched.
+ * pushes that mark the day go on (repositories/match-dirty.ts). Answers whether it matched
+ * and, with `claim`, took the mark: a day whose mark stayed is matched again next round.
  */
 export async function matchBranchDay(db: Kysely<Database>, branchId: string, day: LocalDay, claim = false): Promise<boolean> {
   return inTransaction(db, async (trx) => {
@@ -50,8 +51,9 @@ export async function matchBranchDay(db: Kysely<Database>, branchId: string, day
     if (claim && !mark) return false;
     const derived = await deriveStoredDay(trx, branchId, day);
     await replaceDerivedRows(trx, branchId, day, derived);
-    if (mark) await trx.deleteFrom('match_dirty').where('branch_id', '=', branchId).where('day', '=', day).where('version', '=', mark.version).execute();
-    return true;
+    if (!mark) return true;
+    const taken = await trx.deleteFrom('match_dirty').where('branch_id', '=', branchId).where('day', '=', day).where('version', '=', mark.version).executeTakeFirst();
+    return taken.numDeletedRows > 0n;
   });
 }
 
@@ -185,8 +187,9 @@ async function insertRows(db: Kysely<Database>, table: (typeof DERIVED_TABLES)[n
 export type MatcherLog = { error: (o: object, msg: string) => void };
 
 /**
- * Matches up to `limit` marked branch-days, oldest mark first, and answers how many it
- * matched. Each mark is taken in the transaction that matches its day (matchBranchDay with
+ * Matches up to `limit` marked branch-days, oldest mark first, and answers how many marks it
+ * took: a round whose days were all marked again while it matched them does not count as a
+ * full one, so a steady trickle of pushes never keeps the worker going round after round. Each mark is taken in the transaction that matches its day (matchBranchDay with
  * `claim`), so a mark is gone only once its day's rows are committed: a server that dies
  * mid-way, or a day whose matching throws, leaves the mark where it was. Of several servers,
  * the one that takes the day's lock first matches it; the others pass it by. A push that marks a day while it is being matched leaves the mark there with a new
@@ -230,7 +233,7 @@ export const MATCHER_MAX_DEFER_MS = 10_000;
 
 /**
  * Matches marked days every `intervalMs` (each server; the claims make each mark matched
- * once), never two rounds at once in this process; a round that matched a full batch is
+ * once), never two rounds at once in this process; a round that took a full batch of marks is
  * followed by another at once, so a rebuild's backlog drains without waiting for the clock.
  * While `busy()` (tablets pushing to this server), a round waits, up to `maxDeferMs` since the
  * last round that ran: the marks stay, and the days are matched once, after the burst.
