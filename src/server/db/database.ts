@@ -123,6 +123,40 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+
+  /** The connection, whose statements give the event loop a turn when this one has lasted long enough (takeTurns). */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    return {
+      executeQuery: async (query) => {
+        await takeTurns();
+        return connection.executeQuery(query);
+      },
+      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+    };
+  }
+}
+
+/** How long the statements of SQLite run before they let the event loop take a turn. */
+const TURN_MS = 2;
+let turnStartedAt = performance.now();
+
+/**
+ * better-sqlite3 runs each statement at once, in this thread, and Kysely resolves its promise
+ * as a microtask: without a pause, a push's dozens of statements, and a group commit's
+ * hundreds (db/group-commit.ts), ran in one turn of the event loop, 100–200 ms at day end.
+ * Meanwhile no socket is read, no push is turned away with its time to come back, and libuv
+ * accepts one new connection per turn: a thousand tablets connecting at once waited up to
+ * half a minute to be heard (`npm run load`). So before a statement, once the statements of
+ * this turn have run for TURN_MS, the loop gets its turn (setImmediate, after its I/O) and
+ * the statement runs in the next. A transaction stays open across the pause; the other
+ * requests' statements wait for its connection, as they always did.
+ */
+async function takeTurns(): Promise<void> {
+  const at = performance.now();
+  if (at - turnStartedAt < TURN_MS) return;
+  await new Promise((resolve) => setImmediate(resolve));
+  turnStartedAt = performance.now();
 }
 
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
