@@ -235,7 +235,11 @@ export const API_ERROR_CODES = [
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
-export type ApiError = { code: ApiErrorCode; message: string };
+/**
+ * `retryAfterMs`: when the server booked the client a time to come back (a busy server turning
+ * a push away), to the millisecond; Retry-After says it too, in whole seconds.
+ */
+export type ApiError = { code: ApiErrorCode; message: string; retryAfterMs?: number };
 
 /** Turns valibot issues into one readable line: "score: must be …; createdAt: is before …". */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

@@ -28,9 +28,9 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
 /** Seconds a client is asked to wait after a 503: about what a PostgreSQL restart takes. */
 export const RETRY_AFTER_SECONDS = 5;
 
-/** Answers with the API's one error shape, `{ code, message }` (wire.ts ApiError). */
-export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message: string): FastifyReply {
-  const body: ApiError = { code, message };
+/** Answers with the API's one error shape, `{ code, message }` (wire.ts ApiError), and what else the error tells. */
+export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message: string, extra: Omit<ApiError, 'code' | 'message'> = {}): FastifyReply {
+  const body: ApiError = { code, message, ...extra };
   if (code === 'unavailable' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   return reply.code(STATUS_OF[code]).type('application/json; charset=utf-8').send(body);
 }

@@ -14,12 +14,13 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 }
 
 /**
- * The wait before the next try when the server said how long (Retry-After: a busy server at
- * day end, a rate limit): that long plus up to half again at random, so the tablets it turned
- * away together do not all come back in the same second; never past the cap. Without a word
- * from the server, the backoff above.
+ * The wait before the next try when the server said how long (a busy server at day end, a
+ * rate limit): that long plus up to a tenth again at random; never past the cap. A busy
+ * server books each tablet it turns away a slot of its own, to the millisecond
+ * (server/plugins/push-admission.ts), so the tablets are spread already: more jitter would
+ * only leave the server idle while they dawdle. Without a word from the server, the backoff above.
  */
 export function retryDelay(attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   if (retryAfterMs === undefined) return backoffDelay(attempt, random);
-  return Math.min(MAX_BACKOFF_MS, Math.round(retryAfterMs + random() * (retryAfterMs / 2)));
+  return Math.min(MAX_BACKOFF_MS, Math.round(retryAfterMs + random() * (retryAfterMs / 10)));
 }

@@ -32,8 +32,9 @@ export interface JsonRequest {
 export type NoAnswer = 'offline' | 'unreachable' | 'timeout';
 
 /**
- * A failed request; `retryAfterMs` when the server said how long to wait (Retry-After, on a
- * 503 from a busy server or a 429), which the engine honours instead of its own backoff.
+ * A failed request; `retryAfterMs` when the server said how long to wait (on a 503 from a busy
+ * server or a 429: the body's `retryAfterMs`, to the millisecond, else Retry-After), which the
+ * engine honours instead of its own backoff.
  */
 export type HttpFailure<R extends string = TransportFailure> = Err<R> & { retryAfterMs?: number };
 
@@ -77,14 +78,16 @@ export async function exchangeJson<R extends string>(
     () => null,
   );
   if (response.ok) return body ? ok(body.value) : err('bad-response', 'The server answered with something that is not JSON.');
-  const { code, message } = (body?.value ?? {}) as { code?: unknown; message?: unknown };
+  const { code, message, retryAfterMs: bookedMs } = (body?.value ?? {}) as { code?: unknown; message?: unknown; retryAfterMs?: unknown };
   const failure: HttpFailure<R> = err(
     refusalOf(response.status, typeof code === 'string' ? code : undefined),
     typeof message === 'string' ? message : `The server answered ${response.status} ${response.statusText}.`,
   );
-  const retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+  const retryAfterMs = isWait(bookedMs) ? Math.round(bookedMs) : retryAfterOf(response.headers.get('retry-after'));
   return retryAfterMs === undefined ? failure : { ...failure, retryAfterMs };
 }
+
+const isWait = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 /**
  * Retry-After as milliseconds: delay-seconds, or an HTTP date; undefined when absent or

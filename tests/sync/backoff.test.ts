@@ -41,9 +41,10 @@ describe('a wait the server names (Retry-After)', () => {
     expect(retryAfterOf('Mon, 30 Nov 2026 16:59:00 GMT', now)).toBe(0);
   });
 
-  it('waits what the server said, plus up to half again, never past the cap; without it, the backoff', () => {
+  it('waits what the server said, plus up to a tenth again, never past the cap; without it, the backoff', () => {
     expect(retryDelay(1, 2000, () => 0)).toBe(2000);
-    expect(retryDelay(1, 2000, () => 1)).toBe(3000);
+    expect(retryDelay(1, 2000, () => 1)).toBe(2200);
+    expect(retryDelay(1, 250, () => 1)).toBe(275);
     expect(retryDelay(9, 2000, () => 0)).toBe(2000);
     expect(retryDelay(1, 3_600_000, () => 0)).toBe(MAX_BACKOFF_MS);
     expect(retryDelay(3, undefined, () => 0)).toBe(backoffDelay(3, () => 0));

@@ -221,13 +221,22 @@ describe('SyncEngine against the real server', () => {
     // The engine's clock, read last when it schedules its retry: the wait is measured from
     // there, not from whenever a busy machine gets round to this test's next line.
     let lastRead = 0;
-    const sync = engine({ http: { baseUrl: busy.baseUrl }, random: () => 0, now: () => (lastRead = Date.now()) });
+    // What the server booked, as the engine read it: its 503 says it to the millisecond.
+    const booked: number[] = [];
+    const fetchFn: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (response.status === 503) booked.push(((await response.clone().json()) as { retryAfterMs: number }).retryAfterMs);
+      return response;
+    };
+    const sync = engine({ http: { baseUrl: busy.baseUrl, fetch: fetchFn }, random: () => 0, now: () => (lastRead = Date.now()) });
     sync.start();
     await eventuallyTrue(async () => (await getMeta(device, 'syncState'))?.lastError?.reason === 'server-error');
     const next = await new Promise<number>((resolve) => sync.subscribe((status) => status.nextAttemptAt !== null && resolve(status.nextAttemptAt)));
-    // Retry-After is at least a second, and with no jitter the wait is exactly that; the
-    // backoff's first wait would be half a second.
-    expect(next - lastRead).toBeGreaterThanOrEqual(1000);
+    // With no jitter the wait is exactly the server's; the backoff's first wait would be half a
+    // second, and the server books a slot a few milliseconds ahead (its floor, 100 ms).
+    expect(booked[0]).toBeGreaterThanOrEqual(100);
+    expect(booked[0]).toBeLessThan(500);
+    expect(next - lastRead).toBe(booked[0]);
     expect((await getMeta(device, 'syncState'))?.lastError?.message).toMatch(/busy with other tablets' pushes/);
     expect(await device.outbox.count()).toBe(3);
 

@@ -30,6 +30,16 @@ describe('requestJson: what the tablet makes of an answer', () => {
     ['a revoked device', () => json({ code: 'device-revoked', message: 'revoked' }, 401), { ok: false, reason: 'device-revoked', message: 'revoked' }],
     ['a 401 of another code', () => json({ code: 'unauthorized', message: 'who?' }, 401), { ok: false, reason: 'unauthorized', message: 'who?' }],
     ['a busy server naming its wait', () => json({ code: 'unavailable', message: 'busy' }, 503, { 'retry-after': '7' }), { ok: false, reason: 'server-error', message: 'busy', retryAfterMs: 7000 }],
+    [
+      'a busy server booking its slot to the millisecond',
+      () => json({ code: 'unavailable', message: 'busy', retryAfterMs: 1234 }, 503, { 'retry-after': '2' }),
+      { ok: false, reason: 'server-error', message: 'busy', retryAfterMs: 1234 },
+    ],
+    [
+      'a booked wait that is no wait, read from Retry-After instead',
+      () => json({ code: 'unavailable', message: 'busy', retryAfterMs: -5 }, 503, { 'retry-after': '2' }),
+      { ok: false, reason: 'server-error', message: 'busy', retryAfterMs: 2000 },
+    ],
     ['a 5xx that is not JSON', () => new Response('bad gateway', { status: 502, statusText: 'Bad Gateway' }), { ok: false, reason: 'server-error', message: 'The server answered 502 Bad Gateway.' }],
     ['a 413', () => json({ code: 'payload-too-large', message: 'too big' }, 413), { ok: false, reason: 'payload-too-large', message: 'too big' }],
     ['a wrong enrollment code', () => json({ code: 'enrollment-code-invalid', message: 'no such code' }, 400), { ok: false, reason: 'enrollment-code-invalid', message: 'no such code' }],

@@ -108,6 +108,44 @@ describe('push admission', () => {
     expect(next.status).toBe(200);
   });
 
+  it('given the rate the server finished its pushes at, when it is full, then only as many wait as it will take in time, and each turned-away push is booked its own slot, to the millisecond, after them', async () => {
+    await givenBranchWithCounter(database.current);
+    const device = await givenEnrolledDevice(database.current);
+    let clock = 1_000_000;
+    const admission = createPushAdmission({ inFlight: 1, queue: 100, waitMs: 10_000 }, () => clock);
+    const server = await startTestServer({ db: database.current.db, admission });
+    // Two pushes of 4 s each (by the admission's clock), then a quiet minute: the quiet is not
+    // counted, so the server still takes a push every 4 s, and 2 can wait within 10 s.
+    for (let i = 0; i < 2; i++) {
+      const push = slowPush(server, device.token, pushBody());
+      await holding(admission, { inFlight: 1 });
+      clock += 4000;
+      push.finish();
+      expect((await push.answer).status).toBe(200);
+      await holding(admission, { inFlight: 0 });
+    }
+    clock += 60_000;
+
+    const held = slowPush(server, device.token, pushBody());
+    await holding(admission, { inFlight: 1 });
+    const waiting = [callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() })];
+    await holding(admission, { waiting: 1 });
+    waiting.push(callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() }));
+    await holding(admission, { waiting: 2 });
+    const turnedAway = [];
+    for (let i = 0; i < 3; i++) turnedAway.push(await callApi(server, 'POST', '/api/sync/push', { token: device.token, rawBody: pushBody() }));
+
+    // After the one in flight and the two waiting, one slot of 4 s each, one after the other.
+    expect(turnedAway.map((answer) => answer.status)).toEqual([503, 503, 503]);
+    expect(turnedAway.map((answer) => (answer.body as { retryAfterMs: number }).retryAfterMs)).toEqual([16_000, 20_000, 24_000]);
+    expect(turnedAway.map((answer) => answer.headers.get('retry-after'))).toEqual(['16', '20', '24']);
+
+    held.finish();
+    expect((await held.answer).status).toBe(200);
+    expect((await Promise.all(waiting)).map((answer) => answer.status)).toEqual([200, 200]);
+    expect(await countRatings(database.current.db)).toBe(5);
+  });
+
   it('given a push in flight, then the server counts as busy until a second after the last push ended, and quiet after', async () => {
     await givenBranchWithCounter(database.current);
     const device = await givenEnrolledDevice(database.current);
