@@ -17,6 +17,7 @@ import * as alerts from './migrations/0013_alerts.ts';
 import * as queueTickets from './migrations/0014_queue_tickets.ts';
 import * as surveys from './migrations/0015_surveys.ts';
 import * as matchDirtyVersion from './migrations/0016_match_dirty_version.ts';
+import * as ratingsTellerIndexDropped from './migrations/0017_ratings_teller_index_dropped.ts';
 
 // Listed here rather than read from the folder, so that the bundle-free tsx runtime and
 // tests need no dynamic imports; names sort in the order they run.
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_queue_tickets': queueTickets,
   '0015_surveys': surveys,
   '0016_match_dirty_version': matchDirtyVersion,
+  '0017_ratings_teller_index_dropped': ratingsTellerIndexDropped,
 };
 
 /** Every migration's name, in the order they run. */
