@@ -144,8 +144,13 @@ describe('day close and the dashboard, end to end', () => {
     expect(onServer).toHaveLength(7);
     expect(new Set(onServer.map((r) => r.id)).size).toBe(7);
 
-    // The manager looks again: every tablet synced; the day is confirmed clean.
-    await desk.reload();
+    // The manager looks again: every tablet synced; the day is confirmed clean. The day is
+    // pinned in the address: a reload after midnight in the branch's zone would show the next
+    // day, which no tablet has closed.
+    const closedDay = await desk.getByLabel('Day', { exact: true }).inputValue();
+    const pinned = new URL(desk.url());
+    pinned.searchParams.set('day', closedDay);
+    await desk.goto(pinned.toString());
     await desk.getByText('Every device has synced.').waitFor();
     await desk.getByRole('button', { name: 'Confirm day close' }).click();
     await desk.getByText(`Day close confirmed by ${MANAGER.name} (${MANAGER.staffNumber})`).first().waitFor();
@@ -154,6 +159,10 @@ describe('day close and the dashboard, end to end', () => {
     // The overview shows the seven taps: (3 very satisfied + 2 satisfied) / 7 ratings.
     await desk.getByRole('link', { name: 'Overview' }).click();
     await desk.getByLabel('Period').selectOption('today');
+    // That day, not whatever day it is now: the same midnight.
+    const ofThatDay = new URL(desk.url());
+    for (const [key, value] of Object.entries({ period: 'custom', from: closedDay, to: closedDay })) ofThatDay.searchParams.set(key, value);
+    await desk.goto(ofThatDay.toString());
     const satisfaction = desk.locator('[data-figure="satisfaction"]');
     await expect(satisfaction.innerText()).resolves.toMatch(/71\.4%[\s\S]*\(3 very satisfied \+ 2 satisfied\) \/ 7 ratings/);
     await expect(desk.locator('[data-figure="complaint-rate"]').innerText()).resolves.toMatch(/0%[\s\S]*0 complaint cases opened \/ 7 ratings/);

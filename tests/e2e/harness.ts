@@ -106,7 +106,7 @@ export async function admin(dataDir: string, ...args: string[]): Promise<string>
   return stdout;
 }
 
-export type AdminRating = { id: string; seq: number; score: string; counterId: string; deviceId: string; tellerId: string; signInId: string; reasons: string[] };
+export type AdminRating = { id: string; seq: number; score: string; counterId: string; deviceId: string; tellerId: string; signInId: string; reasons: string[]; createdAt: number };
 
 /**
  * The server's ratings, newest first, as `npm run admin -- ratings --json` prints them (the

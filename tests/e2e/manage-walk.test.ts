@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { localDayOf } from '../../src/domain/period.ts';
 import {
   admin,
   axeViolations,
@@ -244,7 +245,9 @@ describe('running a branch from the dashboard alone, end to end', () => {
       const harbour = me.branches[0]!.id;
       const headOfficeMe = (await call(office, 'GET', '/api/me')).body as { branches: { id: string; name: string }[] };
       const branch1 = headOfficeMe.branches.find((b) => b.name === 'Branch 1')!.id;
-      const today = new Date().toISOString().slice(0, 10);
+      // The rating's own day where it was made, as the reports count it: not the day in UTC,
+      // which an hour before midnight in Madrid is still yesterday there.
+      const today = localDayOf(rating!.createdAt, 'Europe/Madrid');
       const days = `from=${today}&to=${today}`;
       const branchesIn: Record<string, (body: never) => string[]> = {
         [`/api/reports/overview?${days}`]: (b: { branches: { id: string }[] }) => b.branches.map((x) => x.id),
