@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -71,8 +71,17 @@ function openSqlite(file: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   // SQLite makes its -wal and -shm with the database file's mode; these may be older than that.
   for (const suffix of ['-wal', '-shm']) restrictIfPresent(file + suffix);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', destroy: () => db.destroy() };
+  const path = resolve(file);
+  connectionsTo.set(path, (connectionsTo.get(path) ?? 0) + 1);
+  const alone = () => connectionsTo.get(path) === 1;
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, alone) });
+  let destroyed = false;
+  const destroy = async () => {
+    if (!destroyed) connectionsTo.set(path, connectionsTo.get(path)! - 1);
+    destroyed = true;
+    await db.destroy();
+  };
+  return { db, dialect: 'sqlite', destroy };
 }
 
 const STATEMENT_CACHE_SIZE = 64;
@@ -107,12 +116,14 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
+  readonly #alone: () => boolean;
+  constructor(config: SqliteDialectConfig, alone: () => boolean) {
     super(config);
     this.#config = config;
+    this.#alone = alone;
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#alone);
   }
   override createAdapter() {
     return new TransactionalDdlSqliteAdapter();
@@ -120,16 +131,28 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #alone: () => boolean;
+  constructor(config: SqliteDialectConfig, alone: () => boolean) {
+    super(config);
+    this.#alone = alone;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
-  /** The connection, whose statements give the event loop a turn when this one has lasted long enough (takeTurns). */
+  /**
+   * The connection, whose statements give the event loop a turn when this one has lasted long
+   * enough (takeTurns), while it is the process's only connection to its file. A second one in
+   * the same thread (tests standing in for two servers) would wait for the first's write lock
+   * with the thread blocked (busy_timeout), and the first could never finish its transaction:
+   * then statements run at once, as before.
+   */
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
     return {
       executeQuery: async (query) => {
-        await takeTurns();
+        if (this.#alone()) await takeTurns();
         return connection.executeQuery(query);
       },
       streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
@@ -158,6 +181,9 @@ async function takeTurns(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
   turnStartedAt = performance.now();
 }
+
+/** How many connections this process has open to each SQLite file, by its full path. */
+const connectionsTo = new Map<string, number>();
 
 class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
