@@ -106,17 +106,14 @@ export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION
    * waiting, and after every push turned away before it, one slot each at the rate the server
    * has been finishing them.
    */
-  function retryAfterMs(): number {
-    const at = now();
-    const slot = slotMs(at);
+  function retryAfterMs(at: number, slot: number): number {
     nextSlotAt = Math.max(nextSlotAt, at + (inFlight + waiting.length) * slot) + slot;
     return Math.round(Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, nextSlotAt - at)));
   }
 
   /** Whether another push may wait: only as many as the server will have taken within `waitMs`, at its rate; the next is told its time at once. */
-  function roomToWait(): boolean {
-    if (waiting.length >= limits.queue) return false;
-    return waiting.length < Math.max(1, Math.floor(limits.waitMs / slotMs(now())));
+  function roomToWait(slot: number): boolean {
+    return waiting.length < limits.queue && waiting.length < Math.max(1, Math.floor(limits.waitMs / slot));
   }
 
   function release(): void {
@@ -155,9 +152,9 @@ export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION
    * `retryAfterMs` in the body, the slot booked to the millisecond, which the sync engine
    * keeps to (src/sync/http.ts): a thousand tablets told "1 s" would come back together.
    */
-  function turnAway(reply: FastifyReply): FastifyReply {
+  function turnAway(reply: FastifyReply, at: number = now(), slot: number = slotMs(at)): FastifyReply {
     turnedAway += 1;
-    const ms = retryAfterMs();
+    const ms = retryAfterMs(at, slot);
     const seconds = Math.ceil(ms / 1000);
     reply.header('retry-after', String(seconds));
     return sendApiError(reply, 'unavailable', `The server is busy with other tablets' pushes; nothing was stored. Try again in ${seconds} s.`, { retryAfterMs: ms });
@@ -170,7 +167,9 @@ export function createPushAdmission(limits: PushAdmissionLimits = PUSH_ADMISSION
       holdTurn(reply);
       return;
     }
-    if (!roomToWait()) return turnAway(reply);
+    const at = now();
+    const slot = slotMs(at);
+    if (!roomToWait(slot)) return turnAway(reply, at, slot);
     const admitted = await new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
         // The turn passes straight from the push that finished to this one: inFlight stays.

@@ -189,12 +189,14 @@ export type MatcherLog = { error: (o: object, msg: string) => void };
 /**
  * Matches up to `limit` marked branch-days, oldest mark first, and answers how many marks it
  * took: a round whose days were all marked again while it matched them does not count as a
- * full one, so a steady trickle of pushes never keeps the worker going round after round. Each mark is taken in the transaction that matches its day (matchBranchDay with
- * `claim`), so a mark is gone only once its day's rows are committed: a server that dies
- * mid-way, or a day whose matching throws, leaves the mark where it was. Of several servers,
- * the one that takes the day's lock first matches it; the others pass it by. A push that marks a day while it is being matched leaves the mark there with a new
- * version (repositories/match-dirty.ts), so its ratings are matched next round. A day that
- * failed is moved behind the others (its mark's time set to `now`) and logged.
+ * full one, so a steady trickle of pushes never keeps the worker going round after round.
+ * Each mark is taken in the transaction that matches its day (matchBranchDay with `claim`),
+ * so a mark is gone only once its day's rows are committed: a server that dies mid-way, or a
+ * day whose matching throws, leaves the mark where it was. Of several servers, the one that
+ * takes the day's lock first matches it; the others pass it by. A push that marks a day while
+ * it is being matched leaves the mark there with a new version (repositories/match-dirty.ts),
+ * so its ratings are matched next round. A day that failed is moved behind the others (its
+ * mark's time set to `now`) and logged.
  */
 export async function matchDirtyDays(db: Kysely<Database>, now: number, limit = 50, log: MatcherLog = consoleLog): Promise<number> {
   const marked = await db.selectFrom('match_dirty').select(['branch_id', 'day']).orderBy('marked_at').orderBy('branch_id').orderBy('day').limit(limit).execute();
